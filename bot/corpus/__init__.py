@@ -1,0 +1,1 @@
+"""Reading corpus files into clean articles: read, split, clean."""

@@ -1,0 +1,1 @@
+"""Extraction: text in, dataclasses out. No I/O here."""

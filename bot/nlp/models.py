@@ -1,0 +1,39 @@
+"""Dataclasses produced by extraction."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = ("person", "organization", "place", "other")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of an actor in an article's stored text.
+
+    `name` is the actor this mention resolves to inside the article (a short form
+    `Kadhimi` carries the full name introduced earlier); `curated` is the canonical
+    name of a config/actors.yaml actor when the mention links to one.
+    """
+
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    sentence: str
+    curated: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One direct (or partial) quote with its attribution."""
+
+    text: str  # without the quotation marks
+    start: int  # offsets of the quoted text in the stored article text
+    end: int
+    speaker: str | None  # as written: a name, a description or a pronoun's antecedent
+    speaker_name: str | None  # the actor the speaker resolves to (canonical name), if any
+    anonymous: bool
+    cue: str | None
+    marked: bool  # True: between quotation marks; False: recovered from the attribution pattern
+    partial: bool = False

@@ -1,0 +1,1 @@
+"""Lookup and quote search engines: the only API the CLI, Slack and digests call."""

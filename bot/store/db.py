@@ -1,0 +1,114 @@
+"""Connecting to the index and keeping its schema current."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.store import migrations
+from bot.store.schema import meta
+
+
+class StoreError(Exception):
+    """The database cannot be reached or opened."""
+
+
+class Store:
+    """One database: SQLite file (WAL, foreign keys on) or PostgreSQL."""
+
+    def __init__(self, url: str, *, migrate: bool = True, **engine_options):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.is_postgres = url.startswith("postgresql")
+        if self.is_sqlite:
+            db_path = url.split("///", 1)[-1]
+            if db_path and db_path != ":memory:":
+                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            engine_options.setdefault("connect_args", {"timeout": 30})
+        else:
+            engine_options.setdefault("pool_pre_ping", True)
+        self.engine: Engine = create_engine(url, **engine_options)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        if migrate:
+            try:
+                migrations.upgrade(self.engine)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"cannot open the database at {self.display_url}: {exc.__class__.__name__}: "
+                                 f"{str(exc.orig if hasattr(exc, 'orig') else exc).strip().splitlines()[0]}") from None
+
+    @property
+    def display_url(self) -> str:
+        """The URL without a password, for messages and `newsbot stats`."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction: committed on success, rolled back on any exception."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def get_meta(self, key: str, default: str | None = None, conn: Connection | None = None) -> str | None:
+        def read(c: Connection):
+            return c.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+        if conn is not None:
+            value = read(conn)
+        else:
+            with self.connect() as c:
+                value = read(c)
+        return default if value is None else value
+
+    def set_meta(self, conn: Connection, key: str, value: str) -> None:
+        updated = conn.execute(meta.update().where(meta.c.key == key).values(value=value)).rowcount
+        if not updated:
+            conn.execute(meta.insert().values(key=key, value=value))
+
+    def bump_generation(self, conn: Connection) -> None:
+        """Mark the index as changed, so in-memory caches in every bot instance reload."""
+        current = int(self.get_meta("generation", "0", conn=conn) or 0)
+        self.set_meta(conn, "generation", str(current + 1))
+        self.set_meta(conn, "last_indexed", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    def generation(self) -> int:
+        return int(self.get_meta("generation", "0") or 0)
+
+    def ping(self) -> bool:
+        try:
+            with self.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def open_store(db_override: str | None = None) -> Store:
+    """The store named by `--db`, `$DATABASE_URL` or settings (SQLite by default)."""
+    from bot.config import load_settings
+
+    return Store(load_settings().resolved_database_url(db_override))
+
+
+def test_postgres_url() -> str | None:
+    return os.environ.get("NEWSBOT_TEST_POSTGRES_URL") or None

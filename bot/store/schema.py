@@ -1,0 +1,169 @@
+"""Every table of the index, in one place.
+
+Articles are *stories*: a syndicated copy of the same story is one article with
+several occurrences (one per file position it was found at). Actors hold both the
+curated list (config/actors.yaml) and actors discovered in the corpus.
+"""
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
+    MetaData, String, Table, Text, UniqueConstraint,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+source_files = Table(
+    "source_files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("path", Text, nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime", Float, nullable=False),
+    Column("indexed_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),  # ok | partial
+    Column("error", Text),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", String(32), primary_key=True),  # stable: derived from the normalised body
+    Column("title", Text),
+    Column("source", Text),
+    Column("author", Text),
+    Column("date", Date),
+    Column("url", Text),
+    Column("path", Text, nullable=False),  # file of the first occurrence
+    Column("text", Text, nullable=False),  # offsets of mentions and quotes point into this
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_articles_ingested_at", "ingested_at"),
+    Index("ix_articles_date", "date"),
+)
+
+occurrences = Table(
+    "occurrences", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("file_id", Integer, ForeignKey("source_files.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),  # index of the article within its file
+    Column("title", Text),
+    Column("source", Text),
+    Column("author", Text),
+    Column("date", Date),
+    Column("url", Text),
+    Column("path", Text, nullable=False),
+    UniqueConstraint("file_id", "position", name="uq_occurrence_file_position"),
+    Index("ix_occurrences_article", "article_id"),
+)
+
+# MinHash-LSH bands of each article body, for near-duplicate (syndication) detection.
+article_bands = Table(
+    "article_bands", metadata,
+    Column("band", String(40), nullable=False),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_article_bands_band", "band"),
+    Index("ix_article_bands_article", "article_id"),
+)
+
+actors = Table(
+    "actors", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, unique=True),  # bot.nlp.names.actor_key(name)
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),  # person | organization | place | other
+    Column("description", Text),
+    Column("curated", Boolean, nullable=False, default=False),
+    # Denormalised counts, refreshed at the end of each index run.
+    Column("mention_count", Integer, nullable=False, default=0),
+    Column("article_count", Integer, nullable=False, default=0),
+    Column("first_seen", Date),
+    Column("last_seen", Date),
+)
+
+aliases = Table(
+    "aliases", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("actor_id", Integer, ForeignKey("actors.id", ondelete="CASCADE"), nullable=False),
+    Column("alias", Text, nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("origin", String(16), nullable=False),  # config | corpus
+    UniqueConstraint("actor_id", "key", name="uq_alias_actor_key"),
+    Index("ix_aliases_key", "key"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", Integer, ForeignKey("actors.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("surface", Text, nullable=False),
+    Column("sentence", Text, nullable=False),
+    Index("ix_mentions_actor", "actor_id"),
+    Index("ix_mentions_article", "article_id"),
+)
+
+quotes = Table(
+    "quotes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),  # hash of the folded text
+    Column("text", Text, nullable=False),  # the longest form seen, without the marks
+    Column("speaker", Text),  # as written
+    Column("speaker_actor_id", Integer, ForeignKey("actors.id", ondelete="SET NULL")),
+    Column("anonymous", Boolean, nullable=False, default=False),
+    Column("cue", String(64)),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("marked", Boolean, nullable=False, default=True),
+    Column("partial", Boolean, nullable=False, default=False),
+    Column("first_seen", Date),
+    Column("first_source", Text),
+    Index("ix_quotes_speaker_actor", "speaker_actor_id"),
+    Index("ix_quotes_article", "article_id"),
+)
+
+quote_occurrences = Table(
+    "quote_occurrences", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("quote_id", Integer, ForeignKey("quotes.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("source", Text),
+    Index("ix_quote_occurrences_quote", "quote_id"),
+    Index("ix_quote_occurrences_article", "article_id"),
+)
+
+subscriptions = Table(
+    "subscriptions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("channel", String(32), nullable=False, unique=True),
+    Column("time", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("days", JSON, nullable=False),  # list of weekday numbers, Monday = 0
+    Column("follow", JSON, nullable=False),  # list of actor names
+    Column("filters", JSON, nullable=False),  # {"sources": [...], "kinds": [...]}
+    Column("post_when_quiet", Boolean, nullable=False, default=False),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("origin", String(8), nullable=False),  # yaml | slack
+    Column("created_by", String(32)),
+    Column("created_at", DateTime(timezone=True)),
+)
+
+digest_ledger = Table(
+    "digest_ledger", metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("digest_date", Date, primary_key=True),
+    Column("status", String(16), nullable=False),  # claimed | posted | failed | skipped
+    Column("ts", String(32)),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(64), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+)
