@@ -53,10 +53,12 @@ def store(db_url):
 
 @pytest.fixture
 def config_dir(tmp_path, monkeypatch):
-    """A private copy of config/ (tests may edit it) pointed at by NEWSBOT_CONFIG_DIR."""
+    """A private project folder: copies of config/ and seeds/ (tests may edit both),
+    with NEWSBOT_CONFIG_DIR pointing at its config."""
     import shutil
 
     target = tmp_path / "project" / "config"
     shutil.copytree(ROOT / "config", target)
+    shutil.copytree(SEEDS, tmp_path / "project" / "seeds")
     monkeypatch.setenv("NEWSBOT_CONFIG_DIR", str(target))
     return target
