@@ -1,0 +1,1 @@
+"""Daily digests: building, subscriptions, scheduling and exactly-once delivery."""
