@@ -26,4 +26,5 @@ def handle(text: str, *, user_id: str, channel_id: str, store, client=None) -> d
         note = f"Digests are not set up yet, so `{shown}` cannot be done. Usage: `/digest {SUBCOMMANDS}`"
     else:
         note = f"Usage: `/digest {SUBCOMMANDS}`"
-    return {"text": note, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": note}}]}
+    mrkdwn = note.replace("<actor>", "&lt;actor&gt;")
+    return {"text": note, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}]}
