@@ -1,0 +1,423 @@
+"""`python -m bench`: the scale benchmarks, one command (issue 7).
+
+For each corpus size and backend: build the synthetic corpus (bench/corpus.py),
+index it with `newsbot index` on one core and on all cores, measure the index on
+disk, start the engines in a fresh process (start-up, memory, lookup and quote
+latency over a fixed query mix: bench/probe.py), build a digest for a day of 500
+new articles, and fire /lookup from 20 concurrent clients over loopback HTTP.
+Prints a table, writes bench/results/<date>-<N>.json and the growth 10k -> 100k.
+
+    python -m bench                                  # 1k, 10k and 100k on SQLite and PostgreSQL
+    python -m bench --sizes 10000 --backends sqlite
+    python -m bench --smoke                          # CI: 1k, fails on a crash, never on a time
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from sqlalchemy import create_engine, func, select, text
+
+from bench.corpus import ROOT, TMP, SharedDataMissing, corpus_folder, load_material, write_corpus
+from bench.queries import build_query_mix
+from bot.config import normalise_database_url
+from bot.store.db import Store
+from bot.store.schema import articles
+
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+INDEX_TIMEOUT_S = 30 * 60
+PROBE_TIMEOUT_S = 15 * 60
+
+# Targets at 100k articles on the 2-core machine (issue 7). (figure, "min"|"max", bound)
+TARGETS = {
+    "index_one_core_per_s": ("min", 300),
+    "index_all_cores_per_s": ("min", 100_000 / 360),  # the whole 100k in under 6 minutes
+    "startup_s": ("max", 5.0),
+    "rss_after_lookups_mb": ("max", 1536),
+    "lookup_p50_ms": ("max", 10), "lookup_p99_ms": ("max", 50),
+    "quote_p50_ms": ("max", 20), "quote_p99_ms": ("max", 100),
+    "slack_ack_max_ms": ("max", 3000), "slack_answer_p99_ms": ("max", 500),
+}
+LATENCIES = ("lookup_p50_ms", "lookup_p99_ms", "quote_p50_ms", "quote_p99_ms", "slack_ack_p99_ms",
+             "slack_answer_p99_ms")
+
+
+# -- databases -------------------------------------------------------------
+
+class SQLiteTarget:
+    name = "sqlite"
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def fresh(self, label: str) -> str:
+        self.drop(f"sqlite:///{self.folder / label}.db")
+        return f"sqlite:///{self.folder / label}.db"
+
+    def size_bytes(self, url: str) -> int:
+        path = Path(url.split("///", 1)[1])
+        with Store(url, migrate=False).engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+
+    def drop(self, url: str) -> None:
+        path = url.split("///", 1)[1]
+        for suffix in ("", "-wal", "-shm"):
+            Path(path + suffix).unlink(missing_ok=True)
+
+
+class PostgresTarget:
+    """One schema per database (search_path in the URL), created and dropped here: test schemas are never touched."""
+
+    name = "postgres"
+
+    def __init__(self, base_url: str):
+        self.base_url = normalise_database_url(base_url)
+        self.admin = create_engine(self.base_url, isolation_level="AUTOCOMMIT")
+
+    def fresh(self, label: str) -> str:
+        schema = f"bench_{label}".replace("-", "_")
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in self.base_url else "?"
+        return f"{self.base_url}{sep}options=-csearch_path%3D{schema}"
+
+    @staticmethod
+    def schema(url: str) -> str:
+        return url.rsplit("search_path%3D", 1)[1]
+
+    def size_bytes(self, url: str) -> int:
+        with self.admin.connect() as conn:
+            return int(conn.execute(text(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :schema AND c.relkind IN ('r', 'm')"),
+                {"schema": self.schema(url)}).scalar())
+
+    def drop(self, url: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema(url)}" CASCADE'))
+
+
+# -- measuring steps -------------------------------------------------------------
+
+@dataclass
+class Run:
+    seconds: float
+    returncode: int
+    peak_rss_mb: float
+    log: Path
+
+
+def run_measured(cmd: list[str], log: Path, timeout: float) -> Run:
+    """Run a command with its output in `log`; wall time, exit code and the peak RSS of its main process."""
+    env = {**os.environ, "NEWSBOT_CONFIG_DIR": str(ROOT / "config"), "PYTHONUNBUFFERED": "1"}
+    with log.open("w") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - started > timeout:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(time.perf_counter() - started, proc.returncode, usage.ru_maxrss / 1024, log)
+
+
+def indexer_supports_workers() -> bool:
+    from bot.cli.index import index_command
+
+    return any(p.name == "workers" for p in index_command.params)
+
+
+def index(url: str, folder: Path, workers: int, log: Path) -> Run:
+    cmd = [sys.executable, "-m", "bot", "--db", url, "index", str(folder)]
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+    run = run_measured(cmd, log, INDEX_TIMEOUT_S)
+    if run.returncode != 0:
+        raise BenchError(f"`{' '.join(cmd)}` exited with {run.returncode}:\n{tail(log)}")
+    return run
+
+
+def count_stories(url: str) -> int:
+    store = Store(url, migrate=False)
+    try:
+        with store.connect() as conn:
+            return conn.execute(select(func.count()).select_from(articles)).scalar()
+    finally:
+        store.dispose()
+
+
+def probe(url: str, mix_path: Path, log: Path) -> dict:
+    """Start-up to READY, then the query mix, in a fresh process (bench/probe.py)."""
+    env = {**os.environ, "NEWSBOT_CONFIG_DIR": str(ROOT / "config")}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.probe", url, str(mix_path)], stdout=subprocess.PIPE,
+                            stderr=log.open("w"), cwd=ROOT, env=env, text=True)
+    startup = None
+    report = None
+    try:
+        for line in proc.stdout:
+            if line.strip() == "READY" and startup is None:
+                startup = time.perf_counter() - started
+            elif line.startswith("{"):
+                report = json.loads(line)
+        proc.wait(timeout=PROBE_TIMEOUT_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    if proc.returncode != 0 or report is None:
+        raise BenchError(f"the probe exited with {proc.returncode}:\n{tail(log)}")
+    report["startup_s"] = startup
+    return report
+
+
+def tail(log: Path, lines: int = 25) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+class BenchError(Exception):
+    """A benchmark step crashed: the harness fails."""
+
+
+# -- one size on one backend -------------------------------------------------------
+
+def bench_backend(target, size: int, folder: Path, material, *, lookups: int, quote_searches: int,
+                  keep: bool) -> dict:
+    cores = os.cpu_count() or 1
+    work = TMP / "logs"
+    work.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"backend": target.name}
+    say(f"[{target.name} {size}] indexing on one core …")
+    one_url = target.fresh(f"{size}_one")
+    run = index(one_url, folder, 1, work / f"index-{target.name}-{size}-one.log")
+    figures.update(index_one_core_s=run.seconds, index_one_core_per_s=size / run.seconds,
+                   index_one_core_peak_rss_mb=run.peak_rss_mb, stories=count_stories(one_url))
+    url = one_url
+    if cores > 1 and indexer_supports_workers():
+        say(f"[{target.name} {size}] indexing on {cores} cores …")
+        url = target.fresh(f"{size}_all")
+        run = index(url, folder, cores, work / f"index-{target.name}-{size}-all.log")
+        figures.update(index_all_cores_s=run.seconds, index_all_cores_per_s=size / run.seconds,
+                       index_all_cores_peak_rss_mb=run.peak_rss_mb, cores=cores)
+        if not keep:
+            target.drop(one_url)
+    else:
+        figures["index_all_cores_note"] = "newsbot index has no --workers option: one core only"
+    figures["index_size_mb"] = target.size_bytes(url) / 2**20
+
+    say(f"[{target.name} {size}] start-up, memory and latency …")
+    store = Store(url, migrate=False)
+    try:
+        mix = build_query_mix(store, material.actors, lookups=lookups, quote_searches=quote_searches)
+    finally:
+        store.dispose()
+    mix_path = work / f"queries-{target.name}-{size}.json"
+    mix_path.write_text(json.dumps(mix.to_json(), ensure_ascii=False))
+    report = probe(url, mix_path, work / f"probe-{target.name}-{size}.log")
+    if "unavailable" in report:
+        figures["probe_note"] = report["unavailable"]
+        say(f"[{target.name} {size}] {report['unavailable']}: start-up and latency not measured")
+    else:
+        figures.update(startup_s=report["startup_s"], rss_ready_mb=report["rss_ready_mb"],
+                       rss_after_lookups_mb=report["rss_after_lookups_mb"],
+                       lookup_p50_ms=report["lookup_ms"]["p50"], lookup_p99_ms=report["lookup_ms"]["p99"],
+                       quote_p50_ms=report["quote_ms"]["p50"], quote_p99_ms=report["quote_ms"]["p99"],
+                       probe=report)
+    if not keep:
+        target.drop(url)
+    return figures
+
+
+def say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+# -- reporting -------------------------------------------------------------
+
+def target_verdicts(figures: dict) -> dict[str, bool]:
+    verdicts = {}
+    for key, (sense, bound) in TARGETS.items():
+        if figures.get(key) is not None:
+            verdicts[key] = figures[key] >= bound if sense == "min" else figures[key] <= bound
+    return verdicts
+
+
+def postgres_ratios(by_backend: dict[str, dict]) -> dict[str, float]:
+    """PostgreSQL over SQLite on every latency figure (target: within 2x)."""
+    lite, pg = by_backend.get("sqlite"), by_backend.get("postgres")
+    if not lite or not pg:
+        return {}
+    return {key: pg[key] / lite[key] for key in LATENCIES if lite.get(key) and pg.get(key) is not None}
+
+
+def growth(big: dict, small: dict) -> dict[str, dict[str, float]]:
+    """How each figure changes from the smaller corpus to the bigger one (ratio big / small)."""
+    out = {}
+    for backend, figures in big["backends"].items():
+        before = small["backends"].get(backend, {})
+        out[backend] = {key: value / before[key] for key, value in figures.items()
+                        if isinstance(value, (int, float)) and isinstance(before.get(key), (int, float))
+                        and before[key] and key not in ("cores",)}
+    return out
+
+
+def latest_result(folder: Path, size: int, exclude: Path | None = None) -> dict | None:
+    files = sorted(p for p in folder.glob(f"*-{size}.json") if p != exclude)
+    return json.loads(files[-1].read_text()) if files else None
+
+
+ROWS = (
+    ("index 1 core (art/s)", "index_one_core_per_s", "{:.0f}"),
+    ("index all cores (art/s)", "index_all_cores_per_s", "{:.0f}"),
+    ("index all cores (s)", "index_all_cores_s", "{:.1f}"),
+    ("stories stored", "stories", "{:d}"),
+    ("index size (MB)", "index_size_mb", "{:.0f}"),
+    ("start-up (s)", "startup_s", "{:.2f}"),
+    ("RSS ready (MB)", "rss_ready_mb", "{:.0f}"),
+    ("RSS after lookups (MB)", "rss_after_lookups_mb", "{:.0f}"),
+    ("lookup p50 (ms)", "lookup_p50_ms", "{:.1f}"),
+    ("lookup p99 (ms)", "lookup_p99_ms", "{:.1f}"),
+    ("quote p50 (ms)", "quote_p50_ms", "{:.1f}"),
+    ("quote p99 (ms)", "quote_p99_ms", "{:.1f}"),
+)
+
+
+def table(result: dict) -> str:
+    backends = list(result["backends"])
+    lines = [f"{result['size']:,} articles  " + "  ".join(f"{b:>14}" for b in backends)]
+    for label, key, fmt in ROWS:
+        cells = []
+        for backend in backends:
+            figures = result["backends"][backend]
+            value = figures.get(key)
+            mark = {True: " ok", False: " !!"}.get(figures.get("targets", {}).get(key), "   ")
+            cells.append(f"{fmt.format(value) if value is not None else 'n/a':>11}{mark}")
+        lines.append(f"{label:<24}" + "  ".join(cells))
+    if result.get("postgres_over_sqlite"):
+        lines.append("PostgreSQL / SQLite: " + ", ".join(f"{k} {v:.2f}x" for k, v in
+                                                         result["postgres_over_sqlite"].items()))
+    return "\n".join(lines)
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_gb = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
+    except OSError:
+        mem_gb = None
+    import sqlite3
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_gb, 1) if mem_gb else None,
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "os": platform.platform()}
+
+
+def git_commit() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+# -- command ---------------------------------------------------------------
+
+@click.command()
+@click.option("--sizes", default="1000,10000,100000", show_default=True, help="Corpus sizes, comma-separated.")
+@click.option("--backends", default="sqlite,postgres", show_default=True, help="sqlite and/or postgres.")
+@click.option("--postgres-url", envvar="NEWSBOT_TEST_POSTGRES_URL", default=DEFAULT_POSTGRES, show_default=True,
+              help="PostgreSQL server (a bench_* schema is created and dropped there).")
+@click.option("--smoke", is_flag=True, help="CI: 1k articles, SQLite (+ PostgreSQL when NEWSBOT_TEST_POSTGRES_URL "
+                                            "is set), results not saved; fails on a crash, never on a time.")
+@click.option("--lookups", default=1000, show_default=True, help="Lookups in the query mix.")
+@click.option("--quotes", "quote_searches", default=500, show_default=True, help="Quote searches in the query mix.")
+@click.option("--results-dir", type=click.Path(path_type=Path), default=RESULTS, show_default=True,
+              help="Where <date>-<N>.json goes.")
+@click.option("--keep", is_flag=True, help="Keep the benchmark databases (under bench/results/tmp, bench_* schemas).")
+def main(sizes: str, backends: str, postgres_url: str, smoke: bool, lookups: int, quote_searches: int,
+         results_dir: Path, keep: bool) -> None:
+    """Measure newsbot at scale and write bench/results/<date>-<N>.json."""
+    if smoke:
+        sizes, lookups, quote_searches = "1000", 200, 100
+        backends = "sqlite,postgres" if os.environ.get("NEWSBOT_TEST_POSTGRES_URL") else "sqlite"
+    size_list = [int(s) for s in sizes.split(",") if s.strip()]
+    names = [b.strip() for b in backends.split(",") if b.strip()]
+    unknown = set(names) - {"sqlite", "postgres"}
+    if unknown:
+        raise click.UsageError(f"unknown backend(s): {', '.join(sorted(unknown))} (expected sqlite, postgres)")
+    try:
+        material = load_material()
+    except SharedDataMissing as exc:
+        click.echo(f"skipped: {exc}")
+        return
+    TMP.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="sqlite-", dir=TMP))
+    targets = [SQLiteTarget(scratch) if n == "sqlite" else PostgresTarget(postgres_url) for n in names]
+    stamp = datetime.now(timezone.utc)
+    results = {}
+    try:
+        for size in size_list:
+            say(f"building the {size:,}-article corpus …")
+            started = time.perf_counter()
+            folder = write_corpus(size, corpus_folder(size), material)
+            build_s = time.perf_counter() - started
+            by_backend = {}
+            for target in targets:
+                figures = bench_backend(target, size, folder, material, lookups=lookups,
+                                        quote_searches=quote_searches, keep=keep)
+                figures["targets"] = target_verdicts(figures)
+                by_backend[target.name] = figures
+            result = {"size": size, "date": stamp.isoformat(timespec="seconds"), "commit": git_commit(),
+                      "command": "python -m bench " + " ".join(sys.argv[1:]), "machine": machine(),
+                      "corpus_build_s": build_s, "query_mix": {"lookups": lookups, "quotes": quote_searches},
+                      "backends": by_backend, "postgres_over_sqlite": postgres_ratios(by_backend)}
+            results[size] = result
+            click.echo(table(result))
+            if not smoke:
+                results_dir.mkdir(parents=True, exist_ok=True)
+                out = results_dir / f"{stamp.date().isoformat()}-{size}.json"
+                smaller = results.get(size // 10) or latest_result(results_dir, size // 10, exclude=out)
+                if smaller:
+                    result["growth_from"] = {"size": smaller["size"], "ratios": growth(result, smaller)}
+                    click.echo(growth_lines(result))
+                out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+                click.echo(f"wrote {out}")
+    except BenchError as exc:
+        click.echo(f"benchmark failed: {exc}", err=True)
+        sys.exit(1)
+    finally:
+        if not keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def growth_lines(result: dict) -> str:
+    base = result["growth_from"]["size"]
+    lines = [f"growth {base:,} -> {result['size']:,} articles ({result['size'] / base:.0f}x the corpus):"]
+    for backend, ratios in result["growth_from"]["ratios"].items():
+        shown = [f"{label} {ratios[key]:.2f}x" for label, key, _ in ROWS if key in ratios]
+        lines.append(f"  {backend}: " + ", ".join(shown))
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
