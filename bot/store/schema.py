@@ -151,6 +151,7 @@ subscriptions = Table(
     Column("filters", JSON, nullable=False),  # {"sources": [...], "kinds": [...]}
     Column("post_when_quiet", Boolean, nullable=False, default=False),
     Column("paused", Boolean, nullable=False, default=False),
+    Column("paused_reason", Text),  # e.g. "not_in_channel", shown by /digest status
     Column("origin", String(8), nullable=False),  # yaml | slack
     Column("created_by", String(32)),
     Column("created_at", DateTime(timezone=True)),
@@ -160,8 +161,11 @@ digest_ledger = Table(
     "digest_ledger", metadata,
     Column("channel", String(32), primary_key=True),
     Column("digest_date", Date, primary_key=True),
-    Column("status", String(16), nullable=False),  # claimed | posted | failed | skipped
+    Column("status", String(16), nullable=False),  # claimed | posted | quiet | failed
     Column("ts", String(32)),
+    # The window of new articles this digest covers; the next digest starts where it ended.
+    Column("window_start", DateTime(timezone=True)),
+    Column("window_end", DateTime(timezone=True)),
     Column("claimed_at", DateTime(timezone=True), nullable=False),
     Column("claimed_by", String(64), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),

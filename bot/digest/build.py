@@ -1,0 +1,342 @@
+"""Build a digest from the index for one window of time: store in, `Digest` out, nothing sent.
+
+"New" means *ingested* in the window (`articles.ingested_at`), not published in it: the
+digest answers "what reached the index since the last digest", so a story published
+yesterday but picked up this morning is news to the desk, and a re-indexed old file is
+not. Each story is one `articles` row; its syndicated copies are `occurrences` rows and
+count once (shown as "+N copies"). The publication date (`articles.date`) is what the
+digest displays next to each story.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from bot.nlp.names import actor_key
+from bot.store.db import Store
+from bot.store.schema import actors, aliases, articles, mentions, occurrences, quote_occurrences, quotes
+
+TOP_STORIES = 10
+IN_THE_NEWS = 8
+NEW_ACTORS = 8
+QUOTES_OF_THE_DAY = 5
+FOLLOW_MENTIONS = 5
+FOLLOW_QUOTES = 3
+BASELINE_DAYS = 14
+SPIKE_RATIO = 3.0  # at least this many times the usual rate …
+SPIKE_MIN_MENTIONS = 3  # … and at least this many mentions, so one stray mention is never a spike
+
+
+@dataclass
+class Story:
+    id: str
+    title: str | None
+    source: str | None
+    date: date | None
+    url: str | None
+    summary: str
+    copies: int = 1  # occurrences, syndicated copies included
+    sources: list[str] = field(default_factory=list)  # every source that carried it
+
+
+@dataclass
+class ActorTrend:
+    actor_id: int
+    name: str
+    kind: str
+    mentions: int  # in the window
+    articles: int
+    usual: float  # mentions expected in a window this long, from the previous BASELINE_DAYS
+    first_time: bool  # never mentioned before the window
+    spike: bool
+
+    @property
+    def change(self) -> float | None:
+        """Window mentions against the usual rate: 2.0 = twice as many. None when there is no history."""
+        return self.mentions / self.usual if self.usual else None
+
+
+@dataclass
+class DigestQuote:
+    id: int
+    text: str
+    speaker: str | None
+    anonymous: bool
+    source: str | None
+    date: date | None
+    url: str | None
+    article_title: str | None
+    first_time: bool  # never seen before the window
+    followed: bool  # said by a followed actor
+
+
+@dataclass
+class FollowedMention:
+    article_id: str
+    title: str | None
+    source: str | None
+    date: date | None
+    url: str | None
+    sentence: str
+
+
+@dataclass
+class Followed:
+    name: str  # as the subscription names it
+    actor_id: int | None  # None: no actor by that name in the index (yet)
+    mentions: list[FollowedMention] = field(default_factory=list)
+    quotes: list[DigestQuote] = field(default_factory=list)
+    total_mentions: int = 0
+    total_quotes: int = 0
+
+
+@dataclass
+class Digest:
+    channel: str | None
+    digest_date: date
+    timezone: str
+    window_start: datetime
+    window_end: datetime
+    story_count: int = 0
+    source_count: int = 0
+    quote_count: int = 0
+    stories: list[Story] = field(default_factory=list)  # the top stories only
+    in_the_news: list[ActorTrend] = field(default_factory=list)
+    new_actors: list[ActorTrend] = field(default_factory=list)
+    new_actor_count: int = 0
+    quotes: list[DigestQuote] = field(default_factory=list)
+    following: list[Followed] = field(default_factory=list)
+    delayed: bool = False  # posted late, after downtime
+
+    @property
+    def quiet(self) -> bool:
+        return not self.story_count and not self.quote_count and not any(f.total_mentions for f in self.following)
+
+    @property
+    def more_stories(self) -> int:
+        return max(0, self.story_count - len(self.stories))
+
+
+@dataclass(frozen=True)
+class DigestFilters:
+    """What a subscription narrows the digest to: sources (stories) and actor kinds (actor sections)."""
+
+    sources: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+def build_digest(store: Store, *, window_start: datetime, window_end: datetime, digest_date: date,
+                 tz: str = "UTC", channel: str | None = None, follow: list[str] | tuple[str, ...] = (),
+                 filters: DigestFilters = DigestFilters()) -> Digest:
+    """The digest of everything ingested in [window_start, window_end)."""
+    start, end = as_utc(window_start), as_utc(window_end)
+    digest = Digest(channel=channel, digest_date=digest_date, timezone=tz, window_start=start, window_end=end)
+    new_ids = _new_article_ids(start, end, filters)
+    with store.connect() as conn:
+        followed_ids = resolve_actors(conn, follow)
+        digest.story_count, digest.source_count, digest.stories = _stories(conn, new_ids, followed_ids, filters)
+        trends = _actor_trends(conn, start, end, new_ids, filters)
+        digest.in_the_news = trends[:IN_THE_NEWS]
+        first_timers = [t for t in trends if t.first_time]
+        digest.new_actor_count = len(first_timers)
+        digest.new_actors = first_timers[:NEW_ACTORS]
+        all_followed = {i for ids in followed_ids.values() for i in ids}
+        window_quotes = _window_quotes(conn, start, new_ids, all_followed)
+        digest.quote_count = len(window_quotes)
+        digest.quotes = sorted(window_quotes, key=_quote_rank, reverse=True)[:QUOTES_OF_THE_DAY]
+        digest.following = [_followed(conn, name, followed_ids.get(name, []), new_ids, window_quotes)
+                            for name in follow]
+    return digest
+
+
+# -- the window's articles ---------------------------------------------------
+
+def _new_article_ids(start: datetime, end: datetime, filters: DigestFilters):
+    """A subquery of the stories ingested in the window (and carried by a wanted source)."""
+    query = select(articles.c.id).where(and_(articles.c.ingested_at >= start, articles.c.ingested_at < end))
+    if filters.sources:
+        carried = select(occurrences.c.article_id).where(occurrences.c.source.in_(filters.sources))
+        query = query.where(or_(articles.c.source.in_(filters.sources), articles.c.id.in_(carried)))
+    return query
+
+
+def _stories(conn: Connection, new_ids, followed_ids: dict[str, list[int]], filters: DigestFilters):
+    rows = conn.execute(select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url,
+                               articles.c.ingested_at).where(articles.c.id.in_(new_ids))).all()
+    if not rows:
+        return 0, 0, []
+    copies: dict[str, list[str]] = {}
+    for article_id, source in conn.execute(select(occurrences.c.article_id, occurrences.c.source)
+                                           .where(occurrences.c.article_id.in_(new_ids))
+                                           .order_by(occurrences.c.id)):
+        copies.setdefault(article_id, []).append(source)
+    actor_counts = dict(conn.execute(select(mentions.c.article_id, func.count(func.distinct(mentions.c.actor_id)))
+                                     .where(mentions.c.article_id.in_(new_ids)).group_by(mentions.c.article_id)).all())
+    wanted = [i for ids in followed_ids.values() for i in ids]
+    about_followed = set(conn.execute(select(mentions.c.article_id).where(and_(
+        mentions.c.article_id.in_(new_ids), mentions.c.actor_id.in_(wanted)))).scalars()) if wanted else set()
+    sources = {s for row in rows for s in (copies.get(row.id) or [row.source]) if s}
+
+    def rank(row):  # followed actors first, then the most widely carried, the richest, the newest
+        return (row.id in about_followed, len(copies.get(row.id, [])), actor_counts.get(row.id, 0),
+                row.date or date.min, as_utc(row.ingested_at), row.id)
+
+    top = sorted(rows, key=rank, reverse=True)[:TOP_STORIES]
+    texts = dict(conn.execute(select(articles.c.id, articles.c.text)
+                              .where(articles.c.id.in_([r.id for r in top]))).all())
+    stories = []
+    for row in top:
+        carried = [s for s in dict.fromkeys(copies.get(row.id, [])) if s]
+        stories.append(Story(id=row.id, title=row.title, source=row.source or (carried[0] if carried else None),
+                             date=row.date, url=row.url, summary=one_line_summary(texts.get(row.id, ""), row.title),
+                             copies=max(1, len(copies.get(row.id, []))), sources=carried))
+    return len(rows), len(sources), stories
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"“‘'(])")
+SUMMARY_CHARS = 220
+
+
+def one_line_summary(text: str, title: str | None = None) -> str:
+    """The first real sentence of the body: skips menus, bullets, headings, bylines and the title."""
+    title_key = actor_key(title or "")
+    for paragraph in text.split("\n"):
+        paragraph = " ".join(paragraph.split())
+        if (len(paragraph) < 60 or len(paragraph.split()) < 8 or paragraph[0] in "-*#|>•"
+                or actor_key(paragraph) == title_key):
+            continue
+        sentence = SENTENCE_END.split(paragraph, maxsplit=1)[0]
+        return shorten(sentence, SUMMARY_CHARS)
+    return ""
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary with "…" when longer than `limit`."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0] if " " in text[:limit - 1] else text[:limit - 1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+# -- actors ------------------------------------------------------------------
+
+def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids, filters: DigestFilters) -> list[ActorTrend]:
+    """Actors by mentions in the window, with their usual rate over the previous BASELINE_DAYS."""
+    query = (select(mentions.c.actor_id, func.count().label("n"), func.count(func.distinct(mentions.c.article_id)).label("a"))
+             .where(mentions.c.article_id.in_(new_ids)).group_by(mentions.c.actor_id))
+    counts = {row.actor_id: (row.n, row.a) for row in conn.execute(query)}
+    if not counts:
+        return []
+    info = {row.id: row for row in conn.execute(select(actors.c.id, actors.c.name, actors.c.kind)
+                                                 .where(actors.c.id.in_(list(counts))))}
+    if filters.kinds:
+        counts = {k: v for k, v in counts.items() if k in info and info[k].kind in filters.kinds}
+    ids = list(counts)
+    baseline_start = start - timedelta(days=BASELINE_DAYS)
+    earlier = (select(mentions.c.actor_id, func.count()).join(articles, articles.c.id == mentions.c.article_id)
+               .where(and_(mentions.c.actor_id.in_(ids), articles.c.ingested_at >= baseline_start,
+                           articles.c.ingested_at < start)).group_by(mentions.c.actor_id))
+    baseline = dict(conn.execute(earlier).all())
+    seen_before = set(conn.execute(
+        select(mentions.c.actor_id).join(articles, articles.c.id == mentions.c.article_id)
+        .where(and_(mentions.c.actor_id.in_(ids), articles.c.ingested_at < start)).distinct()).scalars())
+    window_days = max((end - start).total_seconds() / 86400, 1 / 24)
+    trends = []
+    for actor_id, (n, article_count) in counts.items():
+        if actor_id not in info:
+            continue
+        usual = baseline.get(actor_id, 0) / BASELINE_DAYS * window_days
+        first_time = actor_id not in seen_before
+        # Well above its usual rate, or back in the news after a quiet fortnight (newcomers are listed apart).
+        spike = n >= SPIKE_MIN_MENTIONS and (n >= SPIKE_RATIO * usual if usual else not first_time)
+        trends.append(ActorTrend(actor_id=actor_id, name=info[actor_id].name, kind=info[actor_id].kind, mentions=n,
+                                 articles=article_count, usual=round(usual, 2), first_time=first_time,
+                                 spike=spike))
+    trends.sort(key=lambda t: (t.mentions, t.articles, t.name), reverse=True)
+    return trends
+
+
+def resolve_actors(conn: Connection, names) -> dict[str, list[int]]:
+    """Followed names to actor ids by exact name or alias key (the lookup engine confirmed them at follow time)."""
+    resolved = {}
+    for name in names:
+        key = actor_key(name)
+        ids = set(conn.execute(select(actors.c.id).where(actors.c.key == key)).scalars())
+        if not ids:
+            ids = set(conn.execute(select(aliases.c.actor_id).where(aliases.c.key == key)).scalars())
+        resolved[name] = sorted(ids)
+    return resolved
+
+
+# -- quotes ------------------------------------------------------------------
+
+def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int]) -> list[DigestQuote]:
+    """Every distinct quote that appears in a new story, with where it first appeared in the window."""
+    rows = conn.execute(
+        select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.anonymous,
+               quote_occurrences.c.article_id, quote_occurrences.c.source)
+        .join(quote_occurrences, quote_occurrences.c.quote_id == quotes.c.id)
+        .where(quote_occurrences.c.article_id.in_(new_ids))
+        .order_by(quotes.c.id, quote_occurrences.c.id)).all()
+    first_row = {}
+    for row in rows:
+        first_row.setdefault(row.id, row)
+    if not first_row:
+        return []
+    seen_before = set(conn.execute(
+        select(quote_occurrences.c.quote_id).join(articles, articles.c.id == quote_occurrences.c.article_id)
+        .where(and_(quote_occurrences.c.quote_id.in_(list(first_row)), articles.c.ingested_at < start))
+        .distinct()).scalars())
+    story = {row.id: row for row in conn.execute(
+        select(articles.c.id, articles.c.title, articles.c.date, articles.c.url, articles.c.source)
+        .where(articles.c.id.in_({r.article_id for r in first_row.values()})))}
+    result = []
+    for quote_id, row in first_row.items():
+        article = story[row.article_id]
+        result.append(DigestQuote(
+            id=quote_id, text=row.text, speaker=row.speaker, anonymous=bool(row.anonymous),
+            source=row.source or article.source, date=article.date, url=article.url, article_title=article.title,
+            first_time=quote_id not in seen_before, followed=row.speaker_actor_id in followed))
+    return result
+
+
+def _quote_rank(quote: DigestQuote):
+    """Followed speakers, then named speakers, then quotes not seen before; a readable length breaks ties."""
+    named = bool(quote.speaker) and not quote.anonymous
+    readable = 40 <= len(quote.text) <= 300
+    return (quote.followed, named, quote.first_time, readable, -quote.id)
+
+
+# -- followed actors ---------------------------------------------------------
+
+def _followed(conn: Connection, name: str, actor_ids: list[int], new_ids,
+              window_quotes: list[DigestQuote]) -> Followed:
+    item = Followed(name=name, actor_id=actor_ids[0] if actor_ids else None)
+    if not actor_ids:
+        return item
+    rows = conn.execute(
+        select(mentions.c.article_id, mentions.c.sentence, articles.c.title, articles.c.source, articles.c.date,
+               articles.c.url)
+        .join(articles, articles.c.id == mentions.c.article_id)
+        .where(and_(mentions.c.actor_id.in_(actor_ids), mentions.c.article_id.in_(new_ids)))
+        .order_by(articles.c.ingested_at, articles.c.id, mentions.c.start)).all()
+    item.total_mentions = len(rows)
+    item.mentions = [FollowedMention(article_id=r.article_id, title=r.title, source=r.source, date=r.date, url=r.url,
+                                     sentence=shorten(r.sentence, 300)) for r in rows[:FOLLOW_MENTIONS]]
+    spoken = set(conn.execute(select(quotes.c.id).where(and_(
+        quotes.c.speaker_actor_id.in_(actor_ids), quotes.c.id.in_([q.id for q in window_quotes])))).scalars()) \
+        if window_quotes else set()
+    said = [q for q in window_quotes if q.id in spoken]
+    item.total_quotes = len(said)
+    item.quotes = said[:FOLLOW_QUOTES]
+    return item
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they are UTC, as the indexer stores them."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)

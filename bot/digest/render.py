@@ -1,0 +1,212 @@
+"""A `Digest` as a Slack message (Block Kit + fallback text) and as plain text for the terminal.
+
+Escaping, clipping and every Block Kit limit come from `bot.slack.render`, the one rendering
+module: corpus text reaches mrkdwn only through `escape`, and `finish` holds the whole message
+to 50 blocks and the aggregate size. Each section here also caps itself, so a day of 500 new
+articles still fits without losing the header or the top stories.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.digest.build import ActorTrend, Digest, DigestQuote, Followed, Story
+from bot.slack.render import (
+    MAX_BLOCKS, MAX_BLOCKS_CHARS, Message, clip, context, divider, escape, finish, header, link, quoted, section,
+)
+
+DIGEST_LINK_SETTINGS = {"unfurl_links": False, "unfurl_media": False}
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def local(moment: datetime, tz: str) -> datetime:
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def since_label(digest: Digest) -> str:
+    """`since Thu 21 Nov 08:00` in the channel's time zone."""
+    return "since " + local(digest.window_start, digest.timezone).strftime("%a %-d %b %H:%M")
+
+
+def title_line(digest: Digest) -> str:
+    return f"Daily digest · {digest.digest_date.strftime('%A %-d %B %Y')}"
+
+
+def counts_line(digest: Digest) -> str:
+    return (f"{plural(digest.story_count, 'new story', 'new stories')} from {plural(digest.source_count, 'source')}, "
+            f"{plural(digest.quote_count, 'quote')}")
+
+
+def quiet_line(digest: Digest) -> str:
+    return f"Nothing new {since_label(digest)} ({digest.timezone})."
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much of each item to show; a busy day steps down until the whole digest fits one message."""
+
+    title: int = 200
+    summary: bool = True
+    quote: int = 400
+    follow_mentions: int = 5
+    sentence: int = 240
+    url: int = 3000  # longer links are left out (the title stays)
+
+    def link(self, url: str | None, label: str) -> str:
+        return link(url if url and len(url) <= self.url else None, label)
+
+
+DETAIL_LEVELS = (Detail(), Detail(title=150, quote=250, follow_mentions=3, sentence=160),
+                 Detail(title=100, summary=False, quote=160, follow_mentions=2, sentence=100, url=500),
+                 Detail(title=80, summary=False, quote=120, follow_mentions=1, sentence=80, url=200))
+
+
+def render_digest(digest: Digest) -> Message:
+    """The message posted to the channel (and shown by `/digest preview`): the most detail that fits."""
+    if digest.quiet:
+        text = quiet_line(digest)
+        return finish(text, [section(escape(text))])
+    for detail in DETAIL_LEVELS:
+        blocks = digest_blocks(digest, detail)
+        if len(blocks) <= MAX_BLOCKS and len(json.dumps(blocks, ensure_ascii=False)) <= MAX_BLOCKS_CHARS:
+            break
+    return finish(fallback_text(digest), blocks)  # finish() still guarantees the limits
+
+
+def digest_blocks(digest: Digest, detail: Detail) -> list[dict]:
+    delayed = " · _posted late, after the bot was down_" if digest.delayed else ""
+    blocks = [header(title_line(digest)),
+              context(f"*{counts_line(digest)}* {since_label(digest)} ({escape(digest.timezone)}){delayed}")]
+    if digest.stories:
+        blocks += [divider(), section("*Top stories*")]
+        blocks += [section(story_text(s, detail)) for s in digest.stories]
+        if digest.more_stories:
+            blocks.append(context(f"and {plural(digest.more_stories, 'more new story', 'more new stories')}"))
+    news = in_the_news_text(digest)
+    if news:
+        blocks += [divider(), section(news)]
+    if digest.quotes:
+        blocks += [divider(), section("*Quotes of the day*")] + [section(quote_text(q, detail)) for q in digest.quotes]
+    if digest.following:
+        blocks.append(divider())
+        blocks += [section(followed_text(f, detail)) for f in digest.following]
+    return blocks
+
+
+def fallback_text(digest: Digest) -> str:
+    """The notification line: the date, the counts and the first headlines (corpus text escaped)."""
+    headlines = "; ".join(escape(s.title or "Untitled") for s in digest.stories[:3])
+    return f"{title_line(digest)}: {counts_line(digest)}." + (f" Top: {headlines}" if headlines else "")
+
+
+def story_text(story: Story, detail: Detail = Detail()) -> str:
+    title = escape(clip(story.title or "Untitled story", detail.title))
+    details = [escape(story.source) if story.source else None, story.date.strftime("%-d %b %Y") if story.date else None]
+    others = [s for s in story.sources if s != story.source]
+    if story.copies > 1:
+        details.append(f"{plural(story.copies - 1, 'copy', 'copies')}" + (f" ({escape(', '.join(others[:3]))})" if others else ""))
+    text = f"*{detail.link(story.url, title)}*\n{' · '.join(d for d in details if d)}"
+    if story.summary and detail.summary:
+        text += f"\n{escape(story.summary)}"
+    return text
+
+
+def trend_label(trend: ActorTrend) -> str:
+    label = f"*{escape(trend.name)}* ({escape(trend.kind)}): {plural(trend.mentions, 'mention')} in {plural(trend.articles, 'story', 'stories')}"
+    if trend.first_time:
+        return label + ", first time in the news"
+    change = trend.change
+    if change is not None:
+        label += f", {change:.1f}× the usual" if change >= 1.05 or change <= 0.95 else ", as usual"
+    elif not trend.first_time:
+        label += ", none in the previous 14 days"
+    return label + (" :chart_with_upwards_trend:" if trend.spike else "")
+
+
+def in_the_news_text(digest: Digest) -> str:
+    parts = []
+    if digest.in_the_news:
+        parts.append("*In the news*\n" + "\n".join(f"• {trend_label(t)}" for t in digest.in_the_news))
+    if digest.new_actors:
+        names = ", ".join(f"{escape(t.name)} ({escape(t.kind)})" for t in digest.new_actors)
+        more = digest.new_actor_count - len(digest.new_actors)
+        parts.append(f"*New in the news:* {names}" + (f" and {more:,} more" if more > 0 else ""))
+    return clip("\n\n".join(parts), 2900)
+
+
+def speaker_text(quote: DigestQuote) -> str:
+    if quote.anonymous:
+        return f"_{escape(quote.speaker or 'an unnamed source')}_ (anonymous source)"
+    return f"*{escape(quote.speaker)}*" if quote.speaker else "_speaker not identified_"
+
+
+def quote_text(quote: DigestQuote, detail: Detail = Detail()) -> str:
+    where = detail.link(quote.url, escape(clip(quote.article_title or quote.source or "article", detail.title // 2)))
+    details = [escape(quote.source) if quote.source else None, quote.date.strftime("%-d %b %Y") if quote.date else None]
+    seen = "" if quote.first_time else " · _seen before_"
+    return (f"{quoted('“' + escape(clip(quote.text, detail.quote)) + '”')}\n— {speaker_text(quote)}, "
+            f"{', '.join(d for d in details if d)} in {where}{seen}")
+
+
+def followed_text(item: Followed, detail: Detail = Detail()) -> str:
+    name = escape(item.name)
+    if item.actor_id is None:
+        return f"*Following: {name}*\n_No actor by this name in the index yet._"
+    if not item.total_mentions and not item.total_quotes:
+        return f"*Following: {name}*: nothing new."
+    lines = [f"*Following: {name}*: {plural(item.total_mentions, 'new mention')}, {plural(item.total_quotes, 'quote')}"]
+    shown = item.mentions[:detail.follow_mentions]
+    for mention in shown:
+        title = detail.link(mention.url, escape(clip(mention.title or "Untitled story", detail.title // 2)))
+        source = f" ({escape(mention.source)})" if mention.source else ""
+        lines.append(f"• {title}{source}: {escape(clip(mention.sentence, detail.sentence))}")
+    if item.total_mentions > len(shown):
+        lines.append(f"  and {plural(item.total_mentions - len(shown), 'more mention')}")
+    for quote in item.quotes:
+        lines.append(f"• “{escape(clip(quote.text, detail.sentence))}” ({escape(quote.source or 'unknown source')})")
+    if item.total_quotes > len(item.quotes):
+        lines.append(f"  and {plural(item.total_quotes - len(item.quotes), 'more quote')}")
+    return clip("\n".join(lines), 2900)
+
+
+def digest_as_text(digest: Digest) -> str:
+    """The digest for a terminal (`newsbot digest`): the same content, no markup."""
+    if digest.quiet:
+        return quiet_line(digest)
+    out = [title_line(digest), f"{counts_line(digest)} {since_label(digest)} ({digest.timezone})"
+           + (" (posted late)" if digest.delayed else ""), ""]
+    if digest.stories:
+        out.append("TOP STORIES")
+        for number, story in enumerate(digest.stories, 1):
+            details = " · ".join(p for p in [story.source, story.date.isoformat() if story.date else None,
+                                             f"+{story.copies - 1} copies" if story.copies > 1 else None] if p)
+            out.append(f"{number:>2}. {story.title or 'Untitled story'} ({details})")
+            out += [f"    {line}" for line in (story.summary, story.url) if line]
+        if digest.more_stories:
+            out.append(f"    and {plural(digest.more_stories, 'more new story', 'more new stories')}")
+        out.append("")
+    if digest.in_the_news:
+        out.append("IN THE NEWS")
+        out += ["  " + trend_label(t).replace("*", "").replace(" :chart_with_upwards_trend:", " [spike]")
+                for t in digest.in_the_news]
+        if digest.new_actors:
+            out.append("  New: " + ", ".join(f"{t.name} ({t.kind})" for t in digest.new_actors))
+        out.append("")
+    if digest.quotes:
+        out.append("QUOTES OF THE DAY")
+        for quote in digest.quotes:
+            who = f"{quote.speaker or 'an unnamed source'} (anonymous source)" if quote.anonymous else (quote.speaker or "speaker not identified")
+            out.append(f"  “{quote.text}” — {who}, {quote.source or 'unknown source'}")
+        out.append("")
+    for item in digest.following:
+        out.append(f"FOLLOWING: {item.name}: {item.total_mentions} new mention(s), {item.total_quotes} quote(s)"
+                   if item.actor_id is not None else f"FOLLOWING: {item.name}: no actor by this name in the index yet")
+        out += [f"  - {m.title or 'Untitled story'} ({m.source or '?'}): {m.sentence}" for m in item.mentions]
+        if item.total_mentions > len(item.mentions):
+            out.append(f"  and {item.total_mentions - len(item.mentions)} more")
+    return "\n".join(out).rstrip() + "\n"

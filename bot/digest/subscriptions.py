@@ -1,0 +1,259 @@
+"""Digest subscriptions: from config/digests.yaml and from Slack (`/digest subscribe`), both kept in the database.
+
+The YAML file is the source of truth for the channels it lists: it is re-read at start and its
+rows are replaced (their pause state is kept, so a channel paused after `not_in_channel` stays
+paused until someone runs `/digest resume`). Slack-made subscriptions live only in the database
+and survive restarts. One subscription per channel.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import delete, insert, select, update
+
+from bot.config import ConfigError, Settings, check_keys, read_yaml
+from bot.digest.build import DigestFilters
+from bot.nlp.models import KINDS
+from bot.store.db import Store
+from bot.store.schema import subscriptions
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = (0, 1, 2, 3, 4)
+DAILY = tuple(range(7))
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+SUBSCRIPTION_SPEC = {"channel": str, "time": (str, int), "timezone": str, "days": (str, list), "follow": list,
+                     "post_when_quiet": bool, "filters": dict, "paused": bool, "subscriber": str}
+FILTERS_SPEC = {"sources": list, "kinds": list}
+
+
+class SubscriptionError(ValueError):
+    """A subscription value is wrong; the message says what is expected (shown to the user as is)."""
+
+
+@dataclass
+class Subscription:
+    channel: str
+    time: str = "08:00"  # HH:MM, local
+    timezone: str = "UTC"  # IANA name
+    days: tuple[int, ...] = WEEKDAYS  # Monday = 0
+    follow: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    post_when_quiet: bool = False
+    paused: bool = False
+    paused_reason: str | None = None
+    origin: str = "slack"  # yaml | slack
+    created_by: str | None = None  # Slack user id: told by DM when the digest cannot be posted
+
+    @property
+    def filters(self) -> DigestFilters:
+        return DigestFilters(sources=tuple(self.sources), kinds=tuple(self.kinds))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_time(self) -> time:
+        hour, minute = map(int, self.time.split(":"))
+        return time(hour, minute)
+
+    def scheduled_at(self, day: date) -> datetime:
+        """The moment this subscription's digest for `day` is due (a DST gap moves it forward, as clocks do)."""
+        naive = datetime.combine(day, self.local_time)
+        aware = naive.replace(tzinfo=self.zone)
+        # Round-trip through UTC normalises a time that does not exist on a spring-forward day.
+        return aware.astimezone(ZoneInfo("UTC")).astimezone(self.zone)
+
+    def last_due(self, now: datetime, lookback_days: int = 8) -> datetime | None:
+        """The latest scheduled moment at or before `now` (on one of the subscription's days)."""
+        today = now.astimezone(self.zone).date()
+        for back in range(lookback_days):
+            day = today - timedelta(days=back)
+            if day.weekday() in self.days:
+                due = self.scheduled_at(day)
+                if due <= now:
+                    return due
+        return None
+
+    def days_label(self) -> str:
+        if tuple(self.days) == WEEKDAYS:
+            return "weekdays"
+        if tuple(self.days) == DAILY:
+            return "daily"
+        return ", ".join(DAY_NAMES[d].capitalize() for d in self.days)
+
+
+# -- parsing one value at a time (shared by YAML and Slack) ------------------------------------
+
+def parse_time(value) -> str:
+    """`8:00`, `08:00` → `08:00`. YAML reads an unquoted 8:00 as 480 (minutes): accepted too."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    match = TIME.match(str(value).strip())
+    if not match:
+        raise SubscriptionError(f"“{value}” is not a time: use 24-hour HH:MM, such as 08:00 or 17:30")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def parse_timezone(value: str) -> str:
+    name = str(value).strip()
+    try:
+        if not name or name.startswith("/") or ".." in name:
+            raise ValueError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = suggest_timezone(name)
+        raise SubscriptionError(
+            f"“{name}” is not a time zone I know: use an IANA name such as Europe/London or Asia/Beirut"
+            + (f" (did you mean {hint}?)" if hint else "")) from None
+    return name
+
+
+def suggest_timezone(name: str) -> str | None:
+    from rapidfuzz import process
+
+    if not name:
+        return None
+    best = process.extractOne(name, sorted(available_timezones()), score_cutoff=80)
+    return best[0] if best else None
+
+
+def parse_days(value) -> tuple[int, ...]:
+    """`weekdays` (Mon–Fri), `daily`, or a list of day names such as [mon, wed, fri]."""
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("weekdays", "weekday", "mon-fri"):
+            return WEEKDAYS
+        if word in ("daily", "every day", "everyday"):
+            return DAILY
+        value = [v for v in re.split(r"[\s,]+", word) if v]
+    if not isinstance(value, list) or not value:
+        raise SubscriptionError(f"“{value}” is not a set of days: use weekdays, daily or a list such as [mon, wed, fri]")
+    days = set()
+    for item in value:
+        key = str(item).strip().lower()[:3]
+        if key not in DAY_NAMES:
+            raise SubscriptionError(f"“{item}” is not a day: use mon, tue, wed, thu, fri, sat or sun")
+        days.add(DAY_NAMES.index(key))
+    return tuple(sorted(days))
+
+
+def check_channel(value: str) -> str:
+    channel = str(value).strip()
+    if not CHANNEL_ID.match(channel):
+        raise SubscriptionError(f"“{channel}” is not a Slack channel ID: use the ID (such as C0123456) "
+                                "from the channel's details, not its #name")
+    return channel
+
+
+# -- config/digests.yaml -----------------------------------------------------------------------
+
+def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
+    """The subscriptions in `path` (none when the file is absent), validated with one clear error each."""
+    data = check_keys(path, "", read_yaml(path, required=False), {"subscriptions": list})
+    result: list[Subscription] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(data.get("subscriptions") or [], 1):
+        where = f"subscriptions[{number}]:"
+        entry = check_keys(path, where, entry, SUBSCRIPTION_SPEC, required=("channel",))
+        filters = check_keys(path, f"{where} filters:", entry.get("filters"), FILTERS_SPEC)
+        try:
+            sub = Subscription(
+                channel=check_channel(entry["channel"]),
+                time=parse_time(entry["time"] if entry.get("time") is not None else settings.digest.time),
+                timezone=parse_timezone(entry.get("timezone") or settings.timezone),
+                days=parse_days(entry.get("days") or settings.digest.days),
+                follow=[str(name).strip() for name in entry.get("follow") or [] if str(name).strip()],
+                sources=[str(s) for s in filters.get("sources") or []],
+                kinds=[str(k).lower() for k in filters.get("kinds") or []],
+                post_when_quiet=bool(entry.get("post_when_quiet") or False),
+                paused=bool(entry.get("paused") or False),
+                origin="yaml", created_by=entry.get("subscriber"))
+        except SubscriptionError as exc:
+            raise ConfigError(f"{path}: {where} {exc}") from None
+        unknown = [k for k in sub.kinds if k not in KINDS]
+        if unknown:
+            raise ConfigError(f"{path}: {where} filters: unknown actor kind {unknown[0]!r} (expected: {', '.join(KINDS)})")
+        if sub.channel in seen:
+            raise ConfigError(f"{path}: {where} channel {sub.channel} is listed twice (one subscription per channel)")
+        seen.add(sub.channel)
+        result.append(sub)
+    return result
+
+
+def sync_yaml(store: Store, subs: list[Subscription]) -> None:
+    """Make the database's YAML subscriptions match the file; Slack-made ones are left alone,
+    except that a channel now listed in the YAML is taken over by it."""
+    listed = {s.channel for s in subs}
+    with store.begin() as conn:
+        current = {row.channel: row for row in conn.execute(select(subscriptions))}
+        for row in current.values():
+            if row.origin == "yaml" and row.channel not in listed:
+                conn.execute(delete(subscriptions).where(subscriptions.c.channel == row.channel))
+    for sub in subs:
+        old = current.get(sub.channel)
+        if old is not None and old.origin == "yaml" and old.paused and not sub.paused:
+            sub.paused, sub.paused_reason = True, old.paused_reason
+        save(store, sub)
+
+
+# -- the database ------------------------------------------------------------------------------
+
+def _from_row(row) -> Subscription:
+    filters = row.filters or {}
+    return Subscription(channel=row.channel, time=row.time, timezone=row.timezone, days=tuple(row.days or WEEKDAYS),
+                        follow=list(row.follow or []), sources=list(filters.get("sources") or []),
+                        kinds=list(filters.get("kinds") or []), post_when_quiet=bool(row.post_when_quiet),
+                        paused=bool(row.paused), paused_reason=row.paused_reason, origin=row.origin,
+                        created_by=row.created_by)
+
+
+def all_subscriptions(store: Store) -> list[Subscription]:
+    with store.connect() as conn:
+        return [_from_row(r) for r in conn.execute(select(subscriptions).order_by(subscriptions.c.channel))]
+
+
+def get(store: Store, channel: str) -> Subscription | None:
+    with store.connect() as conn:
+        row = conn.execute(select(subscriptions).where(subscriptions.c.channel == channel)).first()
+    return _from_row(row) if row else None
+
+
+def save(store: Store, sub: Subscription) -> None:
+    """Insert or replace the channel's subscription."""
+    values = dict(time=sub.time, timezone=sub.timezone, days=list(sub.days), follow=list(sub.follow),
+                  filters={"sources": list(sub.sources), "kinds": list(sub.kinds)},
+                  post_when_quiet=sub.post_when_quiet, paused=sub.paused, paused_reason=sub.paused_reason,
+                  origin=sub.origin, created_by=sub.created_by)
+    with store.begin() as conn:
+        updated = conn.execute(update(subscriptions).where(subscriptions.c.channel == sub.channel).values(**values)).rowcount
+        if not updated:
+            conn.execute(insert(subscriptions).values(channel=sub.channel, created_at=datetime.now(ZoneInfo("UTC")), **values))
+
+
+def remove(store: Store, channel: str) -> bool:
+    with store.begin() as conn:
+        return conn.execute(delete(subscriptions).where(subscriptions.c.channel == channel)).rowcount > 0
+
+
+def set_paused(store: Store, channel: str, paused: bool, reason: str | None = None) -> bool:
+    with store.begin() as conn:
+        return conn.execute(update(subscriptions).where(subscriptions.c.channel == channel).values(
+            paused=paused, paused_reason=reason if paused else None)).rowcount > 0
+
+
+def yaml_path(settings: Settings) -> Path:
+    return settings.config_dir / "digests.yaml"
+
+
+def load_and_sync(store: Store, settings: Settings) -> list[Subscription]:
+    """At start: re-read config/digests.yaml into the database; return every subscription."""
+    sync_yaml(store, load_yaml(yaml_path(settings), settings))
+    return all_subscriptions(store)

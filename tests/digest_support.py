@@ -1,0 +1,61 @@
+"""Test helpers for digests: put stories, mentions and quotes straight into a store at chosen
+ingestion times (extraction is tested elsewhere; digests only read what the index holds)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timezone
+
+from sqlalchemy import insert, select
+
+from bot.nlp.names import actor_key
+from bot.store.schema import actors, articles, mentions, occurrences, quote_occurrences, quotes, source_files
+
+UTC = timezone.utc
+
+
+def at(text: str) -> datetime:
+    """`2026-03-27 08:00` as a UTC datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def actor(store, name: str, kind: str = "person") -> int:
+    with store.begin() as conn:
+        found = conn.execute(select(actors.c.id).where(actors.c.key == actor_key(name))).scalar()
+        if found:
+            return found
+        return conn.execute(insert(actors).values(key=actor_key(name), name=name, kind=kind, curated=True,
+                                                  mention_count=0, article_count=0)).inserted_primary_key[0]
+
+
+def story(store, title: str, ingested: datetime, *, source: str = "Wire", copies: tuple[str, ...] = (),
+          published: date | None = None, url: str | None = None, body: str | None = None,
+          mentions_of: tuple[str, ...] = (), quotes_by: tuple[tuple[str, str | None, bool], ...] = ()) -> str:
+    """One story (plus syndicated copies from other sources) with mentions and quotes (text, speaker, anonymous)."""
+    story_id = hashlib.sha1(title.encode()).hexdigest()[:20]
+    body = body or f"{title}.\n\nThis is the body of the story called {title}, long enough to be a summary line."
+    with store.begin() as conn:
+        conn.execute(insert(articles).values(id=story_id, title=title, source=source, date=published or ingested.date(),
+                                             url=url, path=f"/corpus/{story_id}.txt", text=body, ingested_at=ingested))
+        for position, carrier in enumerate((source, *copies)):
+            file_id = conn.execute(insert(source_files).values(
+                path=f"/corpus/{story_id}-{position}.txt", sha256="0" * 64, size=1, mtime=0.0, indexed_at=ingested,
+                status="ok")).inserted_primary_key[0]
+            conn.execute(insert(occurrences).values(article_id=story_id, file_id=file_id, position=0, title=title,
+                                                    source=carrier, path=f"/corpus/{story_id}-{position}.txt"))
+    for name in mentions_of:
+        actor_id = actor(store, name)
+        with store.begin() as conn:
+            conn.execute(insert(mentions).values(article_id=story_id, actor_id=actor_id, start=0, end=len(name),
+                                                 surface=name, sentence=f"{name} was in the story {title}."))
+    for text, speaker, anonymous in quotes_by:
+        speaker_id = actor(store, speaker) if speaker and not anonymous else None
+        with store.begin() as conn:
+            quote_id = conn.execute(select(quotes.c.id).where(quotes.c.key == actor_key(text)[:64])).scalar()
+            if quote_id is None:
+                quote_id = conn.execute(insert(quotes).values(
+                    key=actor_key(text)[:64], text=text, speaker=speaker, speaker_actor_id=speaker_id,
+                    anonymous=anonymous, article_id=story_id, start=0, end=len(text), marked=True, partial=False,
+                    first_seen=published or ingested.date(), first_source=source)).inserted_primary_key[0]
+            conn.execute(insert(quote_occurrences).values(quote_id=quote_id, article_id=story_id, start=0,
+                                                          end=len(text), source=source))
+    return story_id
