@@ -1,0 +1,88 @@
+"""`newsbot run` (Slack, or the console without credentials) and `newsbot console`."""
+from __future__ import annotations
+
+import logging
+import os
+
+import click
+
+from bot.cli.base import Context, cli, friendly_errors, pass_context
+
+log = logging.getLogger(__name__)
+
+
+def pick_mode(env) -> tuple[str, str]:
+    """The mode the environment asks for, and the one line that says so."""
+    has = {name: bool(env.get(name)) for name in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")}
+    if has["SLACK_APP_TOKEN"]:
+        if not has["SLACK_BOT_TOKEN"]:
+            return "console", "SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: opening the local console instead of Slack."
+        return "socket", "Socket Mode: connecting to Slack with SLACK_APP_TOKEN (no public URL needed)."
+    if has["SLACK_BOT_TOKEN"] and has["SLACK_SIGNING_SECRET"]:
+        return "http", "HTTP mode: Slack requests at http://0.0.0.0:{port}/slack/events, health check at /healthz."
+    if has["SLACK_BOT_TOKEN"] or has["SLACK_SIGNING_SECRET"]:
+        missing = "SLACK_SIGNING_SECRET" if has["SLACK_BOT_TOKEN"] else "SLACK_BOT_TOKEN"
+        return "console", f"{missing} is not set (HTTP mode needs both, or SLACK_APP_TOKEN for Socket Mode): opening the local console."
+    return "console", "No Slack credentials set: opening the local console (see docs/slack-setup.md to connect Slack)."
+
+
+def answers_for(ctx: Context):
+    from bot.slack.answers import Answers
+
+    return Answers(ctx.store)
+
+
+def start_scheduler(ctx: Context, app) -> None:
+    """Digests are posted by the one scheduler in the bot process, when the digest module has one."""
+    try:
+        from bot.digest.scheduler import start as start_digests
+    except ImportError:
+        log.info("digest scheduler not available yet: digests are not posted")
+        return
+    start_digests(settings=ctx.settings, store=ctx.store, client=app.client)
+
+
+@cli.command("run")
+@click.option("--port", type=int, envvar="PORT", default=3000, show_default=True,
+              help="HTTP mode port ($PORT).")
+@pass_context
+@friendly_errors
+def run_command(ctx: Context, port: int) -> None:
+    """Run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET,
+    else the local console."""
+    mode, line = pick_mode(os.environ)
+    click.echo(line.format(port=port))
+    answers = answers_for(ctx)
+    if mode == "console":
+        from bot.slack.console import Console
+
+        Console(answers).run()
+        return
+    from bot.slack.app import build_app
+
+    app = build_app(answers)
+    start_scheduler(ctx, app)
+    if mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()
+        return
+    from bot.slack.server import make_http_server
+
+    server = make_http_server(app, answers, port=port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
+
+
+@cli.command("console")
+@pass_context
+@friendly_errors
+def console_command(ctx: Context) -> None:
+    """The bot in this terminal: /lookup, /quote, /digest preview and help, with history."""
+    from bot.slack.console import Console
+
+    Console(answers_for(ctx)).run()

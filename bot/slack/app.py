@@ -1,0 +1,49 @@
+"""The bolt App: one WebClient that retries, a listener pool sized for a desk, listeners per kind."""
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.slack import listeners
+from bot.slack.answers import Answers
+
+log = logging.getLogger(__name__)
+
+# bolt acks from the listener pool: a saturated pool delays acks past Slack's 3 s, so size it
+# for a deadline rush (twenty people at once), not for the CPU count.
+DEFAULT_WORKERS = 32
+
+
+def web_client(token: str | None, api_url: str | None = None) -> WebClient:
+    """A WebClient that honours Retry-After on 429 and retries dropped connections.
+    `api_url` (SLACK_API_URL) points it at a proxy or at a fake Slack in tests."""
+    options = {}
+    if api_url:
+        options["base_url"] = api_url if api_url.endswith("/") else api_url + "/"  # urljoin needs the slash
+    return WebClient(token=token, timeout=15, retry_handlers=[
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+    ], **options)
+
+
+def build_app(answers: Answers, *, token: str | None = None, signing_secret: str | None = None,
+              api_url: str | None = None, workers: int | None = None,
+              token_verification: bool = True) -> App:
+    """The Slack app over `answers`. Request signatures are always verified in HTTP mode."""
+    token = token or os.environ.get("SLACK_BOT_TOKEN")
+    api_url = api_url or os.environ.get("SLACK_API_URL") or None
+    workers = workers or int(os.environ.get("NEWSBOT_SLACK_WORKERS") or DEFAULT_WORKERS)
+    app = App(
+        client=web_client(token, api_url),
+        signing_secret=signing_secret if signing_secret is not None else os.environ.get("SLACK_SIGNING_SECRET", ""),
+        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsbot-listener"),
+        token_verification_enabled=token_verification,
+        process_before_response=False,
+    )
+    listeners.register(app, answers)
+    return app

@@ -1,0 +1,19 @@
+"""Listeners, registered per kind (slash commands, button actions, events)."""
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.answers import Answers
+from bot.slack.listeners import actions, commands, events
+
+
+def register(app: App, answers: Answers) -> None:
+    commands.register(app, answers)
+    actions.register(app, answers)
+    events.register(app, answers)
+
+    @app.error
+    def log_unhandled(error, body, logger):
+        """A last net: anything a listener did not catch is logged with what was asked."""
+        what = body.get("command") or (body.get("event") or {}).get("type") or body.get("type")
+        logger.error("unhandled error in %s: %r", what, error, exc_info=error)

@@ -1,0 +1,31 @@
+"""Buttons: Share in channel, More (next page) and open (a candidate's profile).
+
+On a private (ephemeral) answer, More and open update the message in place. On a public message
+(shared, or in a thread) they answer privately, so one reader's paging never changes what the
+channel sees."""
+from __future__ import annotations
+
+import re
+
+from slack_bolt import Ack, App, Respond
+
+from bot.slack.answers import Answers
+from bot.slack.listeners.commands import send
+from bot.slack.render import ACTION_PATTERN, view_of
+
+
+def register(app: App, answers: Answers) -> None:
+    @app.action(re.compile(ACTION_PATTERN))
+    def press(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+        ack()
+        kind = action["action_id"].split(".")[1]
+        view = view_of(action.get("value", ""))
+        user_id = (body.get("user") or {}).get("id")
+        private = (body.get("container") or {}).get("is_ephemeral", False)
+        if kind == "share":
+            send(respond, answers.show(view, share=False, shared_by=user_id),
+                 response_type="in_channel", replace_original=False)
+        elif private:
+            send(respond, answers.show(view), response_type="ephemeral", replace_original=True)
+        else:
+            send(respond, answers.show(view), response_type="ephemeral", replace_original=False)
