@@ -1,17 +1,39 @@
-"""Name normalisation shared by extraction, the store and lookup (issue 3 extends it)."""
+"""Name normalisation shared by extraction, the store and lookup.
+
+Three levels, each a function of the text alone (no actor knowledge here; that lives in
+config/actors.yaml):
+
+- `fold` / `actor_key`: accents, case, apostrophes, hyphens. The cheap identity key the
+  indexer stores actors and aliases under.
+- `analyse_name(...).key`: `fold` plus the generic shape of a name: leading titles and
+  honorifics (`Supreme Leader`, `Ayatollah`, `Maj. Gen.`) and the Arabic article (`al-`,
+  `el-`, `ash-Sham`) dropped, `Abd al-`/`Abdul`/`Abdel` and `bin`/`ibn` unified.
+- `.variant`: the key folded across romanisations of Arabic and Persian (q/k/gh, kh,
+  dh/z, ou/o/u, ei/ai/ey/y, e/i, doubled letters, final -h), so `Kata'ib Hizballah`,
+  `Kataeb Hezbollah` and `kataib hizbulah` land close together.
+- `.skeleton`: the variant's consonants only, spaces removed: the key Arabic and Persian
+  script (transliterated letter by letter) shares with the Latin spellings.
+
+See ../shared/docs/name-matching.md, section 5, for where each rule comes from.
+"""
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
-_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bf\u02be\u0060\u00b4]")
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bf\u02be\u0060\u00b4\u02b9\u02bb]")
 _NON_WORD = re.compile(r"[^\w]+")
+# Invisible joiners and the Arabic tatweel carry no letters; Persian yeh/kaf are Arabic ones.
+_SCRIPT_FOLD = str.maketrans({"\u200c": None, "\u200d": None, "\u0640": None, "\u06cc": "\u064a",
+                              "\u06a9": "\u0643", "\u06c0": "\u0647"})
 
 
 def fold(text: str) -> str:
     """Strip accents and case; delete apostrophes; hyphens and punctuation become spaces."""
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SCRIPT_FOLD)
     text = _APOSTROPHES.sub("", text.casefold())
     return " ".join(_NON_WORD.sub(" ", text).split())
 
@@ -19,3 +41,204 @@ def fold(text: str) -> str:
 def actor_key(name: str) -> str:
     """The key an actor is stored under: two names with the same key are one actor."""
     return fold(name)[:200]
+
+
+# -- Arabic and Persian script -------------------------------------------------
+
+_ARABIC_LETTERS = {
+    "\u0627": "a", "\u0628": "b", "\u067e": "p", "\u062a": "t", "\u062b": "th", "\u062c": "j",
+    "\u0686": "ch", "\u062d": "h", "\u062e": "kh", "\u062f": "d", "\u0630": "dh", "\u0631": "r",
+    "\u0632": "z", "\u0698": "zh", "\u0633": "s", "\u0634": "sh", "\u0635": "s", "\u0636": "dh",
+    "\u0637": "t", "\u0638": "z", "\u0639": "", "\u063a": "gh", "\u0641": "f", "\u0642": "q",
+    "\u0643": "k", "\u06af": "g", "\u0644": "l", "\u0645": "m", "\u0646": "n", "\u0647": "h",
+    "\u0629": "a", "\u0649": "a", "\u0621": "", "\u0648": "u", "\u064a": "i",
+}
+_ARABIC_RANGE = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_ALLAH = "\u0627\u0644\u0644\u0647"
+_ARABIC_ARTICLE = "\u0627\u0644"
+
+
+def has_arabic_script(text: str) -> bool:
+    return bool(_ARABIC_RANGE.search(text))
+
+
+def _transliterate_word(word: str) -> str:
+    """One folded Arabic/Persian word, letter by letter (no short vowels are written)."""
+    if word.startswith(_ARABIC_ARTICLE) and len(word) > 3 and word != _ALLAH:
+        word = word[2:]
+    out = []
+    last = len(word) - 1
+    for i, ch in enumerate(word):
+        if ch == "\u0648":  # waw: a consonant at the start of a word or after a long a, else the vowel u
+            out.append("w" if i == 0 or word[i - 1] == "\u0627" else "u")
+        elif ch == "\u064a":
+            out.append("y" if i == 0 else "i")
+        elif ch == "\u0639" and i == 0:
+            out.append("a")
+        elif ch == "\u0647" and i == last and i > 0:
+            out.append("a")  # final heh is the vowel of ta marbuta / Persian -e
+        else:
+            out.append(_ARABIC_LETTERS.get(ch, ch if ch.isascii() else ""))
+    return "".join(out)
+
+
+# Persian `-e'i` written heh + (ZWNJ) + alef + yeh (خامنه‌ای) is the Arabic `-ئي` (خامنئي).
+_PERSIAN_EI = re.compile(r"\u0647[\u200c ]?\u0627[\u06cc\u064a](?!\w)")
+
+
+def transliterate(text: str) -> str:
+    """Arabic or Persian script to plain Latin letters, enough to share a skeleton with
+    the usual romanisations."""
+    words = fold(_PERSIAN_EI.sub("\u0626\u064a", text)).split()
+    return " ".join(w for w in (_transliterate_word(w) if has_arabic_script(w) else w for w in words) if w)
+
+
+# -- titles, articles and particles --------------------------------------------
+
+# Generic titles and honorifics that precede names (folded; phrases as token tuples).
+_TITLES = [tuple(t.split()) for t in (
+    "the", "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord",
+    "his excellency", "hrh", "king", "queen", "prince", "princess", "emir", "crown prince",
+    "president", "vice president", "former president", "prime minister", "deputy prime minister",
+    "foreign minister", "defence minister", "defense minister", "interior minister", "minister",
+    "secretary of state", "secretary general", "secretary", "speaker", "senator", "sen", "rep",
+    "representative", "ambassador", "governor", "mayor", "chancellor", "chairman", "chairwoman",
+    "supreme leader", "leader", "spokesman", "spokeswoman", "spokesperson", "commander",
+    "general", "gen", "maj gen", "major general", "lt gen", "lieutenant general", "brig gen",
+    "brigadier general", "brigadier", "major", "maj", "colonel", "col", "lt col", "lieutenant",
+    "lt", "captain", "capt", "admiral", "adm", "field marshal", "marshal", "sgt", "sergeant",
+    "grand ayatollah", "ayatollah", "ayatullah", "ayatolah", "hojatoleslam", "hojjatoleslam",
+    "hujjat al islam", "imam", "mullah", "mulla", "sheikh", "shaikh", "shaykh", "sheik", "cheikh",
+    "sayyid", "sayyed", "sayed", "seyed", "seyyed", "syed", "sayid", "haj", "hajj", "haji", "hajji",
+    "mufti", "grand mufti", "cleric", "pope", "rabbi", "father", "reverend", "rev",
+    # Arabic and Persian script forms (folded: yeh and kaf Arabic, no hamza or madda)
+    "السيد", "سيد", "الشيخ", "شيخ", "الرييس", "الامام", "امام", "اية الله", "ايت الله", "ايه الله",
+    "حجت الاسلام", "حجه الاسلام", "ايتالله", "ايةالله", "ايهالله", "حجتالاسلام", "سردار", "اللواء", "العميد",
+    "الحاج", "حاج",
+)]
+_TITLE_WORDS = {t[0] for t in _TITLES}
+# The Arabic article as romanised: `al-`/`el-` always; sun-letter forms only before their letter.
+_ARTICLES = {"al", "el", "il", "ul", "l"}
+_SUN_ARTICLE = re.compile(r"^[aeiu](d|dh|n|r|s|sh|t|th|z|zh)$")
+_ABD = ("abdul", "abdel", "abdol", "abdal", "abdoul", "abdil")
+_PARTICLES = {"bin": "bin", "ibn": "bin", "ben": "bin", "bn": "bin", "bint": "bint", "binti": "bint",
+              "abou": "abu", "abo": "abu"}
+# Words that carry little identity in a name: they weigh less when scoring.
+LIGHT_WORDS = frozenset({"abu", "umm", "bin", "bint", "of", "the", "and", "for", "in", "de", "van", "von", "der",
+                         "da", "di", "la", "le", "du", "y"})
+
+
+def _strip_titles(tokens: list[str]) -> list[str]:
+    """Drop leading titles (several may stack: `Iran's Supreme Leader Ayatollah Ali Khamenei`
+    keeps only what follows the last one), never the whole name."""
+    changed = True
+    while changed and tokens and tokens[0] in _TITLE_WORDS:
+        changed = False
+        for title in sorted((t for t in _TITLES if t[0] == tokens[0]), key=len, reverse=True):
+            if tuple(tokens[:len(title)]) == title and len(tokens) > len(title):
+                tokens = tokens[len(title):]
+                changed = True
+                break
+    return tokens
+
+
+def _strip_articles(tokens: list[str]) -> list[str]:
+    out = []
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if nxt and (tok in _ARTICLES or (_SUN_ARTICLE.match(tok) and nxt.startswith(tok[1:]))):
+            continue
+        out.append(tok)
+    return out or tokens
+
+
+def _unify_particles(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = _PARTICLES.get(tokens[i], tokens[i])
+        if tok == "abd" or tok in _ABD:
+            if i + 1 < len(tokens):  # `Abd al-Aziz`, `Abdul Aziz` -> abdaziz
+                out.append("abd" + tokens[i + 1])
+                i += 2
+                continue
+        elif len(tok) > 6 and tok.startswith(_ABD):  # `Abdulaziz` -> abdaziz
+            tok = "abd" + tok[5:]
+        out.append(tok)
+        i += 1
+    return out
+
+
+# -- romanisation folding --------------------------------------------------------
+
+_ROMAN_FOLDS = [
+    (re.compile(r"kh|gh|q|ck|c(?!h)"), "k"), (re.compile(r"dh"), "z"), (re.compile(r"th"), "s"),
+    (re.compile(r"ph"), "f"), (re.compile(r"ou|oo|ow|uw"), "u"), (re.compile(r"ei|ey|ai|ay|ae|ee|ie"), "i"),
+    (re.compile(r"o"), "u"), (re.compile(r"e"), "i"), (re.compile(r"y"), "i"), (re.compile(r"w"), "v"),
+    (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[aiu])h$"), ""),
+]
+_NOT_CONSONANT = re.compile(r"[aeiouyvw]")
+
+
+def variant_token(token: str) -> str:
+    """One token folded across romanisations: Qassem/Kasem/Ghasem -> kasim."""
+    for pattern, repl in _ROMAN_FOLDS:
+        token = pattern.sub(repl, token)
+    return token
+
+
+def skeleton_token(variant: str) -> str:
+    """The consonants of a variant token (v/w count as vowels: Arabic waw is both)."""
+    return re.sub(r"(.)\1+", r"\1", _NOT_CONSONANT.sub("", variant))
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """A name prepared for matching."""
+
+    tokens: tuple[str, ...]  # folded, titles and articles dropped, particles unified
+    variants: tuple[str, ...]  # each token folded across romanisations
+    script: bool  # the text was written in Arabic/Persian script (tokens are its transliteration)
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def variant(self) -> str:
+        return " ".join(self.variants)
+
+    @property
+    def skeleton(self) -> str:
+        return re.sub(r"(.)\1+", r"\1", "".join(skeleton_token(v) for v in self.variants))
+
+    @property
+    def compact(self) -> str:
+        """The variant with spaces removed: `Hennis Plasschaert` = `Hennisplasschaert`."""
+        return "".join(self.variants)
+
+
+@lru_cache(maxsize=65536)
+def analyse_name(text: str) -> NameForm:
+    """Prepare a name (Latin, Arabic or Persian script) for matching."""
+    script = has_arabic_script(text)
+    tokens = fold(_PERSIAN_EI.sub("\u0626\u064a", text) if script else text).split()
+    if script:
+        tokens = _strip_titles(tokens)
+        tokens = transliterate(" ".join(tokens)).split()
+    tokens = _unify_particles(_strip_articles(_strip_titles(tokens)))
+    return NameForm(tuple(tokens), tuple(variant_token(t) for t in tokens), script)
+
+
+def acronym(form: NameForm) -> str | None:
+    """Initials of a multi-word name (`Popular Mobilization Forces` -> pmf), light words skipped."""
+    words = [t for t in form.tokens if t not in LIGHT_WORDS]
+    if form.script or len(words) < 2 or not all(w[0].isascii() and w[0].isalpha() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+def looks_like_acronym(text: str) -> bool:
+    """`KH`, `AAH`, `I.R.G.C.`: short, upper case, no lower-case letters."""
+    letters = re.sub(r"[^\w]", "", text)
+    return 2 <= len(letters) <= 6 and letters.isupper()

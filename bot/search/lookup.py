@@ -1,20 +1,532 @@
-"""The actor lookup engine (issue 3 builds it). Every front (CLI, Slack, console, digest) calls only this."""
+"""The actor lookup engine. Every front (CLI, Slack, console, digest) calls only this.
+
+A typed name is resolved in stages, each explaining what it matched:
+
+1. exact alias: the query's normalised key equals an alias key (titles, `al-`, case,
+   apostrophes and hyphens aside); abbreviations derived from organisation names count here too;
+2. spelling variant: the keys folded across romanisations are equal (Kata'ib Hizballah);
+   for Arabic/Persian script, the consonant skeleton of the transliteration is equal;
+3. fuzzy: candidates blocked by similar vocabulary tokens (or skeletons, for script), then
+   scored token by token, where query words that match nothing cost more than extra words
+   in the candidate. Queries of 3 characters or fewer stop after stage 1.
+
+Scores fall into bands (exact / close / possible / none); the answer is `found` only when
+one actor is clearly best in the exact or close band, `ambiguous` when several are, and
+otherwise `not_found` with up to three suggestions.
+
+The alias index lives in memory, built from the store's actors and aliases, and is
+rebuilt when the store's generation changes (checked at most every few seconds), so
+several bot instances on one database never serve a stale index for long.
+"""
 from __future__ import annotations
 
-from bot.search.results import LookupResult, Profile
+import logging
+import math
+import re
+import threading
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+from sqlalchemy import and_, func, or_, select
+
+from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym
+from bot.search.results import ArticleRef, Candidate, LookupResult, Profile
 from bot.store.db import Store
+from bot.store.schema import actors, aliases, articles, mentions
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 150
+REFRESH_SECONDS = 5.0
+# Score bands (0..1). Tuned on tests/data/lookup_queries.yaml.
+CLOSE = 0.85
+POSSIBLE = 0.6
+SUGGEST = 0.35
+MARGIN = 0.06  # a found actor must beat the next one by this much
+TOKEN_MATCH = 0.72  # below this two tokens do not match at all
+EXTRA_CANDIDATE_COST = 0.3  # an unmatched candidate word costs this share of its weight
+MAX_CANDIDATES = 250
+
+# Alias origins, strongest first: what an editor wrote beats what the corpus shows,
+# which beats what we derive (initials of an organisation, the surname of a person).
+ORIGIN_RANK = {"config": 0, "corpus": 1, "derived": 2}
+USAGE = ("Type the name of a person, organisation or place, e.g. `Kataeb Hezbollah`, `Khamenei`, "
+         "`IRGC` or an Arabic or Persian spelling (at most 150 characters).")
+
+
+@dataclass(frozen=True)
+class AliasEntry:
+    actor_id: int
+    text: str  # as written
+    origin: str  # config | corpus | derived
+    how: str  # how an exact hit on it is described
+    form: NameForm
+
+
+@dataclass
+class ActorEntry:
+    id: int
+    name: str
+    kind: str
+    curated: bool
+    description: str | None
+    mentions: int
+    articles: int
+
+
+@dataclass
+class AliasIndex:
+    """Everything lookup needs in memory; immutable once built."""
+
+    generation: int
+    actors: dict[int, ActorEntry] = field(default_factory=dict)
+    entries: list[AliasEntry] = field(default_factory=list)
+    by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_variant: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_skeleton: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # variant token -> entries
+    weights: dict[str, float] = field(default_factory=dict)  # variant token -> identity weight
+    vocabulary: list[str] = field(default_factory=list)
+    skeletons: list[str] = field(default_factory=list)  # distinct skeletons (script queries)
+    authored: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # author key -> article ids
+
+    def weight(self, token: str) -> float:
+        if token in LIGHT_WORDS:
+            return 0.3
+        return self.weights.get(token, 1.0)
+
+
+def build_index(store: Store) -> AliasIndex:
+    """Read actors and aliases (and article authors) into an AliasIndex."""
+    with store.connect() as conn:
+        generation = int(store.get_meta("generation", "0", conn=conn) or 0)
+        actor_rows = conn.execute(select(actors.c.id, actors.c.name, actors.c.kind, actors.c.curated,
+                                         actors.c.description, actors.c.mention_count,
+                                         actors.c.article_count)).all()
+        alias_rows = conn.execute(select(aliases.c.actor_id, aliases.c.alias, aliases.c.origin)
+                                  .order_by(aliases.c.id)).all()
+        author_rows = conn.execute(select(articles.c.id, articles.c.author)
+                                   .where(articles.c.author.is_not(None))).all()
+    index = AliasIndex(generation=generation)
+    for row in actor_rows:
+        index.actors[row.id] = ActorEntry(row.id, row.name, row.kind, bool(row.curated), row.description,
+                                          row.mention_count or 0, row.article_count or 0)
+    seen: set[tuple[int, str]] = set()
+
+    def add(actor_id: int, text: str, origin: str, how: str) -> None:
+        form = analyse_name(text)
+        if not form.tokens or (actor_id, form.key, origin) in seen:
+            return
+        seen.add((actor_id, form.key, origin))
+        index.entries.append(AliasEntry(actor_id, text, origin, how, form))
+
+    for actor in index.actors.values():
+        add(actor.id, actor.name, "config" if actor.curated else "corpus", "exact name")
+    for row in alias_rows:
+        if row.actor_id in index.actors:
+            how = "abbreviation" if looks_like_acronym(row.alias) else "exact alias"
+            add(row.actor_id, row.alias, "config" if row.origin == "config" else "corpus", how)
+    for entry in list(index.entries):
+        actor = index.actors[entry.actor_id]
+        if actor.kind == "organization" and (initials := acronym(entry.form)):
+            add(actor.id, initials.upper(), "derived", f"abbreviation of {entry.text}")
+        elif actor.kind == "person" and len(entry.form.tokens) > 1 and not entry.form.script:
+            surname = entry.form.tokens[-1]
+            if len(surname) > 3 and surname not in LIGHT_WORDS:
+                add(actor.id, surname.title(), "derived", f"surname in {entry.text}")
+    _index_entries(index)
+    for article_id, author in author_rows:
+        for name in re.split(r",|&|\band\b|/", re.sub(r"^\s*by\s+", "", author, flags=re.I)):
+            key = analyse_name(name).key
+            if key:
+                index.authored[key].append(article_id)
+    return index
+
+
+def _index_entries(index: AliasIndex) -> None:
+    actors_with: dict[str, set[int]] = defaultdict(set)
+    for number, entry in enumerate(index.entries):
+        form = entry.form
+        index.by_key[form.key].append(number)
+        index.by_variant[form.variant].append(number)
+        if entry.origin != "derived":
+            if len(form.skeleton) >= 3:
+                index.by_skeleton[form.skeleton].append(number)
+            for token in set(form.variants):
+                index.postings[token].append(number)
+                actors_with[token].add(entry.actor_id)
+    total = max(len(index.actors), 50)
+    for token, holders in actors_with.items():
+        # Inverse document frequency over actors, scaled to 0.4..1: `ali` weighs less than `khamenei`.
+        index.weights[token] = 0.4 + 0.6 * min(1.0, math.log(total / len(holders)) / math.log(total))
+    index.vocabulary = list(index.postings)
+    index.skeletons = list(index.by_skeleton)
+
+
+# -- scoring ----------------------------------------------------------------------
+
+def token_similarity(query: str, candidate: str) -> float:
+    """0..1 for two variant tokens. Tokens of up to 3 letters must be equal; longer ones may differ
+    by one edit (two from 8 letters) after romanisation folding; beyond that they hardly match."""
+    if query == candidate:
+        return 1.0
+    if len(query) <= 3 or len(candidate) <= 3:
+        return 0.0
+    edits = OSA.distance(query, candidate)
+    if edits <= (1 if max(len(query), len(candidate)) <= 7 else 2):  # a typo's budget (rigour-like)
+        score = 1.0 - 0.08 * edits
+    else:
+        score = 0.85 * fuzz.ratio(query, candidate) / 100
+    if query.startswith(("al", "il")) and len(query) >= 6:  # an article glued on: alkadhimi
+        score = max(score, 0.97 * token_similarity(query[2:], candidate))
+    return score if score >= TOKEN_MATCH else 0.0
+
+
+@dataclass
+class Match:
+    score: float
+    how: str
+
+
+def score_name(query: NameForm, candidate: NameForm, index: AliasIndex) -> Match:
+    """Name-aware score: tokens aligned one to one; an unmatched query word costs its full
+    weight, an unmatched candidate word only EXTRA_CANDIDATE_COST of its weight."""
+    pairs = sorted(((token_similarity(q, c), i, j) for i, q in enumerate(query.variants)
+                    for j, c in enumerate(candidate.variants)), reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    matched = 0.0
+    weight = 0.0
+    for sim, i, j in pairs:
+        if sim <= 0 or i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        w = index.weight(candidate.variants[j])
+        matched += sim * w
+        weight += w
+    for i, q in enumerate(query.variants):
+        if i not in used_q:
+            weight += max(0.5, index.weight(q)) if q not in LIGHT_WORDS else 0.3
+    for j, c in enumerate(candidate.variants):
+        if j not in used_c:
+            weight += EXTRA_CANDIDATE_COST * index.weight(c)
+    score = matched / weight if weight else 0.0
+    if len(used_c) < len(candidate.variants) and not any(
+            query.variants[i] in candidate.variants for i in used_q):
+        # Part of a name, and no word of it exact (`Khomeini` vs Ali Khamenei): never more than possible.
+        score = min(score, CLOSE - 0.01)
+    if len(query.variants) != len(candidate.variants):  # words run together or split apart
+        edits = OSA.distance(query.compact, candidate.compact, score_cutoff=2)
+        if edits <= min(2, len(candidate.compact) // 6):
+            score = max(score, 0.97 - 0.05 * edits)
+    if query.script:
+        skeleton = fuzz.ratio(query.skeleton, candidate.skeleton) / 100
+        score = max(score, 0.95 * skeleton if skeleton >= 0.8 else 0.0)
+        return Match(score, "script transliteration")
+    if candidate.tokens and len(used_q) == len(query.variants) and len(used_c) < len(candidate.variants):
+        how = "partial name"
+    elif OSA.distance(query.key, candidate.key) <= max(1, len(candidate.key) // 8):
+        how = "typo"
+    else:
+        how = "spelling variant"
+    return Match(score, how)
+
+
+def band(score: float) -> str:
+    if score >= 0.999:
+        return "exact"
+    if score >= CLOSE:
+        return "close"
+    if score >= POSSIBLE:
+        return "possible"
+    return "none"
+
+
+def clean_query(query: str) -> str:
+    """Control and format characters out, whitespace collapsed."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in query or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" or ch in "\u200c\u200d")
+    return " ".join(text.split())
 
 
 class LookupEngine:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, *, refresh_seconds: float = REFRESH_SECONDS):
         self.store = store
+        self.refresh_seconds = refresh_seconds
+        self._index: AliasIndex | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self._profiles: dict[tuple, Profile] = {}
 
-    def lookup(self, query: str) -> LookupResult:
+    # -- the in-memory index -------------------------------------------------------
+
+    @property
+    def index(self) -> AliasIndex:
+        """The current alias index, rebuilt when the store's generation moved on."""
+        now = time.monotonic()
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._install(build_index(self.store))
+        elif now - self._checked >= self.refresh_seconds and self._lock.acquire(blocking=False):
+            try:  # one thread checks and rebuilds; the others keep answering from the old index
+                self._checked = now
+                if self.store.generation() != self._index.generation:
+                    self._install(build_index(self.store))
+            finally:
+                self._lock.release()
+        return self._index
+
+    def _install(self, index: AliasIndex) -> None:
+        self._index = index
+        self._profiles = {}
+        self._checked = time.monotonic()
+        log.debug("lookup index: %d actors, %d aliases (generation %d)", len(index.actors), len(index.entries),
+                  index.generation)
+
+    def refresh(self) -> None:
+        """Rebuild now (after indexing in the same process)."""
+        with self._lock:
+            self._install(build_index(self.store))
+
+    # -- lookup --------------------------------------------------------------------
+
+    def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3) -> LookupResult:
         """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation);
         `found` carries the profile."""
-        raise NotImplementedError
+        result = self.resolve(query)
+        if result.status == "found":
+            result.profile = self.profile(result.candidates[0].actor_id, articles_limit=articles_limit,
+                                          quotes_limit=quotes_limit)
+        return result
+
+    def resolve(self, query: str) -> LookupResult:
+        """`lookup` without the profile."""
+        text = clean_query(query)
+        if not text or len(text) > MAX_QUERY_CHARS:
+            problem = "No name given." if not text else f"That is {len(text)} characters: too long for a name."
+            return LookupResult(query=text[:MAX_QUERY_CHARS], status="invalid", explanation=f"{problem} {USAGE}")
+        form = analyse_name(text)
+        if not form.tokens:
+            return LookupResult(query=text, status="invalid",
+                                explanation=f"“{text}” holds no letters to match. {USAGE}")
+        index = self.index
+        hits = self._exact(form, index)
+        if hits:
+            return self._answer(text, hits, index, stage="exact")
+        if len(form.compact) <= 3:
+            return LookupResult(query=text, status="not_found", explanation=(
+                f"No actor has the alias or abbreviation “{text}”. Short names are matched only exactly; "
+                "try the full name."))
+        return self._answer(text, self._fuzzy(form, index), index, stage="fuzzy")
+
+    def _exact(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
+        """Stage 1 and 2: equal keys, then equal romanisation variants or script skeletons."""
+        stages = [(index.by_key.get(form.key, []), 1.0, None)]
+        if form.script:
+            stages.append((index.by_key.get(form.key, []) + index.by_variant.get(form.variant, [])
+                           + index.by_skeleton.get(form.skeleton, []), 0.97, "script transliteration"))
+        else:
+            stages.append((index.by_variant.get(form.variant, []), 0.97, "spelling variant"))
+        for numbers, score, how in stages:
+            if not numbers:
+                continue
+            best = min(ORIGIN_RANK[index.entries[n].origin] for n in numbers)
+            chosen = [n for n in numbers if ORIGIN_RANK[index.entries[n].origin] == best]
+            return self._per_actor([(index.entries[n], score, how or index.entries[n].how) for n in chosen], index)
+        return []
+
+    def _fuzzy(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
+        scored = []
+        for number in self._block(form, index):
+            entry = index.entries[number]
+            match = score_name(form, entry.form, index)
+            if match.score >= SUGGEST:
+                scored.append((entry, match.score, match.how))
+        return self._per_actor(scored, index)
+
+    def _block(self, form: NameForm, index: AliasIndex) -> list[int]:
+        """Candidate aliases sharing a similar token (or, for script, a similar skeleton)."""
+        votes: Counter[int] = Counter()
+        for token in set(form.variants):
+            if len(token) <= 3:
+                similar = [(token, 100.0)] if token in index.postings else []
+            else:
+                similar = process.extract(token, index.vocabulary, scorer=fuzz.ratio, score_cutoff=65, limit=25)
+                if token.startswith(("al", "il")) and len(token) >= 6:
+                    similar += process.extract(token[2:], index.vocabulary, scorer=fuzz.ratio, score_cutoff=65,
+                                               limit=10)
+            for similar_token, score, *_ in similar:
+                vote = score * index.weight(similar_token)
+                for number in index.postings[similar_token]:
+                    votes[number] += vote
+        if form.script or len(form.variants) > 1:
+            for skeleton, score, _ in process.extract(form.skeleton, index.skeletons, scorer=fuzz.ratio,
+                                                      score_cutoff=75, limit=25):
+                for number in index.by_skeleton[skeleton]:
+                    votes[number] += score
+        return [number for number, _ in votes.most_common(MAX_CANDIDATES)]
+
+    def _per_actor(self, scored: list[tuple[AliasEntry, float, str]], index: AliasIndex) -> list[Candidate]:
+        """The best alias of each actor, best actors first (ties: stronger origin, more mentions)."""
+        best: dict[int, tuple[AliasEntry, float, str]] = {}
+        for entry, score, how in scored:
+            held = best.get(entry.actor_id)
+            if held is None or (score, -ORIGIN_RANK[entry.origin]) > (held[1], -ORIGIN_RANK[held[0].origin]):
+                best[entry.actor_id] = (entry, score, how)
+        candidates = []
+        for actor_id, (entry, score, how) in best.items():
+            actor = index.actors[actor_id]
+            candidates.append(Candidate(actor_id=actor_id, name=actor.name, kind=actor.kind, score=round(score, 3),
+                                        matched=entry.text, how=how, band=band(score),
+                                        description=actor.description, mentions=actor.mentions,
+                                        articles=actor.articles))
+        candidates.sort(key=lambda c: (-c.score, -c.mentions, c.name))
+        return candidates
+
+    def _answer(self, query: str, candidates: list[Candidate], index: AliasIndex, *, stage: str) -> LookupResult:
+        if not candidates or candidates[0].score < CLOSE:
+            suggestions = [c for c in candidates if c.score >= SUGGEST][:3]
+            explanation = f"No actor named “{query}” in the index."
+            if suggestions:
+                explanation += " Did you mean " + _or_list(
+                    f"{c.name} ({c.kind}, matched “{c.matched}”, score {c.score:.2f})"
+                    for c in suggestions) + "?"
+            return LookupResult(query=query, status="not_found", candidates=suggestions, explanation=explanation,
+                                band="none" if not suggestions else suggestions[0].band)
+        top = candidates[0]
+        close = [c for c in candidates if c.score >= CLOSE and top.score - c.score < MARGIN]
+        if stage == "exact":
+            close = [c for c in candidates if c.score == top.score]
+        if len(close) > 1:
+            return LookupResult(query=query, status="ambiguous", candidates=close[:8], band=top.band,
+                                explanation=f"“{query}” matches {len(close)} actors equally well: " + _or_list(
+                                    f"{c.name} ({c.kind}, {c.how} “{c.matched}”)" for c in close[:8]) + ".")
+        others = [c for c in candidates[1:] if c.score >= POSSIBLE][:3]
+        return LookupResult(query=query, status="found", candidates=[top, *others], band=top.band,
+                            explanation=_explain(query, top))
+
+    # -- profile -------------------------------------------------------------------
 
     def profile(self, actor_id: int, *, articles_offset: int = 0, articles_limit: int = 5,
                 quotes_limit: int = 3) -> Profile:
-        """The profile of one actor, paged through its articles."""
-        raise NotImplementedError
+        """The profile of one actor, paged through its articles (cached per index generation)."""
+        index = self.index
+        cache_key = (actor_id, articles_offset, articles_limit, quotes_limit, index.generation)
+        cached = self._profiles.get(cache_key)
+        if cached is not None:
+            return cached
+        profile = self._build_profile(actor_id, articles_offset, articles_limit, quotes_limit, index)
+        if len(self._profiles) > 2000:
+            self._profiles = {}
+        self._profiles[cache_key] = profile
+        return profile
+
+    def _build_profile(self, actor_id: int, offset: int, limit: int, quotes_limit: int,
+                       index: AliasIndex) -> Profile:
+        with self.store.connect() as conn:
+            row = conn.execute(select(actors).where(actors.c.id == actor_id)).mappings().first()
+            if row is None:
+                raise KeyError(f"no actor with id {actor_id}")
+            surfaces = conn.execute(
+                select(mentions.c.surface, func.count().label("n")).where(mentions.c.actor_id == actor_id)
+                .group_by(mentions.c.surface).order_by(func.count().desc(), mentions.c.surface).limit(12)).all()
+            authored = self._authored(actor_id, index)
+            mentioned = select(mentions.c.article_id).where(mentions.c.actor_id == actor_id)
+            in_actor = or_(articles.c.id.in_(mentioned), articles.c.id.in_(authored)) if authored \
+                else articles.c.id.in_(mentioned)
+            total = conn.execute(select(func.count()).select_from(articles).where(in_actor)).scalar() or 0
+            page = conn.execute(
+                select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
+                .where(in_actor).order_by(articles.c.date.desc().nulls_last(), articles.c.id)
+                .offset(offset).limit(limit)).all()
+            page_ids = [a.id for a in page]
+            contexts: dict[str, list] = defaultdict(list)
+            if page_ids:
+                for m in conn.execute(select(mentions.c.article_id, mentions.c.surface, mentions.c.sentence,
+                                             mentions.c.start)
+                                      .where(and_(mentions.c.actor_id == actor_id,
+                                                  mentions.c.article_id.in_(page_ids)))
+                                      .order_by(mentions.c.article_id, mentions.c.start)).all():
+                    contexts[m.article_id].append(m)
+            related = self._related(conn, actor_id)
+        refs = []
+        for a in page:
+            hits = contexts.get(a.id, [])
+            refs.append(ArticleRef(id=a.id, title=a.title, source=a.source, date=a.date, url=a.url,
+                                   mentions=len(hits), context=_one_line(hits[0].sentence, hits[0].surface)
+                                   if hits else None,
+                                   role="author" if a.id in authored and not hits else
+                                   ("author and mention" if a.id in authored else "mention")))
+        corpus_aliases = [s.surface for s in surfaces]
+        known = {analyse_name(s).key for s in corpus_aliases}
+        config_aliases = [e.text for e in index.entries if e.actor_id == actor_id and e.origin == "config"
+                          and e.form.key not in known and e.text != row["name"]]
+        profile = Profile(actor_id=actor_id, name=row["name"], kind=row["kind"], description=row["description"],
+                          aliases=corpus_aliases, mentions=row["mention_count"] or 0,
+                          article_count=total, first_seen=row["first_seen"], last_seen=row["last_seen"],
+                          articles=refs, related=related, authored=len(authored), curated=bool(row["curated"]),
+                          listed_aliases=config_aliases, articles_offset=offset)
+        self._add_quotes(profile, quotes_limit)
+        return profile
+
+    def _authored(self, actor_id: int, index: AliasIndex) -> list[str]:
+        """Articles whose byline names this actor (under its name or any alias)."""
+        if not index.authored:
+            return []
+        keys = {e.form.key for e in index.entries if e.actor_id == actor_id and e.origin != "derived"}
+        return sorted({a for key in keys for a in index.authored.get(key, [])})
+
+    def _related(self, conn, actor_id: int, limit: int = 8, sample: int = 500) -> list[tuple[str, int]]:
+        """Actors most often mentioned in the same articles (over up to `sample` of its articles)."""
+        own = select(mentions.c.article_id).where(mentions.c.actor_id == actor_id).distinct().limit(sample)
+        other = mentions.alias("other")
+        count = func.count(func.distinct(other.c.article_id))
+        rows = conn.execute(
+            select(actors.c.name, count.label("n")).select_from(other.join(actors, actors.c.id == other.c.actor_id))
+            .where(and_(other.c.article_id.in_(own), other.c.actor_id != actor_id))
+            .group_by(actors.c.id, actors.c.name).order_by(count.desc(), actors.c.name).limit(limit)).all()
+        return [(r.name, r.n) for r in rows]
+
+    def _add_quotes(self, profile: Profile, limit: int) -> None:
+        from bot.search.quotes import QuoteSearch
+
+        quotes = QuoteSearch(self.store, self)
+        for attr, method in (("quotes_by", quotes.quotes_by), ("quotes_about", quotes.quotes_about)):
+            try:
+                setattr(profile, attr, method(profile.actor_id, limit=limit))
+            except NotImplementedError:
+                pass
+
+
+def _or_list(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _explain(query: str, top: Candidate) -> str:
+    matched = f"“{top.matched}”"
+    if top.how == "exact name":
+        return f"Matched the name {matched} exactly."
+    if top.how.startswith(("abbreviation of", "surname in")):
+        return f"Matched {matched}, the {top.how}."
+    if top.band == "exact":
+        return f"Matched {matched}, an {top.how}." if top.how.startswith(("exact", "abbreviation")) \
+            else f"Matched {matched} as a {top.how}."
+    return f"Matched {matched} as a {top.how} (score {top.score:.2f}, {top.band} match)."
+
+
+def _one_line(sentence: str, surface: str, width: int = 200) -> str:
+    """The mention's sentence on one line, cut around the mention when long."""
+    line = " ".join((sentence or "").split())
+    if len(line) <= width:
+        return line
+    at = max(0, line.find(surface))
+    start = max(0, min(at - width // 3, len(line) - width))
+    cut = line[start:start + width]
+    return ("…" if start else "") + cut.strip() + ("…" if start + width < len(line) else "")

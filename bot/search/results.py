@@ -14,6 +14,7 @@ class ArticleRef:
     url: str | None = None
     mentions: int = 0
     context: str | None = None  # one line around the first mention
+    role: str = "mention"  # mention | author | author and mention (the actor wrote it: byline)
 
 
 @dataclass
@@ -40,6 +41,10 @@ class Candidate:
     score: float
     matched: str  # the alias or spelling that matched, as written
     how: str  # exact alias | spelling variant | typo | script transliteration | abbreviation | …
+    band: str = ""  # exact | close | possible | none
+    description: str | None = None
+    mentions: int = 0
+    articles: int = 0
 
 
 @dataclass
@@ -57,6 +62,10 @@ class Profile:
     related: list[tuple[str, int]] = field(default_factory=list)
     quotes_by: list[QuoteHit] = field(default_factory=list)
     quotes_about: list[QuoteHit] = field(default_factory=list)
+    authored: int = 0  # articles whose byline names the actor (included in article_count and articles)
+    curated: bool = False  # listed in config/actors.yaml
+    listed_aliases: list[str] = field(default_factory=list)  # config aliases not (yet) seen in the corpus
+    articles_offset: int = 0  # where `articles` starts in the full list (paging)
 
 
 @dataclass
@@ -66,6 +75,7 @@ class LookupResult:
     candidates: list[Candidate] = field(default_factory=list)
     explanation: str = ""
     profile: Profile | None = None
+    band: str = ""  # the best candidate's band: exact | close | possible | none
 
 
 @dataclass
@@ -89,3 +99,27 @@ def to_jsonable(value):
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def lookup_to_json(result: LookupResult) -> dict:
+    """The `newsbot lookup --json` contract: query, status, actor, candidates, explanation (+ quotes)."""
+    profile = result.profile
+    actor = None
+    if profile is not None:
+        actor = {
+            "id": profile.actor_id, "name": profile.name, "kind": profile.kind, "description": profile.description,
+            "aliases": profile.aliases, "listed_aliases": profile.listed_aliases, "mentions": profile.mentions,
+            "article_count": profile.article_count, "authored": profile.authored,
+            "first_seen": to_jsonable(profile.first_seen), "last_seen": to_jsonable(profile.last_seen),
+            "articles": [to_jsonable(a) for a in profile.articles],
+            "related": [{"name": name, "count": count} for name, count in profile.related],
+            "quotes_by": to_jsonable(profile.quotes_by), "quotes_about": to_jsonable(profile.quotes_about),
+        }
+    return {
+        "query": result.query, "status": result.status, "band": result.band, "explanation": result.explanation,
+        "actor": actor,
+        "candidates": [{"id": c.actor_id, "name": c.name, "kind": c.kind, "score": c.score, "matched": c.matched,
+                        "how": c.how, "band": c.band, "mentions": c.mentions, "articles": c.articles}
+                       for c in result.candidates],
+        "quotes_by": actor["quotes_by"] if actor else [], "quotes_about": actor["quotes_about"] if actor else [],
+    }

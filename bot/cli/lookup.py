@@ -1,0 +1,154 @@
+"""`newsbot lookup`: find an actor under any spelling and print its profile."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.search.lookup import LookupEngine
+from bot.search.results import LookupResult, Profile, lookup_to_json
+
+EXIT_CODES = {"found": 0, "ambiguous": 0, "not_found": 1, "invalid": 2}
+CSV_FIELDS = ["line", "query", "status", "name", "kind", "score", "matched", "how", "mentions", "articles",
+              "first_seen", "last_seen", "candidates", "explanation"]
+
+
+@cli.command("lookup")
+@click.argument("name", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (query, status, actor, candidates, …).")
+@click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Look up every line of this file ('-' for standard input); one result per line, in order.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="Output format of --batch.")
+@click.option("--articles", "articles_limit", type=click.IntRange(1, 200), default=10, show_default=True,
+              help="How many articles to list.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many articles (paging).")
+@pass_context
+@friendly_errors
+def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Path | None, fmt: str,
+                   articles_limit: int, offset: int) -> None:
+    """Find the actor called NAME (any spelling, abbreviation or Arabic/Persian script) and print its profile.
+
+    \b
+    Examples:
+      newsbot lookup Kataeb Hezbollah
+      newsbot lookup "Kata'ib Hizballah" --json
+      newsbot lookup --batch names.txt --format csv
+    """
+    engine = LookupEngine(ctx.store)
+    if batch is not None:
+        if name:
+            raise click.UsageError("give either NAME or --batch FILE, not both")
+        run_batch(engine, batch, fmt)
+        return
+    query = " ".join(name)
+    result = engine.resolve(query)
+    if result.status == "found":
+        result.profile = engine.profile(result.candidates[0].actor_id, articles_offset=offset,
+                                        articles_limit=articles_limit)
+    if as_json:
+        click.echo(json.dumps(lookup_to_json(result), ensure_ascii=False, indent=2))
+    elif result.status == "invalid":
+        click.echo(result.explanation, err=True)
+        click.echo("Usage: newsbot lookup NAME [--json] | newsbot lookup --batch FILE   (see newsbot lookup --help)",
+                   err=True)
+    else:
+        click.echo(render_text(result))
+    sys.exit(EXIT_CODES[result.status])
+
+
+def run_batch(engine: LookupEngine, path: Path, fmt: str) -> None:
+    """One result per non-empty input line, in input order, with its line number."""
+    try:
+        raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}", param_hint="--batch") from None
+    lines = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS) if fmt == "csv" else None
+    if writer:
+        writer.writeheader()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        result = engine.lookup(line, articles_limit=5)
+        if writer:
+            writer.writerow(csv_row(number, result))
+        else:
+            sys.stdout.write(json.dumps({"line": number, **lookup_to_json(result)}, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+def csv_row(number: int, result: LookupResult) -> dict:
+    top = result.candidates[0] if result.candidates and result.status == "found" else None
+    profile = result.profile
+    return {
+        "line": number, "query": result.query, "status": result.status,
+        "name": top.name if top else "", "kind": top.kind if top else "", "score": top.score if top else "",
+        "matched": top.matched if top else "", "how": top.how if top else "",
+        "mentions": profile.mentions if profile else "", "articles": profile.article_count if profile else "",
+        "first_seen": profile.first_seen.isoformat() if profile and profile.first_seen else "",
+        "last_seen": profile.last_seen.isoformat() if profile and profile.last_seen else "",
+        "candidates": " | ".join(f"{c.name} ({c.score:.2f})" for c in result.candidates),
+        "explanation": result.explanation,
+    }
+
+
+def render_text(result: LookupResult) -> str:
+    """The readable answer: a profile, a list of close candidates, or suggestions."""
+    if result.status == "found" and result.profile is not None:
+        return render_profile(result.profile, result)
+    lines = [result.explanation]
+    if result.candidates:
+        lines.append("")
+        for c in result.candidates:
+            counts = f"{c.mentions} mention(s) in {c.articles} article(s)"
+            lines.append(f"  {c.name} ({c.kind}) – {c.how} “{c.matched}”, score {c.score:.2f}; {counts}")
+        lines += ["", f"Show one with: newsbot lookup \"{result.candidates[0].name}\""]
+    return "\n".join(lines)
+
+
+def render_profile(p: Profile, result: LookupResult) -> str:
+    lines = [f"{p.name}  ({p.kind}{', curated' if p.curated else ''})"]
+    if p.description:
+        lines.append(p.description)
+    lines.append(result.explanation)
+    lines.append("")
+    seen = f"first seen {_day(p.first_seen)}, last seen {_day(p.last_seen)}" if p.first_seen else "no dated article"
+    wrote = f"; wrote {p.authored}" if p.authored else ""
+    lines.append(f"Mentions: {p.mentions} in {p.article_count} article(s){wrote}; {seen}")
+    if p.aliases:
+        lines.append("Seen in the corpus as: " + ", ".join(p.aliases))
+    if p.listed_aliases:
+        lines.append("Also listed as: " + ", ".join(p.listed_aliases))
+    if p.articles:
+        first = p.articles_offset + 1
+        lines += ["", f"Articles {first}–{p.articles_offset + len(p.articles)} of {p.article_count}:"]
+        for a in p.articles:
+            role = "  [author]" if "author" in a.role else ""
+            lines.append(f"  {_day(a.date):<10}  {a.title or '(untitled)'} – {a.source or 'unknown source'}{role}")
+            if a.context:
+                lines.append(f"              “{a.context}”")
+            if a.url:
+                lines.append(f"              {a.url}")
+        if p.articles_offset + len(p.articles) < p.article_count:
+            lines.append(f"  … more with --offset {p.articles_offset + len(p.articles)}")
+    if p.related:
+        lines += ["", "Mentioned alongside: " + ", ".join(f"{name} ({count})" for name, count in p.related)]
+    for title, quotes in (("Quotes by", p.quotes_by), ("Quotes about", p.quotes_about)):
+        if quotes:
+            lines += ["", f"{title} {p.name}:"]
+            for q in quotes:
+                who = q.speaker or "unattributed"
+                lines.append(f"  “{q.text}” – {who}, {q.article.source or 'unknown source'} {_day(q.article.date)}")
+    others = [c for c in result.candidates[1:]]
+    if others:
+        lines += ["", "Not to be confused with: " + ", ".join(f"{c.name} ({c.kind}, {c.score:.2f})" for c in others)]
+    return "\n".join(lines)
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else "undated"
