@@ -1,18 +1,23 @@
 """Indexing: files in, stories, mentions and quotes out, one transaction per file.
 
-Incremental by content hash: an unchanged file is skipped, a changed file has its
-occurrences replaced, a file gone from a corpus folder has them removed. A story
-left with no occurrence is deleted with its mentions and quotes.
+Incremental: a file whose size and modification time are unchanged is not read
+again, one whose content hash is unchanged is not re-indexed, a changed file has
+its occurrences replaced, and a file gone from a corpus folder has them removed.
+A story left with no occurrence is deleted with its mentions and quotes. Each
+file is read and analysed first, then written in a single transaction: a crash or
+an error mid-file leaves the index as it was before that file.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -20,6 +25,7 @@ from sqlalchemy.engine import Connection
 from bot.corpus import syndication
 from bot.corpus.models import Document, FileProblem
 from bot.corpus.readers import SUPPORTED, read_file
+from bot.corpus.sidecar import SIDECAR_SUFFIX, sidecar_path
 from bot.nlp.names import actor_key
 from bot.pipeline import AnalysedArticle, analyse
 from bot.store.db import Store
@@ -29,7 +35,8 @@ from bot.store.schema import (
 
 log = logging.getLogger(__name__)
 
-SIDECAR_SUFFIX = ".meta.yaml"
+CHUNK = 500  # ids per IN (...) query
+MAX_CANDIDATES = 20  # near-duplicate candidates compared per article, most shared bands first
 
 
 @dataclass
@@ -49,33 +56,72 @@ class IndexReport:
         return bool(self.problems)
 
 
+class Progress(Protocol):
+    """What an index run tells a progress display (a tqdm bar, log lines)."""
+
+    def start(self, total_files: int) -> None: ...
+
+    def advance(self, path: Path, new_articles: int) -> None: ...
+
+
+class _CallbackProgress:
+    """Adapts a plain `callback(path, new_articles)` to Progress."""
+
+    def __init__(self, callback: Callable[[Path, int], None]):
+        self.callback = callback
+
+    def start(self, total_files: int) -> None:
+        pass
+
+    def advance(self, path: Path, new_articles: int) -> None:
+        self.callback(path, new_articles)
+
+
 def discover(paths: Iterable[Path], report: IndexReport) -> list[Path]:
-    """Corpus files under `paths` (folders walked recursively), in a stable order."""
+    """Corpus files under `paths` (folders walked recursively), in a stable order.
+
+    Paths that do not exist and files of unsupported types are reported, not raised.
+    """
     found: list[Path] = []
-    for path in paths:
-        if not path.exists():
-            report.problems.append(FileProblem(str(path), "no such file or folder"))
-        elif path.is_dir():
+    for path in map(Path, paths):
+        if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
                         continue
-                    file = Path(root) / name
-                    if file.suffix.lower() in SUPPORTED:
-                        found.append(file.resolve())
-                    else:
-                        report.problems.append(FileProblem(str(file), f"unsupported file type '{file.suffix or name}'"))
+                    _add_file(Path(root) / name, found, report)
+        elif path.exists() or path.is_symlink():
+            _add_file(path, found, report)
         else:
-            found.append(path.resolve())
+            report.problems.append(FileProblem(str(path), "no such file or folder"))
     return found
+
+
+def _add_file(file: Path, found: list[Path], report: IndexReport) -> None:
+    if file.suffix.lower() not in SUPPORTED:
+        report.problems.append(FileProblem(str(file), f"unsupported file type '{file.suffix or file.name}' "
+                                                      f"(expected one of {', '.join(sorted(SUPPORTED))})"))
+    else:
+        found.append(file.resolve() if file.exists() else file.absolute())
+
+
+def file_signature(path: Path) -> tuple[int, float]:
+    """(size, mtime) of a file with its sidecar: equal signatures mean nothing to re-read."""
+    stat = path.stat()
+    size, mtime = stat.st_size, stat.st_mtime
+    meta = sidecar_path(path)
+    if meta.is_file():
+        meta_stat = meta.stat()
+        size, mtime = size + meta_stat.st_size, max(mtime, meta_stat.st_mtime)
+    return size, mtime
 
 
 def file_digest(path: Path) -> str:
     """sha256 of a file and of its sidecar metadata (a changed sidecar re-indexes the file)."""
     digest = hashlib.sha256()
-    for part in (path, Path(str(path) + SIDECAR_SUFFIX)):
-        if part.exists():
+    for part in (path, sidecar_path(path)):
+        if part.is_file():
             with part.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(chunk)
@@ -87,6 +133,19 @@ def article_id(text: str) -> str:
     return hashlib.sha1(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()[:20]
 
 
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+@dataclass
+class _KnownFile:
+    id: int
+    sha256: str
+    size: int
+    mtime: float
+
+
 class Indexer:
     """Writes analysed articles into a Store. One instance per index run."""
 
@@ -95,22 +154,36 @@ class Indexer:
         self.gazetteer = gazetteer
         self.analyse = analyse_fn
         self._actor_ids: dict[str, int] = {}
+        self._known: dict[str, _KnownFile] = {}
 
     # -- the run ---------------------------------------------------------
 
     def run(self, paths: Iterable[Path], *, roots: Iterable[Path] | None = None, keep_missing: bool = False,
-            progress: Callable[[Path, int], None] | None = None) -> IndexReport:
+            progress: Progress | Callable[[Path, int], None] | None = None) -> IndexReport:
         """Index `paths`; files under `roots` that no longer exist are removed unless keep_missing."""
         report = IndexReport()
         paths = [Path(p) for p in paths]
         files = discover(paths, report)
         report.files_seen = len(files)
+        if progress is not None and not hasattr(progress, "advance"):
+            progress = _CallbackProgress(progress)
+        if progress is not None:
+            progress.start(len(files))
         self.sync_curated_actors()
+        with self.store.connect() as conn:
+            self._known = {row.path: _KnownFile(row.id, row.sha256, row.size, row.mtime) for row in conn.execute(
+                select(source_files.c.id, source_files.c.path, source_files.c.sha256, source_files.c.size,
+                       source_files.c.mtime))}
         for file in files:
             before = report.articles_added
-            self.index_file(file, report)
-            if progress:
-                progress(file, report.articles_added - before)
+            try:
+                self.index_file(file, report)
+            except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
+                log.debug("indexing %s failed", file, exc_info=True)
+                report.problems.append(FileProblem(str(file), f"not indexed, index unchanged for this file "
+                                                              f"({exc.__class__.__name__}: {exc})"))
+            if progress is not None:
+                progress.advance(file, report.articles_added - before)
         if not keep_missing:
             self.remove_missing(roots if roots is not None else paths, set(map(str, files)), report)
         with self.store.begin() as conn:
@@ -119,18 +192,23 @@ class Indexer:
         return report
 
     def index_file(self, path: Path, report: IndexReport) -> None:
+        """Read, analyse and store one file; nothing is written unless all of it is."""
         try:
-            stat = path.stat()
-            digest = file_digest(path)
+            size, mtime = file_signature(path)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
             return
-        with self.store.connect() as conn:
-            known = conn.execute(select(source_files.c.sha256).where(source_files.c.path == str(path))).scalar()
-        if known == digest:
+        known = self._known.get(str(path))
+        if known and known.size == size and known.mtime == mtime:
             report.files_unchanged += 1
             return
         try:
+            digest = file_digest(path)
+            if known and known.sha256 == digest:  # touched, not changed
+                with self.store.begin() as conn:
+                    conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
+                report.files_unchanged += 1
+                return
             result = read_file(path)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
@@ -141,14 +219,13 @@ class Indexer:
         analysed = [self.analyse(doc, self.gazetteer) for doc in result.documents]
         status = "partial" if result.problems else "ok"
         with self.store.begin() as conn:  # the whole file, or nothing
-            file_id = self._replace_file_row(conn, path, digest, stat, status, result.problems)
-            for item in analysed:
-                added = self.store_article(conn, file_id, item)
-                report.articles_added += int(added)
-                report.occurrences_added += 1
+            file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
+            report.articles_added += self.store_articles(conn, file_id, analysed)
+            report.occurrences_added += len(analysed)
         report.files_indexed += 1
 
     def remove_missing(self, roots: Iterable[Path], present: set[str], report: IndexReport) -> None:
+        """Drop the files under `roots` that are gone from disk (not those merely unreadable now)."""
         root_prefixes = [str(Path(r).resolve()) for r in roots if Path(r).is_dir()]
         if not root_prefixes:
             return
@@ -156,16 +233,16 @@ class Indexer:
             rows = conn.execute(select(source_files.c.id, source_files.c.path)).all()
         for file_id, path in rows:
             inside = any(path.startswith(prefix + os.sep) for prefix in root_prefixes)
-            if inside and path not in present and not Path(path).exists():
+            if inside and path not in present and not os.path.lexists(path):
                 with self.store.begin() as conn:
                     self._drop_file(conn, file_id)
                 report.files_removed += 1
 
     # -- files -----------------------------------------------------------
 
-    def _replace_file_row(self, conn: Connection, path: Path, digest: str, stat: os.stat_result, status: str,
+    def _replace_file_row(self, conn: Connection, path: Path, digest: str, size: int, mtime: float, status: str,
                           problems: list[FileProblem]) -> int:
-        values = dict(sha256=digest, size=stat.st_size, mtime=stat.st_mtime, indexed_at=_now(), status=status,
+        values = dict(sha256=digest, size=size, mtime=mtime, indexed_at=_now(), status=status,
                       error="; ".join(str(p) for p in problems) or None)
         file_id = conn.execute(select(source_files.c.id).where(source_files.c.path == str(path))).scalar()
         if file_id is None:
@@ -180,54 +257,53 @@ class Indexer:
 
     def _drop_occurrences(self, conn: Connection, file_id: int) -> None:
         """Remove a file's occurrences, and the stories no other file holds."""
-        article_ids = set(conn.execute(select(occurrences.c.article_id).where(occurrences.c.file_id == file_id)).scalars())
+        article_ids = list(set(conn.execute(
+            select(occurrences.c.article_id).where(occurrences.c.file_id == file_id)).scalars()))
         conn.execute(delete(occurrences).where(occurrences.c.file_id == file_id))
-        if not article_ids:
-            return
-        still_held = set(conn.execute(select(occurrences.c.article_id).where(
-            occurrences.c.article_id.in_(article_ids))).scalars())
-        orphans = list(article_ids - still_held)
-        if orphans:
-            delete_articles(conn, orphans)
+        still_held: set[str] = set()
+        for chunk in _chunks(article_ids):
+            still_held.update(conn.execute(select(occurrences.c.article_id).where(
+                occurrences.c.article_id.in_(chunk))).scalars())
+        orphans = [a for a in article_ids if a not in still_held]
+        for chunk in _chunks(orphans):
+            delete_articles(conn, chunk)
 
     # -- articles --------------------------------------------------------
 
-    def store_article(self, conn: Connection, file_id: int, item: AnalysedArticle) -> bool:
-        """Store one occurrence; returns True when it is a new story (not a syndicated copy)."""
-        doc = item.doc
-        story_id = self._find_same_story(conn, doc)
-        is_new = story_id is None
-        if is_new:
-            story_id = article_id(doc.text)
-            conn.execute(insert(articles).values(
-                id=story_id, title=doc.title, source=doc.source, author=doc.author, date=doc.date, url=doc.url,
-                path=doc.path, text=doc.text, ingested_at=_now()))
-            bands = syndication.fingerprint(doc.text)
-            if bands:
-                conn.execute(insert(article_bands), [{"band": b, "article_id": story_id} for b in bands])
-            self._store_mentions(conn, story_id, item)
-        conn.execute(insert(occurrences).values(
-            article_id=story_id, file_id=file_id, position=doc.position, title=doc.title, source=doc.source,
-            author=doc.author, date=doc.date, url=doc.url, path=doc.path))
-        self._store_quotes(conn, story_id, item, is_new)
-        if not is_new:
-            self._fill_story_gaps(conn, story_id, doc)
-        return is_new
-
-    def _find_same_story(self, conn: Connection, doc: Document) -> str | None:
-        exact = conn.execute(select(articles.c.id).where(articles.c.id == article_id(doc.text))).scalar()
-        if exact:
-            return exact
-        bands = syndication.fingerprint(doc.text)
-        if not bands:
-            return None
-        candidates = conn.execute(
-            select(article_bands.c.article_id).where(article_bands.c.band.in_(bands)).distinct().limit(20)).scalars()
-        for candidate in candidates:
-            body = conn.execute(select(articles.c.text).where(articles.c.id == candidate)).scalar()
-            if body is not None and syndication.same_story(body, doc.text):
-                return candidate
-        return None
+    def store_articles(self, conn: Connection, file_id: int, analysed: list[AnalysedArticle]) -> int:
+        """Store a file's articles: new stories, and occurrences of stories already known
+        (syndicated copies, in the index or earlier in this file). Returns the number of new stories."""
+        docs = [item.doc for item in analysed]
+        ids = [article_id(doc.text) for doc in docs]
+        bands = [syndication.fingerprint(doc.text) for doc in docs]
+        finder = _StoryFinder(conn, ids, bands)
+        stories: list[str] = []
+        fresh: list[bool] = []
+        new_rows, band_rows = [], []
+        for doc, sid, doc_bands in zip(docs, ids, bands):
+            story = finder.find(sid, doc.text, doc_bands)
+            fresh.append(story is None)
+            if story is None:
+                story = sid
+                finder.add(sid, doc.text, doc_bands)
+                new_rows.append(dict(id=sid, title=doc.title, source=doc.source, author=doc.author, date=doc.date,
+                                     url=doc.url, path=doc.path, text=doc.text, ingested_at=_now()))
+                band_rows += [{"band": b, "article_id": sid} for b in doc_bands]
+            stories.append(story)
+        if new_rows:
+            conn.execute(insert(articles), new_rows)
+        if band_rows:
+            conn.execute(insert(article_bands), band_rows)
+        conn.execute(insert(occurrences), [dict(
+            article_id=story, file_id=file_id, position=doc.position, title=doc.title, source=doc.source,
+            author=doc.author, date=doc.date, url=doc.url, path=doc.path) for doc, story in zip(docs, stories)])
+        for item, story, is_new in zip(analysed, stories, fresh):
+            if is_new:
+                self._store_mentions(conn, story, item)
+            self._store_quotes(conn, story, item, is_new)
+            if not is_new:
+                self._fill_story_gaps(conn, story, item.doc)
+        return len(new_rows)
 
     def _fill_story_gaps(self, conn: Connection, story_id: str, doc: Document) -> None:
         """A later copy may know what the first lacked (author, date, url); keep the earliest date."""
@@ -322,6 +398,48 @@ class Indexer:
                     conn.execute(update(quotes).where(quotes.c.id == quote_id).values(**changes))
             conn.execute(insert(quote_occurrences).values(quote_id=quote_id, article_id=story_id, start=quote.start,
                                                           end=quote.end, source=doc.source))
+
+
+class _StoryFinder:
+    """Which stored (or just added) story a body is a copy of, with few queries per file.
+
+    Exact copies are found by id; near copies by shared fingerprint bands, then
+    confirmed by syndication.same_story, candidates sharing the most bands first.
+    """
+
+    def __init__(self, conn: Connection, ids: list[str], bands: list[list[str]]):
+        self.conn = conn
+        self.known_ids: set[str] = set()
+        for chunk in _chunks(sorted(set(ids))):
+            self.known_ids.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))).scalars())
+        self.by_band: dict[str, list[str]] = {}
+        for chunk in _chunks(sorted({b for doc_bands in bands for b in doc_bands})):
+            for band, story in conn.execute(select(article_bands.c.band, article_bands.c.article_id).where(
+                    article_bands.c.band.in_(chunk))):
+                self.by_band.setdefault(band, []).append(story)
+        self.bodies: dict[str, str] = {}
+        self.added: set[str] = set()
+
+    def find(self, story_id: str, text: str, bands: list[str]) -> str | None:
+        if story_id in self.known_ids or story_id in self.added:
+            return story_id
+        shared = Counter(story for band in bands for story in self.by_band.get(band, ()))
+        for candidate, _ in shared.most_common(MAX_CANDIDATES):
+            body = self._body(candidate)
+            if body is not None and syndication.same_story(body, text):
+                return candidate
+        return None
+
+    def add(self, story_id: str, text: str, bands: list[str]) -> None:
+        self.added.add(story_id)
+        self.bodies[story_id] = text
+        for band in bands:
+            self.by_band.setdefault(band, []).append(story_id)
+
+    def _body(self, story_id: str) -> str | None:
+        if story_id not in self.bodies:
+            self.bodies[story_id] = self.conn.execute(select(articles.c.text).where(articles.c.id == story_id)).scalar()
+        return self.bodies[story_id]
 
 
 def quote_key(text: str) -> str:

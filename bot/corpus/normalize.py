@@ -1,0 +1,44 @@
+"""Text normalisation: the one form of an article body that is stored and offset into.
+
+NFC, invisible characters dropped, runs of spaces collapsed, lines trimmed,
+paragraphs separated by exactly one blank line. Quotation marks are kept as found
+(curly or straight): quote extraction needs them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Tabs, no-break and typographic spaces become one plain space.
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Zero-width space, soft hyphen, byte-order mark and C0 controls other than the newline.
+# (Zero-width joiners stay: Persian spelling uses them.)
+_INVISIBLE = re.compile(r"[\u200b\u00ad\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def normalize_text(text: str) -> str:
+    """The tidy form of `text`: one space between words, one blank line between paragraphs."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n\n").replace("\u2028", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip("\n")
+
+
+def normalize_line(text: str | None) -> str | None:
+    """A one-line field (title, source, author): normalised, inner newlines folded; None when empty."""
+    if text is None:
+        return None
+    folded = " ".join(normalize_text(str(text)).split())
+    return folded or None
+
+
+def split_blocks(text: str) -> list[str]:
+    """Paragraph blocks of normalised text."""
+    return [block for block in text.split("\n\n") if block]
+
+
+def join_blocks(blocks: list[str]) -> str:
+    return "\n\n".join(blocks)
