@@ -1,8 +1,559 @@
-"""Quote extraction (issue 4 fills this in)."""
+"""Direct quotes and who said them. Pure: article text (and its actor mentions) in, Quotes out.
+
+Reading order, one paragraph at a time:
+1. Quoted stretches: curly or straight double quotes, single quotes where the text
+   uses them. Straight marks are paired by which side the space is on, so a mark that
+   lost its partner (`MEE."She played`) still opens or closes the right quote.
+2. Not quotes: titles (`"The Iranian Nuclear Crisis: A Memoir"`), nicknames and scare
+   quotes of one or two words, related-article headlines.
+3. The attribution before, after or around the quote (bot.nlp.speakers); a quote inside
+   a sentence of reported speech is kept as `partial`.
+4. Newspaper conventions: a paragraph that opens a quote and never closes it runs on
+   into the next; an unattributed quoted paragraph continues the story's last speaker;
+   a pull quote (`'…'` line, `- Shia politician` line) is merged with the body quote.
+5. Texts that lost their quotation marks (scraped pages: `dont`, `Irans`): quotes are
+   recovered from the attribution pattern (`content, X told MEE.` / `X said: content`)
+   and first-person continuation paragraphs, never from reported speech
+   (`Iraqi officials said the US …`).
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, replace
+
 from bot.nlp.models import Mention, Quote
+from bot.nlp.names import fold
+from bot.nlp.speakers import (
+    ABBREVIATIONS, CUE_RE, CUE_WORDS, Attribution, Source, Speaker, SpeakerResolver, attribution_after, attribution_before, classify,
+)
+
+OPENERS = "“„«‘"
+CLOSERS = "”»’"
+DOUBLE = "“”„«»\""
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|[Mm]e|[Mm]y|[Mm]ine|[Ww]e|us|[Oo]ur|[Oo]urs|[Yy]ou|[Yy]our|[Mm]yself|[Oo]urselves)\b")
+THIRD_PERSON = re.compile(r"\b(?:he|she|his|him|her|hers|himself|herself)\b", re.I)
+PRESENT = re.compile(r"\b(?:is|are|am|must|will|can|cannot|should|need|needs|won't|wont|do|does|don't|dont|has to|have to|"
+                     r"'s|’s|isn't|isnt|aren't|arent)\b")
+NARRATIVE_OPENING = re.compile(r"^(?:However|But|Although|Though|Meanwhile|Yet|While|Still|Instead|According)\b")
+TITLE_CUES = re.compile(r"\b(?:book|books|film|movie|report|titled|entitled|novel|memoir|documentary|album|song|show|"
+                        r"series|op-ed|article|column|headline|programme|program|slogan|hashtag|dubbed|nicknamed|"
+                        r"known as|called)[\s,:]*$", re.I)
+LOST_CONTRACTIONS = re.compile(r"\b(?:dont|doesnt|didnt|cant|couldnt|wouldnt|shouldnt|wont|isnt|wasnt|arent|werent|"
+                               r"hasnt|havent|hadnt|youre|theyre|weve|theyve|youve|ive|im)\b", re.I)
+KEPT_APOSTROPHES = re.compile(r"\w['’](?:s|t|re|ve|ll|d|m)\b")
+DASH_LINE = re.compile(r"^[-–—―]\s*\S")
+WORDS = re.compile(r"[\w'’\-]+")
+SMALL_WORDS = frozenset("a an the of in on at to for with from by and or but nor into over about under as is are be it "
+                        "its this that vs via per".split())
+SHORT_ATTRIBUTED = re.compile(
+    rf"\s*(?:(?:[A-Z][\w.’'\-]*\s+){{0,3}}|(?:he|she|they|I|we)\s+){CUE_RE}\b|\s*{CUE_RE}\s+[A-Z]")
+DASH_ATTRIBUTION = re.compile(r"[”\"'’]\s*[―—–]\s*\S")
+
+
+@dataclass
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Span:
+    """The inside of a pair of quotation marks (article offsets), or of an opening mark never closed."""
+
+    start: int
+    end: int
+    closed: bool
+
+
+@dataclass
+class Found:
+    """A quote on its way out, before its speaker is resolved."""
+
+    start: int
+    end: int
+    paragraph: int
+    marked: bool
+    partial: bool = False
+    attribution: Attribution | None = None
+    source: Source | None = None
+    pull: bool = False
+    continues: bool = False  # takes the speaker of the quote before it
 
 
 def extract_quotes(text: str, mentions: list[Mention] | None = None, gazetteer=None) -> list[Quote]:
-    return []
+    """Every direct (and partial) quote of an article, with its speaker resolved."""
+    return QuoteFinder(text, mentions).run()
+
+
+class QuoteFinder:
+    def __init__(self, text: str, mentions: list[Mention] | None):
+        self.text = text
+        self.paragraphs = split_paragraphs(text)
+        self.resolver = SpeakerResolver(text, mentions)
+        self.lost_marks = has_lost_marks(text)
+        self.found: list[Found] = []
+        self.rejected: list[Found] = []  # unmarked candidates a pull quote may still confirm
+        self.last_quote: tuple[int, Source | None] | None = None  # (paragraph index, speaker)
+
+    def run(self) -> list[Quote]:
+        skip: set[int] = set()
+        for para in self.paragraphs:
+            if para.index in skip:
+                continue
+            if self._is_pull_quote(para):
+                skip.add(para.index + 1)
+                continue
+            if looks_like_headline(para.text):
+                continue
+            spans = [s for s in marked_spans(self.text, para) if self._is_quote(s, para)]
+            if spans:
+                self._marked(para, spans)
+            elif self.lost_marks:
+                self._unmarked(para)
+            self._note_reported_speech(para)
+        self._merge_pull_quotes()
+        return self._quotes()
+
+    # -- marked quotes -------------------------------------------------------
+
+    def _is_quote(self, span: Span, para: Paragraph) -> bool:
+        inner = self.text[span.start:span.end]
+        words = WORDS.findall(inner)
+        if len(words) <= 2 and not (span.closed and inner.rstrip()[-1:] in ",?!." and
+                                    SHORT_ATTRIBUTED.match(self.text, span.end + 1, para.end)):
+            return False  # scare quotes and nicknames; `"That," he added, "…"` is kept
+        if "<" in inner and ">" in inner:
+            return False  # markup (tweet stubs)
+        before = self.text[max(para.start, span.start - 40):span.start - 1]
+        if TITLE_CUES.search(before) and (len(words) <= 8 or is_title_case(inner)):
+            return False
+        return not (is_title_case(inner) and (len(words) <= 8 or not re.search(r"[.?!,]\W*$", inner.strip())))
+
+    def _marked(self, para: Paragraph, spans: list[Span]) -> None:
+        previous: Found | None = None
+        for span in spans:
+            found = self._read_span(para, span, previous)
+            if found is None:
+                continue
+            self._place(found)
+            previous = found
+
+    def _read_span(self, para: Paragraph, span: Span, previous: Found | None) -> Found | None:
+        text = self.text
+        start, end = span.start, span.end
+        attribution = None
+        if not span.closed:
+            # An opening mark never closed: the attribution may sit inside (`"…, a commander told MEE.`).
+            inner = tail_attribution(text, start, end)
+            if inner is not None:
+                comma, attribution = inner
+                end = comma
+        start, end = trim(text, start, end)
+        if end - start < 3:
+            return None
+        sentence_start = sentence_start_before(text, para.start, span.start - 1, previous)
+        sentence_end = sentence_end_after(text, span.end + (1 if span.closed else 0), para.end)
+        if span.closed and re.search(r"[.?!]\W*$", text[span.start:span.end]):
+            sentence_end = min(sentence_end, _clause_end(text, span.end + 1, para.end))
+        head = text[sentence_start:span.start - 1]
+        close_at = span.end + 1 if span.closed else span.end
+        found = Found(start, end, para.index, marked=True)
+        if attribution is None and span.closed:
+            attribution = attribution_after(text, close_at, sentence_end)
+        if attribution is None:
+            attribution = attribution_before(text, sentence_start, span.start - 1)
+        if attribution is None:
+            attribution = transcript_label(text, start, end)
+        if attribution is None and sentence_start == para.start == span.start - 1 and para.index:
+            attribution = self._introduced(self.paragraphs[para.index - 1])
+        between_previous = previous is not None and previous.attribution is not None and \
+            not text[previous.attribution.end:span.start - 1].strip(" ,;:—-")
+        if attribution is None and between_previous:
+            attribution = previous.attribution
+            found.continues = True
+        head_words = WORDS.findall(head)
+        is_direct = not head_words or head.rstrip().endswith((":", ",")) and attribution is not None \
+            or between_previous
+        tail_rest = text[close_at:sentence_end].strip()
+        if span.closed and tail_rest and attribution is None and not re.match(r"^[,.;:?!—–-]*$", tail_rest):
+            is_direct = False
+        if text[start:start + 1].islower() and head_words:
+            is_direct = False
+        if not is_direct:
+            found.partial = True
+            if attribution is None:
+                attribution = tail_attribution(text, close_at, sentence_end)
+                attribution = attribution[1] if attribution else None
+            if attribution is None:
+                attribution = attribution_before_cue(text, sentence_start, span.start - 1)
+        found.attribution = attribution
+        if attribution is None and not found.partial:
+            found.continues = True
+        return found
+
+    def _introduced(self, para: Paragraph) -> Attribution | None:
+        """`The New York Times reports:` on the paragraph before a quoted one."""
+        if not para.text.rstrip().endswith(":"):
+            return None
+        end = para.start + len(para.text.rstrip())
+        return attribution_before(self.text, sentence_start_before(self.text, para.start, end - 1, None), end)
+
+    # -- unmarked quotes (texts that lost their marks) --------------------------
+
+    def _unmarked(self, para: Paragraph) -> None:
+        text = self.text
+        continuation = self._continuation_speaker(para)
+        if continuation is not False and FIRST_PERSON.search(para.text):
+            start, end = trim(text, para.start, para.end)
+            self._place(Found(start, end, para.index, marked=False, continues=True))
+            return
+        colon = re.search(r":\s+(?=\S)", para.text)
+        if colon:
+            head_end = para.start + colon.start() + 1
+            sentence_start = sentence_start_before(text, para.start, head_end - 1, None)
+            attribution = attribution_before(text, sentence_start, head_end)
+            if attribution is not None and attribution.speaker.kind != "pronoun" or \
+                    attribution is not None and sentence_start == para.start:
+                start, end = trim(text, para.start + colon.end(), para.end)
+                if len(WORDS.findall(text[start:end])) >= 3:
+                    self._place(Found(start, end, para.index, marked=False, attribution=attribution))
+                    return
+        found = tail_attribution(text, para.start, para.end)
+        if found is None:
+            return
+        comma, attribution = found
+        start = content_start(text, para.start, comma)
+        start, end = trim(text, start, comma)
+        if len(WORDS.findall(text[start:end])) < 3:
+            return
+        candidate = Found(start, end, para.index, marked=False, attribution=attribution)
+        if sounds_direct(text[start:end], attribution.speaker):
+            self._place(candidate)
+        else:
+            self.rejected.append(candidate)
+
+    def _continuation_speaker(self, para: Paragraph):
+        """The speaker a first-person paragraph without attribution continues, or False.
+
+        The story must still be with them: the last quote is at most two paragraphs back
+        and the paragraphs between speak of that speaker in the third person."""
+        if self.last_quote is None:
+            return False
+        index, source = self.last_quote
+        if para.index - index > 3 or source is None:
+            return False
+        if _has_cue(para.text):
+            return False
+        between = self.paragraphs[index + 1:para.index]
+        surname = (source.name or source.display).split()[-1] if (source.name or source.display) else ""
+        for other in between:
+            if not (THIRD_PERSON.search(other.text) or surname and surname in other.text):
+                return False
+        return source
+
+    # -- pull quotes -------------------------------------------------------------
+
+    def _is_pull_quote(self, para: Paragraph) -> bool:
+        stripped = para.text.strip()
+        if len(stripped) < 3 or stripped[0] not in OPENERS + "'\"" or stripped.rstrip(".")[-1] not in CLOSERS + "'\"":
+            return False
+        nxt = self.paragraphs[para.index + 1] if para.index + 1 < len(self.paragraphs) else None
+        if nxt is None or not DASH_LINE.match(nxt.text) or len(nxt.text.split()) > 10:
+            return False
+        offset = para.text.index(stripped[0])
+        start, end = trim(self.text, para.start + offset + 1, para.start + len(para.text.rstrip()) - 1)
+        line = nxt.text.lstrip("-–—― \t")
+        speaker = classify(line, nxt.start + nxt.text.index(line))
+        self.found.append(Found(start, end, para.index, marked=True, pull=True,
+                                attribution=Attribution(speaker, None, nxt.end) if speaker else None))
+        return True
+
+    def _merge_pull_quotes(self) -> None:
+        """A pull quote repeats a body quote: keep the body one (confirming it when it was unmarked)."""
+        for pull in [f for f in self.found if f.pull]:
+            key = fold(self.text[pull.start:pull.end])
+            body = next((f for f in self.found if not f.pull and key and key in fold(self.text[f.start:f.end])), None)
+            if body is None:
+                body = next((f for f in self.rejected if key and key in fold(self.text[f.start:f.end])), None)
+                if body is not None:
+                    self.found.append(body)
+                    body.source = self.resolver.resolve(body.attribution.speaker, body.start)
+            if body is not None:
+                self.found.remove(pull)
+                if body.source is None and pull.attribution:
+                    body.source = self.resolver.resolve(pull.attribution.speaker, body.start)
+            elif pull.attribution:
+                pull.source = self.resolver.resolve(pull.attribution.speaker, pull.start)
+
+    # -- speakers ----------------------------------------------------------------
+
+    def _place(self, found: Found) -> None:
+        """Resolve the speaker in reading order and remember the quote."""
+        if found.attribution is not None and not found.continues:
+            found.source = self.resolver.resolve(found.attribution.speaker, found.start)
+        elif found.attribution is not None:
+            found.source = self.resolver.last(found.start, within=10**9)
+            if found.source is None:
+                found.source = self.resolver.resolve(found.attribution.speaker, found.start)
+        elif self.last_quote is not None and found.paragraph - self.last_quote[0] <= 2:
+            found.source = self.last_quote[1]
+        if found.source is not None and found.attribution is None:
+            self.resolver.note(found.source, found.start)
+        self.found.append(found)
+        if not found.partial or found.source is not None:
+            self.last_quote = (found.paragraph, found.source)
+
+    def _note_reported_speech(self, para: Paragraph) -> None:
+        """`The commander said the US …`: not a quote, but a later `he said` means this speaker."""
+        for match in re.finditer(r"(?:^|(?<=[.?!]\s))([A-Z][^.?!,;:]{0,80}?)\s+(said|says|told|stressed|added|warned)\b",
+                                 para.text):
+            speaker = classify(match.group(1), para.start + match.start(1))
+            if speaker is not None and speaker.kind != "pronoun":
+                source = self.resolver.resolve(speaker, para.start + match.start(1))
+                if source is not None and self.last_quote is not None and self.last_quote[0] == para.index:
+                    continue
+
+    def _quotes(self) -> list[Quote]:
+        quotes = []
+        seen = set()
+        for found in sorted(self.found, key=lambda f: f.start):
+            if (found.start, found.end) in seen:
+                continue
+            seen.add((found.start, found.end))
+            source = found.source
+            cue = found.attribution.cue if found.attribution else None
+            quotes.append(Quote(
+                text=self.text[found.start:found.end], start=found.start, end=found.end,
+                speaker=source.display if source else None, speaker_name=source.name if source else None,
+                anonymous=bool(source and source.anonymous), cue=cue, marked=found.marked, partial=found.partial))
+        return quotes
+
+
+# -- text helpers ----------------------------------------------------------------
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    paragraphs = []
+    for match in re.finditer(r"[^\n]+", text):
+        if match.group().strip():
+            paragraphs.append(Paragraph(len(paragraphs), match.start(), match.end(), match.group()))
+    return paragraphs
+
+
+def marked_spans(text: str, para: Paragraph) -> list[Span]:
+    """Quoted stretches of one paragraph: double marks first, single marks outside them."""
+    spans = _pair(text, para, single=False)
+    if "‘" in para.text or re.search(r"(?:^|[\s(\[—–-])'\w", para.text):
+        for span in _pair(text, para, single=True):
+            if not any(s.start - 1 <= span.start <= s.end + 1 for s in spans):
+                spans.append(span)
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _pair(text: str, para: Paragraph, *, single: bool) -> list[Span]:
+    """Pair one kind of marks (double, or single) in a paragraph.
+
+    Curly marks pair as open/close, with nesting when enough closing marks follow;
+    straight marks by the side their space is on. Marks of the other style inside an
+    open quote are nested quotes and left alone."""
+    spans: list[Span] = []
+    open_at: int | None = None
+    open_kind = ""
+    depth = 0
+    straight = "'" if single else '"'
+    opener = "‘" if single else "“„«"
+    closer = "’" if single else "”»"
+    for i in range(para.start, para.end):
+        ch = text[i]
+        if ch not in opener and ch not in closer and ch != straight:
+            continue
+        prev = text[i - 1] if i > para.start else " "
+        nxt = text[i + 1] if i + 1 < para.end else " "
+        if single and prev.isalnum() and (nxt.isalpha() or ch in closer and nxt.isalnum()):
+            continue  # an apostrophe: don't, Khamenei's
+        if ch in opener:
+            if open_at is None:
+                open_at, open_kind, depth = i, "curly", 0
+            elif open_kind == "curly":
+                rest = text[i + 1:para.end]
+                if sum(rest.count(c) for c in closer) >= sum(rest.count(c) for c in opener) + 2 + depth:
+                    depth += 1
+                elif not single:
+                    spans.append(Span(open_at + 1, i, False))
+                    open_at, depth = i, 0
+        elif ch in closer:
+            if open_at is not None and open_kind == "curly":
+                if depth:
+                    depth -= 1
+                else:
+                    spans.append(Span(open_at + 1, i, True))
+                    open_at = None
+        else:
+            run_on = not single and prev in ".,?!" and nxt.isalpha()  # `MEE."She`: a lost space, an opening
+            opens = (prev.isspace() or prev in "([—–-") and not nxt.isspace() or run_on
+            closes = not prev.isspace() and (nxt.isspace() or nxt in ".,;:?!)]—–-") and not run_on
+            if open_at is None:
+                if opens or (not single and not closes):
+                    open_at, open_kind = i, "straight"
+            elif open_kind != "straight":
+                continue
+            elif closes:
+                spans.append(Span(open_at + 1, i, True))
+                open_at = None
+            elif opens:
+                spans.append(Span(open_at + 1, i, False))
+                open_at = i
+    if open_at is not None and not single:
+        spans.append(Span(open_at + 1, para.end, False))
+    return spans
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without surrounding spaces, marks and a trailing comma."""
+    while start < end and (text[start].isspace() or text[start] in DOUBLE + "‘’'"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in DOUBLE + "‘’',;:"):
+        end -= 1
+    return start, end
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    match = re.search(r"([\w.]+)$", text[max(0, dot - 12):dot])
+    if not match:
+        return False
+    word = match.group(1).casefold().rstrip(".")
+    return word in ABBREVIATIONS or len(word) == 1 or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+
+
+def sentence_start_before(text: str, floor: int, pos: int, previous: Found | None) -> int:
+    """Where the sentence holding `pos` begins (not inside an earlier quote of the paragraph)."""
+    if previous is not None:
+        floor = max(floor, previous.end)
+    i = pos - 1
+    while i > floor:
+        ch = text[i]
+        if ch in ".?!" and text[i + 1:i + 2].isspace() and not (ch == "." and _is_abbreviation(text, i)):
+            return i + 1
+        i -= 1
+    return floor
+
+
+def _clause_end(text: str, pos: int, ceiling: int) -> int:
+    """After a quote that ends its own sentence, an attribution may only follow in lower case (`he said`)."""
+    rest = text[pos:ceiling]
+    if re.match(r"\s*(?:[a-z]|[―—–-])", rest):
+        return sentence_end_after(text, pos, ceiling)
+    return pos
+
+
+def sentence_end_after(text: str, pos: int, ceiling: int) -> int:
+    i = pos
+    while i < ceiling:
+        ch = text[i]
+        if ch in OPENERS or ch == '"':
+            return i
+        if ch in ".?!" and (i + 1 >= ceiling or text[i + 1].isspace()) and not (ch == "." and _is_abbreviation(text, i)):
+            return i + 1
+        i += 1
+    return ceiling
+
+
+def content_start(text: str, floor: int, comma: int) -> int:
+    """Back from the attribution's comma, sentence by sentence, stopping at reported speech."""
+    starts = [floor] + [i + 1 for i in range(floor, comma) if text[i] in ".?!" and text[i + 1:i + 2].isspace()
+                        and not (text[i] == "." and _is_abbreviation(text, i))]
+    k = len(starts) - 1
+    while k > 0 and not _has_cue(text[starts[k - 1]:starts[k]]):
+        k -= 1
+    return starts[k]
+
+
+def _has_cue(sentence: str) -> bool:
+    return any(w in CUE_WORDS for w in re.findall(r"\b[a-z]+\b", sentence)) and bool(
+        re.search(r"\b(?:said|says|told|tells|added|asked|wrote|stressed|warned|claimed|insisted|recalled|explained)\b",
+                  sentence))
+
+
+def tail_attribution(text: str, start: int, end: int) -> tuple[int, Attribution] | None:
+    """`…, a senior commander told Middle East Eye.` at the end of text[start:end]: (comma, attribution)."""
+    stretch_end = end
+    while stretch_end > start and text[stretch_end - 1] in " \t\"”’'":
+        stretch_end -= 1
+    if stretch_end <= start or text[stretch_end - 1] not in ".!?":
+        return None
+    commas = [m.start() for m in re.finditer(r",", text[start:stretch_end])][-4:]
+    for comma in reversed(commas):
+        at = start + comma
+        attribution = attribution_after(text, at + 1, stretch_end, strict_end=True)
+        if attribution is not None and _content_before(text, start, at):
+            return at, attribution
+    return None
+
+
+def _content_before(text: str, start: int, comma: int) -> bool:
+    return len(WORDS.findall(text[start:comma])) >= 3
+
+
+def attribution_before_cue(text: str, start: int, pos: int) -> Attribution | None:
+    """The speaker of a partial quote: the subject of the reporting verb before it in the sentence."""
+    from bot.nlp.speakers import _CUE_IN, subject_of  # the grammar's own helpers
+
+    head = text[start:pos]
+    for cue in reversed(list(_CUE_IN.finditer(head))):
+        speaker = subject_of(head[:cue.start()], start)
+        if speaker is not None:
+            return Attribution(speaker, cue.group("cue"), start + cue.end())
+    return None
+
+
+def transcript_label(text: str, start: int, end: int) -> Attribution | None:
+    """`"PENCE: Well, look, …` in a transcript: the speaker is the label."""
+    label = re.match(r"([A-Z][A-Z.'’\- ]{1,30}[A-Z]):\s", text[start:end])
+    if not label:
+        return None
+    name = label.group(1)
+    return Attribution(Speaker(name, "name", start, start + len(name), name.title()), ":", start + label.end())
+
+
+def sounds_direct(content: str, speaker: Speaker) -> bool:
+    """Direct speech rather than the reporter's paraphrase, for a recovered (unmarked) quote."""
+    if FIRST_PERSON.search(content):
+        return True
+    if NARRATIVE_OPENING.match(content) or re.search(r"\b(?:is|was) that\b", content):
+        return False
+    if speaker.kind == "pronoun":
+        return True
+    return bool(PRESENT.search(content))
+
+
+def looks_like_headline(line: str) -> bool:
+    """A related-article link or heading: short, no closing punctuation, or in Title Case."""
+    stripped = line.strip().strip("*#_ ").strip()
+    if not stripped:
+        return True
+    words = stripped.split()
+    if DASH_ATTRIBUTION.search(stripped):
+        return False
+    if len(words) <= 30 and stripped[-1] not in ".?!…\"”’'):;":
+        return True
+    return len(words) <= 25 and is_title_case(stripped) and stripped[-1] not in "\"”’'"
+
+
+def is_title_case(text: str) -> bool:
+    words = [w for w in WORDS.findall(text) if w.casefold() not in SMALL_WORDS and not w[0].isdigit()]
+    if len(words) < 2:
+        return False
+    return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.75
+
+
+def has_lost_marks(text: str) -> bool:
+    """Whether a scraped text lost its apostrophes and quotation marks (`dont`, `Irans`, `Khameneis`)."""
+    lost = len(LOST_CONTRACTIONS.findall(text))
+    words = set(re.findall(r"\b[A-Z][a-z]{2,}\b", text))
+    for match in re.finditer(r"\b([A-Z][a-z]{2,})s\s+(?=[a-z])", text):
+        base = match.group(1)
+        if base in words and not base.endswith(("an", "ese", "ist", "at", "er")):
+            lost += 1
+    kept = len(KEPT_APOSTROPHES.findall(text))
+    return lost >= 2 and lost > kept

@@ -1,0 +1,422 @@
+"""Who said it: the attribution grammar around a quote and the speaker's resolution.
+
+Two halves. `parse_*` read an attribution clause (`, the politician, who was involved
+in talks, told MEE.` / `Sonya Sceats, CEO of Freedom from Torture, said:` / `said
+Mr. Rove`) into a `Speaker` as written. `SpeakerResolver` then follows the story:
+names go to the actor the mentions resolve them to, pronouns to the nearest fitting
+speaker, definite descriptions (`the commander`) to the anonymous source they take up.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.nlp.models import Mention
+
+# Reporting verbs, every form a news story uses them in.
+CUE_VERBS = (
+    "said say says saying told tell tells telling added adds adding wrote writes writing asked asks asking "
+    "explained explains stated states continued continues recalled recalls noted notes insisted insists "
+    "argued argues warned warns declared declares claimed claims announced announces replied replies "
+    "responded responds tweeted tweets posted shouted shouts stressed stresses emphasized emphasised "
+    "acknowledged acknowledges admitted admits conceded concedes suggested suggests predicted predicts "
+    "observed observes remarked remarks commented comments joked jokes quipped quips complained complains "
+    "boasted boasts cautioned cautions urged urges concluded concludes reported reports recounted recounts "
+    "countered counters retorted retorts testified testifies demanded demands vowed vows promised promises "
+    "affirmed affirms contended contends maintained maintains mused muses lamented laments yelled yells "
+    "whispered whispers scolded scolds sang sings chanted chants pleaded pleads added confirmed confirms "
+    "disclosed revealed reveals alleged alleges charged charges mocked mocks wondered wonders read reads "
+    "answered answers explained thundered fumed conceded agreed agrees acknowledged"
+).split()
+CUE_RE = r"(?:" + "|".join(sorted(set(CUE_VERBS), key=len, reverse=True)) + r")"
+CUE_WORDS = frozenset(CUE_VERBS)
+
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": None, "we": "p", "it": None}
+DETERMINERS = frozenset(
+    "a an the one two three four five several some many other another few senior top local".split())
+# Words that open a clause before its subject (`In a Bloomberg interview Trump said`).
+LEADING = frozenset(
+    "in at on during after before when while as since because if although though speaking asked later earlier "
+    "then and but so to for from with by".split())
+# Role nouns that a later `the <noun> said` takes up from an earlier anonymous description.
+ROLE_NOUNS = frozenset(
+    "politician official officials leader leaders commander commanders source sources spokesman spokeswoman "
+    "spokesperson diplomat diplomats officer officers lawmaker lawmakers analyst analysts aide aides adviser "
+    "advisers advisor advisors member members activist activists cleric fighter fighters resident residents "
+    "witness witnesses person man woman envoy minister expert experts insider insiders figure strategist".split())
+TITLES = frozenset(
+    "mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. gen gen. lt lt. col col. maj maj. capt capt. sgt sgt. "
+    "prof prof. president prime minister secretary senator representative governor ayatollah sheikh shaikh "
+    "imam chancellor ambassador king queen prince general colonel judge justice mayor chairman chairwoman "
+    "speaker chief director spokesman spokeswoman commander leader minister supreme grand foreign".split())
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr sen rep gov gen lt col maj capt sgt st jr sr inc co corp no vs etc prof rev u.s u.n u.k e.g i.e "
+    "jan feb mar apr jun jul aug sep sept oct nov dec ft mt".split())
+PREPOSITIONS = frozenset("of to from in at for with on by about near close".split())
+CONNECTIVES = re.compile(r"^(?:and|but|so|yet|then|still|however|instead|meanwhile|later|now|also)\b[,]?\s*", re.I)
+RELATIVE = re.compile(r",\s*(?:who|which|whose|whom|where|while|as|when)\b.*$", re.S)
+NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.\-]*|al-\w+|el-\w+|bin|ibn|abu|de|van|von|der|la|le|du|da|di|del|[A-Z]\.)$")
+WORD = re.compile(r"[\w'’.\-]+|\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker as written in the attribution clause."""
+
+    text: str  # the clause as written, trimmed of relative clauses
+    kind: str  # name | pronoun | description
+    start: int  # offsets of `text` in the article
+    end: int
+    name: str | None = None  # the personal or organisation name inside it, when there is one
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or word[0].isdigit() and False)
+
+
+def name_run(words: list[str]) -> list[str]:
+    """The leading run of name-like words (`Rep. Jim Clyburn (D-S.C.)` → those words)."""
+    run = []
+    for word in words:
+        if word.startswith("("):
+            if run:
+                run.append(word)
+                continue
+            break
+        if NAME_TOKEN.match(word) and (word[0].isupper() or run):
+            run.append(word)
+        else:
+            break
+    while run and (run[-1].startswith("(") or not run[-1][0].isupper()):
+        run.pop()
+    return run
+
+
+def strip_titles(words: list[str]) -> list[str]:
+    """`Maj. Gen. Mohammad Ali Jafari` → `Mohammad Ali Jafari` (keeps a bare title: `President`)."""
+    rest = list(words)
+    while len(rest) > 1 and rest[0].casefold().rstrip(".") in {t.rstrip(".") for t in TITLES}:
+        rest.pop(0)
+    return [w for w in rest if not w.startswith("(")]
+
+
+def classify(text: str, start: int) -> Speaker | None:
+    """Read a speaker stretch (`the politician, who …,` / `Kenneth Baer, a former aide` / `he`)."""
+    raw = text
+    if any(mark in text for mark in "\"“”‘’«»") or "\n" in text.strip():
+        return None
+    text = CONNECTIVES.sub("", text.strip().strip(",;").strip())
+    text = RELATIVE.sub("", text).strip().strip(",").strip()
+    if not text or len(text) > 220:
+        return None
+    offset = start + raw.find(text) if text in raw else start
+    low = text.casefold()
+    if low in PRONOUNS:
+        return Speaker(text, "pronoun", offset, offset + len(text))
+    head = text.split(",")[0].strip()
+    words = _words(head)
+    if not words or len(_words(text)) > 30:
+        return None
+    first = words[0]
+    if first.casefold() in LEADING and first.casefold() not in DETERMINERS:
+        run = _trailing_name(words, allow_single=True)
+        if run is None:
+            return None
+        at = head.rfind(run.split()[0])
+        return Speaker(head[at:], "name", offset + at, offset + len(head), run)
+    if not (first[0].isupper() or first.casefold() in DETERMINERS or first[0].isdigit()):
+        return None
+    # `White House press secretary Josh Earnest`: a description that ends in a name is that name.
+    name = _trailing_name(words) if first.casefold() in DETERMINERS or not name_run(words) == words else None
+    run = name_run(words)
+    if run and len(run) == len(words) and first.casefold() not in DETERMINERS:
+        name = " ".join(strip_titles(run))
+        return Speaker(head if "," in text else text, "name", offset, offset + len(head if "," in text else text), name)
+    if run and first.casefold() == "the" and len(run) == len(words) - 1:
+        pass
+    if len(words) > 1 and words[0].casefold() == "the" and all(w[0].isupper() for w in words[1:]):
+        # `The New York Times`: an organisation, named.
+        return Speaker(head, "name", offset, offset + len(head), " ".join(words[1:]))
+    if name:
+        return Speaker(head, "name", offset, offset + len(head), name)
+    return Speaker(text, "description", offset, offset + len(text))
+
+
+def _trailing_name(words: list[str], allow_single: bool = False) -> str | None:
+    """The name at the end of a description, unless a preposition governs it (`close to Tehran`)."""
+    run: list[str] = []
+    for word in reversed(words):
+        if word.startswith("(") or (NAME_TOKEN.match(word) and word[0].isupper()):
+            run.insert(0, word)
+        else:
+            break
+    run = strip_titles([w for w in run if not w.startswith("(")])
+    if not run or len(run) == len(words):
+        return None
+    before = words[len(words) - len(run) - 1].casefold() if len(words) > len(run) else ""
+    if before in PREPOSITIONS or before.endswith("'s") or before.endswith("’s"):
+        return None
+    if len(run) == 1 and not allow_single and before not in TITLES and not before.endswith("."):
+        # one capitalised word after lower-case words: `Iraqi officials` aside, a bare surname after a role
+        if not any(w.casefold() in TITLES for w in words[:-1]):
+            return None
+    return " ".join(run)
+
+
+# -- the attribution clauses --------------------------------------------------
+
+_CUE_THEN_SPEAKER = re.compile(rf"^\s*,?\s*(?P<cue>{CUE_RE})\s+(?P<spk>[^;:]+?)\s*[.?!;]?\s*$", re.S)
+_ACCORDING = re.compile(r"^\s*,?\s*according to\s+(?P<spk>[^.?!;:]+?)\s*(?:[.?!;,]|$)", re.S | re.I)
+_DASH = re.compile(r"^\s*[―—–-]+\s*(?P<spk>[^\n]+?)\s*$")
+_CUE_IN = re.compile(rf"\b(?P<cue>{CUE_RE})\b")
+_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    speaker: Speaker
+    cue: str | None
+    end: int  # where the attribution clause ends (article offsets)
+
+
+def attribution_after(text: str, pos: int, limit: int, *, strict_end: bool = False) -> Attribution | None:
+    """An attribution that follows a quote: `, Trump said.` / `said Mr. Rove` / `, according to X`.
+
+    `text[pos:limit]` is the rest of the sentence. With strict_end the clause must run
+    to the end of that stretch (used when recovering unmarked quotes)."""
+    tail = text[pos:limit]
+    match = _ACCORDING.match(tail)
+    if match:
+        spk = classify(match.group("spk"), pos + match.start("spk"))
+        if spk:
+            return Attribution(spk, "according to", pos + match.end())
+    match = _DASH.match(tail)
+    if match and "\n" not in tail.strip():
+        spk = classify(_before_bracket(match.group("spk")), pos + match.start("spk"))
+        if spk and len(_words(spk.text)) <= 12:
+            return Attribution(spk, None, pos + match.end())
+    match = _CUE_THEN_SPEAKER.match(tail)
+    if match and match.group("cue").casefold() in CUE_WORDS and match.group("cue")[0].islower():
+        spk_text = _before_time_words(match.group("spk"))
+        spk = classify(spk_text, pos + match.start("spk"))
+        if spk and spk.kind != "description" or spk and spk.text.split()[0].casefold() in DETERMINERS:
+            if not strict_end or not tail[match.end():].strip():
+                return Attribution(spk, match.group("cue"), pos + match.end())
+    # SPEAKER CUE [object and time]: the speaker stretch runs up to the first reporting verb.
+    lead = re.match(r"^\s*,?\s*", tail).end()
+    for cue in _CUE_IN.finditer(tail, lead):
+        stretch = tail[lead:cue.start()]
+        if not stretch.strip() or has_sentence_break(stretch):
+            break
+        spk = classify(stretch, pos + lead)
+        if spk is None:
+            break
+        rest = tail[cue.end():]
+        end = _SENTENCE_END.search(rest)
+        rest_text = rest[:end.start()] if end else rest
+        if len(_words(rest_text)) > 14 or (strict_end and end and rest[end.end():].strip()):
+            return None
+        if re.search(r"\bthat\b", rest_text[:12]) or _CUE_IN.search(rest_text) and rest_text.strip().startswith(("that", "the")):
+            return None
+        return Attribution(spk, cue.group("cue"), pos + cue.end() + (end.end() if end else len(rest)))
+    return None
+
+
+def attribution_before(text: str, start: int, pos: int) -> Attribution | None:
+    """An attribution that introduces a quote: `Sonya Sceats, CEO of …, said:` / `Trump told Limbaugh,`."""
+    head = text[start:pos]
+    stripped = head.rstrip()
+    if not stripped or stripped[-1] not in ":,":
+        return None
+    cues = list(_CUE_IN.finditer(head))
+    for cue in reversed(cues):
+        between = head[cue.end():].rstrip()[:-1]
+        if len(_words(between)) > 12 or re.search(r"\bthat\b", between):
+            continue
+        stretch = head[:cue.start()]
+        spk = subject_of(stretch, start)
+        if spk:
+            return Attribution(spk, cue.group("cue"), start + cue.start())
+    # `PENCE:` transcript style.
+    label = re.match(r"^\s*([A-Z][A-Z.\- ]{1,40}):\s*$", head)
+    if label:
+        spk = classify(label.group(1).title(), start + label.start(1))
+        if spk:
+            return Attribution(Speaker(label.group(1), "name", spk.start, spk.end, label.group(1).title()), ":",
+                               start + label.end(1))
+    return None
+
+
+def subject_of(stretch: str, start: int) -> Speaker | None:
+    """The subject at the end of a clause before its reporting verb (`In a statement, the campaign`)."""
+    if not stretch.strip() or _SENTENCE_END.search(stretch.rstrip()[:-1] if stretch.rstrip().endswith(".") else stretch):
+        stretch = re.split(r"(?<=[.?!])\s+(?=[A-Z\"“])", stretch)[-1]
+        start = start + len(stretch) - len(stretch)
+    chunks = [c for c in re.finditer(r"[^,]+", stretch)]
+    if not chunks:
+        return None
+    # From the verb backwards: the first chunk that reads as a subject; an appositive takes its name.
+    for index in range(len(chunks) - 1, -1, -1):
+        chunk = chunks[index]
+        spk = classify(chunk.group(), start + chunk.start())
+        if spk is None:
+            continue
+        if index > 0 and spk.kind != "pronoun":
+            prev = classify(chunks[index - 1].group(), start + chunks[index - 1].start())
+            if prev and prev.kind == "name":
+                return prev
+        if len(_words(spk.text)) > 18:
+            return None
+        return spk
+    return None
+
+
+def has_sentence_break(text: str) -> bool:
+    """A full stop inside `text` that ends a sentence (not `Mr.`, `G.K.`, `D-N.C.`)."""
+    for match in _SENTENCE_END.finditer(text):
+        word = re.search(r"([\w.\-]+)$", text[:match.start()])
+        token = word.group(1) if word else ""
+        if match.group() == "." and (token.casefold().rstrip(".") in ABBREVIATIONS or len(token) <= 2
+                                     or re.fullmatch(r"(?:[\w\-]+\.)+[\w\-]+", token)):
+            continue
+        return True
+    return False
+
+
+def _before_time_words(text: str) -> str:
+    """`Mr. Rove on Monday` → `Mr. Rove`; `Kenneth Baer, a former official` kept for the appositive."""
+    return re.split(r"\s+(?:on|in|at|during|last|this|yesterday|today|earlier|later)\b", text, maxsplit=1)[0]
+
+
+def _before_bracket(text: str) -> str:
+    return re.split(r"\s*\(", text, maxsplit=1)[0]
+
+
+# -- following the story -------------------------------------------------------
+
+@dataclass
+class Source:
+    """One speaker in a story: a named actor or an anonymous description."""
+
+    display: str
+    name: str | None
+    anonymous: bool
+    head: str | None = None  # a description's head noun (`commander`)
+
+
+class SpeakerResolver:
+    """Resolves speakers in reading order, remembering who has spoken."""
+
+    def __init__(self, text: str, mentions: list[Mention] | None):
+        self.text = text
+        self.mentions = sorted(mentions or [], key=lambda m: m.start)
+        self.sources: list[tuple[int, Source]] = []  # (position, source), in reading order
+        self._names = None if self.mentions else _local_names(text)
+
+    def resolve(self, speaker: Speaker | None, at: int) -> Source | None:
+        if speaker is None:
+            return None
+        if speaker.kind == "pronoun":
+            source = self._antecedent(speaker, at)
+        elif speaker.kind == "name":
+            source = Source(speaker.text, self._actor_name(speaker), False)
+        else:
+            source = self._description(speaker)
+        if source is not None:
+            self.sources.append((at, source))
+        return source
+
+    def note(self, source: Source, at: int) -> None:
+        self.sources.append((at, source))
+
+    def last(self, before: int, within: int = 1500) -> Source | None:
+        for position, source in reversed(self.sources):
+            if position <= before and before - position <= within:
+                return source
+        return None
+
+    def _actor_name(self, speaker: Speaker) -> str | None:
+        for mention in self.mentions:
+            if mention.start < speaker.end and mention.end > speaker.start and mention.kind in ("person", "organization", "other"):
+                return mention.curated or mention.name
+        if self.mentions:
+            return speaker.name
+        return self._names(speaker.name, speaker.start) if speaker.name else None
+
+    def _antecedent(self, speaker: Speaker, at: int) -> Source | None:
+        pronoun = speaker.text.casefold()
+        if pronoun in ("i", "it"):
+            return None
+        recent = self.last(at)
+        if recent is not None and (pronoun != "they" or recent.anonymous):
+            return recent
+        person = self._nearest_person(at)
+        return Source(person, person, False) if person else recent
+
+    def _nearest_person(self, at: int) -> str | None:
+        for mention in reversed(self.mentions):
+            if mention.end <= at and mention.kind == "person":
+                return mention.curated or mention.name
+        if self._names is not None:
+            return self._names.nearest(at)
+        return None
+
+    def _description(self, speaker: Speaker) -> Source:
+        words = [w.casefold() for w in _words(speaker.text.split(",")[0])]
+        head = next((w for w in _head_words(words)), None)
+        if words and words[0] in ("the", "this", "that") and head in ROLE_NOUNS:
+            same = [s for _, s in reversed(self.sources) if s.anonymous and s.head == head]
+            earlier = same or [s for _, s in reversed(self.sources) if s.anonymous and s.head in ROLE_NOUNS]
+            if earlier:
+                return earlier[0]
+        return Source(speaker.text, None, True, head)
+
+
+def _head_words(words: list[str]):
+    """The head noun of a description: the last word before a preposition or relative clause."""
+    cut = len(words)
+    for index, word in enumerate(words):
+        if index and word in PREPOSITIONS | {"who", "which", "involved", "familiar", "based"}:
+            cut = index
+            break
+    for word in reversed(words[:cut]):
+        yield word.rstrip(".,")
+        break
+
+
+class _LocalNames:
+    """Without actor mentions: capitalised names in the story, short forms resolved to the full one."""
+
+    def __init__(self, found: list[tuple[int, list[str]]]):
+        self.found = found
+
+    def __call__(self, name: str, at: int) -> str:
+        tokens = name.split()
+        if len(tokens) == 1:
+            last = tokens[0].casefold()
+            for _, words in self.found:
+                if len(words) > 1 and words[-1].casefold() == last:
+                    return " ".join(words)
+        return name
+
+    def nearest(self, at: int) -> str | None:
+        best = None
+        for position, words in self.found:
+            if position >= at:
+                break
+            if len(words) > 1 or best is None:
+                best = words
+        return self(" ".join(best), at) if best else None
+
+
+def _local_names(text: str) -> _LocalNames:
+    found = []
+    for match in re.finditer(r"(?:(?<=[a-z,;]\s)|(?<=\b(?:Mr|Ms|Dr)\.\s)|(?<=Mrs\.\s))[A-Z][a-z]+(?:\s+(?:[A-Z]\.|[A-Z][a-z]+|al-\w+))+", text):
+        words = strip_titles(match.group().split())
+        if len(words) >= 2 and not any(w.casefold() in TITLES for w in words):
+            found.append((match.start(), words))
+    return _LocalNames(found)
