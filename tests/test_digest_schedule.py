@@ -1,0 +1,287 @@
+"""Digests on schedule, once, whatever happens: a frozen clock drives the scheduler's jobs against the
+fake Slack Web API on loopback (no sleeping: the trigger says when a job would run, the test runs it)."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.config import DigestDefaults, Settings, load_settings
+from bot.digest import ledger
+from bot.digest import subscriptions as subs_db
+from bot.digest.delivery import run_digest
+from bot.digest.scheduler import DigestScheduler, cron_trigger
+from bot.digest.subscriptions import DAILY, Subscription
+from bot.store.db import Store
+from tests.digest_support import at, story
+from tests.fakeslack import FakeSlack
+
+UTC = timezone.utc
+
+
+@pytest.fixture
+def slack(monkeypatch):
+    monkeypatch.setenv("SKIP_SLACK_SDK_WARNING", "1")
+    with FakeSlack() as fake:
+        yield fake
+    assert fake.problems == []  # every digest met Block Kit's limits
+
+
+@pytest.fixture
+def client(slack):
+    return WebClient(token="xoxb-test", base_url=slack.api_url)  # no retry handler: delivery retries itself
+
+
+class Clock:
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def scheduler_for(store, client, clock, *, grace_hours=6.0, sleeps=None, settings=None):
+    settings = settings or Settings(digest=DigestDefaults(grace_hours=grace_hours))
+    return DigestScheduler(store, settings, client, clock=clock,
+                           sleep=(sleeps.append if sleeps is not None else lambda s: None))
+
+
+def subscribe(store, channel, *, time="08:00", tz="Europe/London", days=(0, 1, 2, 3, 4), **extra):
+    subs_db.save(store, Subscription(channel=channel, time=time, timezone=tz, days=tuple(days), **extra))
+
+
+def posts(slack, channel=None):
+    return [r.body for r in slack.calls("/api/chat.postMessage") if channel is None or r.body.get("channel") == channel]
+
+
+def fire_times(sub: Subscription, start: datetime, count: int) -> list[datetime]:
+    trigger, times, previous, now = cron_trigger(sub), [], None, start
+    for _ in range(count):
+        previous = trigger.get_next_fire_time(previous, now)
+        times.append(previous)
+        now = previous + timedelta(seconds=1)
+    return times
+
+
+def test_fires_at_local_time_in_two_time_zones_across_daylight_saving(store, client, slack):
+    # Europe/London springs forward on Sun 29 Mar 2026, America/New_York on Sun 8 Mar 2026.
+    subscribe(store, "C0LONDON1", tz="Europe/London", days=DAILY)
+    subscribe(store, "C0NEWYORK", time="07:30", tz="America/New_York", days=DAILY)
+    london, new_york = subs_db.get(store, "C0LONDON1"), subs_db.get(store, "C0NEWYORK")
+    assert [t.astimezone(UTC).strftime("%d %H:%M") for t in fire_times(london, at("2026-03-27 12:00"), 4)] == \
+        ["28 08:00", "29 07:00", "30 07:00", "31 07:00"]
+    assert [t.astimezone(UTC).strftime("%d %H:%M") for t in fire_times(new_york, at("2026-03-06 12:00"), 3)] == \
+        ["06 12:30", "07 12:30", "08 11:30"]
+
+    story(store, "Morning story", at("2026-03-28 06:00"))
+    clock = Clock(at("2026-03-07 00:00"))
+    digests = scheduler_for(store, client, clock)
+    for channel, sub, start in (("C0LONDON1", london, at("2026-03-27 12:00")),
+                                ("C0NEWYORK", new_york, at("2026-03-06 12:00"))):
+        for when in fire_times(sub, start, 3):
+            clock.now = when.astimezone(UTC)
+            outcome = digests.fire(channel)
+            assert outcome.digest_date == when.date()  # the local date
+            assert outcome.status in ("posted", "quiet")
+    assert [r.digest_date for r in ledger.recent(store, "C0LONDON1")] == \
+        [date(2026, 3, 30), date(2026, 3, 29), date(2026, 3, 28)]
+    # the London digest of Sat 28 Mar, posted at 08:00 UTC, held the story ingested at 06:00 UTC
+    (posted,) = [p for p in posts(slack, "C0LONDON1")]
+    assert "Morning story" in json.dumps(posted["blocks"]) and "Saturday 28 March 2026" in posted["text"]
+    assert posted["unfurl_links"] is False and posted["unfurl_media"] is False
+
+
+def test_weekday_subscription_is_silent_on_weekends(store, client, slack):
+    subscribe(store, "C0WEEKDAY", time="09:00", tz="Asia/Beirut")
+    sub = subs_db.get(store, "C0WEEKDAY")
+    runs = fire_times(sub, at("2026-03-26 12:00"), 5)  # from Thursday
+    assert [t.strftime("%a") for t in runs] == ["Fri", "Mon", "Tue", "Wed", "Thu"]
+    # even a job woken on Saturday morning posts nothing: Friday's slot is beyond grace
+    story(store, "Weekend story", at("2026-03-28 05:00"))
+    digests = scheduler_for(store, client, Clock(at("2026-03-28 07:00")))  # Sat 09:00 in Beirut
+    assert digests.fire("C0WEEKDAY") is None
+    assert digests.catch_up() == []
+    assert posts(slack) == []
+    # Monday's digest covers the weekend (first digest: the last 24 hours, so Sunday onwards)
+    story(store, "Sunday story", at("2026-03-29 10:00"))
+    digests.clock.now = at("2026-03-30 06:00")  # Mon 09:00 in Beirut
+    assert digests.fire("C0WEEKDAY").status == "posted"
+    assert "Sunday story" in json.dumps(posts(slack)[0]["blocks"])
+
+
+def test_exactly_one_post_per_channel_and_date_across_a_restart(db_url, client, slack):
+    first = Store(db_url)
+    subscribe(first, "C0DESK001")
+    story(first, "Story", at("2026-03-27 07:00"))
+    clock = Clock(at("2026-03-27 08:00"))
+    assert scheduler_for(first, client, clock).fire("C0DESK001").status == "posted"
+    first.dispose()
+
+    restarted = Store(db_url)  # a new process on the same database
+    again = scheduler_for(restarted, client, Clock(at("2026-03-27 08:20")))
+    assert again.catch_up() == []
+    assert again.fire("C0DESK001").status == "already"  # a retried job
+    assert len(posts(slack)) == 1
+    row = ledger.get(restarted, "C0DESK001", date(2026, 3, 27))
+    assert row.status == "posted" and row.ts
+    restarted.dispose()
+
+
+def test_two_scheduler_instances_on_one_database_post_once(db_url, client, slack):
+    stores = [Store(db_url), Store(db_url)]
+    for channel in ("C0DESK001", "C0DESK002"):
+        subscribe(stores[0], channel)
+    story(stores[0], "Story", at("2026-03-27 07:00"))
+    clock = Clock(at("2026-03-27 08:00"))
+    instances = [scheduler_for(s, client, clock) for s in stores]
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def run(instance, channel):
+        barrier.wait()
+        outcomes.append(instance.fire(channel))
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i in instances for c in ("C0DESK001", "C0DESK002")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(o.status for o in outcomes) == ["already", "already", "posted", "posted"]
+    assert sorted(p["channel"] for p in posts(slack)) == ["C0DESK001", "C0DESK002"]
+    for s in stores:
+        s.dispose()
+
+
+def test_missed_digest_within_grace_is_posted_once_at_start_and_beyond_grace_is_not(store, client, slack, caplog):
+    subscribe(store, "C0WITHIN1")  # 08:00 London
+    subscribe(store, "C0BEYOND1", time="02:00")  # 02:00 London: 9 hours ago at 11:00
+    story(store, "Overnight story", at("2026-03-27 05:00"))
+    digests = scheduler_for(store, client, Clock(at("2026-03-27 11:00")))
+    with caplog.at_level(logging.WARNING, logger="bot.digest.scheduler"):
+        outcomes = digests.catch_up()
+    assert [(o.channel, o.status) for o in outcomes] == [("C0WITHIN1", "posted")]
+    (posted,) = posts(slack)
+    assert "posted late" in json.dumps(posted["blocks"])
+    assert "C0BEYOND1" in caplog.text and "beyond the 6.0 h grace period: skipped" in caplog.text
+    assert digests.catch_up() == []  # a second start posts nothing more
+    assert len(posts(slack)) == 1
+
+
+def test_a_subscription_added_to_the_yaml_while_down_is_caught_up_by_the_running_scheduler(config_dir, store, client, slack):
+    (config_dir / "digests.yaml").write_text(
+        "subscriptions:\n"
+        "  - channel: C0YAMLDESK\n"
+        "    time: \"08:00\"\n"
+        "    timezone: Europe/London\n"
+        "    days: daily\n"
+        "    follow: [Kataeb Hezbollah]\n"
+        "    post_when_quiet: true\n")
+    settings = load_settings()
+    settings.digest.reindex_minutes = 0
+    now = datetime.now(UTC)
+    due = Subscription(channel="C0YAMLDESK", timezone="Europe/London", days=DAILY).last_due(now)
+    scheduler = DigestScheduler(store, settings, client, clock=lambda: due + timedelta(minutes=30))
+    running = scheduler.start()
+    try:
+        slack.wait_for("/api/chat.postMessage")
+        jobs = {job.id: job for job in running.get_jobs()}
+        assert "digest:C0YAMLDESK" in jobs and "digest-subscriptions" in jobs
+        assert str(jobs["digest:C0YAMLDESK"].trigger.timezone) == "Europe/London"
+    finally:
+        running.shutdown(wait=True)
+    (posted,) = posts(slack)
+    assert posted["channel"] == "C0YAMLDESK" and posted["text"].startswith("Nothing new since")
+
+
+def test_not_in_channel_pauses_the_subscription_and_tells_the_subscriber(store, client, slack):
+    slack.fail("chat.postMessage", "not_in_channel", channel="C0NOTMEMB")
+    subscribe(store, "C0NOTMEMB", created_by="U0REPORTER")
+    subscribe(store, "C0FINE001")
+    story(store, "Story", at("2026-03-27 07:00"))
+    outcomes = scheduler_for(store, client, Clock(at("2026-03-27 09:00"))).catch_up()
+    assert [(o.channel, o.status) for o in outcomes] == [("C0FINE001", "posted"), ("C0NOTMEMB", "unavailable")]
+    sub = subs_db.get(store, "C0NOTMEMB")
+    assert sub.paused and sub.paused_reason == "not_in_channel"
+    dm = posts(slack, "U0REPORTER")
+    assert len(dm) == 1 and "/invite @newsbot" in dm[0]["text"] and "/digest resume" in dm[0]["text"]
+    assert len(posts(slack, "C0NOTMEMB")) == 1  # tried once, never in a loop
+    # paused: the next day's job posts nothing
+    assert scheduler_for(store, client, Clock(at("2026-03-30 08:00"))).fire("C0NOTMEMB").status == "paused"
+    assert len(posts(slack, "C0NOTMEMB")) == 1
+
+
+def test_rate_limit_waits_retry_after_and_other_errors_back_off_then_give_up(store, client, slack):
+    subscribe(store, "C0LIMITED")
+    subscribe(store, "C0BROKEN1")
+    story(store, "Story", at("2026-03-27 07:00"))
+    slack.rate_limit("chat.postMessage", times=1, retry_after=7)
+    sleeps: list[float] = []
+    outcome = run_digest(store, client, subs_db.get(store, "C0LIMITED"), date(2026, 3, 27),
+                         now=at("2026-03-27 08:00"), sleep=sleeps.append)
+    assert outcome.status == "posted" and sleeps == [7.0]
+
+    slack.fail("chat.postMessage", "internal_error", channel="C0BROKEN1")
+    sleeps.clear()
+    outcome = run_digest(store, client, subs_db.get(store, "C0BROKEN1"), date(2026, 3, 27),
+                         now=at("2026-03-27 08:00"), sleep=sleeps.append)
+    assert outcome.status == "failed" and sleeps == [2.0, 4.0, 8.0]
+    assert len(posts(slack, "C0BROKEN1")) == 4
+    assert ledger.get(store, "C0BROKEN1", date(2026, 3, 27)).status == "failed"
+    assert not subs_db.get(store, "C0BROKEN1").paused
+    # a failed digest may be tried again (say, at the next start), and then it goes out once
+    slack.fail("chat.postMessage", "", channel="C0BROKEN1")  # Slack is back
+    again = scheduler_for(store, client, Clock(at("2026-03-27 09:00"))).catch_up()
+    assert [(o.channel, o.status) for o in again] == [("C0BROKEN1", "posted")]
+
+
+def test_a_new_file_in_the_corpus_folder_appears_in_the_next_digest(config_dir, store, client, slack):
+    settings = load_settings()
+    clock = Clock(datetime.now(UTC))
+    digests = scheduler_for(store, client, clock, settings=settings)
+    digests.reindex()  # the seeds
+    now = clock.now = datetime.now(UTC)
+    slot = (now - timedelta(minutes=1)).strftime("%H:%M")
+    subscribe(store, "C0CORPUS1", time=slot, tz="UTC", days=DAILY, follow=["Kataeb Hezbollah"])
+    assert digests.fire("C0CORPUS1").status == "posted"  # today's digest: the seeds
+
+    dropped = Path(settings.corpus_folders[0]) / "dropped.jsonl"
+    dropped.write_text(json.dumps({"title": "Kataeb Hezbollah claims drone strike near the border",
+                                   "source": "Test Wire", "text": "Kataeb Hezbollah said on Friday it launched "
+                                   "a drone at a base near the border. Officials did not confirm the claim."}) + "\n")
+    report = digests.reindex()
+    assert report.files_indexed == 1 and report.articles_added == 1
+    clock.now = now + timedelta(days=1)
+    assert digests.fire("C0CORPUS1").status == "posted"
+    latest = posts(slack, "C0CORPUS1")[-1]
+    text = json.dumps(latest["blocks"])
+    assert "Kataeb Hezbollah claims drone strike" in text
+    assert latest["text"].split(": ", 1)[1].startswith("1 new story from 1 source")
+
+
+def test_followed_actors_mentions_are_posted(store, client, slack):
+    subscribe(store, "C0FOLLOW1", follow=["Kataeb Hezbollah"])
+    story(store, "Strike near the border", at("2026-03-27 07:00"), mentions_of=("Kataeb Hezbollah",),
+          quotes_by=(("We will respond at the time and place of our choosing", "Kataeb Hezbollah", False),))
+    story(store, "Unrelated", at("2026-03-27 07:10"))
+    scheduler_for(store, client, Clock(at("2026-03-27 08:00"))).fire("C0FOLLOW1")
+    text = json.dumps(posts(slack)[0]["blocks"], ensure_ascii=False)
+    assert "*Following: Kataeb Hezbollah*: 1 new mention, 1 quote" in text
+    assert "Kataeb Hezbollah was in the story Strike near the border." in text
+
+
+def test_window_starts_where_the_previous_digest_ended(store, client, slack):
+    subscribe(store, "C0WINDOW1", days=DAILY)
+    story(store, "Before", at("2026-03-26 07:59"))
+    story(store, "Between", at("2026-03-26 12:00"))
+    digests = scheduler_for(store, client, Clock(at("2026-03-26 08:00")))
+    digests.fire("C0WINDOW1")
+    digests.clock.now = at("2026-03-28 08:00")  # Friday's digest was skipped (bot down too long)
+    digests.fire("C0WINDOW1")
+    first, second = posts(slack)
+    assert "Before" in json.dumps(first["blocks"]) and "Between" not in json.dumps(first["blocks"])
+    assert "Between" in json.dumps(second["blocks"]) and "Before" not in json.dumps(second["blocks"])
