@@ -1,8 +1,491 @@
-"""Actor mention extraction (issue 3 fills this in)."""
+"""Actor mentions: every person, organisation and place named in an article body.
+
+Two sources, read in one pass over the article's words:
+
+1. the curated list (config/actors.yaml, `Gazetteer.match`): the longest alias wins,
+   so `Kataeb Hezbollah` is never read as `Hezbollah`;
+2. discovery: runs of capitalised words (with name particles such as al-, bin, abu,
+   de, van and the `of` of organisation names), cut at titles (`Supreme Leader`,
+   `Maj. Gen.`), nationality adjectives, calendar words and curated names, with
+   sentence-initial common words dropped. Title words, organisation head words,
+   speech verbs and place prepositions give each name its kind.
+
+Then each article is resolved as a reader would: a surname alone (`Kadhimi`) is
+the full name introduced in the article, a one-letter typo of a name (`Abu Fadek`)
+is that name, an acronym defined in brackets (`Popular Mobilisation Authority
+(PMA)`) and a nickname in quotes (`Abdulaziz al-Muhammadawi "Abu Fadak"`) are
+the name they follow, and a possessive that lost its apostrophe (`Khameneis`)
+is the name without it.
+
+Headline-like lines (title case, no closing punctuation) and lines in capitals
+are page furniture for discovery. The title is not scanned: the stored text does
+not contain it, and mention offsets point into the stored text.
+"""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.nlp.lexicon import (
+    CALENDAR, COMMON_STARTERS, DEMONYMS, EVENT_HEADS, NAME_MONTHS, NAME_PARTICLES, NOT_ACTORS, ORG_HEADS,
+    PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, SPEECH_VERBS, TITLE_FIRST_WORDS, WEAK_ORG_HEADS,
+)
 from bot.nlp.models import Mention
+from bot.nlp.tokens import Tokens, tokenize
+
+_SENTENCE_END = re.compile(r"[.!?]")
+_OPENERS = re.compile(r"[\"“‘«(\[]|^'|\s'")
+_CLAUSE = re.compile(r"[:;]")
+_TITLE_LEN = max(len(t) for t in PERSON_TITLES)
+_CONNECTORS = {"of", "for", "and", "the"}
+_PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
+_ROMAN = re.compile(r"^[IVX]+$")
+_HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den", "ter", "la", "le", "da", "di"}
+
+
+@dataclass
+class _Piece:
+    """A name found in the text: word indexes first..last, and what is known about it."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    kind: str | None = None
+    cue: int = 0  # how sure the kind is: 3 curated, 2 head word / title, 1 weaker rule
+    curated: object | None = None  # CuratedActor
+    name: str = ""
+    key: tuple[str, ...] = ()
+    adopted: bool = False  # resolved to another name of the article
+
+
+class _Article:
+    """Per-article facts discovery reads: sentence starts, furniture lines, vocabulary."""
+
+    def __init__(self, text: str, toks: Tokens):
+        self.text, self.toks = text, toks
+        n = len(toks)
+        self.initial = [False] * n  # first word of a sentence, clause, quote or line
+        self.breaks: list[int] = [0]  # character offsets where sentences start
+        self.furniture = [False] * n
+        self.shouting = [False] * n
+        starts, ends, words = toks.starts, toks.ends, toks.words
+        for i in range(n):
+            gap = text[ends[i - 1]:starts[i]] if i else text[:starts[0]]
+            if i == 0 or "\n" in gap:
+                self.initial[i] = True
+                self.breaks.append(starts[i])
+            elif _SENTENCE_END.search(gap) and not toks.joins[i - 1]:
+                self.initial[i] = True
+                cut = max(gap.rfind("."), gap.rfind("!"), gap.rfind("?")) + 1
+                while cut < len(gap) and gap[cut] in "\"”’'":
+                    cut += 1  # a closing quotation mark ends the sentence it closes
+                self.breaks.append(ends[i - 1] + cut)
+            elif _CLAUSE.search(gap) or _OPENERS.search(gap):
+                self.initial[i] = True
+        self._mark_lines(text, toks)
+        self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
+        # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
+        caps = [w[:1].isupper() for w in words] + [False]
+        self.cap_inside = {toks.keys[i] for i in range(n) if caps[i] and not self.initial[i]
+                           and not (caps[i - 1] and toks.joins[i - 1]) and not (caps[i + 1] and toks.joins[i])}
+
+    def _mark_lines(self, text: str, toks: Tokens) -> None:
+        i, n = 0, len(toks)
+        offset = 0
+        for line in text.split("\n"):
+            line_end = offset + len(line)
+            first = i
+            while i < n and toks.starts[i] < line_end:
+                i += 1
+            words = toks.words[first:i]
+            if words:
+                letters = [w for w in words if w[:1].isalpha()]
+                stripped = line.rstrip()
+                if letters and all(w.isupper() or len(w) == 1 for w in letters) and sum(len(w) > 1 for w in letters) > 1:
+                    for j in range(first, i):
+                        self.shouting[j] = self.furniture[j] = True
+                elif len(letters) >= 4 and stripped[-1:] not in ".!?:\"”'’)" and \
+                        all(w[0].isupper() for w in letters if len(w) > 3) and not _has_date(toks, first, i):
+                    for j in range(first, i):
+                        self.furniture[j] = True
+            offset = line_end + 1
+
+    def sentence(self, start: int) -> str:
+        k = bisect_right(self.breaks, start) - 1
+        begin = self.breaks[k]
+        end = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.text)
+        return self.text[begin:end].strip()
+
+
+def _has_date(toks: Tokens, first: int, last: int) -> bool:
+    """A byline (`Name March 22, 2019`) is not a headline."""
+    return any(toks.keys[j] in CALENDAR and j + 1 < last and toks.words[j + 1][:1].isdigit() for j in range(first, last))
 
 
 def extract_mentions(text: str, gazetteer=None, title: str | None = None) -> list[Mention]:
-    return []
+    """Mentions of actors in `text` (offsets into it). `title` is accepted for the pipeline's
+    signature and not scanned: its words are not part of the stored text."""
+    if not text or not text.strip():
+        return []
+    toks = tokenize(text)
+    if not toks.words:
+        return []
+    art = _Article(text, toks)
+    pieces = _find_pieces(toks, art, gazetteer)
+    _resolve(pieces, toks, art, gazetteer)
+    return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", art.sentence(p.start),
+                    p.curated.name if p.curated is not None else None)
+            for p in pieces]
+
+
+# -- finding names ---------------------------------------------------------------
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _title_at(toks: Tokens, i: int, stop: int) -> int:
+    """Length of the person title starting at word i (0 when none)."""
+    if toks.keys[i] not in TITLE_FIRST_WORDS or not _is_cap(toks.words[i]):
+        return 0
+    for size in range(min(_TITLE_LEN, stop - i + 1), 0, -1):
+        if tuple(toks.keys[i:i + size]) in PERSON_TITLES and all(toks.joins[j] for j in range(i, i + size - 1)):
+            after = i + size
+            # `General Assembly`, `Supreme Court`: a title word that heads an organisation name is not a title
+            if after <= stop and toks.keys[after] in ORG_HEADS:
+                return 0
+            return size
+    return 0
+
+
+def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
+    n = len(toks)
+    hits = {}
+    if gazetteer is not None:
+        i = 0
+        while i < n:
+            hit = None if art.shouting[i] else gazetteer.match(toks, i)
+            if hit is not None:
+                hits[i] = hit
+                i = hit.last + 1
+            else:
+                i += 1
+    pieces: list[_Piece] = []
+    words, keys, joins = toks.words, toks.keys, toks.joins
+    i = 0
+    while i < n:
+        starts_name = _is_cap(words[i]) or (_is_particle(toks, i) and joins[i] and i + 1 < n and _is_cap(words[i + 1]))
+        if i in hits or (starts_name and not art.furniture[i]):
+            stop = _run_end(toks, art, hits, i)
+            _segment(toks, art, hits, i, stop, pieces)
+            i = stop + 1
+        else:
+            i += 1
+    return pieces
+
+
+def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
+    """Last word of the run of joined capitalised words (and name connectors) starting at i."""
+    words, keys, joins = toks.words, toks.keys, toks.joins
+    n = len(toks)
+    j = hits[i].last if i in hits else i
+    has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS
+    while j + 1 < n and joins[j]:
+        nxt = j + 1
+        if art.initial[nxt] or art.furniture[nxt]:
+            break
+        if nxt in hits or _is_cap(words[nxt]):
+            j = hits[nxt].last if nxt in hits else nxt
+            has_head = has_head or keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS
+            continue
+        # a lower-case particle or connector, kept only when a capitalised word follows
+        key, k = keys[nxt], nxt
+        if key in ("of", "for") and k + 1 < n and joins[k] and keys[k + 1] == "the":
+            k += 1
+        if not (k + 1 < n and joins[k] and (_is_cap(words[k + 1]) or k + 1 in hits) and not art.initial[k + 1]):
+            break
+        if k == nxt and _is_particle(toks, nxt):
+            j = k
+        elif key in ("of", "for") and has_head:
+            j = k
+        elif key == "and" and _org_head_follows(toks, k + 1):
+            j = k
+        else:
+            break
+    return j
+
+
+def _org_head_follows(toks: Tokens, i: int) -> bool:
+    """`National Counterintelligence and Security Center`: an `and` inside an organisation's name."""
+    while i < len(toks) and _is_cap(toks.words[i]):
+        if toks.keys[i] in ORG_HEADS:
+            return toks.keys[i] not in WEAK_ORG_HEADS
+        if not toks.joins[i]:
+            break
+        i += 1
+    return False
+
+
+def _is_particle(toks: Tokens, i: int) -> bool:
+    """al-, bin, abu, de, van...; the ones that are also English words (as, at, an) only with a hyphen."""
+    key = toks.keys[i]
+    if key not in NAME_PARTICLES or not toks.words[i].islower():
+        return False
+    return key not in _HYPHEN_PARTICLES or toks.gap(i) == "-"
+
+
+def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out: list[_Piece]) -> None:
+    """Cut one run into names: curated hits, titles (kept as cues), demonyms and common words dropped."""
+    words, keys = toks.words, toks.keys
+    j = first
+    title_cue = False
+    while j <= stop:
+        hit = hits.get(j)
+        if hit is not None:
+            alias = hit.alias
+            end = hit.end - (keys[hit.last] != alias.keys[-1])  # Khameneis: the s of a lost possessive
+            out.append(_Piece(j, hit.last, hit.start, end, alias.actor.kind, 3, alias.actor))
+            j = hit.last + 1
+            title_cue = False
+            continue
+        size = _title_at(toks, j, stop)
+        if size:
+            j += size
+            title_cue = True
+            continue
+        key = keys[j]
+        if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
+            pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
+        elif key in DEMONYMS or key in NOT_ACTORS or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
+                _is_cap(words[j]) or _is_particle(toks, j) and j < stop):
+            j += 1
+            title_cue = False
+            continue
+        if art.initial[j] and (key in COMMON_STARTERS or key in art.lower) and not (
+                key in art.cap_inside and key not in COMMON_STARTERS):
+            j += 1
+            continue
+        # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
+        end = j
+        k = j + 1
+        while k <= stop:
+            hit = hits.get(k)
+            if hit is not None:
+                if hit.alias.surname and _is_cap(words[end]) and keys[end] not in NAME_PARTICLES:
+                    end = k = hit.last  # Mojtaba Khamenei is not Ali Khamenei
+                    k += 1
+                    continue
+                break
+            if _title_at(toks, k, stop) or _is_date_word(toks, k) or keys[k] in NOT_ACTORS:
+                break
+            if keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits):
+                break
+            end = k
+            k += 1
+        while end > j and not _is_cap(words[end]):
+            end -= 1  # a trailing particle or connector
+        piece = _Piece(j, end, toks.starts[j], toks.ends[end])
+        before = out[-1] if out else None
+        if (before is not None and before.curated is not None and before.kind == "place" and before.last == j - 1
+                and toks.joins[j - 1] and keys[end] in ORG_HEADS and keys[end] not in WEAK_ORG_HEADS):
+            out.pop()  # UK Border Force: a place that starts an organisation's name
+            piece = _Piece(before.first, end, before.start, toks.ends[end])
+        if title_cue:
+            piece.kind, piece.cue = "person", 2
+        if _keep(piece, toks, art):
+            out.append(piece)
+        j = end + 1
+        title_cue = False
+
+
+def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
+    """A nationality adjective starts a name when the capitalised words after it end in a head word."""
+    k = j + 1
+    while k <= stop and k not in hits and _is_cap(toks.words[k]) and toks.keys[k] not in DEMONYMS:
+        if _title_at(toks, k, stop):
+            return False
+        k += 1
+    last = toks.keys[k - 1]
+    return k > j + 1 and (last in ORG_HEADS or last in PLACE_HEADS or last in EVENT_HEADS)
+
+
+def _is_date_word(toks: Tokens, j: int) -> bool:
+    """Months and days, unless a given name stands before (Theresa May)."""
+    if toks.keys[j] not in CALENDAR:
+        return False
+    nxt = toks.words[j + 1] if j + 1 < len(toks) else ""
+    prev = toks.words[j - 1] if j else ""
+    if nxt[:1].isdigit() or prev[:1].isdigit() or toks.keys[j] not in NAME_MONTHS:
+        return True
+    return not (prev[:1].isupper() and toks.joins[j - 1])
+
+
+def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
+    words, keys = toks.words, toks.keys
+    if piece.first == piece.last:
+        word, key = words[piece.first], keys[piece.first]
+        if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or word[:1].isdigit() or _ROMAN.match(word):
+            return False
+        if word.isupper() and len(word) > 6:
+            return False  # a shouted word, not an acronym
+        if art.initial[piece.first] and key not in art.cap_inside:
+            return False
+        following = art.text[piece.end:piece.end + 3]
+        if len(following) > 1 and following[0] == " " and following[1].isdigit() and not word.isupper():
+            return False  # Resolution 2231, Article 5
+
+    return True
+
+
+# -- resolving names within the article ---------------------------------------------
+
+def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article, gazetteer) -> None:
+    keys = toks.keys
+    for p in pieces:
+        p.key = tuple(k for k in keys[p.first:p.last + 1] if k not in NAME_PARTICLES) or (keys[p.first],)
+        if p.curated is not None:
+            p.name = p.curated.name
+        else:
+            p.name = art.text[p.start:p.end]
+            if p.kind is None:
+                p.kind, p.cue = _kind(p, toks, art)
+    curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
+    _link_definitions(pieces, toks, art)
+    _link_short_forms(pieces, toks, curated_here)
+    _link_typos(pieces, gazetteer)
+    _settle_kinds(pieces)
+
+
+def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
+    words, keys = toks.words, toks.keys
+    span = keys[p.first:p.last + 1]
+    head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
+    if span[head_at] in ORG_HEADS and not (len(span) == 1 and span[0] in WEAK_ORG_HEADS):
+        return "organization", 2
+    if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
+        return "organization", 1
+    if any(k in PERSON_PARTICLES for k in span[:-1]):
+        return "person", 1
+    nxt = p.last + 1
+    if nxt < len(toks) and keys[nxt] in SPEECH_VERBS and not toks.possessive[p.last]:
+        return "person", 2
+    if span[0] in PLACE_PREFIXES:
+        return "place", 1
+    prev = p.first - 1
+    if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower():
+        return "place", 1
+    if span[-1] in PLACE_HEADS:
+        return "place", 1
+    if span[-1] in EVENT_HEADS:
+        return "other", 1
+    if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
+        return "organization", 1
+    if len(span) > 1 and not any(k in art.lower for k in span):
+        return "person", 0  # Sonya Sceats: capitalised words the article never writes in lower case
+    return "other", 0
+
+
+def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
+    """`Long Name (ACR)` and `Full Name "Nickname"`: the second is the first, here and later on."""
+    text = art.text
+    defined: dict[tuple[str, ...], _Piece] = {}
+    for a, b in zip(pieces, pieces[1:]):
+        gap = text[a.end:b.start]
+        if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and b.first == b.last and toks.words[b.first].isupper():
+            if toks.words[b.first][0].casefold() == text[a.start].casefold() or a.curated is not None:
+                defined[b.key] = a
+        elif gap.strip() in ('"', "“", "‘", "'") and b.curated is None and a.kind in ("person", None):
+            defined[b.key] = a
+    if not defined:
+        return
+    for p in pieces:
+        target = defined.get(p.key)
+        if target is not None and p is not target and p.start > target.start:
+            _adopt(p, target)
+
+
+def _adopt(p: _Piece, target: _Piece) -> None:
+    p.name, p.curated, p.adopted = target.name, target.curated, True
+    if target.cue >= p.cue:
+        p.kind, p.cue = target.kind, target.cue
+
+
+def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]) -> None:
+    """A lone surname (`Sceats`, `Kadhimi`) is the person whose full name the article gives."""
+    persons: dict[tuple[str, ...], _Piece] = {}
+    singles: dict[str, _Piece] = {}
+    for p in pieces:
+        if len(p.key) > 1 and p.kind == "person":
+            for size in range(1, len(p.key)):
+                current = persons.get(p.key[-size:])
+                if current is None or current.curated is None and p.curated is not None:
+                    persons[p.key[-size:]] = p
+        elif len(p.key) == 1 and p.curated is None:
+            singles.setdefault(p.key[0], p)
+    for p in pieces:
+        if len(p.key) >= 3 or p.curated is not None and len(p.key) > 1:
+            continue
+        key = p.key
+        full = persons.get(key)
+        if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3:
+            full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
+        if full is None or full is p or full.kind != "person" and full.curated is not None:
+            continue
+        if p.curated is not None and (p.curated.kind != "person" or p.curated.name in curated_here
+                                      or full.curated is p.curated):
+            continue  # a curated surname keeps its actor unless the article names someone else of that name
+        if p.curated is None and p.kind == "organization" and p.cue >= 1:
+            continue
+        if key[-1] not in full.key:  # lost possessive: Kadhimis
+            p.end -= 1
+        _adopt(p, full)
+        if full.kind == "person":
+            p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _link_typos(pieces: list[_Piece], gazetteer) -> None:
+    """Two spellings of one name a letter apart in one article are one actor (`Abu Fadak` / `Abu Fadek`)."""
+    named: dict[tuple[str, ...], _Piece] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    for p in pieces:
+        if not p.adopted and not (len(p.key) == 1 and (len(p.key[0]) < 5 or p.name.isupper())):
+            named.setdefault(p.key, p)
+            counts[p.key] = counts.get(p.key, 0) + 1
+    keys = sorted(named, key=lambda k: (named[k].curated is None, -counts[k]))
+    alias_of: dict[tuple[str, ...], _Piece] = {}
+    for index, key in enumerate(keys):
+        for other in keys[:index]:
+            if other in alias_of or len(other) != len(key) or named[key].curated is not None:
+                continue
+            if _one_letter_apart(key, other):
+                alias_of[key] = named[other]
+                break
+    if not alias_of:
+        return
+    for p in pieces:
+        target = alias_of.get(p.key)
+        if target is not None and p.curated is None:
+            _adopt(p, target)
+
+
+def _one_letter_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    differing = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(differing) != 1:
+        return False
+    x, y = differing[0]
+    return min(len(x), len(y)) >= 4 and x[0] == y[0] and Levenshtein.distance(x, y) == 1
+
+
+def _settle_kinds(pieces: list[_Piece]) -> None:
+    """One actor, one kind in an article: the surest cue wins."""
+    best: dict[str, tuple[int, str]] = {}
+    for p in pieces:
+        current = best.get(p.name)
+        if current is None or p.cue > current[0]:
+            best[p.name] = (p.cue, p.kind or "other")
+    for p in pieces:
+        p.kind = best[p.name][1]

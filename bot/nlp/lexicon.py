@@ -1,0 +1,158 @@
+"""General English word lists that actor discovery reads capitalised words with.
+
+No actor knowledge here (that is config/actors.yaml): only titles, the head words
+of organisation names, nationality adjectives, calendar words and the common words
+that start sentences. All entries are folded keys (see bot.nlp.tokens.token_key).
+"""
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _phrases(text: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(p.split()) for p in text.split(",") if p.strip())
+
+
+# Titles and roles written before a person's name: cue "person", never part of the name.
+PERSON_TITLES = _phrases("""
+mr, mrs, ms, miss, mx, dr, prof, professor, sir, dame, lord, lady, hrh, his excellency, her excellency,
+king, queen, prince, princess, crown prince, emir, sultan, sheikha, shah,
+president, vice president, president elect, former president, prime minister, deputy prime minister, premier,
+minister, deputy minister, foreign minister, defence minister, defense minister, interior minister,
+finance minister, oil minister, health minister, justice minister, education minister, trade minister,
+energy minister, information minister, labour minister, labor minister, agriculture minister, culture minister,
+state minister, cabinet minister, junior minister, chief minister, first minister,
+secretary, secretary of state, secretary general, home secretary, foreign secretary, press secretary,
+general secretary, deputy secretary, undersecretary, under secretary, cabinet secretary, permanent secretary,
+chancellor, vice chancellor, speaker, deputy speaker, senator, sen, congressman, congresswoman, rep,
+representative, special representative, special envoy, envoy, ambassador, consul, governor, lieutenant governor,
+mayor, deputy mayor, councillor, councilor, alderman, mp, mep, lawmaker, legislator, judge, justice, chief justice,
+magistrate, prosecutor, attorney general, solicitor general, advocate, barrister, lawyer, attorney,
+spokesman, spokeswoman, spokesperson, chief spokesman, chairman, chairwoman, chairperson, chair, vice chairman,
+deputy chairman, ceo, cfo, coo, cto, chief executive, chief executive officer, managing director, director,
+director general, deputy director, executive director, founder, co founder, president and ceo, head, chief,
+commissioner, inspector general, ombudsman, registrar, auditor general, provost, dean, rector, principal, headmaster,
+coach, manager, captain, capt, skipper, striker, defender, goalkeeper, midfielder, anchor, editor, reporter,
+correspondent, columnist, author, writer, analyst, economist, scientist, researcher, expert, activist, artist,
+general, gen, maj gen, major general, lt gen, lieutenant general, brig gen, brigadier general, brigadier, major, maj,
+colonel, col, lt col, lieutenant colonel, lieutenant, lt, commander, lt cmdr, admiral, adm, rear admiral,
+vice admiral, field marshal, marshal, air marshal, sgt, sergeant, corporal, cpl, private, pvt, commodore, sergeant major,
+grand ayatollah, ayatollah, ayatullah, hojatoleslam, hojjatoleslam, imam, mullah, sheikh, shaikh, shaykh, sheik,
+cleric, mufti, grand mufti, pope, cardinal, archbishop, bishop, rabbi, chief rabbi, reverend, rev, father, pastor,
+patriarch, prophet, metropolitan, deacon, haj, hajj, haji, hajji, supreme leader, leader, opposition leader, party leader,
+supreme guide, chief of staff, deputy chief of staff, chief of general staff, army chief, police chief,
+commander in chief, deputy commander, deputy head, deputy leader, deputy, vice, acting, former, late, senior,
+first lady, nobel laureate, sen., madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri,
+tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov
+""")
+# First words of the phrases above, to test cheaply.
+TITLE_FIRST_WORDS = frozenset(p[0] for p in PERSON_TITLES)
+
+# Words that end (or, before "of", head) an organisation's name.
+ORG_HEADS = _words("""
+organization organizations party parties movement front forces force units unit brigade brigades battalion battalions
+corps army armies navy guard guards militia militias ministry ministries council councils committee committees commission
+commissions authority authorities agency agencies bureau department departments office institute institution institutions
+university universities college colleges school schools academy center centers foundation foundations fund bank banks
+company companies corporation corp inc ltd llc plc group groups association associations union unions federation league
+alliance coalition society club clubs church churches court courts tribunal parliament assembly congress senate cabinet
+government police service services network news times post press tribune herald gazette journal airlines airways
+bloc board chamber trust initiative mission program project watch international radio tv television broadcasting
+media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
+organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
+partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
+conference forum summit caucus convention nations
+""")
+# Organisation words that also stand alone in ordinary prose and start no name by themselves.
+WEAK_ORG_HEADS = _words("group government court news times post school office service services bank church energy oil gas "
+                        "international media exchange summit conference forum")
+
+# Last words of place names and of named events: after a nationality adjective they make one name
+# (Persian Gulf, English Channel, Iranian Revolution, Arab Spring).
+PLACE_HEADS = _words("gulf ocean sea channel peninsula island islands mountains mountain valley river lake strait "
+                     "desert coast bay plateau basin canal region province state city county district square")
+EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
+                     "games cup olympics election elections plan doctrine")
+# Months that are also names (Theresa May, April Ryan).
+NAME_MONTHS = _words("april may june august")
+
+# Nationality and group adjectives (and plural nouns): NORP, not actors.
+DEMONYMS = _words("""
+afghan afghans african africans albanian algerian algerians american americans angolan arab arabs arabian argentine
+argentinian armenian armenians asian asians australian australians austrian azerbaijani azeri bahraini bahrainis
+baloch baluch bangladeshi belarusian belgian beninese bolivian bosnian brazilian brazilians british briton britons
+bulgarian burkinabe burmese burundian cambodian cameroonian canadian canadians chadian chilean chinese colombian
+congolese croatian cuban cypriot czech danish djiboutian dominican dutch ecuadorian egyptian egyptians emirati emiratis
+english eritrean estonian ethiopian ethiopians european europeans fijian filipino filipinos finnish french gabonese
+gambian georgian german germans ghanaian ghanaians greek guatemalan guinean haitian honduran hungarian icelandic indian
+indians indonesian indonesians iranian iranians iraqi iraqis irish israeli israelis italian ivorian jamaican japanese
+jordanian jordanians kazakh kenyan kenyans korean koreans kosovar kurdish kurd kurds kuwaiti kuwaitis kyrgyz lao laotian
+latvian lebanese liberian libyan libyans lithuanian macedonian malagasy malawian malaysian malaysians maldivian malian
+maltese mauritanian mauritian mexican mexicans moldovan mongolian montenegrin moroccan moroccans mozambican namibian
+nepali nepalese nigerian nigerians nigerien norwegian omani omanis pakistani pakistanis palestinian palestinians
+panamanian papuan paraguayan persian persians peruvian polish portuguese qatari qataris romanian russian russians
+rwandan rwandans salvadoran samoan saudi saudis scottish senegalese serbian serb serbs leonean singaporean slovak
+slovenian somali somalis sudanese spanish lankan sudanese swazi swedish swiss syrian syrians taiwanese tajik
+tanzanian tanzanians thai tibetan togolese tongan tunisian tunisians turkish turkmen turks ugandan ugandans ukrainian
+ukrainians uruguayan uzbek venezuelan vietnamese welsh yemeni yemenis zambian zimbabwean zimbabweans
+shia shiite shiites shias shi'ite sunni sunnis alawite alawites druze christian christians muslim muslims jewish jews
+catholic catholics protestant orthodox hindu hindus buddhist buddhists sikh sikhs islamic islamist islamists jihadist
+jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
+uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic western westerners eastern
+northern southern baathist zionist zionists marxist communist communists socialist socialists liberal liberals
+conservative conservatives republican republicans democrat democrats labour tory tories
+""")
+
+CALENDAR = _words("""
+january february march april may june july august september october november december jan feb mar apr jun jul aug sep
+sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+ramadan eid christmas easter new year nowruz diwali hanukkah passover ad bc am pm gmt utc est edt bst cet
+""")
+
+# Capitalised words that are never actors on their own: page furniture, pronouns, interjections.
+NOT_ACTORS = _words("""
+i i'm i've i'd i'll me my we us our you your he him his she her it its they them their this that these those
+there here what which who whom whose when where why how yes no not ok okay oh hello hi dear sir madam god allah
+read more click subscribe advertisement share tweet email print follow related photo photos video videos watch
+listen image images caption credit copyright reserved rights terms privacy policy cookies cookie accept login
+sign register newsletter newsletters home menu search comments comment reply trending exclusive breaking update
+updated opinion analysis editorial feature features podcast live page section category archive tags tag
+covid coronavirus internet web website online twitter facebook instagram youtube whatsapp telegram tiktok
+mr mrs ms dr prof st
+""")
+
+# Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
+NAME_PARTICLES = _words("al el bin ibn bint ben abu abd de da di du do dos das del della van von der den ter la le ul ud "
+                        "ad ash as at az an ar")
+# Particles that show a name is a person's, not a place's (al- alone does not: Deir al-Zor).
+PERSON_PARTICLES = _words("bin ibn bint abu abd ben")
+# First words of Arabic and Persian place names.
+PLACE_PREFIXES = _words("deir dayr tel tal jebel jabal wadi bab ain ein ras ras' umm kafr khan qasr bandar sidi bir "
+                        "port mount mt lake cape fort gulf strait sea river new north south east west central upper lower "
+                        "greater saint san santa sao")
+
+# Verbs that follow a speaker: the name before them is a person.
+SPEECH_VERBS = _words("said says told added noted stated argued explained asked wrote tweeted insisted claimed warned "
+                      "stressed urged declared announced confirmed denied replied recalled acknowledged admitted "
+                      "believes thinks thought according")
+
+# Words that start sentences (and headline lines) without naming anyone.
+COMMON_STARTERS = _words("""
+a an the and but or nor so yet for if then than as at by in on of to from with without within into onto over under
+after before since during while until till about above across against along among around behind below beneath beside
+besides between beyond despite except inside near off outside past through throughout toward towards upon via
+this that these those there here it its he she they we you i his her their our your my who what when where why how
+which whose whom all any both each every either neither few many much more most some such no none nothing
+one two three four five six seven eight nine ten first second third last next another other others
+however meanwhile moreover furthermore nevertheless nonetheless therefore thus hence indeed instead also still
+although though because unless whether once now today yesterday tomorrow tonight recently earlier later
+already again always never often sometimes perhaps maybe finally eventually similarly likewise additionally
+consequently accordingly otherwise rather only even just well yes no not
+according asked speaking talking writing citing following including given based having being
+is are was were be been has have had do does did will would can could should may might must shall
+let lets please note see read watch click find get make take give keep look come go say tell
+many several various numerous certain most top senior local former new old young big small high low
+mr mrs ms dr
+""")
