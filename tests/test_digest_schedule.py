@@ -285,3 +285,22 @@ def test_window_starts_where_the_previous_digest_ended(store, client, slack):
     first, second = posts(slack)
     assert "Before" in json.dumps(first["blocks"]) and "Between" not in json.dumps(first["blocks"])
     assert "Between" in json.dumps(second["blocks"]) and "Before" not in json.dumps(second["blocks"])
+
+
+def test_replay_cli_posts_once_through_the_ledger_and_again_only_when_asked(config_dir, store, slack, monkeypatch):
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", slack.api_url)
+    story(store, "Story to replay", at("2026-03-24 06:00"))
+    runner = CliRunner()
+    command = ["--db", store.url, "digest", "--channel", "C0REPLAY1", "--date", "2026-03-24", "--post"]
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 0 and "C0REPLAY1 2026-03-24: posted" in result.output, result.output
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 1 and "add --again to send it anyway" in result.output
+    result = runner.invoke(cli, command + ["--again"])
+    assert result.exit_code == 0 and "Posted again" in result.output
+    assert [("Story to replay" in json.dumps(p["blocks"])) for p in posts(slack, "C0REPLAY1")] == [True, True]

@@ -31,14 +31,13 @@ def subscription_or_default(ctx: Context, channel: str) -> Subscription:
 
 
 def slack_client():
-    """A Web API client from $SLACK_BOT_TOKEN (and $SLACK_API_URL, for proxies and tests)."""
-    from slack_sdk import WebClient
+    """The bot's Web API client, from $SLACK_BOT_TOKEN (and $SLACK_API_URL, for proxies and tests)."""
+    from bot.slack.app import web_client
 
     token = os.environ.get("SLACK_BOT_TOKEN")
     if not token:
         raise click.UsageError("--post needs SLACK_BOT_TOKEN in the environment")
-    base_url = os.environ.get("SLACK_API_URL") or WebClient.BASE_URL
-    return WebClient(token=token, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    return web_client(token, os.environ.get("SLACK_API_URL"))
 
 
 @cli.command("digest")

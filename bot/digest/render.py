@@ -99,8 +99,8 @@ def digest_blocks(digest: Digest, detail: Detail) -> list[dict]:
 
 
 def fallback_text(digest: Digest) -> str:
-    """The notification line: the date, the counts and the first headlines (corpus text escaped)."""
-    headlines = "; ".join(escape(s.title or "Untitled") for s in digest.stories[:3])
+    """The notification line, plain (finish() escapes it): the date, the counts and the first headlines."""
+    headlines = "; ".join(s.title or "Untitled" for s in digest.stories[:3])
     return f"{title_line(digest)}: {counts_line(digest)}." + (f" Top: {headlines}" if headlines else "")
 
 

@@ -126,4 +126,7 @@ class Answers:
             name = self.lookup_engine.profile(actor_id, articles_limit=0, quotes_limit=0).name
             return render.actor_quotes_message(name, "by" if side == "by" else "about", hits,
                                                actor_id=actor_id, offset=offset)
+        if kind == "digest_follow":  # a "Follow …" button from /digest follow
+            from bot.digest.commands import confirm_follow
+            return render.digest_message(confirm_follow(view, store=self.store))
         return render.help_message()

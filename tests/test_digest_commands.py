@@ -1,0 +1,169 @@
+"""`/digest …` as a journalist types it in Slack: signed slash commands to the real bolt app over
+loopback HTTP, answered through the response_url, with Slack's Web API faked."""
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import insert
+
+from bot.digest import subscriptions as subs_db
+from bot.nlp.names import actor_key
+from bot.slack.answers import Answers
+from bot.slack.app import build_app
+from bot.slack.console import Console
+from bot.slack.server import make_http_server
+from bot.store.schema import aliases
+from tests.digest_support import actor, story
+from tests.fakeslack import FakeSlack, action_body, buttons, command_body, post_signed
+
+SECRET = "s3cret"
+CHANNEL = "C0NEWSDESK"
+_responses = itertools.count(1)
+
+
+@pytest.fixture
+def bot(store, config_dir, monkeypatch):
+    """The bolt app served on loopback, talking to a fake Slack; `bot.digest(text)` runs `/digest text`."""
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SKIP_SLACK_SDK_WARNING", "1")
+    with FakeSlack() as slack:
+        slack.add_user("U0REPORTER", tz="Asia/Beirut")
+        answers = Answers(store)
+        app = build_app(answers, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url)
+        server = make_http_server(app, answers, host="127.0.0.1", port=0)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"
+
+        class Bot:
+            fake = slack
+
+            @staticmethod
+            def digest(text: str, channel: str = CHANNEL) -> dict:
+                name = f"r{next(_responses)}"
+                status, _, _ = post_signed(url, command_body("/digest", text, slack.response_url(name),
+                                                             channel_id=channel), SECRET)
+                assert status == 200
+                return slack.wait_for(f"/respond/{name}")[0].body
+
+            @staticmethod
+            def press(button: dict) -> dict:
+                name = f"r{next(_responses)}"
+                status, _, _ = post_signed(url, action_body(button, slack.response_url(name)), SECRET)
+                assert status == 200
+                return slack.wait_for(f"/respond/{name}")[0].body
+
+        yield Bot
+        server.shutdown()
+        server.server_close()
+        assert slack.problems == []
+
+
+def said(message: dict) -> str:
+    return json.dumps(message["blocks"], ensure_ascii=False) + message["text"]
+
+
+def test_subscribe_uses_the_subscribers_time_zone_and_announces_it_in_the_channel(bot, store):
+    answer = bot.digest("subscribe")
+    assert "Subscribed: this channel gets the digest at 08:00 (Asia/Beirut), weekdays" in said(answer)
+    sub = subs_db.get(store, CHANNEL)
+    assert (sub.time, sub.timezone, sub.days, sub.created_by, sub.origin) == \
+        ("08:00", "Asia/Beirut", (0, 1, 2, 3, 4), "U0REPORTER", "slack")
+    (announcement,) = [r.body for r in bot.fake.calls("/api/chat.postMessage")]
+    assert announcement["channel"] == CHANNEL and "<@U0REPORTER> set up this channel's daily digest" in announcement["text"]
+
+    answer = bot.digest("subscribe 7:30 Europe/London daily")
+    assert "Updated: this channel gets the digest at 07:30 (Europe/London), daily" in said(answer)
+    assert subs_db.get(store, CHANNEL).days == tuple(range(7))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("subscribe 08:00 Europe/Londn", "“Europe/Londn” is not a time zone I know: use an IANA name such as "
+                                     "Europe/London or Asia/Beirut (did you mean Europe/London?)"),
+    ("subscribe 25:00", "“25:00” is not a time: use 24-hour HH:MM"),
+    ("subscribe tomorrow", "I did not understand `tomorrow`"),
+])
+def test_bad_time_zone_or_time_gets_a_clear_reply_and_saves_nothing(bot, store, text, expected):
+    assert expected in said(bot.digest(text))
+    assert subs_db.get(store, CHANNEL) is None
+
+
+def test_a_channel_the_bot_cannot_see_gets_a_clear_reply(bot, store):
+    bot.fake.fail("conversations.info", "channel_not_found", channel="C0PRIVATE1")
+    answer = bot.digest("subscribe 08:00", channel="C0PRIVATE1")
+    assert "I cannot see this channel. Invite me with `/invite @newsbot`" in said(answer)
+    assert subs_db.get(store, "C0PRIVATE1") is None
+
+
+def test_status_pause_resume_and_unsubscribe(bot, store):
+    assert "This channel has no digest" in said(bot.digest("status"))
+    bot.digest("subscribe 06:45 UTC")
+    status = said(bot.digest("status"))
+    assert "*Digest:* at 06:45 (UTC), weekdays" in status and "*Following:* nobody yet" in status
+    assert "Paused: no digests" in said(bot.digest("pause"))
+    assert subs_db.get(store, CHANNEL).paused
+    assert "*Paused* (by <@U0REPORTER>)" in said(bot.digest("status"))
+    assert "Resumed: next digest" in said(bot.digest("resume"))
+    assert not subs_db.get(store, CHANNEL).paused
+    assert "Unsubscribed" in said(bot.digest("unsubscribe"))
+    assert subs_db.get(store, CHANNEL) is None
+
+
+def test_follow_an_exact_name_at_once_and_a_misspelt_one_only_after_a_button(bot, store):
+    actor(store, "Kataeb Hezbollah", "organization")
+    actor(store, "Hassan Nasrallah", "person")
+    with store.begin() as conn:
+        conn.execute(insert(aliases).values(actor_id=actor(store, "Kataeb Hezbollah"), alias="Kataeb Hezbollah",
+                                            key=actor_key("Kataeb Hezbollah"), origin="config"))
+        conn.execute(insert(aliases).values(actor_id=actor(store, "Hassan Nasrallah"), alias="Hassan Nasrallah",
+                                            key=actor_key("Hassan Nasrallah"), origin="config"))
+    assert "no digest yet: `/digest subscribe` first" in said(bot.digest("follow Kataeb Hezbollah"))
+    bot.digest("subscribe")
+
+    assert "Following *Kataeb Hezbollah*" in said(bot.digest("follow kataeb hezbollah"))
+    assert subs_db.get(store, CHANNEL).follow == ["Kataeb Hezbollah"]
+
+    answer = bot.digest("follow Hasan Nasralla")
+    assert subs_db.get(store, CHANNEL).follow == ["Kataeb Hezbollah"]  # never guessed
+    choice = next(b for b in buttons(answer) if b["text"]["text"] == "Follow Hassan Nasrallah")
+    assert "Following *Hassan Nasrallah*" in said(bot.press(choice))
+    assert subs_db.get(store, CHANNEL).follow == ["Kataeb Hezbollah", "Hassan Nasrallah"]
+
+    unknown = bot.digest("follow Zzyzx Qqqq")
+    assert "No actor named *Zzyzx Qqqq* in the index yet" in said(unknown)
+    assert subs_db.get(store, CHANNEL).follow == ["Kataeb Hezbollah", "Hassan Nasrallah"]
+
+    assert "Unfollowed *kataeb hezbollah*" in said(bot.digest("unfollow kataeb hezbollah"))
+    assert "does not follow “Nobody”" in said(bot.digest("unfollow Nobody"))
+    assert subs_db.get(store, CHANNEL).follow == ["Hassan Nasrallah"]
+
+
+def test_yaml_managed_channels_say_where_to_change_them(bot, store):
+    subs_db.save(store, subs_db.Subscription(channel=CHANNEL, origin="yaml"))
+    for text in ("subscribe 09:00", "unsubscribe", "follow Kataeb Hezbollah"):
+        assert "set in `config/digests.yaml`" in said(bot.digest(text))
+    assert "Paused" in said(bot.digest("pause"))
+
+
+def test_preview_and_usage(bot, store):
+    preview = said(bot.digest("preview"))
+    assert "Nothing new since" in preview and "Preview: only you can see this." in preview
+    assert "`/digest subscribe [HH:MM] [Area/City] [weekdays|daily]`" in said(bot.digest("frobnicate"))
+
+
+def test_console_can_preview_but_not_subscribe(store, config_dir):
+    story(store, "Ceasefire talks resume in Cairo", datetime.now(timezone.utc) - timedelta(hours=1), source="Reuters")
+    output = io.StringIO()
+    console = Console(Answers(store), stdin=io.StringIO(), stdout=output, color=False)
+    console.handle("/digest preview")
+    console.handle("/digest subscribe 08:00")
+    shown = " ".join(output.getvalue().split())
+    assert "Daily digest" in shown and "Ceasefire talks resume in Cairo" in shown and "Preview: only you can see this" in shown
+    assert "run `/digest subscribe` in the channel itself" in shown
+    assert subs_db.get(store, "CCONSOLE") is None
