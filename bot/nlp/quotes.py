@@ -24,7 +24,8 @@ from dataclasses import dataclass, replace
 from bot.nlp.models import Mention, Quote
 from bot.nlp.names import fold
 from bot.nlp.speakers import (
-    ABBREVIATIONS, CUE_RE, CUE_WORDS, Attribution, Source, Speaker, SpeakerResolver, attribution_after, attribution_before, classify,
+    CUE_IN, ABBREVIATIONS, CUE_RE, CUE_WORDS, Attribution, Source, Speaker, SpeakerResolver, attribution_after,
+    attribution_before, classify, leading_subject, subject_of,
 )
 
 OPENERS = "“„«‘"
@@ -47,6 +48,7 @@ SMALL_WORDS = frozenset("a an the of in on at to for with from by and or but nor
                         "its this that vs via per".split())
 SHORT_ATTRIBUTED = re.compile(
     rf"\s*(?:(?:[A-Z][\w.’'\-]*\s+){{0,3}}|(?:he|she|they|I|we)\s+){CUE_RE}\b|\s*{CUE_RE}\s+[A-Z]")
+REPORTED_FRAME = re.compile(rf"^\s*(?:The|A|An)?\s*[\w\-’' ]{{1,60}}?\s+{CUE_RE}\s+(?:that\b|\w+\s+that\b)")
 DASH_ATTRIBUTION = re.compile(r"[”\"'’]\s*[―—–]\s*\S")
 
 
@@ -80,6 +82,7 @@ class Found:
     source: Source | None = None
     pull: bool = False
     continues: bool = False  # takes the speaker of the quote before it
+    introduced: bool = False  # `X said: …` (a quote that may run on over the next paragraphs)
 
 
 def extract_quotes(text: str, mentions: list[Mention] | None = None, gazetteer=None) -> list[Quote]:
@@ -91,7 +94,8 @@ class QuoteFinder:
     def __init__(self, text: str, mentions: list[Mention] | None):
         self.text = text
         self.paragraphs = split_paragraphs(text)
-        self.resolver = SpeakerResolver(text, mentions)
+        self.resolver = SpeakerResolver(text, mentions, [p.start for p in self.paragraphs])
+        self.asides: set[int] = set()  # pull quotes, their speaker lines and headlines: outside the story's flow
         self.lost_marks = has_lost_marks(text)
         self.found: list[Found] = []
         self.rejected: list[Found] = []  # unmarked candidates a pull quote may still confirm
@@ -104,8 +108,10 @@ class QuoteFinder:
                 continue
             if self._is_pull_quote(para):
                 skip.add(para.index + 1)
+                self.asides.update((para.index, para.index + 1))
                 continue
             if looks_like_headline(para.text):
+                self.asides.add(para.index)
                 continue
             spans = [s for s in marked_spans(self.text, para) if self._is_quote(s, para)]
             if spans:
@@ -154,13 +160,18 @@ class QuoteFinder:
         if end - start < 3:
             return None
         sentence_start = sentence_start_before(text, para.start, span.start - 1, previous)
-        sentence_end = sentence_end_after(text, span.end + (1 if span.closed else 0), para.end)
-        if span.closed and re.search(r"[.?!]\W*$", text[span.start:span.end]):
-            sentence_end = min(sentence_end, _clause_end(text, span.end + 1, para.end))
-        head = text[sentence_start:span.start - 1]
         close_at = span.end + 1 if span.closed else span.end
+        sentence_end = sentence_end_after(text, close_at, para.end)
+        head = text[sentence_start:span.start - 1]
         found = Found(start, end, para.index, marked=True)
-        if attribution is None and span.closed:
+        if span.closed and re.search(r"[.?!]\W*$", text[span.start:span.end]) and \
+                not re.match(r"\s*(?:[a-z]|[―—–-])", text[close_at:para.end]):
+            # The quote ends its sentence: only a bare `Graham asked.` may follow as its attribution.
+            if attribution is None:
+                attribution = attribution_after(text, close_at, sentence_end, strict_end=True)
+            if attribution is None:
+                sentence_end = close_at
+        elif attribution is None and span.closed:
             attribution = attribution_after(text, close_at, sentence_end)
         if attribution is None:
             attribution = attribution_before(text, sentence_start, span.start - 1)
@@ -205,9 +216,9 @@ class QuoteFinder:
     def _unmarked(self, para: Paragraph) -> None:
         text = self.text
         continuation = self._continuation_speaker(para)
-        if continuation is not False and FIRST_PERSON.search(para.text):
+        if continuation is not False and (FIRST_PERSON.search(para.text) or self._runs_on(para)):
             start, end = trim(text, para.start, para.end)
-            self._place(Found(start, end, para.index, marked=False, continues=True))
+            self._place(Found(start, end, para.index, marked=False, continues=True, source=continuation))
             return
         colon = re.search(r":\s+(?=\S)", para.text)
         if colon:
@@ -218,7 +229,8 @@ class QuoteFinder:
                     attribution is not None and sentence_start == para.start:
                 start, end = trim(text, para.start + colon.end(), para.end)
                 if len(WORDS.findall(text[start:end])) >= 3:
-                    self._place(Found(start, end, para.index, marked=False, attribution=attribution))
+                    self._place(Found(start, end, para.index, marked=False, attribution=attribution,
+                                      introduced=True))
                     return
         found = tail_attribution(text, para.start, para.end)
         if found is None:
@@ -234,6 +246,12 @@ class QuoteFinder:
         else:
             self.rejected.append(candidate)
 
+    def _runs_on(self, para: Paragraph) -> bool:
+        """The paragraph right after `X said: …` that neither reports nor speaks of anyone in the third person."""
+        last = self.found[-1] if self.found else None
+        return bool(last and last.introduced and self._gap(last.paragraph, para.index) == 1
+                    and not _has_cue(para.text) and not THIRD_PERSON.search(para.text))
+
     def _continuation_speaker(self, para: Paragraph):
         """The speaker a first-person paragraph without attribution continues, or False.
 
@@ -242,11 +260,9 @@ class QuoteFinder:
         if self.last_quote is None:
             return False
         index, source = self.last_quote
-        if para.index - index > 3 or source is None:
+        if self._gap(index, para.index) > 3 or source is None or REPORTED_FRAME.match(para.text):
             return False
-        if _has_cue(para.text):
-            return False
-        between = self.paragraphs[index + 1:para.index]
+        between = [p for p in self.paragraphs[index + 1:para.index] if p.index not in self.asides]
         surname = (source.name or source.display).split()[-1] if (source.name or source.display) else ""
         for other in between:
             if not (THIRD_PERSON.search(other.text) or surname and surname in other.text):
@@ -289,15 +305,21 @@ class QuoteFinder:
 
     # -- speakers ----------------------------------------------------------------
 
+    def _gap(self, earlier: int, later: int) -> int:
+        """Paragraphs from `earlier` to `later`, not counting pull quotes and headlines."""
+        return sum(1 for i in range(earlier + 1, later + 1) if i not in self.asides)
+
     def _place(self, found: Found) -> None:
         """Resolve the speaker in reading order and remember the quote."""
-        if found.attribution is not None and not found.continues:
+        if found.source is not None:
+            pass
+        elif found.attribution is not None and not found.continues:
             found.source = self.resolver.resolve(found.attribution.speaker, found.start)
         elif found.attribution is not None:
-            found.source = self.resolver.last(found.start, within=10**9)
+            found.source = self.resolver.last(found.start, paragraphs=10**6)
             if found.source is None:
                 found.source = self.resolver.resolve(found.attribution.speaker, found.start)
-        elif self.last_quote is not None and found.paragraph - self.last_quote[0] <= 2:
+        elif self.last_quote is not None and self._gap(self.last_quote[0], found.paragraph) <= 2:
             found.source = self.last_quote[1]
         if found.source is not None and found.attribution is None:
             self.resolver.note(found.source, found.start)
@@ -439,14 +461,6 @@ def sentence_start_before(text: str, floor: int, pos: int, previous: Found | Non
     return floor
 
 
-def _clause_end(text: str, pos: int, ceiling: int) -> int:
-    """After a quote that ends its own sentence, an attribution may only follow in lower case (`he said`)."""
-    rest = text[pos:ceiling]
-    if re.match(r"\s*(?:[a-z]|[―—–-])", rest):
-        return sentence_end_after(text, pos, ceiling)
-    return pos
-
-
 def sentence_end_after(text: str, pos: int, ceiling: int) -> int:
     i = pos
     while i < ceiling:
@@ -496,15 +510,15 @@ def _content_before(text: str, start: int, comma: int) -> bool:
 
 
 def attribution_before_cue(text: str, start: int, pos: int) -> Attribution | None:
-    """The speaker of a partial quote: the subject of the reporting verb before it in the sentence."""
-    from bot.nlp.speakers import _CUE_IN, subject_of  # the grammar's own helpers
-
+    """The speaker of a partial quote: the subject the sentence opens with (`Schiff called on … to "…"`)."""
     head = text[start:pos]
-    for cue in reversed(list(_CUE_IN.finditer(head))):
+    cue = CUE_IN.search(head)
+    speaker = leading_subject(head, start)
+    if speaker is None and cue is not None:
         speaker = subject_of(head[:cue.start()], start)
-        if speaker is not None:
-            return Attribution(speaker, cue.group("cue"), start + cue.end())
-    return None
+    if speaker is None:
+        return None
+    return Attribution(speaker, cue.group("cue") if cue else None, pos)
 
 
 def transcript_label(text: str, start: int, end: int) -> Attribution | None:

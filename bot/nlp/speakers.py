@@ -9,6 +9,7 @@ speaker, definite descriptions (`the commander`) to the anonymous source they ta
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from bot.nlp.models import Mention
@@ -50,8 +51,16 @@ TITLES = frozenset(
     "imam chancellor ambassador king queen prince general colonel judge justice mayor chairman chairwoman "
     "speaker chief director spokesman spokeswoman commander leader minister supreme grand foreign".split())
 ABBREVIATIONS = frozenset(
-    "mr mrs ms dr sen rep gov gen lt col maj capt sgt st jr sr inc co corp no vs etc prof rev u.s u.n u.k e.g i.e "
+    "mr mrs ms dr sen sens rep reps gov gen lt col maj capt sgt st jr sr inc co corp no vs etc prof rev u.s u.n u.k "
+    "e.g i.e del adm cmdr atty ald hon fr pres amb gens supt "
     "jan feb mar apr jun jul aug sep sept oct nov dec ft mt".split())
+FINITE_VERBS = frozenset("is are was were has have had will would did does do been be can could should may might".split())
+TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight earlier later last this "
+    "during after before while when adding referring".split())
+NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december".split())
 PREPOSITIONS = frozenset("of to from in at for with on by about near close".split())
 CONNECTIVES = re.compile(r"^(?:and|but|so|yet|then|still|however|instead|meanwhile|later|now|also)\b[,]?\s*", re.I)
 RELATIVE = re.compile(r",\s*(?:who|which|whose|whom|where|while|as|when)\b.*$", re.S)
@@ -117,11 +126,16 @@ def classify(text: str, start: int) -> Speaker | None:
     low = text.casefold()
     if low in PRONOUNS:
         return Speaker(text, "pronoun", offset, offset + len(text))
+    bare = re.split(r"\s+(?:who|which|that|whose)\s", low, maxsplit=1)[0]
+    if low.split()[0] in PRONOUNS or FINITE_VERBS.intersection(bare.split()):
+        return None  # a clause, not a speaker (`He was regularly beaten up and`)
     head = text.split(",")[0].strip()
     words = _words(head)
     if not words or len(_words(text)) > 30:
         return None
     first = words[0]
+    if all(w.casefold().rstrip(".,") in NOT_NAMES for w in words):
+        return None
     if first.casefold() in LEADING and first.casefold() not in DETERMINERS:
         run = _trailing_name(words, allow_single=True)
         if run is None:
@@ -155,7 +169,7 @@ def _trailing_name(words: list[str], allow_single: bool = False) -> str | None:
         else:
             break
     run = strip_titles([w for w in run if not w.startswith("(")])
-    if not run or len(run) == len(words):
+    if not run or len(run) == len(words) or all(w.casefold() in NOT_NAMES for w in run):
         return None
     before = words[len(words) - len(run) - 1].casefold() if len(words) > len(run) else ""
     if before in PREPOSITIONS or before.endswith("'s") or before.endswith("’s"):
@@ -172,7 +186,7 @@ def _trailing_name(words: list[str], allow_single: bool = False) -> str | None:
 _CUE_THEN_SPEAKER = re.compile(rf"^\s*,?\s*(?P<cue>{CUE_RE})\s+(?P<spk>[^;:]+?)\s*[.?!;]?\s*$", re.S)
 _ACCORDING = re.compile(r"^\s*,?\s*according to\s+(?P<spk>[^.?!;:]+?)\s*(?:[.?!;,]|$)", re.S | re.I)
 _DASH = re.compile(r"^\s*[―—–-]+\s*(?P<spk>[^\n]+?)\s*$")
-_CUE_IN = re.compile(rf"\b(?P<cue>{CUE_RE})\b")
+CUE_IN = re.compile(rf"\b(?P<cue>{CUE_RE})\b")
 _SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
 
 
@@ -208,7 +222,7 @@ def attribution_after(text: str, pos: int, limit: int, *, strict_end: bool = Fal
                 return Attribution(spk, match.group("cue"), pos + match.end())
     # SPEAKER CUE [object and time]: the speaker stretch runs up to the first reporting verb.
     lead = re.match(r"^\s*,?\s*", tail).end()
-    for cue in _CUE_IN.finditer(tail, lead):
+    for cue in CUE_IN.finditer(tail, lead):
         stretch = tail[lead:cue.start()]
         if not stretch.strip() or has_sentence_break(stretch):
             break
@@ -218,12 +232,27 @@ def attribution_after(text: str, pos: int, limit: int, *, strict_end: bool = Fal
         rest = tail[cue.end():]
         end = _SENTENCE_END.search(rest)
         rest_text = rest[:end.start()] if end else rest
-        if len(_words(rest_text)) > 14 or (strict_end and end and rest[end.end():].strip()):
+        if not strict_end:
+            rest_text = re.split(r"[,;]", rest_text, maxsplit=1)[0]
+        if not short_complement(rest_text, strict_end):
             return None
-        if re.search(r"\bthat\b", rest_text[:12]) or _CUE_IN.search(rest_text) and rest_text.strip().startswith(("that", "the")):
+        if strict_end and end and rest[end.end():].strip():
             return None
         return Attribution(spk, cue.group("cue"), pos + cue.end() + (end.end() if end else len(rest)))
     return None
+
+
+def short_complement(rest: str, strict: bool) -> bool:
+    """What may follow `X said` in an attribution: `told MEE`, `said in a statement on Monday`, not a clause."""
+    words = _words(rest)
+    if not words:
+        return True
+    if words[0].casefold() in ("that", "the", "a", "an", "he", "she", "they", "it", "we", "i", "his", "her", "its") \
+            or words[0].casefold() in FINITE_VERBS:
+        return False
+    if words[0].casefold() in PREPOSITIONS | TIME_WORDS or words[0][0].isupper():
+        return len(words) <= (10 if strict else 16)
+    return len(words) <= (3 if strict else 8)
 
 
 def attribution_before(text: str, start: int, pos: int) -> Attribution | None:
@@ -232,7 +261,7 @@ def attribution_before(text: str, start: int, pos: int) -> Attribution | None:
     stripped = head.rstrip()
     if not stripped or stripped[-1] not in ":,":
         return None
-    cues = list(_CUE_IN.finditer(head))
+    cues = list(CUE_IN.finditer(head))
     for cue in reversed(cues):
         between = head[cue.end():].rstrip()[:-1]
         if len(_words(between)) > 12 or re.search(r"\bthat\b", between):
@@ -253,26 +282,61 @@ def attribution_before(text: str, start: int, pos: int) -> Attribution | None:
 
 def subject_of(stretch: str, start: int) -> Speaker | None:
     """The subject at the end of a clause before its reporting verb (`In a statement, the campaign`)."""
-    if not stretch.strip() or _SENTENCE_END.search(stretch.rstrip()[:-1] if stretch.rstrip().endswith(".") else stretch):
-        stretch = re.split(r"(?<=[.?!])\s+(?=[A-Z\"“])", stretch)[-1]
-        start = start + len(stretch) - len(stretch)
-    chunks = [c for c in re.finditer(r"[^,]+", stretch)]
-    if not chunks:
-        return None
+    offset = last_sentence_start(stretch)
+    stretch, start = stretch[offset:], start + offset
+    chunks = list(re.finditer(r"[^,]+", stretch))
     # From the verb backwards: the first chunk that reads as a subject; an appositive takes its name.
     for index in range(len(chunks) - 1, -1, -1):
         chunk = chunks[index]
         spk = classify(chunk.group(), start + chunk.start())
         if spk is None:
             continue
-        if index > 0 and spk.kind != "pronoun":
+        if index > 0 and spk.kind == "description":
+            first = chunks[index - 1].group().split()
             prev = classify(chunks[index - 1].group(), start + chunks[index - 1].start())
-            if prev and prev.kind == "name":
+            if prev and prev.kind == "name" and first and first[0].casefold() not in LEADING:
                 return prev
         if len(_words(spk.text)) > 18:
             return None
         return spk
     return None
+
+
+def last_sentence_start(text: str) -> int:
+    """Where the last sentence of `text` begins (0 when it is all one sentence)."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if has_sentence_break(text[start:match.end()]):
+            start = match.end()
+    return start
+
+
+def leading_subject(text: str, start: int) -> Speaker | None:
+    """The subject a sentence opens with (`In July, Gingrich cynically dismissed …` → Gingrich)."""
+    offset = last_sentence_start(text)
+    text, start = text[offset:], start + offset
+    clause = re.match(r"\s*(?:(?:In|At|On|During|After|Before|Though|Although|While|When|With|Since|As|But|And|Yet|"
+                      r"Still|Later|Earlier|Meanwhile|However|Similarly|Instead|Now|Then)\b[^,]{0,60},\s*)?", text)
+    rest = text[clause.end():]
+    words = _words(rest)
+    if not words:
+        return None
+    if words[0].casefold() in PRONOUNS:
+        return Speaker(words[0], "pronoun", start + clause.end(), start + clause.end() + len(words[0]))
+    taken = []
+    for word in words:
+        low = word.casefold()
+        if taken and (low in FINITE_VERBS or low in CUE_WORDS or low.endswith("ed") and not word[0].isupper()
+                      or low in ("then", "also", "again", "once", "has", "had", "cynically")):
+            break
+        if word.endswith(",") or len(taken) > 12:
+            break
+        taken.append(word)
+    if not taken:
+        return None
+    phrase = " ".join(taken)
+    end = rest.find(taken[-1]) + len(taken[-1]) if taken[-1] in rest else len(phrase)
+    return classify(rest[:end], start + clause.end())
 
 
 def has_sentence_break(text: str) -> bool:
@@ -288,8 +352,10 @@ def has_sentence_break(text: str) -> bool:
 
 
 def _before_time_words(text: str) -> str:
-    """`Mr. Rove on Monday` → `Mr. Rove`; `Kenneth Baer, a former official` kept for the appositive."""
-    return re.split(r"\s+(?:on|in|at|during|last|this|yesterday|today|earlier|later)\b", text, maxsplit=1)[0]
+    """`Mr. Rove on Monday` → `Mr. Rove`; `one Democratic source on the panel` is kept whole."""
+    return re.split(r"\s+(?:(?:on|last|this|early|late)\s+(?:\w+day|week|month|year|morning|night)\b|yesterday\b|today\b|"
+                    r"tonight\b|earlier\b|later\b|in an? (?:interview|statement|email|phone|tweet|post|speech|letter|"
+                    r"call|video|radio|televised)\b|during\b|at an?\b|at the\b|while\b)", text, maxsplit=1)[0]
 
 
 def _before_bracket(text: str) -> str:
@@ -306,14 +372,16 @@ class Source:
     name: str | None
     anonymous: bool
     head: str | None = None  # a description's head noun (`commander`)
+    person: bool | None = None  # False for organisations and documents; None when unknown
 
 
 class SpeakerResolver:
-    """Resolves speakers in reading order, remembering who has spoken."""
+    """Resolves speakers in reading order, remembering who has spoken and where."""
 
-    def __init__(self, text: str, mentions: list[Mention] | None):
+    def __init__(self, text: str, mentions: list[Mention] | None, paragraph_starts: list[int] | None = None):
         self.text = text
         self.mentions = sorted(mentions or [], key=lambda m: m.start)
+        self.paragraph_starts = paragraph_starts or [0]
         self.sources: list[tuple[int, Source]] = []  # (position, source), in reading order
         self._names = None if self.mentions else _local_names(text)
 
@@ -323,7 +391,7 @@ class SpeakerResolver:
         if speaker.kind == "pronoun":
             source = self._antecedent(speaker, at)
         elif speaker.kind == "name":
-            source = Source(speaker.text, self._actor_name(speaker), False)
+            source = self._named(speaker)
         else:
             source = self._description(speaker)
         if source is not None:
@@ -333,29 +401,42 @@ class SpeakerResolver:
     def note(self, source: Source, at: int) -> None:
         self.sources.append((at, source))
 
-    def last(self, before: int, within: int = 1500) -> Source | None:
+    def last(self, before: int, paragraphs: int = 2, fits=lambda source: True) -> Source | None:
+        """The latest source at most `paragraphs` paragraphs before `before`."""
+        here = self._paragraph(before)
         for position, source in reversed(self.sources):
-            if position <= before and before - position <= within:
+            if position > before:
+                continue
+            if here - self._paragraph(position) > paragraphs:
+                return None
+            if fits(source):
                 return source
         return None
 
-    def _actor_name(self, speaker: Speaker) -> str | None:
+    def _paragraph(self, position: int) -> int:
+        return bisect_right(self.paragraph_starts, position) - 1
+
+    def _named(self, speaker: Speaker) -> Source:
         for mention in self.mentions:
-            if mention.start < speaker.end and mention.end > speaker.start and mention.kind in ("person", "organization", "other"):
-                return mention.curated or mention.name
-        if self.mentions:
-            return speaker.name
-        return self._names(speaker.name, speaker.start) if speaker.name else None
+            if mention.start < speaker.end and mention.end > speaker.start and mention.kind != "place":
+                return Source(speaker.text, mention.curated or mention.name, False,
+                              person=mention.kind == "person" if mention.kind in ("person", "organization") else None)
+        name = speaker.name
+        if name and not self.mentions:
+            name = self._names(name, speaker.start)
+        return Source(speaker.text, name, False, person=False if _looks_organisation(speaker.text) else None)
 
     def _antecedent(self, speaker: Speaker, at: int) -> Source | None:
         pronoun = speaker.text.casefold()
         if pronoun in ("i", "it"):
             return None
-        recent = self.last(at)
-        if recent is not None and (pronoun != "they" or recent.anonymous):
+        if pronoun == "they":
+            return self.last(at, fits=lambda s: s.anonymous or s.person is False)
+        recent = self.last(at, fits=lambda s: s.person is not False)
+        if recent is not None:
             return recent
         person = self._nearest_person(at)
-        return Source(person, person, False) if person else recent
+        return Source(person, person, False, person=True) if person else None
 
     def _nearest_person(self, at: int) -> str | None:
         for mention in reversed(self.mentions):
@@ -368,12 +449,31 @@ class SpeakerResolver:
     def _description(self, speaker: Speaker) -> Source:
         words = [w.casefold() for w in _words(speaker.text.split(",")[0])]
         head = next((w for w in _head_words(words)), None)
+        folded = " ".join(words)
+        for _, earlier in reversed(self.sources):
+            # The same description again (`a senior commander of an Iranian-backed armed faction`) is the same source.
+            known = " ".join(w.casefold() for w in _words(earlier.display.split(",")[0]))
+            if earlier.anonymous and min(len(words), known.count(" ") + 1) > 3 and (
+                    known.startswith(folded) or folded.startswith(known)):
+                return earlier
         if words and words[0] in ("the", "this", "that") and head in ROLE_NOUNS:
             same = [s for _, s in reversed(self.sources) if s.anonymous and s.head == head]
             earlier = same or [s for _, s in reversed(self.sources) if s.anonymous and s.head in ROLE_NOUNS]
             if earlier:
                 return earlier[0]
-        return Source(speaker.text, None, True, head)
+        person = True if head in ROLE_NOUNS else (False if _looks_organisation(speaker.text) else None)
+        return Source(speaker.text, None, True, head, person=person)
+
+
+ORGANISATION_WORDS = frozenset(
+    "charity group organization organisation committee party ministry agency council times post news campaign "
+    "company office department government administration embassy mission newspaper magazine website network "
+    "report letter statement study survey poll ad association union institute center centre foundation court "
+    "commission bank army police force forces corps".split())
+
+
+def _looks_organisation(text: str) -> bool:
+    return any(w.casefold() in ORGANISATION_WORDS for w in _words(text.split(",")[0]))
 
 
 def _head_words(words: list[str]):
