@@ -5,11 +5,14 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.config import project_root
 from bot.store.schema import articles, occurrences
 
 EXPORTERS = {}
@@ -22,17 +25,40 @@ def exporter(name: str):
     return register
 
 
+def project_path(path: str | None) -> str | None:
+    """A corpus path relative to the project folder when inside it (stable across checkouts)."""
+    if not path:
+        return path
+    try:
+        return Path(path).relative_to(project_root()).as_posix()
+    except ValueError:
+        return path
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 with the offset (SQLite hands timestamps back without one; they are stored in UTC)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
 @exporter("articles")
 def export_articles(ctx: Context) -> Iterator[dict]:
+    """One record per story, in corpus order (file, then position in the file)."""
     with ctx.store.connect() as conn:
         occ: dict[str, list[dict]] = {}
         for row in conn.execute(select(occurrences).order_by(occurrences.c.id)).mappings():
-            occ.setdefault(row["article_id"], []).append({"source": row["source"], "url": row["url"], "path": row["path"]})
-        for row in conn.execute(select(articles).order_by(articles.c.path, articles.c.ingested_at, articles.c.id)).mappings():
+            occ.setdefault(row["article_id"], []).append(
+                {"source": row["source"], "url": row["url"], "path": project_path(row["path"])})
+        first = (select(occurrences.c.article_id, func.min(occurrences.c.position).label("position"))
+                 .group_by(occurrences.c.article_id).subquery())
+        ordered = (select(articles).outerjoin(first, first.c.article_id == articles.c.id)
+                   .order_by(articles.c.path, first.c.position, articles.c.id))
+        for row in conn.execute(ordered).mappings():
             yield {
                 "id": row["id"], "title": row["title"], "source": row["source"], "author": row["author"],
-                "date": row["date"].isoformat() if row["date"] else None, "url": row["url"], "path": row["path"],
-                "text": row["text"], "ingested_at": row["ingested_at"].isoformat() if row["ingested_at"] else None,
+                "date": row["date"].isoformat() if row["date"] else None, "url": row["url"],
+                "path": project_path(row["path"]), "text": row["text"], "ingested_at": iso_utc(row["ingested_at"]),
                 "occurrences": occ.get(row["id"], []),
             }
 

@@ -1,6 +1,7 @@
-"""`newsbot index`: (re)index the corpus."""
+"""`newsbot index`: (re)index the corpus, with a progress bar on a terminal and log lines elsewhere."""
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
@@ -8,7 +9,11 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
-from bot.store.indexer import Indexer
+from bot.store.indexer import IndexReport, Indexer
+
+log = logging.getLogger("bot.index")
+
+LOG_EVERY_S = 5.0
 
 
 def load_gazetteer(ctx: Context):
@@ -20,22 +25,85 @@ def load_gazetteer(ctx: Context):
     return load(ctx.settings.config_dir / "actors.yaml")
 
 
+class BarProgress:
+    """A tqdm bar: files done, new articles and articles per second."""
+
+    def __init__(self):
+        self.bar = None
+        self.articles = 0
+        self.started = time.perf_counter()
+
+    def start(self, total_files: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total_files, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def advance(self, path: Path, new_articles: int) -> None:
+        self.articles += new_articles
+        rate = self.articles / max(time.perf_counter() - self.started, 1e-9)
+        self.bar.set_postfix_str(f"{self.articles} articles, {rate:,.0f}/s", refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class LogProgress:
+    """Plain log lines (no terminal): one every few seconds, and one at the end."""
+
+    def __init__(self):
+        self.total = self.done = self.articles = 0
+        self.started = self.last = time.perf_counter()
+
+    def start(self, total_files: int) -> None:
+        self.total = total_files
+        log.info("indexing %d file(s)", total_files)
+
+    def advance(self, path: Path, new_articles: int) -> None:
+        self.done += 1
+        self.articles += new_articles
+        log.debug("%s: %d new article(s)", path, new_articles)
+        now = time.perf_counter()
+        if now - self.last >= LOG_EVERY_S or self.done == self.total:
+            self.last = now
+            log.info("%d/%d files, %d new articles, %.0f articles/s", self.done, self.total, self.articles,
+                     self.articles / max(now - self.started, 1e-9))
+
+    def close(self) -> None:
+        pass
+
+
+def summary(report: IndexReport, elapsed: float, where: str) -> str:
+    copies = report.occurrences_added - report.articles_added
+    copies_note = f" (+{copies} cop{'y' if copies == 1 else 'ies'} of stories already indexed)" if copies else ""
+    return (f"Indexed {report.files_indexed} file(s), {report.files_unchanged} unchanged, "
+            f"{report.files_removed} removed: {report.articles_added} new article(s){copies_note} "
+            f"in {elapsed:.1f}s into {where}")
+
+
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--keep-missing", is_flag=True, help="Keep articles of files that disappeared from a corpus folder.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: on when stderr is a terminal; log lines otherwise).")
 @pass_context
 @friendly_errors
-def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool) -> None:
-    """Index PATHS (files or folders), or the corpus folders in config/settings.yaml."""
+def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, progress: bool | None) -> None:
+    """Index PATHS (files or folders), or the corpus folders in config/settings.yaml.
+
+    Exit code 0 when everything went in, 1 when a file or line could not be
+    indexed (each is listed with its reason), 2 for usage or configuration errors.
+    """
     targets = list(paths) or ctx.settings.corpus_folders
     indexer = Indexer(ctx.store, gazetteer=load_gazetteer(ctx))
+    display = BarProgress() if (progress if progress is not None else sys.stderr.isatty()) else LogProgress()
     started = time.perf_counter()
-    report = indexer.run(targets, roots=ctx.settings.corpus_folders if not paths else targets,
-                         keep_missing=keep_missing)
-    elapsed = time.perf_counter() - started
-    click.echo(f"Indexed {report.files_indexed} file(s), {report.files_unchanged} unchanged, "
-               f"{report.files_removed} removed: {report.articles_added} new article(s) "
-               f"in {elapsed:.1f}s into {ctx.store.display_url}")
+    try:
+        report = indexer.run(targets, roots=targets, keep_missing=keep_missing, progress=display)
+    finally:
+        display.close()
+    click.echo(summary(report, time.perf_counter() - started, ctx.store.display_url))
     if report.problems:
         click.echo(f"{len(report.problems)} problem(s):", err=True)
         for problem in report.problems:

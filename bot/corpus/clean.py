@@ -21,6 +21,7 @@ from bot.corpus.normalize import normalize_line
 SHORT_LINE_WORDS = 20  # a one-line block this short without a full stop is a label or a headline
 PULL_QUOTE_WINDOW = 6  # pull quotes sit within a few paragraphs of the sentence they repeat
 PROSE_WORDS = 25
+HEADER_BLOCKS = 40  # the title and byline are looked for among the first blocks only
 TAIL_SHARE = 0.6  # an end marker after this share of the prose starts the page's tail
 
 HEADING = re.compile(r"^#{1,6}\s*")
@@ -193,7 +194,7 @@ def find_header(blocks: list[str], title: str | None = None) -> tuple[int, str |
     line before the first paragraph of prose; blocks before the title are page chrome.
     A byline or dateline just below it gives author and date.
     """
-    first_prose = next((i for i, b in enumerate(blocks) if is_prose(b)), len(blocks))
+    first_prose = next((i for i, b in enumerate(blocks[:HEADER_BLOCKS]) if is_prose(b)), min(len(blocks), HEADER_BLOCKS))
     start = 0
     if title is None:
         h1 = next((i for i, b in enumerate(blocks[:first_prose]) if re.match(r"^#\s+\S", b) and "\n" not in b), None)
@@ -234,14 +235,24 @@ def _merge_broken(blocks: list[str]) -> list[str]:
     return merged
 
 
-def _is_pull_quote(blocks: list[str], i: int) -> bool:
-    """A short block whose words all appear, in order, in a nearby longer paragraph."""
-    folded = _fold(blocks[i])
-    if words(blocks[i]) > 50 or words(folded) < 6:
+def _is_label_or_headline(block: str) -> bool:
+    """A short line without a full stop; a line introducing what follows (`… three points:`) is a sentence."""
+    if "\n" in block or words(block) > SHORT_LINE_WORDS or has_full_stop(block):
         return False
-    lo, hi = max(0, i - PULL_QUOTE_WINDOW), min(len(blocks), i + PULL_QUOTE_WINDOW + 1)
-    return any(j != i and len(blocks[j]) > len(blocks[i]) and f" {folded} " in f" {_fold(blocks[j])} "
-               for j in range(lo, hi))
+    return not (block.endswith(":") and words(block) >= 4)
+
+
+def _drop_pull_quotes(blocks: list[str]) -> list[str]:
+    """Drop short blocks whose words all appear, in order, in a nearby longer paragraph."""
+    folded = [f" {_fold(b)} " for b in blocks]
+
+    def repeats_a_neighbour(i: int) -> bool:
+        if words(blocks[i]) > 50 or words(folded[i]) < 6:
+            return False
+        lo, hi = max(0, i - PULL_QUOTE_WINDOW), min(len(blocks), i + PULL_QUOTE_WINDOW + 1)
+        return any(j != i and len(folded[j]) > len(folded[i]) and folded[i] in folded[j] for j in range(lo, hi))
+
+    return [b for i, b in enumerate(blocks) if not repeats_a_neighbour(i)]
 
 
 def clean_blocks(blocks: list[str], *, title: str | None = None, furniture: set[str] = frozenset()) -> CleanArticle:
@@ -273,8 +284,8 @@ def clean_blocks(blocks: list[str], *, title: str | None = None, furniture: set[
             prose_so_far += words(block)
         kept.append(block)
     kept = _merge_broken(kept)
-    kept = [b for b in kept if not ("\n" not in b and words(b) <= SHORT_LINE_WORDS and not has_full_stop(b))]
-    kept = [b for i, b in enumerate(kept) if not _is_pull_quote(kept, i)]
+    kept = [b for b in kept if not _is_label_or_headline(b)]
+    kept = _drop_pull_quotes(kept)
     if title:
         folded_title = _fold(title)
         kept = [b for b in kept if _fold(b) != folded_title]

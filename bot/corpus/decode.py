@@ -48,7 +48,7 @@ def decode_bytes(raw: bytes) -> tuple[str, str | None]:
     lenient = raw.decode("utf-8", errors="replace")
     bad = lenient.count("\ufffd")
     wide = sum(1 for ch in lenient if ord(ch) > 127) - bad
-    if wide > bad:  # mostly UTF-8 with a few broken bytes
+    if wide and wide >= bad:  # UTF-8 with a few broken bytes
         return lenient, (f"not valid UTF-8 (first bad byte at offset {first_bad}); "
                          f"{bad} broken sequence(s) replaced with U+FFFD")
     encoding = _detect_encoding(raw)

@@ -47,7 +47,7 @@ def read_file(path: Path) -> ReadResult:
 
 
 def _decoded(path: Path, raw: bytes, result: ReadResult) -> str | None:
-    if not raw.strip():
+    if not raw or raw.isspace():
         result.problems.append(FileProblem(str(path), "empty file"))
         return None
     try:
@@ -81,7 +81,9 @@ def read_text(path: Path) -> ReadResult:
     text = _decoded(path, path.read_bytes(), result)
     if text is None:
         return result
-    for doc in documents_from_text(text, str(path)):
+    docs = documents_from_text(text, str(path))
+    del text
+    for doc in docs:
         _add(result, path, doc)
     if not result.documents and not result.problems:
         result.problems.append(FileProblem(str(path), "no article text found"))
@@ -90,8 +92,11 @@ def read_text(path: Path) -> ReadResult:
 
 def documents_from_text(text: str, path: str) -> list[Document]:
     """An aggregator archive's articles, or the one article of a page."""
-    blocks = split_blocks(normalize_text(text))
+    text = normalize_text(text)
+    blocks = split_blocks(text)
     segments = split_archive(blocks)
+    if segments is None and len(text) > MAX_ARTICLE_CHARS:
+        return [Document(text=text, path=path)]  # no single article is this long: reported, not cleaned
     if segments is None:
         page = clean_blocks(blocks, furniture=repeated_within(blocks))
         return [Document(text=join_blocks(page.body), path=path, title=page.title, author=page.author,
@@ -171,7 +176,7 @@ def read_jsonl(path: Path) -> ReadResult:
                 result.problems.append(FileProblem(str(path), note, line=number, fatal=False))
             doc, reason = document_from_record(line, str(path), number)
             if reason:
-                result.problems.append(FileProblem(str(path), reason, line=number, fatal=doc is None and False))
+                result.problems.append(FileProblem(str(path), reason, line=number, fatal=False))
             if doc is not None:
                 _add(result, path, doc)
     if blank:
@@ -184,7 +189,7 @@ def document_from_record(line: str, path: str, number: int) -> tuple[Document | 
     try:
         record = json.loads(line)
     except ValueError as exc:
-        return None, f"malformed JSON ({exc.msg} at column {exc.colno})"
+        return None, f"malformed JSON: {exc.msg} (column {exc.colno})"
     if not isinstance(record, dict):
         return None, f"expected a JSON object, got {type(record).__name__}"
     text = record.get("text")

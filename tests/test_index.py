@@ -1,0 +1,178 @@
+"""Indexing into the store: incremental runs, syndication, removal and crash safety (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.pipeline import AnalysedArticle
+from bot.store import indexer as indexer_module
+from bot.store.indexer import Indexer
+from bot.store.schema import articles, occurrences, source_files
+from tests.conftest import FIXTURES
+
+CORPUS = FIXTURES / "corpus"
+
+
+def no_extraction(doc, gazetteer=None):
+    return AnalysedArticle(doc=doc)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def run(store, *paths, **options):
+    return Indexer(store, analyse_fn=no_extraction).run(list(paths), **options)
+
+
+def titles(store) -> list[str]:
+    with store.connect() as conn:
+        return sorted(conn.execute(select(articles.c.title)).scalars())
+
+
+def count(store, table) -> int:
+    with store.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_indexes_every_reader_and_merges_syndicated_copies(store, corpus):
+    report = run(store, corpus)
+    assert report.files_indexed == 6
+    assert report.articles_added == 9  # 3 archive + 1 html + 3 jsonl + 1 page + 1 story published twice
+    assert report.occurrences_added == 10
+    assert [p.line for p in report.problems] == [3, 4]  # the two bad JSONL lines
+    with store.connect() as conn:
+        story = conn.execute(select(articles).where(articles.c.title.like("Egypt%"))).mappings().one()
+        copies = conn.execute(select(occurrences.c.source, occurrences.c.path).where(
+            occurrences.c.article_id == story["id"]).order_by(occurrences.c.path)).all()
+    assert story["source"] == "Nile Agency"
+    assert [(source, os.path.basename(path)) for source, path in copies] == [
+        ("Nile Agency", "agency.txt"), ("Delta Daily", "republisher.txt")]
+
+
+def test_unchanged_corpus_does_no_work(store, corpus, monkeypatch):
+    run(store, corpus)
+    monkeypatch.setattr(indexer_module, "read_file", lambda path: pytest.fail(f"{path} was read again"))
+    report = run(store, corpus)
+    assert (report.files_unchanged, report.files_indexed, report.articles_added) == (6, 0, 0)
+
+
+def test_touched_but_unchanged_file_is_not_reindexed(store, corpus, monkeypatch):
+    run(store, corpus)
+    page = corpus / "page" / "scraped-article.md"
+    os.utime(page, (page.stat().st_atime, page.stat().st_mtime + 60))
+    monkeypatch.setattr(indexer_module, "read_file", lambda path: pytest.fail(f"{path} was read again"))
+    assert run(store, corpus).files_unchanged == 6
+
+
+def test_changed_file_replaces_its_articles(store, corpus):
+    run(store, corpus)
+    archive = corpus / "archive" / "gulf-roundup.txt"
+    archive.write_text(archive.read_text().replace("Oman opens tender for desert solar plant",
+                                                   "Oman delays tender for desert solar plant"))
+    report = run(store, corpus)
+    assert (report.files_indexed, report.files_unchanged) == (1, 5)
+    assert "Oman delays tender for desert solar plant" in titles(store)
+    assert "Oman opens tender for desert solar plant" not in titles(store)
+    assert count(store, articles) == 9
+
+
+def test_removed_file_loses_its_articles_unless_kept(store, corpus):
+    run(store, corpus)
+    (corpus / "html" / "ministry-budget.html").unlink()
+    report = run(store, corpus, keep_missing=True)
+    assert report.files_removed == 0 and "Iraq's cabinet approves record budget" in titles(store)
+    report = run(store, corpus)
+    assert report.files_removed == 1
+    assert "Iraq's cabinet approves record budget" not in titles(store)
+    assert count(store, source_files) == 5
+
+
+def test_a_syndicated_story_survives_while_one_copy_remains(store, corpus):
+    run(store, corpus)
+    (corpus / "syndicated" / "agency.txt").unlink()
+    run(store, corpus)
+    with store.connect() as conn:
+        story_id = conn.execute(select(articles.c.id).where(articles.c.title.like("Egypt%"))).scalar_one()
+        sources = conn.execute(select(occurrences.c.source).where(occurrences.c.article_id == story_id)).scalars()
+        assert list(sources) == ["Delta Daily"]
+
+
+def test_same_story_twice_in_one_archive_is_one_article(store, tmp_path):
+    body = ("A ceasefire between rival factions in Tripoli held for a second night, residents said, after a week "
+            "of clashes that closed the city's only working airport and cut power to several districts.")
+    archive = tmp_path / "roundup.txt"
+    archive.write_text(f"Tripoli ceasefire holds – Desert Post\n\n{body}\n\nRead more:\nTripoli ceasefire holds - Desert Post"
+                       f"\n\nCalm returns to Tripoli – Sahel Wire\n\n{body.replace('second', '2nd')}\n\n"
+                       f"See the original post:\nCalm returns to Tripoli - Sahel Wire\n")
+    report = run(store, archive)
+    assert (report.articles_added, report.occurrences_added) == (1, 2)
+    with store.connect() as conn:
+        assert list(conn.execute(select(occurrences.c.source).order_by(occurrences.c.position)).scalars()) == [
+            "Desert Post", "Sahel Wire"]
+
+
+def _snapshot(store):
+    with store.connect() as conn:
+        return (sorted(conn.execute(select(articles.c.id, articles.c.title, articles.c.text)).all()),
+                sorted(conn.execute(select(occurrences.c.article_id, occurrences.c.position, occurrences.c.path)).all()),
+                sorted(conn.execute(select(source_files.c.path, source_files.c.sha256)).all()))
+
+
+def _change_archive(corpus):
+    archive = corpus / "archive" / "gulf-roundup.txt"
+    archive.write_text(archive.read_text().replace("Kuwait parliament delays", "Kuwait parliament postpones"))
+
+
+def test_analysis_failing_mid_file_leaves_that_file_as_it_was(store, corpus):
+    run(store, corpus)
+    before = _snapshot(store)
+    _change_archive(corpus)
+
+    def failing(doc, gazetteer=None):
+        if doc.position == 1:
+            raise RuntimeError("extraction blew up")
+        return AnalysedArticle(doc=doc)
+
+    report = Indexer(store, analyse_fn=failing).run([corpus])
+    assert _snapshot(store) == before
+    [problem] = [p for p in report.problems if p.path.endswith("gulf-roundup.txt")]
+    assert "RuntimeError: extraction blew up" in problem.reason and "index unchanged" in problem.reason
+    # The next run picks the file up again.
+    assert "Kuwait parliament postpones vote on debt law" in (run(store, corpus), titles(store))[1]
+
+
+def test_a_store_write_failing_mid_file_rolls_the_file_back(store, corpus, monkeypatch):
+    run(store, corpus)
+    before = _snapshot(store)
+    _change_archive(corpus)
+    calls = []
+
+    def failing_quotes(self, conn, story_id, item, is_new):
+        calls.append(story_id)
+        if len(calls) == 2:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(Indexer, "_store_quotes", failing_quotes)
+    report = run(store, corpus)
+    assert len(calls) == 2  # articles and occurrences were already written when it failed
+    assert _snapshot(store) == before
+    assert any("disk full" in p.reason for p in report.problems)
+
+
+def test_bad_paths_are_reported_and_the_rest_indexed(store, corpus, tmp_path):
+    (corpus / "folder.txt").mkdir()  # a folder named like a file is walked, not read
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (corpus / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    report = run(store, corpus, tmp_path / "missing")
+    reasons = {os.path.basename(p.path): p.reason for p in report.problems if p.line is None}
+    assert reasons["missing"] == "no such file or folder"
+    assert reasons["notes.pdf"].startswith("unsupported file type '.pdf'")
+    assert reasons["gone.txt"].startswith("cannot be read")
+    assert report.articles_added == 9
