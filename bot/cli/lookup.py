@@ -118,8 +118,11 @@ def render_profile(p: Profile, result: LookupResult) -> str:
     lines.append(result.explanation)
     lines.append("")
     seen = f"first seen {_day(p.first_seen)}, last seen {_day(p.last_seen)}" if p.first_seen else "no dated article"
-    wrote = f"; wrote {p.authored}" if p.authored else ""
-    lines.append(f"Mentions: {p.mentions} in {p.article_count} article(s){wrote}; {seen}")
+    mentioned = p.article_count - p.authored if p.authored else p.article_count
+    counts = f"Mentions: {p.mentions}" + (f" in {mentioned} article(s)" if p.mentions else "")
+    if p.authored:
+        counts += f"; wrote {p.authored} article(s)"
+    lines.append(f"{counts}; {seen}")
     if p.aliases:
         lines.append("Seen in the corpus as: " + ", ".join(p.aliases))
     if p.listed_aliases:

@@ -188,8 +188,9 @@ def variant_token(token: str) -> str:
 
 
 def skeleton_token(variant: str) -> str:
-    """The consonants of a variant token (v/w count as vowels: Arabic waw is both)."""
-    return re.sub(r"(.)\1+", r"\1", _NOT_CONSONANT.sub("", variant))
+    """The consonants of a variant token (v/w count as vowels: Arabic waw is both; p is b:
+    Arabic has no p, ترامب is Trump)."""
+    return re.sub(r"(.)\1+", r"\1", _NOT_CONSONANT.sub("", variant).replace("p", "b"))
 
 
 @dataclass(frozen=True)
@@ -218,11 +219,35 @@ class NameForm:
         return "".join(self.variants)
 
 
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
+_LEADING_POSSESSIVE = re.compile(r"^\s*[\w-]+['\u2019]s\s+(?=\S)")  # `Iran's Revolutionary Guards`
+
+
+def _merge_initials(tokens: list[str]) -> list[str]:
+    """Runs of single letters are one abbreviation: `I.R.G.C.` -> irgc."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in [*tokens, ""]:
+        if len(tok) == 1:
+            run.append(tok)
+            continue
+        out.extend(["".join(run)] if len(run) > 1 else run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
+
+
 @lru_cache(maxsize=65536)
 def analyse_name(text: str) -> NameForm:
-    """Prepare a name (Latin, Arabic or Persian script) for matching."""
+    """Prepare a name (Latin, Arabic or Persian script) for matching. Bracketed parts
+    (`Popular Mobilization Forces (PMF)`), a leading possessive (`Iran's`) and a trailing
+    `'s` are not part of the name."""
     script = has_arabic_script(text)
-    tokens = fold(_PERSIAN_EI.sub("\u0626\u064a", text) if script else text).split()
+    text = _BRACKETED.sub("", text).strip() or text
+    text = _POSSESSIVE.sub("", _LEADING_POSSESSIVE.sub("", text))
+    tokens = _merge_initials(fold(_PERSIAN_EI.sub("\u0626\u064a", text) if script else text).split())
     if script:
         tokens = _strip_titles(tokens)
         tokens = transliterate(" ".join(tokens)).split()

@@ -93,6 +93,7 @@ class AliasIndex:
     vocabulary: list[str] = field(default_factory=list)
     skeletons: list[str] = field(default_factory=list)  # distinct skeletons (script queries)
     authored: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # author key -> article ids
+    by_actor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # actor id -> entries
 
     def weight(self, token: str) -> float:
         if token in LIGHT_WORDS:
@@ -115,7 +116,8 @@ def build_index(store: Store) -> AliasIndex:
     for row in actor_rows:
         index.actors[row.id] = ActorEntry(row.id, row.name, row.kind, bool(row.curated), row.description,
                                           row.mention_count or 0, row.article_count or 0)
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, str, str]] = set()
+    bylines: dict[str, Counter[str]] = defaultdict(Counter)
 
     def add(actor_id: int, text: str, origin: str, how: str) -> None:
         form = analyse_name(text)
@@ -130,6 +132,18 @@ def build_index(store: Store) -> AliasIndex:
         if row.actor_id in index.actors:
             how = "abbreviation" if looks_like_acronym(row.alias) else "exact alias"
             add(row.actor_id, row.alias, "config" if row.origin == "config" else "corpus", how)
+    for article_id, author in author_rows:
+        for name in _byline_names(author):
+            index.authored[analyse_name(name).key].append(article_id)
+            bylines[analyse_name(name).key][name] += 1
+    named = {entry.form.key for entry in index.entries}
+    for number, key in enumerate(sorted(k for k in bylines if k not in named), 1):
+        # An author nobody mentions is still someone a journalist looks up: a byline-only actor
+        # with a negative id (stable for the same bylines), whose profile is the articles they wrote.
+        name = bylines[key].most_common(1)[0][0]
+        index.actors[-number] = ActorEntry(-number, name, "person", False, "author (byline)", 0,
+                                           len(set(index.authored[key])))
+        add(-number, name, "corpus", "byline")
     for entry in list(index.entries):
         actor = index.actors[entry.actor_id]
         if actor.kind == "organization" and (initials := acronym(entry.form)):
@@ -139,12 +153,13 @@ def build_index(store: Store) -> AliasIndex:
             if len(surname) > 3 and surname not in LIGHT_WORDS:
                 add(actor.id, surname.title(), "derived", f"surname in {entry.text}")
     _index_entries(index)
-    for article_id, author in author_rows:
-        for name in re.split(r",|&|\band\b|/", re.sub(r"^\s*by\s+", "", author, flags=re.I)):
-            key = analyse_name(name).key
-            if key:
-                index.authored[key].append(article_id)
     return index
+
+
+def _byline_names(author: str) -> list[str]:
+    """`By Jane Doe and John Roe` -> the two names."""
+    parts = re.split(r",|&|\band\b|/|;", re.sub(r"^\s*by\s+", "", author, flags=re.I))
+    return [p.strip() for p in parts if analyse_name(p.strip()).tokens] if author.strip() else []
 
 
 def _index_entries(index: AliasIndex) -> None:
@@ -152,6 +167,7 @@ def _index_entries(index: AliasIndex) -> None:
     for number, entry in enumerate(index.entries):
         form = entry.form
         index.by_key[form.key].append(number)
+        index.by_actor[entry.actor_id].append(number)
         index.by_variant[form.variant].append(number)
         if entry.origin != "derived":
             if len(form.skeleton) >= 3:
@@ -429,18 +445,27 @@ class LookupEngine:
 
     def _build_profile(self, actor_id: int, offset: int, limit: int, quotes_limit: int,
                        index: AliasIndex) -> Profile:
+        authored = self._authored(actor_id, index)
         with self.store.connect() as conn:
-            row = conn.execute(select(actors).where(actors.c.id == actor_id)).mappings().first()
-            if row is None:
+            row = conn.execute(select(actors).where(actors.c.id == actor_id)).mappings().first() \
+                if actor_id > 0 else None
+            actor = index.actors.get(actor_id)
+            if row is not None and actor is None:  # indexed since the alias index was built
+                actor = ActorEntry(row["id"], row["name"], row["kind"], bool(row["curated"]), row["description"],
+                                   row["mention_count"] or 0, row["article_count"] or 0)
+            if actor is None or (actor_id > 0 and row is None):
                 raise KeyError(f"no actor with id {actor_id}")
             surfaces = conn.execute(
                 select(mentions.c.surface, func.count().label("n")).where(mentions.c.actor_id == actor_id)
                 .group_by(mentions.c.surface).order_by(func.count().desc(), mentions.c.surface).limit(12)).all()
-            authored = self._authored(actor_id, index)
             mentioned = select(mentions.c.article_id).where(mentions.c.actor_id == actor_id)
             in_actor = or_(articles.c.id.in_(mentioned), articles.c.id.in_(authored)) if authored \
                 else articles.c.id.in_(mentioned)
-            total = conn.execute(select(func.count()).select_from(articles).where(in_actor)).scalar() or 0
+            if authored or row is None:
+                total, first_seen, last_seen = conn.execute(
+                    select(func.count(), func.min(articles.c.date), func.max(articles.c.date)).where(in_actor)).one()
+            else:  # the counts the indexer keeps
+                total, first_seen, last_seen = row["article_count"], row["first_seen"], row["last_seen"]
             page = conn.execute(
                 select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
                 .where(in_actor).order_by(articles.c.date.desc().nulls_last(), articles.c.id)
@@ -454,42 +479,45 @@ class LookupEngine:
                                                   mentions.c.article_id.in_(page_ids)))
                                       .order_by(mentions.c.article_id, mentions.c.start)).all():
                     contexts[m.article_id].append(m)
-            related = self._related(conn, actor_id)
+            related = self._related(conn, actor_id, authored)
         refs = []
         for a in page:
             hits = contexts.get(a.id, [])
+            role = "mention" if a.id not in authored else ("author and mention" if hits else "author")
             refs.append(ArticleRef(id=a.id, title=a.title, source=a.source, date=a.date, url=a.url,
-                                   mentions=len(hits), context=_one_line(hits[0].sentence, hits[0].surface)
-                                   if hits else None,
-                                   role="author" if a.id in authored and not hits else
-                                   ("author and mention" if a.id in authored else "mention")))
+                                   mentions=len(hits), role=role,
+                                   context=_one_line(hits[0].sentence, hits[0].surface) if hits else None))
         corpus_aliases = [s.surface for s in surfaces]
-        known = {analyse_name(s).key for s in corpus_aliases}
-        config_aliases = [e.text for e in index.entries if e.actor_id == actor_id and e.origin == "config"
-                          and e.form.key not in known and e.text != row["name"]]
-        profile = Profile(actor_id=actor_id, name=row["name"], kind=row["kind"], description=row["description"],
-                          aliases=corpus_aliases, mentions=row["mention_count"] or 0,
-                          article_count=total, first_seen=row["first_seen"], last_seen=row["last_seen"],
-                          articles=refs, related=related, authored=len(authored), curated=bool(row["curated"]),
-                          listed_aliases=config_aliases, articles_offset=offset)
-        self._add_quotes(profile, quotes_limit)
+        known = {analyse_name(s).key for s in corpus_aliases} | {analyse_name(actor.name).key}
+        listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
+                  if index.entries[n].origin == "config" and index.entries[n].form.key not in known]
+        profile = Profile(actor_id=actor_id, name=actor.name, kind=actor.kind, description=actor.description,
+                          aliases=corpus_aliases, mentions=actor.mentions, article_count=total or 0,
+                          first_seen=first_seen, last_seen=last_seen, articles=refs, related=related,
+                          authored=len(authored), curated=actor.curated, listed_aliases=listed,
+                          articles_offset=offset)
+        if actor_id > 0:
+            self._add_quotes(profile, quotes_limit)
         return profile
 
     def _authored(self, actor_id: int, index: AliasIndex) -> list[str]:
         """Articles whose byline names this actor (under its name or any alias)."""
-        if not index.authored:
-            return []
-        keys = {e.form.key for e in index.entries if e.actor_id == actor_id and e.origin != "derived"}
+        keys = {index.entries[n].form.key for n in index.by_actor.get(actor_id, [])
+                if index.entries[n].origin != "derived"}
         return sorted({a for key in keys for a in index.authored.get(key, [])})
 
-    def _related(self, conn, actor_id: int, limit: int = 8, sample: int = 500) -> list[tuple[str, int]]:
+    def _related(self, conn, actor_id: int, authored: list[str], limit: int = 8,
+                 sample: int = 500) -> list[tuple[str, int]]:
         """Actors most often mentioned in the same articles (over up to `sample` of its articles)."""
-        own = select(mentions.c.article_id).where(mentions.c.actor_id == actor_id).distinct().limit(sample)
         other = mentions.alias("other")
+        own = select(mentions.c.article_id).where(mentions.c.actor_id == actor_id).distinct().limit(sample)
+        in_own = other.c.article_id.in_(own)
+        if authored:
+            in_own = or_(in_own, other.c.article_id.in_(authored[:sample]))
         count = func.count(func.distinct(other.c.article_id))
         rows = conn.execute(
             select(actors.c.name, count.label("n")).select_from(other.join(actors, actors.c.id == other.c.actor_id))
-            .where(and_(other.c.article_id.in_(own), other.c.actor_id != actor_id))
+            .where(and_(in_own, other.c.actor_id != actor_id))
             .group_by(actors.c.id, actors.c.name).order_by(count.desc(), actors.c.name).limit(limit)).all()
         return [(r.name, r.n) for r in rows]
 
