@@ -39,6 +39,8 @@ class Store:
         if migrate:
             try:
                 migrations.upgrade(self.engine)
+            except migrations.SchemaTooNew as exc:
+                raise StoreError(f"cannot open the database at {self.display_url}: {exc}") from None
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot open the database at {self.display_url}: {exc.__class__.__name__}: "
                                  f"{str(exc.orig if hasattr(exc, 'orig') else exc).strip().splitlines()[0]}") from None

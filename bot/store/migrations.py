@@ -2,12 +2,17 @@
 
 Each entry of MIGRATIONS moves the schema from version N-1 to N. The version is
 kept in the `meta` table. Never edit a released migration: append a new one.
+
+Additive changes to bot/store/schema.py (a new table, a new nullable column) are
+applied to existing databases by `add_missing` on every start, so they need no
+numbered step; anything else (renames, type changes, NOT NULL columns without a
+default, data moves) does.
 """
 from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import inspect, select
+from sqlalchemy import MetaData, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bot.store import schema
@@ -32,17 +37,65 @@ def current_version(conn: Connection) -> int:
 
 
 def upgrade(engine: Engine) -> int:
-    """Apply every pending migration, each in its own transaction; return the new version."""
+    """Apply every pending migration, each in its own transaction; return the new version.
+
+    On PostgreSQL an advisory lock makes a bot and an index run starting together
+    migrate one after the other, not at the same time.
+    """
     with engine.begin() as conn:
+        _lock(conn)
         version = current_version(conn)
-    if version > SCHEMA_VERSION:
-        raise RuntimeError(f"database schema version {version} is newer than this newsbot ({SCHEMA_VERSION})")
-    for number in range(version + 1, SCHEMA_VERSION + 1):
+    latest = len(MIGRATIONS)
+    if version > latest:
+        raise SchemaTooNew(f"database schema version {version} is newer than this newsbot understands "
+                           f"({latest}): upgrade newsbot")
+    for number in range(version + 1, latest + 1):
         with engine.begin() as conn:
+            _lock(conn)
+            if current_version(conn) >= number:  # another process got there first
+                continue
             MIGRATIONS[number - 1](conn)
-            table = schema.meta
-            if current_version(conn) == 0 and number == 1:
-                conn.execute(table.insert().values(key="schema_version", value="1"))
-            else:
-                conn.execute(table.update().where(table.c.key == "schema_version").values(value=str(number)))
-    return SCHEMA_VERSION
+            _set_version(conn, number)
+    with engine.begin() as conn:
+        _lock(conn)
+        add_missing(conn)
+    return latest
+
+
+def add_missing(conn: Connection, metadata: MetaData = schema.metadata) -> list[str]:
+    """Create tables and nullable (or defaulted) columns that schema.py has and the database lacks."""
+    inspector = inspect(conn)
+    existing = set(inspector.get_table_names())
+    added = []
+    for table in metadata.sorted_tables:
+        if table.name not in existing:
+            table.create(conn)
+            added.append(table.name)
+            continue
+        present = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable and column.server_default is None:
+                raise RuntimeError(f"column {table.name}.{column.name} is NOT NULL without a server default: "
+                                   "add a numbered migration for it")
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+            added.append(f"{table.name}.{column.name}")
+    return added
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer newsbot."""
+
+
+def _set_version(conn: Connection, number: int) -> None:
+    table = schema.meta
+    updated = conn.execute(table.update().where(table.c.key == "schema_version").values(value=str(number))).rowcount
+    if not updated:
+        conn.execute(table.insert().values(key="schema_version", value=str(number)))
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(7283190)"))

@@ -1,0 +1,88 @@
+"""The store: created and migrated by the program, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Column, MetaData, Table, Text, inspect, text
+
+from bot.store import migrations, schema
+from bot.store.db import Store, StoreError
+
+
+def test_an_empty_database_is_migrated_to_the_current_version(db_url):
+    store = Store(db_url)
+    try:
+        with store.connect() as conn:
+            assert migrations.current_version(conn) == migrations.SCHEMA_VERSION
+            assert set(schema.metadata.tables) <= set(inspect(conn).get_table_names())
+    finally:
+        store.dispose()
+
+
+def test_reopening_at_the_current_version_runs_no_migration_and_keeps_data(db_url, monkeypatch):
+    store = Store(db_url)
+    with store.begin() as conn:
+        store.set_meta(conn, "canary", "still here")
+    store.dispose()
+    ran = []
+    monkeypatch.setattr(migrations, "MIGRATIONS", [lambda conn: ran.append(1)] * migrations.SCHEMA_VERSION)
+    store = Store(db_url)
+    try:
+        assert ran == []
+        assert store.get_meta("canary") == "still here"
+    finally:
+        store.dispose()
+
+
+def test_a_new_migration_is_applied_once(db_url, monkeypatch):
+    Store(db_url).dispose()
+    ran = []
+
+    def add_notes(conn):
+        ran.append(1)
+        conn.execute(text("CREATE TABLE notes_for_test (id INTEGER PRIMARY KEY)"))
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, add_notes])
+    for _ in range(2):
+        store = Store(db_url)
+        with store.connect() as conn:
+            assert migrations.current_version(conn) == migrations.SCHEMA_VERSION + 1
+            assert inspect(conn).has_table("notes_for_test")
+        store.dispose()
+    assert ran == [1]
+
+
+def test_a_database_from_a_newer_newsbot_is_refused_clearly(db_url):
+    store = Store(db_url)
+    with store.begin() as conn:
+        store.set_meta(conn, "schema_version", str(migrations.SCHEMA_VERSION + 5))
+    store.dispose()
+    with pytest.raises(StoreError, match="newer than this newsbot"):
+        Store(db_url)
+
+
+def test_additive_schema_changes_reach_existing_databases(db_url):
+    store = Store(db_url)
+    wider = MetaData()
+    Table("meta", wider, Column("key", Text, primary_key=True), Column("value", Text), Column("note", Text))
+    Table("extra_for_test", wider, Column("id", Text, primary_key=True))
+    try:
+        with store.begin() as conn:
+            assert sorted(migrations.add_missing(conn, wider)) == ["extra_for_test", "meta.note"]
+            assert migrations.add_missing(conn, wider) == []
+            assert "note" in {c["name"] for c in inspect(conn).get_columns("meta")}
+    finally:
+        store.dispose()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'wal.db'}")
+    try:
+        with store.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        store.dispose()
+
+
+def test_an_unreachable_database_is_one_clear_error():
+    with pytest.raises(StoreError, match="cannot open the database at postgresql"):
+        Store("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
