@@ -172,7 +172,7 @@ def _unify_particles(tokens: list[str]) -> list[str]:
 # -- romanisation folding --------------------------------------------------------
 
 _ROMAN_FOLDS = [
-    (re.compile(r"kh|gh|q|ck|c(?!h)"), "k"), (re.compile(r"dh"), "z"), (re.compile(r"th"), "s"),
+    (re.compile(r"sch"), "sk"), (re.compile(r"kh|gh|q|ck|c(?!h)"), "k"), (re.compile(r"dh"), "z"), (re.compile(r"th"), "s"),
     (re.compile(r"ph"), "f"), (re.compile(r"ou|oo|ow|uw"), "u"), (re.compile(r"ei|ey|ai|ay|ae|ee|ie"), "i"),
     (re.compile(r"o"), "u"), (re.compile(r"e"), "i"), (re.compile(r"y"), "i"), (re.compile(r"w"), "v"),
     (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[aiu])h$"), ""),

@@ -33,7 +33,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import and_, func, or_, select
 
-from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym
+from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile
 from bot.store.db import Store
 from bot.store.schema import actors, aliases, articles, mentions
@@ -94,6 +94,25 @@ class AliasIndex:
     skeletons: list[str] = field(default_factory=list)  # distinct skeletons (script queries)
     authored: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # author key -> article ids
     by_actor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # actor id -> entries
+    # actor id -> skeleton -> the transliterated words of its Arabic/Persian-script aliases
+    script_words: dict[int, dict[str, set[str]]] = field(default_factory=dict)
+
+    def comparable(self, number: int, query: NameForm) -> bool:
+        """Whether a script query may be scored against this (Latin) alias. Vowel-less script makes
+        Latin skeletons collide (حسن خميني and Ali Hosseini Khamenei share hsn-kmn), so when the actor's
+        own script aliases spell a word of the query's skeleton differently (خميني is not خامنئي),
+        only its script aliases speak for it."""
+        entry = self.entries[number]
+        if not query.script or entry.form.script:
+            return True
+        words = self.script_words.get(entry.actor_id)
+        if not words:
+            return True
+        for word in query.variants:
+            spelled = words.get(skeleton_token(word))
+            if spelled and word not in spelled:
+                return False
+        return True
 
     def weight(self, token: str) -> float:
         if token in LIGHT_WORDS:
@@ -168,6 +187,10 @@ def _index_entries(index: AliasIndex) -> None:
         form = entry.form
         index.by_key[form.key].append(number)
         index.by_actor[entry.actor_id].append(number)
+        if form.script:
+            words = index.script_words.setdefault(entry.actor_id, defaultdict(set))
+            for word in form.variants:
+                words[skeleton_token(word)].add(word)
         index.by_variant[form.variant].append(number)
         if entry.origin != "derived":
             if len(form.skeleton) >= 3:
@@ -185,15 +208,23 @@ def _index_entries(index: AliasIndex) -> None:
 
 # -- scoring ----------------------------------------------------------------------
 
-def token_similarity(query: str, candidate: str) -> float:
-    """0..1 for two variant tokens. Tokens of up to 3 letters must be equal; longer ones may differ
-    by one edit (two from 8 letters) after romanisation folding; beyond that they hardly match."""
+def token_similarity(query: str, candidate: str, query_word: str = "", candidate_word: str = "") -> float:
+    """0..1 for two variant tokens (`*_word`: the same tokens before romanisation folding, where a
+    slip such as `Katabe` for `Kataeb` is still one swap). Tokens of up to 3 letters must be equal;
+    4 letters allow one swap of neighbours, 5 to 8 one edit, longer ones two (rigour's budgets)."""
     if query == candidate:
         return 1.0
-    if len(query) <= 3 or len(candidate) <= 3:
+    shortest = min(len(query), len(candidate))
+    if shortest <= 3:
         return 0.0
     edits = OSA.distance(query, candidate)
-    if edits <= (1 if max(len(query), len(candidate)) <= 7 else 2):  # a typo's budget (rigour-like)
+    if query_word and candidate_word:
+        edits = min(edits, OSA.distance(query_word, candidate_word))
+    if shortest == 4:
+        budget = 1 if edits == 1 and sorted(query) == sorted(candidate) else 0
+    else:
+        budget = 1 if shortest <= 8 else 2
+    if edits <= budget:
         score = 1.0 - 0.08 * edits
     else:
         score = 0.85 * fuzz.ratio(query, candidate) / 100
@@ -211,8 +242,9 @@ class Match:
 def score_name(query: NameForm, candidate: NameForm, index: AliasIndex) -> Match:
     """Name-aware score: tokens aligned one to one; an unmatched query word costs its full
     weight, an unmatched candidate word only EXTRA_CANDIDATE_COST of its weight."""
-    pairs = sorted(((token_similarity(q, c), i, j) for i, q in enumerate(query.variants)
-                    for j, c in enumerate(candidate.variants)), reverse=True)
+    pairs = sorted(((token_similarity(q, c, query.tokens[i], candidate.tokens[j]), i, j)
+                    for i, q in enumerate(query.variants) for j, c in enumerate(candidate.variants)),
+                   reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched = 0.0
@@ -352,6 +384,9 @@ class LookupEngine:
         for numbers, score, how in stages:
             if not numbers:
                 continue
+            numbers = [n for n in numbers if index.comparable(n, form)]
+            if not numbers:
+                continue
             best = min(ORIGIN_RANK[index.entries[n].origin] for n in numbers)
             chosen = [n for n in numbers if ORIGIN_RANK[index.entries[n].origin] == best]
             return self._per_actor([(index.entries[n], score, how or index.entries[n].how) for n in chosen], index)
@@ -360,6 +395,8 @@ class LookupEngine:
     def _fuzzy(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
         scored = []
         for number in self._block(form, index):
+            if not index.comparable(number, form):
+                continue
             entry = index.entries[number]
             match = score_name(form, entry.form, index)
             if match.score >= SUGGEST:
