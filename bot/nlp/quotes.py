@@ -49,6 +49,15 @@ SMALL_WORDS = frozenset("a an the of in on at to for with from by and or but nor
 SHORT_ATTRIBUTED = re.compile(
     rf"\s*(?:(?:[A-Z][\w.’'\-]*\s+){{0,3}}|(?:he|she|they|I|we)\s+){CUE_RE}\b|\s*{CUE_RE}\s+[A-Z]")
 REPORTED_FRAME = re.compile(rf"^\s*(?:The|A|An)?\s*[\w\-’' ]{{1,60}}?\s+{CUE_RE}\s+(?:that\b|\w+\s+that\b)")
+SPEECH_CUE = re.compile(
+    rf"\b(?:{CUE_RE}|according to|call|calls|called|calling|describe[sd]?|describing|dismiss(?:ed|es)?|urg(?:ed|es|ing)|"
+    r"accus(?:ed|es|ing)|prais(?:ed|es|ing)|blast(?:ed|s)?|compar(?:ed|es|ing)|label+(?:ed|s)?|brand(?:ed|s)?|"
+    r"referr(?:ed|ing)|refers?|put it|mock(?:ed|s|ing)|slamm?(?:ed|s)?|hail(?:ed|s)?|term(?:ed|s)|"
+    r"tweet(?:ed|s|ing)?|promis(?:ed|es|ing)|vow(?:ed|s)|pledg(?:ed|es)|cit(?:ed|es|ing)|quot(?:ed|es|ing)|"
+    r"echo(?:ed|es)|decr(?:ied|ies)|condemn(?:ed|s)?|criticiz(?:ed|es)|criticis(?:ed|es)|denounc(?:ed|es)|"
+    r"chant(?:ed|s|ing)?|sang|sing(?:s|ing)?|shout(?:ed|s|ing)?|read|reads|wrote|writes|found|find|finds|"
+    r"per|sa(?:y|ying)|liken(?:ed|s)?|attack(?:ed|s)?|lament(?:ed|s)?|insist(?:ed|s)?)\b", re.I)
+BOILERPLATE = re.compile(r"\s*(?:Follow|Subscribe|Sign up|Click|Read more|Watch|Like us)\b.*(?:@\w|https?:|\.com)", re.I)
 DASH_ATTRIBUTION = re.compile(r"[”\"'’]\s*[―—–]\s*\S")
 
 
@@ -110,7 +119,7 @@ class QuoteFinder:
                 skip.add(para.index + 1)
                 self.asides.update((para.index, para.index + 1))
                 continue
-            if looks_like_headline(para.text):
+            if looks_like_headline(para.text) or para.index == 0 and is_title_line(para.text):
                 self.asides.add(para.index)
                 continue
             spans = [s for s in marked_spans(self.text, para) if self._is_quote(s, para)]
@@ -126,15 +135,17 @@ class QuoteFinder:
 
     def _is_quote(self, span: Span, para: Paragraph) -> bool:
         inner = self.text[span.start:span.end]
-        words = WORDS.findall(inner)
+        words = [w for w in inner.split() if any(ch.isalpha() for ch in w)]
         if len(words) <= 2 and not (span.closed and inner.rstrip()[-1:] in ",?!." and
                                     SHORT_ATTRIBUTED.match(self.text, span.end + 1, para.end)):
             return False  # scare quotes and nicknames; `"That," he added, "…"` is kept
-        if "<" in inner and ">" in inner:
-            return False  # markup (tweet stubs)
+        if "<" in inner and ">" in inner or BOILERPLATE.match(inner):
+            return False  # markup (tweet stubs), `Follow X on Twitter`
         before = self.text[max(para.start, span.start - 40):span.start - 1]
         if TITLE_CUES.search(before) and (len(words) <= 8 or is_title_case(inner)):
             return False
+        if re.search(r"(?:^|[.?!:,;—–]\s*)$", before) or before.endswith(("\u2015", "-")):
+            return True  # where speech opens: a paragraph, a sentence, after `said:` (`“Here comes Big Daddy,”`)
         return not (is_title_case(inner) and (len(words) <= 8 or not re.search(r"[.?!,]\W*$", inner.strip())))
 
     def _marked(self, para: Paragraph, spans: list[Span]) -> None:
@@ -185,8 +196,8 @@ class QuoteFinder:
             attribution = previous.attribution
             found.continues = True
         head_words = WORDS.findall(head)
-        is_direct = not head_words or head.rstrip().endswith((":", ",")) and attribution is not None \
-            or between_previous
+        is_direct = not head_words or head.rstrip().endswith(":") or head.rstrip().endswith(",") and \
+            attribution is not None or between_previous
         tail_rest = text[close_at:sentence_end].strip()
         if span.closed and tail_rest and attribution is None and not re.match(r"^[,.;:?!—–-]*$", tail_rest):
             is_direct = False
@@ -194,6 +205,8 @@ class QuoteFinder:
             is_direct = False
         if not is_direct:
             found.partial = True
+            if not SPEECH_CUE.search(text[sentence_start:span.start] + " " + text[close_at:sentence_end]):
+                return None  # a term or scare quote inside the reporter's own sentence
             if attribution is None:
                 attribution = tail_attribution(text, close_at, sentence_end)
                 attribution = attribution[1] if attribution else None
@@ -397,6 +410,8 @@ def _pair(text: str, para: Paragraph, *, single: bool) -> list[Span]:
         if ch in opener:
             if open_at is None:
                 open_at, open_kind, depth = i, "curly", 0
+            elif open_kind == "straight":
+                depth += 1
             elif open_kind == "curly":
                 rest = text[i + 1:para.end]
                 if sum(rest.count(c) for c in closer) >= sum(rest.count(c) for c in opener) + 2 + depth:
@@ -405,7 +420,12 @@ def _pair(text: str, para: Paragraph, *, single: bool) -> list[Span]:
                     spans.append(Span(open_at + 1, i, False))
                     open_at, depth = i, 0
         elif ch in closer:
-            if open_at is not None and open_kind == "curly":
+            if open_at is not None and open_kind == "straight" and depth:
+                depth -= 1  # the end of a curly quote nested in a straight one
+            elif open_at is not None and open_kind == "straight" and straight not in text[i + 1:para.end]:
+                spans.append(Span(open_at + 1, i, True))  # `"…”`: mixed marks, the straight one never closes
+                open_at = None
+            elif open_at is not None and open_kind == "curly":
                 if depth:
                     depth -= 1
                 else:
@@ -417,8 +437,11 @@ def _pair(text: str, para: Paragraph, *, single: bool) -> list[Span]:
             closes = not prev.isspace() and (nxt.isspace() or nxt in ".,;:?!)]—–-") and not run_on
             if open_at is None:
                 if opens or (not single and not closes):
-                    open_at, open_kind = i, "straight"
+                    open_at, open_kind, depth = i, "straight", 0
             elif open_kind != "straight":
+                if closes and not depth and not any(c in closer for c in text[i + 1:para.end]):
+                    spans.append(Span(open_at + 1, i, True))  # `“…"`: mixed marks
+                    open_at = None
                 continue
             elif closes:
                 spans.append(Span(open_at + 1, i, True))
@@ -551,7 +574,14 @@ def looks_like_headline(line: str) -> bool:
         return False
     if len(words) <= 30 and stripped[-1] not in ".?!…\"”’'):;":
         return True
-    return len(words) <= 25 and is_title_case(stripped) and stripped[-1] not in "\"”’'"
+    if len(words) <= 8 and is_title_case(stripped) and stripped[0] in OPENERS + "\"'":
+        return True  # a subheading in quotes: `'All Bets Are Off.'`
+    return len(words) <= 25 and is_title_case(stripped) and stripped[0] not in OPENERS + "\"'"
+
+
+def is_title_line(line: str) -> bool:
+    """An article's first line that is its headline (`A lesson from Loretta Lynch: 'Be the voice …'`)."""
+    return len(line.split()) <= 15 and not any(w in CUE_WORDS for w in re.findall(r"[a-z]+", line))
 
 
 def is_title_case(text: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.nlp.models import Mention
 
@@ -57,7 +57,7 @@ ABBREVIATIONS = frozenset(
 FINITE_VERBS = frozenset("is are was were has have had will would did does do been be can could should may might".split())
 TIME_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight earlier later last this "
-    "during after before while when adding referring".split())
+    "during after before while when adding referring as noting citing because since".split())
 NOT_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december".split())
@@ -65,6 +65,7 @@ PREPOSITIONS = frozenset("of to from in at for with on by about near close".spli
 CONNECTIVES = re.compile(r"^(?:and|but|so|yet|then|still|however|instead|meanwhile|later|now|also)\b[,]?\s*", re.I)
 RELATIVE = re.compile(r",\s*(?:who|which|whose|whom|where|while|as|when)\b.*$", re.S)
 NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.\-]*|al-\w+|el-\w+|bin|ibn|abu|de|van|von|der|la|le|du|da|di|del|[A-Z]\.)$")
+NICKNAME = re.compile(r"[\"“]\w+(?:\s\w+)?[\"”]")  # Marcia "Cia" Price
 WORD = re.compile(r"[\w'’.\-]+|\([^)]*\)")
 
 
@@ -116,8 +117,8 @@ def strip_titles(words: list[str]) -> list[str]:
 def classify(text: str, start: int) -> Speaker | None:
     """Read a speaker stretch (`the politician, who …,` / `Kenneth Baer, a former aide` / `he`)."""
     raw = text
-    if any(mark in text for mark in "\"“”‘’«»") or "\n" in text.strip():
-        return None
+    if "\n" in text.strip() or re.search(r"[\"“”‘’«»]", NICKNAME.sub("", text)):
+        return None  # a stretch that runs into another quote
     text = CONNECTIVES.sub("", text.strip().strip(",;").strip())
     text = RELATIVE.sub("", text).strip().strip(",").strip()
     if not text or len(text) > 220:
@@ -136,25 +137,24 @@ def classify(text: str, start: int) -> Speaker | None:
     first = words[0]
     if all(w.casefold().rstrip(".,") in NOT_NAMES for w in words):
         return None
-    if first.casefold() in LEADING and first.casefold() not in DETERMINERS:
-        run = _trailing_name(words, allow_single=True)
+    named = Speaker(head if "," in text else text, "name", offset, offset + len(head if "," in text else text))
+    if first.casefold() in LEADING and first.casefold() not in DETERMINERS or not (
+            first[0].isupper() or first.casefold() in DETERMINERS or first[0].isdigit()):
+        # `In a Bloomberg interview Trump`, `panel Chairman Rep. Jason Chaffetz (R-Utah)`
+        run = _trailing_name(words, allow_single=first.casefold() in LEADING)
         if run is None:
             return None
         at = head.rfind(run.split()[0])
         return Speaker(head[at:], "name", offset + at, offset + len(head), run)
-    if not (first[0].isupper() or first.casefold() in DETERMINERS or first[0].isdigit()):
-        return None
-    # `White House press secretary Josh Earnest`: a description that ends in a name is that name.
-    name = _trailing_name(words) if first.casefold() in DETERMINERS or not name_run(words) == words else None
     run = name_run(words)
-    if run and len(run) == len(words) and first.casefold() not in DETERMINERS:
-        name = " ".join(strip_titles(run))
-        return Speaker(head if "," in text else text, "name", offset, offset + len(head if "," in text else text), name)
-    if run and first.casefold() == "the" and len(run) == len(words) - 1:
-        pass
-    if len(words) > 1 and words[0].casefold() == "the" and all(w[0].isupper() for w in words[1:]):
-        # `The New York Times`: an organisation, named.
-        return Speaker(head, "name", offset, offset + len(head), " ".join(words[1:]))
+    if run and first.casefold() not in DETERMINERS and (
+            len(run) == len(words) or words[len(run)].casefold() in PREPOSITIONS):
+        # `Representative Charles B. Rangel of New York`, `Cameron Easley for Morning Consult`
+        return replace(named, name=" ".join(strip_titles(run)))
+    if len(words) > 1 and first.casefold() == "the" and all(w[0].isupper() for w in words[1:]):
+        return replace(named, name=" ".join(words[1:]))  # `The New York Times`: an organisation, named
+    # `White House press secretary Josh Earnest`: a description that ends in a name is that name.
+    name = _trailing_name(words)
     if name:
         return Speaker(head, "name", offset, offset + len(head), name)
     return Speaker(text, "description", offset, offset + len(text))
@@ -247,12 +247,15 @@ def short_complement(rest: str, strict: bool) -> bool:
     words = _words(rest)
     if not words:
         return True
-    if words[0].casefold() in ("that", "the", "a", "an", "he", "she", "they", "it", "we", "i", "his", "her", "its") \
-            or words[0].casefold() in FINITE_VERBS:
+    first = words[0].casefold()
+    if first in ("that", "the", "a", "an", "he", "she", "they", "it", "we", "i", "his", "her", "its") \
+            or first in FINITE_VERBS:
         return False
-    if words[0].casefold() in PREPOSITIONS | TIME_WORDS or words[0][0].isupper():
-        return len(words) <= (10 if strict else 16)
-    return len(words) <= (3 if strict else 8)
+    if not strict:
+        return len(words) <= 30
+    if first in PREPOSITIONS | TIME_WORDS or words[0][0].isupper():
+        return len(words) <= 10
+    return len(words) <= 3
 
 
 def attribution_before(text: str, start: int, pos: int) -> Attribution | None:
