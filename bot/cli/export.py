@@ -63,6 +63,42 @@ def export_articles(ctx: Context) -> Iterator[dict]:
             }
 
 
+@exporter("actors")
+def export_actors(ctx: Context) -> Iterator[dict]:
+    """One record per actor (curated and discovered), by id, with every alias it is known under."""
+    from bot.store.schema import actors, aliases
+
+    with ctx.store.connect() as conn:
+        known: dict[int, list[str]] = {}
+        for actor_id, alias in conn.execute(select(aliases.c.actor_id, aliases.c.alias)
+                                            .order_by(aliases.c.actor_id, aliases.c.id)):
+            known.setdefault(actor_id, []).append(alias)
+        for row in conn.execute(select(actors).order_by(actors.c.id)).mappings():
+            yield {
+                "id": row["id"], "name": row["name"], "kind": row["kind"], "description": row["description"],
+                "curated": bool(row["curated"]),
+                "aliases": [a for a in known.get(row["id"], []) if a != row["name"]],
+                "mentions": row["mention_count"], "articles": row["article_count"],
+                "first_seen": row["first_seen"].isoformat() if row["first_seen"] else None,
+                "last_seen": row["last_seen"].isoformat() if row["last_seen"] else None,
+            }
+
+
+@exporter("mentions")
+def export_mentions(ctx: Context) -> Iterator[dict]:
+    """One record per mention, by article and offset (offsets index the article's stored text)."""
+    from bot.store.schema import actors, mentions
+
+    query = (select(mentions.c.article_id, mentions.c.actor_id, actors.c.name, mentions.c.start, mentions.c.end,
+                    mentions.c.surface)
+             .join(actors, actors.c.id == mentions.c.actor_id)
+             .order_by(mentions.c.article_id, mentions.c.start, mentions.c.id))
+    with ctx.store.connect() as conn:
+        for row in conn.execution_options(stream_results=True, yield_per=5000).execute(query):
+            yield {"article_id": row.article_id, "actor": row.name, "actor_id": row.actor_id,
+                   "start": row.start, "end": row.end, "surface": row.surface}
+
+
 @cli.command("export")
 @click.argument("what", metavar="WHAT")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
