@@ -128,7 +128,8 @@ def classify(text: str, start: int) -> Speaker | None:
     if low in PRONOUNS:
         return Speaker(text, "pronoun", offset, offset + len(text))
     bare = re.split(r"\s+(?:who|which|that|whose)\s", low, maxsplit=1)[0]
-    if low.split()[0] in PRONOUNS or FINITE_VERBS.intersection(bare.split()):
+    if low.split()[0] in PRONOUNS or FINITE_VERBS.intersection(bare.split()) or \
+            low.split()[-1] in ("and", "but", "or", "then", "so"):
         return None  # a clause, not a speaker (`He was regularly beaten up and`)
     head = text.split(",")[0].strip()
     words = _words(head)
@@ -294,15 +295,25 @@ def subject_of(stretch: str, start: int) -> Speaker | None:
         spk = classify(chunk.group(), start + chunk.start())
         if spk is None:
             continue
-        if index > 0 and spk.kind == "description":
+        if index > 0 and (spk.kind == "description" or _appositive(chunk.group())):
             first = chunks[index - 1].group().split()
             prev = classify(chunks[index - 1].group(), start + chunks[index - 1].start())
             if prev and prev.kind == "name" and first and first[0].casefold() not in LEADING:
-                return prev
+                return prev  # `Sonya Sceats, CEO of Freedom from Torture,`
         if len(_words(spk.text)) > 18:
             return None
         return spk
     return None
+
+
+def _appositive(chunk: str) -> bool:
+    """`CEO of Freedom from Torture`, `a senior adviser`: a role after a name, not a name."""
+    words = _words(chunk)
+    if not words:
+        return False
+    first = words[0]
+    return first.casefold() in TITLES | DETERMINERS | ROLE_NOUNS or (first.isupper() and len(first) > 1) \
+        or " of " in chunk
 
 
 def last_sentence_start(text: str) -> int:
@@ -442,6 +453,19 @@ class SpeakerResolver:
         return Source(person, person, False, person=True) if person else None
 
     def _nearest_person(self, at: int) -> str | None:
+        """The most talked-about person of the last three paragraphs (the story's subject), else the latest."""
+        here = self._paragraph(at)
+        recent: list[str] = []
+        counts: dict[str, int] = {}
+        for mention in self.mentions:
+            if mention.kind != "person":
+                continue
+            name = mention.curated or mention.name
+            counts[name] = counts.get(name, 0) + 1
+            if mention.end <= at and here - self._paragraph(mention.start) <= 3:
+                recent.append(name)
+        if recent:
+            return max(reversed(recent), key=lambda n: counts[n])
         for mention in reversed(self.mentions):
             if mention.end <= at and mention.kind == "person":
                 return mention.curated or mention.name
