@@ -196,6 +196,11 @@ class QuoteFinder:
             attribution = previous.attribution
             found.continues = True
         head_words = WORDS.findall(head)
+        if attribution is None and not head_words and previous is None and sentence_start > para.start:
+            # `Sen. Bernie Sanders … identified young voters' exhaustion … "The younger people are …"`
+            subject = leading_subject(text[para.start:sentence_start], para.start)
+            if subject is not None:
+                attribution = Attribution(subject, None, sentence_start)
         is_direct = not head_words or head.rstrip().endswith(":") or head.rstrip().endswith(",") and \
             attribution is not None or between_previous
         tail_rest = text[close_at:sentence_end].strip()
@@ -535,13 +540,21 @@ def _content_before(text: str, start: int, comma: int) -> bool:
 def attribution_before_cue(text: str, start: int, pos: int) -> Attribution | None:
     """The speaker of a partial quote: the subject the sentence opens with (`Schiff called on … to "…"`)."""
     head = text[start:pos]
-    cue = CUE_IN.search(head)
+    cues = list(SPEECH_CUE.finditer(head))
+    cue = cues[-1] if cues else None
+    if cue is not None:
+        # `an explosion that Mayor Bill de Blasio described as "…"`: the name right before the verb.
+        before = re.search(r"((?:[A-Z][\w'’.\-]*\s+){1,4})$", head[:cue.start()])
+        if before and not re.match(r"\s*$", head[:before.start()]):
+            speaker = classify(before.group(1), start + before.start(1))
+            if speaker is not None and speaker.kind == "name":
+                return Attribution(speaker, cue.group(), pos)
     speaker = leading_subject(head, start)
     if speaker is None and cue is not None:
         speaker = subject_of(head[:cue.start()], start)
     if speaker is None:
         return None
-    return Attribution(speaker, cue.group("cue") if cue else None, pos)
+    return Attribution(speaker, cue.group() if cue else None, pos)
 
 
 def transcript_label(text: str, start: int, end: int) -> Attribution | None:

@@ -330,7 +330,11 @@ def leading_subject(text: str, start: int) -> Speaker | None:
     offset = last_sentence_start(text)
     text, start = text[offset:], start + offset
     clause = re.match(r"\s*(?:(?:In|At|On|During|After|Before|Though|Although|While|When|With|Since|As|But|And|Yet|"
-                      r"Still|Later|Earlier|Meanwhile|However|Similarly|Instead|Now|Then)\b[^,]{0,60},\s*)?", text)
+                      r"Still|Later|Earlier|Meanwhile|However|Similarly|Instead|Now|Then|[A-Z]\w+ing)\b[^,]{0,80},\s*)?",
+                      text)
+    according = re.match(r"\s*According to ([^,]{3,120}),", text)
+    if according:
+        return classify(according.group(1), start + according.start(1))
     rest = text[clause.end():]
     words = _words(rest)
     if not words:
