@@ -30,20 +30,23 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
-    CALENDAR, COMMON_STARTERS, DEMONYMS, EVENT_HEADS, NAME_MONTHS, NAME_PARTICLES, NOT_ACTORS, ORG_HEADS,
-    PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, SPEECH_VERBS, TITLE_FIRST_WORDS, WEAK_ORG_HEADS,
+    CALENDAR, COMMON_STARTERS, DEMONYMS, EVENT_HEADS, NAME_MONTHS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS,
+    ORG_HEADS,
+    PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
+    WEAK_ORG_HEADS,
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
+from bot.nlp.world import common_words, country_names, given_names, place_names
 
 _SENTENCE_END = re.compile(r"[.!?]")
 _OPENERS = re.compile(r"[\"“‘«(\[]|^'|\s'")
-_CLAUSE = re.compile(r"[:;]")
+_CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CONNECTORS = {"of", "for", "and", "the"}
 _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
 _ROMAN = re.compile(r"^[IVX]+$")
-_HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den", "ter", "la", "le", "da", "di"}
+_HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
 @dataclass
@@ -60,6 +63,8 @@ class _Piece:
     name: str = ""
     key: tuple[str, ...] = ()
     adopted: bool = False  # resolved to another name of the article
+    tentative: bool = False  # a lone capitalised word opening a sentence: kept only if it names someone known here
+    name_start: int | None = None  # the name begins before the mention: [German] Development Ministry
 
 
 class _Article:
@@ -193,14 +198,14 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
     words, keys, joins = toks.words, toks.keys, toks.joins
     n = len(toks)
     j = hits[i].last if i in hits else i
-    has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS
-    while j + 1 < n and joins[j]:
+    has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
+    while j + 1 < n and (joins[j] or _possessive_org(toks, j)):
         nxt = j + 1
         if art.initial[nxt] or art.furniture[nxt]:
             break
-        if nxt in hits or _is_cap(words[nxt]):
+        if nxt in hits or _is_cap(words[nxt]) or _name_syllable(toks, j):
             j = hits[nxt].last if nxt in hits else nxt
-            has_head = has_head or keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS
+            has_head = has_head or keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
             continue
         # a lower-case particle or connector, kept only when a capitalised word follows
         key, k = keys[nxt], nxt
@@ -212,18 +217,32 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
             j = k
         elif key in ("of", "for") and has_head:
             j = k
-        elif key == "and" and _org_head_follows(toks, k + 1):
+        elif key == "and" and (any(keys[m] in ("of", "for") for m in range(i, j)) or j == i) \
+                and _org_head_follows(toks, k + 1):
             j = k
         else:
             break
     return j
 
 
-def _org_head_follows(toks: Tokens, i: int) -> bool:
+def _name_syllable(toks: Tokens, j: int) -> bool:
+    """`Ma Ying-jeou`, `Choi Jung-ok`: a lower-case syllable hyphenated to a name (not `Iran-backed`)."""
+    nxt = j + 1
+    return (_is_cap(toks.words[j]) and toks.gap(j) == "-" and toks.keys[nxt] not in common_words()
+            and toks.keys[nxt] not in NAME_PARTICLES and toks.keys[nxt].isalpha())
+
+
+def _possessive_org(toks: Tokens, j: int) -> bool:
+    """`People's Front for Democracy`, `Children's Fund`: a possessive inside an organisation's name."""
+    return (toks.possessive[j] and toks.keys[j] in POSSESSIVE_ORG_WORDS and j + 1 < len(toks)
+            and toks.text[toks.ends[j] + 2:toks.starts[j + 1]] == " " and _org_head_follows(toks, j + 1, weak=True))
+
+
+def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
     """`National Counterintelligence and Security Center`: an `and` inside an organisation's name."""
     while i < len(toks) and _is_cap(toks.words[i]):
         if toks.keys[i] in ORG_HEADS:
-            return toks.keys[i] not in WEAK_ORG_HEADS
+            return weak or toks.keys[i] not in WEAK_ORG_HEADS
         if not toks.joins[i]:
             break
         i += 1
@@ -235,7 +254,7 @@ def _is_particle(toks: Tokens, i: int) -> bool:
     key = toks.keys[i]
     if key not in NAME_PARTICLES or not toks.words[i].islower():
         return False
-    return key not in _HYPHEN_PARTICLES or toks.gap(i) == "-"
+    return key not in _HYPHEN_PARTICLES or i + 1 < len(toks) and toks.gap(i) == "-"
 
 
 def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out: list[_Piece]) -> None:
@@ -260,16 +279,17 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         key = keys[j]
         if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
             pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
-        elif key in DEMONYMS or key in NOT_ACTORS or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
+        elif key in DEMONYMS or _not_actor(words[j], key) or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
                 _is_cap(words[j]) or _is_particle(toks, j) and j < stop):
             j += 1
             title_cue = False
             continue
-        if art.initial[j] and (key in COMMON_STARTERS or key in art.lower) and not (
-                key in art.cap_inside and key not in COMMON_STARTERS):
+        if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS):
             j += 1
             continue
         # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
+        qualifier = j if key in DEMONYMS else None
+        inside_of = False
         end = j
         k = j + 1
         while k <= stop:
@@ -280,26 +300,65 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                     k += 1
                     continue
                 break
-            if _title_at(toks, k, stop) or _is_date_word(toks, k) or keys[k] in NOT_ACTORS:
+            if keys[k] in _CONNECTORS and not _is_cap(words[k]):
+                inside_of = True  # Ministry of Justice, Federation of Cuban Women
+            elif not inside_of and (_title_at(toks, k, stop) or keys[k] in DEMONYMS
+                                    and not _names_with_demonym(toks, k, stop, hits)):
                 break
-            if keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits):
-                break
+            if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
+                break  # a pronoun run on: Obama I
             end = k
             k += 1
-        while end > j and not _is_cap(words[end]):
+        while end > j and (keys[end] in NAME_PARTICLES or keys[end] in _CONNECTORS) and not _is_cap(words[end]):
             end -= 1  # a trailing particle or connector
         piece = _Piece(j, end, toks.starts[j], toks.ends[end])
         before = out[-1] if out else None
-        if (before is not None and before.curated is not None and before.kind == "place" and before.last == j - 1
+        if (before is not None and before.curated is not None and before.last == j - 1
                 and toks.joins[j - 1] and keys[end] in ORG_HEADS and keys[end] not in WEAK_ORG_HEADS):
-            out.pop()  # UK Border Force: a place that starts an organisation's name
-            piece = _Piece(before.first, end, before.start, toks.ends[end])
+            if before.kind == "place":
+                piece.name_start = before.start  # UK Border Force: a place that starts an organisation's name
+            elif before.kind == "organization":
+                out.pop()  # UN Human Rights Council: a body of the organisation, named with it
+                piece = _Piece(before.first, end, before.start, toks.ends[end], "organization", 2)
         if title_cue:
             piece.kind, piece.cue = "person", 2
         if _keep(piece, toks, art):
-            out.append(piece)
+            out.extend(_split_places(piece, toks, qualifier))
         j = end + 1
         title_cue = False
+
+
+def _split_places(piece: _Piece, toks: Tokens, qualifier: int | None) -> list[_Piece]:
+    """Names the way news annotators read them: a nationality or place before an organisation
+    qualifies it (the mention is `Development Ministry`, the actor `German Development Ministry`),
+    and a country after a name is a place of its own (`Rainbow Ethiopia`)."""
+    keys = toks.keys
+    first, last = piece.first, piece.last
+    if last == first:
+        return [piece]
+    out = []
+    lead = first
+    while lead < last and keys[lead] in DEMONYMS:
+        lead += 1
+    if lead == first:
+        for size in (3, 2, 1):
+            if first + size <= last and tuple(keys[first:first + size]) in place_names():
+                lead = first + size
+                out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
+                break
+    if lead > first and keys[last] in ORG_HEADS and keys[last] not in WEAK_ORG_HEADS and lead <= last:
+        rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
+        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
+        return out + [rest]
+    out = []
+    for size in (2, 1):
+        cut = last - size + 1
+        if cut > first and keys[cut - 1] not in _CONNECTORS and tuple(keys[cut:last + 1]) in country_names() \
+                and keys[last] not in ORG_HEADS:
+            head = _Piece(first, cut - 1, piece.start, toks.ends[cut - 1], piece.kind, piece.cue,
+                          name_start=piece.name_start)
+            return [head, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    return [piece]
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
@@ -311,6 +370,19 @@ def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
         k += 1
     last = toks.keys[k - 1]
     return k > j + 1 and (last in ORG_HEADS or last in PLACE_HEADS or last in EVENT_HEADS)
+
+
+def _not_actor(word: str, key: str) -> bool:
+    """Pronouns, furniture and the like; in capitals only the acronyms of things (GDP), not WHO or IT."""
+    if word.isupper() and len(word) > 1:
+        return key in NOT_ACTOR_ACRONYMS
+    return key in NOT_ACTORS
+
+
+def _common(key: str, art: _Article) -> bool:
+    """An ordinary word, not a name: a sentence starter, written in lower case in the article,
+    or a frequent English word that is not also a given name."""
+    return key in COMMON_STARTERS or key in art.lower or (key in common_words() and key not in given_names())
 
 
 def _is_date_word(toks: Tokens, j: int) -> bool:
@@ -328,12 +400,13 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
     words, keys = toks.words, toks.keys
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
-        if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or word[:1].isdigit() or _ROMAN.match(word):
+        if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
             return False
-        if word.isupper() and len(word) > 6:
-            return False  # a shouted word, not an acronym
-        if art.initial[piece.first] and key not in art.cap_inside:
-            return False
+        if word.isupper():
+            return len(word) <= 6  # an acronym, wherever it stands; longer is a shouted word
+        speaks = piece.last + 1 < len(toks) and keys[piece.last + 1] in SPEECH_VERBS
+        if art.initial[piece.first] and key not in art.cap_inside and not speaks:
+            piece.tentative = True
         following = art.text[piece.end:piece.end + 3]
         if len(following) > 1 and following[0] == " " and following[1].isdigit() and not word.isupper():
             return False  # Resolution 2231, Article 5
@@ -350,13 +423,14 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article, gazetteer) -> No
         if p.curated is not None:
             p.name = p.curated.name
         else:
-            p.name = art.text[p.start:p.end]
+            p.name = art.text[p.start if p.name_start is None else p.name_start:p.end]
             if p.kind is None:
                 p.kind, p.cue = _kind(p, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
     _link_typos(pieces, gazetteer)
+    pieces[:] = [p for p in pieces if not p.tentative or p.adopted]
     _settle_kinds(pieces)
 
 
@@ -364,18 +438,23 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     words, keys = toks.words, toks.keys
     span = keys[p.first:p.last + 1]
     head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
-    if span[head_at] in ORG_HEADS and not (len(span) == 1 and span[0] in WEAK_ORG_HEADS):
+    if span[head_at] in ORG_HEADS and len(span) > 1:
         return "organization", 2
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
         return "organization", 1
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
-    nxt = p.last + 1
-    if nxt < len(toks) and keys[nxt] in SPEECH_VERBS and not toks.possessive[p.last]:
-        return "person", 2
+    nxt, prev = p.last + 1, p.first - 1
+    if nxt < len(toks) and keys[nxt] in SPEECH_VERBS and not toks.possessive[p.last] or \
+            prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]:
+        return "person", 2  # Zartosht said / added Morley
+    if tuple(span) in country_names():
+        return "place", 3
+    city = tuple(span) in place_names()
+    if city and not (len(span) == 1 and span[0] in given_names()):
+        return "place", 2
     if span[0] in PLACE_PREFIXES:
         return "place", 1
-    prev = p.first - 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower():
         return "place", 1
     if span[-1] in PLACE_HEADS:
@@ -384,8 +463,12 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "other", 1
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
-    if len(span) > 1 and not any(k in art.lower for k in span):
-        return "person", 0  # Sonya Sceats: capitalised words the article never writes in lower case
+    if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
+        return "person", 1
+    if city:
+        return "place", 1  # David, Mandela, Victoria: a city's name too, a person's when the article says so
+    if len(span) > 1 and not any(_common(k, art) for k in span):
+        return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
     return "other", 0
 
 
@@ -424,13 +507,19 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
                 current = persons.get(p.key[-size:])
                 if current is None or current.curated is None and p.curated is not None:
                     persons[p.key[-size:]] = p
+            given = ("given",) + p.key[:1]
+            persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
         elif len(p.key) == 1 and p.curated is None:
             singles.setdefault(p.key[0], p)
     for p in pieces:
         if len(p.key) >= 3 or p.curated is not None and len(p.key) > 1:
             continue
         key = p.key
+        if p.kind == "place" and p.cue >= 2:
+            continue
         full = persons.get(key)
+        if full is None and len(key) == 1 and key[0] in given_names():
+            full = persons.get(("given",) + key)
         if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3:
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:

@@ -44,7 +44,7 @@ cleric, mufti, grand mufti, pope, cardinal, archbishop, bishop, rabbi, chief rab
 patriarch, prophet, metropolitan, deacon, haj, hajj, haji, hajji, supreme leader, leader, opposition leader, party leader,
 supreme guide, chief of staff, deputy chief of staff, chief of general staff, army chief, police chief,
 commander in chief, deputy commander, deputy head, deputy leader, deputy, vice, acting, former, late, senior,
-first lady, nobel laureate, sen., madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri,
+first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, opposition leader, sen., madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri,
 tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov
 """)
 # First words of the phrases above, to test cheaply.
@@ -52,7 +52,7 @@ TITLE_FIRST_WORDS = frozenset(p[0] for p in PERSON_TITLES)
 
 # Words that end (or, before "of", head) an organisation's name.
 ORG_HEADS = _words("""
-organization organizations party parties movement front forces force units unit brigade brigades battalion battalions
+organization organizations house railway railways co party parties movement front forces force units unit brigade brigades battalion battalions
 corps army armies navy guard guards militia militias ministry ministries council councils committee committees commission
 commissions authority authorities agency agencies bureau department departments office institute institution institutions
 university universities college colleges school schools academy center centers foundation foundations fund bank banks
@@ -71,7 +71,7 @@ WEAK_ORG_HEADS = _words("group government court news times post school office se
 
 # Last words of place names and of named events: after a nationality adjective they make one name
 # (Persian Gulf, English Channel, Iranian Revolution, Arab Spring).
-PLACE_HEADS = _words("gulf ocean sea channel peninsula island islands mountains mountain valley river lake strait "
+PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula island islands mountains mountain valley river lake strait "
                      "desert coast bay plateau basin canal region province state city county district square")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
                      "games cup olympics election elections plan doctrine")
@@ -119,13 +119,23 @@ read more click subscribe advertisement share tweet email print follow related p
 listen image images caption credit copyright reserved rights terms privacy policy cookies cookie accept login
 sign register newsletter newsletters home menu search comments comment reply trending exclusive breaking update
 updated opinion analysis editorial feature features podcast live page section category archive tags tag
-covid coronavirus internet web website online twitter facebook instagram youtube whatsapp telegram tiktok
+covid coronavirus internet web website online im ive ill youre theyre weve dont cant wont isnt didnt doesnt twitter facebook instagram youtube whatsapp telegram tiktok
 mr mrs ms dr prof st
+""")
+
+# Acronyms of things, not of organisations.
+NOT_ACTOR_ACRONYMS = _words("""
+atm tv gdp gnp ceo cfo coo hiv aids covid phd mba vat gmt utc lgbt lgbtq lgbtqi lgbtqia ngo ngos sms usd eur gbp pdf dna
+faq ai id ok tba fyi gps suv ev evs lng lpg cctv pcr rna sars mers icu ppe hq am pm ad bc mp mps mep ict it ip isp url
+www html api app sim usb dvd cd vip diy pr qa mou nb ps etc pc kg km mw kw gw bn mn am fm ii iii iv vi vii viii ix xi
 """)
 
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
 NAME_PARTICLES = _words("al el bin ibn bint ben abu abd de da di du do dos das del della van von der den ter la le ul ud "
-                        "ad ash as at az an ar")
+                        "ad ash as at az an ar wa")
+# Possessive words that start organisation names (People's Front, Children's Fund).
+POSSESSIVE_ORG_WORDS = _words("people peoples children women men workers veterans citizens farmers students teachers "
+                              "journalists traders nations lawyers doctors")
 # Particles that show a name is a person's, not a place's (al- alone does not: Deir al-Zor).
 PERSON_PARTICLES = _words("bin ibn bint abu abd ben")
 # First words of Arabic and Persian place names.
