@@ -124,8 +124,13 @@ quotes = Table(
     Column("partial", Boolean, nullable=False, default=False),
     Column("first_seen", Date),
     Column("first_source", Text),
+    # Blocking keys for near-identical forms (bot.nlp.quote_identity): first and last six folded words.
+    Column("head_key", String(40), nullable=False, default=""),
+    Column("tail_key", String(40), nullable=False, default=""),
     Index("ix_quotes_speaker_actor", "speaker_actor_id"),
     Index("ix_quotes_article", "article_id"),
+    Index("ix_quotes_head_key", "head_key"),
+    Index("ix_quotes_tail_key", "tail_key"),
 )
 
 quote_occurrences = Table(

@@ -1,0 +1,48 @@
+"""Which stored quote a newly extracted quote is: the indexer's side of quote merging.
+
+A quote equal after folding (Quotebank's rule) has the same key. A near-identical form
+(one word changed, truncated: bot.nlp.quote_identity) takes the key of the quote it
+repeats, found through the head and tail blocking keys, in the index or earlier in
+the same batch, so the indexer stores it as another occurrence of that quote.
+"""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.engine import Connection
+
+from bot.nlp.quote_identity import QuoteKeys, near_identical, quote_keys
+from bot.store.schema import quotes
+
+CHUNK = 500
+
+
+class QuoteIdentity:
+    """Resolves a batch of quote texts to the keys they are stored under."""
+
+    def __init__(self, conn: Connection, texts: list[str]):
+        self.keys = {text: quote_keys(text) for text in texts}
+        self.known: dict[str, list[tuple[str, str]]] = {}  # blocking key -> [(quote key, text)]
+        blocks = sorted({b for k in self.keys.values() for b in (k.head, k.tail)})
+        for start in range(0, len(blocks), CHUNK):
+            chunk = blocks[start:start + CHUNK]
+            for row in conn.execute(select(quotes.c.key, quotes.c.text, quotes.c.head_key, quotes.c.tail_key).where(
+                    or_(quotes.c.head_key.in_(chunk), quotes.c.tail_key.in_(chunk)))):
+                self._remember(row.key, row.text, row.head_key, row.tail_key)
+
+    def _remember(self, key: str, text: str, head: str, tail: str) -> None:
+        for block in {head, tail}:
+            self.known.setdefault(block, []).append((key, text))
+
+    def blocks(self, text: str) -> dict[str, str]:
+        keys = self.keys[text]
+        return {"head_key": keys.head, "tail_key": keys.tail}
+
+    def key(self, text: str) -> str:
+        """The key to store `text` under: its own, or that of the quote it nearly repeats."""
+        keys: QuoteKeys = self.keys[text]
+        for block in (keys.head, keys.tail):
+            for key, known_text in self.known.get(block, []):
+                if key == keys.key or near_identical(known_text, text):
+                    return key
+        self._remember(keys.key, text, keys.head, keys.tail)
+        return keys.key
