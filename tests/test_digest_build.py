@@ -50,20 +50,33 @@ def test_top_stories_stop_at_ten_and_say_how_many_more(store):
 def test_in_the_news_compares_with_the_previous_fortnight_and_flags_newcomers(store):
     for day in range(1, 15):  # one mention a day for two weeks
         story(store, f"Routine {day}", DAY_BEFORE - timedelta(days=day), mentions_of=("Hassan Nasrallah",))
-    for number in range(5):
+    story(store, "Usual before", DAY_BEFORE - timedelta(days=3), mentions_of=("Steady Actor",))
+    for number in range(5):  # stories are stored in the order they are ingested, as the indexer does
         story(store, f"Spike {number}", at("2026-03-26 20:00"), mentions_of=("Hassan Nasrallah", "Ahmad Newcomer"))
     story(store, "Usual", at("2026-03-26 21:00"), mentions_of=("Steady Actor",))
-    story(store, "Usual before", DAY_BEFORE - timedelta(days=3), mentions_of=("Steady Actor",))
 
     digest = digest_of(store)
     trends = {t.name: t for t in digest.in_the_news}
     nasrallah = trends["Hassan Nasrallah"]
     assert nasrallah.mentions == 5 and nasrallah.usual == 1.0 and nasrallah.spike and not nasrallah.first_time
-    assert [t.name for t in digest.new_actors] == ["Ahmad Newcomer"]
-    assert not trends["Steady Actor"].spike
+    assert trends["Ahmad Newcomer"].first_time and not trends["Ahmad Newcomer"].spike
+    assert digest.new_actors == []  # newcomers already listed above are not repeated
+    assert not trends["Steady Actor"].spike and not trends["Steady Actor"].first_time
     text = json.dumps(render_digest(digest).blocks)
     assert "5.0\\u00d7 the usual :chart_with_upwards_trend:" in text or "5.0× the usual :chart_with_upwards_trend:" in text
     assert "first time in the news" in text
+
+
+def test_newcomers_beyond_the_top_actors_are_listed_and_a_first_run_has_none(store):
+    story(store, "Yesterday", DAY_BEFORE - timedelta(hours=2), mentions_of=("Known Actor",))
+    for number in range(10):
+        story(store, f"Busy {number}", at("2026-03-27 01:00"), mentions_of=tuple(f"Regular {n}" for n in range(8)))
+    story(store, "Small item", at("2026-03-27 02:00"), mentions_of=("Fresh Face",))
+    assert [t.name for t in digest_of(store).new_actors] == ["Fresh Face"]
+
+    first_run = build_digest(store, window_start=DAY_BEFORE - timedelta(days=30), window_end=MORNING,
+                             digest_date=MORNING.date())
+    assert first_run.new_actors == [] and not any(t.first_time or t.spike for t in first_run.in_the_news)
 
 
 def test_quotes_of_the_day_favour_followed_then_named_then_new_and_label_anonymous(store):
@@ -85,17 +98,31 @@ def test_quotes_of_the_day_favour_followed_then_named_then_new_and_label_anonymo
     assert "_seen before_" in text
 
 
+def test_one_talkative_speaker_cannot_fill_the_quotes_of_the_day(store):
+    story(store, "Long interview", at("2026-03-27 05:00"), quotes_by=tuple(
+        (f"Interview answer number {n} that goes on for a while", "Talkative Poet", False) for n in range(6)))
+    story(store, "Short report", at("2026-03-27 05:30"), quotes_by=(
+        ("The border crossing will stay closed until further notice", "Border Official", False),))
+    speakers = [q.speaker for q in digest_of(store).quotes]
+    assert len(speakers) == 5 and "Border Official" in speakers
+
+
 def test_following_lists_every_new_mention_capped(store):
     for number in range(7):
         story(store, f"Militia story {number}", at("2026-03-27 02:00") + timedelta(minutes=number),
               mentions_of=("Kataeb Hezbollah",))
     story(store, "Older militia story", DAY_BEFORE - timedelta(hours=1), mentions_of=("Kataeb Hezbollah",))
+    story(store, "Profile of the militia", at("2026-03-27 01:00"), mentions_of=("Kataeb Hezbollah",) * 3)
     digest = digest_of(store, follow=["kataeb hezbollah", "Nobody Known"])
     followed, unknown = digest.following
-    assert followed.total_mentions == 7 and len(followed.mentions) == 5
+    assert followed.total_mentions == 10 and followed.story_count == 8 and len(followed.stories) == 5
+    profile = followed.stories[0]
+    assert (profile.title, profile.mentions, len(profile.sentences)) == ("Profile of the militia", 3, 1)
     assert unknown.actor_id is None
+    assert followed.name == "Kataeb Hezbollah"  # the actor's own spelling, whatever the subscription typed
     text = json.dumps(render_digest(digest).blocks)
-    assert "and 2 more mentions" in text
+    assert "• Profile of the militia (Wire) · 3 mentions" in json.dumps(render_digest(digest).blocks, ensure_ascii=False)
+    assert "and 3 more stories (3 mentions)" in text
     assert "No actor by this name in the index yet" in text
     # stories about followed actors come first
     assert digest.stories[0].title.startswith("Militia story")

@@ -53,7 +53,8 @@ class Detail:
     title: int = 200
     summary: bool = True
     quote: int = 400
-    follow_mentions: int = 5
+    follow_stories: int = 5
+    sentences: int = 2
     sentence: int = 240
     url: int = 3000  # longer links are left out (the title stays)
 
@@ -61,9 +62,9 @@ class Detail:
         return link(url if url and len(url) <= self.url else None, label)
 
 
-DETAIL_LEVELS = (Detail(), Detail(title=150, quote=250, follow_mentions=3, sentence=160),
-                 Detail(title=100, summary=False, quote=160, follow_mentions=2, sentence=100, url=500),
-                 Detail(title=80, summary=False, quote=120, follow_mentions=1, sentence=80, url=200))
+DETAIL_LEVELS = (Detail(), Detail(title=150, quote=250, follow_stories=3, sentences=1, sentence=160),
+                 Detail(title=100, summary=False, quote=160, follow_stories=2, sentences=1, sentence=100, url=500),
+                 Detail(title=80, summary=False, quote=120, follow_stories=1, sentences=0, sentence=80, url=200))
 
 
 def render_digest(digest: Digest) -> Message:
@@ -123,8 +124,8 @@ def trend_label(trend: ActorTrend) -> str:
     change = trend.change
     if change is not None:
         label += f", {change:.1f}× the usual" if change >= 1.05 or change <= 0.95 else ", as usual"
-    elif not trend.first_time:
-        label += ", none in the previous 14 days"
+    elif trend.spike:
+        label += ", back after a quiet fortnight"
     return label + (" :chart_with_upwards_trend:" if trend.spike else "")
 
 
@@ -160,13 +161,17 @@ def followed_text(item: Followed, detail: Detail = Detail()) -> str:
     if not item.total_mentions and not item.total_quotes:
         return f"*Following: {name}*: nothing new."
     lines = [f"*Following: {name}*: {plural(item.total_mentions, 'new mention')}, {plural(item.total_quotes, 'quote')}"]
-    shown = item.mentions[:detail.follow_mentions]
-    for mention in shown:
-        title = detail.link(mention.url, escape(clip(mention.title or "Untitled story", detail.title // 2)))
-        source = f" ({escape(mention.source)})" if mention.source else ""
-        lines.append(f"• {title}{source}: {escape(clip(mention.sentence, detail.sentence))}")
-    if item.total_mentions > len(shown):
-        lines.append(f"  and {plural(item.total_mentions - len(shown), 'more mention')}")
+    shown = item.stories[:detail.follow_stories]
+    for story in shown:
+        title = detail.link(story.url, escape(clip(story.title or "Untitled story", detail.title // 2)))
+        source = f" ({escape(story.source)})" if story.source else ""
+        count = f" · {plural(story.mentions, 'mention')}" if story.mentions > 1 else ""
+        lines.append(f"• {title}{source}{count}")
+        lines += [f"      _{escape(clip(sentence, detail.sentence))}_" for sentence in story.sentences[:detail.sentences]]
+    more = item.story_count - len(shown)
+    if more > 0:
+        lines.append(f"  and {plural(more, 'more story', 'more stories')} "
+                     f"({plural(item.total_mentions - sum(s.mentions for s in shown), 'mention')})")
     for quote in item.quotes:
         lines.append(f"• “{escape(clip(quote.text, detail.sentence))}” ({escape(quote.source or 'unknown source')})")
     if item.total_quotes > len(item.quotes):
@@ -206,7 +211,10 @@ def digest_as_text(digest: Digest) -> str:
     for item in digest.following:
         out.append(f"FOLLOWING: {item.name}: {item.total_mentions} new mention(s), {item.total_quotes} quote(s)"
                    if item.actor_id is not None else f"FOLLOWING: {item.name}: no actor by this name in the index yet")
-        out += [f"  - {m.title or 'Untitled story'} ({m.source or '?'}): {m.sentence}" for m in item.mentions]
-        if item.total_mentions > len(item.mentions):
-            out.append(f"  and {item.total_mentions - len(item.mentions)} more")
+        for story in item.stories:
+            out.append(f"  - {story.title or 'Untitled story'} ({story.source or '?'})"
+                       + (f" · {story.mentions} mentions" if story.mentions > 1 else ""))
+            out += [f"      {sentence}" for sentence in story.sentences]
+        if item.story_count > len(item.stories):
+            out.append(f"  and {item.story_count - len(item.stories)} more stories")
     return "\n".join(out).rstrip() + "\n"
