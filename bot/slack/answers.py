@@ -105,7 +105,7 @@ class Answers:
             return self._show(view, share=share, shared_by=shared_by)
         except Exception:
             log.exception("view %r failed", view)
-            return render.apology(f"/{view.get('v', 'newsbot')}")
+            return render.apology("/lookup" if view.get("v") == "profile" else "/quote")
 
     def _show(self, view: dict, *, share: bool, shared_by: str | None) -> Message:
         kind = view.get("v")

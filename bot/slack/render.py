@@ -302,6 +302,8 @@ def how_matched(candidate: Candidate) -> str:
 def article_line(article: ArticleRef) -> str:
     title = escape(article.title or "Untitled article")
     parts = [escape(article.source) if article.source else None, format_date(article.date)]
+    if "author" in getattr(article, "role", ""):
+        parts.append("byline")
     if article.mentions:
         parts.append(f"{article.mentions} mention{'s' if article.mentions != 1 else ''}")
     line = f"*{link(article.url, title)}*\n{' · '.join(p for p in parts if p)}"
@@ -336,12 +338,15 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
     view = {"v": "profile", "id": profile.actor_id, "ao": articles_offset}
     kind = escape(profile.kind or "actor")
     lines = [f"*{kind}*" + (f": {escape(profile.description)}" if profile.description else "")]
-    if match and match.matched.casefold() != profile.name.casefold():
-        lines.append("M" + how_matched(match)[1:])
-    if explanation:
+    if explanation:  # the engine's own account of the match, when it gives one
         lines.append(f"_{escape(explanation)}_")
-    fields = [f"*Mentions*\n{profile.mentions:,} in {profile.article_count:,} article{'s' if profile.article_count != 1 else ''}",
-              f"*Seen*\n{format_date(profile.first_seen)} – {format_date(profile.last_seen)}"]
+    elif match and match.matched.casefold() != profile.name.casefold():
+        lines.append("M" + how_matched(match)[1:])
+    if profile.article_count:
+        fields = [f"*Mentions*\n{profile.mentions:,} in {profile.article_count:,} article{'s' if profile.article_count != 1 else ''}",
+                  f"*Seen*\n{format_date(profile.first_seen)} – {format_date(profile.last_seen)}"]
+    else:
+        fields = ["*Mentions*\nnone in the corpus yet"]
     others = [a for a in profile.aliases if a.casefold() != profile.name.casefold()]
     if others:
         fields.append("*Also written*\n" + ", ".join(escape(a) for a in others[:8])
@@ -384,6 +389,9 @@ def candidates_message(result: LookupResult) -> Message:
         blocks.append(context(escape(result.explanation)))
     for candidate in result.candidates[:10]:
         line = f"*{escape(candidate.name)}* ({escape(candidate.kind)}), {how_matched(candidate)}"
+        description, mentions = getattr(candidate, "description", None), getattr(candidate, "mentions", 0)
+        if description or mentions:
+            line += "\n" + " · ".join(p for p in [escape(description), f"{mentions:,} mentions" if mentions else ""] if p)
         blocks.append(section(line, accessory=button(candidate.name, "open", {"v": "profile", "id": candidate.actor_id, "ao": 0})))
     names = ", ".join(c.name for c in result.candidates[:10])
     return finish(f"{result.query} could be: {names}", blocks)
@@ -400,7 +408,7 @@ def not_found_message(result: LookupResult) -> Message:
     if suggestions:
         blocks.append(section("Did you mean:"))
     else:
-        blocks.append(context("Try another spelling, or `/quote <words>` to search what people said."))
+        blocks.append(context("Try another spelling, or `/quote &lt;words&gt;` to search what people said."))
     return finish(f"No actor named {result.query}", blocks, controls=controls)
 
 
