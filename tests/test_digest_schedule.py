@@ -304,3 +304,29 @@ def test_replay_cli_posts_once_through_the_ledger_and_again_only_when_asked(conf
     result = runner.invoke(cli, command + ["--again"])
     assert result.exit_code == 0 and "Posted again" in result.output
     assert [("Story to replay" in json.dumps(p["blocks"])) for p in posts(slack, "C0REPLAY1")] == [True, True]
+
+
+def test_a_digest_due_during_a_reindex_waits_for_it_and_includes_its_stories(store, client, slack):
+    subscribe(store, "C0WAITING")
+    indexing, finish = threading.Event(), threading.Event()
+
+    class SlowIndexer:  # stores a story, then is still busy with the rest of the file when the digest is due
+        def run(self, folders, roots=None):
+            story(store, "Stored mid re-index", at("2026-03-27 07:59"))
+            indexing.set()
+            finish.wait(10)
+
+    digests = DigestScheduler(store, Settings(), client, clock=lambda: at("2026-03-27 08:00"),
+                              indexer_factory=lambda *_: SlowIndexer())
+    reindex = threading.Thread(target=digests.reindex)
+    reindex.start()
+    indexing.wait(10)
+    outcome = []
+    job = threading.Thread(target=lambda: outcome.append(digests.fire("C0WAITING")))
+    job.start()
+    job.join(0.3)
+    assert job.is_alive() and posts(slack) == []  # waiting for the re-index
+    finish.set()
+    job.join(10)
+    reindex.join(10)
+    assert outcome[0].status == "posted" and "Stored mid re-index" in json.dumps(posts(slack)[0]["blocks"])

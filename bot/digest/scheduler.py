@@ -61,12 +61,16 @@ class DigestScheduler:
         self.grace = timedelta(hours=settings.digest.grace_hours)
         self.scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": int(self.grace.total_seconds()) or 1})
-        self._reindex_lock = threading.Lock()
+        self._index_lock = threading.Lock()  # re-indexing and digests take turns in this process
 
     # -- the jobs ------------------------------------------------------------------------------
 
     def fire(self, channel: str) -> Outcome | None:
         """A subscription's cron job: post the digest for its latest due time, if that is within grace."""
+        with self._index_lock:  # never mid re-index: a file half-stored now would fall between two windows
+            return self._fire(channel)
+
+    def _fire(self, channel: str) -> Outcome | None:
         now = self.clock()
         sub = subs_db.get(self.store, channel)
         if sub is None:
@@ -81,6 +85,10 @@ class DigestScheduler:
 
     def catch_up(self) -> list[Outcome]:
         """At start: post each digest missed while the bot was down, once, if within grace."""
+        with self._index_lock:
+            return self._catch_up()
+
+    def _catch_up(self) -> list[Outcome]:
         now = self.clock()
         outcomes = []
         for sub in subs_db.all_subscriptions(self.store):
@@ -104,7 +112,7 @@ class DigestScheduler:
 
     def reindex(self):
         """Pick up new and changed corpus files (one run at a time)."""
-        if not self._reindex_lock.acquire(blocking=False):
+        if not self._index_lock.acquire(blocking=False):  # a re-index or a digest is running: next time
             return None
         try:
             folders = self.settings.corpus_folders
@@ -117,7 +125,7 @@ class DigestScheduler:
             log.exception("re-index of %s failed", ", ".join(map(str, self.settings.corpus_folders)))
             return None
         finally:
-            self._reindex_lock.release()
+            self._index_lock.release()
 
     def reconcile(self) -> None:
         """Make the cron jobs match the subscriptions table (added, changed, removed)."""
