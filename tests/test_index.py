@@ -106,10 +106,12 @@ def test_a_syndicated_story_survives_while_one_copy_remains(store, corpus):
 
 def test_same_story_twice_in_one_archive_is_one_article(store, tmp_path):
     body = ("A ceasefire between rival factions in Tripoli held for a second night, residents said, after a week "
-            "of clashes that closed the city's only working airport and cut power to several districts.")
+            "of clashes that closed the city's only working airport and cut power to several districts. Shops in "
+            "the old city reopened in the morning and traffic returned to the coastal road, although armed men "
+            "still manned checkpoints near the port, witnesses said.")
     archive = tmp_path / "roundup.txt"
     archive.write_text(f"Tripoli ceasefire holds – Desert Post\n\n{body}\n\nRead more:\nTripoli ceasefire holds - Desert Post"
-                       f"\n\nCalm returns to Tripoli – Sahel Wire\n\n{body.replace('second', '2nd')}\n\n"
+                       f"\n\nCalm returns to Tripoli – Sahel Wire\n\n{body.replace('witnesses said', 'witnesses told reporters')}\n\n"
                        f"See the original post:\nCalm returns to Tripoli - Sahel Wire\n")
     report = run(store, archive)
     assert (report.articles_added, report.occurrences_added) == (1, 2)
@@ -152,16 +154,17 @@ def test_a_store_write_failing_mid_file_rolls_the_file_back(store, corpus, monke
     run(store, corpus)
     before = _snapshot(store)
     _change_archive(corpus)
-    calls = []
+    written = []
 
-    def failing_quotes(self, conn, story_id, item, is_new):
-        calls.append(story_id)
-        if len(calls) == 2:
-            raise OSError("disk full")
+    def write_then_fail(conn, table, columns, rows):
+        real_insert(conn, table, columns, rows)  # the file's new articles and bands are in, then the disk fills
+        written.append(len(rows))
+        raise OSError("disk full")
 
-    monkeypatch.setattr(Indexer, "_store_quotes", failing_quotes)
+    real_insert = indexer_module.insert_plain_rows
+    monkeypatch.setattr(indexer_module, "insert_plain_rows", write_then_fail)
     report = run(store, corpus)
-    assert len(calls) == 2  # articles and occurrences were already written when it failed
+    assert written  # the failure came after rows of the file had been written
     assert _snapshot(store) == before
     assert any("disk full" in p.reason for p in report.problems)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 
 SAMPLE = 1 << 16  # bytes inspected for binary content and encoding detection
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 
 class BinaryContent(ValueError):
@@ -21,7 +22,7 @@ def looks_binary(raw: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) * 0.05
 
 
