@@ -99,6 +99,29 @@ def export_mentions(ctx: Context) -> Iterator[dict]:
                    "start": row.start, "end": row.end, "surface": row.surface}
 
 
+@exporter("quotes")
+def export_quotes(ctx: Context) -> Iterator[dict]:
+    """One record per quote (the same quote in several articles is one record), with every occurrence."""
+    from bot.store.schema import actors, quote_occurrences, quotes
+
+    with ctx.store.connect() as conn:
+        places: dict[int, list[dict]] = {}
+        for row in conn.execute(select(quote_occurrences).order_by(quote_occurrences.c.quote_id,
+                                                                   quote_occurrences.c.id)):
+            places.setdefault(row.quote_id, []).append(
+                {"article_id": row.article_id, "start": row.start, "end": row.end, "source": row.source})
+        query = (select(quotes, actors.c.name.label("actor_name"))
+                 .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id).order_by(quotes.c.id))
+        for row in conn.execution_options(stream_results=True, yield_per=5000).execute(query):
+            yield {
+                "id": row.id, "article_id": row.article_id, "text": row.text, "speaker": row.speaker,
+                "speaker_actor": row.actor_name, "anonymous": bool(row.anonymous), "cue": row.cue,
+                "start": row.start, "end": row.end, "marked": bool(row.marked), "partial": bool(row.partial),
+                "first_seen": row.first_seen.isoformat() if row.first_seen else None,
+                "first_source": row.first_source, "occurrences": places.get(row.id, []),
+            }
+
+
 @cli.command("export")
 @click.argument("what", metavar="WHAT")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)

@@ -1,8 +1,116 @@
-"""Quote search (issue 4 builds it)."""
+"""Quote search: find a quote from the half-sentence a journalist remembers, or by who said it.
+
+Words are matched against an in-memory term index of every stored quote (text and
+speaker), built from the store and rebuilt when the store's generation changes, so it
+works the same on SQLite and PostgreSQL. Each query word matches exactly, as a plural
+or singular form, or, when the word is not in the vocabulary, as a typo of a word that
+is (Levenshtein distance 1, or 2 for long words). Quotes must match most of the query's
+content words, in any order; the best candidates are then re-ranked with their text:
+the whole phrase first, then words in the query's order, then rarer words matched.
+
+`by` resolves the speaker with the lookup engine's name matching (`--by Trump` →
+Donald Trump) and also matches the speaker as written, so anonymous sources
+(`--by commander`) are searchable too.
+"""
 from __future__ import annotations
 
-from bot.search.results import QuoteHit, QuoteSearchResult
+import logging
+import math
+import threading
+import time
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import and_, func, or_, select
+
+from bot.nlp.names import fold
+from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
 from bot.store.db import Store
+from bot.store.schema import actors, articles, mentions, quote_occurrences, quotes
+
+log = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 300
+REFRESH_SECONDS = 5.0
+RERANK = 200  # candidates re-ranked with their text
+ABOUT_CONTEXT = 150  # characters around a quote whose mentions make it a quote "about" an actor
+STOPWORDS = frozenset(
+    "a an the and or but of to in on at for with from by is are was were be been it its this that these those as "
+    "we i you he she they our my your his her their them us me not no so if do does did have has had will would "
+    "can could should all any".split())
+USAGE = ("Give words you remember from the quote (`newsbot quote straightforward and clear`), a speaker "
+         "(`--by Trump`), or both (`--by Trump terror`).")
+
+
+@dataclass
+class QuoteIndex:
+    """Postings of folded words over quotes; position n is quote ids[n]."""
+
+    generation: int
+    ids: array = field(default_factory=lambda: array("q"))
+    first_seen: array = field(default_factory=lambda: array("i"))  # date ordinals, 0 when unknown
+    speaker_actor: array = field(default_factory=lambda: array("q"))  # 0 when none
+    speakers: list[str] = field(default_factory=list)  # folded speaker as written, and the actor's name
+    postings: dict[str, array] = field(default_factory=dict)
+    by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos
+
+    def df(self, term: str) -> int:
+        hits = self.postings.get(term)
+        return len(hits) if hits is not None else 0
+
+
+def build_index(store: Store) -> QuoteIndex:
+    with store.connect() as conn:
+        generation = int(store.get_meta("generation", "0", conn=conn) or 0)
+        rows = conn.execute(
+            select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.first_seen,
+                   actors.c.name)
+            .select_from(quotes.outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
+            .order_by(quotes.c.id))
+        index = QuoteIndex(generation)
+        postings: dict[str, list[int]] = defaultdict(list)
+        for position, row in enumerate(rows):
+            index.ids.append(row.id)
+            index.first_seen.append(row.first_seen.toordinal() if row.first_seen else 0)
+            index.speaker_actor.append(row.speaker_actor_id or 0)
+            index.speakers.append(fold(f"{row.speaker or ''} {row.name or ''}"))
+            for term in set(fold(row.text).split()):
+                postings[term].append(position)
+    index.postings = {term: array("i", hits) for term, hits in postings.items()}
+    initials: dict[str, list[str]] = defaultdict(list)
+    for term in index.postings:
+        if len(term) >= 4 and term.isalpha():
+            initials[term[0]].append(term)
+    index.by_initial = dict(initials)
+    return index
+
+
+_INDEXES: dict[str, tuple[QuoteIndex, float]] = {}
+_LOCK = threading.Lock()
+
+
+def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> QuoteIndex:
+    """The store's quote index, shared by every QuoteSearch on it; rebuilt when the generation moves on."""
+    cached = _INDEXES.get(store.url)
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < refresh_seconds:
+        return cached[0]
+    with _LOCK:
+        cached = _INDEXES.get(store.url)
+        if cached is not None and now - cached[1] < refresh_seconds:
+            return cached[0]
+        if cached is None or store.generation() != cached[0].generation:
+            started = time.perf_counter()
+            index = build_index(store)
+            log.debug("quote index: %d quotes, %d words in %.2fs", len(index.ids), len(index.postings),
+                      time.perf_counter() - started)
+        else:
+            index = cached[0]
+        _INDEXES[store.url] = (index, time.monotonic())
+        return index
 
 
 class QuoteSearch:
@@ -10,12 +118,183 @@ class QuoteSearch:
         self.store = store
         self.lookup_engine = lookup_engine
 
+    # -- search ------------------------------------------------------------------------
+
     def search(self, words: str = "", by: str | None = None, *, limit: int = 5, offset: int = 0) -> QuoteSearchResult:
         """Quotes matching remembered words (typo and order tolerant), optionally by a speaker (fuzzy)."""
-        raise NotImplementedError
+        words = " ".join((words or "").split())
+        by = " ".join((by or "").split()) or None
+        result = QuoteSearchResult(query=words, by=by)
+        if not words and not by:
+            result.explanation = f"No words and no speaker given. {USAGE}"
+            return result
+        if len(words) > MAX_QUERY_CHARS or by and len(by) > MAX_QUERY_CHARS:
+            result.explanation = f"That query is too long (at most {MAX_QUERY_CHARS} characters). {USAGE}"
+            return result
+        index = current_index(self.store)
+        allowed = None
+        if by:
+            allowed, result.speaker, who = self._speaker_positions(index, by)
+            if not allowed:
+                result.explanation = f"No quotes by anyone matching “{by}”."
+                return result
+            result.explanation = f"Quotes by {who}."
+        if words:
+            ranked, note = self._match_words(index, words, allowed)
+            result.explanation = " ".join(filter(None, [result.explanation, note]))
+        else:
+            ranked = sorted(((p, 1.0) for p in allowed), key=lambda item: -index.first_seen[item[0]])
+        result.total = len(ranked)
+        page = ranked[offset:offset + limit]
+        result.results = self._hits([(index.ids[p], score) for p, score in page])
+        return result
+
+    def _speaker_positions(self, index: QuoteIndex, by: str):
+        """Quotes whose speaker is the actor `by` resolves to (lookup engine), or whose speaker as written matches."""
+        actor_ids: set[int] = set()
+        resolved = None
+        if self.lookup_engine is not None:
+            try:
+                resolved = self.lookup_engine.resolve(by)
+            except Exception:  # a lookup failure must not sink quote search
+                log.exception("speaker lookup failed for %r", by)
+            if resolved is not None and resolved.status in ("found", "ambiguous"):
+                actor_ids = {c.actor_id for c in resolved.candidates[:5 if resolved.status == "ambiguous" else 1]}
+        wanted = fold(by).split()
+        positions = set()
+        for position, actor_id in enumerate(index.speaker_actor):
+            if actor_id and actor_id in actor_ids:
+                positions.add(position)
+        if wanted:
+            for position, speaker in enumerate(index.speakers):
+                tokens = speaker.split()
+                if tokens and all(w in tokens for w in wanted):
+                    positions.add(position)
+        who = resolved.candidates[0].name if resolved is not None and resolved.status == "found" else f"“{by}”"
+        return positions, resolved, who
+
+    def _match_words(self, index: QuoteIndex, words: str, allowed: set[int] | None):
+        terms = fold(words).split()
+        content = [t for t in terms if t not in STOPWORDS] or terms
+        total = len(index.ids) or 1
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)
+        weights = []
+        unknown = []
+        for term in dict.fromkeys(content):
+            variants = self._variants(index, term)
+            if not variants:
+                unknown.append(term)
+            idf = math.log(1 + total / (1 + min((index.df(v) for v, _ in variants), default=0)))
+            weights.append(idf)
+            best: dict[int, float] = {}
+            for variant, weight in variants:
+                for position in index.postings[variant]:
+                    if weight > best.get(position, 0.0):
+                        best[position] = weight
+            for position, weight in best.items():
+                scores[position] += weight * idf
+                matched[position] += 1
+        need = max(1, math.ceil(0.6 * len(weights)))
+        candidates = [p for p, n in matched.items() if n >= need and (allowed is None or p in allowed)]
+        norm = sum(weights) or 1.0
+        candidates.sort(key=lambda p: (-scores[p], -index.first_seen[p]))
+        head = self._rerank(index, candidates[:RERANK], terms, {p: scores[p] / norm for p in candidates[:RERANK]})
+        ranked = head + [(p, round(scores[p] / norm / 2, 3)) for p in candidates[RERANK:]]
+        note = f"No quote has “{'”, “'.join(unknown)}”." if unknown and not ranked else ""
+        return ranked, note
+
+    @staticmethod
+    def _variants(index: QuoteIndex, term: str) -> list[tuple[str, float]]:
+        """The indexed words a query word stands for: itself, singular/plural, else its nearest typo fixes."""
+        found = [(term, 1.0)] if term in index.postings else []
+        for other in (term + "s", term + "es", term[:-1] if term.endswith("s") else ""):
+            if other and other != term and other in index.postings:
+                found.append((other, 0.9))
+        if found or len(term) < 4 or not term.isalpha():
+            return found
+        limit = 1 if len(term) <= 6 else 2
+        bucket = index.by_initial.get(term[0], [])
+        near = process.extract(term, bucket, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
+        return [(word, 0.8 if distance == 1 else 0.7) for word, distance, _ in near]
+
+    def _rerank(self, index: QuoteIndex, positions: list[int], terms: list[str],
+                base: dict[int, float]) -> list[tuple[int, float]]:
+        """Whole phrase first, then the query's word order, then the word score."""
+        if not positions:
+            return []
+        ids = [index.ids[p] for p in positions]
+        with self.store.connect() as conn:
+            texts = {row.id: row.text for row in conn.execute(
+                select(quotes.c.id, quotes.c.text).where(quotes.c.id.in_(ids)))}
+        phrase = " ".join(terms)
+        pairs = list(zip(terms, terms[1:]))
+        ranked = []
+        for position in positions:
+            folded = fold(texts.get(index.ids[position], ""))
+            padded = f" {folded} "
+            bonus = 0.0
+            if phrase and f" {phrase} " in padded:
+                bonus = 1.0
+            elif pairs:
+                bonus = 0.3 * sum(1 for a, b in pairs if f" {a} {b} " in padded) / len(pairs)
+            ranked.append((position, round((base[position] + bonus) / 2, 3)))  # 0..1
+        ranked.sort(key=lambda item: (-item[1], -index.first_seen[item[0]]))
+        return ranked
+
+    # -- profiles ------------------------------------------------------------------------
 
     def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        raise NotImplementedError
+        """The actor's own quotes, newest first."""
+        with self.store.connect() as conn:
+            ids = conn.execute(select(quotes.c.id).where(quotes.c.speaker_actor_id == actor_id)
+                               .order_by(quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc())
+                               .limit(limit).offset(offset)).scalars().all()
+        return self._hits([(quote_id, 1.0) for quote_id in ids])
 
     def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        raise NotImplementedError
+        """Quotes by others whose text or attribution names the actor, newest first."""
+        about = (select(quote_occurrences.c.quote_id)
+                 .join(mentions, and_(mentions.c.article_id == quote_occurrences.c.article_id,
+                                      mentions.c.start >= quote_occurrences.c.start - ABOUT_CONTEXT,
+                                      mentions.c.end <= quote_occurrences.c.end + ABOUT_CONTEXT))
+                 .where(mentions.c.actor_id == actor_id))
+        with self.store.connect() as conn:
+            ids = conn.execute(select(quotes.c.id).where(and_(
+                quotes.c.id.in_(about),
+                or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id)))
+                .order_by(quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc())
+                .limit(limit).offset(offset)).scalars().all()
+        return self._hits([(quote_id, 1.0) for quote_id in ids])
+
+    # -- hits ------------------------------------------------------------------------------
+
+    def _hits(self, scored: list[tuple[int, float]]) -> list[QuoteHit]:
+        """QuoteHits in the given order: the quote, its first article, how often it was published."""
+        if not scored:
+            return []
+        ids = [quote_id for quote_id, _ in scored]
+        counts = (select(quote_occurrences.c.quote_id, func.count().label("n"))
+                  .where(quote_occurrences.c.quote_id.in_(ids)).group_by(quote_occurrences.c.quote_id).subquery())
+        with self.store.connect() as conn:
+            rows = {row.id: row for row in conn.execute(
+                select(quotes, actors.c.name.label("actor_name"), articles.c.title, articles.c.source.label("a_source"),
+                       articles.c.date.label("a_date"), articles.c.url, counts.c.n)
+                .select_from(quotes.join(articles, articles.c.id == quotes.c.article_id)
+                             .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id)
+                             .outerjoin(counts, counts.c.quote_id == quotes.c.id))
+                .where(quotes.c.id.in_(ids)))}
+        hits = []
+        for quote_id, score in scored:
+            row = rows.get(quote_id)
+            if row is None:
+                continue  # deleted since the index was built
+            hits.append(QuoteHit(
+                id=row.id, text=row.text, speaker=row.speaker, speaker_actor=row.actor_name,
+                anonymous=bool(row.anonymous),
+                article=ArticleRef(id=row.article_id, title=row.title, source=row.a_source, date=row.a_date,
+                                   url=row.url),
+                first_seen=row.first_seen, occurrences=row.n or 0, score=score, cue=row.cue,
+                marked=bool(row.marked), partial=bool(row.partial)))
+        return hits
+

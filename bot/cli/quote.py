@@ -1,0 +1,97 @@
+"""`newsbot quote`: find a quote from the words you remember, or by who said it."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.search.lookup import LookupEngine
+from bot.search.quotes import QuoteSearch
+from bot.search.results import QuoteHit, QuoteSearchResult, to_jsonable
+
+
+@cli.command("quote")
+@click.argument("words", nargs=-1)
+@click.option("--by", metavar="SPEAKER", help="Only quotes by this speaker (any spelling; anonymous sources too).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: query, by, total, results.")
+@click.option("--limit", type=click.IntRange(1, 200), default=5, show_default=True, help="How many quotes to show.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many quotes (paging).")
+@pass_context
+@friendly_errors
+def quote_command(ctx: Context, words: tuple[str, ...], by: str | None, as_json: bool, limit: int,
+                  offset: int) -> None:
+    """Find quotes from WORDS you remember (any order, typos forgiven), optionally --by a speaker.
+
+    \b
+    Examples:
+      newsbot quote straightforward and clear
+      newsbot quote --by Trump
+      newsbot quote --by Trump terror --json
+    """
+    search = QuoteSearch(ctx.store, LookupEngine(ctx.store))
+    result = search.search(" ".join(words), by, limit=limit, offset=offset)
+    if as_json:
+        click.echo(json.dumps(quote_result_json(result), ensure_ascii=False, indent=2))
+    elif not result.results:
+        click.echo(result.explanation or f"No quote matches “{result.query}”.", err=True)
+        if not words and not by:
+            click.echo("Usage: newsbot quote WORDS… [--by SPEAKER] [--json]   (see newsbot quote --help)", err=True)
+    else:
+        click.echo(render_text(result, offset))
+    sys.exit(0 if result.results else (2 if not words and not by else 1))
+
+
+def quote_result_json(result: QuoteSearchResult) -> dict:
+    """The `newsbot quote --json` contract."""
+    return {
+        "query": result.query, "by": result.by, "total": result.total, "explanation": result.explanation,
+        "speaker": ({"status": result.speaker.status, "candidates": [c.name for c in result.speaker.candidates]}
+                    if result.speaker is not None else None),
+        "results": [hit_json(hit) for hit in result.results],
+    }
+
+
+def hit_json(hit: QuoteHit) -> dict:
+    article = hit.article
+    return {
+        "id": hit.id, "text": hit.text, "speaker": hit.speaker, "speaker_actor": hit.speaker_actor,
+        "anonymous": hit.anonymous, "cue": hit.cue, "marked": hit.marked, "partial": hit.partial,
+        "article": {"id": article.id, "title": article.title, "source": article.source,
+                    "date": to_jsonable(article.date), "url": article.url},
+        "first_seen": to_jsonable(hit.first_seen), "occurrences": hit.occurrences, "score": hit.score,
+    }
+
+
+def render_text(result: QuoteSearchResult, offset: int = 0) -> str:
+    lines = [result.explanation] if result.explanation else []
+    shown = f"{offset + 1}–{offset + len(result.results)} of {result.total}"
+    lines.append(f"{result.total} quote(s) found; showing {shown}.")
+    for number, hit in enumerate(result.results, offset + 1):
+        lines += ["", f"{number}. “{hit.text}”", "   " + attribution_line(hit)]
+    return "\n".join(lines)
+
+
+def attribution_line(hit: QuoteHit) -> str:
+    """`— Donald Trump (as “Trump”), POLITICO, 2020-10-09 · first seen … · 2 occurrences`"""
+    if hit.speaker is None:
+        who = "unattributed"
+    elif hit.anonymous:
+        who = f"{hit.speaker} (anonymous source)"
+    elif hit.speaker_actor and hit.speaker_actor != hit.speaker:
+        who = f"{hit.speaker_actor} (as “{hit.speaker}”)"
+    else:
+        who = hit.speaker
+    where = ", ".join(str(x) for x in (hit.article.source, hit.article.date) if x)
+    parts = [f"— {who}" + (f", {where}" if where else "")]
+    if hit.article.title:
+        parts.append(f"“{hit.article.title}”")
+    if hit.first_seen:
+        parts.append(f"first seen {hit.first_seen.isoformat()}")
+    parts.append(f"{hit.occurrences} occurrence(s)")
+    if hit.partial:
+        parts.append("partial quote")
+    if not hit.marked:
+        parts.append("quotation marks recovered")
+    return " · ".join(parts)
