@@ -35,7 +35,7 @@ from bot.store.schema import (
 
 log = logging.getLogger(__name__)
 
-CHUNK = 500  # ids per IN (...) query
+CHUNK = 2000  # ids per IN (...) query
 MAX_CANDIDATES = 20  # near-duplicate candidates compared per article, most shared bands first
 
 
@@ -129,8 +129,23 @@ def file_digest(path: Path) -> str:
 
 
 def article_id(text: str) -> str:
-    """Stable story id: the same body always gets the same id."""
-    return hashlib.sha1(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()[:20]
+    """Stable story id: the same words (whatever the case, punctuation and spacing) get the same id."""
+    return _story_id(syndication.folded(text))
+
+
+def _story_id(folded_body: str) -> str:
+    return hashlib.sha1(folded_body.encode("utf-8")).hexdigest()[:20]
+
+
+def insert_plain_rows(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk insert of plain string columns straight through the driver's executemany.
+
+    Used for the fingerprint bands (eight rows per article): building a parameter
+    dict per row through SQLAlchemy cost more than the database's own work.
+    """
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})', rows)
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -274,26 +289,28 @@ class Indexer:
         """Store a file's articles: new stories, and occurrences of stories already known
         (syndicated copies, in the index or earlier in this file). Returns the number of new stories."""
         docs = [item.doc for item in analysed]
-        ids = [article_id(doc.text) for doc in docs]
-        bands = [syndication.fingerprint(doc.text) for doc in docs]
+        bodies = [syndication.folded(doc.text) for doc in docs]
+        ids = [_story_id(body) for body in bodies]
+        bands = [syndication.fingerprint(body, already_folded=True) for body in bodies]
         finder = _StoryFinder(conn, ids, bands)
         stories: list[str] = []
         fresh: list[bool] = []
         new_rows, band_rows = [], []
-        for doc, sid, doc_bands in zip(docs, ids, bands):
-            story = finder.find(sid, doc.text, doc_bands)
+        ingested_at = _now()
+        for doc, body, sid, doc_bands in zip(docs, bodies, ids, bands):
+            story = finder.find(sid, body, doc_bands)
             fresh.append(story is None)
             if story is None:
                 story = sid
-                finder.add(sid, doc.text, doc_bands)
+                finder.add(sid, body, doc_bands)
                 new_rows.append(dict(id=sid, title=doc.title, source=doc.source, author=doc.author, date=doc.date,
-                                     url=doc.url, path=doc.path, text=doc.text, ingested_at=_now()))
-                band_rows += [{"band": b, "article_id": sid} for b in doc_bands]
+                                     url=doc.url, path=doc.path, text=doc.text, ingested_at=ingested_at))
+                band_rows += [(b, sid) for b in doc_bands]
             stories.append(story)
         if new_rows:
             conn.execute(insert(articles), new_rows)
         if band_rows:
-            conn.execute(insert(article_bands), band_rows)
+            insert_plain_rows(conn, article_bands, ("band", "article_id"), band_rows)
         conn.execute(insert(occurrences), [dict(
             article_id=story, file_id=file_id, position=doc.position, title=doc.title, source=doc.source,
             author=doc.author, date=doc.date, url=doc.url, path=doc.path) for doc, story in zip(docs, stories)])
@@ -420,25 +437,26 @@ class _StoryFinder:
         self.bodies: dict[str, str] = {}
         self.added: set[str] = set()
 
-    def find(self, story_id: str, text: str, bands: list[str]) -> str | None:
+    def find(self, story_id: str, folded_body: str, bands: list[str]) -> str | None:
         if story_id in self.known_ids or story_id in self.added:
             return story_id
         shared = Counter(story for band in bands for story in self.by_band.get(band, ()))
         for candidate, _ in shared.most_common(MAX_CANDIDATES):
-            body = self._body(candidate)
-            if body is not None and syndication.same_story(body, text):
+            body = self._folded_body(candidate)
+            if body is not None and syndication.same_story(body, folded_body, already_folded=True):
                 return candidate
         return None
 
-    def add(self, story_id: str, text: str, bands: list[str]) -> None:
+    def add(self, story_id: str, folded_body: str, bands: list[str]) -> None:
         self.added.add(story_id)
-        self.bodies[story_id] = text
+        self.bodies[story_id] = folded_body
         for band in bands:
             self.by_band.setdefault(band, []).append(story_id)
 
-    def _body(self, story_id: str) -> str | None:
+    def _folded_body(self, story_id: str) -> str | None:
         if story_id not in self.bodies:
-            self.bodies[story_id] = self.conn.execute(select(articles.c.text).where(articles.c.id == story_id)).scalar()
+            text = self.conn.execute(select(articles.c.text).where(articles.c.id == story_id)).scalar()
+            self.bodies[story_id] = None if text is None else syndication.folded(text)
         return self.bodies[story_id]
 
 
