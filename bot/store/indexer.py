@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.corpus import syndication
@@ -27,8 +28,10 @@ from bot.corpus.models import Document, FileProblem
 from bot.corpus.readers import SUPPORTED, read_file
 from bot.corpus.sidecar import SIDECAR_SUFFIX, sidecar_path
 from bot.nlp.names import actor_key
+from bot.nlp.quote_identity import quote_keys
 from bot.pipeline import AnalysedArticle, analyse
 from bot.store.db import Store
+from bot.store.quote_merge import QuoteIdentity
 from bot.store.schema import (
     actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes, source_files,
 )
@@ -170,12 +173,16 @@ class Indexer:
         self.analyse = analyse_fn
         self._actor_ids: dict[str, int] = {}
         self._known: dict[str, _KnownFile] = {}
+        self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
+        self._pool = _AnalysisPool(analyse_fn, gazetteer)
 
     # -- the run ---------------------------------------------------------
 
     def run(self, paths: Iterable[Path], *, roots: Iterable[Path] | None = None, keep_missing: bool = False,
-            progress: Progress | Callable[[Path, int], None] | None = None) -> IndexReport:
-        """Index `paths`; files under `roots` that no longer exist are removed unless keep_missing."""
+            progress: Progress | Callable[[Path, int], None] | None = None, workers: int = 1) -> IndexReport:
+        """Index `paths`; files under `roots` that no longer exist are removed unless keep_missing.
+
+        `workers` > 1 analyses articles in that many processes while this one stores them."""
         report = IndexReport()
         paths = [Path(p) for p in paths]
         files = discover(paths, report)
@@ -189,22 +196,28 @@ class Indexer:
             self._known = {row.path: _KnownFile(row.id, row.sha256, row.size, row.mtime) for row in conn.execute(
                 select(source_files.c.id, source_files.c.path, source_files.c.sha256, source_files.c.size,
                        source_files.c.mtime))}
-        for file in files:
-            before = report.articles_added
-            try:
-                self.index_file(file, report)
-            except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
-                log.debug("indexing %s failed", file, exc_info=True)
-                report.problems.append(FileProblem(str(file), f"not indexed, index unchanged for this file "
-                                                              f"({exc.__class__.__name__}: {exc})"))
-            if progress is not None:
-                progress.advance(file, report.articles_added - before)
+        with _AnalysisPool(self.analyse, self.gazetteer, workers) as self._pool:
+            self._index_files(files, report, progress)
         if not keep_missing:
             self.remove_missing(roots if roots is not None else paths, set(map(str, files)), report)
         with self.store.begin() as conn:
             refresh_actor_stats(conn)
             self.store.bump_generation(conn)
         return report
+
+    def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
+        for file in files:
+            before = report.articles_added
+            try:
+                self.index_file(file, report)
+            except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
+                self._actor_ids.clear()  # ids and spellings cached in that transaction are gone with it
+                self._alias_pairs.clear()
+                log.debug("indexing %s failed", file, exc_info=True)
+                report.problems.append(FileProblem(str(file), f"not indexed, index unchanged for this file "
+                                                              f"({exc.__class__.__name__}: {exc})"))
+            if progress is not None:
+                progress.advance(file, report.articles_added - before)
 
     def index_file(self, path: Path, report: IndexReport) -> None:
         """Read, analyse and store one file; nothing is written unless all of it is."""
@@ -231,7 +244,7 @@ class Indexer:
         report.problems.extend(result.problems)
         if any(p.fatal for p in result.problems) and not result.documents:
             return
-        analysed = [self.analyse(doc, self.gazetteer) for doc in result.documents]
+        analysed = self._pool.analyse_all(result.documents)
         status = "partial" if result.problems else "ok"
         with self.store.begin() as conn:  # the whole file, or nothing
             file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
@@ -314,12 +327,14 @@ class Indexer:
         conn.execute(insert(occurrences), [dict(
             article_id=story, file_id=file_id, position=doc.position, title=doc.title, source=doc.source,
             author=doc.author, date=doc.date, url=doc.url, path=doc.path) for doc, story in zip(docs, stories)])
+        new_items = [(story, item) for item, story, is_new in zip(analysed, stories, fresh) if is_new]
+        self._cache_actors(conn, [item for _, item in new_items])
         for item, story, is_new in zip(analysed, stories, fresh):
             if is_new:
                 self._store_mentions(conn, story, item)
-            self._store_quotes(conn, story, item, is_new)
-            if not is_new:
+            else:
                 self._fill_story_gaps(conn, story, item.doc)
+        self._store_quotes(conn, new_items)  # a syndicated copy's quotes are the story's quotes, already stored
         return len(new_rows)
 
     def _fill_story_gaps(self, conn: Connection, story_id: str, doc: Document) -> None:
@@ -382,39 +397,117 @@ class Indexer:
 
     def _remember_alias(self, conn: Connection, actor_id: int, surface: str) -> None:
         key = actor_key(surface)
-        exists = conn.execute(select(aliases.c.id).where(and_(aliases.c.actor_id == actor_id, aliases.c.key == key))).first()
-        if not exists:
+        if (actor_id, key) not in self._alias_pairs:
             conn.execute(insert(aliases).values(actor_id=actor_id, alias=surface, key=key, origin="corpus"))
+            self._alias_pairs.add((actor_id, key))
+
+    def _cache_actors(self, conn: Connection, items: list[AnalysedArticle]) -> None:
+        """Look up, or create in bulk, every actor a file's new stories name, and the spellings already
+        stored for them: a few queries per file instead of several per mention."""
+        wanted: dict[str, tuple[str, str]] = {}
+        spellings: set[str] = set()
+        for item in items:
+            for mention in item.mentions:
+                name = mention.curated or mention.name
+                wanted.setdefault(actor_key(name), (name, mention.kind))
+                spellings.add(actor_key(mention.surface))
+            for quote in item.quotes:
+                if quote.speaker_name:
+                    wanted.setdefault(actor_key(quote.speaker_name), (quote.speaker_name, "person"))
+        missing = sorted(k for k in wanted if k not in self._actor_ids)
+        for chunk in _chunks(missing):
+            self._actor_ids.update(conn.execute(select(actors.c.key, actors.c.id).where(actors.c.key.in_(chunk))).all())
+        rows = [dict(key=k, name=wanted[k][0], kind=wanted[k][1], description=None, curated=False, mention_count=0,
+                     article_count=0) for k in missing if k not in self._actor_ids]
+        if rows:
+            self._actor_ids.update(conn.execute(insert(actors).returning(actors.c.key, actors.c.id), rows).all())
+        for chunk in _chunks(sorted(spellings)):
+            self._alias_pairs.update(conn.execute(select(aliases.c.actor_id, aliases.c.key).where(
+                aliases.c.key.in_(chunk))).all())
 
     # -- quotes ----------------------------------------------------------
 
-    def _store_quotes(self, conn: Connection, story_id: str, item: AnalysedArticle, is_new: bool) -> None:
-        """One quote row per folded text; every place it appears is an occurrence."""
-        if not is_new:
-            return  # a syndicated copy's quotes are the story's quotes, already stored
-        doc = item.doc
-        for quote in item.quotes:
-            key = quote_key(quote.text)
-            speaker_actor = self.actor_id(conn, quote.speaker_name, "person") if quote.speaker_name else None
-            row = conn.execute(select(quotes.c.id, quotes.c.text, quotes.c.first_seen).where(quotes.c.key == key)).first()
+    def _store_quotes(self, conn: Connection, new_items: list[tuple[str, AnalysedArticle]]) -> None:
+        """One quote row per folded text (the longest form, the earliest sighting); every place it
+        appears is an occurrence. Written for the whole file at once."""
+        identity = QuoteIdentity(conn, [quote.text for _, item in new_items for quote in item.quotes])
+        keyed = [(story_id, item.doc, quote, identity.key(quote.text)) for story_id, item in new_items
+                 for quote in item.quotes]
+        known: dict[str, dict] = {}
+        for chunk in _chunks(sorted({key for *_, key in keyed})):
+            for row in conn.execute(select(quotes.c.id, quotes.c.key, quotes.c.text, quotes.c.first_seen).where(
+                    quotes.c.key.in_(chunk))):
+                known[row.key] = {"id": row.id, "text": row.text, "first_seen": row.first_seen}
+        fresh: dict[str, dict] = {}
+        changed: dict[str, dict] = {}
+        for story_id, doc, quote, key in keyed:
+            row = fresh.get(key) or known.get(key)
             if row is None:
-                quote_id = conn.execute(insert(quotes).values(
-                    key=key, text=quote.text, speaker=quote.speaker, speaker_actor_id=speaker_actor,
-                    anonymous=quote.anonymous, cue=quote.cue, article_id=story_id, start=quote.start, end=quote.end,
-                    marked=quote.marked, partial=quote.partial, first_seen=doc.date, first_source=doc.source,
-                )).inserted_primary_key[0]
+                speaker_actor = self.actor_id(conn, quote.speaker_name, "person") if quote.speaker_name else None
+                fresh[key] = dict(key=key, text=quote.text, speaker=quote.speaker, speaker_actor_id=speaker_actor,
+                                  anonymous=quote.anonymous, cue=quote.cue, article_id=story_id, start=quote.start,
+                                  end=quote.end, marked=quote.marked, partial=quote.partial, first_seen=doc.date,
+                                  first_source=doc.source, **identity.blocks(quote.text))
+                continue
+            changes = changed.setdefault(key, {}) if key in known and key not in fresh else row
+            if len(quote.text) > len(row["text"]):
+                row["text"] = changes["text"] = quote.text
+            if doc.date and (row["first_seen"] is None or doc.date < row["first_seen"]):
+                row["first_seen"] = doc.date
+                changes.update(first_seen=doc.date, first_source=doc.source, article_id=story_id, start=quote.start,
+                               end=quote.end)
+        ids = {key: row["id"] for key, row in known.items()}
+        if fresh:
+            ids.update(conn.execute(insert(quotes).returning(quotes.c.key, quotes.c.id), list(fresh.values())).all())
+        for key, changes in changed.items():
+            if changes:
+                conn.execute(update(quotes).where(quotes.c.id == ids[key]).values(**changes))
+        if keyed:
+            conn.execute(insert(quote_occurrences), [dict(quote_id=ids[key], article_id=story_id, start=quote.start,
+                                                          end=quote.end, source=doc.source)
+                                                     for story_id, doc, quote, key in keyed])
+
+
+class _AnalysisPool:
+    """Runs the pure pipeline (bot.pipeline.analyse) over a file's documents: in this process,
+    or spread over worker processes so that extraction uses every core while one writer stores."""
+
+    def __init__(self, analyse_fn: Callable[..., AnalysedArticle], gazetteer, workers: int = 1):
+        self.analyse, self.gazetteer, self.workers = analyse_fn, gazetteer, max(1, workers)
+        self.pool = None
+
+    def __enter__(self) -> "_AnalysisPool":
+        if self.workers > 1:  # forked from the command line's single thread; workers never touch the database
+            self.pool = multiprocessing.get_context("fork").Pool(
+                self.workers, initializer=_start_analysis_worker, initargs=(self.analyse, self.gazetteer))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            if exc[0] is None:
+                self.pool.close()
             else:
-                quote_id = row.id
-                changes = {}
-                if len(quote.text) > len(row.text):
-                    changes["text"] = quote.text
-                if doc.date and (row.first_seen is None or doc.date < row.first_seen):
-                    changes.update(first_seen=doc.date, first_source=doc.source, article_id=story_id,
-                                   start=quote.start, end=quote.end)
-                if changes:
-                    conn.execute(update(quotes).where(quotes.c.id == quote_id).values(**changes))
-            conn.execute(insert(quote_occurrences).values(quote_id=quote_id, article_id=story_id, start=quote.start,
-                                                          end=quote.end, source=doc.source))
+                self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def analyse_all(self, docs: list[Document]) -> list[AnalysedArticle]:
+        if self.pool is None or len(docs) < 2:
+            return [self.analyse(doc, self.gazetteer) for doc in docs]
+        return self.pool.map(_analyse_in_worker, docs, chunksize=max(1, min(32, len(docs) // (self.workers * 4))))
+
+
+_worker_pipeline: tuple[Callable[..., AnalysedArticle], object] | None = None
+
+
+def _start_analysis_worker(analyse_fn: Callable[..., AnalysedArticle], gazetteer) -> None:
+    global _worker_pipeline
+    _worker_pipeline = (analyse_fn, gazetteer)
+
+
+def _analyse_in_worker(doc: Document) -> AnalysedArticle:
+    analyse_fn, gazetteer = _worker_pipeline
+    return analyse_fn(doc, gazetteer)
 
 
 class _StoryFinder:
@@ -462,7 +555,7 @@ class _StoryFinder:
 
 def quote_key(text: str) -> str:
     """Quotebank's rule: equal after folding case and punctuation."""
-    return hashlib.sha1(actor_key(text).encode("utf-8")).hexdigest()
+    return quote_keys(text).key
 
 
 def delete_articles(conn: Connection, ids: list[str]) -> None:
@@ -491,9 +584,10 @@ def refresh_actor_stats(conn: Connection) -> None:
              .join(articles, articles.c.id == mentions.c.article_id)
              .group_by(mentions.c.actor_id)).subquery()
     conn.execute(update(actors).values(mention_count=0, article_count=0, first_seen=None, last_seen=None))
-    for row in conn.execute(select(stats)).all():
-        conn.execute(update(actors).where(actors.c.id == row.actor_id).values(
-            mention_count=row.mentions, article_count=row.articles, first_seen=row.first, last_seen=row.last))
+    # One UPDATE ... FROM (SQLite >= 3.33 and PostgreSQL), not one statement per actor.
+    conn.execute(update(actors).where(actors.c.id == stats.c.actor_id).values(
+        mention_count=stats.c.mentions, article_count=stats.c.articles, first_seen=stats.c.first,
+        last_seen=stats.c.last))
     spoken = select(quotes.c.speaker_actor_id).where(quotes.c.speaker_actor_id.is_not(None))
     conn.execute(delete(actors).where(and_(actors.c.curated.is_(False), actors.c.mention_count == 0,
                                            actors.c.id.not_in(spoken))))
