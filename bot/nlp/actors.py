@@ -46,6 +46,11 @@ _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CONNECTORS = {"of", "for", "and", "the"}
 _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
 _ROMAN = re.compile(r"^[IVX]+$")
+# Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
+_COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "style", "type", "related", "linked",
+                   "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",
+                   "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
+                   "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
@@ -77,9 +82,11 @@ class _Article:
         self.breaks: list[int] = [0]  # character offsets where sentences start
         self.furniture = [False] * n
         self.shouting = [False] * n
-        starts, ends, words = toks.starts, toks.ends, toks.words
+        starts, ends, words, gaps = toks.starts, toks.ends, toks.words, toks.gaps
         for i in range(n):
-            gap = text[ends[i - 1]:starts[i]] if i else text[:starts[0]]
+            gap = gaps[i - 1] if i else text[:starts[0]]
+            if gap == " " and i:
+                continue
             if i == 0 or "\n" in gap:
                 self.initial[i] = True
                 self.breaks.append(starts[i])
@@ -150,7 +157,7 @@ def extract_mentions(text: str, gazetteer=None, title: str | None = None) -> lis
 # -- finding names ---------------------------------------------------------------
 
 def _is_cap(word: str) -> bool:
-    return word[:1].isupper()
+    return word[:1].isupper()  # (toks.caps holds this for every word of a text)
 
 
 def _title_at(toks: Tokens, i: int, stop: int) -> int:
@@ -169,27 +176,25 @@ def _title_at(toks: Tokens, i: int, stop: int) -> int:
 
 def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
     n = len(toks)
+    keys, caps = toks.keys, toks.caps
     hits = {}
     if gazetteer is not None:
-        i = 0
-        while i < n:
-            hit = None if art.shouting[i] else gazetteer.match(toks, i)
-            if hit is not None:
-                hits[i] = hit
-                i = hit.last + 1
-            else:
-                i += 1
+        first_words = gazetteer.first_words
+        after = -1
+        for i in [i for i, k in enumerate(keys) if k in first_words or k[-1:] == "s" and k[:-1] in first_words]:
+            if i > after and not art.shouting[i]:
+                hit = gazetteer.match(toks, i)
+                if hit is not None:
+                    hits[i] = hit
+                    after = hit.last
     pieces: list[_Piece] = []
-    words, keys, joins = toks.words, toks.keys, toks.joins
-    i = 0
-    while i < n:
-        starts_name = _is_cap(words[i]) or (_is_particle(toks, i) and joins[i] and i + 1 < n and _is_cap(words[i + 1]))
-        if i in hits or (starts_name and not art.furniture[i]):
-            stop = _run_end(toks, art, hits, i)
-            _segment(toks, art, hits, i, stop, pieces)
-            i = stop + 1
-        else:
-            i += 1
+    after = -1
+    for i in [i for i in range(n) if caps[i] or i in hits or keys[i] in NAME_PARTICLES]:
+        if i <= after:
+            continue
+        if i in hits or not art.furniture[i] and (caps[i] or _is_particle(toks, i) and toks.joins[i] and caps[i + 1]):
+            after = _run_end(toks, art, hits, i)
+            _segment(toks, art, hits, i, after, pieces)
     return pieces
 
 
@@ -226,10 +231,16 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
 
 
 def _name_syllable(toks: Tokens, j: int) -> bool:
-    """`Ma Ying-jeou`, `Choi Jung-ok`: a lower-case syllable hyphenated to a name (not `Iran-backed`)."""
+    """`Ma Ying-jeou`, `Moon Jae-in`, `Prayut Chan-o-cha`: a lower-case syllable hyphenated to a name
+    (not `Iran-backed`, `US-led`)."""
     nxt = j + 1
-    return (_is_cap(toks.words[j]) and toks.gap(j) == "-" and toks.keys[nxt] not in common_words()
-            and toks.keys[nxt] not in NAME_PARTICLES and toks.keys[nxt].isalpha())
+    if toks.gap(j) != "-" or not toks.keys[nxt].isalpha() or toks.keys[nxt] in _COMPOUND_WORDS:
+        return False
+    if toks.keys[nxt] not in common_words() and toks.keys[nxt] not in NAME_PARTICLES and _is_cap(toks.words[j]):
+        return True
+    # inside a name of several words, short syllables count even when they are English words (Jae-in)
+    return len(toks.keys[nxt]) <= 3 and j > 0 and toks.joins[j - 1] and _is_cap(toks.words[j - 1]) \
+        and (_is_cap(toks.words[j]) or toks.gap(j - 1) == "-")
 
 
 def _possessive_org(toks: Tokens, j: int) -> bool:
@@ -284,7 +295,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             j += 1
             title_cue = False
             continue
-        if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS):
+        if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+                and not _starts_place(toks, j, stop):
             j += 1
             continue
         # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
@@ -372,6 +384,11 @@ def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
     return k > j + 1 and (last in ORG_HEADS or last in PLACE_HEADS or last in EVENT_HEADS)
 
 
+def _starts_place(toks: Tokens, j: int, stop: int) -> bool:
+    """New York, Costa Rica, South Korea: ordinary words that open a place's name."""
+    return any(tuple(toks.keys[j:j + size]) in place_names() for size in (2, 3) if j + size - 1 <= stop)
+
+
 def _not_actor(word: str, key: str) -> bool:
     """Pronouns, furniture and the like; in capitals only the acronyms of things (GDP), not WHO or IT."""
     if word.isupper() and len(word) > 1:
@@ -440,13 +457,16 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
     if span[head_at] in ORG_HEADS and len(span) > 1:
         return "organization", 2
+    if len(span) == 1 and span[0] in ORG_HEADS and span[0] not in WEAK_ORG_HEADS and not art.initial[p.first]:
+        return "organization", 1  # the Parliament, Congress, the Cabinet
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
         return "organization", 1
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
     nxt, prev = p.last + 1, p.first - 1
-    if nxt < len(toks) and keys[nxt] in SPEECH_VERBS and not toks.possessive[p.last] or \
-            prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]:
+    speaks = nxt < len(toks) and keys[nxt] in SPEECH_VERBS and not toks.possessive[p.last] or \
+        prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
+    if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         return "person", 2  # Zartosht said / added Morley
     if tuple(span) in country_names():
         return "place", 3
@@ -455,7 +475,7 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 2
     if span[0] in PLACE_PREFIXES:
         return "place", 1
-    if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower():
+    if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
         return "place", 1
     if span[-1] in PLACE_HEADS:
         return "place", 1

@@ -63,6 +63,7 @@ class Gazetteer:
                     self._index.setdefault(alias.keys[0], []).append(alias)
         for options in self._index.values():
             options.sort(key=lambda a: len(a.keys), reverse=True)
+        self.first_words = frozenset(self._index)  # keys an alias can start with
 
     def __len__(self) -> int:
         return len(self.actors)

@@ -102,12 +102,12 @@ catholic catholics protestant orthodox hindu hindus buddhist buddhists sikh sikh
 jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
 uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic western westerners eastern
 northern southern baathist zionist zionists marxist communist communists socialist socialists liberal liberals
-conservative conservatives republican republicans democrat democrats labour tory tories
+conservative conservatives republican republicans democrat democrats tory tories
 """)
 
 CALENDAR = _words("""
-january february march april may june july august september october november december jan feb mar apr jun jul aug sep
-sept oct nov dec monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+january february march april may june july august september october november december feb apr jul aug sep
+sept oct nov dec monday tuesday wednesday thursday friday saturday sunday tue tues thu thur thurs fri
 ramadan eid christmas easter new year nowruz diwali hanukkah passover ad bc am pm gmt utc est edt bst cet
 """)
 
@@ -119,7 +119,7 @@ read more click subscribe advertisement share tweet email print follow related p
 listen image images caption credit copyright reserved rights terms privacy policy cookies cookie accept login
 sign register newsletter newsletters home menu search comments comment reply trending exclusive breaking update
 updated opinion analysis editorial feature features podcast live page section category archive tags tag
-covid coronavirus internet web website online im ive ill youre theyre weve dont cant wont isnt didnt doesnt twitter facebook instagram youtube whatsapp telegram tiktok
+covid coronavirus internet web website online im ive ill youre theyre weve dont cant wont isnt didnt doesnt
 mr mrs ms dr prof st
 """)
 

@@ -8,6 +8,7 @@ lost the space before a capitalised name split apart (`MEEthatPompeo`).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from bot.nlp.names import fold
@@ -15,11 +16,13 @@ from bot.nlp.names import fold
 # A word: letters/digits (Arabic diacritics included) with inner apostrophes (Kata'ib).
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:['’ʼ`](?:[^\W_]|[{_MARKS}])+)*")
+_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 # What may stand between two words of one name: spaces, a hyphen, an initial's full stop.
 _JOINING_GAP = re.compile(r"[ \u00a0]{1,2}|[-‐]|\.[ \u00a0]?|\u200c|")
 # Function words that scraped text glues between two names: `MEEthatPompeo`.
 _GLUED = re.compile(r"(?<=[A-Z])(that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)(?=[A-Z][a-z])")
 _POSSESSIVE = ("'s", "’s", "ʼs", "`s")
+_GLUE_HINT = re.compile(r"[A-Z](?:that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)[A-Z]")
 # Words a full stop does not end a sentence after (besides single initials).
 ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Maj", "Lt", "Col", "Brig", "Capt", "Adm", "Sgt", "Cpl",
                            "Pvt", "Sen", "Rep", "Gov", "Rev", "St", "Jr", "Sr", "Mt", "Ft", "Hon", "No", "Nos", "Messrs",
@@ -61,36 +64,73 @@ class Tokens:
     keys: list[str] = field(default_factory=list)
     possessive: list[bool] = field(default_factory=list)
     joins: list[bool] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)  # the text after each word, up to the next
+    caps: list[bool] = field(default_factory=list)  # the word starts with a capital letter
 
     def __len__(self) -> int:
         return len(self.words)
 
     def gap(self, i: int) -> str:
         """The text between word i and word i+1."""
-        return self.text[self.ends[i]:self.starts[i + 1]]
+        return self.gaps[i]
 
 
 def tokenize(text: str) -> Tokens:
+    """Words, offsets, keys and gaps of `text`, in one regular-expression split."""
+    parts = _SPLIT_RE.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    words = parts[1::2]
+    gaps = parts[2::2]
+    starts = offsets[0::2][:len(words)]
+    ends = offsets[1::2]
+    possessive = [False] * len(words)
+    if _GLUE_HINT.search(text):
+        return _rebuild(text, words, starts)
+    for i in [i for i, w in enumerate(words) if w.endswith(_POSSESSIVE) and len(w) > 3]:
+        words[i] = words[i][:-2]
+        ends[i] -= 2
+        gaps[i] = text[ends[i]:ends[i] + 2] + gaps[i]
+        possessive[i] = True
+    return _finish(Tokens(text, starts, ends, words, [], possessive, [], gaps))
+
+
+def _rebuild(text: str, words: list[str], starts: list[int]) -> Tokens:
+    """The slow path, for texts with words run together (MEEthatPompeo)."""
     toks = Tokens(text)
-    starts, ends, words, possessive = toks.starts, toks.ends, toks.words, toks.possessive
-    for match in WORD_RE.finditer(text):
-        word, start = match.group(), match.start()
-        pieces = _GLUED.split(word) if len(word) > 6 and not word.islower() and not word.isupper() else (word,)
-        offset = start
-        for piece in pieces:
-            if not piece:
-                continue
-            end = offset + len(piece)
-            poss = piece.endswith(_POSSESSIVE) and len(piece) > 3
-            starts.append(offset)
-            ends.append(end - 2 if poss else end)
-            words.append(piece[:-2] if poss else piece)
-            possessive.append(poss)
-            offset = end
-    toks.keys = [token_key(w) for w in words]
+    for word, start in zip(words, starts):
+        if len(word) > 6 and _GLUE_HINT.search(word):
+            offset = start
+            for piece in _GLUED.split(word):
+                if piece:
+                    _append(toks, piece, offset, offset + len(piece))
+                    offset += len(piece)
+        else:
+            _append(toks, word, start, start + len(word))
+    toks.gaps = [text[toks.ends[i]:toks.starts[i + 1]] for i in range(len(toks.words) - 1)] + \
+        [text[toks.ends[-1]:] if toks.words else ""]
+    return _finish(toks)
+
+
+def _finish(toks: Tokens) -> Tokens:
+    words, gaps, possessive = toks.words, toks.gaps, toks.possessive
+    cache = _KEY_CACHE
+    toks.keys = [cache.get(w) or token_key(w) for w in words]
+    toks.caps = [w[0].isupper() for w in words] + [False]
+    joins = toks.joins = [g == " " for g in gaps]
+    if joins:
+        joins[-1] = False
     joining = _JOINING_GAP.fullmatch
-    toks.joins = [not possessive[i] and joining(text, ends[i], starts[i + 1]) is not None
-                  and (text[ends[i]] != "." or len(words[i]) == 1 or words[i] in ABBREVIATIONS
-                       or ends[i] + 1 == starts[i + 1])
-                  for i in range(len(words) - 1)] + [False]
+    for i, gap in enumerate(gaps[:-1]):
+        if gap != " " and joining(gap) is not None:
+            joins[i] = gap[:1] != "." or len(words[i]) == 1 or words[i] in ABBREVIATIONS or gap == "."
+    for i in [i for i, p in enumerate(possessive) if p]:
+        joins[i] = False
     return toks
+
+
+def _append(toks: Tokens, word: str, start: int, end: int) -> None:
+    poss = word.endswith(_POSSESSIVE) and len(word) > 3
+    toks.starts.append(start)
+    toks.ends.append(end - 2 if poss else end)
+    toks.words.append(word[:-2] if poss else word)
+    toks.possessive.append(poss)

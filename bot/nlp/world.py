@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.nlp.tokens import tokenize
+from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
 
@@ -44,8 +44,8 @@ def given_names() -> frozenset[str]:
     """Given names in many languages (folded), for telling a person from a place or a thing."""
     from gender_guesser.detector import Detector
 
-    return frozenset(k for k in (tokenize(name).keys[0] for name in Detector(case_sensitive=False).names
-                                 if tokenize(name).keys) if len(k) > 1)
+    keys = (token_key(name.replace("+", " ").split()[0]) for name in Detector(case_sensitive=False).names if name.strip())
+    return frozenset(k for k in keys if len(k) > 1)
 
 
 @cache
@@ -66,3 +66,8 @@ def common_words() -> frozenset[str]:
 
     return frozenset(word for word, freq in get_frequency_dict("en", wordlist="best").items()
                      if freq >= 1e-5 and word.isalpha())
+
+
+def preload() -> None:
+    """Read every list now (about a second), so the first article is not the slow one."""
+    place_names(), country_names(), given_names(), common_words()
