@@ -106,6 +106,7 @@ class QuoteFinder:
         self.resolver = SpeakerResolver(text, mentions, [p.start for p in self.paragraphs])
         self.asides: set[int] = set()  # pull quotes, their speaker lines and headlines: outside the story's flow
         self.lost_marks = has_lost_marks(text)
+        self.has_pull_quotes = any(DASH_LINE.match(p.text) for p in self.paragraphs)
         self.found: list[Found] = []
         self.rejected: list[Found] = []  # unmarked candidates a pull quote may still confirm
         self.last_quote: tuple[int, Source | None] | None = None  # (paragraph index, speaker)
@@ -119,7 +120,8 @@ class QuoteFinder:
                 skip.add(para.index + 1)
                 self.asides.update((para.index, para.index + 1))
                 continue
-            if looks_like_headline(para.text) or para.index == 0 and is_title_line(para.text):
+            if looks_like_headline(para.text) or para.index == 0 and len(self.paragraphs) > 1 and \
+                    is_title_line(para.text):
                 self.asides.add(para.index)
                 continue
             spans = [s for s in marked_spans(self.text, para) if self._is_quote(s, para)]
@@ -127,6 +129,8 @@ class QuoteFinder:
                 self._marked(para, spans)
             elif self.lost_marks:
                 self._unmarked(para)
+            elif self.has_pull_quotes:
+                self._unmarked_candidate(para)  # only a pull quote repeating it makes it a quote
             self._note_reported_speech(para)
         self._merge_pull_quotes()
         return self._quotes()
@@ -250,19 +254,25 @@ class QuoteFinder:
                     self._place(Found(start, end, para.index, marked=False, attribution=attribution,
                                       introduced=True))
                     return
+        candidate = self._unmarked_candidate(para)
+        if candidate is not None and sounds_direct(text[candidate.start:candidate.end], candidate.attribution.speaker):
+            self.rejected.remove(candidate)
+            self._place(candidate)
+
+    def _unmarked_candidate(self, para: Paragraph) -> Found | None:
+        """`content, SPEAKER VERB [OBJECT].` at the paragraph's end, kept aside until it is judged."""
+        text = self.text
         found = tail_attribution(text, para.start, para.end)
         if found is None:
-            return
+            return None
         comma, attribution = found
         start = content_start(text, para.start, comma)
         start, end = trim(text, start, comma)
         if len(WORDS.findall(text[start:end])) < 3:
-            return
+            return None
         candidate = Found(start, end, para.index, marked=False, attribution=attribution)
-        if sounds_direct(text[start:end], attribution.speaker):
-            self._place(candidate)
-        else:
-            self.rejected.append(candidate)
+        self.rejected.append(candidate)
+        return candidate
 
     def _runs_on(self, para: Paragraph) -> bool:
         """The paragraph right after `X said: …` that neither reports nor speaks of anyone in the third person."""
@@ -594,7 +604,7 @@ def looks_like_headline(line: str) -> bool:
 
 def is_title_line(line: str) -> bool:
     """An article's first line that is its headline (`A lesson from Loretta Lynch: 'Be the voice …'`)."""
-    return len(line.split()) <= 15 and not any(w in CUE_WORDS for w in re.findall(r"[a-z]+", line))
+    return len(line.split()) <= 15 and not any(w in CUE_WORDS or w == "according" for w in re.findall(r"[a-z]+", line))
 
 
 def is_title_case(text: str) -> bool:

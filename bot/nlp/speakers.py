@@ -154,6 +154,13 @@ def classify(text: str, start: int) -> Speaker | None:
         return replace(named, name=" ".join(strip_titles(run)))
     if len(words) > 1 and first.casefold() == "the" and all(w[0].isupper() for w in words[1:]):
         return replace(named, name=" ".join(words[1:]))  # `The New York Times`: an organisation, named
+    # `the mayor, Hana Saleh,`: a description with the name in apposition is that name.
+    for part in text.split(",")[1:]:
+        apposed = _words(part)
+        if len(apposed) >= 2 and name_run(apposed) == apposed and first.casefold() in DETERMINERS:
+            at = text.index(part.strip())
+            return Speaker(part.strip(), "name", offset + at, offset + at + len(part.strip()),
+                           " ".join(strip_titles(apposed)))
     # `White House press secretary Josh Earnest`: a description that ends in a name is that name.
     name = _trailing_name(words)
     if name:
