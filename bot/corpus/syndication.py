@@ -56,10 +56,10 @@ def same_story(a: str, b: str, *, already_folded: bool = False) -> bool:
     if shorter < 0.8 * longer:
         return False
     short = wa.count(" ") < SHORT_BODY_WORDS  # a brief: one changed word or figure is another story
-    if not same_figures(wa, wb, 1.0 if short else SAME_FIGURES):
-        return False
     cutoff = SHORT_STORY_RATIO if short else SAME_STORY_RATIO
-    return fuzz.ratio(wa, wb, score_cutoff=cutoff) >= cutoff
+    if fuzz.ratio(wa, wb, score_cutoff=cutoff) < cutoff:
+        return False
+    return same_figures(wa, wb, 1.0 if short else SAME_FIGURES)
 
 
 def same_figures(wa: str, wb: str, share: float = SAME_FIGURES) -> bool:
