@@ -47,7 +47,8 @@ ACTION_PATTERN = r"^newsbot\.(share|more|open)\.\d+$"
 QUOTES_PAGE = 5
 ARTICLES_PAGE = 5
 PROFILE_QUOTES = 3
-MAX_QUERY_IN_VIEW = 300  # keeps every button value far below 2000 characters
+MAX_QUERY_IN_VIEW = 300
+MAX_DESCRIPTION = 600  # a profile's one-line description; the match explanation must stay visible  # keeps every button value far below 2000 characters
 
 USAGE = (
     "*newsbot* knows every actor and every quote in the newsroom's corpus.\n"
@@ -337,7 +338,8 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
     """An actor's profile: who, how it matched, how much coverage, top articles, quotes, related."""
     view = {"v": "profile", "id": profile.actor_id, "ao": articles_offset}
     kind = escape(profile.kind or "actor")
-    lines = [f"*{kind}*" + (f": {escape(profile.description)}" if profile.description else "")]
+    description = clip(escape(profile.description), MAX_DESCRIPTION) if profile.description else ""
+    lines = [f"*{kind}*" + (f": {description}" if description else "")]
     if explanation:  # the engine's own account of the match, when it gives one
         lines.append(f"_{escape(explanation)}_")
     elif match and match.matched.casefold() != profile.name.casefold():
