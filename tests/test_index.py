@@ -179,3 +179,11 @@ def test_bad_paths_are_reported_and_the_rest_indexed(store, corpus, tmp_path):
     assert reasons["notes.pdf"].startswith("unsupported file type '.pdf'")
     assert reasons["gone.txt"].startswith("cannot be read")
     assert report.articles_added == 9
+
+
+def test_problems_of_an_unchanged_file_are_reported_again(store, corpus):
+    first = run(store, corpus / "jsonl")
+    again = run(store, corpus / "jsonl")
+    assert again.files_unchanged == 1
+    assert [(p.path, p.line) for p in again.problems] == [(p.path, p.line) for p in first.problems]
+    assert all(p.reason.endswith("(unchanged since it was indexed)") for p in again.problems)

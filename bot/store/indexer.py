@@ -10,12 +10,13 @@ an error mid-file leaves the index as it was before that file.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -151,6 +152,20 @@ def insert_plain_rows(conn: Connection, table, columns: tuple[str, ...], rows: l
     conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})', rows)
 
 
+def _stored_problems(error: str | None) -> list[FileProblem]:
+    """The problems an unchanged file had when it was indexed: still there, so still reported."""
+    if not error:
+        return []
+    try:
+        problems = [FileProblem(**p) for p in json.loads(error)]
+    except (ValueError, TypeError):
+        return [FileProblem("", f"{error} (unchanged since it was indexed)", fatal=False)]
+    for problem in problems:
+        problem.reason += " (unchanged since it was indexed)"
+        problem.fatal = False
+    return problems
+
+
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -162,6 +177,7 @@ class _KnownFile:
     sha256: str
     size: int
     mtime: float
+    error: str | None = None  # the problems met when it was indexed (JSON), reported again while it is unchanged
 
 
 class Indexer:
@@ -193,9 +209,9 @@ class Indexer:
             progress.start(len(files))
         self.sync_curated_actors()
         with self.store.connect() as conn:
-            self._known = {row.path: _KnownFile(row.id, row.sha256, row.size, row.mtime) for row in conn.execute(
-                select(source_files.c.id, source_files.c.path, source_files.c.sha256, source_files.c.size,
-                       source_files.c.mtime))}
+            self._known = {row.path: _KnownFile(row.id, row.sha256, row.size, row.mtime, row.error)
+                           for row in conn.execute(select(source_files.c.id, source_files.c.path, source_files.c.sha256,
+                                                          source_files.c.size, source_files.c.mtime, source_files.c.error))}
         with _AnalysisPool(self.analyse, self.gazetteer, workers) as self._pool:
             self._index_files(files, report, progress)
         if not keep_missing:
@@ -229,6 +245,7 @@ class Indexer:
         known = self._known.get(str(path))
         if known and known.size == size and known.mtime == mtime:
             report.files_unchanged += 1
+            report.problems.extend(_stored_problems(known.error))
             return
         try:
             digest = file_digest(path)
@@ -236,6 +253,7 @@ class Indexer:
                 with self.store.begin() as conn:
                     conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
                 report.files_unchanged += 1
+                report.problems.extend(_stored_problems(known.error))
                 return
             result = read_file(path)
         except OSError as exc:
@@ -271,7 +289,7 @@ class Indexer:
     def _replace_file_row(self, conn: Connection, path: Path, digest: str, size: int, mtime: float, status: str,
                           problems: list[FileProblem]) -> int:
         values = dict(sha256=digest, size=size, mtime=mtime, indexed_at=_now(), status=status,
-                      error="; ".join(str(p) for p in problems) or None)
+                      error=json.dumps([asdict(p) for p in problems], ensure_ascii=False) if problems else None)
         file_id = conn.execute(select(source_files.c.id).where(source_files.c.path == str(path))).scalar()
         if file_id is None:
             return conn.execute(insert(source_files).values(path=str(path), **values)).inserted_primary_key[0]
