@@ -38,6 +38,7 @@ RESULTS = ROOT / "bench" / "results"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 INDEX_TIMEOUT_S = 30 * 60
 PROBE_TIMEOUT_S = 15 * 60
+DIGEST_DAY_ARTICLES = 500
 
 # Targets at 100k articles on the 2-core machine (issue 7). (figure, "min"|"max", bound)
 TARGETS = {
@@ -240,9 +241,34 @@ def bench_backend(target, size: int, folder: Path, material, *, lookups: int, qu
                        lookup_p50_ms=report["lookup_ms"]["p50"], lookup_p99_ms=report["lookup_ms"]["p99"],
                        quote_p50_ms=report["quote_ms"]["p50"], quote_p99_ms=report["quote_ms"]["p99"],
                        probe=report)
+    say(f"[{target.name} {size}] a day of {DIGEST_DAY_ARTICLES} new articles and its digest …")
+    figures.update(digest_day(url, material, work / f"index-{target.name}-{size}-day.log"))
     if not keep:
         target.drop(url)
     return figures
+
+
+def digest_day(url: str, material, log: Path) -> dict:
+    """Index a day of new articles into the index, then build and render that day's digest."""
+    from bot.digest.build import build_digest
+    from bot.digest.render import render_digest
+
+    now = datetime.now(timezone.utc)
+    folder = write_corpus(DIGEST_DAY_ARTICLES, TMP / "digest-day", material, day=now.date())
+    window_start = datetime.now(timezone.utc)  # the previous digest went out just before the day's news came in
+    run = index(url, folder, 1, log)
+    store = Store(url, migrate=False)
+    try:
+        started = time.perf_counter()
+        digest = build_digest(store, window_start=window_start, window_end=datetime.now(timezone.utc),
+                              digest_date=now.date(), follow=[name for name, *_ in material.actors[:3]])
+        message = render_digest(digest)
+        seconds = time.perf_counter() - started
+    finally:
+        store.dispose()
+    if digest.story_count != DIGEST_DAY_ARTICLES:
+        raise BenchError(f"the digest counted {digest.story_count} new stories, expected {DIGEST_DAY_ARTICLES}")
+    return {"day_index_s": run.seconds, "digest_build_s": seconds, "digest_blocks": len(message.blocks)}
 
 
 def say(message: str) -> None:
@@ -296,6 +322,8 @@ ROWS = (
     ("lookup p99 (ms)", "lookup_p99_ms", "{:.1f}"),
     ("quote p50 (ms)", "quote_p50_ms", "{:.1f}"),
     ("quote p99 (ms)", "quote_p99_ms", "{:.1f}"),
+    ("index a day of 500 (s)", "day_index_s", "{:.1f}"),
+    ("digest of 500 (s)", "digest_build_s", "{:.2f}"),
 )
 
 

@@ -139,3 +139,32 @@ def test_harness_runs_end_to_end_and_writes_results(tmp_path):
     assert result["size"] == 300 and result["machine"]["cores"] >= 1
     assert figures["index_one_core_per_s"] > 0 and figures["index_size_mb"] > 0
     assert 250 <= figures["stories"] <= 300  # syndicated copies merge into their story
+
+
+def test_indexing_on_all_cores_stores_exactly_what_one_core_stores(tmp_path, config_dir, db_url):
+    """`newsbot index --workers 2` (extraction in worker processes, one writer) against a plain run."""
+    from bot.cli import cli
+    from bot.store.db import Store
+
+    corpus_dir = config_dir.parent / "seeds"
+    if corpus.shared_data_available():
+        corpus.write_corpus(120, corpus_dir / "synthetic", corpus.load_material(config_dir))
+    runner = CliRunner()
+    exports = []
+    for workers, db in (("1", f"sqlite:///{tmp_path / 'one.db'}"), ("2", db_url)):
+        result = runner.invoke(cli, ["--db", db, "index", "--workers", workers, str(corpus_dir)])
+        assert result.exit_code == 0, result.output
+        dump = {}
+        for kind in ("articles", "actors", "mentions", "quotes"):
+            out = runner.invoke(cli, ["--db", db, "export", kind, "--format", "jsonl"])
+            assert out.exit_code == 0, out.output
+            rows = [json.loads(line) for line in out.output.splitlines() if line.strip()]
+            for row in rows:
+                row.pop("ingested_at", None)
+                if kind in ("actors", "quotes"):
+                    row.pop("id", None)  # assigned by the database
+            dump[kind] = sorted(json.dumps(row, sort_keys=True) for row in rows)
+        exports.append(dump)
+        Store(db).dispose()
+    assert exports[0]["articles"] and exports[0]["mentions"]
+    assert exports[0] == exports[1]

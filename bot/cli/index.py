@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -87,9 +88,12 @@ def summary(report: IndexReport, elapsed: float, where: str) -> str:
 @click.option("--keep-missing", is_flag=True, help="Keep articles of files that disappeared from a corpus folder.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal; log lines otherwise).")
+@click.option("--workers", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Processes extracting actors and quotes (0: one per core); one process writes.")
 @pass_context
 @friendly_errors
-def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, progress: bool | None) -> None:
+def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, progress: bool | None,
+                  workers: int) -> None:
     """Index PATHS (files or folders), or the corpus folders in config/settings.yaml.
 
     Exit code 0 when everything went in, 1 when a file or line could not be
@@ -100,7 +104,8 @@ def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, pro
     display = BarProgress() if (progress if progress is not None else sys.stderr.isatty()) else LogProgress()
     started = time.perf_counter()
     try:
-        report = indexer.run(targets, roots=targets, keep_missing=keep_missing, progress=display)
+        report = indexer.run(targets, roots=targets, keep_missing=keep_missing, progress=display,
+                             workers=workers or os.cpu_count() or 1)
     finally:
         display.close()
     click.echo(summary(report, time.perf_counter() - started, ctx.store.display_url))
