@@ -121,3 +121,18 @@ def test_a_50_mb_text_file_is_reported_not_indexed_quickly(tmp_path):
     assert result.documents == []
     [problem] = result.problems
     assert problem.fatal and f"over the {MAX_ARTICLE_CHARS // 1_000_000} million" in problem.reason
+
+
+def test_markdown_front_matter_gives_the_metadata(tmp_path):
+    note = tmp_path / "briefing.md"
+    note.write_text("---\ntitle: Basra port reopens\nsource: Gulf Courier\ndate: 2024-05-02\nauthor: Sara Ali\n"
+                    "tags: [iraq, ports]\n---\n\n# Basra port reopens after dredging\n\n"
+                    "Basra's main port reopened to large tankers on Thursday after three months of dredging, "
+                    "the port authority said.\n")
+    result = read_file(note)
+    assert result.problems == []
+    [doc] = result.documents
+    assert (doc.title, doc.source, doc.author, doc.date) == ("Basra port reopens", "Gulf Courier", "Sara Ali",
+                                                             date(2024, 5, 2))
+    assert doc.text == "Basra's main port reopened to large tankers on Thursday after three months of dredging, " \
+                       "the port authority said."

@@ -15,7 +15,7 @@ from bot.corpus.dates import parse_date
 from bot.corpus.decode import BinaryContent, decode_bytes, looks_binary
 from bot.corpus.models import Document, FileProblem, ReadResult
 from bot.corpus.normalize import join_blocks, normalize_line, normalize_text, split_blocks
-from bot.corpus.sidecar import read_sidecar
+from bot.corpus.sidecar import read_sidecar, split_front_matter
 from bot.corpus.split import split_archive
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -81,9 +81,13 @@ def read_text(path: Path) -> ReadResult:
     text = _decoded(path, path.read_bytes(), result)
     if text is None:
         return result
+    front, problems, text = split_front_matter(text, str(path))
+    result.problems.extend(problems)
     docs = documents_from_text(text, str(path))
     del text
     for doc in docs:
+        for key, value in front.items():
+            setattr(doc, key, value)
         _add(result, path, doc)
     if not result.documents and not result.problems:
         result.problems.append(FileProblem(str(path), "no article text found"))

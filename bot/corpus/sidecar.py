@@ -7,10 +7,13 @@
     title: …
 
 Values fill the fields the text leaves empty (for every article of the file);
-what the text itself says is kept.
+what the text itself says is kept. A Markdown file may carry the same fields in
+YAML front matter (`---` … `---` at the top); those are the file's own word and
+take precedence over what the clean-up guessed.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -42,16 +45,43 @@ def read_sidecar(path: Path) -> tuple[dict, list[FileProblem]]:
     if not isinstance(data, dict):
         return {}, [FileProblem(str(meta_path), "sidecar metadata ignored: expected a mapping of "
                                                 f"{', '.join(FIELDS)}", fatal=False)]
+    return meta_from_mapping(data, str(meta_path), report_unknown=True)
+
+
+def meta_from_mapping(data: dict, where: str, *, report_unknown: bool) -> tuple[dict, list[FileProblem]]:
+    """Article metadata from a YAML mapping (a sidecar, or a Markdown file's front matter)."""
     meta, problems = {}, []
     for key, value in data.items():
         if key not in FIELDS:
-            problems.append(FileProblem(str(meta_path), f"unknown key '{key}' ignored (expected one of: "
-                                                        f"{', '.join(FIELDS)})", fatal=False))
+            if report_unknown:
+                problems.append(FileProblem(where, f"unknown key '{key}' ignored (expected one of: "
+                                                   f"{', '.join(FIELDS)})", fatal=False))
         elif key == "date":
             try:
                 meta["date"] = parse_date(value)
             except ValueError as exc:
-                problems.append(FileProblem(str(meta_path), f"key 'date': {exc}", fatal=False))
+                problems.append(FileProblem(where, f"key 'date': {exc}", fatal=False))
         elif value is not None:
             meta[key] = normalize_line(str(value))
     return meta, problems
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict, list[FileProblem], str]:
+    """(metadata, problems, rest of the text) of a Markdown file opening with a `---` YAML block.
+
+    Keys other than the article fields (tags, layout …) are common there and ignored.
+    """
+    match = FRONT_MATTER.match(text[:20_000])
+    if not match:
+        return {}, [], text
+    try:
+        data = yaml.safe_load(match.group("yaml"))
+    except yaml.YAMLError as exc:
+        return {}, [FileProblem(where, f"front matter ignored: {str(exc).splitlines()[0]}", fatal=False)], text
+    if not isinstance(data, dict):
+        return {}, [], text
+    meta, problems = meta_from_mapping(data, where, report_unknown=False)
+    return meta, problems, text[match.end():]
