@@ -251,19 +251,19 @@ def attribution_after(text: str, pos: int, limit: int, *, strict_end: bool = Fal
 
 
 def short_complement(rest: str, strict: bool) -> bool:
-    """What may follow `X said` in an attribution: `told MEE`, `said in a statement on Monday`, not a clause."""
+    """What may follow `X said` in an attribution (`told MEE`, `told the paper`, `said in a statement on
+    Monday`), not a clause of reported speech (`said the deal was dead`, `said that …`)."""
     words = _words(rest)
     if not words:
         return True
-    first = words[0].casefold()
-    if first in ("that", "the", "a", "an", "he", "she", "they", "it", "we", "i", "his", "her", "its") \
-            or first in FINITE_VERBS:
+    low = [w.casefold() for w in words]
+    if low[0] in ("that", "he", "she", "they", "it", "we", "i", "his", "her", "its") or FINITE_VERBS.intersection(low):
         return False
     if not strict:
         return len(words) <= 30
-    if first in PREPOSITIONS | TIME_WORDS or words[0][0].isupper():
+    if low[0] in PREPOSITIONS | TIME_WORDS or words[0][0].isupper():
         return len(words) <= 10
-    return len(words) <= 3
+    return len(words) <= (4 if low[0] in DETERMINERS else 3)
 
 
 def attribution_before(text: str, start: int, pos: int) -> Attribution | None:
