@@ -32,14 +32,15 @@ def answers_for(ctx: Context):
     return Answers(ctx.store)
 
 
-def start_scheduler(ctx: Context, app) -> None:
-    """Digests are posted by the one scheduler in the bot process, when the digest module has one."""
+def start_scheduler(ctx: Context, app):
+    """Digests are posted by the scheduler inside the bot process (the digest ledger keeps a second
+    instance from posting twice); None when the digest module has no scheduler."""
     try:
         from bot.digest.scheduler import start as start_digests
     except ImportError:
-        log.info("digest scheduler not available yet: digests are not posted")
-        return
-    start_digests(settings=ctx.settings, store=ctx.store, client=app.client)
+        log.info("digest scheduler not available: digests are not posted")
+        return None
+    return start_digests(settings=ctx.settings, store=ctx.store, client=app.client)
 
 
 @cli.command("run")
@@ -61,21 +62,25 @@ def run_command(ctx: Context, port: int) -> None:
     from bot.slack.app import build_app
 
     app = build_app(answers)
-    start_scheduler(ctx, app)
-    if mode == "socket":
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()
-        return
-    from bot.slack.server import make_http_server
-
-    server = make_http_server(app, answers, port=port)
+    scheduler = start_scheduler(ctx, app)
     try:
-        server.serve_forever()
+        if mode == "socket":
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()
+        else:
+            from bot.slack.server import make_http_server
+
+            server = make_http_server(app, answers, port=port)
+            try:
+                server.serve_forever()
+            finally:
+                server.server_close()
     except KeyboardInterrupt:
         click.echo("Stopped.")
     finally:
-        server.server_close()
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
 
 
 @cli.command("console")

@@ -134,6 +134,14 @@ def format_date(value: date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "unknown date"
 
 
+def seen_span(first: date | None, last: date | None) -> str:
+    if not first and not last:
+        return "articles undated"
+    if first == last or not last or not first:
+        return format_date(first or last)
+    return f"{format_date(first)} – {format_date(last)}"
+
+
 def link(url: str | None, label: str) -> str:
     """`<url|label>` for http(s) URLs (label already escaped); just the label otherwise."""
     if not url or not re.match(r"https?://", url):
@@ -346,7 +354,7 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
         lines.append("M" + how_matched(match)[1:])
     if profile.article_count:
         fields = [f"*Mentions*\n{profile.mentions:,} in {profile.article_count:,} article{'s' if profile.article_count != 1 else ''}",
-                  f"*Seen*\n{format_date(profile.first_seen)} – {format_date(profile.last_seen)}"]
+                  f"*Seen*\n{seen_span(profile.first_seen, profile.last_seen)}"]
     else:
         fields = ["*Mentions*\nnone in the corpus yet"]
     others = [a for a in profile.aliases if a.casefold() != profile.name.casefold()]
