@@ -43,9 +43,11 @@ _SENTENCE_END = re.compile(r"[.!?]")
 _OPENERS = re.compile(r"[\"“‘«(\[]|^'|\s'")
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
-_CONNECTORS = {"of", "for", "and", "the"}
+_CONNECTORS = {"of", "for", "and", "the", "on"}
 _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
 _ROMAN = re.compile(r"^[IVX]+$")
+_GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
+_GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ians")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
 _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "style", "type", "related", "linked",
                    "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",
@@ -214,17 +216,17 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
             continue
         # a lower-case particle or connector, kept only when a capitalised word follows
         key, k = keys[nxt], nxt
-        if key in ("of", "for") and k + 1 < n and joins[k] and keys[k + 1] == "the":
+        if key in ("of", "for", "on") and k + 1 < n and joins[k] and keys[k + 1] == "the":
             k += 1
         if not (k + 1 < n and joins[k] and (_is_cap(words[k + 1]) or k + 1 in hits) and not art.initial[k + 1]):
             break
         if k == nxt and _is_particle(toks, nxt):
             j = k
-        elif key in ("of", "for") and has_head:
+        elif key in ("of", "for", "on") and has_head:
             j = k
-        elif key == "and" and (any(keys[m] in ("of", "for") for m in range(i, j)) or j == i) \
-                and _org_head_follows(toks, k + 1):
-            j = k
+        elif key == "and" and _org_head_follows(toks, k + 1) and (
+                any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
+            j = k  # Ministry of Science and Technology, Czech Economic and Cultural Office
         else:
             break
     return j
@@ -251,7 +253,7 @@ def _possessive_org(toks: Tokens, j: int) -> bool:
 
 def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
     """`National Counterintelligence and Security Center`: an `and` inside an organisation's name."""
-    while i < len(toks) and _is_cap(toks.words[i]):
+    while i < len(toks) and (_is_cap(toks.words[i]) or toks.keys[i] == "and"):
         if toks.keys[i] in ORG_HEADS:
             return weak or toks.keys[i] not in WEAK_ORG_HEADS
         if not toks.joins[i]:
@@ -296,7 +298,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             title_cue = False
             continue
         if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
-                and not _starts_place(toks, j, stop):
+                and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop
+                                                              and _org_head_follows(toks, j + 1, weak=True)):
             j += 1
             continue
         # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
@@ -417,6 +420,9 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
     words, keys = toks.words, toks.keys
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
+        if _GROUP_OF_STATES.match(word):
+            piece.kind, piece.cue = "organization", 1
+            return True  # G7, G20
         if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
             return False
         if word.isupper():
@@ -460,6 +466,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and span[0] in ORG_HEADS and span[0] not in WEAK_ORG_HEADS and not art.initial[p.first]:
         return "organization", 1  # the Parliament, Congress, the Cabinet
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
+        if tuple(span) in place_names():
+            return "place", 2  # a dateline: CAIRO -
         return "organization", 1
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
@@ -489,7 +497,21 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 1  # David, Mandela, Victoria: a city's name too, a person's when the article says so
     if len(span) > 1 and not any(_common(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
+    if len(span) == 1 and not _common(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
+        return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+def _modifier(p: _Piece, toks: Tokens) -> bool:
+    """`Ebola outbreak`, `Mapuche community`: a capitalised word used as an adjective."""
+    nxt = p.last + 1
+    return (nxt < len(toks) and toks.joins[p.last] and not toks.caps[nxt] and toks.keys[nxt] not in COMMON_STARTERS
+            and toks.keys[nxt] not in SPEECH_VERBS and not toks.keys[nxt].endswith(("ed", "s")))
+
+
+def _group_word(key: str, art: _Article) -> bool:
+    """Peoples, creeds and plurals of ordinary words: Cubans, Hinduism, Maoist, NGOs."""
+    return key.endswith(_GROUP_ENDINGS) or key[-1:] == "s" and (key[:-1] in common_words() or key[:-1] in art.lower)
 
 
 def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
@@ -498,9 +520,11 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
     defined: dict[tuple[str, ...], _Piece] = {}
     for a, b in zip(pieces, pieces[1:]):
         gap = text[a.end:b.start]
-        if gap.strip() == "(" and text[b.end:b.end + 1] == ")" and b.first == b.last and toks.words[b.first].isupper():
-            if toks.words[b.first][0].casefold() == text[a.start].casefold() or a.curated is not None:
-                defined[b.key] = a
+        if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
+            short = toks.words[b.first]
+            if short.isupper() and (short[0].casefold() == text[a.start].casefold() or a.curated is not None) or \
+                    a.last > a.first and short[0].casefold() == text[a.start].casefold() and a.kind != "person":
+                defined[b.key] = a  # Popular Mobilisation Authority (PMA), Indian Institute of Science (IISc)
         elif gap.strip() in ('"', "“", "‘", "'") and b.curated is None and a.kind in ("person", None):
             defined[b.key] = a
     if not defined:

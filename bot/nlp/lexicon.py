@@ -59,11 +59,11 @@ university universities college colleges school schools academy center centers f
 company companies corporation corp inc ltd llc plc group groups association associations union unions federation league
 alliance coalition society club clubs church churches court courts tribunal parliament assembly congress senate cabinet
 government police service services network news times post press tribune herald gazette journal airlines airways
-bloc board chamber trust initiative mission program project watch international radio tv television broadcasting
+bloc board chamber trust mission watch international radio tv television broadcasting
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-conference forum summit caucus convention nations
+caucus nations
 """)
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
 WEAK_ORG_HEADS = _words("group government court news times post school office service services bank church energy oil gas "
@@ -72,9 +72,15 @@ WEAK_ORG_HEADS = _words("group government court news times post school office se
 # Last words of place names and of named events: after a nationality adjective they make one name
 # (Persian Gulf, English Channel, Iranian Revolution, Arab Spring).
 PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula island islands mountains mountain valley river lake strait "
-                     "desert coast bay plateau basin canal region province state city county district square")
+                     "desert coast bay plateau basin canal region province state city county district square heights hills "
+                     "hill bridge drive street road avenue lane boulevard highway expressway bypass beach cove park zoo "
+                     "airport station stadium port harbour harbor dam mosque temple cathedral palace tower towers mall market "
+                     "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
-                     "games cup olympics election elections plan doctrine")
+                     "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "
+                     "championship championships tournament marathon summit conference forum initiative project program "
+                     "programme act bill law scheme framework index report strategy policy vision declaration charter "
+                     "convention resolution constitution code goals")
 # Months that are also names (Theresa May, April Ryan).
 NAME_MONTHS = _words("april may june august")
 
@@ -119,7 +125,7 @@ read more click subscribe advertisement share tweet email print follow related p
 listen image images caption credit copyright reserved rights terms privacy policy cookies cookie accept login
 sign register newsletter newsletters home menu search comments comment reply trending exclusive breaking update
 updated opinion analysis editorial feature features podcast live page section category archive tags tag
-covid coronavirus internet web website online im ive ill youre theyre weve dont cant wont isnt didnt doesnt
+covid coronavirus internet web website online celsius fahrenheit im ive ill youre theyre weve dont cant wont isnt didnt doesnt
 mr mrs ms dr prof st
 """)
 
