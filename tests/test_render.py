@@ -69,7 +69,7 @@ def test_buttons_carry_the_view_they_open():
     views = {b["text"]["text"]: view_of(b["value"]) for b in buttons(message.to_dict())}
     assert views["Share in channel"] == {"v": "profile", "id": 7, "ao": 0}
     assert views["More articles"] == {"v": "profile", "id": 7, "ao": 5}
-    assert views["More quotes by"] == {"v": "actor_quotes", "id": 7, "side": "by", "o": 0}
+    assert views["More quotes by"] == {"v": "actor_quotes", "id": 7, "side": "by", "o": 3}  # after the three shown
 
 
 def test_last_page_of_articles_offers_no_more():

@@ -135,6 +135,19 @@ def test_more_pages_articles_in_place(bot, slack):
     assert "More articles" not in [b["text"]["text"] for b in buttons(second)]
 
 
+def test_more_quotes_about_an_actor_pages_on_from_the_profile(bot, slack):
+    run(bot, slack, "/lookup", "Kataeb Hezbollah")
+    profile = answer(slack)
+    shown = [q for q in mrkdwn_texts(profile) if q.startswith("> “")]
+    assert len(shown) == 3
+    more = press(bot, slack, profile, "More quotes about", "quotes")
+    assert more["replace_original"] is True
+    text = words(more)
+    assert "*Quotes about Kataeb Hezbollah*: 4–" in text
+    assert not any(q.split("\n")[0] in text for q in shown)  # the next quotes, not the same three again
+    assert "Back to profile" in [b["text"]["text"] for b in buttons(more)]
+
+
 def test_more_on_a_public_message_answers_privately(bot, slack):
     run(bot, slack, "/lookup", "Iraq")
     more = press(bot, slack, answer(slack), "More articles", "public", ephemeral=False)

@@ -384,9 +384,11 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
         controls.append(button("More articles", "more", {**view, "ao": shown_to}))
     if articles_offset == 0:
         if len(profile.quotes_by) >= PROFILE_QUOTES:
-            controls.append(button("More quotes by", "more", {"v": "actor_quotes", "id": profile.actor_id, "side": "by", "o": 0}))
+            controls.append(button("More quotes by", "more", {"v": "actor_quotes", "id": profile.actor_id, "side": "by",
+                                                              "o": len(profile.quotes_by)}))
         if len(profile.quotes_about) >= PROFILE_QUOTES:
-            controls.append(button("More quotes about", "more", {"v": "actor_quotes", "id": profile.actor_id, "side": "about", "o": 0}))
+            controls.append(button("More quotes about", "more", {"v": "actor_quotes", "id": profile.actor_id, "side": "about",
+                                                                 "o": len(profile.quotes_about)}))
     fallback = f"{profile.name} ({profile.kind}): {profile.mentions} mentions in {profile.article_count} articles"
     return finish(fallback, blocks, controls=controls)
 
