@@ -453,7 +453,7 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article, gazetteer) -> No
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
     _link_typos(pieces, gazetteer)
-    pieces[:] = [p for p in pieces if not p.tentative or p.adopted]
+    pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
 
 
@@ -512,6 +512,11 @@ def _modifier(p: _Piece, toks: Tokens) -> bool:
 def _group_word(key: str, art: _Article) -> bool:
     """Peoples, creeds and plurals of ordinary words: Cubans, Hinduism, Maoist, NGOs."""
     return key.endswith(_GROUP_ENDINGS) or key[-1:] == "s" and (key[:-1] in common_words() or key[:-1] in art.lower)
+
+
+def _ordinary(p: _Piece, art: _Article) -> bool:
+    """A lone ordinary word nothing marks as a name (Articles, Channel): not an actor."""
+    return p.kind == "other" and not p.adopted and len(p.key) == 1 and p.curated is None and _common(p.key[0], art)
 
 
 def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:

@@ -1,0 +1,153 @@
+"""Actor extraction on texts written for these tests: each messy form a scraped article
+has is read as a reader would, and nothing is invented from furniture."""
+from __future__ import annotations
+
+import pytest
+
+from bot.corpus.models import Document
+from bot.nlp.actors import extract_mentions
+from bot.nlp.gazetteer import load_gazetteer
+from bot.pipeline import analyse
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer(ROOT / "config" / "actors.yaml")
+
+
+def mentions(text, gazetteer):
+    found = extract_mentions(text, gazetteer)
+    for m in found:  # offsets always point at the surface, inside its sentence
+        assert text[m.start:m.end] == m.surface
+        assert m.surface in m.sentence
+    return found
+
+
+def names_of(found, surface):
+    return {m.name for m in found if m.surface == surface}
+
+
+def test_titles_stay_out_of_the_name(gazetteer):
+    text = ("Iranian Supreme Leader Ali Khamenei spoke on Tuesday. The top commander, Maj. Gen. Mohammad Ali Jafari, "
+            "agreed, and Grand Ayatollah Ali al-Sistani said nothing.")
+    found = mentions(text, gazetteer)
+    surfaces = [m.surface for m in found if m.kind == "person"]
+    assert surfaces == ["Ali Khamenei", "Mohammad Ali Jafari", "Ali al-Sistani"]
+
+
+def test_possessive_without_apostrophe(gazetteer):
+    text = "Khameneis orders were explicit. Prime Minister Mustafa al-Kadhimis government needs respite."
+    found = mentions(text, gazetteer)
+    assert [(m.surface, m.curated) for m in found if m.kind == "person"] == [
+        ("Khamenei", "Ali Khamenei"), ("Mustafa al-Kadhimi", "Mustafa al-Kadhimi")]
+
+
+def test_words_run_together(gazetteer):
+    found = mentions("Iraqi officials told MEEthatPompeo also promised strikes.", gazetteer)
+    assert names_of(found, "Pompeo") == {"Mike Pompeo"}
+    assert names_of(found, "MEE") == {"Middle East Eye"}
+
+
+def test_british_and_american_spelling(gazetteer):
+    found = mentions("The Badr Organisation and the Badr Organization are one group.", gazetteer)
+    assert {m.curated for m in found} == {"Badr Organization"}
+
+
+def test_acronym_defined_in_brackets_of_a_discovered_organisation(gazetteer):
+    text = ("The Tigris Irrigation Authority (TIA) warned farmers on Sunday. Engineers said TIA would "
+            "release more water.")
+    found = mentions(text, gazetteer)
+    long_form = next(m for m in found if m.surface.endswith("Irrigation Authority"))
+    assert long_form.kind == "organization"
+    assert [m.name for m in found if m.surface == "TIA"] == [long_form.name, long_form.name]
+
+
+def test_curated_acronym_defined_in_brackets(gazetteer):
+    found = mentions("The Popular Mobilisation Authority (PMA) met. The PMA refused.", gazetteer)
+    assert {m.curated for m in found} == {"Popular Mobilization Forces"}
+
+
+def test_nickname_in_quotes_is_the_person(gazetteer):
+    text = 'Militia leader Karim Haddawi "Abu Zainab" refused to meet her. Later Abu Zainab said he would.'
+    found = mentions(text, gazetteer)
+    assert names_of(found, "Abu Zainab") == {"Karim Haddawi"}
+
+
+def test_short_forms_resolve_to_the_full_name(gazetteer):
+    text = ("Sonya Sceats, who runs a charity, spoke first. Later Sceats said the rules were unfair. "
+            "The dispute worried Tariq Mahmoudi, and Mahmoudi left.")
+    found = mentions(text, gazetteer)
+    assert names_of(found, "Sceats") == {"Sonya Sceats"}
+    assert names_of(found, "Mahmoudi") == {"Tariq Mahmoudi"}
+    assert {m.kind for m in found if m.name in ("Sonya Sceats", "Tariq Mahmoudi")} == {"person"}
+
+
+def test_a_one_letter_typo_is_the_same_person(gazetteer):
+    text = ("Commander Abu Fadak refused. Abu Fadek later agreed. Nadia Karimova spoke to the press, "
+            "and Nadia Karimowa spoke again the next day, and Nadia Karimova left.")
+    found = mentions(text, gazetteer)
+    assert names_of(found, "Abu Fadek") == {"Abu Fadak al-Muhammadawi"}
+    assert names_of(found, "Nadia Karimowa") == {"Nadia Karimova"}
+
+
+def test_distinct_actors_stay_distinct(gazetteer):
+    text = ("Hezbollah in Lebanon and Kataeb Hezbollah in Iraq are different groups. The Islamic State "
+            "fought the Islamic Revolutionary Guard Corps. Mojtaba Khamenei is not Ali Khamenei.")
+    found = mentions(text, gazetteer)
+    assert [m.name for m in found if m.kind in ("person", "organization")] == [
+        "Hezbollah", "Kataeb Hezbollah", "Islamic State", "Islamic Revolutionary Guard Corps",
+        "Mojtaba Khamenei", "Ali Khamenei"]
+
+
+def test_discovery_finds_people_and_organisations_nobody_listed(gazetteer):
+    text = ("Zartosht, a poet, fled Tehran in 2019. \"I was worried,\" Zartosht said. "
+            "The Freedom Legal Centre helped him, and Lina Dahhak of the Centre for Migrant Rights called it brave.")
+    found = mentions(text, gazetteer)
+    kinds = {m.name: m.kind for m in found}
+    assert kinds["Zartosht"] == "person"
+    assert kinds["Lina Dahhak"] == "person"
+    assert kinds["Centre for Migrant Rights"] == "organization"
+    assert kinds["Freedom Legal Centre"] == "organization"
+    assert kinds["Tehran"] == "place"
+
+
+def test_no_actors_from_headlines_months_or_furniture(gazetteer):
+    text = ("Read more\n"
+            "TRENDING NOW\n"
+            "How Regional Powers Shape The Future Of Iraqi Politics\n"
+            "However, the talks in March went nowhere. Meanwhile the ministers met again on Monday.\n"
+            "Advertisement\n"
+            "Recommended Articles\n")
+    found = mentions(text, gazetteer)
+    assert {m.name for m in found if m.curated is None} == set()
+
+
+def test_sentence_initial_words_are_not_actors(gazetteer):
+    text = "Shocked residents gathered. Angry crowds returned. Nothing changed. Pompeo left."
+    found = mentions(text, gazetteer)
+    assert [m.name for m in found] == ["Mike Pompeo"]
+
+
+def test_script_forms_and_case_sensitive_acronyms(gazetteer):
+    found = mentions("قال قاسم سليماني ذلك. It is up to us. IS fighters and ISIS cells.", gazetteer)
+    assert [m.curated for m in found] == ["Qassem Soleimani", "Islamic State", "Islamic State"]
+
+
+def test_empty_and_plain_texts(gazetteer):
+    assert extract_mentions("", gazetteer) == []
+    assert extract_mentions("   \n ", gazetteer) == []
+    assert extract_mentions("nothing to see here, all lower case.", gazetteer) == []
+
+
+def test_works_without_a_curated_list():
+    found = extract_mentions("Sonya Sceats said the Home Office had failed. Sceats asked again.")
+    assert {m.name for m in found if m.kind == "person"} == {"Sonya Sceats"}
+    assert all(m.curated is None for m in found)
+
+
+def test_the_pipeline_adds_mentions_to_a_document(gazetteer):
+    doc = Document(text="Ali Khamenei met Mustafa al-Kadhimi in Tehran.", path="story.txt", title="Khamenei meets Kadhimi")
+    result = analyse(doc, gazetteer)
+    assert [m.curated for m in result.mentions] == ["Ali Khamenei", "Mustafa al-Kadhimi", "Tehran"]
+    assert all(m.start < len(doc.text) for m in result.mentions)  # the title is not scanned
