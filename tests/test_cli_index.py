@@ -74,10 +74,14 @@ def test_export_csv_has_the_same_fields(newsbot):
 def test_stats_names_counts_and_the_database(newsbot, db_url):
     newsbot("index")
     out = newsbot("stats").stdout
-    assert out.splitlines()[0].split() == ["articles", "6"]
-    assert "sources       6" in out
+    lines = out.splitlines()
+    assert lines[0].split() == ["articles", "6"]
+    assert "sources              6" in out
+    assert "files with problems  0" in out
+    assert "dated                2019-03-22 to 2019-03-22" in out
     assert "last indexed" in out and "never" not in out
     assert "database" in out
+    assert "       1  Al-Monitor" in lines and "       1  The Diplomat" in lines
 
 
 def test_syndicated_copies_are_one_article_with_every_occurrence(newsbot):

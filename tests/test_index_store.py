@@ -86,3 +86,19 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
 def test_an_unreachable_database_is_one_clear_error():
     with pytest.raises(StoreError, match="cannot open the database at postgresql"):
         Store("postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 2})
+
+
+def test_a_required_column_no_migration_adds_is_one_clear_error(db_url, monkeypatch):
+    store = Store(db_url)
+    stricter = MetaData()
+    Table("meta", stricter, Column("key", Text, primary_key=True), Column("value", Text),
+          Column("required_for_test", Text, nullable=False))
+    try:
+        with store.begin() as conn, pytest.raises(migrations.SchemaMismatch, match="meta.required_for_test"):
+            migrations.add_missing(conn, stricter)
+    finally:
+        store.dispose()
+    real_add_missing = migrations.add_missing
+    monkeypatch.setattr(migrations, "add_missing", lambda conn: real_add_missing(conn, stricter))
+    with pytest.raises(StoreError, match="lacks the required column meta.required_for_test"):
+        Store(db_url)

@@ -39,7 +39,7 @@ class Store:
         if migrate:
             try:
                 migrations.upgrade(self.engine)
-            except migrations.SchemaTooNew as exc:
+            except (migrations.SchemaTooNew, migrations.SchemaMismatch) as exc:
                 raise StoreError(f"cannot open the database at {self.display_url}: {exc}") from None
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot open the database at {self.display_url}: {exc.__class__.__name__}: "

@@ -77,8 +77,9 @@ def add_missing(conn: Connection, metadata: MetaData = schema.metadata) -> list[
             if column.name in present:
                 continue
             if not column.nullable and column.server_default is None:
-                raise RuntimeError(f"column {table.name}.{column.name} is NOT NULL without a server default: "
-                                   "add a numbered migration for it")
+                raise SchemaMismatch(f"this database lacks the required column {table.name}.{column.name}, "
+                                     "which no migration adds: re-create the index (move the database aside "
+                                     "and run `newsbot index`)")
             kind = column.type.compile(dialect=conn.dialect)
             conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
             added.append(f"{table.name}.{column.name}")
@@ -87,6 +88,10 @@ def add_missing(conn: Connection, metadata: MetaData = schema.metadata) -> list[
 
 class SchemaTooNew(RuntimeError):
     """The database was migrated by a newer newsbot."""
+
+
+class SchemaMismatch(RuntimeError):
+    """The database lacks something schema.py requires and no migration provides."""
 
 
 def _set_version(conn: Connection, number: int) -> None:
