@@ -52,9 +52,10 @@ class QuoteIndex:
     generation: int
     ids: array = field(default_factory=lambda: array("q"))
     first_seen: array = field(default_factory=lambda: array("i"))  # date ordinals, 0 when unknown
-    speaker_actor: array = field(default_factory=lambda: array("q"))  # 0 when none
-    speakers: list[str] = field(default_factory=list)  # folded speaker as written, and the actor's name
+    folded: list[str] = field(default_factory=list)  # each quote's folded text, for phrase ranking
     postings: dict[str, array] = field(default_factory=dict)
+    by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions
+    speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos
 
     def df(self, term: str) -> int:
@@ -72,14 +73,22 @@ def build_index(store: Store) -> QuoteIndex:
             .order_by(quotes.c.id))
         index = QuoteIndex(generation)
         postings: dict[str, list[int]] = defaultdict(list)
+        by_actor: dict[int, list[int]] = defaultdict(list)
+        speakers: dict[str, list[int]] = defaultdict(list)
         for position, row in enumerate(rows):
             index.ids.append(row.id)
             index.first_seen.append(row.first_seen.toordinal() if row.first_seen else 0)
-            index.speaker_actor.append(row.speaker_actor_id or 0)
-            index.speakers.append(fold(f"{row.speaker or ''} {row.name or ''}"))
-            for term in set(fold(row.text).split()):
+            folded = fold(row.text)
+            index.folded.append(folded)
+            for term in set(folded.split()):
                 postings[term].append(position)
+            if row.speaker_actor_id:
+                by_actor[row.speaker_actor_id].append(position)
+            for term in set(fold(f"{row.speaker or ''} {row.name or ''}").split()):
+                speakers[term].append(position)
     index.postings = {term: array("i", hits) for term, hits in postings.items()}
+    index.by_actor = {actor: array("i", hits) for actor, hits in by_actor.items()}
+    index.speaker_postings = {term: array("i", hits) for term, hits in speakers.items()}
     initials: dict[str, list[str]] = defaultdict(list)
     for term in index.postings:
         if len(term) >= 4 and term.isalpha():
@@ -160,16 +169,15 @@ class QuoteSearch:
                 log.exception("speaker lookup failed for %r", by)
             if resolved is not None and resolved.status in ("found", "ambiguous"):
                 actor_ids = {c.actor_id for c in resolved.candidates[:5 if resolved.status == "ambiguous" else 1]}
+        positions: set[int] = set()
+        for actor_id in actor_ids:
+            positions.update(index.by_actor.get(actor_id, ()))
         wanted = fold(by).split()
-        positions = set()
-        for position, actor_id in enumerate(index.speaker_actor):
-            if actor_id and actor_id in actor_ids:
-                positions.add(position)
-        if wanted:
-            for position, speaker in enumerate(index.speakers):
-                tokens = speaker.split()
-                if tokens and all(w in tokens for w in wanted):
-                    positions.add(position)
+        if wanted:  # every word of `by` in the speaker as written (anonymous sources) or its actor's name
+            written = set(index.speaker_postings.get(wanted[0], ()))
+            for word in wanted[1:]:
+                written.intersection_update(index.speaker_postings.get(word, ()))
+            positions |= written
         who = resolved.candidates[0].name if resolved is not None and resolved.status == "found" else f"“{by}”"
         return positions, resolved, who
 
@@ -223,16 +231,11 @@ class QuoteSearch:
         """Whole phrase first, then the query's word order, then the word score."""
         if not positions:
             return []
-        ids = [index.ids[p] for p in positions]
-        with self.store.connect() as conn:
-            texts = {row.id: row.text for row in conn.execute(
-                select(quotes.c.id, quotes.c.text).where(quotes.c.id.in_(ids)))}
         phrase = " ".join(terms)
         pairs = list(zip(terms, terms[1:]))
         ranked = []
         for position in positions:
-            folded = fold(texts.get(index.ids[position], ""))
-            padded = f" {folded} "
+            padded = f" {index.folded[position]} "
             bonus = 0.0
             if phrase and f" {phrase} " in padded:
                 bonus = 1.0
