@@ -224,3 +224,16 @@ def test_cli_batch_jsonl_and_csv_keep_input_order(cli_db, tmp_path):
 def test_cli_batch_missing_file(cli_db, tmp_path):
     result = CliRunner().invoke(cli, ["--db", cli_db, "lookup", "--batch", str(tmp_path / "nope.txt")])
     assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_profile_of_an_actor_in_many_articles_reads_pages_through_the_date_index(world, monkeypatch):
+    """The dense path (EXISTS per article, newest first) gives the same pages as the sparse one."""
+    import bot.search.lookup as lookup_module
+
+    engine, ids = world
+    sparse = [a.id for a in engine.profile(ids["Kataeb Hezbollah"], articles_limit=10).articles]
+    monkeypatch.setattr(lookup_module, "DENSE", 1)
+    engine._profiles.clear()
+    dense = engine.profile(ids["Kataeb Hezbollah"], articles_limit=10)
+    assert [a.id for a in dense.articles] == sparse == ["a3", "a1"]
+    assert [a.id for a in engine.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1).articles] == ["a1"]

@@ -32,8 +32,9 @@ _SCRIPT_FOLD = str.maketrans({"\u200c": None, "\u200d": None, "\u0640": None, "\
 
 def fold(text: str) -> str:
     """Strip accents and case; delete apostrophes; hyphens and punctuation become spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SCRIPT_FOLD)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SCRIPT_FOLD)
     text = _APOSTROPHES.sub("", text.casefold())
     return " ".join(_NON_WORD.sub(" ", text).split())
 
@@ -171,52 +172,49 @@ def _unify_particles(tokens: list[str]) -> list[str]:
 
 # -- romanisation folding --------------------------------------------------------
 
-_ROMAN_FOLDS = [
-    (re.compile(r"sch"), "sk"), (re.compile(r"kh|gh|q|ck|c(?!h)"), "k"), (re.compile(r"dh"), "z"), (re.compile(r"th"), "s"),
-    (re.compile(r"ph"), "f"), (re.compile(r"ou|oo|ow|uw"), "u"), (re.compile(r"ei|ey|ai|ay|ae|ee|ie"), "i"),
-    (re.compile(r"o"), "u"), (re.compile(r"e"), "i"), (re.compile(r"y"), "i"), (re.compile(r"w"), "v"),
-    (re.compile(r"(.)\1+"), r"\1"), (re.compile(r"(?<=[aiu])h$"), ""),
-]
+# One pass for the digraphs (longest first), a translate for single letters, then doubles and a
+# final -h after a vowel (Nusrah = Nusra).
+_DIGRAPHS = {"sch": "sk", "kh": "k", "gh": "k", "q": "k", "ck": "k", "c": "k", "dh": "z", "th": "s", "ph": "f",
+             "ou": "u", "oo": "u", "ow": "u", "uw": "u", "ei": "i", "ey": "i", "ai": "i", "ay": "i", "ae": "i",
+             "ee": "i", "ie": "i"}
+_DIGRAPH = re.compile(r"sch|kh|gh|ck|dh|th|ph|ou|oo|ow|uw|ei|ey|ai|ay|ae|ee|ie|q|c(?!h)")
+_LETTERS = str.maketrans({"o": "u", "e": "i", "y": "i", "w": "v"})
+_FINAL_H = re.compile(r"(?<=[aiu])h$")
 _NOT_CONSONANT = re.compile(r"[aeiouyvw]")
+_DOUBLED = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=262144)
 def variant_token(token: str) -> str:
     """One token folded across romanisations: Qassem/Kasem/Ghasem -> kasim."""
-    for pattern, repl in _ROMAN_FOLDS:
-        token = pattern.sub(repl, token)
-    return token
+    token = _DIGRAPH.sub(lambda m: _DIGRAPHS[m.group(0)], token).translate(_LETTERS)
+    return _FINAL_H.sub("", _DOUBLED.sub(r"\1", token))
 
 
+@lru_cache(maxsize=262144)
 def skeleton_token(variant: str) -> str:
     """The consonants of a variant token (v/w count as vowels: Arabic waw is both; p is b:
     Arabic has no p, ترامب is Trump)."""
-    return re.sub(r"(.)\1+", r"\1", _NOT_CONSONANT.sub("", variant).replace("p", "b"))
+    return _DOUBLED.sub(r"\1", _NOT_CONSONANT.sub("", variant).replace("p", "b"))
 
 
 @dataclass(frozen=True)
 class NameForm:
-    """A name prepared for matching."""
+    """A name prepared for matching (every key computed once: forms are built for each alias)."""
 
     tokens: tuple[str, ...]  # folded, titles and articles dropped, particles unified
     variants: tuple[str, ...]  # each token folded across romanisations
     script: bool  # the text was written in Arabic/Persian script (tokens are its transliteration)
+    key: str = ""  # the tokens joined
+    variant: str = ""  # the variants joined
+    skeleton: str = ""  # consonants of the variants, spaces removed
+    compact: str = ""  # the variants with spaces removed: `Hennis Plasschaert` = `Hennisplasschaert`
 
-    @property
-    def key(self) -> str:
-        return " ".join(self.tokens)
-
-    @property
-    def variant(self) -> str:
-        return " ".join(self.variants)
-
-    @property
-    def skeleton(self) -> str:
-        return re.sub(r"(.)\1+", r"\1", "".join(skeleton_token(v) for v in self.variants))
-
-    @property
-    def compact(self) -> str:
-        """The variant with spaces removed: `Hennis Plasschaert` = `Hennisplasschaert`."""
-        return "".join(self.variants)
+    @classmethod
+    def of(cls, tokens: list[str], script: bool) -> "NameForm":
+        variants = tuple(variant_token(t) for t in tokens)
+        return cls(tuple(tokens), variants, script, " ".join(tokens), " ".join(variants),
+                   _DOUBLED.sub(r"\1", "".join(skeleton_token(v) for v in variants)), "".join(variants))
 
 
 _BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
@@ -239,20 +237,29 @@ def _merge_initials(tokens: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def analyse_name(text: str) -> NameForm:
     """Prepare a name (Latin, Arabic or Persian script) for matching. Bracketed parts
     (`Popular Mobilization Forces (PMF)`), a leading possessive (`Iran's`) and a trailing
     `'s` are not part of the name."""
     script = has_arabic_script(text)
-    text = _BRACKETED.sub("", text).strip() or text
-    text = _POSSESSIVE.sub("", _LEADING_POSSESSIVE.sub("", text))
-    tokens = _merge_initials(fold(_PERSIAN_EI.sub("\u0626\u064a", text) if script else text).split())
+    if "(" in text or "[" in text:
+        text = _BRACKETED.sub("", text).strip() or text
+    if "s" in text and ("'" in text or "\u2019" in text):
+        text = _POSSESSIVE.sub("", _LEADING_POSSESSIVE.sub("", text))
+    tokens = fold(_PERSIAN_EI.sub("\u0626\u064a", text) if script else text).split()
+    if any(len(t) == 1 for t in tokens):
+        tokens = _merge_initials(tokens)
     if script:
         tokens = _strip_titles(tokens)
         tokens = transliterate(" ".join(tokens)).split()
-    tokens = _unify_particles(_strip_articles(_strip_titles(tokens)))
-    return NameForm(tuple(tokens), tuple(variant_token(t) for t in tokens), script)
+    if tokens and tokens[0] in _TITLE_WORDS:
+        tokens = _strip_titles(tokens)
+    if any(len(t) <= 3 for t in tokens):
+        tokens = _strip_articles(tokens)
+    if any(t.startswith(("ab", "ib", "bi", "be", "bn")) for t in tokens):
+        tokens = _unify_particles(tokens)
+    return NameForm.of(tokens, script)
 
 
 def acronym(form: NameForm) -> str | None:

@@ -20,6 +20,7 @@ several bot instances on one database never serve a stale index for long.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import re
@@ -28,10 +29,12 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile
@@ -49,7 +52,8 @@ SUGGEST = 0.35
 MARGIN = 0.06  # a found actor must beat the next one by this much
 TOKEN_MATCH = 0.72  # below this two tokens do not match at all
 EXTRA_CANDIDATE_COST = 0.3  # an unmatched candidate word costs this share of its weight
-MAX_CANDIDATES = 250
+DENSE = 200  # an actor in this many articles has its pages read through the date index
+MAX_CANDIDATES = 100  # aliases scored in full, the best-voted by the blocking step
 
 # Alias origins, strongest first: what an editor wrote beats what the corpus shows,
 # which beats what we derive (initials of an organisation, the surname of a person).
@@ -58,8 +62,7 @@ USAGE = ("Type the name of a person, organisation or place, e.g. `Kataeb Hezboll
          "`IRGC` or an Arabic or Persian spelling (at most 150 characters).")
 
 
-@dataclass(frozen=True)
-class AliasEntry:
+class AliasEntry(NamedTuple):
     actor_id: int
     text: str  # as written
     origin: str  # config | corpus | derived
@@ -67,8 +70,7 @@ class AliasEntry:
     form: NameForm
 
 
-@dataclass
-class ActorEntry:
+class ActorEntry(NamedTuple):
     id: int
     name: str
     kind: str
@@ -90,8 +92,8 @@ class AliasIndex:
     by_skeleton: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # variant token -> entries
     weights: dict[str, float] = field(default_factory=dict)  # variant token -> identity weight
-    vocabulary: list[str] = field(default_factory=list)
-    skeletons: list[str] = field(default_factory=list)  # distinct skeletons (script queries)
+    neighbours: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # deletion key -> tokens
+    skeletons_by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     authored: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # author key -> article ids
     by_actor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # actor id -> entries
     # actor id -> skeleton -> the transliterated words of its Arabic/Persian-script aliases
@@ -121,7 +123,23 @@ class AliasIndex:
 
 
 def build_index(store: Store) -> AliasIndex:
-    """Read actors and aliases (and article authors) into an AliasIndex."""
+    """Read actors and aliases (and article authors) into an AliasIndex.
+
+    The cyclic garbage collector is paused while the index's million small objects are made
+    (it would otherwise walk them again and again: a third of the build time), and the result
+    is frozen out of its reach afterwards, so no collection stalls a lookup by walking it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        index = _build_index(store)
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return index
+
+
+def _build_index(store: Store) -> AliasIndex:
     with store.connect() as conn:
         generation = int(store.get_meta("generation", "0", conn=conn) or 0)
         actor_rows = conn.execute(select(actors.c.id, actors.c.name, actors.c.kind, actors.c.curated,
@@ -137,13 +155,13 @@ def build_index(store: Store) -> AliasIndex:
                                           row.mention_count or 0, row.article_count or 0)
     seen: set[tuple[int, str, str]] = set()
     bylines: dict[str, Counter[str]] = defaultdict(Counter)
+    entries = index.entries
 
-    def add(actor_id: int, text: str, origin: str, how: str) -> None:
-        form = analyse_name(text)
-        if not form.tokens or (actor_id, form.key, origin) in seen:
-            return
-        seen.add((actor_id, form.key, origin))
-        index.entries.append(AliasEntry(actor_id, text, origin, how, form))
+    def add(actor_id: int, text: str, origin: str, how: str, form: NameForm | None = None) -> None:
+        form = form or analyse_name(text)
+        if form.tokens and (actor_id, form.key, origin) not in seen:
+            seen.add((actor_id, form.key, origin))
+            entries.append(AliasEntry(actor_id, text, origin, how, form))
 
     for actor in index.actors.values():
         add(actor.id, actor.name, "config" if actor.curated else "corpus", "exact name")
@@ -163,14 +181,16 @@ def build_index(store: Store) -> AliasIndex:
         index.actors[-number] = ActorEntry(-number, name, "person", False, "author (byline)", 0,
                                            len(set(index.authored[key])))
         add(-number, name, "corpus", "byline")
-    for entry in list(index.entries):
-        actor = index.actors[entry.actor_id]
-        if actor.kind == "organization" and (initials := acronym(entry.form)):
-            add(actor.id, initials.upper(), "derived", f"abbreviation of {entry.text}")
-        elif actor.kind == "person" and len(entry.form.tokens) > 1 and not entry.form.script:
+    for entry in list(entries):
+        kind = index.actors[entry.actor_id].kind
+        if kind == "organization" and (initials := acronym(entry.form)):
+            add(entry.actor_id, initials.upper(), "derived", f"abbreviation of {entry.text}",
+                NameForm.of([initials], False))
+        elif kind == "person" and len(entry.form.tokens) > 1 and not entry.form.script:
             surname = entry.form.tokens[-1]
             if len(surname) > 3 and surname not in LIGHT_WORDS:
-                add(actor.id, surname.title(), "derived", f"surname in {entry.text}")
+                add(entry.actor_id, surname.title(), "derived", f"surname in {entry.text}",
+                    NameForm.of([surname], False))
     _index_entries(index)
     return index
 
@@ -183,31 +203,52 @@ def _byline_names(author: str) -> list[str]:
 
 def _index_entries(index: AliasIndex) -> None:
     actors_with: dict[str, set[int]] = defaultdict(set)
-    for number, entry in enumerate(index.entries):
-        form = entry.form
-        index.by_key[form.key].append(number)
-        index.by_actor[entry.actor_id].append(number)
+    by_key, by_actor, by_variant = index.by_key, index.by_actor, index.by_variant
+    by_skeleton, postings = index.by_skeleton, index.postings
+    pairs: set[tuple[str, str]] = set()
+    for number, (actor_id, _, origin, _, form) in enumerate(index.entries):
+        by_key[form.key].append(number)
+        by_actor[actor_id].append(number)
+        by_variant[form.variant].append(number)
         if form.script:
-            words = index.script_words.setdefault(entry.actor_id, defaultdict(set))
+            words = index.script_words.setdefault(actor_id, defaultdict(set))
             for word in form.variants:
                 words[skeleton_token(word)].add(word)
-        index.by_variant[form.variant].append(number)
-        if entry.origin != "derived":
+        if origin != "derived":
             if len(form.skeleton) >= 3:
-                index.by_skeleton[form.skeleton].append(number)
-            for token in set(form.variants):
-                index.postings[token].append(number)
-                actors_with[token].add(entry.actor_id)
+                by_skeleton[form.skeleton].append(number)
+            for word, token in zip(form.tokens, form.variants):
+                postings[token].append(number)
+                actors_with[token].add(actor_id)
+                if len(token) > 3:
+                    pairs.add((word, token))
     total = max(len(index.actors), 50)
+    scale = math.log(total)
     for token, holders in actors_with.items():
         # Inverse document frequency over actors, scaled to 0.4..1: `ali` weighs less than `khamenei`.
-        index.weights[token] = 0.4 + 0.6 * min(1.0, math.log(total / len(holders)) / math.log(total))
-    index.vocabulary = list(index.postings)
-    index.skeletons = list(index.by_skeleton)
+        index.weights[token] = 0.4 + 0.6 * min(1.0, math.log(total / len(holders)) / scale)
+    neighbours = index.neighbours
+    for word, token in pairs:
+        for key in _neighbourhood(token, 1) if word == token else _neighbourhood(token, 1) | _neighbourhood(word, 1):
+            neighbours[key].add(token)
+    for skeleton in by_skeleton:
+        index.skeletons_by_length[len(skeleton)].append(skeleton)
+
+
+def _neighbourhood(token: str, depth: int) -> set[str]:
+    """The token and its forms with up to `depth` letters deleted (SymSpell): tokens one edit
+    or one swap apart share a key."""
+    keys = {token}
+    frontier = {token}
+    for _ in range(depth):
+        frontier = {t[:i] + t[i + 1:] for t in frontier for i in range(len(t))}
+        keys |= frontier
+    return keys
 
 
 # -- scoring ----------------------------------------------------------------------
 
+@lru_cache(maxsize=200_000)
 def token_similarity(query: str, candidate: str, query_word: str = "", candidate_word: str = "") -> float:
     """0..1 for two variant tokens (`*_word`: the same tokens before romanisation folding, where a
     slip such as `Katabe` for `Kataeb` is still one swap). Tokens of up to 3 letters must be equal;
@@ -404,25 +445,33 @@ class LookupEngine:
         return self._per_actor(scored, index)
 
     def _block(self, form: NameForm, index: AliasIndex) -> list[int]:
-        """Candidate aliases sharing a similar token (or, for script, a similar skeleton)."""
+        """Candidate aliases: those sharing a token within a typo's reach (a deletion
+        neighbourhood lookup, not a scan), or, for script, a similar consonant skeleton."""
         votes: Counter[int] = Counter()
-        for token in set(form.variants):
-            if len(token) <= 3:
-                similar = [(token, 100.0)] if token in index.postings else []
-            else:
-                similar = process.extract(token, index.vocabulary, scorer=fuzz.ratio, score_cutoff=65, limit=25)
-                if token.startswith(("al", "il")) and len(token) >= 6:
-                    similar += process.extract(token[2:], index.vocabulary, scorer=fuzz.ratio, score_cutoff=65,
-                                               limit=10)
-            for similar_token, score, *_ in similar:
-                vote = score * index.weight(similar_token)
-                for number in index.postings[similar_token]:
-                    votes[number] += vote
-        if form.script or len(form.variants) > 1:
-            for skeleton, score, _ in process.extract(form.skeleton, index.skeletons, scorer=fuzz.ratio,
-                                                      score_cutoff=75, limit=25):
+        for word, token in set(zip(form.tokens, form.variants)):
+            if token in LIGHT_WORDS and len(form.tokens) > 1:
+                continue  # `of`, `abu`: in too many names to find any
+            similar = {token} if token in index.postings else set()
+            if len(token) > 3:
+                keys = _neighbourhood(token, 2 if len(token) >= 9 else 1) | _neighbourhood(word, 1)
+                if token.startswith(("al", "il")) and len(token) >= 6:  # an article glued on
+                    keys |= _neighbourhood(token[2:], 1)
+                similar.update(t for key in keys for t in index.neighbours.get(key, ()))
+            for vocabulary_token in similar:
+                vote = token_similarity(token, vocabulary_token) * index.weight(vocabulary_token)
+                if vote or vocabulary_token == token:
+                    for number in index.postings[vocabulary_token]:
+                        votes[number] += vote
+        for number in index.by_skeleton.get(form.skeleton, ()):
+            votes[number] += 1.0
+        if form.script:
+            size = len(form.skeleton)
+            pool = [s for length in range(max(3, size - size // 4 - 1), size + size // 4 + 2)
+                    for s in index.skeletons_by_length.get(length, ())]
+            for skeleton, score, _ in process.extract(form.skeleton, pool, scorer=fuzz.ratio, score_cutoff=75,
+                                                      limit=25):
                 for number in index.by_skeleton[skeleton]:
-                    votes[number] += score
+                    votes[number] += score / 100
         return [number for number, _ in votes.most_common(MAX_CANDIDATES)]
 
     def _per_actor(self, scored: list[tuple[AliasEntry, float, str]], index: AliasIndex) -> list[Candidate]:
@@ -492,31 +541,23 @@ class LookupEngine:
                                    row["mention_count"] or 0, row["article_count"] or 0)
             if actor is None or (actor_id > 0 and row is None):
                 raise KeyError(f"no actor with id {actor_id}")
-            surfaces = conn.execute(
-                select(mentions.c.surface, func.count().label("n")).where(mentions.c.actor_id == actor_id)
-                .group_by(mentions.c.surface).order_by(func.count().desc(), mentions.c.surface).limit(12)).all()
-            mentioned = select(mentions.c.article_id).where(mentions.c.actor_id == actor_id)
-            in_actor = or_(articles.c.id.in_(mentioned), articles.c.id.in_(authored)) if authored \
-                else articles.c.id.in_(mentioned)
+            surfaces = self._surfaces(conn, actor_id)
             if authored or row is None:
                 total, first_seen, last_seen = conn.execute(
-                    select(func.count(), func.min(articles.c.date), func.max(articles.c.date)).where(in_actor)).one()
+                    select(func.count(), func.min(articles.c.date), func.max(articles.c.date))
+                    .where(self._in_actor(actor_id, authored, dense=False))).one()
             else:  # the counts the indexer keeps
                 total, first_seen, last_seen = row["article_count"], row["first_seen"], row["last_seen"]
-            page = conn.execute(
-                select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
-                .where(in_actor).order_by(articles.c.date.desc().nulls_last(), articles.c.id)
-                .offset(offset).limit(limit)).all()
-            page_ids = [a.id for a in page]
+            page = self._page(conn, actor_id, authored, dense=(total or 0) >= DENSE, offset=offset, limit=limit)
             contexts: dict[str, list] = defaultdict(list)
-            if page_ids:
-                for m in conn.execute(select(mentions.c.article_id, mentions.c.surface, mentions.c.sentence,
-                                             mentions.c.start)
-                                      .where(and_(mentions.c.actor_id == actor_id,
-                                                  mentions.c.article_id.in_(page_ids)))
+            if page:  # through the article index (a few rows), not the actor's (maybe thousands)
+                for m in conn.execute(select(mentions.c.article_id, mentions.c.actor_id, mentions.c.surface,
+                                             mentions.c.sentence, mentions.c.start)
+                                      .where(mentions.c.article_id.in_([a.id for a in page]))
                                       .order_by(mentions.c.article_id, mentions.c.start)).all():
-                    contexts[m.article_id].append(m)
-            related = self._related(conn, actor_id, authored)
+                    if m.actor_id == actor_id:
+                        contexts[m.article_id].append(m)
+            related = self._related(conn, actor_id, authored, index)
         refs = []
         for a in page:
             hits = contexts.get(a.id, [])
@@ -524,7 +565,7 @@ class LookupEngine:
             refs.append(ArticleRef(id=a.id, title=a.title, source=a.source, date=a.date, url=a.url,
                                    mentions=len(hits), role=role,
                                    context=_one_line(hits[0].sentence, hits[0].surface) if hits else None))
-        corpus_aliases = [s.surface for s in surfaces]
+        corpus_aliases = surfaces
         known = {analyse_name(s).key for s in corpus_aliases} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
                   if index.entries[n].origin == "config" and index.entries[n].form.key not in known]
@@ -543,20 +584,49 @@ class LookupEngine:
                 if index.entries[n].origin != "derived"}
         return sorted({a for key in keys for a in index.authored.get(key, [])})
 
-    def _related(self, conn, actor_id: int, authored: list[str], limit: int = 8,
-                 sample: int = 500) -> list[tuple[str, int]]:
-        """Actors most often mentioned in the same articles (over up to `sample` of its articles)."""
-        other = mentions.alias("other")
-        own = select(mentions.c.article_id).where(mentions.c.actor_id == actor_id).distinct().limit(sample)
-        in_own = other.c.article_id.in_(own)
-        if authored:
-            in_own = or_(in_own, other.c.article_id.in_(authored[:sample]))
-        count = func.count(func.distinct(other.c.article_id))
-        rows = conn.execute(
-            select(actors.c.name, count.label("n")).select_from(other.join(actors, actors.c.id == other.c.actor_id))
-            .where(and_(in_own, other.c.actor_id != actor_id))
-            .group_by(actors.c.id, actors.c.name).order_by(count.desc(), actors.c.name).limit(limit)).all()
-        return [(r.name, r.n) for r in rows]
+    def _in_actor(self, actor_id: int, authored: list[str], *, dense: bool):
+        """Articles that mention the actor (or that it wrote). For an actor in many articles a
+        correlated EXISTS lets the database walk the date index and stop at the first page."""
+        if dense:
+            # `+ 0`: probe the article's few mentions, not the actor's thousands (planners pick the latter)
+            mentioned = exists().where(and_(mentions.c.article_id == articles.c.id,
+                                            mentions.c.actor_id + 0 == actor_id))
+        else:
+            mentioned = articles.c.id.in_(select(mentions.c.article_id).where(mentions.c.actor_id == actor_id))
+        return or_(mentioned, articles.c.id.in_(authored)) if authored else mentioned
+
+    def _page(self, conn, actor_id: int, authored: list[str], *, dense: bool, offset: int, limit: int):
+        """One page of the actor's articles, newest first (undated last)."""
+        newest = articles.c.date.desc() if self.store.is_sqlite else articles.c.date.desc().nulls_last()
+        order = [newest] if dense and self.store.is_sqlite else [newest, articles.c.id]  # SQLite: the index order
+        return conn.execute(
+            select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
+            .where(self._in_actor(actor_id, authored, dense=dense)).order_by(*order)
+            .offset(offset).limit(limit)).all()
+
+    def _surfaces(self, conn, actor_id: int, sample: int = 2000, limit: int = 12) -> list[str]:
+        """How the corpus writes the actor, most frequent first (over its latest `sample` mentions)."""
+        rows = conn.execute(select(mentions.c.surface).where(mentions.c.actor_id == actor_id)
+                            .order_by(mentions.c.id.desc()).limit(sample)).scalars().all()
+        return [surface for surface, _ in sorted(Counter(rows).items(), key=lambda x: (-x[1], x[0]))[:limit]]
+
+    def _related(self, conn, actor_id: int, authored: list[str], index: AliasIndex, limit: int = 8,
+                 sample: int = 100) -> list[tuple[str, int]]:
+        """Actors most often mentioned in the same articles (over the actor's latest `sample` articles)."""
+        recent = conn.execute(select(mentions.c.article_id).where(mentions.c.actor_id == actor_id)
+                              .order_by(mentions.c.id.desc()).limit(sample * 4)).scalars().all()
+        own = list(dict.fromkeys([*authored[-sample:], *recent]))[:sample]
+        if not own:
+            return []
+        pairs = set(conn.execute(select(mentions.c.actor_id, mentions.c.article_id)
+                                 .where(mentions.c.article_id.in_(own))).all())
+        counts = Counter(other for other, _ in pairs if other != actor_id)
+        names = {a: index.actors[a].name for a in counts if a in index.actors}
+        missing = [a for a in counts if a not in names]
+        if missing:  # indexed since the alias index was built
+            names.update(conn.execute(select(actors.c.id, actors.c.name).where(actors.c.id.in_(missing))).all())
+        ranked = sorted(((names[a], n) for a, n in counts.items() if a in names), key=lambda x: (-x[1], x[0]))
+        return ranked[:limit]
 
     def _add_quotes(self, profile: Profile, limit: int) -> None:
         from bot.search.quotes import QuoteSearch

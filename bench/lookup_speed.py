@@ -1,0 +1,149 @@
+"""Lookup latency on a ~20k-article index (issue 3), one process, output excluded.
+
+    python -m bench.lookup_speed                   # indexes the Reuters-21578 stories once, then measures
+    python -m bench.lookup_speed --db URL          # an existing index
+    python -m bench.lookup_speed --lookups 2000 --json
+
+The index is built from ../shared/data/news-corpus/reuters-21578/articles.jsonl (internal data,
+never copied into the project) into bench/results/tmp/lookup-reuters.db, once; later runs reuse
+it (indexing is incremental). Without the shared data the benchmark says so and exits 0.
+
+Measured: alias index build (start-up), resident memory, and over a fixed, seeded query mix
+(bench/queries.py: exact names, spelling variants, typos, partial names, script forms, absent
+names, plus the lookup query set): `resolve` (the answer) and `lookup` (answer + profile, with
+the profile cache cleared before each call, so every profile is read from the store).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from bench.probe import percentiles
+from bench.queries import SEED, lookup_queries
+
+ROOT = Path(__file__).resolve().parent.parent
+REUTERS = ROOT.parent / "shared" / "data" / "news-corpus" / "reuters-21578" / "articles.jsonl"
+DEFAULT_DB = ROOT / "bench" / "results" / "tmp" / "lookup-reuters.db"
+
+
+def rss_mb() -> float:
+    """Peak resident memory of this process (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ensure_index(db_url: str) -> dict:
+    """Index the Reuters stories with config/actors.yaml (skipped when already indexed)."""
+    from bot.nlp.gazetteer import load_gazetteer
+    from bot.store.db import Store
+    from bot.store.indexer import Indexer
+
+    store = Store(db_url)
+    started = time.perf_counter()
+    report = Indexer(store, gazetteer=load_gazetteer(ROOT / "config" / "actors.yaml")).run(
+        [REUTERS], keep_missing=True)
+    elapsed = time.perf_counter() - started
+    store.dispose()
+    return {"articles_added": report.articles_added, "index_s": round(elapsed, 1)}
+
+
+def curated_actors() -> list[tuple[str, str, list[str]]]:
+    from bot.nlp.gazetteer import load_gazetteer
+
+    return [(a.name, a.kind, list(a.aliases)) for a in load_gazetteer(ROOT / "config" / "actors.yaml").actors]
+
+
+def query_mix(store, total: int) -> list[tuple[str, str]]:
+    from bench.score_lookup import load_queries
+
+    mix = lookup_queries(store, curated_actors(), total, random.Random(SEED))
+    return mix + [(f"set:{q.kind}", q.q) for q in load_queries()]
+
+
+def measure(db_url: str, total: int) -> dict:
+    from sqlalchemy import func, select
+
+    from bot.search.lookup import LookupEngine
+    from bot.store.db import Store
+    from bot.store.schema import actors, aliases, articles
+
+    store = Store(db_url)
+    with store.connect() as conn:
+        sizes = {name: conn.execute(select(func.count()).select_from(table)).scalar()
+                 for name, table in (("articles", articles), ("actors", actors), ("aliases", aliases))}
+    mix = query_mix(store, total)
+    rss_before = rss_mb()
+    engine = LookupEngine(store)
+    started = time.perf_counter()
+    index = engine.index
+    build_ms = (time.perf_counter() - started) * 1000
+    rss_ready = rss_mb()
+    resolve_ms, lookup_ms = [], []
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    statuses: dict[str, Counter] = defaultdict(Counter)
+    for kind, query in mix:
+        started = time.perf_counter()
+        result = engine.resolve(query)
+        elapsed = (time.perf_counter() - started) * 1000
+        resolve_ms.append(elapsed)
+        by_kind[kind.split(":")[0] if kind.startswith("set:") else kind].append(elapsed)
+        statuses[kind][result.status] += 1
+    for _, query in mix:
+        engine._profiles.clear()  # every profile from the store, as after a reindex
+        started = time.perf_counter()
+        engine.lookup(query)
+        lookup_ms.append((time.perf_counter() - started) * 1000)
+    store.dispose()
+    return {
+        "index": sizes, "alias_entries": len(index.entries), "queries": len(mix),
+        "startup_ms": round(build_ms, 1), "rss_mb": {"before": round(rss_before), "ready": round(rss_ready),
+                                                     "end": round(rss_mb())},
+        "resolve_ms": {k: round(v, 2) for k, v in percentiles(resolve_ms).items()},
+        "lookup_ms": {k: round(v, 2) for k, v in percentiles(lookup_ms).items()},
+        "resolve_p99_by_kind_ms": {k: round(percentiles(v)["p99"], 2) for k, v in sorted(by_kind.items())},
+        "status_by_kind": {k: dict(v) for k, v in sorted(statuses.items())},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bot.config import normalise_database_url
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="an existing index (default: the Reuters index in bench/results/tmp)")
+    parser.add_argument("--lookups", type=int, default=1000, help="size of the generated query mix")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    built = None
+    if args.db:
+        db_url = normalise_database_url(args.db)
+    else:
+        if not REUTERS.exists():
+            print(f"skipped: {REUTERS} is not here (the shared data is internal and optional)")
+            return 0
+        DEFAULT_DB.parent.mkdir(parents=True, exist_ok=True)
+        db_url = f"sqlite:///{DEFAULT_DB}"
+        built = ensure_index(db_url)
+    report = measure(db_url, args.lookups)
+    if built:
+        report["indexing"] = built
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"index: {report['index']['articles']} articles, {report['index']['actors']} actors, "
+          f"{report['alias_entries']} alias entries; start-up (alias index build) {report['startup_ms']:.0f} ms; "
+          f"peak RSS {report['rss_mb']['ready']} MB ready, {report['rss_mb']['end']} MB at the end")
+    for name in ("resolve_ms", "lookup_ms"):
+        p = report[name]
+        print(f"{name[:-3]:<8} n={p['n']}  p50 {p['p50']:.2f} ms  p90 {p['p90']:.2f} ms  p99 {p['p99']:.2f} ms  "
+              f"max {p['max']:.1f} ms")
+    print("resolve p99 by kind (ms): " + ", ".join(f"{k} {v}" for k, v in report["resolve_p99_by_kind_ms"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
