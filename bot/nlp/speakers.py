@@ -408,7 +408,16 @@ class SpeakerResolver:
         self.mentions = sorted(mentions or [], key=lambda m: m.start)
         self.paragraph_starts = paragraph_starts or [0]
         self.sources: list[tuple[int, Source]] = []  # (position, source), in reading order
-        self._names = None if self.mentions else _local_names(text)
+        self._local: _LocalNames | None = None
+
+    @property
+    def _names(self) -> _LocalNames | None:
+        """Names read off the text, only when no actor mentions were given (built on first use)."""
+        if self.mentions:
+            return None
+        if self._local is None:
+            self._local = _local_names(self.text)
+        return self._local
 
     def resolve(self, speaker: Speaker | None, at: int) -> Source | None:
         if speaker is None:
