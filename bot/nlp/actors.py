@@ -468,6 +468,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
         if tuple(span) in place_names():
             return "place", 2  # a dateline: CAIRO -
+        if len(words[p.first]) == 2:
+            return "other", 0  # UP, HK, NT: two letters are as often places or things, unless defined
         return "organization", 1
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
@@ -479,8 +481,9 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if tuple(span) in country_names():
         return "place", 3
     city = tuple(span) in place_names()
-    if city and not (len(span) == 1 and span[0] in given_names()):
-        return "place", 2
+    if city:
+        # one word may also be a given name (David, Paris): a person only when the article names one so
+        return "place", 1 if len(span) == 1 else 2
     if span[0] in PLACE_PREFIXES:
         return "place", 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
@@ -493,8 +496,6 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "organization", 1
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
         return "person", 1
-    if city:
-        return "place", 1  # David, Mandela, Victoria: a city's name too, a person's when the article says so
     if len(span) > 1 and not any(_common(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
     if len(span) == 1 and not _common(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):

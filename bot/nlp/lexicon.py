@@ -104,7 +104,8 @@ slovenian somali somalis sudanese spanish lankan sudanese swazi swedish swiss sy
 tanzanian tanzanians thai tibetan togolese tongan tunisian tunisians turkish turkmen turks ugandan ugandans ukrainian
 ukrainians uruguayan uzbek venezuelan vietnamese welsh yemeni yemenis zambian zimbabwean zimbabweans
 shia shiite shiites shias shi'ite sunni sunnis alawite alawites druze christian christians muslim muslims jewish jews
-catholic catholics protestant orthodox hindu hindus buddhist buddhists sikh sikhs islamic islamist islamists jihadist
+islam christianity judaism catholic catholics protestant orthodox hindu hindus buddhist buddhists sikh sikhs islamic
+islamist islamists jihadist
 jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
 uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic western westerners eastern
 northern southern baathist zionist zionists marxist communist communists socialist socialists liberal liberals
@@ -114,7 +115,7 @@ conservative conservatives republican republicans democrat democrats tory tories
 CALENDAR = _words("""
 january february march april may june july august september october november december feb apr jul aug sep
 sept oct nov dec monday tuesday wednesday thursday friday saturday sunday tue tues thu thur thurs fri
-ramadan eid christmas easter new year nowruz diwali hanukkah passover ad bc am pm gmt utc est edt bst cet
+ramadan eid christmas easter nowruz diwali hanukkah passover ad bc am pm gmt utc est edt bst cet
 """)
 
 # Capitalised words that are never actors on their own: page furniture, pronouns, interjections.
