@@ -45,6 +45,11 @@ def near_identical(a: str, b: str) -> bool:
     return len(short) >= BLOCK_WORDS and Levenshtein.distance(wa, wb) <= 1
 
 
+def longer_form(new: str, old: str) -> bool:
+    """Whether `new` is the longer form to keep: more words, not just more punctuation or capitals."""
+    return len(fold(new).split()) > len(fold(old).split())
+
+
 def _contains(words: list[str], part: list[str]) -> bool:
     n = len(part)
     first = part[0]

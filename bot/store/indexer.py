@@ -30,7 +30,7 @@ from bot.corpus.models import Document, FileProblem
 from bot.corpus.readers import SUPPORTED, read_file
 from bot.corpus.sidecar import SIDECAR_SUFFIX, sidecar_path
 from bot.nlp.names import actor_key
-from bot.nlp.quote_identity import quote_keys
+from bot.nlp.quote_identity import longer_form, quote_keys
 from bot.pipeline import AnalysedArticle, analyse
 from bot.store.db import Store
 from bot.store.quote_merge import QuoteIdentity
@@ -480,7 +480,7 @@ class Indexer:
                                   first_source=doc.source, **identity.blocks(quote.text))
                 continue
             changes = changed.setdefault(key, {}) if key in known and key not in fresh else row
-            if len(quote.text) > len(row["text"]):
+            if longer_form(quote.text, row["text"]):
                 row["text"] = changes["text"] = quote.text
             if doc.date and (row["first_seen"] is None or doc.date < row["first_seen"]):
                 row["first_seen"] = doc.date
