@@ -4,9 +4,10 @@ Words are matched against an in-memory term index of every stored quote (text an
 speaker), built from the store and rebuilt when the store's generation changes, so it
 works the same on SQLite and PostgreSQL. Each query word matches exactly, as a plural
 or singular form, or, when the word is not in the vocabulary, as a typo of a word that
-is (Levenshtein distance 1, or 2 for long words). Quotes must match most of the query's
-content words, in any order; the best candidates are then re-ranked with their text:
-the whole phrase first, then words in the query's order, then rarer words matched.
+is (edit distance 1, or 2 for long words; a swap of two letters counts as one). Quotes
+must match most of the query's content words, in any order; the best candidates are
+then re-ranked with their text: the whole phrase first, then words in the query's
+order, then rarer words matched.
 
 `by` resolves the speaker with the lookup engine's name matching (`--by Trump` →
 Donald Trump) and also matches the speaker as written, so anonymous sources
@@ -23,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from sqlalchemy import and_, func, or_, select
 
 from bot.nlp.names import fold
@@ -223,7 +224,7 @@ class QuoteSearch:
             return found
         limit = 1 if len(term) <= 6 else 2
         bucket = index.by_initial.get(term[0], [])
-        near = process.extract(term, bucket, scorer=Levenshtein.distance, score_cutoff=limit, limit=5)
+        near = process.extract(term, bucket, scorer=OSA.distance, score_cutoff=limit, limit=5)
         return [(word, 0.8 if distance == 1 else 0.7) for word, distance, _ in near]
 
     def _rerank(self, index: QuoteIndex, positions: list[int], terms: list[str],
