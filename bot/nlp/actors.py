@@ -377,14 +377,21 @@ def _split_places(piece: _Piece, toks: Tokens, qualifier: int | None) -> list[_P
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
-    """A nationality adjective starts a name when the capitalised words after it end in a head word."""
+    """A nationality adjective starts a name when the capitalised words after it end in a head word,
+    or are no ordinary word and no given name."""
     k = j + 1
     while k <= stop and k not in hits and _is_cap(toks.words[k]) and toks.keys[k] not in DEMONYMS:
         if _title_at(toks, k, stop):
             return False
         k += 1
+    if k == j + 1:
+        return False
     last = toks.keys[k - 1]
-    return k > j + 1 and (last in ORG_HEADS or last in PLACE_HEADS or last in EVENT_HEADS)
+    if last in ORG_HEADS or last in PLACE_HEADS or last in EVENT_HEADS:
+        return True
+    # Tamil Nadu, Indian Express: unless a person's name follows (Kenyan Joseph Kamau)
+    nxt = toks.keys[j + 1]
+    return nxt not in given_names() and nxt not in common_words() and toks.keys[j] not in ("the",)
 
 
 def _starts_place(toks: Tokens, j: int, stop: int) -> bool:
@@ -527,10 +534,10 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
     for a, b in zip(pieces, pieces[1:]):
         gap = text[a.end:b.start]
         if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
-            short = toks.words[b.first]
-            if short.isupper() and (short[0].casefold() == text[a.start].casefold() or a.curated is not None) or \
-                    a.last > a.first and short[0].casefold() == text[a.start].casefold() and a.kind != "person":
+            if a.curated is not None and toks.words[b.first].isupper() or _abbreviates(toks.words[b.first], a, toks):
                 defined[b.key] = a  # Popular Mobilisation Authority (PMA), Indian Institute of Science (IISc)
+                if a.kind == "other" and a.last > a.first:
+                    a.kind, a.cue = "organization", 1  # what gets an acronym is mostly an organisation
         elif gap.strip() in ('"', "“", "‘", "'") and b.curated is None and a.kind in ("person", None):
             defined[b.key] = a
     if not defined:
@@ -539,6 +546,16 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
         target = defined.get(p.key)
         if target is not None and p is not target and p.start > target.start:
             _adopt(p, target)
+
+
+def _abbreviates(short: str, long: _Piece, toks: Tokens) -> bool:
+    """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP)."""
+    if long.kind == "person" or not short[:1].isupper() or len(short) > 12:
+        return False
+    first = long.first if long.name_start is None else long.first - len(toks.text[long.name_start:long.start].split())
+    initials = {w[0].casefold() for w in toks.words[max(first, 0):long.last + 1] if w[:1].isupper()}
+    letters = {ch.casefold() for ch in short if ch.isupper()}
+    return len(letters & initials) >= min(2, len(letters)) and short[0].casefold() in initials
 
 
 def _adopt(p: _Piece, target: _Piece) -> None:

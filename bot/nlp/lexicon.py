@@ -59,7 +59,7 @@ university universities college colleges school schools academy center centers f
 company companies corporation corp inc ltd llc plc group groups association associations union unions federation league
 alliance coalition society club clubs church churches court courts tribunal parliament assembly congress senate cabinet
 government police service services network news times post press tribune herald gazette journal airlines airways
-bloc board chamber trust mission watch international radio tv television broadcasting
+bloc board chamber trust mission watch international initiative program programme radio tv television broadcasting
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
@@ -78,8 +78,8 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
                      "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
                      "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "
-                     "championship championships tournament marathon summit conference forum initiative project program "
-                     "programme act bill law scheme framework index report strategy policy vision declaration charter "
+                     "championship championships tournament marathon summit conference forum project "
+                     "act bill law scheme framework index report strategy policy vision declaration charter "
                      "convention resolution constitution code goals")
 # Months that are also names (Theresa May, April Ryan).
 NAME_MONTHS = _words("april may june august")
