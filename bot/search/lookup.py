@@ -214,9 +214,9 @@ def _index_entries(index: AliasIndex) -> None:
             words = index.script_words.setdefault(actor_id, defaultdict(set))
             for word in form.variants:
                 words[skeleton_token(word)].add(word)
+        if len(form.skeleton) >= 3:  # derived surnames too: a pasted script surname (موسویان)
+            by_skeleton[form.skeleton].append(number)
         if origin != "derived":
-            if len(form.skeleton) >= 3:
-                by_skeleton[form.skeleton].append(number)
             for word, token in zip(form.tokens, form.variants):
                 postings[token].append(number)
                 actors_with[token].add(actor_id)
@@ -314,8 +314,13 @@ def score_name(query: NameForm, candidate: NameForm, index: AliasIndex) -> Match
         if edits <= min(2, len(candidate.compact) // 6):
             score = max(score, 0.97 - 0.05 * edits)
     if query.script:
-        skeleton = fuzz.ratio(query.skeleton, candidate.skeleton) / 100
-        score = max(score, 0.95 * skeleton if skeleton >= 0.8 else 0.0)
+        # The whole skeleton may differ a little (a vowel letter, -a/-at), but one word of two or
+        # more consonants must agree exactly: short skeletons alone match too much (abu ali askari
+        # and Plasschaert are both b-l-s-k-r).
+        words = {skeleton_token(v) for v in candidate.variants}
+        if any(len(k) >= 2 and k in words for k in map(skeleton_token, query.variants)):
+            skeleton = fuzz.ratio(query.skeleton, candidate.skeleton) / 100
+            score = max(score, 0.95 * skeleton if skeleton >= 0.8 else 0.0)
         return Match(score, "script transliteration")
     if candidate.tokens and len(used_q) == len(query.variants) and len(used_c) < len(candidate.variants):
         how = "partial name"
@@ -436,8 +441,8 @@ class LookupEngine:
     def _fuzzy(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
         scored = []
         for number in self._block(form, index):
-            if not index.comparable(number, form):
-                continue
+            if index.entries[number].origin == "derived" or not index.comparable(number, form):
+                continue  # initials and surnames we made up match only exactly
             entry = index.entries[number]
             match = score_name(form, entry.form, index)
             if match.score >= SUGGEST:
