@@ -609,7 +609,7 @@ class LookupEngine:
             .where(self._in_actor(actor_id, authored, dense=dense)).order_by(*order)
             .offset(offset).limit(limit)).all()
 
-    def _surfaces(self, conn, actor_id: int, sample: int = 2000, limit: int = 12) -> list[str]:
+    def _surfaces(self, conn, actor_id: int, sample: int = 500, limit: int = 12) -> list[str]:
         """How the corpus writes the actor, most frequent first (over its latest `sample` mentions)."""
         rows = conn.execute(select(mentions.c.surface).where(mentions.c.actor_id == actor_id)
                             .order_by(mentions.c.id.desc()).limit(sample)).scalars().all()
@@ -623,14 +623,16 @@ class LookupEngine:
         own = list(dict.fromkeys([*authored[-sample:], *recent]))[:sample]
         if not own:
             return []
-        pairs = set(conn.execute(select(mentions.c.actor_id, mentions.c.article_id)
-                                 .where(mentions.c.article_id.in_(own))).all())
-        counts = Counter(other for other, _ in pairs if other != actor_id)
-        names = {a: index.actors[a].name for a in counts if a in index.actors}
-        missing = [a for a in counts if a not in names]
+        shared = func.count(func.distinct(mentions.c.article_id))
+        counts = conn.execute(select(mentions.c.actor_id, shared)
+                              .where(and_(mentions.c.article_id.in_(own), mentions.c.actor_id != actor_id))
+                              .group_by(mentions.c.actor_id).order_by(shared.desc(), mentions.c.actor_id)
+                              .limit(limit * 2)).all()
+        names = {a: index.actors[a].name for a, _ in counts if a in index.actors}
+        missing = [a for a, _ in counts if a not in names]
         if missing:  # indexed since the alias index was built
             names.update(conn.execute(select(actors.c.id, actors.c.name).where(actors.c.id.in_(missing))).all())
-        ranked = sorted(((names[a], n) for a, n in counts.items() if a in names), key=lambda x: (-x[1], x[0]))
+        ranked = sorted(((names[a], n) for a, n in counts if a in names), key=lambda x: (-x[1], x[0]))
         return ranked[:limit]
 
     def _add_quotes(self, profile: Profile, limit: int) -> None:
