@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from bot.nlp.names import fold
 from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
@@ -54,6 +54,7 @@ class QuoteIndex:
     ids: array = field(default_factory=lambda: array("q"))
     first_seen: array = field(default_factory=lambda: array("i"))  # date ordinals, 0 when unknown
     folded: list[str] = field(default_factory=list)  # each quote's folded text, for phrase ranking
+    occurrences: dict[int, int] = field(default_factory=dict)  # quote id -> places it was published
     postings: dict[str, array] = field(default_factory=dict)
     by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions
     speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
@@ -67,12 +68,14 @@ class QuoteIndex:
 def build_index(store: Store) -> QuoteIndex:
     with store.connect() as conn:
         generation = int(store.get_meta("generation", "0", conn=conn) or 0)
+        index = QuoteIndex(generation)
+        index.occurrences = {quote_id: n for quote_id, n in conn.execute(
+            select(quote_occurrences.c.quote_id, func.count()).group_by(quote_occurrences.c.quote_id))}
         rows = conn.execute(
             select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.first_seen,
                    actors.c.name)
             .select_from(quotes.outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
             .order_by(quotes.c.id))
-        index = QuoteIndex(generation)
         postings: dict[str, list[int]] = defaultdict(list)
         by_actor: dict[int, list[int]] = defaultdict(list)
         speakers: dict[str, list[int]] = defaultdict(list)
@@ -121,6 +124,14 @@ def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> Quo
             index = cached[0]
         _INDEXES[store.url] = (index, time.monotonic())
         return index
+
+
+# Built once, so SQLAlchemy's statement cache serves every search (building it cost more than running it).
+HITS = (select(quotes, actors.c.name.label("actor_name"), articles.c.title, articles.c.source.label("a_source"),
+               articles.c.date.label("a_date"), articles.c.url)
+        .select_from(quotes.join(articles, articles.c.id == quotes.c.article_id)
+                     .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
+        .where(quotes.c.id.in_(bindparam("ids", expanding=True))))
 
 
 class QuoteSearch:
@@ -277,17 +288,9 @@ class QuoteSearch:
         """QuoteHits in the given order: the quote, its first article, how often it was published."""
         if not scored:
             return []
-        ids = [quote_id for quote_id, _ in scored]
-        counts = (select(quote_occurrences.c.quote_id, func.count().label("n"))
-                  .where(quote_occurrences.c.quote_id.in_(ids)).group_by(quote_occurrences.c.quote_id).subquery())
+        index = current_index(self.store)
         with self.store.connect() as conn:
-            rows = {row.id: row for row in conn.execute(
-                select(quotes, actors.c.name.label("actor_name"), articles.c.title, articles.c.source.label("a_source"),
-                       articles.c.date.label("a_date"), articles.c.url, counts.c.n)
-                .select_from(quotes.join(articles, articles.c.id == quotes.c.article_id)
-                             .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id)
-                             .outerjoin(counts, counts.c.quote_id == quotes.c.id))
-                .where(quotes.c.id.in_(ids)))}
+            rows = {row.id: row for row in conn.execute(HITS, {"ids": [quote_id for quote_id, _ in scored]})}
         hits = []
         for quote_id, score in scored:
             row = rows.get(quote_id)
@@ -298,7 +301,7 @@ class QuoteSearch:
                 anonymous=bool(row.anonymous),
                 article=ArticleRef(id=row.article_id, title=row.title, source=row.a_source, date=row.a_date,
                                    url=row.url),
-                first_seen=row.first_seen, occurrences=row.n or 0, score=score, cue=row.cue,
+                first_seen=row.first_seen, occurrences=index.occurrences.get(row.id, 1), score=score, cue=row.cue,
                 marked=bool(row.marked), partial=bool(row.partial)))
         return hits
 
