@@ -136,3 +136,11 @@ def test_markdown_front_matter_gives_the_metadata(tmp_path):
                                                              date(2024, 5, 2))
     assert doc.text == "Basra's main port reopened to large tankers on Thursday after three months of dredging, " \
                        "the port authority said."
+
+
+def test_a_web_page_saved_as_txt_is_read_as_html(tmp_path):
+    saved = tmp_path / "saved-page.txt"
+    saved.write_text((CORPUS / "html" / "ministry-budget.html").read_text())
+    [doc] = read_file(saved).documents
+    assert doc.title == "Iraq's cabinet approves record budget"
+    assert "<p>" not in doc.text and "Home" not in doc.text

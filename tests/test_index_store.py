@@ -102,3 +102,17 @@ def test_a_required_column_no_migration_adds_is_one_clear_error(db_url, monkeypa
     monkeypatch.setattr(migrations, "add_missing", lambda conn: real_add_missing(conn, stricter))
     with pytest.raises(StoreError, match="lacks the required column meta.required_for_test"):
         Store(db_url)
+
+
+def test_sqlite_readers_are_not_blocked_by_an_open_write(tmp_path):
+    """WAL: the bot answers from the index while an index run holds a write transaction."""
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    writer, reader = Store(url), Store(url, connect_args={"timeout": 0.5})
+    try:
+        with writer.begin() as conn:
+            writer.set_meta(conn, "being_written", "yes")
+            assert reader.get_meta("being_written") is None  # reads the last committed state, at once
+        assert reader.get_meta("being_written") == "yes"
+    finally:
+        writer.dispose()
+        reader.dispose()

@@ -8,6 +8,7 @@ the problems it met, so one bad file or line never stops a run.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from bot.corpus.clean import clean_blocks, repeated_blocks, repeated_within
@@ -26,6 +27,7 @@ SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MAX_ARTICLE_CHARS = 2_000_000  # ~300,000 words: far beyond any story; a bigger "article" is a dump
 MAX_HTML_BYTES = 20_000_000
 JSONL_FIELDS = ("title", "source", "url", "author", "id")
+_HTML_START = re.compile(r"\A\s*(?:<!doctype html|<html[\s>])", re.I)
 
 
 def read_file(path: Path) -> ReadResult:
@@ -80,6 +82,13 @@ def read_text(path: Path) -> ReadResult:
     result = ReadResult()
     text = _decoded(path, path.read_bytes(), result)
     if text is None:
+        return result
+    if _HTML_START.match(text):  # a saved web page with a .txt name
+        doc = document_from_html(text, str(path))
+        if doc is None:
+            result.problems.append(FileProblem(str(path), "no article text found in the HTML"))
+        else:
+            _add(result, path, doc)
         return result
     front, problems, text = split_front_matter(text, str(path))
     result.problems.extend(problems)
