@@ -83,6 +83,7 @@ def measure(db_url: str, total: int) -> dict:
     started, started_cpu = time.perf_counter(), time.process_time()
     index = engine.index
     build_ms, build_cpu_ms = (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
+    (_, first_ms, _) = timed(engine.lookup, mix[0][1])  # builds what the first profile needs (the quote index)
     rss_ready = rss_mb()
     timings: dict[str, list[float]] = defaultdict(list)
     by_kind: dict[str, list[float]] = defaultdict(list)
@@ -101,7 +102,7 @@ def measure(db_url: str, total: int) -> dict:
     store.dispose()
     return {
         "index": sizes, "alias_entries": len(index.entries), "queries": len(mix),
-        "startup_ms": round(build_ms, 1), "startup_cpu_ms": round(build_cpu_ms, 1), "rss_mb": {"before": round(rss_before), "ready": round(rss_ready),
+        "first_lookup_ms": round(first_ms, 1), "startup_ms": round(build_ms, 1), "startup_cpu_ms": round(build_cpu_ms, 1), "rss_mb": {"before": round(rss_before), "ready": round(rss_ready),
                                                      "end": round(rss_mb())},
         **{name: {k: round(v, 2) for k, v in percentiles(values).items()} for name, values in timings.items()},
         "resolve_p99_by_kind_ms": {k: round(percentiles(v)["p99"], 2) for k, v in sorted(by_kind.items())},
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"index: {report['index']['articles']} articles, {report['index']['actors']} actors, "
           f"{report['alias_entries']} alias entries; start-up (alias index build) {report['startup_ms']:.0f} ms "
-          f"({report['startup_cpu_ms']:.0f} ms CPU); "
+          f"({report['startup_cpu_ms']:.0f} ms CPU), first lookup {report['first_lookup_ms']:.0f} ms; "
           f"peak RSS {report['rss_mb']['ready']} MB ready, {report['rss_mb']['end']} MB at the end")
     for name in ("resolve_ms", "resolve_cpu_ms", "lookup_ms", "lookup_cpu_ms"):
         p = report[name]
