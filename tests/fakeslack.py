@@ -148,7 +148,10 @@ class Received:
 class FakeSlack:
     """The Slack Web API and response_url endpoint on loopback (port picked by the OS)."""
 
-    def __init__(self):
+    def __init__(self, *, validate: bool = True):
+        """`validate=False` defers the Block Kit checks to `check_all()` (benchmarks: the checks
+        cost CPU the measured process competes for)."""
+        self.validate = validate
         self.received: list[Received] = []
         self.problems: list[str] = []
         self._rate_limits: dict[str, list[int]] = {}  # method -> [times left, retry_after]
@@ -187,6 +190,17 @@ class FakeSlack:
         """What users.info returns for `user_id` (e.g. tz="Asia/Beirut")."""
         self._users[user_id] = {"id": user_id, "name": user_id.lower(), **fields}
 
+    def _check(self, path: str, body: dict) -> None:
+        method = path[len("/api/"):] if path.startswith("/api/") else ""
+        if method in MESSAGE_METHODS or path.startswith("/respond/"):
+            self.problems += [f"{path}: {p}" for p in block_kit_problems(body)]
+
+    def check_all(self) -> list[str]:
+        """Run the Block Kit checks on everything received so far (with `validate=False`)."""
+        for record in self.calls("/"):
+            self._check(record.path, record.body)
+        return self.problems
+
     # --- reading what happened ---------------------------------------------------------------
     def calls(self, path_prefix: str) -> list[Received]:
         """Requests whose path starts with `path_prefix` (`/api/chat.postMessage`, `/respond/r1`)."""
@@ -218,8 +232,8 @@ class FakeSlack:
     def _answer(self, path: str, body: dict) -> tuple[int, dict, dict]:
         """(status, headers, json body) for one request."""
         method = path[len("/api/"):] if path.startswith("/api/") else ""
-        if method in MESSAGE_METHODS or path.startswith("/respond/"):
-            self.problems += [f"{path}: {p}" for p in block_kit_problems(body)]
+        if self.validate:
+            self._check(path, body)
         with self._lock:
             limited = self._rate_limits.get(method)
             if limited and limited[0] > 0:

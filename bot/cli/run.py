@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 import click
 
@@ -62,6 +63,7 @@ def run_command(ctx: Context, port: int) -> None:
     from bot.slack.app import build_app
 
     app = build_app(answers)
+    threading.Thread(target=answers.warm_up, name="newsbot-warm-up", daemon=True).start()
     scheduler = start_scheduler(ctx, app)
     try:
         if mode == "socket":

@@ -7,6 +7,7 @@ gets an apology.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 
@@ -17,6 +18,10 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("/lookup", "/quote", "/digest", "/newsbot")
 MAX_QUERY = 500  # longer text is cut before it reaches the engines; the answer says what was searched
+# Answers are CPU-bound Python: with twenty running at once, every thread (the ones that must ack
+# within 3 s included) waits its turn for the interpreter lock. Computing a few at a time finishes
+# the same work as fast and keeps acks quick.
+ANSWER_CONCURRENCY = int(os.environ.get("NEWSBOT_ANSWER_CONCURRENCY") or max(2, os.cpu_count() or 2))
 
 
 def parse_quote_query(text: str) -> tuple[str, str | None]:
@@ -40,6 +45,7 @@ class Answers:
         self._lookup = lookup_engine
         self._quotes = quote_search
         self._lock = threading.Lock()
+        self._busy = threading.BoundedSemaphore(ANSWER_CONCURRENCY)
 
     @property
     def lookup_engine(self):
@@ -57,6 +63,14 @@ class Answers:
                 from bot.search.quotes import QuoteSearch
                 self._quotes = QuoteSearch(self.store, lookup)
             return self._quotes
+
+    def warm_up(self) -> None:
+        """Load the engines' in-memory indexes now, so the first journalist to ask does not wait."""
+        try:
+            self.lookup_engine.lookup("newsbot")
+            self.quote_search.search("newsbot", limit=1)
+        except Exception:
+            log.exception("warming up the engines failed (they will load on the first command)")
 
     def index_counts(self) -> dict | None:
         """Articles, actors and quotes in the index; None when the database cannot be read."""
@@ -78,7 +92,8 @@ class Answers:
         """Answer `/command text` (text as Slack sends it: escaped, with `<@U…>` tokens)."""
         query = unescape_command_text(text)[:MAX_QUERY]
         try:
-            return self._command(command, query, user_id=user_id, channel_id=channel_id, client=client, share=share)
+            with self._busy:
+                return self._command(command, query, user_id=user_id, channel_id=channel_id, client=client, share=share)
         except Exception:
             log.exception("command %s %r failed", command, query[:200])
             return render.apology(command)
@@ -96,13 +111,14 @@ class Answers:
             return render.lookup_message(self.lookup_engine.lookup(query), share=share)
         if command == "/quote":
             words, by = parse_quote_query(query)
-            return self.show({"v": "quotes", "q": words, "by": by, "o": 0}, share=share)
+            return self._show({"v": "quotes", "q": words, "by": by, "o": 0}, share=share, shared_by=None)
         return render.help_message()
 
     def show(self, view: dict, *, share: bool = True, shared_by: str | None = None) -> Message:
         """Render what a button points at (a profile page, a page of quotes)."""
         try:
-            return self._show(view, share=share, shared_by=shared_by)
+            with self._busy:
+                return self._show(view, share=share, shared_by=shared_by)
         except Exception:
             log.exception("view %r failed", view)
             return render.apology("/lookup" if view.get("v") == "profile" else "/quote")

@@ -207,5 +207,8 @@ class Console:
         for line in self.read_lines():
             if not self.interactive and line.strip():
                 self.say(PROMPT + line.strip())
-            if not self.handle(line):
-                break
+            try:
+                if not self.handle(line):
+                    break
+            except KeyboardInterrupt:  # Ctrl-C during a slow answer: back to the prompt
+                self.say("(interrupted)\n")
