@@ -111,3 +111,21 @@ def test_bullet_points_with_sentences_are_story_text():
     blocks = split_blocks("The agreement covers three points:\n\n- Prisoners will be exchanged within a month.\n"
                           "- Checkpoints on the coast road will be removed.\n\nBoth sides signed it on Sunday.")
     assert clean_blocks(blocks, title="Deal").body == blocks
+
+
+def test_a_page_copied_with_single_line_breaks(tmp_path):
+    page = tmp_path / "copied.txt"
+    page.write_text(
+        "Skip to content\nWorld\nMiddle East\nSaudi Arabia and Iran reopen embassies after seven-year rift\n"
+        "By Ahmed Nasser\nPublished 12 June 2023\nShare\n"
+        "Saudi Arabia and Iran reopened their embassies in each other's capitals on Tuesday, seven years after "
+        "cutting ties, in a step both governments said would ease tensions across the Gulf.\n"
+        "\"This is the beginning of a new chapter,\" a Saudi official told reporters in Tehran.\n"
+        "Related\nOil output cuts extended into next year\nCopyright 2023 Desert Times\n")
+    [doc] = read_file(page).documents
+    assert (doc.title, doc.author, doc.date) == (
+        "Saudi Arabia and Iran reopen embassies after seven-year rift", "Ahmed Nasser", date(2023, 6, 12))
+    assert doc.text.split("\n\n") == [
+        "Saudi Arabia and Iran reopened their embassies in each other's capitals on Tuesday, seven years after "
+        "cutting ties, in a step both governments said would ease tensions across the Gulf.",
+        "\"This is the beginning of a new chapter,\" a Saudi official told reporters in Tehran."]

@@ -57,5 +57,21 @@ def split_blocks(text: str) -> list[str]:
     return [block for block in text.split("\n\n") if block]
 
 
+PARAGRAPH_LINE_WORDS = 25
+
+
+def paragraph_blocks(text: str) -> list[str]:
+    """Blocks of normalised text, where a block holding a whole paragraph on one of its lines
+    is taken as one paragraph per line (pages copied with single line breaks)."""
+    blocks = []
+    for block in split_blocks(text):
+        lines = block.split("\n")
+        if len(lines) > 1 and any(line.count(" ") + 1 >= PARAGRAPH_LINE_WORDS for line in lines):
+            blocks.extend(lines)
+        else:
+            blocks.append(block)
+    return blocks
+
+
 def join_blocks(blocks: list[str]) -> str:
     return "\n\n".join(blocks)

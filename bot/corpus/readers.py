@@ -15,7 +15,7 @@ from bot.corpus.clean import clean_blocks, repeated_blocks, repeated_within
 from bot.corpus.dates import parse_date
 from bot.corpus.decode import BinaryContent, decode_bytes, looks_binary
 from bot.corpus.models import Document, FileProblem, ReadResult
-from bot.corpus.normalize import join_blocks, normalize_line, normalize_text, split_blocks
+from bot.corpus.normalize import join_blocks, normalize_line, normalize_text, paragraph_blocks, split_blocks
 from bot.corpus.sidecar import read_sidecar, split_front_matter
 from bot.corpus.split import split_archive
 
@@ -106,7 +106,7 @@ def read_text(path: Path) -> ReadResult:
 def documents_from_text(text: str, path: str) -> list[Document]:
     """An aggregator archive's articles, or the one article of a page."""
     text = normalize_text(text)
-    blocks = split_blocks(text)
+    blocks = paragraph_blocks(text)
     segments = split_archive(blocks)
     if segments is None and len(text) > MAX_ARTICLE_CHARS:
         return [Document(text=text, path=path)]  # no single article is this long: reported, not cleaned
