@@ -330,3 +330,14 @@ def test_a_digest_due_during_a_reindex_waits_for_it_and_includes_its_stories(sto
     job.join(10)
     reindex.join(10)
     assert outcome[0].status == "posted" and "Stored mid re-index" in json.dumps(posts(slack)[0]["blocks"])
+
+
+def test_a_refused_token_fails_without_retrying_or_pausing_anyone(store, client, slack):
+    subscribe(store, "C0TOKEN01")
+    story(store, "Story", at("2026-03-27 07:00"))
+    slack.fail("chat.postMessage", "invalid_auth")
+    sleeps: list[float] = []
+    outcome = run_digest(store, client, subs_db.get(store, "C0TOKEN01"), date(2026, 3, 27),
+                         now=at("2026-03-27 08:00"), sleep=sleeps.append)
+    assert outcome.status == "failed" and "check SLACK_BOT_TOKEN" in outcome.detail
+    assert sleeps == [] and len(posts(slack)) == 1 and not subs_db.get(store, "C0TOKEN01").paused

@@ -4,6 +4,7 @@ Failure rules (docs/digests.md):
 - `not_in_channel`, `channel_not_found`, `is_archived` (and the other "cannot post here" codes):
   the subscription is paused and its subscriber is told by DM; never retried in a loop.
 - HTTP 429: wait `Retry-After` seconds and try again.
+- a refused token (`invalid_auth`, `token_revoked`, …): logged, not retried, no channel paused.
 - anything else (server errors, connection errors, unexpected codes): logged with the channel and
   retried a few times with exponential back-off, then the ledger row is marked `failed`.
 Every error is caught per channel: one channel's failure never stops the others.
@@ -14,7 +15,7 @@ import logging
 import time as time_module
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from slack_sdk.errors import SlackApiError
 
@@ -30,8 +31,9 @@ log = logging.getLogger(__name__)
 
 CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "no_permission", "restricted_action",
                "restricted_action_read_only_channel", "restricted_action_non_threadable_channel",
-               "restricted_action_thread_only_channel", "team_access_not_granted", "account_inactive",
-               "invalid_auth", "not_authed", "token_revoked"}
+               "restricted_action_thread_only_channel", "team_access_not_granted"}
+# The bot's token is wrong or revoked: no channel is at fault and retrying cannot help.
+AUTH_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"}
 MAX_ATTEMPTS = 4  # for errors other than 429 and the "cannot post here" ones
 MAX_RATE_LIMIT_WAITS = 5
 BACKOFF_SECONDS = 2.0  # 2, 4, 8 …
@@ -76,6 +78,8 @@ def post_message(client, channel: str, message: Message, *, sleep: Callable[[flo
             status = getattr(exc.response, "status_code", None)
             if error in CANNOT_POST:
                 raise ChannelUnavailable(error) from None
+            if error in AUTH_ERRORS:
+                raise DeliveryFailed(f"Slack refused the bot's token ({error}): check SLACK_BOT_TOKEN") from None
             if status == 429 or error == "ratelimited":
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_WAITS:
@@ -161,7 +165,3 @@ def notify_subscriber(client, sub: Subscription, reason: str, *, sleep: Callable
             {"type": "section", "text": {"type": "mrkdwn", "text": text}}]), sleep=sleep)
     except Exception:
         log.exception("could not tell %s that the digest for %s is paused", sub.created_by, sub.channel)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
