@@ -623,7 +623,8 @@ def is_title_line(line: str) -> bool:
 
 
 def is_title_case(text: str) -> bool:
-    words = [w for w in WORDS.findall(text) if w.casefold() not in SMALL_WORDS and not w[0].isdigit()]
+    words = [w for w in (w.strip("'’-") for w in WORDS.findall(text))
+             if w and w.casefold() not in SMALL_WORDS and not w[0].isdigit()]
     if len(words) < 2:
         return False
     return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.75
