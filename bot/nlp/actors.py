@@ -591,6 +591,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:
             continue
+        if p.kind == "place" and full.cue < 1 and full.curated is None:
+            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir)
         if p.curated is not None and (p.curated.kind != "person" or p.curated.name in curated_here
                                       or full.curated is p.curated):
             continue  # a curated surname keeps its actor unless the article names someone else of that name
