@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,7 @@ class PostgresTarget:
 @dataclass
 class Run:
     seconds: float
+    cpu_s: float  # user + system time of the process and its worker processes (steadier than wall on a busy machine)
     returncode: int
     peak_rss_mb: float
     log: Path
@@ -131,17 +133,22 @@ def run_measured(cmd: list[str], log: Path, timeout: float) -> Run:
     with log.open("w") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.05)
+        try:
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() - started > timeout:
+                    proc.kill()
+                    pid, status, usage = os.wait4(proc.pid, 0)
+                    break
+                time.sleep(0.05)
+        except BaseException:  # interrupted: leave no indexer running
+            proc.kill()
+            raise
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(time.perf_counter() - started, proc.returncode, usage.ru_maxrss / 1024, log)
+    return Run(time.perf_counter() - started, usage.ru_utime + usage.ru_stime, proc.returncode,
+               usage.ru_maxrss / 1024, log)
 
 
 def index(url: str, paths: list[Path], workers: int, log: Path) -> Run:
@@ -210,14 +217,16 @@ def bench_backend(target, size: int, folder: Path, material, *, lookups: int, qu
     one_url = target.fresh(f"{size}_one")
     run = index(one_url, sample, 1, work / f"index-{target.name}-{size}-one.log")
     figures.update(index_one_core_articles=sample_size, index_one_core_s=run.seconds,
-                   index_one_core_per_s=sample_size / run.seconds, index_one_core_peak_rss_mb=run.peak_rss_mb)
+                   index_one_core_per_s=sample_size / run.seconds, index_one_core_per_cpu_s=sample_size / run.cpu_s,
+                   index_one_core_peak_rss_mb=run.peak_rss_mb)
     if not keep:
         target.drop(one_url)
     say(f"[{target.name} {size}] indexing {size:,} articles on {cores} cores …")
     url = target.fresh(f"{size}_all")
     run = index(url, [folder], cores, work / f"index-{target.name}-{size}-all.log")
     figures.update(index_all_cores_s=run.seconds, index_all_cores_per_s=size / run.seconds,
-                   index_all_cores_peak_rss_mb=run.peak_rss_mb, cores=cores, stories=count_stories(url))
+                   index_all_cores_cpu_s=run.cpu_s, index_all_cores_peak_rss_mb=run.peak_rss_mb, cores=cores,
+                   stories=count_stories(url))
     figures["index_size_mb"] = target.size_bytes(url) / 2**20
 
     say(f"[{target.name} {size}] start-up, memory and latency …")
@@ -338,6 +347,7 @@ def latest_result(folder: Path, size: int, exclude: Path | None = None) -> dict 
 
 ROWS = (
     ("index 1 core (art/s)", "index_one_core_per_s", "{:.0f}"),
+    ("  per CPU second", "index_one_core_per_cpu_s", "{:.0f}"),
     ("index all cores (art/s)", "index_all_cores_per_s", "{:.0f}"),
     ("index all cores (s)", "index_all_cores_s", "{:.1f}"),
     ("stories stored", "stories", "{:d}"),
@@ -422,6 +432,7 @@ def main(sizes: str, backends: str, postgres_url: str, smoke: bool, lookups: int
     if smoke:
         sizes, lookups, quote_searches = "1000", 200, 100
         backends = "sqlite,postgres" if os.environ.get("NEWSBOT_TEST_POSTGRES_URL") else "sqlite"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a bounded run's timeout still cleans up
     size_list = [int(s) for s in sizes.split(",") if s.strip()]
     names = [b.strip() for b in backends.split(",") if b.strip()]
     unknown = set(names) - {"sqlite", "postgres"}
@@ -449,27 +460,33 @@ def main(sizes: str, backends: str, postgres_url: str, smoke: bool, lookups: int
                                         quote_searches=quote_searches, one_core_sample=one_core_sample, keep=keep)
                 figures["targets"] = target_verdicts(figures)
                 by_backend[target.name] = figures
-            result = {"size": size, "date": stamp.isoformat(timespec="seconds"), "commit": git_commit(),
-                      "command": "python -m bench " + " ".join(sys.argv[1:]), "machine": machine(),
-                      "corpus_build_s": build_s, "query_mix": {"lookups": lookups, "quotes": quote_searches},
-                      "backends": by_backend, "postgres_over_sqlite": postgres_ratios(by_backend)}
-            results[size] = result
+                result = {"size": size, "date": stamp.isoformat(timespec="seconds"), "commit": git_commit(),
+                          "command": "python -m bench " + " ".join(sys.argv[1:]), "machine": machine(),
+                          "corpus_build_s": build_s, "query_mix": {"lookups": lookups, "quotes": quote_searches},
+                          "backends": by_backend, "postgres_over_sqlite": postgres_ratios(by_backend)}
+                results[size] = result
+                if not smoke:  # written after each backend: a long run cut short keeps what it measured
+                    write_result(result, results_dir, stamp, results)
             click.echo(table(result))
-            if not smoke:
-                results_dir.mkdir(parents=True, exist_ok=True)
-                out = results_dir / f"{stamp.date().isoformat()}-{size}.json"
-                smaller = results.get(size // 10) or latest_result(results_dir, size // 10, exclude=out)
-                if smaller:
-                    result["growth_from"] = {"size": smaller["size"], "ratios": growth(result, smaller)}
-                    click.echo(growth_lines(result))
-                out.write_text(json.dumps(result, indent=2, default=str) + "\n")
-                click.echo(f"wrote {out}")
+            if result.get("growth_from"):
+                click.echo(growth_lines(result))
     except BenchError as exc:
         click.echo(f"benchmark failed: {exc}", err=True)
         sys.exit(1)
     finally:
         if not keep:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_result(result: dict, folder: Path, stamp: datetime, results: dict[int, dict]) -> None:
+    """bench/results/<date>-<N>.json, with the growth from the size ten times smaller when there is one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{stamp.date().isoformat()}-{result['size']}.json"
+    smaller = results.get(result["size"] // 10) or latest_result(folder, result["size"] // 10, exclude=out)
+    if smaller:
+        result["growth_from"] = {"size": smaller["size"], "ratios": growth(result, smaller)}
+    out.write_text(json.dumps(result, indent=2, default=str) + "\n")
+    say(f"wrote {out}")
 
 
 def growth_lines(result: dict) -> str:

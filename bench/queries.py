@@ -93,7 +93,8 @@ def quote_queries(store: Store, total: int, rng: random.Random) -> list[tuple[st
         rows = conn.execute(select(quotes.c.text, actors.c.name)
                             .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id)
                             .where(quotes.c.id % step == 0).order_by(quotes.c.id).limit(2000)).all()
-    speakers = [name for _, name in rows if name] or [invented_name(rng)]
+    spoken = [row for row in rows if row.name] or [(rows[0].text, invented_name(rng))]
+    speakers = [name for _, name in spoken]
 
     def fragment_typo() -> str:
         words = _fragment(rng.choice(rows).text, rng).split()
@@ -104,11 +105,15 @@ def quote_queries(store: Store, total: int, rng: random.Random) -> list[tuple[st
             words[j], words[j + 1] = words[j + 1], words[j]
         return " ".join(words)
 
+    def by_and_words(row) -> tuple[str, str]:
+        """Two words remembered from a quote, and who said it."""
+        return " ".join(_fragment(row[0], rng).split()[:2]), row[1]
+
     make = {
         "fragment": lambda: (_fragment(rng.choice(rows).text, rng), None),
         "fragment-typo": lambda: (fragment_typo(), None),
         "by": lambda: ("", rng.choice(speakers)),
-        "by+words": lambda: (" ".join(_fragment(rng.choice(rows).text, rng).split()[:2]), rng.choice(speakers)),
+        "by+words": lambda: by_and_words(rng.choice(spoken)),
         "absent": lambda: (f"{invented_name(rng)} {invented_name(rng)}".lower(), None),
     }
     mix = [(kind, *make[kind]()) for kind, n in _counts(total, QUOTE_KINDS).items() for _ in range(n)]
