@@ -63,8 +63,6 @@ def normalised_words(text: str) -> tuple[str, ...]:
             if tuple(words[:size]) in PERSON_TITLES:
                 words, changed = words[size:], True
                 break
-    if toks.possessive and toks.possessive[-1] is False and text.rstrip().endswith(("'", "’")):
-        pass  # `Rolling Stone'`: the tokenizer already left the mark out
     return tuple(words)
 
 

@@ -17,6 +17,12 @@ is that name, an acronym defined in brackets (`Popular Mobilisation Authority
 the name they follow, and a possessive that lost its apostrophe (`Khameneis`)
 is the name without it.
 
+Kinds come from cues in the text first (titles, head words, speech verbs, place
+prepositions), then from general knowledge (bot.nlp.world: countries and cities,
+given names, how common an English word is). A nationality or place that opens an
+organisation's name qualifies it: the mention covers `Development Bank`, the actor
+is `African Development Bank`, and the place gets a mention of its own.
+
 Headline-like lines (title case, no closing punctuation) and lines in capitals
 are page furniture for discovery. The title is not scanned: the stored text does
 not contain it, and mention offsets point into the stored text.
@@ -150,7 +156,7 @@ def extract_mentions(text: str, gazetteer=None, title: str | None = None) -> lis
         return []
     art = _Article(text, toks)
     pieces = _find_pieces(toks, art, gazetteer)
-    _resolve(pieces, toks, art, gazetteer)
+    _resolve(pieces, toks, art)
     return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", art.sentence(p.start),
                     p.curated.name if p.curated is not None else None)
             for p in pieces]
@@ -303,7 +309,6 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             j += 1
             continue
         # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
-        qualifier = j if key in DEMONYMS else None
         inside_of = False
         end = j
         k = j + 1
@@ -338,12 +343,12 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         if title_cue:
             piece.kind, piece.cue = "person", 2
         if _keep(piece, toks, art):
-            out.extend(_split_places(piece, toks, qualifier))
+            out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue = False
 
 
-def _split_places(piece: _Piece, toks: Tokens, qualifier: int | None) -> list[_Piece]:
+def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
     """Names the way news annotators read them: a nationality or place before an organisation
     qualifies it (the mention is `Development Ministry`, the actor `German Development Ministry`),
     and a country after a name is a place of its own (`Rainbow Ethiopia`)."""
@@ -446,7 +451,7 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
 
 # -- resolving names within the article ---------------------------------------------
 
-def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article, gazetteer) -> None:
+def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     keys = toks.keys
     for p in pieces:
         p.key = tuple(k for k in keys[p.first:p.last + 1] if k not in NAME_PARTICLES) or (keys[p.first],)
@@ -459,7 +464,7 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article, gazetteer) -> No
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
-    _link_typos(pieces, gazetteer)
+    _link_typos(pieces)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
 
@@ -605,7 +610,7 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
             p.kind, p.cue = "person", max(p.cue, 2)
 
 
-def _link_typos(pieces: list[_Piece], gazetteer) -> None:
+def _link_typos(pieces: list[_Piece]) -> None:
     """Two spellings of one name a letter apart in one article are one actor (`Abu Fadak` / `Abu Fadek`)."""
     named: dict[tuple[str, ...], _Piece] = {}
     counts: dict[tuple[str, ...], int] = {}
