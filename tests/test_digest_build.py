@@ -231,3 +231,10 @@ def test_text_rendering_for_the_terminal(store):
     text = digest_as_text(digest_of(store))
     assert text.startswith("Daily digest · Friday 27 March 2026\n1 new story from 2 sources, 0 quotes")
     assert " 1. Ceasefire talks resume (Reuters · 2026-03-27 · +1 copies)" in text
+
+
+def test_terminal_text_is_not_mrkdwn_escaped(store):
+    story(store, "Talks & tensions", at("2026-03-27 03:00"), mentions_of=("Procter & Gamble",))
+    text = digest_as_text(digest_of(store))
+    assert "Talks & tensions" in text and "Procter & Gamble (person): 1 mention in 1 story" in text
+    assert "&amp;" not in text

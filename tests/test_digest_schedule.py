@@ -341,3 +341,18 @@ def test_a_refused_token_fails_without_retrying_or_pausing_anyone(store, client,
                          now=at("2026-03-27 08:00"), sleep=sleeps.append)
     assert outcome.status == "failed" and "check SLACK_BOT_TOKEN" in outcome.detail
     assert sleeps == [] and len(posts(slack)) == 1 and not subs_db.get(store, "C0TOKEN01").paused
+
+
+def test_jobs_follow_the_subscriptions_table_without_a_restart(store, client):
+    digests = scheduler_for(store, client, Clock(at("2026-03-27 06:00")))
+    subscribe(store, "C0CHANGES")
+    digests.reconcile()
+    (job,) = [j for j in digests.scheduler.get_jobs() if j.id == "digest:C0CHANGES"]
+    assert "hour='8', minute='0', timezone='Europe/London'" in repr(job.trigger)
+    subscribe(store, "C0CHANGES", tz="Asia/Beirut")  # /digest subscribe Asia/Beirut: only the zone changes
+    digests.reconcile()
+    (job,) = [j for j in digests.scheduler.get_jobs() if j.id == "digest:C0CHANGES"]
+    assert "hour='8', minute='0', timezone='Asia/Beirut'" in repr(job.trigger)
+    subs_db.remove(store, "C0CHANGES")  # /digest unsubscribe
+    digests.reconcile()
+    assert [j.id for j in digests.scheduler.get_jobs() if j.id.startswith("digest:")] == []

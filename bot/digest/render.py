@@ -117,16 +117,23 @@ def story_text(story: Story, detail: Detail = Detail()) -> str:
     return text
 
 
-def trend_label(trend: ActorTrend) -> str:
-    label = f"*{escape(trend.name)}* ({escape(trend.kind)}): {plural(trend.mentions, 'mention')} in {plural(trend.articles, 'story', 'stories')}"
+def trend_change(trend: ActorTrend) -> str:
+    """How the actor's mentions compare with its fortnight: `, 4.2× the usual`, `, first time in the news`, …"""
     if trend.first_time:
-        return label + ", first time in the news"
+        return ", first time in the news"
     change = trend.change
     if change is not None:
-        label += f", {change:.1f}× the usual" if change >= 1.05 or change <= 0.95 else ", as usual"
-    elif trend.spike:
-        label += ", back after a quiet fortnight"
-    return label + (" :chart_with_upwards_trend:" if trend.spike else "")
+        return f", {change:.1f}× the usual" if change >= 1.05 or change <= 0.95 else ", as usual"
+    return ", back after a quiet fortnight" if trend.spike else ""
+
+
+def trend_counts(trend: ActorTrend) -> str:
+    return f"{plural(trend.mentions, 'mention')} in {plural(trend.articles, 'story', 'stories')}{trend_change(trend)}"
+
+
+def trend_label(trend: ActorTrend) -> str:
+    return (f"*{escape(trend.name)}* ({escape(trend.kind)}): {trend_counts(trend)}"
+            + (" :chart_with_upwards_trend:" if trend.spike else ""))
 
 
 def in_the_news_text(digest: Digest) -> str:
@@ -197,8 +204,7 @@ def digest_as_text(digest: Digest) -> str:
         out.append("")
     if digest.in_the_news:
         out.append("IN THE NEWS")
-        out += ["  " + trend_label(t).replace("*", "").replace(" :chart_with_upwards_trend:", " [spike]")
-                for t in digest.in_the_news]
+        out += [f"  {t.name} ({t.kind}): {trend_counts(t)}" + (" [spike]" if t.spike else "") for t in digest.in_the_news]
         if digest.new_actors:
             out.append("  New: " + ", ".join(f"{t.name} ({t.kind})" for t in digest.new_actors))
         out.append("")

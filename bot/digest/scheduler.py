@@ -131,9 +131,9 @@ class DigestScheduler:
         """Make the cron jobs match the subscriptions table (added, changed, removed)."""
         wanted = {}
         for sub in subs_db.all_subscriptions(self.store):
-            wanted[f"digest:{sub.channel}"] = (sub, str(cron_trigger(sub)))
+            wanted[f"digest:{sub.channel}"] = (sub, repr(cron_trigger(sub)))  # repr() includes the time zone
         for job in self.scheduler.get_jobs():
-            if job.id.startswith("digest:") and (job.id not in wanted or str(job.trigger) != wanted[job.id][1]):
+            if job.id.startswith("digest:") and (job.id not in wanted or repr(job.trigger) != wanted[job.id][1]):
                 job.remove()
         present = {job.id for job in self.scheduler.get_jobs()}
         for job_id, (sub, _) in wanted.items():
