@@ -187,3 +187,25 @@ def test_problems_of_an_unchanged_file_are_reported_again(store, corpus):
     assert again.files_unchanged == 1
     assert [(p.path, p.line) for p in again.problems] == [(p.path, p.line) for p in first.problems]
     assert all(p.reason.endswith("(unchanged since it was indexed)") for p in again.problems)
+
+
+def test_an_unchanged_actor_list_is_not_written_again(store, corpus, monkeypatch):
+    from types import SimpleNamespace
+
+    entry = SimpleNamespace(name="Nabil Saeed", kind="person", description="crane operator", aliases=["N. Saeed"])
+    gazetteer = SimpleNamespace(actors=[entry])
+    upserts = []
+    real_actor_id = Indexer.actor_id
+
+    def counting_actor_id(self, conn, name, kind, **options):
+        upserts.append(name)
+        return real_actor_id(self, conn, name, kind, **options)
+
+    monkeypatch.setattr(Indexer, "actor_id", counting_actor_id)
+    Indexer(store, gazetteer, analyse_fn=no_extraction).run([corpus])
+    assert upserts == ["Nabil Saeed"]
+    Indexer(store, gazetteer, analyse_fn=no_extraction).run([corpus])
+    assert upserts == ["Nabil Saeed"]  # nothing changed: nothing written
+    entry.aliases.append("Abu Saeed")
+    Indexer(store, gazetteer, analyse_fn=no_extraction).run([corpus])
+    assert upserts == ["Nabil Saeed", "Nabil Saeed"]

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 2000  # ids per IN (...) query
 MAX_CANDIDATES = 20  # near-duplicate candidates compared per article, most shared bands first
+CURATED_DIGEST_KEY = "curated_actors_digest"
 
 
 @dataclass
@@ -379,10 +380,20 @@ class Indexer:
     # -- actors and mentions ---------------------------------------------
 
     def sync_curated_actors(self) -> None:
-        """Upsert the config/actors.yaml list: names, kinds, descriptions and aliases."""
+        """Upsert the config/actors.yaml list: names, kinds, descriptions and aliases.
+
+        Skipped when the list (and the spelling keys its aliases fold to) is what the
+        last run stored: an unchanged corpus and actor list cost no writes.
+        """
         if self.gazetteer is None:
             return
+        digest = hashlib.sha256(json.dumps(
+            [[e.name, e.kind, e.description, [[a, actor_key(a)] for a in [e.name, *e.aliases]]]
+             for e in self.gazetteer.actors], ensure_ascii=False).encode("utf-8")).hexdigest()
+        if self.store.get_meta(CURATED_DIGEST_KEY) == digest:
+            return
         with self.store.begin() as conn:
+            self.store.set_meta(conn, CURATED_DIGEST_KEY, digest)
             for entry in self.gazetteer.actors:
                 actor_id = self.actor_id(conn, entry.name, entry.kind, curated=True, description=entry.description)
                 conn.execute(delete(aliases).where(and_(aliases.c.actor_id == actor_id, aliases.c.origin == "config")))
