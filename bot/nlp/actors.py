@@ -53,7 +53,7 @@ _CONNECTORS = {"of", "for", "and", "the", "on"}
 _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
-_GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ians")
+_GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
 _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "style", "type", "related", "linked",
                    "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",

@@ -14,6 +14,7 @@ from functools import cache
 from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
+BIG_CITY_POPULATION = 1_000_000  # their other Latin-script names count too
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -36,6 +37,8 @@ def place_names() -> frozenset[tuple[str, ...]]:
     for city in gc.get_cities().values():
         if city.get("population", 0) >= CITY_MIN_POPULATION:
             names.update((city["name"], city.get("asciiname") or city["name"]))
+            if city.get("population", 0) >= BIG_CITY_POPULATION:  # Bombay, Calcutta, Peking, Bangalore
+                names.update(n for n in city.get("alternatenames", ()) if n[:1].isupper() and n.isascii() and len(n) > 3)
     return frozenset(k for k in map(_key, filter(None, names)) if k)
 
 
