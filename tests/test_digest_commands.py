@@ -167,3 +167,19 @@ def test_console_can_preview_but_not_subscribe(store, config_dir):
     assert "Daily digest" in shown and "Ceasefire talks resume in Cairo" in shown and "Preview: only you can see this" in shown
     assert "run `/digest subscribe` in the channel itself" in shown
     assert subs_db.get(store, "CCONSOLE") is None
+
+
+def test_preview_after_a_digest_shows_only_what_came_in_since(bot, store):
+    from bot.digest import ledger
+
+    now = datetime.now(timezone.utc)
+    due = now + timedelta(hours=2)
+    bot.digest(f"subscribe {due:%H:%M} UTC daily")
+    story(store, "In the last digest", now - timedelta(minutes=45))
+    story(store, "Came in after it", now - timedelta(minutes=10))
+    last = (now - timedelta(days=1)).date()  # the last digest went out half an hour ago
+    ledger.claim(store, CHANNEL, last, (now - timedelta(hours=25), now - timedelta(minutes=30)), now=now)
+    ledger.complete(store, CHANNEL, last, "1.2")
+    preview = said(bot.digest("preview"))
+    assert "Came in after it" in preview and "In the last digest" not in preview
+    assert f"Preview of the digest due {due:%a %-d %b %H:%M}" in preview

@@ -76,14 +76,18 @@ def handle(text: str, *, user_id: str, channel_id: str, store, client=None) -> d
 # -- the commands ------------------------------------------------------------------------------
 
 def preview(rest, *, user_id, channel_id, store, client) -> dict:
-    settings = load_settings()
-    sub = subs_db.get(store, channel_id) or Subscription(channel=channel_id, timezone=user_timezone(client, user_id)
-                                                          or settings.timezone)
+    """The channel's next digest as it stands now: everything since its last digest."""
+    subscribed = subs_db.get(store, channel_id)
+    sub = subscribed or Subscription(channel=channel_id, timezone=user_timezone(client, user_id)
+                                     or load_settings().timezone)
     now = datetime.now(timezone.utc)
-    digest = compose(store, sub, now.astimezone(sub.zone).date(), now)
+    due = next_fire(sub, now) if subscribed else None
+    digest = compose(store, sub, (due or now).astimezone(sub.zone).date(), now)
     message = render_digest(digest)
-    note = "Preview: only you can see this." + ("" if subs_db.get(store, channel_id) else
-                                                 " This channel has no digest yet: `/digest subscribe`.")
+    if due:
+        note = f"Preview of the digest due {due.astimezone(sub.zone):%a %-d %b %H:%M}, as it stands now: only you can see this."
+    else:
+        note = "Preview: only you can see this. This channel has no digest yet: `/digest subscribe`."
     return answer(message.text, [*message.blocks, context(note)])
 
 
@@ -276,8 +280,12 @@ def schedule_summary(sub: Subscription) -> str:
     return f"at {sub.time} ({sub.timezone}), {sub.days_label()}"
 
 
+def next_fire(sub: Subscription, now: datetime) -> datetime | None:
+    return cron_trigger(sub).get_next_fire_time(None, now)
+
+
 def next_run(sub: Subscription) -> str:
-    upcoming = cron_trigger(sub).get_next_fire_time(None, datetime.now(timezone.utc))
+    upcoming = next_fire(sub, datetime.now(timezone.utc))
     return upcoming.astimezone(sub.zone).strftime("%a %-d %b %H:%M") if upcoming else "never"
 
 
