@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 150
 REFRESH_SECONDS = 5.0
+SNAPSHOT_AFTER_SECONDS = 1.0  # an index that took longer to build is saved for the next start
 # Score bands (0..1). Tuned on tests/data/lookup_queries.yaml.
 CLOSE = 0.85
 POSSIBLE = 0.6
@@ -122,16 +123,25 @@ class AliasIndex:
         return self.weights.get(token, 1.0)
 
 
-def build_index(store: Store) -> AliasIndex:
-    """Read actors and aliases (and article authors) into an AliasIndex.
+def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
+    """Read actors and aliases (and article authors) into an AliasIndex, or load the local
+    snapshot of it saved for the same generation (bot.search.lookup_snapshot).
 
     The cyclic garbage collector is paused while the index's million small objects are made
     (it would otherwise walk them again and again: a third of the build time), and the result
     is frozen out of its reach afterwards, so no collection stalls a lookup by walking it."""
+    from bot.search import lookup_snapshot
+
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        index = _build_index(store)
+        generation = store.generation()
+        index = lookup_snapshot.load(store.display_url, generation) if snapshot else None
+        if index is None:
+            started = time.perf_counter()
+            index = _build_index(store)
+            if snapshot and time.perf_counter() - started > SNAPSHOT_AFTER_SECONDS:
+                lookup_snapshot.save_in_background(store.display_url, index.generation, index)
     finally:
         if was_enabled:
             gc.enable()

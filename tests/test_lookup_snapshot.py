@@ -1,0 +1,57 @@
+"""The alias index snapshot: a restart on an unchanged index loads it; anything else rebuilds."""
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert
+
+sys.path.insert(0, str(Path(__file__).parent))
+from lookup_world import build_world  # noqa: E402
+
+from bot.search import lookup, lookup_snapshot  # noqa: E402
+from bot.store.schema import aliases  # noqa: E402
+
+
+@pytest.fixture
+def saving(monkeypatch, tmp_path):
+    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(lookup, "SNAPSHOT_AFTER_SECONDS", 0.0)  # save even a small index
+
+
+def build_and_wait(store):
+    threads = []
+    original = lookup_snapshot.save_in_background
+
+    def save(*args):
+        threads.append(original(*args))
+    lookup_snapshot.save_in_background = save
+    try:
+        index = lookup.build_index(store)
+    finally:
+        lookup_snapshot.save_in_background = original
+    for thread in threads:
+        thread.join()
+    return index
+
+
+def test_a_restart_loads_the_snapshot(store, saving, monkeypatch):
+    build_world(store)
+    first = build_and_wait(store)
+    assert lookup_snapshot.snapshot_path(store.display_url).exists()
+    monkeypatch.setattr(lookup, "_build_index", lambda store: pytest.fail("rebuilt instead of loading"))
+    again = lookup.build_index(store)
+    assert len(again.entries) == len(first.entries)
+    engine = lookup.LookupEngine(store)
+    assert engine.lookup("Kata'ib Hizbullah").profile.name == "Kataeb Hezbollah"
+
+
+def test_a_new_generation_or_a_damaged_file_rebuilds(store, saving):
+    ids = build_world(store)
+    build_and_wait(store)
+    with store.begin() as conn:
+        conn.execute(insert(aliases).values(actor_id=ids["Hezbollah"], alias="Party of Allah", key="party of allah",
+                                            origin="config"))
+        store.bump_generation(conn)
+    assert lookup.LookupEngine(store).resolve("Party of Allah").status == "found"
+    lookup_snapshot.snapshot_path(store.display_url).write_bytes(b"not a pickle")
+    assert lookup.LookupEngine(store).resolve("Party of Allah").status == "found"
