@@ -7,7 +7,6 @@ gets an apology.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 
@@ -18,10 +17,6 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("/lookup", "/quote", "/digest", "/newsbot")
 MAX_QUERY = 500  # longer text is cut before it reaches the engines; the answer says what was searched
-# Answers are CPU-bound Python: with twenty running at once, every thread (the ones that must ack
-# within 3 s included) waits its turn for the interpreter lock. Computing a few at a time finishes
-# the same work as fast and keeps acks quick.
-ANSWER_CONCURRENCY = int(os.environ.get("NEWSBOT_ANSWER_CONCURRENCY") or max(2, os.cpu_count() or 2))
 
 
 def parse_quote_query(text: str) -> tuple[str, str | None]:
@@ -45,7 +40,6 @@ class Answers:
         self._lookup = lookup_engine
         self._quotes = quote_search
         self._lock = threading.Lock()
-        self._busy = threading.BoundedSemaphore(ANSWER_CONCURRENCY)
 
     @property
     def lookup_engine(self):
@@ -92,8 +86,7 @@ class Answers:
         """Answer `/command text` (text as Slack sends it: escaped, with `<@U…>` tokens)."""
         query = unescape_command_text(text)[:MAX_QUERY]
         try:
-            with self._busy:
-                return self._command(command, query, user_id=user_id, channel_id=channel_id, client=client, share=share)
+            return self._command(command, query, user_id=user_id, channel_id=channel_id, client=client, share=share)
         except Exception:
             log.exception("command %s %r failed", command, query[:200])
             return render.apology(command)
@@ -117,8 +110,7 @@ class Answers:
     def show(self, view: dict, *, share: bool = True, shared_by: str | None = None) -> Message:
         """Render what a button points at (a profile page, a page of quotes)."""
         try:
-            with self._busy:
-                return self._show(view, share=share, shared_by=shared_by)
+            return self._show(view, share=share, shared_by=shared_by)
         except Exception:
             log.exception("view %r failed", view)
             return render.apology("/lookup" if view.get("v") == "profile" else "/quote")

@@ -15,8 +15,13 @@ from bot.slack.answers import Answers
 log = logging.getLogger(__name__)
 
 # bolt acks from the listener pool: a saturated pool delays acks past Slack's 3 s, so size it
-# for a deadline rush (twenty people at once), not for the CPU count.
+# for a deadline rush (twenty people at once), not for the CPU count. Listeners only ack and hand
+# the work on, so they are free again within milliseconds.
 DEFAULT_WORKERS = 32
+# Answers are CPU-bound Python: twenty computed at once would each wait their turn for the
+# interpreter lock, and so would the threads that ack. A few at a time, queued, finish the same work
+# as fast, keep the answer tail short and acks quick.
+ANSWER_WORKERS = int(os.environ.get("NEWSBOT_ANSWER_WORKERS") or max(2, os.cpu_count() or 2))
 
 
 def web_client(token: str | None, api_url: str | None = None) -> WebClient:
@@ -45,5 +50,6 @@ def build_app(answers: Answers, *, token: str | None = None, signing_secret: str
         token_verification_enabled=token_verification,
         process_before_response=False,
     )
-    listeners.register(app, answers)
+    answer_pool = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="newsbot-answer")
+    listeners.register(app, answers, answer_pool)
     return app

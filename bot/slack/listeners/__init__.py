@@ -1,16 +1,19 @@
 """Listeners, registered per kind (slash commands, button actions, events)."""
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 from slack_bolt import App
 
 from bot.slack.answers import Answers
 from bot.slack.listeners import actions, commands, events
 
 
-def register(app: App, answers: Answers) -> None:
-    commands.register(app, answers)
-    actions.register(app, answers)
-    events.register(app, answers)
+def register(app: App, answers: Answers, pool: Executor) -> None:
+    """`pool` computes and sends the answers, so listener threads only ack."""
+    commands.register(app, answers, pool)
+    actions.register(app, answers, pool)
+    events.register(app, answers, pool)
 
     @app.error
     def log_unhandled(error, body, logger):

@@ -6,15 +6,16 @@ channel sees."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import Executor
 
 from slack_bolt import Ack, App, Respond
 
 from bot.slack.answers import Answers
-from bot.slack.listeners.commands import send
+from bot.slack.listeners.replies import later, send
 from bot.slack.render import ACTION_PATTERN, view_of
 
 
-def register(app: App, answers: Answers) -> None:
+def register(app: App, answers: Answers, pool: Executor) -> None:
     @app.action(re.compile(ACTION_PATTERN))
     def press(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
@@ -22,10 +23,11 @@ def register(app: App, answers: Answers) -> None:
         view = view_of(action.get("value", ""))
         user_id = (body.get("user") or {}).get("id")
         private = (body.get("container") or {}).get("is_ephemeral", False)
-        if kind == "share":
-            send(respond, answers.show(view, share=False, shared_by=user_id),
-                 response_type="in_channel", replace_original=False)
-        elif private:
-            send(respond, answers.show(view), response_type="ephemeral", replace_original=True)
-        else:
-            send(respond, answers.show(view), response_type="ephemeral", replace_original=False)
+
+        def answer() -> None:
+            if kind == "share":
+                send(respond, answers.show(view, share=False, shared_by=user_id),
+                     response_type="in_channel", replace_original=False)
+            else:
+                send(respond, answers.show(view), response_type="ephemeral", replace_original=private)
+        later(pool, answer, f"button {action['action_id']} {view!r}")

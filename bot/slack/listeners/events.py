@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
+from concurrent.futures import Executor
 from threading import Lock
 
 from slack_bolt import App
@@ -11,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.answers import Answers
+from bot.slack.listeners.replies import later
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,7 @@ class SeenEvents:
             return True
 
 
-def register(app: App, answers: Answers) -> None:
+def register(app: App, answers: Answers, pool: Executor) -> None:
     seen = SeenEvents()
 
     @app.event("app_mention")
@@ -60,10 +62,13 @@ def register(app: App, answers: Answers) -> None:
         if not seen.first_time(body.get("event_id")):
             return
         command, text = mention_command(event.get("text", ""))
-        message = answers.command(command, text, user_id=event.get("user", ""),
-                                  channel_id=event.get("channel", ""), client=client, share=False)
-        try:
-            client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
-                                    **message.to_dict(), unfurl_links=False, unfurl_media=False)
-        except SlackApiError as exc:
-            log.error("app_mention answer to %s failed: %s", event.get("channel"), exc.response.get("error"))
+
+        def answer() -> None:
+            message = answers.command(command, text, user_id=event.get("user", ""),
+                                      channel_id=event.get("channel", ""), client=client, share=False)
+            try:
+                client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
+                                        **message.to_dict(), unfurl_links=False, unfurl_media=False)
+            except SlackApiError as exc:
+                log.error("app_mention answer to %s failed: %s", event.get("channel"), exc.response.get("error"))
+        later(pool, answer, f"app_mention {command} {text[:100]!r}")
