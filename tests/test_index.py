@@ -59,8 +59,10 @@ def test_indexes_every_reader_and_merges_syndicated_copies(store, corpus):
 def test_unchanged_corpus_does_no_work(store, corpus, monkeypatch):
     run(store, corpus)
     monkeypatch.setattr(indexer_module, "read_file", lambda path: pytest.fail(f"{path} was read again"))
+    generation = store.generation()
     report = run(store, corpus)
     assert (report.files_unchanged, report.files_indexed, report.articles_added) == (6, 0, 0)
+    assert store.generation() == generation  # running bots have nothing to reload
 
 
 def test_touched_but_unchanged_file_is_not_reindexed(store, corpus, monkeypatch):
@@ -76,8 +78,10 @@ def test_changed_file_replaces_its_articles(store, corpus):
     archive = corpus / "archive" / "gulf-roundup.txt"
     archive.write_text(archive.read_text().replace("Oman opens tender for desert solar plant",
                                                    "Oman delays tender for desert solar plant"))
+    generation = store.generation()
     report = run(store, corpus)
     assert (report.files_indexed, report.files_unchanged) == (1, 5)
+    assert store.generation() == generation + 1
     assert "Oman delays tender for desert solar plant" in titles(store)
     assert "Oman opens tender for desert solar plant" not in titles(store)
     assert count(store, articles) == 9

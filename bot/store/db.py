@@ -80,6 +80,10 @@ class Store:
         """Mark the index as changed, so in-memory caches in every bot instance reload."""
         current = int(self.get_meta("generation", "0", conn=conn) or 0)
         self.set_meta(conn, "generation", str(current + 1))
+        self.mark_indexed(conn)
+
+    def mark_indexed(self, conn: Connection) -> None:
+        """Record when an index run last finished (`newsbot stats`)."""
         self.set_meta(conn, "last_indexed", datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     def generation(self) -> int:

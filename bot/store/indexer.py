@@ -199,6 +199,7 @@ class Indexer:
         self.analyse = analyse_fn
         self._actor_ids: dict[str, int] = {}
         self._known: dict[str, _KnownFile] = {}
+        self._curated_synced = False
         self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
         self._pool = _AnalysisPool(analyse_fn, gazetteer)
 
@@ -227,8 +228,11 @@ class Indexer:
         if not keep_missing:
             self.remove_missing(roots if roots is not None else paths, set(map(str, files)), report)
         with self.store.begin() as conn:
-            refresh_actor_stats(conn)
-            self.store.bump_generation(conn)
+            if report.files_indexed or report.files_removed or self._curated_synced:
+                refresh_actor_stats(conn)
+                self.store.bump_generation(conn)  # caches in running bots reload
+            else:
+                self.store.mark_indexed(conn)  # nothing changed: nothing to reload
         return report
 
     def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
@@ -392,6 +396,7 @@ class Indexer:
              for e in self.gazetteer.actors], ensure_ascii=False).encode("utf-8")).hexdigest()
         if self.store.get_meta(CURATED_DIGEST_KEY) == digest:
             return
+        self._curated_synced = True
         with self.store.begin() as conn:
             self.store.set_meta(conn, CURATED_DIGEST_KEY, digest)
             for entry in self.gazetteer.actors:
