@@ -243,3 +243,34 @@ def test_profile_of_an_actor_in_many_articles_reads_pages_through_the_date_index
     dense = engine.profile(ids["Kataeb Hezbollah"], articles_limit=10)
     assert [a.id for a in dense.articles] == sparse == ["a3", "a1"]
     assert [a.id for a in engine.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1).articles] == ["a1"]
+
+
+def test_an_actor_called_exactly_this_beats_one_that_only_has_it_as_an_alias(world, store):
+    engine, ids = world
+    with store.begin() as conn:
+        conn.execute(insert(aliases).values(actor_id=ids["Kataeb Hezbollah"], alias="Hezbollah", key="hezbollah",
+                                            origin="config"))
+        store.bump_generation(conn)
+    engine.refresh()
+    result = engine.lookup("Hezbollah")
+    assert result.status == "found" and result.profile.name == "Hezbollah"
+    assert [c.name for c in result.candidates] == ["Hezbollah", "Kataeb Hezbollah"]
+    assert "Also known by this name: Kataeb Hezbollah" in result.explanation
+
+
+def test_cli_ambiguous_answer_lists_ids_and_id_shows_one(world, store, db_url):
+    engine, ids = world
+    with store.begin() as conn:
+        other = conn.execute(insert(actors).values(key="mojtaba khamenei", name="Mojtaba Khamenei", kind="person",
+                                                   curated=True, mention_count=0, article_count=0))
+        conn.execute(insert(aliases).values(actor_id=other.inserted_primary_key[0], alias="Khamenei",
+                                            key="khamenei", origin="config"))
+        store.bump_generation(conn)
+    result = CliRunner().invoke(cli, ["--db", db_url, "lookup", "Khamenei"])
+    assert result.exit_code == 0 and "matches 2 actors" in result.output
+    assert f"[{ids['Ali Khamenei']}] Ali Khamenei (person)" in result.output
+    assert "newsbot lookup --id " in result.output
+    shown = CliRunner().invoke(cli, ["--db", db_url, "lookup", "--id", str(ids["Ali Khamenei"]), "--json"])
+    assert json.loads(shown.output)["actor"]["name"] == "Ali Khamenei"
+    missing = CliRunner().invoke(cli, ["--db", db_url, "lookup", "--id", "99999"])
+    assert missing.exit_code == 2 and "No actor has the id 99999" in missing.output

@@ -10,7 +10,7 @@ import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
 from bot.search.lookup import LookupEngine
-from bot.search.results import LookupResult, Profile, lookup_to_json
+from bot.search.results import Candidate, LookupResult, Profile, lookup_to_json
 
 EXIT_CODES = {"found": 0, "ambiguous": 0, "not_found": 1, "invalid": 2}
 CSV_FIELDS = ["line", "query", "status", "name", "kind", "score", "matched", "how", "mentions", "articles",
@@ -27,10 +27,11 @@ CSV_FIELDS = ["line", "query", "status", "name", "kind", "score", "matched", "ho
 @click.option("--articles", "articles_limit", type=click.IntRange(1, 200), default=10, show_default=True,
               help="How many articles to list.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many articles (paging).")
+@click.option("--id", "actor_id", type=int, help="Show the actor with this id (from an ambiguous answer or --json).")
 @pass_context
 @friendly_errors
 def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Path | None, fmt: str,
-                   articles_limit: int, offset: int) -> None:
+                   articles_limit: int, offset: int, actor_id: int | None) -> None:
     """Find the actor called NAME (any spelling, abbreviation or Arabic/Persian script) and print its profile.
 
     \b
@@ -41,12 +42,17 @@ def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Pa
     """
     engine = LookupEngine(ctx.store)
     if batch is not None:
-        if name:
-            raise click.UsageError("give either NAME or --batch FILE, not both")
+        if name or actor_id is not None:
+            raise click.UsageError("give NAME, --id or --batch FILE, one of them")
         run_batch(engine, batch, fmt)
         return
     query = " ".join(name)
-    result = engine.resolve(query)
+    if name and actor_id is not None:
+        raise click.UsageError("give NAME or --id, not both")
+    if actor_id is not None:
+        result = by_id(engine, actor_id)
+    else:
+        result = engine.resolve(query)
     if result.status == "found":
         result.profile = engine.profile(result.candidates[0].actor_id, articles_offset=offset,
                                         articles_limit=articles_limit)
@@ -59,6 +65,19 @@ def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Pa
     else:
         click.echo(render_text(result))
     sys.exit(EXIT_CODES[result.status])
+
+
+def by_id(engine: LookupEngine, actor_id: int) -> LookupResult:
+    try:
+        profile = engine.profile(actor_id, articles_limit=0, quotes_limit=0)
+    except KeyError:
+        return LookupResult(query=f"--id {actor_id}", status="invalid",
+                            explanation=f"No actor has the id {actor_id}.")
+    match = Candidate(actor_id=actor_id, name=profile.name, kind=profile.kind, score=1.0, matched=profile.name,
+                      how="id", band="exact", description=profile.description, mentions=profile.mentions,
+                      articles=profile.article_count)
+    return LookupResult(query=f"--id {actor_id}", status="found", candidates=[match], band="exact",
+                        explanation=f"Actor {actor_id}.")
 
 
 def run_batch(engine: LookupEngine, path: Path, fmt: str) -> None:
@@ -106,8 +125,8 @@ def render_text(result: LookupResult) -> str:
         lines.append("")
         for c in result.candidates:
             counts = f"{c.mentions} mention(s) in {c.articles} article(s)"
-            lines.append(f"  {c.name} ({c.kind}) – {c.how} “{c.matched}”, score {c.score:.2f}; {counts}")
-        lines += ["", f"Show one with: newsbot lookup \"{result.candidates[0].name}\""]
+            lines.append(f"  [{c.actor_id}] {c.name} ({c.kind}) – {c.how} “{c.matched}”, score {c.score:.2f}; {counts}")
+        lines += ["", f"Show one with: newsbot lookup --id {result.candidates[0].actor_id}"]
     return "\n".join(lines)
 
 

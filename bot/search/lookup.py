@@ -520,6 +520,16 @@ class LookupEngine:
         close = [c for c in candidates if c.score >= CLOSE and top.score - c.score < MARGIN]
         if stage == "exact":
             close = [c for c in candidates if c.score == top.score]
+            named = [c for c in close if c.how == "exact name"]
+            if len(close) > 1 and len(named) == 1:
+                # One actor is called exactly this; the others only have it as an alias (often the
+                # same body under a longer name: Federal Reserve Board / U.S. Federal Reserve Board).
+                top = named[0]
+                others = [c for c in close if c is not top][:3]
+                explanation = _explain(query, top) + " Also known by this name: " + _or_list(
+                    f"{c.name} ({c.kind})" for c in others) + "."
+                return LookupResult(query=query, status="found", candidates=[top, *others], band=top.band,
+                                    explanation=explanation)
         if len(close) > 1:
             return LookupResult(query=query, status="ambiguous", candidates=close[:8], band=top.band,
                                 explanation=f"“{query}” matches {len(close)} actors equally well: " + _or_list(
