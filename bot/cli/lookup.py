@@ -152,8 +152,8 @@ def render_profile(p: Profile, result: LookupResult) -> str:
         for a in p.articles:
             role = "  [author]" if "author" in a.role else ""
             lines.append(f"  {_day(a.date):<10}  {a.title or '(untitled)'} – {a.source or 'unknown source'}{role}")
-            if a.context:
-                lines.append(f"              “{a.context}”")
+            for line in a.contexts or ([a.context] if a.context else []):
+                lines.append(f"              “{line}”")
             if a.url:
                 lines.append(f"              {a.url}")
         if p.articles_offset + len(p.articles) < p.article_count:

@@ -587,9 +587,10 @@ class LookupEngine:
         for a in page:
             hits = contexts.get(a.id, [])
             role = "mention" if a.id not in authored else ("author and mention" if hits else "author")
+            lines = list(dict.fromkeys(_one_line(h.sentence, h.surface) for h in hits))[:5]
             refs.append(ArticleRef(id=a.id, title=a.title, source=a.source, date=a.date, url=a.url,
-                                   mentions=len(hits), role=role,
-                                   context=_one_line(hits[0].sentence, hits[0].surface) if hits else None))
+                                   mentions=len(hits), role=role, context=lines[0] if lines else None,
+                                   contexts=lines))
         corpus_aliases = surfaces
         known = {analyse_name(s).key for s in corpus_aliases} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])

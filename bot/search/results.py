@@ -15,6 +15,7 @@ class ArticleRef:
     mentions: int = 0
     context: str | None = None  # one line around the first mention
     role: str = "mention"  # mention | author | author and mention (the actor wrote it: byline)
+    contexts: list[str] = field(default_factory=list)  # one line per mention (distinct sentences, up to 5)
 
 
 @dataclass
