@@ -3,11 +3,13 @@ against the real bot (`newsbot run` in HTTP mode, in its own process) over a Reu
 
 Each request is a slash command as Slack sends it (form-encoded, signed); its response_url points
 at a fake Slack Web API in this process (tests/fakeslack.py), which records when the answer
-arrives. Reported: the ack time (HTTP round trip of the command: Slack gives up after 3 s) and
+arrives. Each client reads its answer before asking again (`--burst`: asks again on the ack).
+Reported: the ack time (HTTP round trip of the command: Slack gives up after 3 s) and
 the time to the respond() post, p50/p99/max.
 
     python -m bench.slack_load                         # 200 requests, 20 clients, Reuters-21578 in SQLite
     python -m bench.slack_load --db postgresql://postgres@127.0.0.1:5432/test
+    python -m bench.slack_load --burst                 # fire again on the ack, not after the answer
     python -m bench.slack_load --requests 40 --clients 5 --json
 
 The index is built on first use (bench/results/tmp/, reused after) from
@@ -147,9 +149,12 @@ def start_bot(db_url: str, config: Path, api_url: str) -> tuple[subprocess.Popen
     raise RuntimeError("newsbot run did not become healthy within 120 s")
 
 
-def measure(base: str, slack, *, requests: int = 200, clients: int = 20, queries=QUERIES) -> dict:
+def measure(base: str, slack, *, requests: int = 200, clients: int = 20, queries=QUERIES,
+            wait_for_answer: bool = True) -> dict:
     """Fire `requests` signed /lookup commands from `clients` threads at the bot at `base`;
-    ack and answer times in ms."""
+    ack and answer times in ms. With `wait_for_answer` each client, like a journalist, reads its
+    answer before asking again (at most `clients` lookups in flight); without it each fires again
+    as soon as it is acked (a burst that measures how fast the queue drains)."""
     from fakeslack import command_body, post_signed
 
     acks: list[float] = []
@@ -161,7 +166,7 @@ def measure(base: str, slack, *, requests: int = 200, clients: int = 20, queries
     def client(number: int) -> None:
         start.wait()
         for i in range(number, requests, clients):
-            name = f"load{i}"
+            name = f"load{i:05d}"  # fixed width: no name is a prefix of another
             body = command_body("/lookup", queries[i % len(queries)], slack.response_url(name), user_id=f"U{number:04d}")
             began = time.monotonic()
             with lock:
@@ -171,6 +176,8 @@ def measure(base: str, slack, *, requests: int = 200, clients: int = 20, queries
                 acks.append(seconds * 1000)
                 if status != 200:
                     failures.append(f"{name}: HTTP {status}")
+            if wait_for_answer and status == 200:
+                slack.wait_for(f"/respond/{name}", timeout=120)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     started = time.monotonic()
@@ -183,7 +190,7 @@ def measure(base: str, slack, *, requests: int = 200, clients: int = 20, queries
     answer_ms = [(r.at - sent_at[r.path.rsplit("/", 1)[1]]) * 1000 for r in answers]
     apologies = sum(1 for r in answers if str(r.body.get("text", "")).startswith("Sorry"))
     return {
-        "requests": requests, "clients": clients, "wall_s": round(wall, 2),
+        "requests": requests, "clients": clients, "wait_for_answer": wait_for_answer, "wall_s": round(wall, 2),
         "slack_ack_p50_ms": round(statistics.median(acks), 1), "slack_ack_p99_ms": round(percentile(acks, 99), 1),
         "slack_ack_max_ms": round(max(acks), 1), "acked_under_3s": sum(1 for a in acks if a < 3000),
         "slack_answer_p50_ms": round(statistics.median(answer_ms), 1),
@@ -204,8 +211,9 @@ def warm_quotes(base: str, slack) -> None:
 @click.option("--db", "db_url", help="Database URL (default: a cached SQLite index of Reuters in bench/results/tmp).")
 @click.option("--requests", "total", default=200, show_default=True)
 @click.option("--clients", default=20, show_default=True)
+@click.option("--burst", is_flag=True, help="Clients fire again as soon as acked, not after reading the answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def main(db_url: str | None, total: int, clients: int, as_json: bool) -> None:
+def main(db_url: str | None, total: int, clients: int, burst: bool, as_json: bool) -> None:
     if not REUTERS.exists():
         click.echo(f"skipped: {REUTERS} is absent (the shared data is not on this machine)")
         return
@@ -228,7 +236,7 @@ def main(db_url: str | None, total: int, clients: int, as_json: bool) -> None:
             slack.received.clear()
             queries = distinct_queries(db_url, total)
             cpu_before, load_before = cpu_seconds(process.pid), os.getloadavg()[0]
-            figures = measure(base, slack, requests=total, clients=clients, queries=queries)
+            figures = measure(base, slack, requests=total, clients=clients, queries=queries, wait_for_answer=not burst)
             figures["bot_cpu_ms_per_command"] = round((cpu_seconds(process.pid) - cpu_before) * 1000 / total, 1)
             figures["load_average_1min"] = round(max(load_before, os.getloadavg()[0]), 1)
             figures["block_kit_problems"] = len(slack.check_all())

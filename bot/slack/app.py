@@ -18,10 +18,17 @@ log = logging.getLogger(__name__)
 # for a deadline rush (twenty people at once), not for the CPU count. Listeners only ack and hand
 # the work on, so they are free again within milliseconds.
 DEFAULT_WORKERS = 32
-# Answers are CPU-bound Python: twenty computed at once would each wait their turn for the
-# interpreter lock, and so would the threads that ack. A few at a time, queued, finish the same work
-# as fast, keep the answer tail short and acks quick.
-ANSWER_WORKERS = int(os.environ.get("NEWSBOT_ANSWER_WORKERS") or max(2, os.cpu_count() or 2))
+
+
+def answer_workers(answers: Answers) -> int:
+    """Answers are mostly CPU-bound Python: twenty computed at once would each wait their turn for
+    the interpreter lock, and so would the threads that ack. A few at a time, queued, finish the
+    same work as fast and keep acks quick: one per core on SQLite, two per core on PostgreSQL, where part of
+    each answer waits on the database server (bench/slack_load.py measured both)."""
+    if os.environ.get("NEWSBOT_ANSWER_WORKERS"):
+        return int(os.environ["NEWSBOT_ANSWER_WORKERS"])
+    cores = max(2, os.cpu_count() or 2)
+    return cores * 2 if getattr(answers.store, "is_postgres", False) else cores
 
 
 def web_client(token: str | None, api_url: str | None = None) -> WebClient:
@@ -50,6 +57,6 @@ def build_app(answers: Answers, *, token: str | None = None, signing_secret: str
         token_verification_enabled=token_verification,
         process_before_response=False,
     )
-    answer_pool = ThreadPoolExecutor(max_workers=ANSWER_WORKERS, thread_name_prefix="newsbot-answer")
+    answer_pool = ThreadPoolExecutor(max_workers=answer_workers(answers), thread_name_prefix="newsbot-answer")
     listeners.register(app, answers, answer_pool)
     return app
