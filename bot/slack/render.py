@@ -47,8 +47,8 @@ ACTION_PATTERN = r"^newsbot\.(share|more|open)\.\d+$"
 QUOTES_PAGE = 5
 ARTICLES_PAGE = 5
 PROFILE_QUOTES = 3
-MAX_QUERY_IN_VIEW = 300
-MAX_DESCRIPTION = 600  # a profile's one-line description; the match explanation must stay visible  # keeps every button value far below 2000 characters
+MAX_QUERY_IN_VIEW = 300  # keeps every button value far below 2000 characters
+MAX_DESCRIPTION = 600  # a profile's one-line description; the match explanation must stay visible
 
 USAGE = (
     "*newsbot* knows every actor and every quote in the newsroom's corpus.\n"
@@ -76,7 +76,9 @@ class Message:
 
 # --- text helpers ----------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters, zero-width spaces and bidi overrides (which can make text display reversed);
+# ZWNJ and ZWJ stay: Persian words and emoji sequences need them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SLACK_TOKEN = re.compile(r"<([^<>]*)>")
 
 
