@@ -176,6 +176,7 @@ def test_unknown_speaker_offers_candidates():
     ("Nas\x00ral\x07lah\u202e", "Nas ral lah"),
     ("  حزب   الله  ", "حزب الله"),
     ("*bold* 🚀", "*bold* 🚀"),
+    ("سپاه\u200cپاسداران \u202eevil", "سپاه\u200cپاسداران evil"),  # Persian ZWNJ kept, bidi override dropped
 ])
 def test_command_text_is_unescaped_before_searching(typed, searched):
     assert unescape_command_text(typed) == searched
