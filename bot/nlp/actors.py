@@ -618,15 +618,19 @@ def _link_typos(pieces: list[_Piece]) -> None:
         if not p.adopted and not (len(p.key) == 1 and (len(p.key[0]) < 5 or p.name.isupper())):
             named.setdefault(p.key, p)
             counts[p.key] = counts.get(p.key, 0) + 1
-    keys = sorted(named, key=lambda k: (named[k].curated is None, -counts[k]))
+    # a typo keeps the first letter of every word: only names with the same initials are compared
+    buckets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for key in sorted(named, key=lambda k: (named[k].curated is None, -counts[k])):
+        buckets.setdefault(tuple(word[:1] for word in key), []).append(key)
     alias_of: dict[tuple[str, ...], _Piece] = {}
-    for index, key in enumerate(keys):
-        for other in keys[:index]:
-            if other in alias_of or len(other) != len(key) or named[key].curated is not None:
+    for keys in buckets.values():
+        for index, key in enumerate(keys):
+            if named[key].curated is not None:
                 continue
-            if _one_letter_apart(key, other):
-                alias_of[key] = named[other]
-                break
+            for other in keys[:index]:
+                if other not in alias_of and _one_letter_apart(key, other):
+                    alias_of[key] = named[other]
+                    break
     if not alias_of:
         return
     for p in pieces:
