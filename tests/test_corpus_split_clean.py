@@ -129,3 +129,12 @@ def test_a_page_copied_with_single_line_breaks(tmp_path):
         "Saudi Arabia and Iran reopened their embassies in each other's capitals on Tuesday, seven years after "
         "cutting ties, in a step both governments said would ease tensions across the Gulf.",
         "\"This is the beginning of a new chapter,\" a Saudi official told reporters in Tehran."]
+
+
+def test_a_short_opening_sentence_starting_with_by_is_not_a_byline():
+    blocks = ["By Friday Iran had agreed to the deal.",
+              "Negotiators in Vienna said the text was final and would be signed within days, "
+              "ending months of talks over the sequencing of sanctions relief and nuclear limits."]
+    article = clean_blocks(blocks, title="Deal agreed")
+    assert article.author is None
+    assert article.body == blocks

@@ -66,7 +66,9 @@ _NAME_JOINER = r"(?:al|el|bin|ibn|bint|abu|de|da|del|der|van|von|la|le|di)"
 NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_NAME_WORD}|{_NAME_JOINER}-?\w*)){{1,4}}"
 HONORIFIC = (r"(?:(?i:ambassador|dr\.?|prof\.?|professor|mr\.?|ms\.?|mrs\.?|sir|dame|gen\.?|general|col\.?|"
              r"rev\.?|sheikh|ayatollah)\s+)*")
-BYLINE = re.compile(rf"^(?i:by|words by|written by|author:?)\s+(?P<name>{NAME}(?:\s+and\s+{NAME})?)\s*(?:[,|•·–—-]\s*)?(?P<rest>.*)$")
+# `By Jane Doe`, `By Jane Doe | 4 May 2021`, `By Jane Doe, Reuters`; not `By Friday Iran had agreed …`.
+BYLINE = re.compile(rf"^(?i:by|words by|written by|author:?)\s+(?P<name>{NAME}(?:\s+and\s+{NAME})?)"
+                    r"(?:\s*[,|•·–—-]\s*(?P<rest>.*))?$")
 NAME_ONLY = re.compile(rf"^{HONORIFIC}(?P<name>{NAME})$")
 DATE_LABEL = re.compile(r"^(?:published|posted|updated|last updated|date)\s*:?\s*", re.I)
 BIO = re.compile(rf"^{HONORIFIC}(?P<name>{NAME})\s+(?:is|was|has been|serves as|teaches|writes)\b")
@@ -162,7 +164,7 @@ def _byline(block: str) -> tuple[str | None, date | None] | None:
     text = plain(block)
     match = BYLINE.match(text)
     if match:
-        found = find_date(match.group("rest"))
+        found = find_date(match.group("rest") or "")
         return match.group("name"), found[0] if found else None
     found = find_date(text)
     if found:
