@@ -265,23 +265,31 @@ def token_similarity(query: str, candidate: str, query_word: str = "", candidate
     4 letters allow one swap of neighbours, 5 to 8 one edit, longer ones two (rigour's budgets)."""
     if query == candidate:
         return 1.0
-    shortest = min(len(query), len(candidate))
-    if shortest <= 3:
+    if min(len(query), len(candidate)) <= 3:
         return 0.0
-    edits = OSA.distance(query, candidate)
-    if query_word and candidate_word:
-        edits = min(edits, OSA.distance(query_word, candidate_word))
-    if shortest == 4:
-        budget = 1 if edits == 1 and sorted(query) == sorted(candidate) else 0
-    else:
-        budget = 1 if shortest <= 8 else 2
-    if edits <= budget:
+    edits = _typo_edits(query, candidate)
+    if edits is None and query_word and candidate_word:
+        edits = _typo_edits(query_word, candidate_word)
+    if edits is not None:
         score = 1.0 - 0.08 * edits
     else:
         score = 0.85 * fuzz.ratio(query, candidate) / 100
     if query.startswith(("al", "il")) and len(query) >= 6:  # an article glued on: alkadhimi
         score = max(score, 0.97 * token_similarity(query[2:], candidate))
     return score if score >= TOKEN_MATCH else 0.0
+
+
+def _typo_edits(a: str, b: str) -> int | None:
+    """The edits between two words when within a typo's budget, else None."""
+    edits = OSA.distance(a, b, score_cutoff=2)
+    shortest = min(len(a), len(b))
+    if shortest <= 3:
+        budget = 0
+    elif shortest == 4:
+        budget = 1 if edits == 1 and sorted(a) == sorted(b) else 0
+    else:
+        budget = 1 if shortest <= 8 else 2
+    return edits if edits <= budget else None
 
 
 @dataclass
