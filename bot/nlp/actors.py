@@ -486,7 +486,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
     nxt, prev = p.last + 1, p.first - 1
-    speaks = nxt < len(toks) and keys[nxt] in SPEECH_VERBS and not toks.possessive[p.last] or \
+    speaks = nxt < len(toks) and not toks.possessive[p.last] and (
+        keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \
         prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         return "person", 2  # Zartosht said / added Morley
