@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from bot.cli import cli
 from conftest import BACKENDS, ROOT, SEEDS, _postgres_schema_url

@@ -19,12 +19,12 @@ Reading order, one paragraph at a time:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.nlp.models import Mention, Quote
 from bot.nlp.names import fold
 from bot.nlp.speakers import (
-    CUE_IN, ABBREVIATIONS, CUE_RE, CUE_WORDS, Attribution, Source, Speaker, SpeakerResolver, attribution_after,
+    ABBREVIATIONS, CUE_RE, CUE_WORDS, Attribution, Source, Speaker, SpeakerResolver, attribution_after,
     attribution_before, classify, leading_subject, subject_of,
 )
 

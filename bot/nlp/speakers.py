@@ -84,10 +84,6 @@ def _words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
-def is_capitalised(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or word[0].isdigit() and False)
-
-
 def name_run(words: list[str]) -> list[str]:
     """The leading run of name-like words (`Rep. Jim Clyburn (D-S.C.)` → those words)."""
     run = []
