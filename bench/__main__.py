@@ -32,6 +32,7 @@ from sqlalchemy import create_engine, func, select, text
 from bench.corpus import (
     ARTICLES_PER_FILE, ROOT, TMP, SharedDataMissing, corpus_folder, load_material, write_corpus,
 )
+from bench.copy_index import copy_index
 from bench.queries import build_query_mix
 from bot.config import normalise_database_url
 from bot.store.db import Store
@@ -81,6 +82,16 @@ class SQLiteTarget:
         path = url.split("///", 1)[1]
         for suffix in ("", "-wal", "-shm"):
             Path(path + suffix).unlink(missing_ok=True)
+
+    def snapshot(self, url: str) -> str:
+        """A copy of the index as built (before the digest day adds to it), for --postgres-copy-from."""
+        import sqlite3
+
+        source = url.split("///", 1)[1]
+        target = source.replace(".db", ".indexed.db")
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        return f"sqlite:///{target}"
 
 
 class PostgresTarget:
@@ -205,28 +216,55 @@ class BenchError(Exception):
 # -- one size on one backend -------------------------------------------------------
 
 def bench_backend(target, size: int, folder: Path, material, *, lookups: int, quote_searches: int,
-                  one_core_sample: int | None, keep: bool) -> dict:
-    cores = os.cpu_count() or 1
+                  one_core_sample: int | None, copy_from: str | None, keep: bool) -> dict:
     work = TMP / "logs"
     work.mkdir(parents=True, exist_ok=True)
     figures: dict = {"backend": target.name}
-    files = sorted(folder.glob("*.jsonl"))
-    sample = files[:max(1, -(-min(one_core_sample or size, size) // ARTICLES_PER_FILE))]
-    sample_size = min(size, len(sample) * ARTICLES_PER_FILE)
-    say(f"[{target.name} {size}] indexing {sample_size:,} articles on one core …")
-    one_url = target.fresh(f"{size}_one")
-    run = index(one_url, sample, 1, work / f"index-{target.name}-{size}-one.log")
-    figures.update(index_one_core_articles=sample_size, index_one_core_s=run.seconds,
-                   index_one_core_per_s=sample_size / run.seconds, index_one_core_per_cpu_s=sample_size / run.cpu_s,
-                   index_one_core_peak_rss_mb=run.peak_rss_mb)
-    if not keep:
-        target.drop(one_url)
+    if copy_from and target.name == "postgres":
+        say(f"[{target.name} {size}] copying the index from {copy_from} (indexing not measured) …")
+        url = target.fresh(f"{size}_copy")
+        started = time.perf_counter()
+        copy_index(copy_from, url)
+        figures.update(index_copied_from=copy_from.split("?")[0], copy_s=time.perf_counter() - started,
+                       stories=count_stories(url))
+    else:
+        url = index_twice(target, size, folder, one_core_sample, figures, work, keep)
+    return measure_index(target, size, folder, material, url, figures, work, lookups=lookups,
+                         quote_searches=quote_searches, keep=keep)
+
+
+def index_twice(target, size: int, folder: Path, one_core_sample: int | None, figures: dict, work: Path,
+                keep: bool) -> str:
+    """Index on one core (the first `one_core_sample` articles), then everything on all cores; the URL
+    of the full index."""
+    cores = os.cpu_count() or 1
+    if one_core_sample != 0:
+        files = sorted(folder.glob("*.jsonl"))
+        sample = files[:max(1, -(-min(one_core_sample or size, size) // ARTICLES_PER_FILE))]
+        sample_size = min(size, len(sample) * ARTICLES_PER_FILE)
+        say(f"[{target.name} {size}] indexing {sample_size:,} articles on one core …")
+        one_url = target.fresh(f"{size}_one")
+        run = index(one_url, sample, 1, work / f"index-{target.name}-{size}-one.log")
+        figures.update(index_one_core_articles=sample_size, index_one_core_s=run.seconds,
+                       index_one_core_per_s=sample_size / run.seconds,
+                       index_one_core_per_cpu_s=sample_size / run.cpu_s, index_one_core_peak_rss_mb=run.peak_rss_mb)
+        if not keep:
+            target.drop(one_url)
     say(f"[{target.name} {size}] indexing {size:,} articles on {cores} cores …")
     url = target.fresh(f"{size}_all")
     run = index(url, [folder], cores, work / f"index-{target.name}-{size}-all.log")
     figures.update(index_all_cores_s=run.seconds, index_all_cores_per_s=size / run.seconds,
                    index_all_cores_cpu_s=run.cpu_s, index_all_cores_peak_rss_mb=run.peak_rss_mb, cores=cores,
                    stories=count_stories(url))
+    if keep and isinstance(target, SQLiteTarget):
+        figures["kept_index"] = target.snapshot(url)
+        say(f"[{target.name} {size}] index kept as {figures['kept_index']}")
+    return url
+
+
+def measure_index(target, size: int, folder: Path, material, url: str, figures: dict, work: Path, *,
+                  lookups: int, quote_searches: int, keep: bool) -> dict:
+    """Everything measured on a built index: size, start-up, memory, latency, Slack load, digest day."""
     figures["index_size_mb"] = target.size_bytes(url) / 2**20
 
     say(f"[{target.name} {size}] start-up, memory and latency …")
@@ -424,10 +462,14 @@ def git_commit() -> str | None:
 @click.option("--results-dir", type=click.Path(path_type=Path), default=RESULTS, show_default=True,
               help="Where <date>-<N>.json goes.")
 @click.option("--one-core-sample", type=int, default=None,
-              help="Measure one-core indexing on the first N articles only (default: the whole corpus).")
+              help="Measure one-core indexing on the first N articles only (default: the whole corpus; "
+                   "0: not at all, e.g. when a smaller size's run measured the same first articles).")
+@click.option("--postgres-copy-from", metavar="SQLITE_URL",
+              help="Fill PostgreSQL by copying this SQLite index (of the same corpus) instead of indexing again: "
+                   "query figures on identical data when a second indexing run does not fit the time at hand.")
 @click.option("--keep", is_flag=True, help="Keep the benchmark databases (under bench/results/tmp, bench_* schemas).")
 def main(sizes: str, backends: str, postgres_url: str, smoke: bool, lookups: int, quote_searches: int,
-         results_dir: Path, one_core_sample: int | None, keep: bool) -> None:
+         results_dir: Path, one_core_sample: int | None, postgres_copy_from: str | None, keep: bool) -> None:
     """Measure newsbot at scale and write bench/results/<date>-<N>.json."""
     if smoke:
         sizes, lookups, quote_searches = "1000", 200, 100
@@ -457,7 +499,8 @@ def main(sizes: str, backends: str, postgres_url: str, smoke: bool, lookups: int
             by_backend = {}
             for target in targets:
                 figures = bench_backend(target, size, folder, material, lookups=lookups,
-                                        quote_searches=quote_searches, one_core_sample=one_core_sample, keep=keep)
+                                        quote_searches=quote_searches, one_core_sample=one_core_sample,
+                                        copy_from=postgres_copy_from, keep=keep)
                 figures["targets"] = target_verdicts(figures)
                 by_backend[target.name] = figures
                 result = {"size": size, "date": stamp.isoformat(timespec="seconds"), "commit": git_commit(),

@@ -5,6 +5,7 @@ folder is absent (it is internal data, never copied into the project)."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import subprocess
@@ -168,3 +169,37 @@ def test_indexing_on_all_cores_stores_exactly_what_one_core_stores(tmp_path, con
         Store(db).dispose()
     assert exports[0]["articles"] and exports[0]["mentions"]
     assert exports[0] == exports[1]
+
+
+@pytest.mark.skipif(not os.environ.get("NEWSBOT_TEST_POSTGRES_URL"), reason="copies into PostgreSQL")
+def test_an_sqlite_index_copied_to_postgresql_answers_the_same(tmp_path, config_dir):
+    """bench/copy_index.py: the PostgreSQL figures at 100k can be taken on the very index SQLite built."""
+    from sqlalchemy import text
+
+    from bench.copy_index import copy_index
+    from bot.cli import cli
+    from tests.conftest import _postgres_schema_url
+
+    runner = CliRunner()
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    assert runner.invoke(cli, ["--db", source, "index", str(config_dir.parent / "seeds")]).exit_code == 0
+    admin, schema, target = _postgres_schema_url(os.environ["NEWSBOT_TEST_POSTGRES_URL"])
+    try:
+        counts = copy_index(source, target)
+        assert counts["articles"] == 6 and counts["mentions"] > 0 and counts["quotes"] > 0
+        for args in (["export", "mentions"], ["export", "quotes"], ["lookup", "--json", "Kataeb Hezbollah"]):
+            here, there = (runner.invoke(cli, ["--db", db, *args]) for db in (source, target))
+            assert here.exit_code == there.exit_code == 0
+            assert here.output == there.output
+        # The copy is a working index: new actors, mentions and quotes get ids after the copied ones.
+        late = tmp_path / "late.jsonl"
+        late.write_text(json.dumps({"title": "Late news", "text": "BAGHDAD - Zorvantel Quimbex, the commander of the "
+                                    "Ulmnith Brigades, spoke on Saturday.\n\n\u201cWe will answer any strike on our "
+                                    "depots,\u201d Quimbex told reporters."}) + "\n")
+        result = runner.invoke(cli, ["--db", target, "index", str(late)])
+        assert result.exit_code == 0, result.output
+        assert "1 new article" in result.output
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
