@@ -190,7 +190,13 @@ class QuoteSearch:
             for word in wanted[1:]:
                 written.intersection_update(index.speaker_postings.get(word, ()))
             positions |= written
-        who = resolved.candidates[0].name if resolved is not None and resolved.status == "found" else f"“{by}”"
+        if resolved is not None and resolved.status == "found":
+            who = resolved.candidates[0].name
+        elif resolved is not None and resolved.status == "ambiguous":
+            names = [c.name for c in resolved.candidates[:5]]
+            who = f"“{by}” (which may be {', '.join(names[:-1])} or {names[-1]})"
+        else:
+            who = f"“{by}”"
         return positions, resolved, who
 
     def _match_words(self, index: QuoteIndex, words: str, allowed: set[int] | None):
