@@ -67,6 +67,9 @@ def test_whole_phrase_first_then_word_order_tolerance_and_typos(store, tmp_path)
     assert [h.speaker for h in by] == ["a local official"] and by[0].anonymous
     page = search.search("militias", limit=1, offset=1)
     assert page.total == 2 and len(page.results) == 1
+    # `/quote by Jamal Haddad borders`: the speaker is the first words, the rest is what was said.
+    split = search.search("", by="Jamal Haddad borders")
+    assert (split.by, split.query, [h.speaker for h in split.results]) == ("Jamal Haddad", "borders", ["Jamal Haddad"])
 
 
 def test_reindexing_a_changed_file_keeps_one_quote_per_text(store, tmp_path, config_dir):

@@ -156,6 +156,15 @@ class QuoteSearch:
         allowed = None
         if by:
             allowed, result.speaker, who = self._speaker_positions(index, by)
+            if not allowed and not words:
+                # `/quote by Trump terror`: the speaker may be the first words only, the rest what was said.
+                parts = by.split()
+                for cut in range(len(parts) - 1, 0, -1):
+                    allowed, result.speaker, who = self._speaker_positions(index, " ".join(parts[:cut]))
+                    if allowed:
+                        by, words = " ".join(parts[:cut]), " ".join(parts[cut:])
+                        result.by, result.query = by, words
+                        break
             if not allowed:
                 result.explanation = f"No quotes by anyone matching “{by}”."
                 return result
