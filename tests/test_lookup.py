@@ -274,3 +274,20 @@ def test_cli_ambiguous_answer_lists_ids_and_id_shows_one(world, store, db_url):
     assert json.loads(shown.output)["actor"]["name"] == "Ali Khamenei"
     missing = CliRunner().invoke(cli, ["--db", db_url, "lookup", "--id", "99999"])
     assert missing.exit_code == 2 and "No actor has the id 99999" in missing.output
+
+
+def test_words_do_not_match_initials_we_made_up(world, store):
+    """`Hut` is not HOT and `Nit` is not NIT (initials derived from a name); listed ones match in any case."""
+    engine, _ = world
+    with store.begin() as conn:
+        trust = conn.execute(insert(actors).values(key="nomura investment trust", name="Nomura Investment Trust",
+                                                   kind="organization", curated=True, mention_count=0,
+                                                   article_count=0)).inserted_primary_key[0]
+        conn.execute(insert(aliases).values(actor_id=trust, alias="HOT", key="hot", origin="config"))
+        store.bump_generation(conn)
+    engine.refresh()
+    assert engine.resolve("NIT").candidates[0].name == "Nomura Investment Trust"
+    assert engine.resolve("Nit").status == "not_found"
+    assert engine.resolve("Hut").status == "not_found"
+    assert engine.resolve("hot").candidates[0].name == "Nomura Investment Trust"
+    assert engine.resolve("Irgc").candidates[0].name == "Islamic Revolutionary Guard Corps"

@@ -216,10 +216,11 @@ def _index_entries(index: AliasIndex) -> None:
     by_key, by_actor, by_variant = index.by_key, index.by_actor, index.by_variant
     by_skeleton, postings = index.by_skeleton, index.postings
     pairs: set[tuple[str, str]] = set()
-    for number, (actor_id, _, origin, _, form) in enumerate(index.entries):
+    for number, (actor_id, text, origin, _, form) in enumerate(index.entries):
         by_key[form.key].append(number)
         by_actor[actor_id].append(number)
-        by_variant[form.variant].append(number)
+        if not (len(form.tokens) == 1 and looks_like_acronym(text)):  # initials are not romanised: HOT is not Hut
+            by_variant[form.variant].append(number)
         if form.script:
             words = index.script_words.setdefault(actor_id, defaultdict(set))
             for word in form.variants:
@@ -428,17 +429,20 @@ class LookupEngine:
             return LookupResult(query=text, status="invalid",
                                 explanation=f"“{text}” holds no letters to match. {USAGE}")
         index = self.index
-        hits = self._exact(form, index)
+        hits = self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text))
         if hits:
             return self._answer(text, hits, index, stage="exact")
         if len(form.compact) <= 3:
             return LookupResult(query=text, status="not_found", explanation=(
                 f"No actor has the alias or abbreviation “{text}”. Short names are matched only exactly; "
                 "try the full name."))
-        return self._answer(text, self._fuzzy(form, index), index, stage="fuzzy")
+        return self._answer(text, self._fuzzy(form, index, initials=looks_like_acronym(text)), index,
+                            stage="fuzzy")
 
-    def _exact(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
-        """Stage 1 and 2: equal keys, then equal romanisation variants or script skeletons."""
+    def _exact(self, form: NameForm, index: AliasIndex, *, word: bool = False) -> list[Candidate]:
+        """Stage 1 and 2: equal keys, then equal romanisation variants or script skeletons.
+        A query typed as a word (`Nit`, capital then lower case) does not match initials we made up
+        (NIT from Nomura Investment Trust); listed abbreviations match in any case (`Irgc`)."""
         stages = [(index.by_key.get(form.key, []), 1.0, None)]
         if form.script:
             stages.append((index.by_key.get(form.key, []) + index.by_variant.get(form.variant, [])
@@ -448,7 +452,8 @@ class LookupEngine:
         for numbers, score, how in stages:
             if not numbers:
                 continue
-            numbers = [n for n in numbers if index.comparable(n, form)]
+            numbers = [n for n in numbers if index.comparable(n, form) and not (
+                word and index.entries[n].how.startswith("abbreviation of"))]
             if not numbers:
                 continue
             best = min(ORIGIN_RANK[index.entries[n].origin] for n in numbers)
@@ -456,12 +461,16 @@ class LookupEngine:
             return self._per_actor([(index.entries[n], score, how or index.entries[n].how) for n in chosen], index)
         return []
 
-    def _fuzzy(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
+    def _fuzzy(self, form: NameForm, index: AliasIndex, *, initials: bool) -> list[Candidate]:
+        """Score the blocked candidates. Initials we made up and surnames match only exactly;
+        other initials (IRGC) only a query that is initials too (IRCG), not a word (Hut is not HOT)."""
         scored = []
         for number in self._block(form, index):
-            if index.entries[number].origin == "derived" or not index.comparable(number, form):
-                continue  # initials and surnames we made up match only exactly
             entry = index.entries[number]
+            if entry.origin == "derived" or not index.comparable(number, form):
+                continue
+            if not initials and len(entry.form.tokens) == 1 and looks_like_acronym(entry.text):
+                continue
             match = score_name(form, entry.form, index)
             if match.score >= SUGGEST:
                 scored.append((entry, match.score, match.how))
