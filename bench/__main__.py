@@ -181,11 +181,12 @@ def count_stories(url: str) -> int:
         store.dispose()
 
 
-def probe(url: str, mix_path: Path, log: Path) -> dict:
+def probe(url: str, mix_path: Path, log: Path, *, ready_only: bool = False) -> dict:
     """Start-up to READY, then the query mix, in a fresh process (bench/probe.py)."""
     env = {**os.environ, "NEWSBOT_CONFIG_DIR": str(ROOT / "config")}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.probe", url, str(mix_path)], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "bench.probe", url, str(mix_path)]
+                            + (["--ready-only"] if ready_only else []), stdout=subprocess.PIPE,
                             stderr=log.open("w"), cwd=ROOT, env=env, text=True)
     startup = None
     report = None
@@ -280,6 +281,8 @@ def measure_index(target, size: int, folder: Path, material, url: str, figures: 
                    rss_after_lookups_mb=report["rss_after_lookups_mb"],
                    lookup_p50_ms=report["lookup_ms"]["p50"], lookup_p99_ms=report["lookup_ms"]["p99"],
                    quote_p50_ms=report["quote_ms"]["p50"], quote_p99_ms=report["quote_ms"]["p99"], probe=report)
+    restart = probe(url, mix_path, work / f"probe-{target.name}-{size}-restart.log", ready_only=True)
+    figures.update(restart_s=restart["startup_s"], rss_restart_mb=restart["rss_ready_mb"])
     say(f"[{target.name} {size}] /lookup from {SLACK_CLIENTS} concurrent clients over loopback HTTP …")
     figures.update(slack_load(url, folder, [query for _, query in mix.lookups]))
     say(f"[{target.name} {size}] a day of {DIGEST_DAY_ARTICLES} new articles and its digest …")
@@ -391,6 +394,7 @@ ROWS = (
     ("stories stored", "stories", "{:d}"),
     ("index size (MB)", "index_size_mb", "{:.0f}"),
     ("start-up (s)", "startup_s", "{:.2f}"),
+    ("restart (s)", "restart_s", "{:.2f}"),
     ("RSS ready (MB)", "rss_ready_mb", "{:.0f}"),
     ("RSS after lookups (MB)", "rss_after_lookups_mb", "{:.0f}"),
     ("lookup p50 (ms)", "lookup_p50_ms", "{:.1f}"),

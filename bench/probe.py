@@ -5,7 +5,7 @@ query (the parent times start-up to that line), then runs the query mix and
 prints one JSON line: latencies, answer statuses per query kind, resident memory
 after start-up and after the lookups.
 
-    python -m bench.probe DB_URL QUERIES.json
+    python -m bench.probe DB_URL QUERIES.json [--ready-only]
 """
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def timed(fn, *args, **kwargs):
 
 
 def main(argv: list[str]) -> int:
-    url, queries_path = argv
+    ready_only = "--ready-only" in argv  # a restart: time to ready, nothing else
+    url, queries_path = [a for a in argv if a != "--ready-only"]
     with open(queries_path, encoding="utf-8") as handle:
         mix = json.load(handle)
     from bot.search.lookup import LookupEngine
@@ -61,6 +62,9 @@ def main(argv: list[str]) -> int:
     _, first_lookup_ms = timed(engine.lookup, mix["lookups"][0][1])
     _, first_quote_ms = timed(quote_search.search, mix["quotes"][0][1], mix["quotes"][0][2])
     print("READY", flush=True)
+    if ready_only:
+        print(json.dumps({"rss_ready_mb": rss_mb()}), flush=True)
+        return 0
     report = {"first_lookup_ms": first_lookup_ms, "first_quote_ms": first_quote_ms, "rss_ready_mb": rss_mb()}
 
     lookup_ms, statuses = [], defaultdict(Counter)
