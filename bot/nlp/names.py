@@ -1,6 +1,6 @@
 """Name normalisation shared by extraction, the store and lookup.
 
-Three levels, each a function of the text alone (no actor knowledge here; that lives in
+Four levels, each a function of the text alone (no actor knowledge here; that lives in
 config/actors.yaml):
 
 - `fold` / `actor_key`: accents, case, apostrophes, hyphens. The cheap identity key the
