@@ -35,7 +35,7 @@ USAGE = ("*Daily digest for this channel*\n"
          "• `/digest preview`: what today's digest holds so far (only you see it)\n"
          "• `/digest subscribe [HH:MM] [Area/City] [weekdays|daily]`: for example `/digest subscribe 07:30 Asia/Beirut daily`\n"
          "• `/digest status` · `/digest pause` · `/digest resume` · `/digest unsubscribe`\n"
-         "• `/digest follow <actor>` · `/digest unfollow <actor>`: every new mention and quote of an actor")
+         "• `/digest follow &lt;actor&gt;` · `/digest unfollow &lt;actor&gt;`: every new mention and quote of an actor")
 MAX_FOLLOWED = 20
 DAYS_WORDS = re.compile(r"^(weekdays?|daily|everyday|mon-fri|((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?)+)$", re.I)
 
@@ -122,7 +122,7 @@ def subscribe(rest, *, user_id, channel_id, store, client) -> dict:
     paused = " It is *paused*: `/digest resume` to restart it." if sub.paused else ""
     return reply(f"{'Updated' if existing else 'Subscribed'}: this channel gets the digest {summary}. "
                  f"Next one: {next_run(sub)}.{paused}\n`/digest preview` shows it as it stands now; "
-                 "`/digest follow <actor>` adds an actor to watch.")
+                 "`/digest follow &lt;actor&gt;` adds an actor to watch.")
 
 
 def unsubscribe(rest, *, user_id, channel_id, store, client) -> dict:
@@ -181,7 +181,7 @@ def follow(rest, *, user_id, channel_id, store, client) -> dict:
         return sub
     name = rest.strip()
     if not name:
-        return reply("Usage: `/digest follow <actor>`, such as `/digest follow Kataeb Hezbollah`")
+        return reply("Usage: `/digest follow &lt;actor&gt;`, such as `/digest follow Kataeb Hezbollah`")
     try:
         from bot.search.lookup import LookupEngine
 
@@ -196,7 +196,7 @@ def follow(rest, *, user_id, channel_id, store, client) -> dict:
                                                                    f"{escape(candidates[0].how)}")
     if result.status == "invalid":
         return reply(escape(result.explanation or "That does not look like a name.") +
-                     "\nUsage: `/digest follow <actor>`")
+                     "\nUsage: `/digest follow &lt;actor&gt;`")
     choices = candidates[:5]
     if result.status == "found":
         lead = f"Did you mean *{escape(choices[0].name)}* ({escape(choices[0].how)} of “{shown}”)? Nothing is followed until you choose."
@@ -236,7 +236,7 @@ def confirm_follow(view: dict, *, store) -> dict:
     if isinstance(sub, dict):
         return sub
     if not name:
-        return reply("That button carried no name; please run `/digest follow <actor>` again.")
+        return reply("That button carried no name; please run `/digest follow &lt;actor&gt;` again.")
     return add_followed(store, sub, name, how="chosen from the list")
 
 
@@ -250,7 +250,7 @@ def add_followed(store, sub: Subscription, name: str, *, how: str) -> dict:
     if any(actor_key(n) == actor_key(name) for n in sub.follow):
         return reply(f"This channel already follows *{escape(name)}*.")
     if len(sub.follow) >= MAX_FOLLOWED:
-        return reply(f"This channel already follows {MAX_FOLLOWED} actors: `/digest unfollow <actor>` one first.")
+        return reply(f"This channel already follows {MAX_FOLLOWED} actors: `/digest unfollow &lt;actor&gt;` one first.")
     subs_db.save(store, replace(sub, follow=[*sub.follow, name]))
     return reply(f"Following *{escape(name)}* ({how}): every new mention and quote goes in this channel's digest.")
 
