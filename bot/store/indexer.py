@@ -233,6 +233,8 @@ class Indexer:
                 self.store.bump_generation(conn)  # caches in running bots reload
             else:
                 self.store.mark_indexed(conn)  # nothing changed: nothing to reload
+        if report.files_indexed or report.files_removed:
+            refresh_planner_statistics(self.store)
         return report
 
     def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
@@ -640,6 +642,18 @@ def refresh_actor_stats(conn: Connection) -> None:
     spoken = select(quotes.c.speaker_actor_id).where(quotes.c.speaker_actor_id.is_not(None))
     conn.execute(delete(actors).where(and_(actors.c.curated.is_(False), actors.c.mention_count == 0,
                                            actors.c.id.not_in(spoken))))
+
+
+def refresh_planner_statistics(store: Store) -> None:
+    """Fresh table statistics after a run that changed the index, so PostgreSQL plans the profile
+    queries on what the tables hold now (autovacuum gets there minutes later, after a bulk load
+    the bot is already answering from); SQLite's `PRAGMA optimize` likewise."""
+    with store.begin() as conn:
+        if store.is_postgres:
+            tables = (articles, occurrences, actors, aliases, mentions, quotes, quote_occurrences, article_bands)
+            conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables))
+        else:
+            conn.exec_driver_sql("PRAGMA optimize")
 
 
 def _now() -> datetime:
