@@ -585,8 +585,10 @@ class _StoryFinder:
         if story_id in self.known_ids or story_id in self.added:
             return story_id
         shared = Counter(story for band in bands for story in self.by_band.get(band, ()))
-        for candidate, _ in shared.most_common(MAX_CANDIDATES):
-            body = self._folded_body(candidate)
+        candidates = [candidate for candidate, _ in shared.most_common(MAX_CANDIDATES)]
+        self._load_bodies([c for c in candidates if c not in self.bodies])
+        for candidate in candidates:
+            body = self.bodies[candidate]
             if body is not None and syndication.same_story(body, folded_body, already_folded=True):
                 return candidate
         return None
@@ -597,11 +599,16 @@ class _StoryFinder:
         for band in bands:
             self.by_band.setdefault(band, []).append(story_id)
 
-    def _folded_body(self, story_id: str) -> str | None:
-        if story_id not in self.bodies:
-            text = self.conn.execute(select(articles.c.text).where(articles.c.id == story_id)).scalar()
+    def _load_bodies(self, story_ids: list[str]) -> None:
+        """The candidates' folded bodies in one query (at 40k synthetic articles a new one had about
+        16 candidates: one query each was half the writer's time)."""
+        if not story_ids:
+            return
+        texts = dict(self.conn.execute(select(articles.c.id, articles.c.text).where(
+            one_of(self.conn, articles.c.id, story_ids))).all())
+        for story_id in story_ids:
+            text = texts.get(story_id)
             self.bodies[story_id] = None if text is None else syndication.folded(text)
-        return self.bodies[story_id]
 
 
 def quote_key(text: str) -> str:
