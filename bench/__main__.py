@@ -506,6 +506,9 @@ def main(sizes: str, backends: str, postgres_url: str, smoke: bool, lookups: int
                                         quote_searches=quote_searches, one_core_sample=one_core_sample,
                                         copy_from=postgres_copy_from, keep=keep)
                 figures["targets"] = target_verdicts(figures)
+                figures["run"] = {"finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                  "commit": git_commit(), "command": "python -m bench " + " ".join(sys.argv[1:]),
+                                  "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()]}
                 by_backend[target.name] = figures
                 result = {"size": size, "date": stamp.isoformat(timespec="seconds"), "commit": git_commit(),
                           "command": "python -m bench " + " ".join(sys.argv[1:]), "machine": machine(),
@@ -529,6 +532,15 @@ def write_result(result: dict, folder: Path, stamp: datetime, results: dict[int,
     """bench/results/<date>-<N>.json, with the growth from the size ten times smaller when there is one."""
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{stamp.date().isoformat()}-{result['size']}.json"
+    if out.exists():  # the same day's figures for backends this run did not measure are kept (each says its run)
+        earlier = json.loads(out.read_text())
+        kept = {b: f for b, f in earlier["backends"].items() if b not in result["backends"]}
+        for figures in kept.values():
+            figures.setdefault("run", {"finished": earlier["date"], "commit": earlier["commit"],
+                                       "command": earlier["command"],
+                                       "load_average_1_5_15": earlier["machine"].get("load_average_1_5_15")})
+        result["backends"] = {**kept, **result["backends"]}
+        result["postgres_over_sqlite"] = postgres_ratios(result["backends"])
     smaller = results.get(result["size"] // 10) or latest_result(folder, result["size"] // 10, exclude=out)
     if smaller:
         result["growth_from"] = {"size": smaller["size"], "ratios": growth(result, smaller)}

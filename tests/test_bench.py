@@ -203,3 +203,21 @@ def test_an_sqlite_index_copied_to_postgresql_answers_the_same(tmp_path, config_
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_a_later_run_of_one_backend_keeps_the_other_backends_figures(tmp_path):
+    from datetime import datetime, timezone
+
+    stamp = datetime(2026, 11, 22, tzinfo=timezone.utc)
+    machine = {"load_average_1_5_15": [9.0, 9.0, 9.0]}
+    first = {"size": 10, "date": "2026-11-22T04:00:00+00:00", "commit": "abc", "command": "python -m bench",
+             "machine": machine, "backends": {"sqlite": {"lookup_p50_ms": 2.0}, "postgres": {"lookup_p50_ms": 8.0}}}
+    harness.write_result(first, tmp_path, stamp, {})
+    second = {**first, "commit": "def", "machine": {"load_average_1_5_15": [0.2, 0.2, 0.2]},
+              "backends": {"sqlite": {"lookup_p50_ms": 1.0, "run": {"commit": "def"}}}}
+    harness.write_result(second, tmp_path, stamp, {})
+    written = json.loads((tmp_path / "2026-11-22-10.json").read_text())
+    assert written["backends"]["sqlite"] == {"lookup_p50_ms": 1.0, "run": {"commit": "def"}}
+    assert written["backends"]["postgres"]["lookup_p50_ms"] == 8.0
+    assert written["backends"]["postgres"]["run"]["commit"] == "abc"  # says which run measured it
+    assert written["postgres_over_sqlite"] == {"lookup_p50_ms": 8.0}
