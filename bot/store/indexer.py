@@ -238,31 +238,49 @@ class Indexer:
         return report
 
     def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
-        for file in files:
-            before = report.articles_added
-            try:
-                self.index_file(file, report)
-            except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
-                self._actor_ids.clear()  # ids and spellings cached in that transaction are gone with it
-                self._alias_pairs.clear()
-                log.debug("indexing %s failed", file, exc_info=True)
-                report.problems.append(FileProblem(str(file), f"not indexed, index unchanged for this file "
-                                                              f"({exc.__class__.__name__}: {exc})"))
-            if progress is not None:
-                progress.advance(file, report.articles_added - before)
+        """File by file, one step ahead: the next file is read and handed to the analysis workers
+        before this one is written, so extraction and writing overlap when workers > 1."""
+        pending: tuple[Path, Callable[[], None] | None] | None = None
+        for file in [*files, None]:
+            ahead = (file, self._guarded(file, report, self._read_and_analyse)) if file is not None else None
+            if pending is not None:
+                done, write = pending
+                before = report.articles_added
+                if write is not None:
+                    self._guarded(done, report, lambda path, _report: write())
+                if progress is not None:
+                    progress.advance(done, report.articles_added - before)
+            pending = ahead
+
+    def _guarded(self, path: Path, report: IndexReport, step: Callable[[Path, IndexReport], object]):
+        try:
+            return step(path, report)
+        except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
+            self._actor_ids.clear()  # ids and spellings cached in that transaction are gone with it
+            self._alias_pairs.clear()
+            log.debug("indexing %s failed", path, exc_info=True)
+            report.problems.append(FileProblem(str(path), f"not indexed, index unchanged for this file "
+                                                          f"({exc.__class__.__name__}: {exc})"))
+            return None
 
     def index_file(self, path: Path, report: IndexReport) -> None:
         """Read, analyse and store one file; nothing is written unless all of it is."""
+        write = self._read_and_analyse(path, report)
+        if write is not None:
+            write()
+
+    def _read_and_analyse(self, path: Path, report: IndexReport) -> Callable[[], None] | None:
+        """Read one file and start its analysis; returns what writes it (None: nothing to write)."""
         try:
             size, mtime = file_signature(path)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
-            return
+            return None
         known = self._known.get(str(path))
         if known and known.size == size and known.mtime == mtime:
             report.files_unchanged += 1
             report.problems.extend(_stored_problems(known.error))
-            return
+            return None
         try:
             digest = file_digest(path)
             if known and known.sha256 == digest:  # touched, not changed
@@ -270,21 +288,25 @@ class Indexer:
                     conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
                 report.files_unchanged += 1
                 report.problems.extend(_stored_problems(known.error))
-                return
+                return None
             result = read_file(path)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
-            return
+            return None
         report.problems.extend(result.problems)
         if any(p.fatal for p in result.problems) and not result.documents:
-            return
-        analysed = self._pool.analyse_all(result.documents)
+            return None
+        analysis = self._pool.start(result.documents)
         status = "partial" if result.problems else "ok"
-        with self.store.begin() as conn:  # the whole file, or nothing
-            file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
-            report.articles_added += self.store_articles(conn, file_id, analysed)
-            report.occurrences_added += len(analysed)
-        report.files_indexed += 1
+
+        def write() -> None:
+            analysed = analysis()
+            with self.store.begin() as conn:  # the whole file, or nothing
+                file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
+                report.articles_added += self.store_articles(conn, file_id, analysed)
+                report.occurrences_added += len(analysed)
+            report.files_indexed += 1
+        return write
 
     def remove_missing(self, roots: Iterable[Path], present: set[str], report: IndexReport) -> None:
         """Drop the files under `roots` that are gone from disk (not those merely unreadable now)."""
@@ -541,10 +563,14 @@ class _AnalysisPool:
             self.pool.join()
             self.pool = None
 
-    def analyse_all(self, docs: list[Document]) -> list[AnalysedArticle]:
+    def start(self, docs: list[Document]) -> Callable[[], list[AnalysedArticle]]:
+        """Start analysing `docs`; returns what waits for (and returns) the results."""
         if self.pool is None or len(docs) < 2:
-            return [self.analyse(doc, self.gazetteer) for doc in docs]
-        return self.pool.map(_analyse_in_worker, docs, chunksize=max(1, min(32, len(docs) // (self.workers * 4))))
+            analysed = [self.analyse(doc, self.gazetteer) for doc in docs]
+            return lambda: analysed
+        running = self.pool.map_async(_analyse_in_worker, docs,
+                                      chunksize=max(1, min(32, len(docs) // (self.workers * 4))))
+        return running.get
 
 
 _worker_pipeline: tuple[Callable[..., AnalysedArticle], object] | None = None
