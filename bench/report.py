@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 
-from bench.__main__ import RESULTS, ROWS, TARGETS, latest_result
+from bench.__main__ import RESULTS, ROWS, TARGETS, growth, latest_result
 
 BACKENDS = ("sqlite", "postgres")
 
@@ -36,15 +36,15 @@ def markdown(results: list[dict]) -> str:
             if backend in result["backends"]:
                 head.append(f"{result['size']:,} {'SQLite' if backend == 'sqlite' else 'PostgreSQL'}")
                 columns.append(result["backends"][backend])
-    growth = results[-1].get("growth_from") if len(results) > 1 else None
-    if growth:
-        head += [f"growth {growth['size'] // 1000}k→{results[-1]['size'] // 1000}k {b}" for b in growth["ratios"]]
+    ratios = growth(results[-1], results[0]) if len(results) > 1 else {}
+    if ratios:
+        span = f"{results[0]['size'] // 1000}k→{results[-1]['size'] // 1000}k"
+        head += [f"growth {span} {'SQLite' if b == 'sqlite' else 'PostgreSQL'}" for b in ratios]
     head.append("target at 100k")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for label, key, fmt in ROWS:
         row = [label.strip()] + [cell(figures, key, fmt) for figures in columns]
-        if growth:
-            row += [f"×{ratios[key]:.2f}" if key in ratios else "" for ratios in growth["ratios"].values()]
+        row += [f"×{by_key[key]:.2f}" if key in by_key else "" for by_key in ratios.values()]
         row.append(target_text(key))
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
@@ -58,7 +58,11 @@ def main(argv: list[str]) -> int:
         return 1
     print(markdown(results))
     for result in results:
-        print(f"\n{result['size']:,}: {json.dumps(result['machine'])}; commit {result['commit']}; `{result['command']}`")
+        for backend, figures in result["backends"].items():
+            run = figures.get("run", {})
+            print(f"\n{result['size']:,} {backend}: commit {run.get('commit', result['commit'])}, "
+                  f"load average {run.get('load_average_1_5_15')}, `{run.get('command', result['command'])}`")
+    print(f"\nmachine: {json.dumps(results[-1]['machine'])}")
     return 0
 
 
