@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from bot.config import ConfigError, Settings, check_keys, read_yaml
 from bot.digest.build import DigestFilters
@@ -232,10 +233,18 @@ def save(store: Store, sub: Subscription) -> None:
                   filters={"sources": list(sub.sources), "kinds": list(sub.kinds)},
                   post_when_quiet=sub.post_when_quiet, paused=sub.paused, paused_reason=sub.paused_reason,
                   origin=sub.origin, created_by=sub.created_by)
-    with store.begin() as conn:
-        updated = conn.execute(update(subscriptions).where(subscriptions.c.channel == sub.channel).values(**values)).rowcount
-        if not updated:
-            conn.execute(insert(subscriptions).values(channel=sub.channel, created_at=datetime.now(ZoneInfo("UTC")), **values))
+    for attempt in (1, 2):
+        try:
+            with store.begin() as conn:
+                updated = conn.execute(update(subscriptions).where(subscriptions.c.channel == sub.channel)
+                                       .values(**values)).rowcount
+                if not updated:
+                    conn.execute(insert(subscriptions).values(channel=sub.channel,
+                                                              created_at=datetime.now(ZoneInfo("UTC")), **values))
+            return
+        except IntegrityError:  # another instance inserted this channel between our UPDATE and INSERT
+            if attempt == 2:
+                raise
 
 
 def remove(store: Store, channel: str) -> bool:
