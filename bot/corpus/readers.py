@@ -84,12 +84,7 @@ def read_text(path: Path) -> ReadResult:
     if text is None:
         return result
     if _HTML_START.match(text):  # a saved web page with a .txt name
-        doc = document_from_html(text, str(path))
-        if doc is None:
-            result.problems.append(FileProblem(str(path), "no article text found in the HTML"))
-        else:
-            _add(result, path, doc)
-        return result
+        return _add_html_article(result, path, text)
     front, problems, text = split_front_matter(text, str(path))
     result.problems.extend(problems)
     docs = documents_from_text(text, str(path))
@@ -134,6 +129,11 @@ def read_html(path: Path) -> ReadResult:
     html = _decoded(path, path.read_bytes(), result)
     if html is None:
         return result
+    return _add_html_article(result, path, html)
+
+
+def _add_html_article(result: ReadResult, path: Path, html: str) -> ReadResult:
+    """The article trafilatura finds in `html`, or a problem saying there is none."""
     doc = document_from_html(html, str(path))
     if doc is None:
         result.problems.append(FileProblem(str(path), "no article text found in the HTML"))
