@@ -83,14 +83,19 @@ def test_a_word_that_matches_nothing_costs_more_than_an_extra_word(world):
     assert extra_in_query.candidates[0].score < extra_in_candidate.candidates[0].score
 
 
-def test_two_actors_sharing_a_name_are_ambiguous(world, store):
-    engine, _ = world
+def add_second_khamenei(store):
+    """A second curated actor answering to the alias `Khamenei`."""
     with store.begin() as conn:
         other = conn.execute(insert(actors).values(key="mojtaba khamenei", name="Mojtaba Khamenei", kind="person",
                                                    curated=True, mention_count=0, article_count=0))
         conn.execute(insert(aliases).values(actor_id=other.inserted_primary_key[0], alias="Khamenei",
                                             key="khamenei", origin="config"))
         store.bump_generation(conn)
+
+
+def test_two_actors_sharing_a_name_are_ambiguous(world, store):
+    engine, _ = world
+    add_second_khamenei(store)
     engine.refresh()
     result = engine.lookup("Khamenei")
     assert result.status == "ambiguous"
@@ -260,12 +265,7 @@ def test_an_actor_called_exactly_this_beats_one_that_only_has_it_as_an_alias(wor
 
 def test_cli_ambiguous_answer_lists_ids_and_id_shows_one(world, store, db_url):
     engine, ids = world
-    with store.begin() as conn:
-        other = conn.execute(insert(actors).values(key="mojtaba khamenei", name="Mojtaba Khamenei", kind="person",
-                                                   curated=True, mention_count=0, article_count=0))
-        conn.execute(insert(aliases).values(actor_id=other.inserted_primary_key[0], alias="Khamenei",
-                                            key="khamenei", origin="config"))
-        store.bump_generation(conn)
+    add_second_khamenei(store)
     result = CliRunner().invoke(cli, ["--db", db_url, "lookup", "Khamenei"])
     assert result.exit_code == 0 and "matches 2 actors" in result.output
     assert f"[{ids['Ali Khamenei']}] Ali Khamenei (person)" in result.output
