@@ -151,3 +151,27 @@ def test_the_pipeline_adds_mentions_to_a_document(gazetteer):
     result = analyse(doc, gazetteer)
     assert [m.curated for m in result.mentions] == ["Ali Khamenei", "Mustafa al-Kadhimi", "Tehran"]
     assert all(m.start < len(doc.text) for m in result.mentions)  # the title is not scanned
+
+
+def test_a_possessive_does_not_open_a_quotation(gazetteer):
+    found = mentions("He met Iran's Ministry of Foreign Affairs today. Uganda's Supreme Court ruled.", gazetteer)
+    assert [(m.surface, m.kind) for m in found] == [
+        ("Iran", "place"), ("Ministry of Foreign Affairs", "organization"),
+        ("Uganda", "place"), ("Supreme Court", "organization")]
+
+
+def test_a_place_after_of_is_a_mention_of_its_own_and_part_of_the_name(gazetteer):
+    found = mentions("A ruling of the Supreme Court of Nigeria angered the Reserve Bank of India.", gazetteer)
+    assert [(m.surface, m.name, m.kind) for m in found] == [
+        ("Supreme Court", "Supreme Court of Nigeria", "organization"), ("Nigeria", "Nigeria", "place"),
+        ("Reserve Bank", "Reserve Bank of India", "organization"), ("India", "India", "place")]
+
+
+def test_and_inside_the_subject_of_an_organisation(gazetteer):
+    found = mentions("The Ministry of Electronics and Information Technology wrote to the Ministry of Defence "
+                     "and Iraq. Ministry of Health officials agreed with the UN Office for the Coordination of "
+                     "Humanitarian Affairs.", gazetteer)
+    orgs = [m.name for m in found if m.kind == "organization"]
+    assert orgs == ["Ministry of Electronics and Information Technology", "Ministry of Defence", "Ministry of Health",
+                    "UN Office for the Coordination of Humanitarian Affairs"]
+    assert [m.surface for m in found if m.kind == "place"] == ["Iraq"]

@@ -78,6 +78,7 @@ class _Piece:
     adopted: bool = False  # resolved to another name of the article
     tentative: bool = False  # a lone capitalised word opening a sentence: kept only if it names someone known here
     name_start: int | None = None  # the name begins before the mention: [German] Development Ministry
+    name_end: int | None = None  # the name ends after the mention: Supreme Court [of Nigeria]
 
 
 class _Article:
@@ -104,7 +105,7 @@ class _Article:
                 while cut < len(gap) and gap[cut] in "\"”’'":
                     cut += 1  # a closing quotation mark ends the sentence it closes
                 self.breaks.append(ends[i - 1] + cut)
-            elif _CLAUSE.search(gap) or _OPENERS.search(gap):
+            elif _CLAUSE.search(gap) or _OPENERS.search(gap) and not toks.possessive[i - 1]:
                 self.initial[i] = True
         self._mark_lines(text, toks)
         self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
@@ -232,10 +233,26 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
             j = k
         elif key == "and" and _org_head_follows(toks, k + 1) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
-            j = k  # Ministry of Science and Technology, Czech Economic and Cultural Office
+            j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
+        elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
+                and _ends_subject(toks, hits, k + 1):
+            j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
         else:
             break
     return j
+
+
+def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
+    """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
+    Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali)."""
+    end = i
+    while end + 1 < len(toks) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
+        end += 1
+    if end - i >= 3 or end + 1 < len(toks) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
+        return False
+    span = tuple(toks.keys[i:end + 1])
+    return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
+        and span[0] not in given_names() and not any(k in ORG_HEADS for k in span)
 
 
 def _name_syllable(toks: Tokens, j: int) -> bool:
@@ -304,8 +321,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             title_cue = False
             continue
         if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
-                and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop
-                                                              and _org_head_follows(toks, j + 1, weak=True)):
+                and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
+                    _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
             j += 1
             continue
         # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
@@ -334,7 +351,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         piece = _Piece(j, end, toks.starts[j], toks.ends[end])
         before = out[-1] if out else None
         if (before is not None and before.curated is not None and before.last == j - 1
-                and toks.joins[j - 1] and keys[end] in ORG_HEADS and keys[end] not in WEAK_ORG_HEADS):
+                and toks.joins[j - 1] and _names_body(keys, j, end)):
             if before.kind == "place":
                 piece.name_start = before.start  # UK Border Force: a place that starts an organisation's name
             elif before.kind == "organization":
@@ -346,6 +363,13 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue = False
+
+
+def _names_body(keys: list[str], first: int, last: int) -> bool:
+    """Words that name a body by its head word: the last one (Human Rights Council), or the one
+    before `of`/`for` (Office for the Coordination of Humanitarian Affairs)."""
+    head = next((m - 1 for m in range(first + 1, last) if keys[m] in ("of", "for")), last)
+    return keys[head] in ORG_HEADS and (head < last or keys[head] not in WEAK_ORG_HEADS)
 
 
 def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
@@ -370,7 +394,16 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
-    out = []
+    qualifier, out = out, []
+    for size in (3, 2, 1):
+        cut = last - size + 1
+        if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
+                and any(k in ORG_HEADS for k in keys[lead:cut - 1]):
+            # Supreme Court of Nigeria: the court is the mention, the country one of its own
+            body = _Piece(lead, cut - 2, toks.starts[lead], toks.ends[cut - 2], "organization", 2,
+                          name_start=piece.start if piece.name_start is None else piece.name_start,
+                          name_end=piece.end)
+            return qualifier + [body, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     for size in (2, 1):
         cut = last - size + 1
         if cut > first and keys[cut - 1] not in _CONNECTORS and tuple(keys[cut:last + 1]) in country_names() \
@@ -440,7 +473,7 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
         if word.isupper():
             return len(word) <= 6  # an acronym, wherever it stands; longer is a shouted word
         speaks = piece.last + 1 < len(toks) and keys[piece.last + 1] in SPEECH_VERBS
-        if art.initial[piece.first] and key not in art.cap_inside and not speaks:
+        if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names():
             piece.tentative = True
         following = art.text[piece.end:piece.end + 3]
         if len(following) > 1 and following[0] == " " and following[1].isdigit() and not word.isupper():
@@ -458,7 +491,7 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
         if p.curated is not None:
             p.name = p.curated.name
         else:
-            p.name = art.text[p.start if p.name_start is None else p.name_start:p.end]
+            p.name = art.text[p.start if p.name_start is None else p.name_start:p.end if p.name_end is None else p.name_end]
             if p.kind is None:
                 p.kind, p.cue = _kind(p, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
