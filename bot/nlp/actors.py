@@ -46,7 +46,7 @@ from bot.nlp.tokens import Tokens, tokenize
 from bot.nlp.world import common_words, country_names, given_names, place_names
 
 _SENTENCE_END = re.compile(r"[.!?]")
-_OPENERS = re.compile(r"[\"“‘«(\[]|^'|\s'")
+_OPENERS = re.compile(r"(?:[\"“‘«(\[]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CONNECTORS = {"of", "for", "and", "the", "on"}
@@ -390,7 +390,7 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                 lead = first + size
                 out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
                 break
-    if lead > first and keys[last] in ORG_HEADS and keys[last] not in WEAK_ORG_HEADS and lead <= last:
+    if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
@@ -524,6 +524,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         return "person", 2  # Zartosht said / added Morley
+    if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
+        return "person", 1  # Williams said, Brown told: a surname that is also a word
     if tuple(span) in country_names():
         return "place", 3
     city = tuple(span) in place_names()
@@ -558,7 +560,8 @@ def _modifier(p: _Piece, toks: Tokens) -> bool:
 
 def _group_word(key: str, art: _Article) -> bool:
     """Peoples, creeds and plurals of ordinary words: Cubans, Hinduism, Maoist, NGOs."""
-    return key.endswith(_GROUP_ENDINGS) or key[-1:] == "s" and (key[:-1] in common_words() or key[:-1] in art.lower)
+    return key.endswith(_GROUP_ENDINGS) or key[-1:] == "s" and key[:-1] not in given_names() and (
+        key[:-1] in common_words() or key[:-1] in art.lower)  # (Williams, Edwards: surnames)
 
 
 def _ordinary(p: _Piece, art: _Article) -> bool:
