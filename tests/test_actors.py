@@ -169,9 +169,22 @@ def test_a_place_after_of_is_a_mention_of_its_own_and_part_of_the_name(gazetteer
 
 def test_and_inside_the_subject_of_an_organisation(gazetteer):
     found = mentions("The Ministry of Electronics and Information Technology wrote to the Ministry of Defence "
-                     "and Iraq. Ministry of Health officials agreed with the UN Office for the Coordination of "
-                     "Humanitarian Affairs.", gazetteer)
+                     "and Iraq. Ministry of Health officials agreed with the EU Office for the Promotion of Small "
+                     "Business.", gazetteer)
     orgs = [m.name for m in found if m.kind == "organization"]
     assert orgs == ["Ministry of Electronics and Information Technology", "Ministry of Defence", "Ministry of Health",
-                    "UN Office for the Coordination of Humanitarian Affairs"]
+                    "EU Office for the Promotion of Small Business"]
     assert [m.surface for m in found if m.kind == "place"] == ["Iraq"]
+
+
+def test_names_no_dictionary_knows_are_names_even_opening_a_sentence(gazetteer):
+    found = mentions("Zorvanek has not shown leadership. Meanwhile the talks involved Park Joo-min of the party.",
+                     gazetteer)
+    assert [m.surface for m in found] == ["Zorvanek", "Park Joo-min"]
+    assert found[0].kind in ("person", "organization") and found[1].kind == "person"
+
+
+def test_platforms_militias_post_on_are_curated(gazetteer):
+    found = mentions("The group claimed the attack on Telegram; the video spread on WhatsApp, not on twitter.", gazetteer)
+    assert [(m.surface, m.name, m.kind) for m in found] == [
+        ("Telegram", "Telegram", "organization"), ("WhatsApp", "WhatsApp", "organization")]

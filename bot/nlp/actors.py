@@ -43,7 +43,7 @@ from bot.nlp.lexicon import (
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
-from bot.nlp.world import common_words, country_names, given_names, place_names
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
 
 _SENTENCE_END = re.compile(r"[.!?]")
 _OPENERS = re.compile(r"(?:[\"“‘«(\[]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener
@@ -473,7 +473,8 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
         if word.isupper():
             return len(word) <= 6  # an acronym, wherever it stands; longer is a shouted word
         speaks = piece.last + 1 < len(toks) and keys[piece.last + 1] in SPEECH_VERBS
-        if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names():
+        if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names() \
+                and key in known_words():
             piece.tentative = True
         following = art.text[piece.end:piece.end + 3]
         if len(following) > 1 and following[0] == " " and following[1].isdigit() and not word.isupper():
@@ -518,6 +519,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "organization", 1
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
+    if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
+        return "person", 1  # Park Joo-min, Yeung Chung-hei: a given name of hyphenated syllables
     nxt, prev = p.last + 1, p.first - 1
     speaks = nxt < len(toks) and not toks.possessive[p.last] and (
         keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \

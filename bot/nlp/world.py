@@ -71,6 +71,16 @@ def common_words() -> frozenset[str]:
                      if freq >= 1e-5 and word.isalpha())
 
 
+@cache
+def known_words() -> frozenset[str]:
+    """English words seen at least once in ten million words (Zipf >= 2): a capitalised word at a
+    sentence start that is none of these is a name (Kishida, Jokowi), not an ordinary word."""
+    from wordfreq import get_frequency_dict
+
+    return frozenset(word for word, freq in get_frequency_dict("en", wordlist="best").items()
+                     if freq >= 1e-7 and word.isalpha())
+
+
 def preload() -> None:
     """Read every list now (about a second), so the first article is not the slow one."""
-    place_names(), country_names(), given_names(), common_words()
+    place_names(), country_names(), given_names(), common_words(), known_words()
