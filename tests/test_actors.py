@@ -188,3 +188,10 @@ def test_platforms_militias_post_on_are_curated(gazetteer):
     found = mentions("The group claimed the attack on Telegram; the video spread on WhatsApp, not on twitter.", gazetteer)
     assert [(m.surface, m.name, m.kind) for m in found] == [
         ("Telegram", "Telegram", "organization"), ("WhatsApp", "WhatsApp", "organization")]
+
+
+def test_quantities_dates_and_what_a_title_is_of_are_not_actors(gazetteer):
+    found = mentions("On Jan. 12 the fund paid R92 million and MNT 3,380 to Chief Election Commissioner Sikandar Sultan "
+                     "Raja, and the National Shippers' Council thanked Health Minister L.H. Mitchell.", gazetteer)
+    assert [(m.surface, m.kind) for m in found] == [
+        ("Sikandar Sultan Raja", "person"), ("National Shippers' Council", "organization"), ("L.H. Mitchell", "person")]

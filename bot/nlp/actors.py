@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
-    CALENDAR, COMMON_STARTERS, DEMONYMS, EVENT_HEADS, NAME_MONTHS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS,
+    CALENDAR, COMMON_STARTERS, DEMONYMS, EVENT_HEADS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
+    NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS,
     ORG_HEADS,
     PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
     WEAK_ORG_HEADS,
@@ -269,9 +270,13 @@ def _name_syllable(toks: Tokens, j: int) -> bool:
 
 
 def _possessive_org(toks: Tokens, j: int) -> bool:
-    """`People's Front for Democracy`, `Children's Fund`: a possessive inside an organisation's name."""
-    return (toks.possessive[j] and toks.keys[j] in POSSESSIVE_ORG_WORDS and j + 1 < len(toks)
-            and toks.text[toks.ends[j] + 2:toks.starts[j + 1]] == " " and _org_head_follows(toks, j + 1, weak=True))
+    """`People's Front for Democracy`, `Children's Fund`, `National Shippers' Council`: a possessive
+    inside an organisation's name."""
+    if toks.possessive[j]:
+        inside = toks.keys[j] in POSSESSIVE_ORG_WORDS and toks.text[toks.ends[j] + 2:toks.starts[j + 1]] == " "
+    else:  # a plural's bare apostrophe
+        inside = toks.gaps[j] in ("' ", "’ ") and toks.words[j][-1:] == "s" and toks.caps[j]
+    return inside and j + 1 < len(toks) and _org_head_follows(toks, j + 1, weak=True)
 
 
 def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
@@ -320,6 +325,9 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             j += 1
             title_cue = False
             continue
+        if j < stop and key in common_words() and key not in given_names() and _title_at(toks, j + 1, stop):
+            j += 1  # Chief [Election] Commissioner, [Health] Minister: what the title is of
+            continue
         if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
                 and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
@@ -339,8 +347,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                 break
             if keys[k] in _CONNECTORS and not _is_cap(words[k]):
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
-            elif not inside_of and (_title_at(toks, k, stop) or keys[k] in DEMONYMS
-                                    and not _names_with_demonym(toks, k, stop, hits)):
+            elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
+                                    or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)):
                 break
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
                 break  # a pronoun run on: Obama I
@@ -370,6 +378,13 @@ def _names_body(keys: list[str], first: int, last: int) -> bool:
     before `of`/`for` (Office for the Coordination of Humanitarian Affairs)."""
     head = next((m - 1 for m in range(first + 1, last) if keys[m] in ("of", "for")), last)
     return keys[head] in ORG_HEADS and (head < last or keys[head] not in WEAK_ORG_HEADS)
+
+
+def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
+    """`Sikandar Sultan Raja`: a one-word title that is also a given name, after a word no dictionary
+    knows and before more of the name, is part of it."""
+    return (k < stop and toks.keys[k] in given_names() and toks.keys[k - 1] not in known_words()
+            and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
 
 
 def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
@@ -453,7 +468,8 @@ def _common(key: str, art: _Article) -> bool:
 def _is_date_word(toks: Tokens, j: int) -> bool:
     """Months and days, unless a given name stands before (Theresa May)."""
     if toks.keys[j] not in CALENDAR:
-        return False
+        # Jan. 12, Mar 3: abbreviated months that are also given names
+        return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks) and toks.words[j + 1][:1].isdigit()
     nxt = toks.words[j + 1] if j + 1 < len(toks) else ""
     prev = toks.words[j - 1] if j else ""
     if nxt[:1].isdigit() or prev[:1].isdigit() or toks.keys[j] not in NAME_MONTHS:
@@ -465,6 +481,8 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
     words, keys = toks.words, toks.keys
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
+        if _quantity_follows(toks, piece.last):
+            return False  # R92 million, MNT 3,380, Resolution 2231: currencies, units and numbered things
         if _GROUP_OF_STATES.match(word):
             piece.kind, piece.cue = "organization", 1
             return True  # G7, G20
@@ -476,11 +494,15 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
         if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names() \
                 and key in known_words():
             piece.tentative = True
-        following = art.text[piece.end:piece.end + 3]
-        if len(following) > 1 and following[0] == " " and following[1].isdigit() and not word.isupper():
-            return False  # Resolution 2231, Article 5
 
     return True
+
+
+def _quantity_follows(toks: Tokens, j: int) -> bool:
+    nxt = j + 1
+    if nxt >= len(toks) or toks.gaps[j] != " ":
+        return False
+    return toks.words[nxt][:1].isdigit() or toks.keys[nxt] in QUANTITY_WORDS
 
 
 # -- resolving names within the article ---------------------------------------------
@@ -519,6 +541,9 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "organization", 1
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
+    if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
+            and toks.caps[p.last] and span[-1] not in ORG_HEADS:
+        return "person", 1  # L.H. Mitchell, H D Kumaraswamy, W. Gyude Moore: initials open a person's name
     if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
         return "person", 1  # Park Joo-min, Yeung Chung-hei: a given name of hyphenated syllables
     nxt, prev = p.last + 1, p.first - 1

@@ -83,6 +83,10 @@ EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement 
                      "convention resolution constitution code goals")
 # Months that are also names (Theresa May, April Ryan).
 NAME_MONTHS = _words("april may june august")
+# Abbreviated months that are also given names: dates only before a day (Jan. 12).
+NAME_MONTH_ABBREVIATIONS = _words("jan mar jun")
+# Words after a name that make it a quantity's unit (R92 million, USD 5bn).
+QUANTITY_WORDS = _words("million millions billion billions trillion bn mn m k percent per cent")
 
 # Nationality and group adjectives (and plural nouns): NORP, not actors.
 DEMONYMS = _words("""
