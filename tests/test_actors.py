@@ -195,3 +195,9 @@ def test_quantities_dates_and_what_a_title_is_of_are_not_actors(gazetteer):
                      "Raja, and the National Shippers' Council thanked Health Minister L.H. Mitchell.", gazetteer)
     assert [(m.surface, m.kind) for m in found] == [
         ("Sikandar Sultan Raja", "person"), ("National Shippers' Council", "organization"), ("L.H. Mitchell", "person")]
+
+
+def test_kinds_of_things_and_references_back_are_not_actors(gazetteer):
+    found = mentions("The Institute said the NGOs were Combating fraud. Babel Finance told Parliament it had paid.",
+                     gazetteer)
+    assert [(m.surface, m.kind) for m in found] == [("Babel Finance", "organization"), ("Parliament", "organization")]

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
-    CALENDAR, COMMON_STARTERS, DEMONYMS, EVENT_HEADS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
-    NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS,
+    CALENDAR, COMMON_STARTERS, COMPANY_WORDS, DEMONYMS, EVENT_HEADS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
+    NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
     ORG_HEADS,
     PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
     WEAK_ORG_HEADS,
@@ -490,6 +490,10 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
             return False
         if word.isupper():
             return len(word) <= 6  # an acronym, wherever it stands; longer is a shouted word
+        if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
+            return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
+        if key.endswith("ing") and key in known_words():
+            return False  # Planting, Combating: a heading's gerund
         speaks = piece.last + 1 < len(toks) and keys[piece.last + 1] in SPEECH_VERBS
         if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names() \
                 and key in known_words():
@@ -531,14 +535,16 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
     if span[head_at] in ORG_HEADS and len(span) > 1:
         return "organization", 2
-    if len(span) == 1 and span[0] in ORG_HEADS and span[0] not in WEAK_ORG_HEADS and not art.initial[p.first]:
-        return "organization", 1  # the Parliament, Congress, the Cabinet
+    if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
+        return "organization", 1  # the Parliament, Congress, the Cabinet (not the Institute: that one is a reference)
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
         if tuple(span) in place_names():
             return "place", 2  # a dateline: CAIRO -
         if len(words[p.first]) == 2:
             return "other", 0  # UP, HK, NT: two letters are as often places or things, unless defined
         return "organization", 1
+    if len(span) > 1 and span[-1] in COMPANY_WORDS:
+        return "organization", 1  # Babel Finance, Integro Insurance Brokers
     if any(k in PERSON_PARTICLES for k in span[:-1]):
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \

@@ -66,6 +66,16 @@ partners consultancy exchange ventures enterprises motors energy petroleum oil g
 caucus nations
 """)
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
+# Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
+# the word alone is no head (Finance Minister, Capital Markets).
+COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdings partners ventures resources mining "
+                       "pharma pharmaceuticals technologies technology tech systems solutions labs logistics entertainment "
+                       "studios records films pictures communications electronics investments securities consulting "
+                       "gaming foods beverages brewery construction engineering properties realty hotels resorts "
+                       "shipping steel cement chemicals motors airlines")
+# Bodies a country has one of, named by their head word alone (the Parliament, Congress); other head
+# words alone (the Institute, the Party) refer back to a name given before.
+STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis")
 WEAK_ORG_HEADS = _words("group government court news times post school office service services bank church energy oil gas "
                         "international media exchange summit conference forum")
 
