@@ -10,6 +10,7 @@ default, data moves) does.
 """
 from __future__ import annotations
 
+import uuid
 from typing import Callable
 
 from sqlalchemy import MetaData, inspect, select, text
@@ -22,8 +23,26 @@ def _create_initial_schema(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _newest_first_indexes(conn: Connection) -> None:
+    """Profiles read an actor's latest mentions (ORDER BY id DESC), its articles and quotes newest first,
+    undated last: indexes in those orders (schema.NEWEST_FIRST). On PostgreSQL the actor index becomes
+    (actor_id, id)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("DROP INDEX IF EXISTS ix_mentions_actor"))
+    for index in schema.NEWEST_FIRST.get(conn.dialect.name, []):
+        index.create(conn, checkfirst=True)
+
+
+def _database_id(conn: Connection) -> None:
+    """A random id for this database: local snapshots of the search indexes (bot.search.lookup_snapshot)
+    are made for one database, and a database made again at the same URL starts its generations over."""
+    conn.execute(schema.meta.insert().values(key="database_id", value=uuid.uuid4().hex))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_initial_schema,  # 1
+    _newest_first_indexes,  # 2
+    _database_id,  # 3
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

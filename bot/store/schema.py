@@ -104,7 +104,8 @@ mentions = Table(
     Column("end", Integer, nullable=False),
     Column("surface", Text, nullable=False),
     Column("sentence", Text, nullable=False),
-    Index("ix_mentions_actor", "actor_id"),
+    # SQLite keeps the rowid (mentions.id) in every index: this one serves "the actor's latest mentions" too.
+    Index("ix_mentions_actor", "actor_id").ddl_if(dialect="sqlite"),
     Index("ix_mentions_article", "article_id"),
 )
 
@@ -132,6 +133,26 @@ quotes = Table(
     Index("ix_quotes_head_key", "head_key"),
     Index("ix_quotes_tail_key", "tail_key"),
 )
+
+# Indexes in the orders profiles read (migration 2): an actor's latest mentions, articles newest first and
+# quotes newest first, undated ones last (ORDER BY date DESC NULLS LAST, id). SQLite keeps the rowid
+# (mentions.id) in every index and sorts NULLs last in DESC order; PostgreSQL sorts them first, and reads an
+# ASC index backwards as DESC NULLS FIRST, so its orders are spelled out.
+NEWEST_FIRST = {  # by dialect; created on existing databases by migration 2
+    "sqlite": [
+        Index("ix_articles_newest", articles.c.date.desc(), articles.c.id),  # the walk reads no article row
+        Index("ix_quotes_first_seen", quotes.c.first_seen, quotes.c.id),
+    ],
+    "postgresql": [
+        Index("ix_mentions_actor_newest", mentions.c.actor_id, mentions.c.id),
+        Index("ix_articles_newest", articles.c.date.desc().nulls_last(), articles.c.id),
+        Index("ix_quotes_newest", quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc()),
+    ],
+}
+for _dialect, _indexes in NEWEST_FIRST.items():
+    for _index in _indexes:
+        _index.ddl_if(dialect=_dialect)
+
 
 quote_occurrences = Table(
     "quote_occurrences", metadata,
