@@ -244,6 +244,7 @@ def test_profile_of_an_actor_in_many_articles_reads_pages_through_the_date_index
     engine, ids = world
     sparse = [a.id for a in engine.profile(ids["Kataeb Hezbollah"], articles_limit=10).articles]
     monkeypatch.setattr(lookup_module, "DENSE", 1)
+    monkeypatch.setattr(lookup_module, "WALK_FACTOR", 0)
     engine._profiles.clear()
     dense = engine.profile(ids["Kataeb Hezbollah"], articles_limit=10)
     assert [a.id for a in dense.articles] == sparse == ["a3", "a1"]

@@ -3,13 +3,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 sys.path.insert(0, str(Path(__file__).parent))
 from lookup_world import build_world  # noqa: E402
 
 from bot.search import lookup, lookup_snapshot  # noqa: E402
-from bot.store.schema import aliases  # noqa: E402
+from bot.store.schema import aliases, meta  # noqa: E402
 
 
 @pytest.fixture
@@ -55,3 +55,21 @@ def test_a_new_generation_or_a_damaged_file_rebuilds(store, saving):
     assert lookup.LookupEngine(store).resolve("Party of Allah").status == "found"
     lookup_snapshot.snapshot_path(store.display_url).write_bytes(b"not a pickle")
     assert lookup.LookupEngine(store).resolve("Party of Allah").status == "found"
+
+
+def test_an_index_run_leaves_snapshots_the_next_start_loads(store, saving, monkeypatch):
+    build_world(store)
+    assert lookup_snapshot.write_for(store) == ["lookup", "quotes"]
+    assert lookup_snapshot.write_for(store) == []  # already made for this generation
+    monkeypatch.setattr(lookup, "_build_index", lambda store: pytest.fail("rebuilt instead of loading"))
+    assert lookup.LookupEngine(store).lookup("Kata'ib Hizbullah").profile.name == "Kataeb Hezbollah"
+    assert lookup_snapshot.load(store, store.generation(), "quotes") is not None
+
+
+def test_a_database_made_again_at_the_same_url_does_not_load_the_old_ones_snapshot(store, saving):
+    build_world(store)
+    lookup_snapshot.write_for(store)
+    with store.begin() as conn:  # what a new database at this URL, at the same generation, would differ in
+        conn.execute(update(meta).where(meta.c.key == "database_id").values(value="another database"))
+    assert lookup_snapshot.load(store, store.generation()) is None
+    assert lookup_snapshot.write_for(store) == ["lookup", "quotes"]

@@ -109,6 +109,9 @@ def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, pro
     finally:
         display.close()
     click.echo(summary(report, time.perf_counter() - started, ctx.store.display_url))
+    from bot.search import lookup_snapshot
+
+    lookup_snapshot.write_for(ctx.store)  # the bot's next start loads the search indexes instead of building them
     if report.problems:
         click.echo(f"{len(report.problems)} problem(s):", err=True)
         for problem in report.problems:

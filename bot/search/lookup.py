@@ -53,7 +53,8 @@ SUGGEST = 0.35
 MARGIN = 0.06  # a found actor must beat the next one by this much
 TOKEN_MATCH = 0.72  # below this two tokens do not match at all
 EXTRA_CANDIDATE_COST = 0.3  # an unmatched candidate word costs this share of its weight
-DENSE = 200  # an actor in this many articles has its pages read through the date index
+DENSE = 200  # an actor in fewer articles never has its pages read through the date index (see _dense)
+WALK_FACTOR = 3  # ... nor one in fewer than sqrt(WALK_FACTOR x articles wanted x all articles)
 MAX_CANDIDATES = 100  # aliases scored in full, the best-voted by the blocking step
 
 # Alias origins, strongest first: what an editor wrote beats what the corpus shows,
@@ -86,6 +87,7 @@ class AliasIndex:
     """Everything lookup needs in memory; immutable once built."""
 
     generation: int
+    articles: int = 0  # stories in the index
     actors: dict[int, ActorEntry] = field(default_factory=dict)
     entries: list[AliasEntry] = field(default_factory=list)
     by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -129,24 +131,27 @@ def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
 
     The cyclic garbage collector is paused while the index's million small objects are made
     (it would otherwise walk them again and again: a third of the build time), and the result
-    is frozen out of its reach afterwards (one collection first, ~0.2 s on a 20k-article index),
-    so no later collection stalls a lookup by walking it."""
+    is frozen out of its reach afterwards (after one collection when it was built, ~0.2 s on a
+    20k-article index; unpickling a snapshot leaves no garbage), so no later collection stalls a
+    lookup by walking it."""
     from bot.search import lookup_snapshot
 
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         generation = store.generation()
-        index = lookup_snapshot.load(store.display_url, generation) if snapshot else None
-        if index is None:
+        index = lookup_snapshot.load(store, generation) if snapshot else None
+        built = index is None
+        if built:
             started = time.perf_counter()
             index = _build_index(store)
             if snapshot and time.perf_counter() - started > SNAPSHOT_AFTER_SECONDS:
-                lookup_snapshot.save_in_background(store.display_url, index.generation, index)
+                lookup_snapshot.save_in_background(store, index.generation, index)
     finally:
         if was_enabled:
             gc.enable()
-    gc.collect()  # garbage cycles left now would be frozen for good
+    if built:
+        gc.collect()  # garbage cycles left now would be frozen for good
     gc.freeze()
     return index
 
@@ -161,7 +166,8 @@ def _build_index(store: Store) -> AliasIndex:
                                   .order_by(aliases.c.id)).all()
         author_rows = conn.execute(select(articles.c.id, articles.c.author)
                                    .where(articles.c.author.is_not(None))).all()
-    index = AliasIndex(generation=generation)
+        stories = conn.execute(select(func.count()).select_from(articles)).scalar()
+    index = AliasIndex(generation=generation, articles=stories)
     for row in actor_rows:
         index.actors[row.id] = ActorEntry(row.id, row.name, row.kind, bool(row.curated), row.description,
                                           row.mention_count or 0, row.article_count or 0)
@@ -586,13 +592,9 @@ class LookupEngine:
             if actor is None or (actor_id > 0 and row is None):
                 raise KeyError(f"no actor with id {actor_id}")
             surfaces = self._surfaces(conn, actor_id)
-            if authored or row is None:
-                total, first_seen, last_seen = conn.execute(
-                    select(func.count(), func.min(articles.c.date), func.max(articles.c.date))
-                    .where(self._in_actor(actor_id, authored, dense=False))).one()
-            else:  # the counts the indexer keeps
-                total, first_seen, last_seen = row["article_count"], row["first_seen"], row["last_seen"]
-            page = self._page(conn, actor_id, authored, dense=(total or 0) >= DENSE, offset=offset, limit=limit)
+            total, first_seen, last_seen = self._span(conn, row, actor_id, authored)
+            page = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
+                              offset=offset, limit=limit)
             contexts: dict[str, list] = defaultdict(list)
             if page:  # through the article index (a few rows), not the actor's (maybe thousands)
                 for m in conn.execute(select(mentions.c.article_id, mentions.c.actor_id, mentions.c.surface,
@@ -623,6 +625,22 @@ class LookupEngine:
             self._add_quotes(profile, quotes_limit)
         return profile
 
+    @staticmethod
+    def _span(conn, row, actor_id: int, authored: list[str]):
+        """How many articles mention or were written by the actor, the first and last date: the counts
+        the indexer keeps for its mentions, plus the articles it wrote without being mentioned."""
+        span = select(func.count(), func.min(articles.c.date), func.max(articles.c.date))
+        if row is None:  # a byline-only actor
+            return conn.execute(span.where(articles.c.id.in_(authored))).one()
+        total, first_seen, last_seen = row["article_count"] or 0, row["first_seen"], row["last_seen"]
+        if authored:
+            mentioned = exists().where(and_(mentions.c.article_id == articles.c.id, mentions.c.actor_id + 0 == actor_id))
+            extra, first, last = conn.execute(span.where(and_(articles.c.id.in_(authored), ~mentioned))).one()
+            total += extra
+            first_seen = min(filter(None, (first_seen, first)), default=None)
+            last_seen = max(filter(None, (last_seen, last)), default=None)
+        return total, first_seen, last_seen
+
     def _authored(self, actor_id: int, index: AliasIndex) -> list[str]:
         """Articles whose byline names this actor (under its name or any alias)."""
         keys = {index.entries[n].form.key for n in index.by_actor.get(actor_id, [])
@@ -643,10 +661,9 @@ class LookupEngine:
     def _page(self, conn, actor_id: int, authored: list[str], *, dense: bool, offset: int, limit: int):
         """One page of the actor's articles, newest first (undated last)."""
         newest = articles.c.date.desc() if self.store.is_sqlite else articles.c.date.desc().nulls_last()
-        order = [newest] if dense and self.store.is_sqlite else [newest, articles.c.id]  # SQLite: the index order
-        return conn.execute(
+        return conn.execute(  # in the order of ix_articles_newest
             select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
-            .where(self._in_actor(actor_id, authored, dense=dense)).order_by(*order)
+            .where(self._in_actor(actor_id, authored, dense=dense)).order_by(newest, articles.c.id)
             .offset(offset).limit(limit)).all()
 
     def _surfaces(self, conn, actor_id: int, sample: int = 500, limit: int = 12) -> list[str]:
@@ -679,11 +696,15 @@ class LookupEngine:
         from bot.search.quotes import QuoteSearch
 
         quotes = QuoteSearch(self.store, self)
-        for attr, method in (("quotes_by", quotes.quotes_by), ("quotes_about", quotes.quotes_about)):
-            try:
-                setattr(profile, attr, method(profile.actor_id, limit=limit))
-            except NotImplementedError:
-                pass
+        profile.quotes_by = quotes.quotes_by(profile.actor_id, limit=limit)
+        profile.quotes_about = quotes.quotes_about(profile.actor_id, limit=limit, articles=profile.article_count)
+
+
+def _dense(articles_of_actor: int, wanted: int, index: AliasIndex) -> bool:
+    """Whether to read an actor's page by walking all articles newest first (about articles/actor's
+    articles rows per article wanted, each a probe of the article's mentions) rather than by reading
+    all the actor's articles (measured at 100k: a probe costs about 2.5 times an article read)."""
+    return articles_of_actor >= DENSE and articles_of_actor ** 2 >= WALK_FACTOR * wanted * index.articles
 
 
 def _or_list(items) -> str:

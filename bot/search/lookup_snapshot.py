@@ -1,9 +1,11 @@
-"""A local snapshot of the lookup engine's alias index, so a restart on a big, unchanged index
-loads it (about a quarter of the build time) instead of re-analysing every alias.
+"""Local snapshots of the search engines' in-memory indexes (the lookup engine's alias index, quote
+search's term index), so a start on a big, unchanged index loads them instead of re-analysing every
+alias and quote. `newsbot index` writes them when it finishes (`write_for`), so even the first start
+after indexing loads them; an engine that had to build its index saves it too.
 
-One file per database in `$NEWSBOT_CACHE_DIR` (default: a private folder in the system temp
-folder). It is used only when it was written by the same code (a hash of the matching modules)
-for the same index generation; anything else, including a damaged file, means "build it".
+One file per index and database in `$NEWSBOT_CACHE_DIR` (default: a private folder in the system
+temp folder). It is used only when it was written by the same code (a hash of the modules that build
+the index) for the same index generation; anything else, including a damaged file, means "build it".
 """
 from __future__ import annotations
 
@@ -13,17 +15,21 @@ import os
 import pickle
 import tempfile
 import threading
+import time
+from functools import partial
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-_MODULES = ("bot/search/lookup.py", "bot/nlp/names.py")
+# The modules whose code shapes each index: a snapshot made by other code is not used.
+_MODULES = {"lookup": ("bot/search/lookup.py", "bot/nlp/names.py"),
+            "quotes": ("bot/search/quotes.py", "bot/nlp/names.py")}
 _ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def code_version() -> str:
+def code_version(kind: str = "lookup") -> str:
     digest = hashlib.sha1()
-    for module in _MODULES:
+    for module in _MODULES[kind]:
         digest.update((_ROOT / module).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -35,39 +41,78 @@ def cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"newsbot-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
-def snapshot_path(database: str) -> Path:
-    return cache_dir() / f"lookup-{hashlib.sha1(database.encode()).hexdigest()[:16]}.pickle"
+def snapshot_path(database: str, kind: str = "lookup") -> Path:
+    return cache_dir() / f"{kind}-{hashlib.sha1(database.encode()).hexdigest()[:16]}.pickle"
 
 
-def load(database: str, generation: int):
-    """The saved index for this database and generation, or None."""
-    path = snapshot_path(database)
+def header(store, generation: int, kind: str) -> tuple:
+    """What a snapshot must have been made for: this code, this database (its id, so a database made
+    again at the same URL is not mistaken for the old one) and this generation of it."""
+    return code_version(kind), store.get_meta("database_id"), generation
+
+
+def load(store, generation: int, kind: str = "lookup"):
+    """The saved index of this kind for this database and generation, or None."""
+    path = snapshot_path(store.display_url, kind)
     try:
         with path.open("rb") as handle:
-            header = pickle.load(handle)
-            if header != (code_version(), generation):
+            if pickle.load(handle) != header(store, generation, kind):
                 return None
             return pickle.load(handle)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file is only a missed shortcut
-        log.warning("lookup snapshot %s unusable (%s): rebuilding", path, exc.__class__.__name__)
+        log.warning("%s snapshot %s unusable (%s): rebuilding", kind, path, exc.__class__.__name__)
         return None
 
 
-def save_in_background(database: str, generation: int, index) -> threading.Thread:
-    """Write the snapshot without holding up the caller (atomically: a reader never sees half a file)."""
-    def write() -> None:
-        path = snapshot_path(database)
-        try:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as handle:
-                pickle.dump((code_version(), generation), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, path)
-        except Exception as exc:
-            log.warning("lookup snapshot %s not written (%s)", path, exc)
+def is_current(store, generation: int, kind: str) -> bool:
+    """Whether the saved snapshot is for this code, database and generation (its header only is read)."""
+    try:
+        with snapshot_path(store.display_url, kind).open("rb") as handle:
+            return pickle.load(handle) == header(store, generation, kind)
+    except Exception:
+        return False
 
-    thread = threading.Thread(target=write, name="lookup-snapshot", daemon=True)
+
+def save(store, generation: int, index, kind: str = "lookup") -> None:
+    """Write the snapshot atomically (a reader never sees half a file); a failure is only logged."""
+    _write(snapshot_path(store.display_url, kind), header(store, generation, kind), index)
+
+
+def save_in_background(store, generation: int, index, kind: str = "lookup") -> threading.Thread:
+    """`save` without holding up the caller."""
+    thread = threading.Thread(target=_write, args=(snapshot_path(store.display_url, kind),
+                                                   header(store, generation, kind), index),
+                              name=f"{kind}-snapshot", daemon=True)
     thread.start()
     return thread
+
+
+def _write(path: Path, made_for: tuple, index) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as handle:
+            pickle.dump(made_for, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except Exception as exc:
+        log.warning("snapshot %s not written (%s)", path, exc)
+
+
+def write_for(store) -> list[str]:
+    """After an index run: build and save the snapshots the store's current generation lacks, so the
+    bot's next start loads them instead of building (the kinds written)."""
+    from bot.search import lookup, quotes
+
+    generation = store.generation()
+    written = []
+    for kind, build in (("lookup", partial(lookup.build_index, snapshot=False)), ("quotes", quotes.build_index)):
+        if not is_current(store, generation, kind):
+            started = time.perf_counter()
+            index = build(store)
+            if index.generation == generation:  # else another run changed the index meanwhile: it saves its own
+                save(store, generation, index, kind)
+                written.append(kind)
+                log.info("%s snapshot written in %.1fs", kind, time.perf_counter() - started)
+    return written

@@ -36,8 +36,11 @@ log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 300
 REFRESH_SECONDS = 5.0
+SNAPSHOT_AFTER_SECONDS = 0.5  # an index that took longer to build is saved for the next start
 RERANK = 200  # candidates re-ranked with their text
 ABOUT_CONTEXT = 150  # characters around a quote whose mentions make it a quote "about" an actor
+ABOUT_DENSE = 4000  # an actor in this many articles has the newest ABOUT_WALK quotes tried first
+ABOUT_WALK = 100
 STOPWORDS = frozenset(
     "a an the and or but of to in on at for with from by is are was were be been it its this that these those as "
     "we i you he she they our my your his her their them us me not no so if do does did have has had will would "
@@ -101,6 +104,21 @@ def build_index(store: Store) -> QuoteIndex:
     return index
 
 
+def _load_or_build(store: Store, generation: int) -> QuoteIndex:
+    """The snapshot of this generation's index (bot.search.lookup_snapshot), else a new one, saved when slow."""
+    from bot.search import lookup_snapshot
+
+    index = lookup_snapshot.load(store, generation, "quotes")
+    if index is None:
+        started = time.perf_counter()
+        index = build_index(store)
+        elapsed = time.perf_counter() - started
+        log.debug("quote index: %d quotes, %d words in %.2fs", len(index.ids), len(index.postings), elapsed)
+        if elapsed > SNAPSHOT_AFTER_SECONDS:
+            lookup_snapshot.save_in_background(store, index.generation, index, "quotes")
+    return index
+
+
 _INDEXES: dict[str, tuple[QuoteIndex, float]] = {}
 _LOCK = threading.Lock()
 
@@ -115,15 +133,23 @@ def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> Quo
         cached = _INDEXES.get(store.url)
         if cached is not None and now - cached[1] < refresh_seconds:
             return cached[0]
-        if cached is None or store.generation() != cached[0].generation:
-            started = time.perf_counter()
-            index = build_index(store)
-            log.debug("quote index: %d quotes, %d words in %.2fs", len(index.ids), len(index.postings),
-                      time.perf_counter() - started)
+        generation = store.generation()
+        if cached is None or generation != cached[0].generation:
+            index = _load_or_build(store, generation)
         else:
             index = cached[0]
         _INDEXES[store.url] = (index, time.monotonic())
         return index
+
+
+NEWEST = (quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc())
+
+
+def _near(mentioned):
+    """A mention close enough to a quote occurrence to make the quote one "about" its actor."""
+    return and_(mentioned.c.article_id == quote_occurrences.c.article_id,
+                mentioned.c.start >= quote_occurrences.c.start - ABOUT_CONTEXT,
+                mentioned.c.end <= quote_occurrences.c.end + ABOUT_CONTEXT)
 
 
 # Built once, so SQLAlchemy's statement cache serves every search (building it cost more than running it).
@@ -278,24 +304,37 @@ class QuoteSearch:
         """The actor's own quotes, newest first."""
         with self.store.connect() as conn:
             ids = conn.execute(select(quotes.c.id).where(quotes.c.speaker_actor_id == actor_id)
-                               .order_by(quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc())
-                               .limit(limit).offset(offset)).scalars().all()
+                               .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
         return self._hits([(quote_id, 1.0) for quote_id in ids])
 
-    def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        """Quotes by others whose text or attribution names the actor, newest first."""
-        about = (select(quote_occurrences.c.quote_id)
-                 .join(mentions, and_(mentions.c.article_id == quote_occurrences.c.article_id,
-                                      mentions.c.start >= quote_occurrences.c.start - ABOUT_CONTEXT,
-                                      mentions.c.end <= quote_occurrences.c.end + ABOUT_CONTEXT))
-                 .where(mentions.c.actor_id == actor_id))
+    def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0, articles: int = 0) -> list[QuoteHit]:
+        """Quotes by others whose text or attribution names the actor, newest first. For an actor in
+        many `articles` the newest quotes are tried first: joining all its mentions costs ~10 µs each."""
         with self.store.connect() as conn:
-            ids = conn.execute(select(quotes.c.id).where(and_(
-                quotes.c.id.in_(about),
-                or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id)))
-                .order_by(quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc())
-                .limit(limit).offset(offset)).scalars().all()
+            ids = self._newest_about(conn, actor_id, limit + offset) if articles >= ABOUT_DENSE else None
+            if ids is None:
+                ids = conn.execute(select(quotes.c.id).where(and_(
+                    quotes.c.id.in_(select(quote_occurrences.c.quote_id).join(mentions, _near(mentions))
+                                    .where(mentions.c.actor_id == actor_id)),
+                    or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id)))
+                    .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
+            else:
+                ids = ids[offset:offset + limit]
         return self._hits([(quote_id, 1.0) for quote_id in ids])
+
+    @staticmethod
+    def _newest_about(conn, actor_id: int, wanted: int) -> list[int] | None:
+        """The first `wanted` quotes about the actor when they are all among the newest ABOUT_WALK quotes
+        (then they are the answer's first ones), else None."""
+        newest = conn.execute(select(quotes.c.id, quotes.c.speaker_actor_id).order_by(*NEWEST)
+                              .limit(ABOUT_WALK)).all()
+        mentioned = mentions.alias("m")
+        about = set(conn.execute(
+            select(quote_occurrences.c.quote_id).join(mentioned, _near(mentioned))
+            .where(and_(quote_occurrences.c.quote_id.in_([quote_id for quote_id, _ in newest]),
+                        mentioned.c.actor_id + 0 == actor_id))).scalars())  # `+ 0`: probe the quotes' articles
+        ids = [quote_id for quote_id, speaker in newest if quote_id in about and speaker != actor_id]
+        return ids[:wanted] if len(ids) >= wanted else None
 
     # -- hits ------------------------------------------------------------------------------
 

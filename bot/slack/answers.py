@@ -129,9 +129,11 @@ class Answers:
             return render.quotes_message(result, offset=offset, share=share, shared_by=shared_by)
         if kind == "actor_quotes":
             actor_id, offset, side = int(view["id"]), max(int(view.get("o") or 0), 0), view.get("side")
-            find = self.quote_search.quotes_by if side == "by" else self.quote_search.quotes_about
-            hits = find(actor_id, limit=render.QUOTES_PAGE, offset=offset)
-            name = self.lookup_engine.profile(actor_id, articles_limit=0, quotes_limit=0).name
+            actor = self.lookup_engine.profile(actor_id, articles_limit=0, quotes_limit=0)
+            hits = self.quote_search.quotes_by(actor_id, limit=render.QUOTES_PAGE, offset=offset) if side == "by" \
+                else self.quote_search.quotes_about(actor_id, limit=render.QUOTES_PAGE, offset=offset,
+                                                    articles=actor.article_count)
+            name = actor.name
             return render.actor_quotes_message(name, "by" if side == "by" else "about", hits,
                                                actor_id=actor_id, offset=offset)
         if kind == "digest_follow":  # a "Follow …" button from /digest follow
