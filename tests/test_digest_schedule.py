@@ -64,7 +64,7 @@ def fire_times(sub: Subscription, start: datetime, count: int) -> list[datetime]
     for _ in range(count):
         previous = trigger.get_next_fire_time(previous, now)
         times.append(previous)
-        now = previous + timedelta(seconds=1)
+        now = previous.astimezone(UTC) + timedelta(seconds=1)  # in UTC: local wall-clock arithmetic drops the fold
     return times
 
 
@@ -94,6 +94,25 @@ def test_fires_at_local_time_in_two_time_zones_across_daylight_saving(store, cli
     (posted,) = [p for p in posts(slack, "C0LONDON1")]
     assert "Morning story" in json.dumps(posted["blocks"]) and "Saturday 28 March 2026" in posted["text"]
     assert posted["unfurl_links"] is False and posted["unfurl_media"] is False
+
+
+def test_the_hour_that_happens_twice_in_autumn_posts_one_digest(store, client, slack):
+    # Europe/London falls back on Sun 25 Oct 2026: 01:30 local happens at 00:30 and again at 01:30 UTC.
+    subscribe(store, "C0LONDON1", time="01:30", tz="Europe/London", days=DAILY)
+    london = subs_db.get(store, "C0LONDON1")
+    times = fire_times(london, at("2026-10-24 12:00"), 3)
+    assert [t.astimezone(UTC).strftime("%d %H:%M") for t in times] == ["25 00:30", "25 01:30", "26 01:30"]
+    story(store, "Night story", at("2026-10-24 23:00"))
+    clock = Clock(at("2026-10-24 12:00"))
+    digests = scheduler_for(store, client, clock)
+    outcomes = []
+    for when in times[:2]:
+        clock.now = when.astimezone(UTC)
+        outcomes.append(digests.fire("C0LONDON1"))
+    assert [o.digest_date for o in outcomes] == [date(2026, 10, 25), date(2026, 10, 25)]
+    assert outcomes[0].status == "posted" and outcomes[1].status != "posted"
+    assert [r.digest_date for r in ledger.recent(store, "C0LONDON1")] == [date(2026, 10, 25)]
+    assert len(posts(slack, "C0LONDON1")) == 1
 
 
 def test_weekday_subscription_is_silent_on_weekends(store, client, slack):
