@@ -31,6 +31,13 @@ def _postgres_schema_url(base_url: str):
     return admin, schema, f"{url}{sep}options=-csearch_path%3D{schema}"
 
 
+@pytest.fixture(autouse=True)
+def private_snapshot_folder(monkeypatch, tmp_path):
+    """Search index snapshots (bot.search.lookup_snapshot, written by every `newsbot index`) go to the
+    test's folder, not the system's."""
+    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path / "cache"))
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path):
     """A database URL for an empty database on each backend."""

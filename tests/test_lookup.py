@@ -16,12 +16,6 @@ from bot.search.results import lookup_to_json  # noqa: E402
 from bot.store.schema import actors, aliases  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def private_snapshot_folder(monkeypatch, tmp_path):
-    """Index snapshots (bot.search.lookup_snapshot) go to the test's folder, not the system's."""
-    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def world(store):
     ids = build_world(store)

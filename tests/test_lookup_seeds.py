@@ -29,12 +29,6 @@ DONE_WHEN = {
 }
 
 
-@pytest.fixture(autouse=True)
-def private_snapshot_folder(monkeypatch, tmp_path):
-    """Index snapshots (bot.search.lookup_snapshot) go to the test's folder, not the system's."""
-    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def seeds_engine(store, db_url, config_dir):
     index_seeds(db_url, project=config_dir.parent)

@@ -106,7 +106,8 @@ mentions = Table(
     Column("sentence", Text, nullable=False),
     # SQLite keeps the rowid (mentions.id) in every index: this one serves "the actor's latest mentions" too.
     Index("ix_mentions_actor", "actor_id").ddl_if(dialect="sqlite"),
-    Index("ix_mentions_article", "article_id"),
+    # With the actor: "does this article mention that actor" and "who else is in these articles" read no row.
+    Index("ix_mentions_article_actor", "article_id", "actor_id"),
 )
 
 quotes = Table(
