@@ -6,8 +6,10 @@ added here and nowhere else.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
+from bot.corpus import syndication
 from bot.corpus.models import Document
 from bot.nlp.actors import extract_mentions
 from bot.nlp.models import Mention, Quote
@@ -16,9 +18,25 @@ from bot.nlp.quotes import extract_quotes
 
 @dataclass
 class AnalysedArticle:
+    """An article with what extraction found, and its story fingerprint: computed where the
+    article is analysed (an analysis worker), so the single writer does not fold bodies."""
+
     doc: Document
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    folded_body: str = field(init=False)
+    story_id: str = field(init=False)
+    bands: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folded_body = syndication.folded(self.doc.text)
+        self.story_id = story_id(self.folded_body)
+        self.bands = syndication.fingerprint(self.folded_body, already_folded=True)
+
+
+def story_id(folded_body: str) -> str:
+    """Stable story id of a folded body: the same words get the same id."""
+    return hashlib.sha1(folded_body.encode("utf-8")).hexdigest()[:20]
 
 
 def analyse(doc: Document, gazetteer=None) -> AnalysedArticle:

@@ -50,16 +50,20 @@ def fingerprint(text: str, *, already_folded: bool = False) -> list[str]:
 def same_story(a: str, b: str, *, already_folded: bool = False) -> bool:
     """True when two bodies are the same story (syndicated copy, light edits)."""
     wa, wb = (a, b) if already_folded else (folded(a), folded(b))
-    if not wa or not wb:
-        return False
-    shorter, longer = sorted((len(wa), len(wb)))
-    if shorter < 0.8 * longer:
+    if not comparable_lengths(len(wa), len(wb)):
         return False
     short = wa.count(" ") < SHORT_BODY_WORDS  # a brief: one changed word or figure is another story
     cutoff = SHORT_STORY_RATIO if short else SAME_STORY_RATIO
     if fuzz.ratio(wa, wb, score_cutoff=cutoff) < cutoff:
         return False
     return same_figures(wa, wb, 1.0 if short else SAME_FIGURES)
+
+
+def comparable_lengths(a: int, b: int) -> bool:
+    """Whether folded bodies of these lengths can be one story: same_story's first test, which the
+    indexer applies to lengths it remembers before reading a candidate's body."""
+    shorter, longer = sorted((a, b))
+    return shorter > 0 and shorter >= 0.8 * longer
 
 
 def same_figures(wa: str, wb: str, share: float = SAME_FIGURES) -> bool:

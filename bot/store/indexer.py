@@ -14,6 +14,7 @@ import json
 import logging
 import multiprocessing
 import os
+from functools import lru_cache
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import and_, any_, delete, func, insert, literal, select, update
+from sqlalchemy import and_, any_, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
@@ -31,7 +32,7 @@ from bot.corpus.readers import SUPPORTED, read_file
 from bot.corpus.sidecar import SIDECAR_SUFFIX, sidecar_path
 from bot.nlp.names import actor_key
 from bot.nlp.quote_identity import longer_form, quote_keys
-from bot.pipeline import AnalysedArticle, analyse
+from bot.pipeline import AnalysedArticle, analyse, story_id
 from bot.store.db import Store
 from bot.store.quote_merge import QuoteIdentity
 from bot.store.schema import (
@@ -43,6 +44,12 @@ log = logging.getLogger(__name__)
 CHUNK = 2000  # ids per IN (...) query
 MAX_CANDIDATES = 20  # near-duplicate candidates compared per article, most shared bands first
 CURATED_DIGEST_KEY = "curated_actors_digest"
+_ARTICLE_COLUMNS = ("id", "title", "source", "author", "date", "url", "path", "text", "ingested_at")
+_OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "author", "date", "url", "path")
+_MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence")
+_QUOTE_OCCURRENCE_COLUMNS = ("quote_id", "article_id", "start", "end", "source")
+
+_key = lru_cache(maxsize=1 << 17)(actor_key)  # names and spellings repeat across a corpus: fold each once
 
 
 @dataclass
@@ -136,22 +143,36 @@ def file_digest(path: Path) -> str:
 
 def article_id(text: str) -> str:
     """Stable story id: the same words (whatever the case, punctuation and spacing) get the same id."""
-    return _story_id(syndication.folded(text))
-
-
-def _story_id(folded_body: str) -> str:
-    return hashlib.sha1(folded_body.encode("utf-8")).hexdigest()[:20]
+    return story_id(syndication.folded(text))
 
 
 def insert_plain_rows(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Bulk insert of plain string columns straight through the driver's executemany.
+    """Bulk insert of tuples straight through the driver's executemany.
 
-    Used for the fingerprint bands (eight rows per article): building a parameter
-    dict per row through SQLAlchemy cost more than the database's own work.
+    Used for every per-article and per-mention row: building and processing a
+    parameter dict per row through SQLAlchemy cost more than the database's own
+    work. Values still go through their column type's bind processor (dates and
+    booleans on SQLite are stored exactly as SQLAlchemy stores them).
     """
-    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{c}"' for c in columns)
-    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})', rows)
+    sql, processors = _plain_insert(conn.dialect, table, columns)
+    if any(processors):
+        rows = [tuple(value if process is None or value is None else process(value)
+                      for process, value in zip(processors, row)) for row in rows]
+    conn.exec_driver_sql(sql, rows)
+
+
+_PLAIN_INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list]] = {}
+
+
+def _plain_insert(dialect, table, columns: tuple[str, ...]) -> tuple[str, list]:
+    """The INSERT statement and the columns' bind processors, built once per dialect and table."""
+    cache_key = (dialect.name, table.name, columns)
+    if cache_key not in _PLAIN_INSERTS:
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        names = ", ".join(f'"{c}"' for c in columns)
+        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'
+        _PLAIN_INSERTS[cache_key] = sql, [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+    return _PLAIN_INSERTS[cache_key]
 
 
 def _stored_problems(error: str | None) -> list[FileProblem]:
@@ -201,6 +222,8 @@ class Indexer:
         self._known: dict[str, _KnownFile] = {}
         self._curated_synced = False
         self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
+        self._new_aliases: list[tuple] = []  # alias rows of the file being written
+        self._story_lengths: dict[str, int] = {}  # folded body length of every story stored in this run
         self._pool = _AnalysisPool(analyse_fn, gazetteer)
 
     # -- the run ---------------------------------------------------------
@@ -256,8 +279,10 @@ class Indexer:
         try:
             return step(path, report)
         except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
-            self._actor_ids.clear()  # ids and spellings cached in that transaction are gone with it
+            self._actor_ids.clear()  # ids, spellings and stories cached in that transaction are gone with it
             self._alias_pairs.clear()
+            self._new_aliases.clear()
+            self._story_lengths.clear()
             log.debug("indexing %s failed", path, exc_info=True)
             report.problems.append(FileProblem(str(path), f"not indexed, index unchanged for this file "
                                                           f"({exc.__class__.__name__}: {exc})"))
@@ -357,43 +382,42 @@ class Indexer:
     def store_articles(self, conn: Connection, file_id: int, analysed: list[AnalysedArticle]) -> int:
         """Store a file's articles: new stories, and occurrences of stories already known
         (syndicated copies, in the index or earlier in this file). Returns the number of new stories."""
-        docs = [item.doc for item in analysed]
-        bodies = [syndication.folded(doc.text) for doc in docs]
-        ids = [_story_id(body) for body in bodies]
-        bands = [syndication.fingerprint(body, already_folded=True) for body in bodies]
-        finder = _StoryFinder(conn, ids, bands)
+        finder = _StoryFinder(conn, [item.story_id for item in analysed], [item.bands for item in analysed],
+                              self._story_lengths)
         stories: list[str] = []
         fresh: list[bool] = []
         new_rows, band_rows = [], []
         ingested_at = _now()
-        for doc, body, sid, doc_bands in zip(docs, bodies, ids, bands):
-            story = finder.find(sid, body, doc_bands)
+        for item in analysed:
+            doc, sid = item.doc, item.story_id
+            story = finder.find(sid, item.folded_body, item.bands)
             fresh.append(story is None)
             if story is None:
                 story = sid
-                finder.add(sid, body, doc_bands)
-                new_rows.append(dict(id=sid, title=doc.title, source=doc.source, author=doc.author, date=doc.date,
-                                     url=doc.url, path=doc.path, text=doc.text, ingested_at=ingested_at))
-                band_rows += [(b, sid) for b in doc_bands]
+                finder.add(sid, item.folded_body, item.bands)
+                new_rows.append((sid, doc.title, doc.source, doc.author, doc.date, doc.url, doc.path, doc.text,
+                                 ingested_at))
+                band_rows += [(b, sid) for b in item.bands]
             stories.append(story)
         if new_rows:
-            conn.execute(insert(articles), new_rows)
+            insert_plain_rows(conn, articles, _ARTICLE_COLUMNS, new_rows)
         if band_rows:
             insert_plain_rows(conn, article_bands, ("band", "article_id"), band_rows)
-        conn.execute(insert(occurrences), [dict(
-            article_id=story, file_id=file_id, position=doc.position, title=doc.title, source=doc.source,
-            author=doc.author, date=doc.date, url=doc.url, path=doc.path) for doc, story in zip(docs, stories)])
+        insert_plain_rows(conn, occurrences, _OCCURRENCE_COLUMNS, [
+            (story, file_id, doc.position, doc.title, doc.source, doc.author, doc.date, doc.url, doc.path)
+            for doc, story in zip((item.doc for item in analysed), stories)])
         new_items = [(story, item) for item, story, is_new in zip(analysed, stories, fresh) if is_new]
         self._cache_actors(conn, [item for _, item in new_items])
-        mention_rows = []
+        mention_rows: list[tuple] = []
         for item, story, is_new in zip(analysed, stories, fresh):
             if is_new:
-                mention_rows += self._mention_rows(conn, story, item)
+                self._add_mention_rows(conn, story, item, mention_rows)
             else:
                 self._fill_story_gaps(conn, story, item.doc)
         if mention_rows:  # one executemany per file: a round trip per article is what PostgreSQL paid for
-            conn.execute(insert(mentions), mention_rows)
+            insert_plain_rows(conn, mentions, _MENTION_COLUMNS, mention_rows)
         self._store_quotes(conn, new_items)  # a syndicated copy's quotes are the story's quotes, already stored
+        self._store_new_aliases(conn)
         return len(new_rows)
 
     def _fill_story_gaps(self, conn: Connection, story_id: str, doc: Document) -> None:
@@ -423,21 +447,29 @@ class Indexer:
         self._curated_synced = True
         with self.store.begin() as conn:
             self.store.set_meta(conn, CURATED_DIGEST_KEY, digest)
+            spellings: dict[int, dict[str, str]] = {}  # actor id -> alias key -> alias; an actor's last entry wins
             for entry in self.gazetteer.actors:
                 actor_id = self.actor_id(conn, entry.name, entry.kind, curated=True, description=entry.description)
-                conn.execute(delete(aliases).where(and_(aliases.c.actor_id == actor_id, aliases.c.origin == "config")))
-                seen = set()
+                spellings[actor_id] = {}
                 for alias in [entry.name, *entry.aliases]:
                     key = actor_key(alias)
-                    if key and key not in seen:
-                        seen.add(key)
-                        conn.execute(delete(aliases).where(and_(aliases.c.actor_id == actor_id, aliases.c.key == key)))
-                        conn.execute(insert(aliases).values(actor_id=actor_id, alias=alias, key=key, origin="config"))
+                    if key:
+                        spellings[actor_id].setdefault(key, alias)
+            for chunk in _chunks(sorted(spellings)):
+                conn.execute(delete(aliases).where(and_(one_of(conn, aliases.c.actor_id, chunk),
+                                                        aliases.c.origin == "config")))
+            rows = [(actor_id, alias, key, "config") for actor_id, keyed in spellings.items()
+                    for key, alias in keyed.items()]
+            if rows:  # a spelling the corpus gave the actor is now the curated one
+                conn.execute(delete(aliases).where(and_(aliases.c.actor_id == bindparam("a"),
+                                                        aliases.c.key == bindparam("k"))),
+                             [{"a": actor_id, "k": key} for actor_id, _, key, _ in rows])
+                insert_plain_rows(conn, aliases, ("actor_id", "alias", "key", "origin"), rows)
 
     def actor_id(self, conn: Connection, name: str, kind: str, *, curated: bool = False,
                  description: str | None = None) -> int:
         """The id of the actor with this name's key, created when new."""
-        key = actor_key(name)
+        key = _key(name)
         if key in self._actor_ids and not curated:
             return self._actor_ids[key]
         row = conn.execute(select(actors.c.id, actors.c.curated).where(actors.c.key == key)).first()
@@ -453,22 +485,25 @@ class Indexer:
         self._actor_ids[key] = actor_id
         return actor_id
 
-    def _mention_rows(self, conn: Connection, story_id: str, item: AnalysedArticle) -> list[dict]:
-        rows = []
+    def _add_mention_rows(self, conn: Connection, story_id: str, item: AnalysedArticle, rows: list[tuple]) -> None:
         for mention in item.mentions:
             name = mention.curated or mention.name
             actor_id = self.actor_id(conn, name, mention.kind)
-            rows.append({"article_id": story_id, "actor_id": actor_id, "start": mention.start, "end": mention.end,
-                         "surface": mention.surface, "sentence": mention.sentence})
-            if not mention.curated and actor_key(mention.surface) != actor_key(name):
-                self._remember_alias(conn, actor_id, mention.surface)
-        return rows
+            rows.append((story_id, actor_id, mention.start, mention.end, mention.surface, mention.sentence))
+            if not mention.curated:
+                self._remember_alias(actor_id, name, mention.surface)
 
-    def _remember_alias(self, conn: Connection, actor_id: int, surface: str) -> None:
-        key = actor_key(surface)
-        if (actor_id, key) not in self._alias_pairs:
-            conn.execute(insert(aliases).values(actor_id=actor_id, alias=surface, key=key, origin="corpus"))
+    def _remember_alias(self, actor_id: int, name: str, surface: str) -> None:
+        """A spelling of a discovered actor other than its name, stored with the file's other rows."""
+        key = _key(surface)
+        if key != _key(name) and (actor_id, key) not in self._alias_pairs:
+            self._new_aliases.append((actor_id, surface, key, "corpus"))
             self._alias_pairs.add((actor_id, key))
+
+    def _store_new_aliases(self, conn: Connection) -> None:
+        if self._new_aliases:
+            insert_plain_rows(conn, aliases, ("actor_id", "alias", "key", "origin"), self._new_aliases)
+            self._new_aliases = []
 
     def _cache_actors(self, conn: Connection, items: list[AnalysedArticle]) -> None:
         """Look up, or create in bulk, every actor a file's new stories name, and the spellings already
@@ -478,11 +513,11 @@ class Indexer:
         for item in items:
             for mention in item.mentions:
                 name = mention.curated or mention.name
-                wanted.setdefault(actor_key(name), (name, mention.kind))
-                spellings.add(actor_key(mention.surface))
+                wanted.setdefault(_key(name), (name, mention.kind))
+                spellings.add(_key(mention.surface))
             for quote in item.quotes:
                 if quote.speaker_name:
-                    wanted.setdefault(actor_key(quote.speaker_name), (quote.speaker_name, "person"))
+                    wanted.setdefault(_key(quote.speaker_name), (quote.speaker_name, "person"))
         missing = sorted(k for k in wanted if k not in self._actor_ids)
         for chunk in _chunks(missing):
             self._actor_ids.update(conn.execute(select(actors.c.key, actors.c.id).where(
@@ -533,9 +568,9 @@ class Indexer:
             if changes:
                 conn.execute(update(quotes).where(quotes.c.id == ids[key]).values(**changes))
         if keyed:
-            conn.execute(insert(quote_occurrences), [dict(quote_id=ids[key], article_id=story_id, start=quote.start,
-                                                          end=quote.end, source=doc.source)
-                                                     for story_id, doc, quote, key in keyed])
+            insert_plain_rows(conn, quote_occurrences, _QUOTE_OCCURRENCE_COLUMNS,
+                              [(ids[key], story_id, quote.start, quote.end, doc.source)
+                               for story_id, doc, quote, key in keyed])
 
 
 class _AnalysisPool:
@@ -591,9 +626,11 @@ class _StoryFinder:
 
     Exact copies are found by id; near copies by shared fingerprint bands, then
     confirmed by syndication.same_story, candidates sharing the most bands first.
+    A candidate whose folded length (known for every story stored in this run)
+    rules it out is not read from the database at all.
     """
 
-    def __init__(self, conn: Connection, ids: list[str], bands: list[list[str]]):
+    def __init__(self, conn: Connection, ids: list[str], bands: list[list[str]], lengths: dict[str, int]):
         self.conn = conn
         self.known_ids: set[str] = set()
         for chunk in _chunks(sorted(set(ids))):
@@ -604,14 +641,18 @@ class _StoryFinder:
             for band, story in conn.execute(select(article_bands.c.band, article_bands.c.article_id).where(
                     one_of(conn, article_bands.c.band, chunk))):
                 self.by_band.setdefault(band, []).append(story)
-        self.bodies: dict[str, str] = {}
+        self.lengths = lengths
+        self.bodies: dict[str, str | None] = {}
         self.added: set[str] = set()
 
     def find(self, story_id: str, folded_body: str, bands: list[str]) -> str | None:
         if story_id in self.known_ids or story_id in self.added:
             return story_id
         shared = Counter(story for band in bands for story in self.by_band.get(band, ()))
-        candidates = [candidate for candidate, _ in shared.most_common(MAX_CANDIDATES)]
+        length = len(folded_body)
+        candidates = [candidate for candidate, _ in shared.most_common(MAX_CANDIDATES)
+                      if candidate not in self.lengths
+                      or syndication.comparable_lengths(self.lengths[candidate], length)]
         self._load_bodies([c for c in candidates if c not in self.bodies])
         for candidate in candidates:
             body = self.bodies[candidate]
@@ -622,6 +663,7 @@ class _StoryFinder:
     def add(self, story_id: str, folded_body: str, bands: list[str]) -> None:
         self.added.add(story_id)
         self.bodies[story_id] = folded_body
+        self.lengths[story_id] = len(folded_body)
         for band in bands:
             self.by_band.setdefault(band, []).append(story_id)
 
@@ -635,6 +677,8 @@ class _StoryFinder:
         for story_id in story_ids:
             text = texts.get(story_id)
             self.bodies[story_id] = None if text is None else syndication.folded(text)
+            if text is not None:
+                self.lengths[story_id] = len(self.bodies[story_id])
 
 
 def quote_key(text: str) -> str:
