@@ -24,14 +24,17 @@ class AnalysedArticle:
     doc: Document
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
-    folded_body: str = field(init=False)
     story_id: str = field(init=False)
     bands: list[str] = field(init=False)
+    body_length: int = field(init=False)  # of the folded body
+    packed_body: bytes = field(init=False)  # the folded body, packed: what near-copy checks compare
 
     def __post_init__(self) -> None:
-        self.folded_body = syndication.folded(self.doc.text)
-        self.story_id = story_id(self.folded_body)
-        self.bands = syndication.fingerprint(self.folded_body, already_folded=True)
+        folded = syndication.folded(self.doc.text)
+        self.story_id = story_id(folded)
+        self.bands = syndication.fingerprint(folded, already_folded=True)
+        self.body_length = len(folded)
+        self.packed_body = syndication.pack(folded)
 
 
 def story_id(folded_body: str) -> str:

@@ -35,6 +35,15 @@ def folded(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
 
+def pack(folded_body: str) -> bytes:
+    """A folded body in half the memory (zlib's fastest level: unpacking costs a sixth of folding again)."""
+    return zlib.compress(folded_body.encode("utf-8"), 1)
+
+
+def unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8")
+
+
 def fingerprint(text: str, *, already_folded: bool = False) -> list[str]:
     """Bands of a body: the BANDS smallest 5-shingle hashes, as hex strings."""
     words = (text if already_folded else folded(text)).split(" ")

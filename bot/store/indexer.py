@@ -223,7 +223,7 @@ class Indexer:
         self._curated_synced = False
         self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
         self._new_aliases: list[tuple] = []  # alias rows of the file being written
-        self._story_lengths: dict[str, int] = {}  # folded body length of every story stored in this run
+        self._bodies = _RunBodies()
         self._pool = _AnalysisPool(analyse_fn, gazetteer)
 
     # -- the run ---------------------------------------------------------
@@ -282,7 +282,6 @@ class Indexer:
             self._actor_ids.clear()  # ids, spellings and stories cached in that transaction are gone with it
             self._alias_pairs.clear()
             self._new_aliases.clear()
-            self._story_lengths.clear()
             log.debug("indexing %s failed", path, exc_info=True)
             report.problems.append(FileProblem(str(path), f"not indexed, index unchanged for this file "
                                                           f"({exc.__class__.__name__}: {exc})"))
@@ -383,18 +382,18 @@ class Indexer:
         """Store a file's articles: new stories, and occurrences of stories already known
         (syndicated copies, in the index or earlier in this file). Returns the number of new stories."""
         finder = _StoryFinder(conn, [item.story_id for item in analysed], [item.bands for item in analysed],
-                              self._story_lengths)
+                              self._bodies)
         stories: list[str] = []
         fresh: list[bool] = []
         new_rows, band_rows = [], []
         ingested_at = _now()
         for item in analysed:
             doc, sid = item.doc, item.story_id
-            story = finder.find(sid, item.folded_body, item.bands)
+            story = finder.find(item)
             fresh.append(story is None)
             if story is None:
                 story = sid
-                finder.add(sid, item.folded_body, item.bands)
+                finder.add(item)
                 new_rows.append((sid, doc.title, doc.source, doc.author, doc.date, doc.url, doc.path, doc.text,
                                  ingested_at))
                 band_rows += [(b, sid) for b in item.bands]
@@ -621,16 +620,36 @@ def _analyse_in_worker(doc: Document) -> AnalysedArticle:
     return analyse_fn(doc, gazetteer)
 
 
+class _RunBodies:
+    """The folded bodies (packed) and lengths of the stories met in this run, so a near-copy candidate
+    is ruled out by its length or compared without reading and folding its text again (at 10k
+    synthetic articles that was a third of the writer's time, growing with the index). A story id
+    is the hash of its folded body, so nothing remembered turns wrong, even after a rollback."""
+
+    MAX_BYTES = 256 << 20  # packed bodies kept: about 250k articles; the oldest go first
+
+    def __init__(self):
+        self.lengths: dict[str, int] = {}
+        self.packed: dict[str, bytes] = {}
+        self.size = 0
+
+    def remember(self, story_id: str, length: int, packed: bytes) -> None:
+        self.lengths[story_id] = length
+        if story_id not in self.packed:
+            self.packed[story_id] = packed
+            self.size += len(packed)
+        while self.size > self.MAX_BYTES:
+            self.size -= len(self.packed.pop(next(iter(self.packed))))
+
+
 class _StoryFinder:
     """Which stored (or just added) story a body is a copy of, with few queries per file.
 
     Exact copies are found by id; near copies by shared fingerprint bands, then
     confirmed by syndication.same_story, candidates sharing the most bands first.
-    A candidate whose folded length (known for every story stored in this run)
-    rules it out is not read from the database at all.
     """
 
-    def __init__(self, conn: Connection, ids: list[str], bands: list[list[str]], lengths: dict[str, int]):
+    def __init__(self, conn: Connection, ids: list[str], bands: list[list[str]], memory: _RunBodies):
         self.conn = conn
         self.known_ids: set[str] = set()
         for chunk in _chunks(sorted(set(ids))):
@@ -641,44 +660,53 @@ class _StoryFinder:
             for band, story in conn.execute(select(article_bands.c.band, article_bands.c.article_id).where(
                     one_of(conn, article_bands.c.band, chunk))):
                 self.by_band.setdefault(band, []).append(story)
-        self.lengths = lengths
-        self.bodies: dict[str, str | None] = {}
-        self.added: set[str] = set()
+        self.memory = memory
+        self.bodies: dict[str, str | None] = {}  # unpacked in this file
+        self.added: dict[str, bytes] = {}  # new stories of this file, packed
 
-    def find(self, story_id: str, folded_body: str, bands: list[str]) -> str | None:
-        if story_id in self.known_ids or story_id in self.added:
-            return story_id
-        shared = Counter(story for band in bands for story in self.by_band.get(band, ()))
-        length = len(folded_body)
+    def find(self, item: AnalysedArticle) -> str | None:
+        if item.story_id in self.known_ids or item.story_id in self.added:
+            return item.story_id
+        shared = Counter(story for band in item.bands for story in self.by_band.get(band, ()))
+        lengths = self.memory.lengths
         candidates = [candidate for candidate, _ in shared.most_common(MAX_CANDIDATES)
-                      if candidate not in self.lengths
-                      or syndication.comparable_lengths(self.lengths[candidate], length)]
+                      if candidate not in lengths or syndication.comparable_lengths(lengths[candidate],
+                                                                                     item.body_length)]
+        if not candidates:
+            return None
         self._load_bodies([c for c in candidates if c not in self.bodies])
+        folded_body = syndication.unpack(item.packed_body)
         for candidate in candidates:
             body = self.bodies[candidate]
             if body is not None and syndication.same_story(body, folded_body, already_folded=True):
                 return candidate
         return None
 
-    def add(self, story_id: str, folded_body: str, bands: list[str]) -> None:
-        self.added.add(story_id)
-        self.bodies[story_id] = folded_body
-        self.lengths[story_id] = len(folded_body)
-        for band in bands:
-            self.by_band.setdefault(band, []).append(story_id)
+    def add(self, item: AnalysedArticle) -> None:
+        self.added[item.story_id] = item.packed_body
+        self.memory.remember(item.story_id, item.body_length, item.packed_body)
+        for band in item.bands:
+            self.by_band.setdefault(band, []).append(item.story_id)
 
     def _load_bodies(self, story_ids: list[str]) -> None:
-        """The candidates' folded bodies in one query (at 40k synthetic articles a new one had about
-        16 candidates: one query each was half the writer's time)."""
-        if not story_ids:
+        """The candidates' folded bodies: remembered from this run, or read in one query (at 40k
+        synthetic articles a new one had about 16 candidates: one query each was half the writer's time)."""
+        unread = []
+        for story_id in story_ids:
+            packed = self.added.get(story_id) or self.memory.packed.get(story_id)
+            if packed is not None:
+                self.bodies[story_id] = syndication.unpack(packed)
+            else:
+                unread.append(story_id)
+        if not unread:
             return
         texts = dict(self.conn.execute(select(articles.c.id, articles.c.text).where(
-            one_of(self.conn, articles.c.id, story_ids))).all())
-        for story_id in story_ids:
+            one_of(self.conn, articles.c.id, unread))).all())
+        for story_id in unread:
             text = texts.get(story_id)
-            self.bodies[story_id] = None if text is None else syndication.folded(text)
-            if text is not None:
-                self.lengths[story_id] = len(self.bodies[story_id])
+            body = self.bodies[story_id] = None if text is None else syndication.folded(text)
+            if body is not None:
+                self.memory.remember(story_id, len(body), syndication.pack(body))
 
 
 def quote_key(text: str) -> str:
