@@ -556,12 +556,12 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     speaks = nxt < len(toks) and not toks.possessive[p.last] and (
         keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \
         prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
+    if tuple(span) in country_names():
+        return "place", 3  # Sudan announced: a country speaks through its government, still a place
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         return "person", 2  # Zartosht said / added Morley
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
         return "person", 1  # Williams said, Brown told: a surname that is also a word
-    if tuple(span) in country_names():
-        return "place", 3
     city = tuple(span) in place_names()
     if city:
         # one word may also be a given name (David, Paris): a person only when the article names one so

@@ -59,7 +59,7 @@ university universities college colleges school schools academy center centers f
 company companies corporation corp inc ltd llc plc group groups association associations union unions federation league
 alliance coalition society club clubs church churches court courts tribunal parliament assembly congress senate cabinet
 government police service services network news times post press tribune herald gazette journal airlines airways
-bloc board chamber trust mission watch international initiative program programme radio tv television broadcasting
+bloc board chamber trust mission embassy embassies consulate watch international initiative program programme radio tv television broadcasting
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
