@@ -73,3 +73,10 @@ def test_a_database_made_again_at_the_same_url_does_not_load_the_old_ones_snapsh
         conn.execute(update(meta).where(meta.c.key == "database_id").values(value="another database"))
     assert lookup_snapshot.load(store, store.generation()) is None
     assert lookup_snapshot.write_for(store) == ["lookup", "quotes"]
+
+
+def test_one_database_named_with_or_without_its_driver_has_one_snapshot():
+    assert lookup_snapshot.snapshot_path("postgresql://bot@db:5432/news") == \
+        lookup_snapshot.snapshot_path("postgresql+psycopg://bot@db:5432/news")
+    assert lookup_snapshot.snapshot_path("postgresql://bot@db:5432/news") != \
+        lookup_snapshot.snapshot_path("postgresql://bot@db:5432/other")

@@ -19,6 +19,8 @@ import time
 from functools import partial
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 log = logging.getLogger(__name__)
 
 # The modules whose code shapes each index: a snapshot made by other code is not used.
@@ -42,7 +44,11 @@ def cache_dir() -> Path:
 
 
 def snapshot_path(database: str, kind: str = "lookup") -> Path:
-    return cache_dir() / f"{kind}-{hashlib.sha1(database.encode()).hexdigest()[:16]}.pickle"
+    """The file for this database URL, whichever driver names it (postgresql:// and postgresql+psycopg://
+    are one database)."""
+    url = make_url(database)
+    key = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+    return cache_dir() / f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.pickle"
 
 
 def header(store, generation: int, kind: str) -> tuple:
