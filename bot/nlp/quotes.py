@@ -44,7 +44,9 @@ LOST_CONTRACTIONS = re.compile(r"\b(?:dont|doesnt|didnt|cant|couldnt|wouldnt|sho
 DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
 SINGLE_MARKS = re.compile(r"['‘’]")
 REPORTING_HINT = re.compile(r"\b(?:said|says|told|stressed|added|warned)\b")
-LOST_POSSESSIVE = re.compile(r"\b([A-Z][a-z]{2,})s\s+(?=[a-z])")
+# `\b[A-Z]…` spelled with the capital first: the regex engine then skips to capitals in C
+LOST_POSSESSIVE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]{2,})s\s+(?=[a-z])")
+OPENING_SINGLE = re.compile(r"(?:^|[\s(\[—–-])'\w")
 DOUBLE_OR_OPENING = re.compile(r"[\"“”„«»‘]|(?:^|\s)'\w")
 DASH_LINE = re.compile(r"^[-–—―]\s*\S")
 WORDS = re.compile(r"[\w'’\-]+")
@@ -409,7 +411,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 def marked_spans(text: str, para: Paragraph) -> list[Span]:
     """Quoted stretches of one paragraph: double marks first, single marks outside them."""
     spans = _pair(text, para, single=False)
-    if "‘" in para.text or re.search(r"(?:^|[\s(\[—–-])'\w", para.text):
+    if "‘" in para.text or "'" in para.text and OPENING_SINGLE.search(para.text):
         for span in _pair(text, para, single=True):
             if not any(s.start - 1 <= span.start <= s.end + 1 for s in spans):
                 spans.append(span)
