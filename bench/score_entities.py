@@ -3,6 +3,7 @@
     python -m bench.score_entities                 # our extractor, with config/actors.yaml
     python -m bench.score_entities --baseline caps # a capitalised-run extractor, for calibration
     python -m bench.score_entities --limit 200 --errors 40   # a quick look at misses and false alarms
+    python -m bench.score_entities --causes        # misses and false alarms counted by cause
 
 Reads ../shared/data/news-corpus/worldwide-newswire/{articles,entities}.jsonl (internal data:
 nothing from it is copied into the project); skips cleanly when it is absent.
@@ -117,7 +118,7 @@ def unannotated_stretches(text: str, entities: list[dict]) -> list[tuple[int, in
 
 
 def score(articles, gold, extract, errors: int = 0, all_text: bool = False):
-    counts = Counter()
+    counts, causes = Counter(), Counter()
     misses, false_alarms, kinds = [], [], Counter()
     for article in articles:
         text = article["text"]
@@ -125,8 +126,8 @@ def score(articles, gold, extract, errors: int = 0, all_text: bool = False):
         counts["chars"] += len(text)
         counts["chars_unscored"] += sum(end - start for start, end in lost)
         gold_spans = [Span(e["start"], e["end"], normalised_words(e["text"]), e["label"]) for e in gold[article["id"]]]
-        predicted = [Span(m.start, m.end, normalised_words(m.surface), m.kind) for m in extract(text)]
-        predicted = [p for p in predicted if p.label in ("person", "organization") and p.words
+        every = [Span(m.start, m.end, normalised_words(m.surface), m.kind) for m in extract(text)]
+        predicted = [p for p in every if p.label in ("person", "organization") and p.words
                      and not any(start <= p.start < end for start, end in lost)]
         by_words: dict[tuple[str, ...], list[Span]] = {}
         for g in gold_spans:
@@ -153,6 +154,9 @@ def score(articles, gold, extract, errors: int = 0, all_text: bool = False):
                     false_alarms.append((article["id"], text[p.start:p.end], f"gold {same[0].label}"))
             else:
                 counts["pred_wrong"] += 1
+                overlapping = any(g.start < p.end and p.start < g.end for g in gold_spans)
+                causes["false alarm: " + ("other words than the gold entity it overlaps" if overlapping
+                                          else "no gold entity there")] += 1
                 if len(false_alarms) < errors * 3:
                     false_alarms.append((article["id"], text[p.start:p.end], p.label))
         for g in gold_spans:
@@ -160,9 +164,22 @@ def score(articles, gold, extract, errors: int = 0, all_text: bool = False):
                 counts["gold"] += 1
                 counts["gold_found"] += g in found
                 counts["gold_found_kind"] += g in found_kind
+                if g not in found:
+                    causes["miss: " + miss_cause(g, every, gold_spans)] += 1
                 if g not in found and len(misses) < errors * 3:
                     misses.append((article["id"], text[g.start:g.end], g.label, text[max(0, g.start - 40):g.end + 40]))
-    return counts, misses, false_alarms, kinds
+    return counts, misses, false_alarms, kinds, causes
+
+
+def miss_cause(g: Span, every: list[Span], gold_spans: list[Span]) -> str:
+    """Why a gold entity was not found, in the terms BENCHMARKS.md reports."""
+    overlapping = [p for p in every if p.start < g.end and g.start < p.end]
+    if any(p.words == g.words for p in overlapping):
+        return "our words, labelled place or other"
+    if any(h.label in ("Location", "NORP") and (0 <= h.start - g.end <= 4 or 0 <= g.start - h.end <= 4)
+           for h in gold_spans):
+        return "a place or nationality the annotators cut out of the name"
+    return "other words (a boundary)" if overlapping else "never proposed"
 
 
 def report(counts: Counter, seconds: float, n: int) -> dict:
@@ -190,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="score only the first N annotated articles")
     parser.add_argument("--baseline", choices=["caps"], help="score a baseline instead of our extractor")
     parser.add_argument("--errors", type=int, default=0, help="print up to N misses and false alarms")
+    parser.add_argument("--causes", action="store_true", help="count misses and false alarms by cause")
     parser.add_argument("--all-text", action="store_true",
                         help="score the stretches whose annotation was lost upstream too")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
@@ -216,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     for article in articles:  # extraction alone, timed
         extract(article["text"])
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
-    counts, misses, false_alarms, kinds = score(articles, gold, extract, args.errors, args.all_text)
+    counts, misses, false_alarms, kinds, causes = score(articles, gold, extract, args.errors, args.all_text)
     figures = report(counts, seconds, len(articles))
     figures["articles_per_cpu_second"] = round(len(articles) / cpu_seconds, 1) if cpu_seconds else None
     figures["extractor"] = args.baseline or "newsbot"
@@ -227,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{key:32s} {value}")
         print("kind vs gold label (correct and other-type predictions):",
               ", ".join(f"{k[0]}/{k[1]} {v}" for k, v in kinds.most_common()))
+    if args.causes:
+        print("\n-- misses and false alarms by cause")
+        for cause, count in sorted(causes.items()):
+            print(f"  {count:6d}  {cause}")
     if args.errors:
         print("\n-- misses (gold not found)")
         for row in misses[:args.errors]:
