@@ -564,9 +564,14 @@ class Indexer:
         ids = {key: row["id"] for key, row in known.items()}
         if fresh:
             ids.update(conn.execute(insert(quotes).returning(quotes.c.key, quotes.c.id), list(fresh.values())).all())
+        updates: dict[tuple[str, ...], list[dict]] = {}  # one executemany per set of changed columns
         for key, changes in changed.items():
             if changes:
-                conn.execute(update(quotes).where(quotes.c.id == ids[key]).values(**changes))
+                updates.setdefault(tuple(sorted(changes)), []).append(
+                    {"quote_id": ids[key], **{f"new_{c}": v for c, v in changes.items()}})
+        for columns, rows in updates.items():
+            conn.execute(update(quotes).where(quotes.c.id == bindparam("quote_id")).values(
+                {c: bindparam(f"new_{c}") for c in columns}), rows)
         if keyed:
             insert_plain_rows(conn, quote_occurrences, _QUOTE_OCCURRENCE_COLUMNS,
                               [(ids[key], story_id, quote.start, quote.end, doc.source)
