@@ -48,6 +48,8 @@ WORKER_NICENESS = 5  # analysis workers' scheduling priority below the writer's
 _ARTICLE_COLUMNS = ("id", "title", "source", "author", "date", "url", "path", "text", "ingested_at")
 _OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "author", "date", "url", "path")
 _MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence")
+_QUOTE_COLUMNS = ("key", "text", "speaker", "speaker_actor_id", "anonymous", "cue", "article_id", "start", "end",
+                  "marked", "partial", "first_seen", "first_source", "head_key", "tail_key")
 _QUOTE_OCCURRENCE_COLUMNS = ("quote_id", "article_id", "start", "end", "source")
 
 _key = lru_cache(maxsize=1 << 17)(actor_key)  # names and spellings repeat across a corpus: fold each once
@@ -562,8 +564,11 @@ class Indexer:
                 changes.update(first_seen=doc.date, first_source=doc.source, article_id=story_id, start=quote.start,
                                end=quote.end)
         ids = {key: row["id"] for key, row in known.items()}
-        if fresh:
-            ids.update(conn.execute(insert(quotes).returning(quotes.c.key, quotes.c.id), list(fresh.values())).all())
+        if fresh:  # plain rows, then their ids: cheaper than an INSERT ... RETURNING built row by row
+            insert_plain_rows(conn, quotes, _QUOTE_COLUMNS, [tuple(row[c] for c in _QUOTE_COLUMNS)
+                                                             for row in fresh.values()])
+            for chunk in _chunks(list(fresh)):
+                ids.update(conn.execute(select(quotes.c.key, quotes.c.id).where(one_of(conn, quotes.c.key, chunk))).all())
         updates: dict[tuple[str, ...], list[dict]] = {}  # one executemany per set of changed columns
         for key, changes in changed.items():
             if changes:
