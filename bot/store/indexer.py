@@ -228,6 +228,7 @@ class Indexer:
         self._known: dict[str, _KnownFile] = {}
         self._curated_synced = False
         self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
+        self._alias_keys_read: set[str] = set()  # spelling keys whose stored pairs are all in _alias_pairs
         self._new_aliases: list[tuple] = []  # alias rows of the file being written
         self._bodies = _RunBodies()
         self._pool = _AnalysisPool(analyse_fn, gazetteer)
@@ -287,6 +288,7 @@ class Indexer:
         except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
             self._actor_ids.clear()  # ids, spellings and stories cached in that transaction are gone with it
             self._alias_pairs.clear()
+            self._alias_keys_read.clear()
             self._new_aliases.clear()
             log.debug("indexing %s failed", path, exc_info=True)
             report.problems.append(FileProblem(str(path), f"not indexed, index unchanged for this file "
@@ -531,9 +533,10 @@ class Indexer:
                      article_count=0) for k in missing if k not in self._actor_ids]
         if rows:
             self._actor_ids.update(conn.execute(insert(actors).returning(actors.c.key, actors.c.id), rows).all())
-        for chunk in _chunks(sorted(spellings)):
+        for chunk in _chunks(sorted(spellings - self._alias_keys_read)):
             self._alias_pairs.update(conn.execute(select(aliases.c.actor_id, aliases.c.key).where(
                 one_of(conn, aliases.c.key, chunk))).all())
+        self._alias_keys_read |= spellings  # their stored pairs are known now, and every pair added later
 
     # -- quotes ----------------------------------------------------------
 
