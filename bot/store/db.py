@@ -15,6 +15,9 @@ from bot.store import migrations
 from bot.store.schema import meta
 
 
+SQLITE_CACHE_KIB = 64 * 1024  # per connection
+
+
 class StoreError(Exception):
     """The database cannot be reached or opened."""
 
@@ -106,6 +109,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A page cache for a big index (SQLite's default is 2 MB): at 100k articles (a 1 GB file) a profile's
+    # row reads took twice as long when most of its pages were read again through the file system.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
