@@ -49,11 +49,28 @@ def _mentions_by_article_with_actor(conn: Connection) -> None:
     conn.execute(text("DROP INDEX IF EXISTS ix_mentions_article"))
 
 
+def _postgres_actor_index_holds_mention_reads(conn: Connection) -> None:
+    """PostgreSQL: ix_mentions_actor_newest also holds the columns profiles read (schema.MENTION_READS),
+    so an actor's latest mentions come from the index alone (4.7 ms -> 0.2 ms for 500 at 100k articles:
+    the rows are scattered over the table). SQLite's rows are read through its page cache."""
+    if conn.dialect.name != "postgresql":
+        return
+    definition = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                                   "AND indexname = 'ix_mentions_actor_newest'")).scalar()
+    if definition and "INCLUDE" in definition:
+        return
+    conn.execute(text("DROP INDEX IF EXISTS ix_mentions_actor_newest"))
+    for index in schema.NEWEST_FIRST["postgresql"]:
+        if index.name == "ix_mentions_actor_newest":
+            index.create(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_initial_schema,  # 1
     _newest_first_indexes,  # 2
     _database_id,  # 3
     _mentions_by_article_with_actor,  # 4
+    _postgres_actor_index_holds_mention_reads,  # 5
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

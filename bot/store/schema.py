@@ -139,13 +139,15 @@ quotes = Table(
 # quotes newest first, undated ones last (ORDER BY date DESC NULLS LAST, id). SQLite keeps the rowid
 # (mentions.id) in every index and sorts NULLs last in DESC order; PostgreSQL sorts them first, and reads an
 # ASC index backwards as DESC NULLS FIRST, so its orders are spelled out.
+MENTION_READS = ["article_id", "surface", "start", "end"]
 NEWEST_FIRST = {  # by dialect; created on existing databases by migration 2
     "sqlite": [
         Index("ix_articles_newest", articles.c.date.desc(), articles.c.id),  # the walk reads no article row
         Index("ix_quotes_first_seen", quotes.c.first_seen, quotes.c.id),
     ],
     "postgresql": [
-        Index("ix_mentions_actor_newest", mentions.c.actor_id, mentions.c.id),
+        # Holding what profiles read of an actor's mentions: its latest ones are read from the index alone.
+        Index("ix_mentions_actor_newest", mentions.c.actor_id, mentions.c.id, postgresql_include=MENTION_READS),
         Index("ix_articles_newest", articles.c.date.desc().nulls_last(), articles.c.id),
         Index("ix_quotes_newest", quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc()),
     ],
