@@ -80,3 +80,17 @@ def test_one_database_named_with_or_without_its_driver_has_one_snapshot():
         lookup_snapshot.snapshot_path("postgresql+psycopg://bot@db:5432/news")
     assert lookup_snapshot.snapshot_path("postgresql://bot@db:5432/news") != \
         lookup_snapshot.snapshot_path("postgresql://bot@db:5432/other")
+
+
+def test_a_half_written_snapshot_left_by_an_exited_process_is_removed_by_the_next_save(store, saving):
+    import os
+
+    build_world(store)
+    path = lookup_snapshot.snapshot_path(store.display_url)
+    path.parent.mkdir(parents=True)
+    abandoned, recent = path.parent / f"{path.name}x1y2z3", path.parent / f"{path.name}a4b5c6"
+    abandoned.write_bytes(b"half")
+    recent.write_bytes(b"being written")  # by another process, now
+    os.utime(abandoned, (1, 1))
+    lookup_snapshot.write_for(store)
+    assert path.exists() and not abandoned.exists() and recent.exists()

@@ -98,12 +98,23 @@ def save_in_background(store, generation: int, index, kind: str = "lookup") -> t
 def _write(path: Path, made_for: tuple, index) -> None:
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _remove_abandoned(path)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as handle:
             pickle.dump(made_for, handle, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
     except Exception as exc:
         log.warning("snapshot %s not written (%s)", path, exc)
+
+
+def _remove_abandoned(path: Path, older_than_s: float = 600) -> None:
+    """Half-written copies left by a process that exited while saving in the background (tens of MB each)."""
+    for partial in path.parent.glob(f"{path.name}?*"):
+        try:
+            if time.time() - partial.stat().st_mtime > older_than_s:
+                partial.unlink()
+        except OSError:
+            pass
 
 
 def write_for(store) -> list[str]:
