@@ -64,6 +64,13 @@ class Gazetteer:
         for options in self._index.values():
             options.sort(key=lambda a: len(a.keys), reverse=True)
         self.first_words = frozenset(self._index)  # keys an alias can start with
+        # Exact lookup by all of an alias's keys, tried longest first from each word: a handful of
+        # dict probes per word instead of comparing every alias that shares the first word.
+        self._by_keys: dict[tuple[str, ...], list[Alias]] = {}
+        for options in self._index.values():
+            for alias in options:
+                self._by_keys.setdefault(alias.keys, []).append(alias)
+        self._lengths = {key: sorted({len(a.keys) for a in options}, reverse=True) for key, options in self._index.items()}
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -73,32 +80,39 @@ class Gazetteer:
 
     def match(self, toks: Tokens, i: int) -> AliasMatch | None:
         """The longest alias starting at word i (its last word may carry a lost possessive s)."""
-        key = toks.keys[i]
-        options = self._index.get(key)
-        if options is None and len(key) > 2 and key[-1] == "s" and not toks.possessive[i]:
-            options = [a for a in self._index.get(key[:-1], ()) if len(a.keys) == 1]
-        if not options:
-            return None
+        keys, joins = toks.keys, toks.joins
+        key = keys[i]
+        lengths = self._lengths.get(key)
+        lone_possessive = lengths is None
+        if lone_possessive:
+            if len(key) > 2 and key[-1] == "s" and not toks.possessive[i] and key[:-1] in self._lengths:
+                lengths = [1]  # Khameneis: a one-word alias that lost its apostrophe
+            else:
+                return None
         count = len(toks)
-        for alias in options:
-            n = len(alias.keys)
+        for n in lengths:
             last = i + n - 1
-            if last >= count or not all(toks.joins[j] for j in range(i, last)):
+            if last >= count or n > 1 and not all(joins[i:last]):
                 continue
-            if not self._words_agree(alias, toks, i, n):
-                continue
-            return AliasMatch(alias, i, last, toks.starts[i], toks.ends[last])
+            span = tuple(keys[i:last + 1])
+            for alias in self._by_keys.get(span, ()):
+                if self._case_agrees(alias, toks, i, n, lost_possessive=False):
+                    return AliasMatch(alias, i, last, toks.starts[i], toks.ends[last])
+            tail = keys[last]
+            if (n > 1 or lone_possessive) and len(tail) > 2 and tail[-1] == "s" and toks.words[last][-1] == "s":
+                for alias in self._by_keys.get(span[:-1] + (tail[:-1],), ()):
+                    if self._case_agrees(alias, toks, i, n, lost_possessive=True):
+                        return AliasMatch(alias, i, last, toks.starts[i], toks.ends[last])
         return None
 
     @staticmethod
-    def _words_agree(alias: Alias, toks: Tokens, i: int, n: int) -> bool:
+    def _case_agrees(alias: Alias, toks: Tokens, i: int, n: int, *, lost_possessive: bool) -> bool:
+        """Short all-caps aliases match only as written; capitalised words must be capitalised."""
+        words = toks.words
         for j in range(n):
-            word, key = toks.words[i + j], toks.keys[i + j]
-            want = alias.keys[j]
-            lost_possessive = j == n - 1 and key == want + "s" and word[-1] == "s"  # Khameneis, al-Kadhimis, UKs
-            if key != want and not (lost_possessive and len(want) > 1):
-                return False
-            if alias.exact is not None and word != alias.exact[j] and not (lost_possessive and word[:-1] == alias.exact[j]):
+            word = words[i + j]
+            if alias.exact is not None and word != alias.exact[j] and not (
+                    lost_possessive and j == n - 1 and word[:-1] == alias.exact[j]):
                 return False
             if alias.capitals[j] and not word[0].isupper():
                 return False
