@@ -28,15 +28,19 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def folded_words(text: str) -> list[str]:
+    return fold(text).split()
+
+
 def quote_keys(text: str) -> QuoteKeys:
-    words = fold(text).split()
+    words = folded_words(text)
     return QuoteKeys(_digest(" ".join(words)), _digest(" ".join(words[:BLOCK_WORDS])),
                      _digest(" ".join(words[-BLOCK_WORDS:])))
 
 
-def near_identical(a: str, b: str) -> bool:
-    """One word changed, or one a truncation of the other (six words or more)."""
-    wa, wb = fold(a).split(), fold(b).split()
+def near_identical(wa: list[str], wb: list[str]) -> bool:
+    """Two quotes' folded words (folded_words): one word changed, or one a truncation of the
+    other (six words or more)."""
     if wa == wb:
         return True
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
-from bot.nlp.quote_identity import QuoteKeys, near_identical, quote_keys
+from bot.nlp.quote_identity import QuoteKeys, folded_words, near_identical, quote_keys
 from bot.store.schema import quotes
 
 CHUNK = 500
@@ -21,17 +21,19 @@ class QuoteIdentity:
 
     def __init__(self, conn: Connection, texts: list[str]):
         self.keys = {text: quote_keys(text) for text in texts}
-        self.known: dict[str, list[tuple[str, str]]] = {}  # blocking key -> [(quote key, text)]
+        self.known: dict[str, dict[str, list[str]]] = {}  # blocking key -> {quote key: its folded words}
+        self.known_keys: set[str] = set()
         blocks = sorted({b for k in self.keys.values() for b in (k.head, k.tail)})
         for start in range(0, len(blocks), CHUNK):
             chunk = blocks[start:start + CHUNK]
             for row in conn.execute(select(quotes.c.key, quotes.c.text, quotes.c.head_key, quotes.c.tail_key).where(
                     or_(quotes.c.head_key.in_(chunk), quotes.c.tail_key.in_(chunk)))):
-                self._remember(row.key, row.text, row.head_key, row.tail_key)
+                self._remember(row.key, folded_words(row.text), row.head_key, row.tail_key)
 
-    def _remember(self, key: str, text: str, head: str, tail: str) -> None:
-        for block in {head, tail}:
-            self.known.setdefault(block, []).append((key, text))
+    def _remember(self, key: str, words: list[str], head: str, tail: str) -> None:
+        self.known_keys.add(key)
+        for block in (head, tail):
+            self.known.setdefault(block, {})[key] = words
 
     def blocks(self, text: str) -> dict[str, str]:
         keys = self.keys[text]
@@ -40,9 +42,12 @@ class QuoteIdentity:
     def key(self, text: str) -> str:
         """The key to store `text` under: its own, or that of the quote it nearly repeats."""
         keys: QuoteKeys = self.keys[text]
+        if keys.key in self.known_keys:  # the same quote again: the common case, and a set lookup
+            return keys.key
+        words = folded_words(text)
         for block in (keys.head, keys.tail):
-            for key, known_text in self.known.get(block, []):
-                if key == keys.key or near_identical(known_text, text):
+            for key, known_words in self.known.get(block, {}).items():
+                if near_identical(known_words, words):
                     return key
-        self._remember(keys.key, text, keys.head, keys.tail)
+        self._remember(keys.key, words, keys.head, keys.tail)
         return keys.key
