@@ -16,6 +16,8 @@ from bot.store.schema import meta
 
 
 SQLITE_CACHE_KIB = 64 * 1024  # per connection
+SQLITE_WRITER_CACHE_KIB = 256 * 1024  # the indexer's connection
+SQLITE_WRITER_CHECKPOINT_PAGES = 50_000  # the indexer's WAL grows to about 200 MB between checkpoints
 
 
 class StoreError(Exception):
@@ -63,6 +65,21 @@ class Store:
     def connect(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             yield conn
+
+    def prepare_bulk_writes(self, conn: Connection) -> None:
+        """The indexer's connection: a bigger SQLite page cache, since a file's rows update index pages
+        all over a big index (at 90k articles, 256 MB took a quarter off the system time of a run), and
+        rarer checkpoints, so an index page updated by many files is copied back to the database once
+        (SQLite's default checkpointed at every file's commit: a third of the commit time)."""
+        if self.is_sqlite:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_WRITER_CACHE_KIB}")
+            conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_WRITER_CHECKPOINT_PAGES}")
+
+    def checkpoint(self) -> None:
+        """Copy what the WAL holds back into the SQLite database file after a bulk write."""
+        if self.is_sqlite:
+            with self.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def get_meta(self, key: str, default: str | None = None, conn: Connection | None = None) -> str | None:
         def read(c: Connection):

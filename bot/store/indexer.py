@@ -265,6 +265,7 @@ class Indexer:
                 self.store.mark_indexed(conn)  # nothing changed: nothing to reload
         if report.files_indexed or report.files_removed:
             refresh_planner_statistics(self.store)
+            self.store.checkpoint()
         return report
 
     def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
@@ -334,6 +335,7 @@ class Indexer:
         def write() -> None:
             analysed = analysis()
             with self.store.begin() as conn:  # the whole file, or nothing
+                self.store.prepare_bulk_writes(conn)
                 file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
                 report.articles_added += self.store_articles(conn, file_id, analysed)
                 report.occurrences_added += len(analysed)
@@ -563,7 +565,8 @@ class Indexer:
                                   first_source=doc.source, **identity.blocks(quote.text))
                 continue
             changes = changed.setdefault(key, {}) if key in known and key not in fresh else row
-            if longer_form(quote.text, row["text"]):
+            # A near-identical form may be the longer one; the same words again never are.
+            if identity.keys[quote.text].key != key and longer_form(quote.text, row["text"]):
                 row["text"] = changes["text"] = quote.text
             if doc.date and (row["first_seen"] is None or doc.date < row["first_seen"]):
                 row["first_seen"] = doc.date

@@ -22,8 +22,13 @@ class QuoteIdentity:
     def __init__(self, conn: Connection, texts: list[str]):
         self.keys = {text: quote_keys(text) for text in texts}
         self.known: dict[str, dict[str, list[str]]] = {}  # blocking key -> {quote key: its folded words}
-        self.known_keys: set[str] = set()
-        blocks = sorted({b for k in self.keys.values() for b in (k.head, k.tail)})
+        self.known_keys: set[str] = set()  # stored already, or met earlier in the batch
+        own = sorted({k.key for k in self.keys.values()})
+        for start in range(0, len(own), CHUNK):
+            self.known_keys.update(conn.execute(select(quotes.c.key).where(
+                quotes.c.key.in_(own[start:start + CHUNK]))).scalars())
+        # Only a quote not stored as such can be a near-identical form of another.
+        blocks = sorted({b for k in self.keys.values() if k.key not in self.known_keys for b in (k.head, k.tail)})
         for start in range(0, len(blocks), CHUNK):
             chunk = blocks[start:start + CHUNK]
             for row in conn.execute(select(quotes.c.key, quotes.c.text, quotes.c.head_key, quotes.c.tail_key).where(
