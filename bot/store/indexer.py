@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import and_, any_, bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import and_, any_, bindparam, delete, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
@@ -35,6 +35,7 @@ from bot.corpus.sidecar import SIDECAR_SUFFIX, sidecar_path
 from bot.nlp.names import actor_key
 from bot.nlp.quote_identity import longer_form, quote_keys
 from bot.pipeline import AnalysedArticle, analyse, story_id
+from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
 from bot.store.db import Store
 from bot.store.quote_merge import QuoteIdentity
 from bot.store.schema import (
@@ -231,6 +232,8 @@ class Indexer:
         self._alias_keys_read: set[str] = set()  # spelling keys whose stored pairs are all in _alias_pairs
         self._new_aliases: list[tuple] = []  # alias rows of the file being written
         self._bodies = _RunBodies()
+        self._tally = ActorTally()  # the run's new mentions, per actor: added to the stored figures at the end
+        self._recount = False  # a story was deleted or re-dated: the figures are counted again instead
         self._pool = _AnalysisPool(analyse_fn, gazetteer)
 
     # -- the run ---------------------------------------------------------
@@ -259,7 +262,10 @@ class Indexer:
             self.remove_missing(roots if roots is not None else paths, set(map(str, files)), report)
         with self.store.begin() as conn:
             if report.files_indexed or report.files_removed or self._curated_synced:
-                refresh_actor_stats(conn)
+                if self._recount or not self._tally.apply(conn):
+                    refresh_actor_stats(conn)
+                else:
+                    drop_unmentioned_actors(conn)
                 self.store.bump_generation(conn)  # caches in running bots reload
             else:
                 self.store.mark_indexed(conn)  # nothing changed: nothing to reload
@@ -334,11 +340,13 @@ class Indexer:
 
         def write() -> None:
             analysed = analysis()
+            tally = ActorTally()
             with self.store.begin() as conn:  # the whole file, or nothing
                 self.store.prepare_bulk_writes(conn)
                 file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
-                report.articles_added += self.store_articles(conn, file_id, analysed)
+                report.articles_added += self.store_articles(conn, file_id, analysed, tally)
                 report.occurrences_added += len(analysed)
+            self._tally.merge(tally)
             report.files_indexed += 1
         return write
 
@@ -383,14 +391,17 @@ class Indexer:
             still_held.update(conn.execute(select(occurrences.c.article_id).where(
                 one_of(conn, occurrences.c.article_id, chunk))).scalars())
         orphans = [a for a in article_ids if a not in still_held]
+        self._recount = self._recount or bool(orphans)
         for chunk in _chunks(orphans):
             delete_articles(conn, chunk)
 
     # -- articles --------------------------------------------------------
 
-    def store_articles(self, conn: Connection, file_id: int, analysed: list[AnalysedArticle]) -> int:
+    def store_articles(self, conn: Connection, file_id: int, analysed: list[AnalysedArticle],
+                       tally: ActorTally) -> int:
         """Store a file's articles: new stories, and occurrences of stories already known
-        (syndicated copies, in the index or earlier in this file). Returns the number of new stories."""
+        (syndicated copies, in the index or earlier in this file), the new stories' mentions counted
+        in `tally`. Returns the number of new stories."""
         finder = _StoryFinder(conn, [item.story_id for item in analysed], [item.bands for item in analysed],
                               self._bodies)
         stories: list[str] = []
@@ -420,7 +431,9 @@ class Indexer:
         mention_rows: list[tuple] = []
         for item, story, is_new in zip(analysed, stories, fresh):
             if is_new:
+                first_row = len(mention_rows)
                 self._add_mention_rows(conn, story, item, mention_rows)
+                tally.add(story, item.doc.date, [row[1] for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)
         if mention_rows:  # one executemany per file: a round trip per article is what PostgreSQL paid for
@@ -435,6 +448,7 @@ class Indexer:
         changes = {k: getattr(doc, k) for k in ("title", "source", "author", "url") if not row[k] and getattr(doc, k)}
         if doc.date and (row["date"] is None or doc.date < row["date"]):
             changes["date"] = doc.date
+            self._recount = True  # its actors' first and last seen may move
         if changes:
             conn.execute(update(articles).where(articles.c.id == story_id).values(**changes))
 
@@ -752,25 +766,6 @@ def delete_articles(conn: Connection, ids: list[str]) -> None:
     conn.execute(delete(mentions).where(mentions.c.article_id.in_(ids)))
     conn.execute(delete(article_bands).where(article_bands.c.article_id.in_(ids)))
     conn.execute(delete(articles).where(articles.c.id.in_(ids)))
-
-
-def refresh_actor_stats(conn: Connection) -> None:
-    """Recount mentions and articles per actor; drop discovered actors nobody mentions any more."""
-    stats = (select(mentions.c.actor_id,
-                    func.count().label("mentions"),
-                    func.count(func.distinct(mentions.c.article_id)).label("articles"),
-                    func.min(articles.c.date).label("first"),
-                    func.max(articles.c.date).label("last"))
-             .join(articles, articles.c.id == mentions.c.article_id)
-             .group_by(mentions.c.actor_id)).subquery()
-    conn.execute(update(actors).values(mention_count=0, article_count=0, first_seen=None, last_seen=None))
-    # One UPDATE ... FROM (SQLite >= 3.33 and PostgreSQL), not one statement per actor.
-    conn.execute(update(actors).where(actors.c.id == stats.c.actor_id).values(
-        mention_count=stats.c.mentions, article_count=stats.c.articles, first_seen=stats.c.first,
-        last_seen=stats.c.last))
-    spoken = select(quotes.c.speaker_actor_id).where(quotes.c.speaker_actor_id.is_not(None))
-    conn.execute(delete(actors).where(and_(actors.c.curated.is_(False), actors.c.mention_count == 0,
-                                           actors.c.id.not_in(spoken))))
 
 
 def refresh_planner_statistics(store: Store) -> None:

@@ -1,0 +1,78 @@
+"""Actor figures (mentions, articles, first and last seen) stay equal to a full recount, whether a run
+adds its own tally, deletes stories, or follows a run that died before counting (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.nlp.gazetteer import load_gazetteer
+from bot.store.actor_stats import refresh_actor_stats
+from bot.store import indexer as indexer_module
+from bot.store.indexer import Indexer
+from bot.store.schema import actors
+from tests.conftest import ROOT
+
+SEEDS = sorted(p for p in (ROOT / "seeds").iterdir() if p.suffix == ".txt")
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    """The seed files in a folder of their own, with their sidecars."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", folder)
+    return folder
+
+
+def index(store, *paths, **options):
+    gazetteer = load_gazetteer(ROOT / "config" / "actors.yaml")
+    return Indexer(store, gazetteer=gazetteer).run(list(paths), **options)
+
+
+def figures(store) -> dict[str, tuple]:
+    with store.connect() as conn:
+        return {row.key: (row.mention_count, row.article_count, row.first_seen, row.last_seen)
+                for row in conn.execute(select(actors.c.key, actors.c.mention_count, actors.c.article_count,
+                                               actors.c.first_seen, actors.c.last_seen))}
+
+
+def recounted(store) -> dict[str, tuple]:
+    with store.begin() as conn:
+        refresh_actor_stats(conn)
+    return figures(store)
+
+
+def test_a_run_that_adds_stories_adds_its_tally(store, seeds, monkeypatch):
+    first, second = sorted(seeds.glob("*.txt"))
+    index(store, first, keep_missing=True)
+    recounts = []
+    monkeypatch.setattr(indexer_module, "refresh_actor_stats", recounts.append)
+    index(store, second, keep_missing=True)
+    assert recounts == []  # the tally alone made the figures
+    monkeypatch.undo()
+    added = figures(store)
+    assert sum(m for m, *_ in added.values()) > 100  # the seeds name many actors
+    assert added == recounted(store)
+
+
+def test_a_run_after_one_that_died_before_counting_recounts(store, seeds):
+    first, second = sorted(seeds.glob("*.txt"))
+    index(store, first, keep_missing=True)
+    with store.begin() as conn:  # as if the run had committed its files and died before the figures
+        conn.execute(update(actors).values(mention_count=0, article_count=0))
+    index(store, second, keep_missing=True)
+    assert figures(store) == recounted(store)
+    assert any(m for m, *_ in figures(store).values())
+
+
+def test_removing_a_file_recounts_and_drops_actors_only_it_named(store, seeds):
+    index(store, seeds)
+    before = figures(store)
+    removed = sorted(seeds.glob("*.txt"))[-1]
+    removed.unlink()
+    index(store, seeds)
+    after = figures(store)
+    assert after == recounted(store)
+    assert sum(m for m, *_ in after.values()) < sum(m for m, *_ in before.values())
+    assert len(after) < len(before)
