@@ -701,7 +701,7 @@ class LookupEngine:
 
         quotes = QuoteSearch(self.store, self)
         profile.quotes_by = quotes.quotes_by(profile.actor_id, limit=limit)
-        profile.quotes_about = quotes.quotes_about(profile.actor_id, limit=limit, articles=profile.article_count)
+        profile.quotes_about = quotes.quotes_about(profile.actor_id, limit=limit)
 
 
 def _surfaces(latest, limit: int = 12) -> list[str]:

@@ -131,8 +131,7 @@ class Answers:
             actor_id, offset, side = int(view["id"]), max(int(view.get("o") or 0), 0), view.get("side")
             actor = self.lookup_engine.profile(actor_id, articles_limit=0, quotes_limit=0)
             hits = self.quote_search.quotes_by(actor_id, limit=render.QUOTES_PAGE, offset=offset) if side == "by" \
-                else self.quote_search.quotes_about(actor_id, limit=render.QUOTES_PAGE, offset=offset,
-                                                    articles=actor.article_count)
+                else self.quote_search.quotes_about(actor_id, limit=render.QUOTES_PAGE, offset=offset)
             name = actor.name
             return render.actor_quotes_message(name, "by" if side == "by" else "about", hits,
                                                actor_id=actor_id, offset=offset)
