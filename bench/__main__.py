@@ -172,6 +172,16 @@ def index(url: str, paths: list[Path], workers: int, log: Path) -> Run:
     return run
 
 
+def write_snapshots(url: str) -> None:
+    from bot.search import lookup_snapshot
+
+    store = Store(url)
+    try:
+        lookup_snapshot.write_for(store)
+    finally:
+        store.dispose()
+
+
 def count_stories(url: str) -> int:
     store = Store(url, migrate=False)
     try:
@@ -228,6 +238,7 @@ def bench_backend(target, size: int, folder: Path, material, *, lookups: int, qu
         copy_index(copy_from, url)
         figures.update(index_copied_from=copy_from.split("?")[0], copy_s=time.perf_counter() - started,
                        stories=count_stories(url))
+        write_snapshots(url)  # as `newsbot index` leaves them at the end of every run
     else:
         url = index_twice(target, size, folder, one_core_sample, figures, work, keep)
     return measure_index(target, size, folder, material, url, figures, work, lookups=lookups,
