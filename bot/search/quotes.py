@@ -29,7 +29,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 
 from bot.nlp.names import fold
 from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
-from bot.store.db import Store
+from bot.store.db import Store, one_of
 from bot.store.schema import actors, articles, mentions, quote_occurrences, quotes
 
 log = logging.getLogger(__name__)
@@ -313,10 +313,13 @@ class QuoteSearch:
         latest = select(mentions.c.article_id, mentions.c.start, mentions.c.end) \
             .where(mentions.c.actor_id == actor_id).order_by(mentions.c.id.desc()).limit(ABOUT_SAMPLE).subquery()
         with self.store.connect() as conn:
+            # Two steps: as one `IN (subquery)`, PostgreSQL walked every quote newest first (160 ms).
+            about = conn.execute(select(quote_occurrences.c.quote_id).join(latest, _near(latest))
+                                 .distinct()).scalars().all()
             ids = conn.execute(select(quotes.c.id).where(and_(
-                quotes.c.id.in_(select(quote_occurrences.c.quote_id).join(latest, _near(latest))),
+                one_of(conn, quotes.c.id, about),
                 or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id)))
-                .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
+                .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all() if about else []
         return self._hits([(quote_id, 1.0) for quote_id in ids])
 
     # -- hits ------------------------------------------------------------------------------
