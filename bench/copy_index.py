@@ -16,6 +16,7 @@ from sqlalchemy import Boolean, Integer
 
 from bot.config import normalise_database_url
 from bot.store.db import Store
+from bot.store.indexer import refresh_planner_statistics
 from bot.store.schema import metadata
 
 BATCH = 5000
@@ -56,8 +57,7 @@ def copy_index(source_url: str, target_url: str) -> dict[str, int]:
                     cursor.execute(f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{column.name}'), "
                                    f"coalesce((SELECT max(\"{column.name}\") FROM \"{table.name}\"), 0) + 1, false)")
         writer.commit()
-        cursor.execute("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables))  # as autovacuum would after a bulk load
-        writer.commit()
+        refresh_planner_statistics(target)  # as every index run ends
     finally:
         reader.close()
         writer.close()

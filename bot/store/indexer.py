@@ -761,13 +761,15 @@ def delete_articles(conn: Connection, ids: list[str]) -> None:
 
 def refresh_planner_statistics(store: Store) -> None:
     """Fresh table statistics after a run that changed the index, so PostgreSQL plans the profile
-    queries on what the tables hold now (autovacuum gets there minutes later, after a bulk load
-    the bot is already answering from); SQLite's `PRAGMA optimize` likewise."""
-    with store.begin() as conn:
-        if store.is_postgres:
-            tables = (articles, occurrences, actors, aliases, mentions, quotes, quote_occurrences, article_bands)
-            conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables))
-        else:
+    queries on what the tables hold now, and a VACUUM so its index-only scans need not visit the new
+    rows' pages (autovacuum gets there minutes later, after a bulk load the bot is already answering
+    from; SKIP_LOCKED: a table another instance is vacuuming is left to it); SQLite's `PRAGMA optimize`."""
+    if store.is_postgres:
+        tables = (articles, occurrences, actors, aliases, mentions, quotes, quote_occurrences, article_bands)
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # VACUUM needs no transaction
+            conn.exec_driver_sql("VACUUM (ANALYZE, SKIP_LOCKED) " + ", ".join(f'"{t.name}"' for t in tables))
+    else:
+        with store.begin() as conn:
             conn.exec_driver_sql("PRAGMA optimize")
 
 
