@@ -650,6 +650,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
                 current = persons.get(p.key[-size:])
                 if current is None or current.curated is None and p.curated is not None:
                     persons[p.key[-size:]] = p
+            if _family_name_first(p, toks):
+                persons.setdefault(("family",) + p.key[:1], p)  # Park Joo-min, then Park; Li Ka-shing, then Li
             given = ("given",) + p.key[:1]
             persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
         elif len(p.key) == 1 and p.curated is None:
@@ -663,6 +665,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
         full = persons.get(key)
         if full is None and len(key) == 1 and key[0] in given_names():
             full = persons.get(("given",) + key)
+        if full is None and len(key) == 1 and not _after_place_preposition(p, toks):
+            full = persons.get(("family",) + key)
         if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3:
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:
@@ -679,6 +683,20 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
         _adopt(p, full)
         if full.kind == "person":
             p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _family_name_first(p: _Piece, toks: Tokens) -> bool:
+    """`Park Joo-min`, `Li Ka-shing`: a given name of hyphenated syllables after a one-word family
+    name, the order of Korean and Chinese names, where the family name alone refers back."""
+    return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
+        and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
+
+
+def _after_place_preposition(p: _Piece, toks: Tokens) -> bool:
+    """`in Pang`, `to Pang`: the word is read as a place there."""
+    prev = p.first - 1
+    return prev >= 0 and toks.words[prev].islower() and (toks.keys[prev] in _PLACE_PREPOSITIONS
+                                                         or toks.keys[prev] in ("to", "from", "at"))
 
 
 def _link_typos(pieces: list[_Piece]) -> None:
