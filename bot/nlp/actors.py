@@ -52,6 +52,10 @@ _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CONNECTORS = {"of", "for", "and", "the", "on"}
 _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
+# Lower-case compass adjectives before a name: it is a place (northern Wairarapa).
+_COMPASS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+            "southwestern", "north", "south", "east", "west", "upper", "lower", "coastal", "neighbouring",
+            "neighboring"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -419,10 +423,11 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                           name_start=piece.start if piece.name_start is None else piece.name_start,
                           name_end=piece.end)
             return qualifier + [body, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
     for size in (2, 1):
         cut = last - size + 1
         if cut > first and keys[cut - 1] not in _CONNECTORS and tuple(keys[cut:last + 1]) in country_names() \
-                and keys[last] not in ORG_HEADS:
+                and keys[last] not in ORG_HEADS and not whole_place:
             head = _Piece(first, cut - 1, piece.start, toks.ends[cut - 1], piece.kind, piece.cue,
                           name_start=piece.name_start)
             return [head, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
@@ -570,6 +575,10 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
         return "place", 1
+    if prev >= 0 and keys[prev] in _COMPASS and words[prev].islower() and toks.joins[prev]:
+        return "place", 1  # southern Burma, northern Wairarapa
+    if _place_follows(toks, p.last):
+        return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
     if span[-1] in PLACE_HEADS:
         return "place", 1
     if span[-1] in EVENT_HEADS:
@@ -583,6 +592,19 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and not _common(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+def _place_follows(toks: Tokens, j: int) -> bool:
+    """`Macomb, Illinois,`: a name followed by a comma and a known place that ends the phrase is a
+    town or district and the region it lies in."""
+    if toks.gaps[j] != ", ":
+        return False
+    for size in (3, 2, 1):
+        last = j + size
+        if last < len(toks) and tuple(toks.keys[j + 1:last + 1]) in place_names() and not toks.possessive[last] \
+                and all(toks.joins[m] for m in range(j + 1, last)):
+            return last + 1 == len(toks) or toks.gaps[last][:1] in ",.;)"
+    return False
 
 
 def _modifier(p: _Piece, toks: Tokens) -> bool:
