@@ -40,7 +40,7 @@ from bot.nlp.lexicon import (
     NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
     ORG_HEADS,
     PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
-    WEAK_ORG_HEADS,
+    SURNAME_TITLES, WEAK_ORG_HEADS,
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
@@ -352,6 +352,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             if keys[k] in _CONNECTORS and not _is_cap(words[k]):
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
+                                    and not _surname_like_title(toks, j, k, stop)
                                     or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)):
                 break
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
@@ -389,6 +390,15 @@ def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
     knows and before more of the name, is part of it."""
     return (k < stop and toks.keys[k] in given_names() and toks.keys[k - 1] not in known_words()
             and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
+
+
+def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
+    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`: a one-word title that ends a name opened by a
+    given name titles no one after it, so it is the surname."""
+    key = toks.keys[k]
+    return k == stop and k > j and toks.keys[j] in given_names() and toks.keys[j] not in NAME_PARTICLES \
+        and _title_at(toks, k, stop) == 1 and toks.caps[k - 1] and key not in ORG_HEADS \
+        and not toks.words[k].isupper() and key in SURNAME_TITLES
 
 
 def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:

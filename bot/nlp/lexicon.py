@@ -47,6 +47,10 @@ commander in chief, deputy commander, deputy head, deputy leader, deputy, vice, 
 first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, opposition leader, sen., madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri,
 tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov
 """)
+# One-word titles that are also family names: at the end of a name opened by a given name they are
+# the surname (Amit Shah, Sadik Sheikh, Bill King, Hun Sen), not the title of someone after.
+SURNAME_TITLES = frozenset("shah sheikh shaikh sheik king prince sultan dame dean sen chief emir imam mufti bishop "
+                           "marshal major haji pope".split())
 # First words of the phrases above, to test cheaply.
 TITLE_FIRST_WORDS = frozenset(p[0] for p in PERSON_TITLES)
 
