@@ -56,6 +56,7 @@ _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside"
 _COMPASS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
             "southwestern", "north", "south", "east", "west", "upper", "lower", "coastal", "neighbouring",
             "neighboring"}
+_CAMEL = re.compile(r"[a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -201,6 +202,7 @@ def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
                 if hit is not None:
                     hits[i] = hit
                     after = hit.last
+    _mark_lower_case_brands(toks)
     pieces: list[_Piece] = []
     after = -1
     for i in [i for i in range(n) if caps[i] or i in hits or keys[i] in NAME_PARTICLES]:
@@ -210,6 +212,22 @@ def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
             after = _run_end(toks, art, hits, i)
             _segment(toks, art, hits, i, after, pieces)
     return pieces
+
+
+def _mark_lower_case_brands(toks: Tokens) -> None:
+    """Names written in lower case count as capitalised: `eNCA`, `iLaw` (a capital inside), and a word no
+    English word list knows before an organisation's head word (`afrol News`)."""
+    words, keys, caps, joins = toks.words, toks.keys, toks.caps, toks.joins
+    if _CAMEL.search(toks.text):
+        for i, word in enumerate(words):
+            if not caps[i] and len(word) > 3 and _CAMEL.match(word):
+                caps[i] = True
+    for i in [i for i in range(len(words) - 1) if joins[i] and caps[i + 1] and not caps[i]]:
+        key = keys[i]
+        if len(key) > 2 and key not in known_words() and key not in NAME_PARTICLES and words[i].isalpha() \
+                and words[i].islower() and keys[i + 1] in ORG_HEADS and not (i + 2 < len(words) and joins[i + 1]
+                                                                              and caps[i + 2]):
+            caps[i] = True
 
 
 def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
@@ -222,7 +240,7 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
         nxt = j + 1
         if art.initial[nxt] or art.furniture[nxt]:
             break
-        if nxt in hits or _is_cap(words[nxt]) or _name_syllable(toks, j):
+        if nxt in hits or toks.caps[nxt] or _name_syllable(toks, j):
             j = hits[nxt].last if nxt in hits else nxt
             has_head = has_head or keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
             continue
@@ -325,7 +343,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
             pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
         elif key in DEMONYMS or _not_actor(words[j], key) or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
-                _is_cap(words[j]) or _is_particle(toks, j) and j < stop):
+                toks.caps[j] or _is_particle(toks, j) and j < stop):
             j += 1
             title_cue = False
             continue
