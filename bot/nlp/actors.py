@@ -57,6 +57,8 @@ _COMPASS = {"northern", "southern", "eastern", "western", "central", "northeaste
             "southwestern", "north", "south", "east", "west", "upper", "lower", "coastal", "neighbouring",
             "neighboring"}
 _CAMEL = re.compile(r"[a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
+# Bodies named after who leads them (the Kishida Cabinet, the Modi government).
+LED_BODIES = {"cabinet", "government", "administration", "regime", "camp"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -373,6 +375,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                                     and not _surname_like_title(toks, j, k, stop)
                                     or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)):
                 break
+            elif inside_of and _titles_person(toks, k, stop):
+                break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
                 break  # a pronoun run on: Obama I
             end = k
@@ -408,6 +412,14 @@ def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
     knows and before more of the name, is part of it."""
     return (k < stop and toks.keys[k] in given_names() and toks.keys[k - 1] not in known_words()
             and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
+
+
+def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
+    """A title at word k followed by a person's name (Prime Minister Fumio Kishida)."""
+    size = _title_at(toks, k, stop)
+    name = k + size
+    return size > 0 and name <= stop and toks.caps[name] and toks.keys[name] not in ORG_HEADS and (
+        toks.keys[name] in given_names() or toks.keys[name] not in common_words())
 
 
 def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
@@ -554,12 +566,34 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
             p.name = art.text[p.start if p.name_start is None else p.name_start:p.end if p.name_end is None else p.name_end]
             if p.kind is None:
                 p.kind, p.cue = _kind(p, toks, art)
+    _split_leaders_bodies(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
     _link_typos(pieces)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
+
+
+def _split_leaders_bodies(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
+    """`Kishida Cabinet`, `Modi Government`: a person the article names, before the head word of a body,
+    is that person plus the body they lead."""
+    surnames = {p.key[-1] for p in pieces if p.kind == "person" and len(p.key) > 1}
+    if not surnames:
+        return
+    out = []
+    for p in pieces:
+        if p.curated is None and p.kind == "organization" and p.last == p.first + 1 and p.name_start is None \
+                and p.key[0] in surnames and toks.keys[p.last] in LED_BODIES and p.key[0] not in DEMONYMS \
+                and not p.key[0].endswith(_GROUP_ENDINGS):
+            person = _Piece(p.first, p.first, p.start, toks.ends[p.first], "person", 1, key=p.key[:1],
+                            name=art.text[p.start:toks.ends[p.first]])
+            body = _Piece(p.last, p.last, toks.starts[p.last], p.end, "organization", 1, key=p.key[1:],
+                          name=art.text[toks.starts[p.last]:p.end])
+            out += [person, body]
+        else:
+            out.append(p)
+    pieces[:] = out
 
 
 def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
