@@ -339,6 +339,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         size = _title_at(toks, j, stop)
         if size:
             j += size
+            j = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
             title_cue = True
             continue
         key = keys[j]
@@ -412,6 +413,26 @@ def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
     knows and before more of the name, is part of it."""
     return (k < stop and toks.keys[k] in given_names() and toks.keys[k - 1] not in known_words()
             and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
+
+
+def _portfolio_end(toks: Tokens, j: int, stop: int) -> int:
+    """After `Minister of`, `Speaker of the`: the ordinary words of the portfolio or body (Tourism,
+    National Assembly), up to the person's name when one follows. Returns where the name starts, or j."""
+    keys = toks.keys
+    if j > stop or keys[j] not in ("of", "for") or toks.caps[j]:
+        return j
+    k = j + 1
+    while k <= stop and (keys[k] in ("the", "and", "of", "for") and not toks.caps[k]
+                         or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words())
+                         and keys[k] not in given_names() and not _starts_place(toks, k, stop)
+                         and not _title_at(toks, k, stop)):
+        k += 1
+    if k > j + 1 and k <= stop and toks.caps[k] and keys[k - 1] not in ("the", "and", "of", "for") \
+            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not _title_at(toks, k, stop) \
+            and (keys[k] in given_names() or keys[k] not in known_words()) \
+            and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
+        return k
+    return j
 
 
 def _titles_person(toks: Tokens, k: int, stop: int) -> bool:

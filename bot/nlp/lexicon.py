@@ -45,7 +45,10 @@ patriarch, prophet, metropolitan, deacon, haj, hajj, haji, hajji, supreme leader
 supreme guide, chief of staff, deputy chief of staff, chief of general staff, army chief, police chief,
 commander in chief, deputy commander, deputy head, deputy leader, deputy, vice, acting, former, late, senior,
 first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, opposition leader, sen., madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri,
-tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov
+tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov,
+uncle, aunty, auntie, aunt, grandmother, grandfather, shri, smt, maulana, maulvi, engineer, counsel,
+comptroller, sister, togbe, alhaji, alhaja, hajia, treasurer, ranger, parliamentarian, comandante, khunying,
+samdech, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc, io, ocs
 """)
 # One-word titles that are also family names: at the end of a name opened by a given name they are
 # the surname (Amit Shah, Sadik Sheikh, Bill King, Hun Sen), not the title of someone after.
