@@ -56,7 +56,7 @@ _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside"
 _COMPASS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
             "southwestern", "north", "south", "east", "west", "upper", "lower", "coastal", "neighbouring",
             "neighboring"}
-_CAMEL = re.compile(r"[a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
+_CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
 # Bodies named after who leads them (the Kishida Cabinet, the Modi government).
 LED_BODIES = {"cabinet", "government", "administration", "regime", "camp"}
 _ROMAN = re.compile(r"^[IVX]+$")
@@ -220,15 +220,14 @@ def _mark_lower_case_brands(toks: Tokens) -> None:
     """Names written in lower case count as capitalised: `eNCA`, `iLaw` (a capital inside), and a word no
     English word list knows before an organisation's head word (`afrol News`)."""
     words, keys, caps, joins = toks.words, toks.keys, toks.caps, toks.joins
-    if _CAMEL.search(toks.text):
-        for i, word in enumerate(words):
-            if not caps[i] and len(word) > 3 and _CAMEL.match(word):
-                caps[i] = True
-    for i in [i for i in range(len(words) - 1) if joins[i] and caps[i + 1] and not caps[i]]:
+    for match in _CAMEL.finditer(toks.text):
+        i = bisect_right(toks.starts, match.start() + 1) - 1
+        if len(words[i]) > 3 and words[i][:1].islower():
+            caps[i] = True
+    for i in [i for i in range(len(words) - 1) if caps[i + 1] and keys[i + 1] in ORG_HEADS and not caps[i] and joins[i]]:
         key = keys[i]
         if len(key) > 2 and key not in known_words() and key not in NAME_PARTICLES and words[i].isalpha() \
-                and words[i].islower() and keys[i + 1] in ORG_HEADS and not (i + 2 < len(words) and joins[i + 1]
-                                                                              and caps[i + 2]):
+                and words[i].islower() and not (i + 2 < len(words) and joins[i + 1] and caps[i + 2]):
             caps[i] = True
 
 
@@ -770,8 +769,10 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
         full = persons.get(key)
         if full is None and len(key) == 1 and key[0] in given_names():
             full = persons.get(("given",) + key)
-        if full is None and len(key) == 1 and not _after_place_preposition(p, toks):
+        if full is None and len(key) == 1:
             full = persons.get(("family",) + key)
+            if full is not None and _after_place_preposition(p, toks):
+                full = None
         if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3:
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:
