@@ -473,6 +473,12 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
+    if lead == last and not out and toks.words[last].isupper() and len(toks.words[last]) > 1 \
+            and keys[last] not in NOT_ACTOR_ACRONYMS:
+        # Eritrean PFDJ, British JLT: a nationality before an acronym qualifies it
+        rest = _Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
+        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
+        return [rest]
     qualifier, out = out, []
     for size in (3, 2, 1):
         cut = last - size + 1
@@ -549,6 +555,8 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
         if _quantity_follows(toks, piece.last):
             return False  # R92 million, MNT 3,380, Resolution 2231: currencies, units and numbered things
         if _GROUP_OF_STATES.match(word):
+            if toks.gaps[piece.last][:1] == ":":
+                return False  # Q8: an interview's numbered question, A8: its answer
             piece.kind, piece.cue = "organization", 1
             return True  # G7, G20
         if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
