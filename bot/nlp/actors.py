@@ -59,6 +59,8 @@ _COMPASS = {"northern", "southern", "eastern", "western", "central", "northeaste
 _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
 # Bodies named after who leads them (the Kishida Cabinet, the Modi government).
 LED_BODIES = {"cabinet", "government", "administration", "regime", "camp"}
+# Legal forms written after a comma: `TransparentBusiness, Inc`.
+_LEGAL_FORMS = {"inc", "ltd", "llc", "plc", "corp", "limited", "gmbh", "bhd", "llp"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -237,7 +239,13 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
     n = len(toks)
     j = hits[i].last if i in hits else i
     has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
-    while j + 1 < n and (joins[j] or _possessive_org(toks, j)):
+    while j + 1 < n:
+        if not joins[j] and not _possessive_org(toks, j):
+            listed = _comma_list_end(toks, art, hits, i, j, has_head)
+            if listed < 0:
+                break
+            j = listed  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+            continue
         nxt = j + 1
         if art.initial[nxt] or art.furniture[nxt]:
             break
@@ -264,6 +272,38 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
         else:
             break
     return j
+
+
+def _comma_list_end(toks: Tokens, art: _Article, hits: dict, i: int, j: int, has_head: bool) -> int:
+    """A comma inside a name: a company's legal form (`TransparentBusiness, Inc`), or the list of
+    subjects of a body (`Ministry of Agriculture, Livestock and Fisheries`). Returns the last word the
+    name reaches past the comma (the `and` of a list), or -1."""
+    keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
+    n = len(toks)
+    nxt = j + 1
+    if gaps[j] != ", " or nxt >= n or not caps[nxt] or art.initial[nxt] or art.furniture[nxt] or nxt in hits:
+        return -1
+    if keys[nxt] in _LEGAL_FORMS and not (joins[nxt] and caps[nxt + 1]):
+        return nxt
+    of = next((m for m in range(i + 1, j) if keys[m] in ("of", "for")), None)
+    if not has_head or of is None or keys[of - 1] not in ORG_HEADS:
+        return -1  # (Minister for Gender, Labour and...: a title's portfolio, not a body)
+    k = nxt
+    for _ in range(5):  # items of one to three words: Gender, Labour[ and Social Development]
+        if k >= n or not caps[k] or k in hits or keys[k] in DEMONYMS or (keys[k],) in place_names() \
+                or toks.words[k].isupper():
+            return -1
+        end = k
+        while end + 1 < n and joins[end] and caps[end + 1] and end - k < 2 and end + 1 not in hits:
+            end += 1
+        if gaps[end] == ", " and end + 1 < n and caps[end + 1]:
+            k = end + 1
+            continue
+        if end + 2 < n and keys[end + 1] == "and" and (joins[end] or gaps[end] == ", ") and joins[end + 1] \
+                and _ends_subject(toks, hits, end + 2):
+            return end + 1
+        return -1
+    return -1
 
 
 def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
