@@ -61,6 +61,8 @@ _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
 LED_BODIES = {"cabinet", "government", "administration", "regime", "camp"}
 # Legal forms written after a comma: `TransparentBusiness, Inc`.
 _LEGAL_FORMS = {"inc", "ltd", "llc", "plc", "corp", "limited", "gmbh", "bhd", "llp"}
+# Head words that also name a ministry's subject (Ministry of Environment and Energy).
+_SUBJECT_HEADS = {"energy", "oil", "gas", "media", "services", "petroleum", "telecom", "television", "radio"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -316,7 +318,7 @@ def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
         return False
     span = tuple(toks.keys[i:end + 1])
     return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
-        and span[0] not in given_names() and not any(k in ORG_HEADS for k in span)
+        and span[0] not in given_names() and not any(k in ORG_HEADS and k not in _SUBJECT_HEADS for k in span)
 
 
 def _name_syllable(toks: Tokens, j: int) -> bool:
@@ -602,7 +604,8 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
         if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
             return False
         if word.isupper():
-            return len(word) <= 6  # an acronym, wherever it stands; longer is a shouted word
+            # an acronym, wherever it stands; longer is a shouted word, unless no English list knows it (MONTSAME)
+            return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words():

@@ -82,7 +82,7 @@ COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdi
                        "shipping steel cement chemicals motors airlines")
 # Bodies a country has one of, named by their head word alone (the Parliament, Congress); other head
 # words alone (the Institute, the Party) refer back to a name given before.
-STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis")
+STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis crown")
 WEAK_ORG_HEADS = _words("group government court news times post school office service services bank church energy oil gas "
                         "international media exchange summit conference forum")
 
