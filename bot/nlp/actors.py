@@ -63,6 +63,9 @@ LED_BODIES = {"cabinet", "government", "administration", "regime", "camp"}
 _LEGAL_FORMS = {"inc", "ltd", "llc", "plc", "corp", "limited", "gmbh", "bhd", "llp"}
 # Head words that also name a ministry's subject (Ministry of Environment and Energy).
 _SUBJECT_HEADS = {"energy", "oil", "gas", "media", "services", "petroleum", "telecom", "television", "radio"}
+# What stands between a name and the other name it goes by (Widodo, better known as Jokowi).
+_KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly |popularly |widely )*known as|nicknamed|"
+                       r"dubbed|alias|aka|a\.k\.a\.)\s*[\"“‘']?$")
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -642,6 +645,7 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
     _link_typos(pieces)
+    _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
 
@@ -777,6 +781,20 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
         target = defined.get(p.key)
         if target is not None and p is not target and p.start > target.start:
             _adopt(p, target)
+
+
+def _link_nicknames(pieces: list[_Piece], art: _Article) -> None:
+    """`Widodo – more commonly known as Jokowi`: the one-word name a person goes by is that person."""
+    known: dict[tuple[str, ...], _Piece] = {}
+    for a, b in zip(pieces, pieces[1:]):
+        if a.kind == "person" and b.curated is None and b.first == b.last and b.end - a.end < 60 \
+                and _KNOWN_AS.search(art.text[a.end:b.start]):
+            known[b.key] = a
+    for p in pieces if known else ():
+        target = known.get(p.key)
+        if target is not None and p.start > target.start:
+            p.name, p.curated, p.adopted = target.name, target.curated, True
+            p.kind, p.cue = "person", max(target.cue, 2)
 
 
 def _abbreviates(short: str, long: _Piece, toks: Tokens) -> bool:
