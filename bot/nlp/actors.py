@@ -248,6 +248,8 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
         if not joins[j] and not _possessive_org(toks, j):
             listed = _comma_list_end(toks, art, hits, i, j, has_head)
             if listed < 0:
+                listed = _nickname_end(toks, i, j)  # José “Pepe” Mujica
+            if listed < 0:
                 break
             j = listed  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
             continue
@@ -277,6 +279,21 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
         else:
             break
     return j
+
+
+def _nickname_end(toks: Tokens, i: int, j: int) -> int:
+    """`José “Pepe” Mujica`, `Joaquín “El Chapo” Guzmán`: a nickname in quotes between a given name and
+    the surname is part of the name. Returns the surname's word, or -1."""
+    keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
+    if gaps[j] not in (' “', ' "', " ‘", " '") or keys[i] not in given_names() or j + 2 >= len(toks):
+        return -1
+    k = end = j + 1
+    while end - k < 2 and joins[end] and caps[end + 1]:
+        end += 1
+    if not caps[k] or end + 1 >= len(toks) or gaps[end] not in ('” ', '" ', "’ ", "' ") or not caps[end + 1] \
+            or keys[end + 1] in SPEECH_VERBS:
+        return -1
+    return end + 1
 
 
 def _comma_list_end(toks: Tokens, art: _Article, hits: dict, i: int, j: int, has_head: bool) -> int:
