@@ -37,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
     CALENDAR, COMMON_STARTERS, COMPANY_WORDS, DEMONYMS, EVENT_HEADS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
-    NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
+    NAME_ABBREVIATIONS, NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
     ORG_HEADS,
     PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
     SURNAME_TITLES, WEAK_ORG_HEADS,
@@ -66,6 +66,8 @@ _SUBJECT_HEADS = {"energy", "oil", "gas", "media", "services", "petroleum", "tel
 # What stands between a name and the other name it goes by (Widodo, better known as Jokowi).
 _KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly |popularly |widely )*known as|nicknamed|"
                        r"dubbed|alias|aka|a\.k\.a\.)\s*[\"“‘']?$")
+# Particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
+_SURNAME_PARTICLES = {"de", "da", "dos", "das", "du", "del", "della", "di", "van", "von", "ter"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -415,6 +417,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             j += 1  # Chief [Election] Commissioner, [Health] Minister: what the title is of
             continue
         if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+                and not (j < stop and (key in _SURNAME_PARTICLES or key in NAME_ABBREVIATIONS)) \
                 and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
             j += 1
@@ -704,7 +707,7 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "organization", 1
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
         return "organization", 1  # Babel Finance, Integro Insurance Brokers
-    if any(k in PERSON_PARTICLES for k in span[:-1]):
+    if any(k in PERSON_PARTICLES for k in span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
             and toks.caps[p.last] and span[-1] not in ORG_HEADS:
@@ -725,6 +728,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if city:
         # one word may also be a given name (David, Paris): a person only when the article names one so
         return "place", 1 if len(span) == 1 else 2
+    if len(span) == 2 and span[0] in _SURNAME_PARTICLES and toks.caps[p.first] and not _starts_place(toks, p.first, p.last):
+        return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
     if span[0] in PLACE_PREFIXES:
         return "place", 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:

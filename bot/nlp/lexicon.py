@@ -162,6 +162,8 @@ fta ipo npl led fdi sme smes nft nfts esg kpi roi
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
 NAME_PARTICLES = _words("al el bin ibn bint ben abu abd de da di du do dos das del della van von der den ter la le ul ud "
                         "ad ash as at az an ar wa")
+# Abbreviated given names that open a person's name (Md Atiqul Alam, Mohd Shah).
+NAME_ABBREVIATIONS = _words("md mohd muhd mohamad mst")
 # Possessive words that start organisation names (People's Front, Children's Fund).
 POSSESSIVE_ORG_WORDS = _words("people peoples children women men workers veterans citizens farmers students teachers "
                               "journalists traders nations lawyers doctors")
