@@ -68,6 +68,7 @@ _KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly
                        r"dubbed|alias|aka|a\.k\.a\.)\s*[\"“‘']?$")
 # Particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
 _SURNAME_PARTICLES = {"de", "da", "dos", "das", "du", "del", "della", "di", "van", "von", "ter"}
+_AMPERSANDS = (" & ", "&")
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -251,6 +252,8 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
             listed = _comma_list_end(toks, art, hits, i, j, has_head)
             if listed < 0:
                 listed = _nickname_end(toks, i, j)  # José “Pepe” Mujica
+            if listed < 0 and _ampersand_joins(toks, art, i, j):
+                listed = j + 1  # Frost & Sullivan, Mail & Guardian
             if listed < 0:
                 break
             j = listed  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
@@ -281,6 +284,17 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
         else:
             break
     return j
+
+
+def _ampersand_joins(toks: Tokens, art: _Article, i: int, j: int) -> bool:
+    """`Frost & Sullivan`, `Bath & Body Works`: an ampersand joins the halves of a firm's name, not two
+    people (Benjamin Ntim & Kojo Annan), two places (Kampala & Kayunga) or letters (R&D, J&K)."""
+    keys, words, nxt = toks.keys, toks.words, j + 1
+    return toks.gaps[j] in _AMPERSANDS and toks.caps[nxt] and not art.initial[nxt] \
+        and keys[i] not in given_names() and keys[nxt] not in given_names() \
+        and len(words[j]) > 2 and len(words[nxt]) > 2 \
+        and (keys[j],) not in place_names() and (keys[nxt],) not in place_names() \
+        and not _title_at(toks, nxt, len(toks) - 1) and not (toks.joins[nxt] and _title_at(toks, nxt + 1, len(toks) - 1))
 
 
 def _nickname_end(toks: Tokens, i: int, j: int) -> int:
@@ -707,6 +721,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "organization", 1
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
         return "organization", 1  # Babel Finance, Integro Insurance Brokers
+    if len(span) > 1 and any(toks.gaps[m] in _AMPERSANDS for m in range(p.first, p.last)):
+        return "organization", 1  # Frost & Sullivan, Bath & Body Works
     if any(k in PERSON_PARTICLES for k in span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
