@@ -69,6 +69,9 @@ _KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly
 # Particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
 _SURNAME_PARTICLES = {"de", "da", "dos", "das", "du", "del", "della", "di", "van", "von", "ter"}
 _AMPERSANDS = (" & ", "&")
+# Documents and undertakings named as `X of Y` (Memorandum of Understanding), not bodies.
+_DOCUMENT_HEADS = {"memorandum", "declaration", "plan", "agreement", "treaty", "charter", "act", "law", "code", "strategy",
+                   "day", "week", "year", "decade", "statement", "letter", "bill"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -605,7 +608,9 @@ def _starts_place(toks: Tokens, j: int, stop: int) -> bool:
 def _not_actor(word: str, key: str) -> bool:
     """Pronouns, furniture and the like; in capitals only the acronyms of things (GDP), not WHO or IT."""
     if word.isupper() and len(word) > 1:
-        return key in NOT_ACTOR_ACRONYMS
+        return key in NOT_ACTOR_ACRONYMS or len(key) > 4 and key in NOT_ACTORS  # PHOTO, VIDEO
+    if word[1:].lower() != word[1:] and key in NOT_ACTOR_ACRONYMS:
+        return True  # MoU, YoY: the acronym written in mixed case
     return key in NOT_ACTORS
 
 
@@ -758,6 +763,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 1
     if span[-1] in EVENT_HEADS:
         return "other", 1
+    if 0 <= head_at < len(span) - 1 and span[head_at] in _DOCUMENT_HEADS:
+        return "other", 1  # Memorandum of Understanding, Declaration of Independence, Plan of Action
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):

@@ -48,7 +48,7 @@ first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, opposition leader
 tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov,
 uncle, aunty, auntie, aunt, grandmother, grandfather, shri, smt, maulana, maulvi, engineer, counsel,
 comptroller, sister, togbe, alhaji, alhaja, hajia, treasurer, ranger, parliamentarian, comandante, khunying,
-samdech, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc, io, ocs
+samdech, lecturer, senior lecturer, adviser, advisor, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc, io, ocs
 """)
 # One-word titles that are also family names: at the end of a name opened by a given name they are
 # the surname (Amit Shah, Sadik Sheikh, Bill King, Hun Sen), not the title of someone after.
@@ -97,7 +97,7 @@ EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement 
                      "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "
                      "championship championships tournament marathon summit conference forum project "
                      "act bill law scheme framework index report strategy policy vision declaration charter "
-                     "convention resolution constitution code goals")
+                     "convention resolution constitution code goals emergency exception memorandum")
 # Months that are also names (Theresa May, April Ryan).
 NAME_MONTHS = _words("april may june august")
 # Abbreviated months that are also given names: dates only before a day (Jan. 12).
@@ -156,7 +156,7 @@ NOT_ACTOR_ACRONYMS = _words("""
 atm tv gdp gnp ceo cfo coo hiv aids covid phd mba vat gmt utc lgbt lgbtq lgbtqi lgbtqia ngo ngos sms usd eur gbp pdf dna
 faq ai id ok tba fyi gps suv ev evs lng lpg cctv pcr rna sars mers icu ppe hq am pm ad bc mp mps mep ict it ip isp url
 www html api app sim usb dvd cd vip diy pr qa mou nb ps etc pc kg km mw kw gw bn mn am fm ii iii iv vi vii viii ix xi
-fta ipo npl led fdi sme smes nft nfts esg kpi roi
+fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev
 """)
 
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
