@@ -72,6 +72,11 @@ _AMPERSANDS = (" & ", "&")
 # Documents and undertakings named as `X of Y` (Memorandum of Understanding), not bodies.
 _DOCUMENT_HEADS = {"memorandum", "declaration", "plan", "agreement", "treaty", "charter", "act", "law", "code", "strategy",
                    "day", "week", "year", "decade", "statement", "letter", "bill"}
+# Lower-case nouns after a name that make it a place (Xinjiang province, Laja river).
+_PLACE_NOUNS = {"region", "province", "district", "county", "prefecture", "governorate", "municipality",
+                "city", "town", "village", "island", "islands", "river", "valley", "mountains", "lake", "upazila",
+                "township", "neighbourhood", "neighborhood", "suburb", "oblast", "emirate", "canton", "department",
+                "archipelago", "peninsula", "desert", "border", "coast"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -759,6 +764,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 1  # southern Burma, northern Wairarapa
     if _place_follows(toks, p.last):
         return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
+    if nxt < len(toks) and toks.joins[p.last] and keys[nxt] in _PLACE_NOUNS and words[nxt].islower():
+        return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
     if span[-1] in PLACE_HEADS:
         return "place", 1
     if span[-1] in EVENT_HEADS:
