@@ -77,6 +77,9 @@ _PLACE_NOUNS = {"region", "province", "district", "county", "prefecture", "gover
                 "city", "town", "village", "island", "islands", "river", "valley", "mountains", "lake", "upazila",
                 "township", "neighbourhood", "neighborhood", "suburb", "oblast", "emirate", "canton", "department",
                 "archipelago", "peninsula", "desert", "border", "coast"}
+# Lower-case nouns after a name that make it an organisation's (Caijing magazine, Bajrang dal).
+_ORG_NOUNS = {"party", "company", "firm", "militia", "cartel", "gang", "faction", "newspaper", "daily", "broadcaster",
+              "organisation", "organization"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -774,6 +777,9 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "other", 1  # Memorandum of Understanding, Declaration of Independence, Plan of Action
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
+    if nxt < len(toks) and toks.joins[p.last] and keys[nxt] in _ORG_NOUNS and words[nxt].islower() \
+            and not toks.possessive[p.last]:
+        return "organization", 1  # Caijing magazine, Adani enterprises, the Sinaloa cartel
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
         return "person", 1
     if len(span) > 1 and not any(_common(k, art) for k in span):
