@@ -80,6 +80,9 @@ _PLACE_NOUNS = {"region", "province", "district", "county", "prefecture", "gover
 # Lower-case nouns after a name that make it an organisation's (Caijing magazine, Bajrang dal).
 _ORG_NOUNS = {"party", "company", "firm", "militia", "cartel", "gang", "faction", "newspaper", "daily", "broadcaster",
               "organisation", "organization"}
+# Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
+_NOT_ROLE_WORDS = {"former", "late", "senior", "acting", "vice", "deputy", "general", "private", "head", "chief", "major",
+                   "chair", "leader", "father", "expert", "principal", "representative", "director", "manager"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -749,6 +752,9 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
+    if prev >= 0 and words[prev].islower() and (keys[prev],) in PERSON_TITLES and toks.joins[prev] \
+            and keys[prev] not in _NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
+        return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         return "person", 2  # Zartosht said / added Morley
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
