@@ -142,9 +142,9 @@ class _Article:
         self._mark_lines(text, toks)
         self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
         # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
-        caps = [w[:1].isupper() for w in words] + [False]
-        self.cap_inside = {toks.keys[i] for i in range(n) if caps[i] and not self.initial[i]
-                           and not (caps[i - 1] and toks.joins[i - 1]) and not (caps[i + 1] and toks.joins[i])}
+        caps, joins, initial = toks.caps, toks.joins, self.initial  # (caps has one False past the end)
+        self.cap_inside = {toks.keys[i] for i in [i for i in range(n) if caps[i]] if not initial[i]
+                           and not (caps[i - 1] and joins[i - 1]) and not (caps[i + 1] and joins[i])}
 
     def _mark_lines(self, text: str, toks: Tokens) -> None:
         i, n = 0, len(toks)
@@ -220,9 +220,9 @@ def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
     keys, caps = toks.keys, toks.caps
     hits = {}
     if gazetteer is not None:
-        first_words = gazetteer.first_words
+        first_words = gazetteer.first_words_or_plurals
         after = -1
-        for i in [i for i, k in enumerate(keys) if k in first_words or k[-1:] == "s" and k[:-1] in first_words]:
+        for i in [i for i, k in enumerate(keys) if k in first_words]:
             if i > after and not art.shouting[i]:
                 hit = gazetteer.match(toks, i)
                 if hit is not None:
