@@ -566,12 +566,12 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
-    if lead == last and not out and toks.words[last].isupper() and len(toks.words[last]) > 1 \
-            and keys[last] not in NOT_ACTOR_ACRONYMS:
-        # Eritrean PFDJ, British JLT: a nationality before an acronym qualifies it
+    if lead == last and toks.words[last].isupper() and len(toks.words[last]) > 1 \
+            and keys[last] not in NOT_ACTOR_ACRONYMS and keys[last] not in common_words():
+        # Eritrean PFDJ, Henan AMC: a nationality or place before an acronym qualifies it
         rest = _Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
-        return [rest]
+        return out + [rest]
     qualifier, out = out, []
     for size in (3, 2, 1):
         cut = last - size + 1
@@ -583,10 +583,12 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                           name_end=piece.end)
             return qualifier + [body, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
+    acronym = last == first + 1 and toks.words[first].isupper() and len(toks.words[first]) > 1 \
+        and keys[first] not in common_words()
     for size in (2, 1):
         cut = last - size + 1
-        if cut > first and keys[cut - 1] not in _CONNECTORS and tuple(keys[cut:last + 1]) in country_names() \
-                and keys[last] not in ORG_HEADS and not whole_place:
+        if cut > first and keys[cut - 1] not in _CONNECTORS and tuple(keys[cut:last + 1]) in (
+                place_names() if acronym else country_names()) and keys[last] not in ORG_HEADS and not whole_place:
             head = _Piece(first, cut - 1, piece.start, toks.ends[cut - 1], piece.kind, piece.cue,
                           name_start=piece.name_start)
             return [head, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
