@@ -83,6 +83,8 @@ _ORG_NOUNS = {"party", "company", "firm", "militia", "cartel", "gang", "faction"
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
 _NOT_ROLE_WORDS = {"former", "late", "senior", "acting", "vice", "deputy", "general", "private", "head", "chief", "major",
                    "chair", "leader", "father", "expert", "principal", "representative", "director", "manager"}
+# Heads of institutions named after an office holder's possessive (Magistrate's Court, Prosecutor's Office).
+_OFFICE_HEADS = {"court", "office", "college", "school", "hospital", "church", "chambers"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -388,7 +390,12 @@ def _possessive_org(toks: Tokens, j: int) -> bool:
     """`People's Front for Democracy`, `Children's Fund`, `National Shippers' Council`: a possessive
     inside an organisation's name."""
     if toks.possessive[j]:
-        inside = toks.keys[j] in POSSESSIVE_ORG_WORDS and toks.text[toks.ends[j] + 2:toks.starts[j + 1]] == " "
+        if toks.text[toks.ends[j] + 2:toks.starts[j + 1]] != " " or j + 1 >= len(toks):
+            return False
+        if toks.keys[j + 1] in _OFFICE_HEADS and toks.caps[j] and toks.caps[j + 1] and not toks.words[j].isupper() \
+                and (toks.keys[j],) not in place_names() and toks.keys[j] not in ORG_HEADS:
+            return True  # Magistrate's Court, Attorney General's Office, King's College
+        inside = toks.keys[j] in POSSESSIVE_ORG_WORDS
     else:  # a plural's bare apostrophe
         inside = toks.gaps[j] in ("' ", "’ ") and toks.words[j][-1:] == "s" and toks.caps[j]
     return inside and j + 1 < len(toks) and _org_head_follows(toks, j + 1, weak=True)
