@@ -437,7 +437,10 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         size = _title_at(toks, j, stop)
         if size:
             j += size
-            j = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
+            name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
+            if place >= 0:
+                out.append(_Piece(place, name - 1, toks.starts[place], toks.ends[name - 1], "place", 3))
+            j = name
             title_cue = True
             continue
         key = keys[j]
@@ -514,24 +517,35 @@ def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
             and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
 
 
-def _portfolio_end(toks: Tokens, j: int, stop: int) -> int:
-    """After `Minister of`, `Speaker of the`: the ordinary words of the portfolio or body (Tourism,
-    National Assembly), up to the person's name when one follows. Returns where the name starts, or j."""
+def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
+    """After `Minister of`, `Speaker of the`, `President of Nicaragua`: the ordinary words of the portfolio
+    or body (Tourism, National Assembly) or a place, up to the person's name when one follows. Returns where
+    the name starts (j when none does) and where the place skipped on the way starts (-1 when none)."""
     keys = toks.keys
     if j > stop or keys[j] not in ("of", "for") or toks.caps[j]:
-        return j
+        return j, -1
     k = j + 1
+    place = -1
     while k <= stop and (keys[k] in ("the", "and", "of", "for") and not toks.caps[k]
                          or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words())
                          and keys[k] not in given_names() and not _starts_place(toks, k, stop)
                          and not _title_at(toks, k, stop)):
         k += 1
+    if k <= stop and toks.caps[k] and keys[k - 1] in ("of", "the"):
+        size = next((size for size in (3, 2, 1) if k + size <= stop and tuple(keys[k:k + size]) in place_names()), 0)
+        if size:
+            place, k = k, k + size  # President of Nicaragua [Daniel Ortega]
     if k > j + 1 and k <= stop and toks.caps[k] and keys[k - 1] not in ("the", "and", "of", "for") \
             and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not _title_at(toks, k, stop) \
-            and (keys[k] in given_names() or keys[k] not in known_words()) \
+            and (keys[k] in given_names() or keys[k] not in known_words() or _initial(toks, k)) \
             and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
-        return k
-    return j
+        return k, place
+    return j, -1
+
+
+def _initial(toks: Tokens, k: int) -> bool:
+    """`L.Oyun-Erdene`, `B C Solanki`: a capital letter that opens a name."""
+    return len(toks.words[k]) == 1 and toks.words[k].isupper() and toks.joins[k] and toks.caps[k + 1]
 
 
 def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
