@@ -473,6 +473,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                     continue
                 break
             if keys[k] in _CONNECTORS and not _is_cap(words[k]):
+                if title_cue and keys[k] in ("of", "for") and not any(keys[m] in ORG_HEADS for m in range(j, k)):
+                    break  # Justice Inyang Eden Ekwo [of the Federal High Court]: a titled person, then a body
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
                                     and not _surname_like_title(toks, j, k, stop)
