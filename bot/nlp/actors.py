@@ -227,8 +227,9 @@ def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
         for i in [i for i, k in enumerate(keys) if k in first_words]:
             if i > after and not art.shouting[i]:
                 hit = gazetteer.match(toks, i)
-                if hit is not None:
-                    hits[i] = hit
+                if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
+                                            and tuple(keys[i - 1:hit.last + 1]) in place_names()):
+                    hits[i] = hit  # (not the Dawa of Dire Dawa: a place's name holds the alias)
                     after = hit.last
     _mark_lower_case_brands(toks)
     pieces: list[_Piece] = []
@@ -931,7 +932,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
             full = persons.get(("family",) + key)
             if full is not None and _after_place_preposition(p, toks):
                 full = None
-        if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3:
+        if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3 \
+                and not (p.first and toks.keys[p.first - 1] == "the"):  # (the Gandhis: a family)
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:
             continue
