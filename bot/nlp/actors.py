@@ -673,6 +673,11 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
     words, keys = toks.words, toks.keys
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
+        if _numbered_team(toks, piece.last):
+            piece.last += 1  # SFC 2, NCT 127: a club's or a group's numbered side
+            piece.end = toks.ends[piece.last]
+            piece.kind, piece.cue = "organization", 1
+            return True
         if _quantity_follows(toks, piece.last):
             return False  # R92 million, MNT 3,380, Resolution 2231: currencies, units and numbered things
         if _GROUP_OF_STATES.match(word):
@@ -695,6 +700,20 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
             piece.tentative = True
 
     return True
+
+
+def _numbered_team(toks: Tokens, j: int) -> bool:
+    """`SFC 2`, `NCT 127`: an acronym and a small whole number that counts nothing after it."""
+    nxt = j + 1
+    word = toks.words[j]
+    if nxt >= len(toks) or toks.gaps[j] != " " or not (word.isupper() and word.isalpha() and 2 < len(word) < 6) \
+            or not toks.words[nxt].isdigit() or len(toks.words[nxt]) > 3 or toks.keys[j] in NOT_ACTOR_ACRONYMS:
+        return False
+    after = toks.gaps[nxt]
+    if after == "," and nxt + 1 < len(toks) and toks.words[nxt + 1].isdigit():
+        return False  # MNT 3,380
+    return after[:1] in (" ", ",", ")", ";", "") and not (
+        nxt + 1 < len(toks) and after == " " and (toks.keys[nxt + 1] in QUANTITY_WORDS or not toks.caps[nxt + 1]))
 
 
 def _quantity_follows(toks: Tokens, j: int) -> bool:

@@ -70,7 +70,7 @@ bloc board chamber trust mission embassy embassies consulate watch international
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-caucus nations
+caucus nations panel taskforce
 """)
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
 # Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
@@ -79,7 +79,7 @@ COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdi
                        "pharma pharmaceuticals technologies technology tech systems solutions labs logistics entertainment "
                        "studios records films pictures communications electronics investments securities consulting "
                        "gaming foods beverages brewery construction engineering properties realty hotels resorts "
-                       "shipping steel cement chemicals motors airlines")
+                       "shipping steel cement chemicals motors airlines holding sons")
 # Bodies a country has one of, named by their head word alone (the Parliament, Congress); other head
 # words alone (the Institute, the Party) refer back to a name given before.
 STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis crown")
@@ -156,7 +156,7 @@ NOT_ACTOR_ACRONYMS = _words("""
 atm tv gdp gnp ceo cfo coo hiv aids covid phd mba vat gmt utc lgbt lgbtq lgbtqi lgbtqia ngo ngos sms usd eur gbp pdf dna
 faq ai id ok tba fyi gps suv ev evs lng lpg cctv pcr rna sars mers icu ppe hq am pm ad bc mp mps mep ict it ip isp url
 www html api app sim usb dvd cd vip diy pr qa mou nb ps etc pc kg km mw kw gw bn mn am fm ii iii iv vi vii viii ix xi
-fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev
+fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop
 """)
 
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
