@@ -70,7 +70,7 @@ bloc board chamber trust mission embassy embassies consulate watch international
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-caucus nations panel taskforce
+caucus nations panel taskforce administration
 """)
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
 # Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
@@ -79,7 +79,7 @@ COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdi
                        "pharma pharmaceuticals technologies technology tech systems solutions labs logistics entertainment "
                        "studios records films pictures communications electronics investments securities consulting "
                        "gaming foods beverages brewery construction engineering properties realty hotels resorts "
-                       "shipping steel cement chemicals motors airlines holding sons")
+                       "shipping steel cement chemicals motors airlines holding sons limited")
 # Bodies a country has one of, named by their head word alone (the Parliament, Congress); other head
 # words alone (the Institute, the Party) refer back to a name given before.
 STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis crown")
