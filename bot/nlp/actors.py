@@ -85,6 +85,9 @@ _NOT_ROLE_WORDS = {"former", "late", "senior", "acting", "vice", "deputy", "gene
                    "chair", "leader", "father", "expert", "principal", "representative", "director", "manager"}
 # Heads of institutions named after an office holder's possessive (Magistrate's Court, Prosecutor's Office).
 _OFFICE_HEADS = {"court", "office", "college", "school", "hospital", "church", "chambers"}
+# Head words that also open bodies' names (Radio Plus, Front Line Defenders, Federation Against Torture).
+_OPENING_HEADS = {"radio", "daily", "federation", "league", "movement", "front", "alliance", "association", "coalition",
+                  "union", "network", "society", "foundation", "institute", "confederation", "collective"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -828,6 +831,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "other", 1  # Memorandum of Understanding, Declaration of Independence, Plan of Action
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
+    if len(span) > 1 and span[0] in _OPENING_HEADS and not toks.words[p.first].isupper():
+        return "organization", 1  # Front Line Defenders, Federation Against Involuntary Disappearances
     if nxt < len(toks) and toks.joins[p.last] and keys[nxt] in _ORG_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last]:
         return "organization", 1  # Caijing magazine, Adani enterprises, the Sinaloa cartel
