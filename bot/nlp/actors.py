@@ -778,8 +778,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
         return "organization", 1  # the Parliament, Congress, the Cabinet (not the Institute: that one is a reference)
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
-        if tuple(span) in place_names():
-            return "place", 2  # a dateline: CAIRO -
+        if tuple(span) in place_names() and (len(span[0]) > 3 or p.first == 0 or "\n" in toks.gaps[p.first - 1]):
+            return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
         if len(words[p.first]) == 2:
             return "other", 0  # UP, HK, NT: two letters are as often places or things, unless defined
         return "organization", 1
