@@ -593,7 +593,10 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
-    if lead == last and toks.words[last].isupper() and len(toks.words[last]) > 1 \
+    country_lead = out and tuple(keys[first:lead]) in country_names() and lead <= last \
+        and keys[lead] not in given_names() and keys[last] not in PLACE_HEADS and keys[last] not in EVENT_HEADS \
+        and not any((keys[m],) in place_names() or keys[m] in DEMONYMS for m in range(lead, last + 1))
+    if country_lead or lead == last and toks.words[last].isupper() and len(toks.words[last]) > 1 \
             and keys[last] not in NOT_ACTOR_ACRONYMS and keys[last] not in common_words():
         # Eritrean PFDJ, Henan AMC: a nationality or place before an acronym qualifies it
         rest = _Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
