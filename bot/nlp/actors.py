@@ -88,6 +88,8 @@ _OFFICE_HEADS = {"court", "office", "college", "school", "hospital", "church", "
 # Head words that also open bodies' names (Radio Plus, Front Line Defenders, Federation Against Torture).
 _OPENING_HEADS = {"radio", "daily", "federation", "league", "movement", "front", "alliance", "association", "coalition",
                   "union", "network", "society", "foundation", "institute", "confederation", "collective"}
+# Verbs after a sentence's first word that make it the subject: a name, not an ordinary word (Ip has).
+_SUBJECT_VERBS = {"has", "had", "is", "was", "will", "would", "also", "says", "added", "told", "asked"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -700,7 +702,11 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words():
             return False  # Planting, Combating: a heading's gerund
-        speaks = piece.last + 1 < len(toks) and keys[piece.last + 1] in SPEECH_VERBS
+        nxt = piece.last + 1
+        speaks = nxt < len(toks) and (keys[nxt] in SPEECH_VERBS or toks.joins[piece.last] and words[nxt].islower()
+                                      and (keys[nxt].endswith("ed") and len(keys[nxt]) > 4 or keys[nxt] in _SUBJECT_VERBS)
+                                      and key not in common_words() and (key in given_names() or not key.endswith(
+                                          ("s", "tion", "ment", "ing", "ity", "ness"))))  # Chan attended, Ip agreed
         if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names() \
                 and key in known_words():
             piece.tentative = True
