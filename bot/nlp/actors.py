@@ -297,7 +297,7 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
             j = k
         elif key in ("of", "for", "on") and has_head:
             j = k
-        elif key == "and" and _org_head_follows(toks, k + 1) and (
+        elif key == "and" and _org_head_follows(toks, k + 1) and _subject_word(toks, j) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
             j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
@@ -364,6 +364,15 @@ def _comma_list_end(toks: Tokens, art: _Article, hits: dict, i: int, j: int, has
             return end + 1
         return -1
     return -1
+
+
+def _subject_word(toks: Tokens, j: int) -> bool:
+    """The word before the `and` of one name is an ordinary word (Economic and Cultural Office), not the end
+    of a name of its own (TerraForm Labs and Luna Foundation Guard, University of Mongolia and ...)."""
+    key = toks.keys[j]
+    return (key in known_words() or key.endswith(("al", "ic", "ary", "ive"))) and key not in COMPANY_WORDS \
+        and (key,) not in place_names() \
+        and not toks.words[j].isupper()
 
 
 def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
