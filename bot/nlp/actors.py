@@ -590,6 +590,11 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
     first, last = piece.first, piece.last
     if last == first:
         return [piece]
+    if keys[last] in EVENT_HEADS and toks.words[first].isupper() and len(toks.words[first]) > 1 \
+            and keys[first] not in NOT_ACTOR_ACRONYMS and toks.caps[first + 1] and not toks.words[first + 1].isupper():
+        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds
+        return [_Piece(first, first, piece.start, toks.ends[first]),
+                _Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
     out = []
     lead = first
     while lead < last and keys[lead] in DEMONYMS:
