@@ -47,7 +47,8 @@ from bot.nlp.tokens import Tokens, tokenize
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
 
 _SENTENCE_END = re.compile(r"[.!?]")
-_OPENERS = re.compile(r"(?:[\"“‘«(\[]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener
+_OPENERS = re.compile(r"(?:[\"“‘«]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener; a bracket
+# opens no sentence: (Real Espana)
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CONNECTORS = {"of", "for", "and", "the", "on"}
