@@ -130,7 +130,7 @@ islamist islamists jihadist
 jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
 uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic western westerners eastern
 northern southern baathist zionist zionists marxist communist communists socialist socialists liberal liberals
-conservative conservatives republican republicans democrat democrats tory tories
+conservative conservatives republican republicans democrat democrats democratic tory tories
 """)
 
 CALENDAR = _words("""
