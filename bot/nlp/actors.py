@@ -630,6 +630,9 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                           name_end=piece.end)
             return qualifier + [body, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
+    if keys[first] in _COMPASS and first + 1 <= last and tuple(keys[first + 1:last + 1]) in place_names():
+        piece.kind, piece.cue = "place", 2  # Northern Syria, Eastern Ukraine: one place
+        return [piece]
     acronym = last == first + 1 and toks.words[first].isupper() and len(toks.words[first]) > 1 \
         and keys[first] not in common_words()
     for size in (2, 1):

@@ -128,8 +128,8 @@ shia shiite shiites shias shi'ite sunni sunnis alawite alawites druze christian 
 islam christianity judaism catholic catholics protestant orthodox hindu hindus buddhist buddhists sikh sikhs islamic
 islamist islamists jihadist
 jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
-uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic western westerners eastern
-northern southern baathist zionist zionists marxist communist communists socialist socialists liberal liberals
+uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic westerners
+baathist zionist zionists marxist communist communists socialist socialists liberal liberals
 conservative conservatives republican republicans democrat democrats democratic tory tories
 """)
 
