@@ -91,6 +91,8 @@ _OPENING_HEADS = {"radio", "daily", "federation", "league", "movement", "front",
                   "union", "network", "society", "foundation", "institute", "confederation", "collective"}
 # Verbs after a sentence's first word that make it the subject: a name, not an ordinary word (Ip has).
 _SUBJECT_VERBS = {"has", "had", "is", "was", "will", "would", "also", "says", "added", "told", "asked"}
+# Articles that open Spanish, French and Arabic place names (Los Vilos, Las Cuevas, El Salvador).
+_ARTICLES = {"los", "las", "el", "la", "le", "les", "al"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -867,6 +869,11 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "person", 1
     if len(span) > 1 and not any(_common(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
+    if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in _ARTICLES \
+            and any(k not in known_words() for k in span) and all(toks.caps[m] for m in range(p.first, p.last + 1)) \
+            and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
+                        or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
+        return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
     if len(span) == 1 and not _common(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0

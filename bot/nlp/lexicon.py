@@ -92,12 +92,14 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
                      "desert coast bay plateau basin canal region province state city county district square heights hills "
                      "hill bridge drive street road avenue lane boulevard highway expressway bypass beach cove park zoo "
                      "airport station stadium port harbour harbor dam mosque temple cathedral palace tower towers mall market "
-                     "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory")
+                     "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory "
+                     "regions hamlet creek cemetery monument refuge sector sectors prison jail hotel museum gallery st rd ave "
+                     "gardens area block")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
                      "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "
                      "championship championships tournament marathon summit conference forum project "
                      "act bill law scheme framework index report strategy policy vision declaration charter "
-                     "convention resolution constitution code goals emergency exception memorandum")
+                     "convention resolution constitution code goals emergency exception memorandum period class yatra")
 # Months that are also names (Theresa May, April Ryan).
 NAME_MONTHS = _words("april may june august")
 # Abbreviated months that are also given names: dates only before a day (Jan. 12).
