@@ -128,16 +128,15 @@ class _Article:
 
     def __init__(self, text: str, toks: Tokens):
         self.text, self.toks = text, toks
-        n = len(toks)
+        n = len(toks.words)
         self.initial = [False] * n  # first word of a sentence, clause, quote or line
         self.breaks: list[int] = [0]  # character offsets where sentences start
         self.furniture = [False] * n
         self.shouting = [False] * n
         starts, ends, words, gaps = toks.starts, toks.ends, toks.words, toks.gaps
-        for i in range(n):
+        # only the words after a gap other than one space can start anything
+        for i in [0] + [j + 1 for j in range(n - 1) if gaps[j] != " "]:
             gap = gaps[i - 1] if i else text[:starts[0]]
-            if gap == " " and i:
-                continue
             if i == 0 or "\n" in gap:
                 self.initial[i] = True
                 self.breaks.append(starts[i])
@@ -157,7 +156,7 @@ class _Article:
                            and not (caps[i - 1] and joins[i - 1]) and not (caps[i + 1] and joins[i])}
 
     def _mark_lines(self, text: str, toks: Tokens) -> None:
-        i, n = 0, len(toks)
+        i, n = 0, len(toks.words)
         offset = 0
         for line in text.split("\n"):
             line_end = offset + len(line)
@@ -226,7 +225,7 @@ def _title_at(toks: Tokens, i: int, stop: int) -> int:
 
 
 def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
-    n = len(toks)
+    n = len(toks.words)
     keys, caps = toks.keys, toks.caps
     hits = {}
     if gazetteer is not None:
@@ -269,7 +268,7 @@ def _mark_lower_case_brands(toks: Tokens) -> None:
 def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
     """Last word of the run of joined capitalised words (and name connectors) starting at i."""
     words, keys, joins = toks.words, toks.keys, toks.joins
-    n = len(toks)
+    n = len(toks.words)
     j = hits[i].last if i in hits else i
     has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
     while j + 1 < n:
@@ -319,19 +318,19 @@ def _ampersand_joins(toks: Tokens, art: _Article, i: int, j: int) -> bool:
         and keys[i] not in given_names() and keys[nxt] not in given_names() \
         and len(words[j]) > 2 and len(words[nxt]) > 2 \
         and (keys[j],) not in place_names() and (keys[nxt],) not in place_names() \
-        and not _title_at(toks, nxt, len(toks) - 1) and not (toks.joins[nxt] and _title_at(toks, nxt + 1, len(toks) - 1))
+        and not _title_at(toks, nxt, len(toks.words) - 1) and not (toks.joins[nxt] and _title_at(toks, nxt + 1, len(toks.words) - 1))
 
 
 def _nickname_end(toks: Tokens, i: int, j: int) -> int:
     """`José “Pepe” Mujica`, `Joaquín “El Chapo” Guzmán`: a nickname in quotes between a given name and
     the surname is part of the name. Returns the surname's word, or -1."""
     keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
-    if gaps[j] not in (' “', ' "', " ‘", " '") or keys[i] not in given_names() or j + 2 >= len(toks):
+    if gaps[j] not in (' “', ' "', " ‘", " '") or keys[i] not in given_names() or j + 2 >= len(toks.words):
         return -1
     k = end = j + 1
     while end - k < 2 and joins[end] and caps[end + 1]:
         end += 1
-    if not caps[k] or end + 1 >= len(toks) or gaps[end] not in ('” ', '" ', "’ ", "' ") or not caps[end + 1] \
+    if not caps[k] or end + 1 >= len(toks.words) or gaps[end] not in ('” ', '" ', "’ ", "' ") or not caps[end + 1] \
             or keys[end + 1] in SPEECH_VERBS:
         return -1
     return end + 1
@@ -342,7 +341,7 @@ def _comma_list_end(toks: Tokens, art: _Article, hits: dict, i: int, j: int, has
     subjects of a body (`Ministry of Agriculture, Livestock and Fisheries`). Returns the last word the
     name reaches past the comma (the `and` of a list), or -1."""
     keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
-    n = len(toks)
+    n = len(toks.words)
     nxt = j + 1
     if gaps[j] != ", " or nxt >= n or not caps[nxt] or art.initial[nxt] or art.furniture[nxt] or nxt in hits:
         return -1
@@ -382,9 +381,9 @@ def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
     """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
     Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali)."""
     end = i
-    while end + 1 < len(toks) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
+    while end + 1 < len(toks.words) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
         end += 1
-    if end - i >= 3 or end + 1 < len(toks) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
+    if end - i >= 3 or end + 1 < len(toks.words) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
         return False
     span = tuple(toks.keys[i:end + 1])
     return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
@@ -408,7 +407,7 @@ def _possessive_org(toks: Tokens, j: int) -> bool:
     """`People's Front for Democracy`, `Children's Fund`, `National Shippers' Council`: a possessive
     inside an organisation's name."""
     if toks.possessive[j]:
-        if toks.text[toks.ends[j] + 2:toks.starts[j + 1]] != " " or j + 1 >= len(toks):
+        if toks.text[toks.ends[j] + 2:toks.starts[j + 1]] != " " or j + 1 >= len(toks.words):
             return False
         if toks.keys[j + 1] in _OFFICE_HEADS and toks.caps[j] and toks.caps[j + 1] and not toks.words[j].isupper() \
                 and (toks.keys[j],) not in place_names() and toks.keys[j] not in ORG_HEADS:
@@ -416,12 +415,12 @@ def _possessive_org(toks: Tokens, j: int) -> bool:
         inside = toks.keys[j] in POSSESSIVE_ORG_WORDS
     else:  # a plural's bare apostrophe
         inside = toks.gaps[j] in ("' ", "’ ") and toks.words[j][-1:] == "s" and toks.caps[j]
-    return inside and j + 1 < len(toks) and _org_head_follows(toks, j + 1, weak=True)
+    return inside and j + 1 < len(toks.words) and _org_head_follows(toks, j + 1, weak=True)
 
 
 def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
     """`National Counterintelligence and Security Center`: an `and` inside an organisation's name."""
-    while i < len(toks) and (_is_cap(toks.words[i]) or toks.keys[i] == "and"):
+    while i < len(toks.words) and (_is_cap(toks.words[i]) or toks.keys[i] == "and"):
         if toks.keys[i] in ORG_HEADS:
             return weak or toks.keys[i] not in WEAK_ORG_HEADS
         if not toks.joins[i]:
@@ -435,7 +434,7 @@ def _is_particle(toks: Tokens, i: int) -> bool:
     key = toks.keys[i]
     if key not in NAME_PARTICLES or not toks.words[i].islower():
         return False
-    return key not in _HYPHEN_PARTICLES or i + 1 < len(toks) and toks.gap(i) == "-"
+    return key not in _HYPHEN_PARTICLES or i + 1 < len(toks.words) and toks.gap(i) == "-"
 
 
 def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out: list[_Piece]) -> None:
@@ -674,7 +673,7 @@ def _not_actor(word: str, key: str) -> bool:
     """Pronouns, furniture and the like; in capitals only the acronyms of things (GDP), not WHO or IT."""
     if word.isupper() and len(word) > 1:
         return key in NOT_ACTOR_ACRONYMS or len(key) > 4 and key in NOT_ACTORS  # PHOTO, VIDEO
-    if word[1:].lower() != word[1:] and key in NOT_ACTOR_ACRONYMS:
+    if key in NOT_ACTOR_ACRONYMS and not word[1:].islower():
         return True  # MoU, YoY: the acronym written in mixed case
     return key in NOT_ACTORS
 
@@ -689,8 +688,8 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
     """Months and days, unless a given name stands before (Theresa May)."""
     if toks.keys[j] not in CALENDAR:
         # Jan. 12, Mar 3: abbreviated months that are also given names
-        return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks) and toks.words[j + 1][:1].isdigit()
-    nxt = toks.words[j + 1] if j + 1 < len(toks) else ""
+        return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks.words) and toks.words[j + 1][:1].isdigit()
+    nxt = toks.words[j + 1] if j + 1 < len(toks.words) else ""
     prev = toks.words[j - 1] if j else ""
     if nxt[:1].isdigit() or prev[:1].isdigit() or toks.keys[j] not in NAME_MONTHS:
         return True
@@ -723,7 +722,7 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
         if key.endswith("ing") and key in known_words():
             return False  # Planting, Combating: a heading's gerund
         nxt = piece.last + 1
-        speaks = nxt < len(toks) and (keys[nxt] in SPEECH_VERBS or toks.joins[piece.last] and words[nxt].islower()
+        speaks = nxt < len(toks.words) and (keys[nxt] in SPEECH_VERBS or toks.joins[piece.last] and words[nxt].islower()
                                       and (keys[nxt].endswith("ed") and len(keys[nxt]) > 4 or keys[nxt] in _SUBJECT_VERBS)
                                       and key not in common_words() and (key in given_names() or not key.endswith(
                                           ("s", "tion", "ment", "ing", "ity", "ness"))))  # Chan attended, Ip agreed
@@ -738,19 +737,19 @@ def _numbered_team(toks: Tokens, j: int) -> bool:
     """`SFC 2`, `NCT 127`: an acronym and a small whole number that counts nothing after it."""
     nxt = j + 1
     word = toks.words[j]
-    if nxt >= len(toks) or toks.gaps[j] != " " or not (word.isupper() and word.isalpha() and 2 < len(word) < 6) \
+    if not word.isupper() or toks.gaps[j] != " " or nxt >= len(toks.words) or not (word.isalpha() and 2 < len(word) < 6) \
             or not toks.words[nxt].isdigit() or len(toks.words[nxt]) > 3 or toks.keys[j] in NOT_ACTOR_ACRONYMS:
         return False
     after = toks.gaps[nxt]
-    if after == "," and nxt + 1 < len(toks) and toks.words[nxt + 1].isdigit():
+    if after == "," and nxt + 1 < len(toks.words) and toks.words[nxt + 1].isdigit():
         return False  # MNT 3,380
     return after[:1] in (" ", ",", ")", ";", "") and not (
-        nxt + 1 < len(toks) and after == " " and (toks.keys[nxt + 1] in QUANTITY_WORDS or not toks.caps[nxt + 1]))
+        nxt + 1 < len(toks.words) and after == " " and (toks.keys[nxt + 1] in QUANTITY_WORDS or not toks.caps[nxt + 1]))
 
 
 def _quantity_follows(toks: Tokens, j: int) -> bool:
     nxt = j + 1
-    if nxt >= len(toks) or toks.gaps[j] != " ":
+    if nxt >= len(toks.words) or toks.gaps[j] != " ":
         return False
     return toks.words[nxt][:1].isdigit() or toks.keys[nxt] in QUANTITY_WORDS
 
@@ -824,12 +823,13 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
         return "person", 1  # Park Joo-min, Yeung Chung-hei: a given name of hyphenated syllables
     nxt, prev = p.last + 1, p.first - 1
-    speaks = nxt < len(toks) and not toks.possessive[p.last] and (
+    speaks = nxt < len(toks.words) and not toks.possessive[p.last] and (
         keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \
         prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
-    if prev >= 0 and words[prev].islower() and (keys[prev],) in PERSON_TITLES and toks.joins[prev] \
+    if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
+            and toks.joins[prev] \
             and keys[prev] not in _NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
         return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
@@ -850,7 +850,7 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 1  # southern Burma, northern Wairarapa
     if _place_follows(toks, p.last):
         return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
-    if nxt < len(toks) and toks.joins[p.last] and keys[nxt] in _PLACE_NOUNS and words[nxt].islower():
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in _PLACE_NOUNS and words[nxt].islower():
         return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
     if span[-1] in PLACE_HEADS:
         return "place", 1
@@ -862,7 +862,7 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "organization", 1
     if len(span) > 1 and span[0] in _OPENING_HEADS and not toks.words[p.first].isupper():
         return "organization", 1  # Front Line Defenders, Federation Against Involuntary Disappearances
-    if nxt < len(toks) and toks.joins[p.last] and keys[nxt] in _ORG_NOUNS and words[nxt].islower() \
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in _ORG_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last]:
         return "organization", 1  # Caijing magazine, Adani enterprises, the Sinaloa cartel
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
@@ -886,16 +886,16 @@ def _place_follows(toks: Tokens, j: int) -> bool:
         return False
     for size in (3, 2, 1):
         last = j + size
-        if last < len(toks) and tuple(toks.keys[j + 1:last + 1]) in place_names() and not toks.possessive[last] \
+        if last < len(toks.words) and tuple(toks.keys[j + 1:last + 1]) in place_names() and not toks.possessive[last] \
                 and all(toks.joins[m] for m in range(j + 1, last)):
-            return last + 1 == len(toks) or toks.gaps[last][:1] in ",.;)"
+            return last + 1 == len(toks.words) or toks.gaps[last][:1] in ",.;)"
     return False
 
 
 def _modifier(p: _Piece, toks: Tokens) -> bool:
     """`Ebola outbreak`, `Mapuche community`: a capitalised word used as an adjective."""
     nxt = p.last + 1
-    return (nxt < len(toks) and toks.joins[p.last] and not toks.caps[nxt] and toks.keys[nxt] not in COMMON_STARTERS
+    return (nxt < len(toks.words) and toks.joins[p.last] and not toks.caps[nxt] and toks.keys[nxt] not in COMMON_STARTERS
             and toks.keys[nxt] not in SPEECH_VERBS and not toks.keys[nxt].endswith(("ed", "s")))
 
 
