@@ -767,6 +767,7 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
             if p.kind is None:
                 p.kind, p.cue = _kind(p, toks, art)
     _split_leaders_bodies(pieces, toks, art)
+    _mark_affiliations(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
@@ -774,6 +775,17 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
+
+
+def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
+    """`Ever Alvarado (Olimpia)`, `Matías Walker (DC)`: a name in brackets after a person's is the club or
+    party they belong to (a country there is still a place)."""
+    text = art.text
+    for a, b in zip(pieces, pieces[1:]):
+        if a.kind == "person" and b.curated is None and text[a.end:b.start].strip() == "(" \
+                and text[b.end:b.end + 1] == ")" and b.kind != "person" and b.key not in country_names() \
+                and not (b.first == b.last and toks.words[b.first].isupper() and _abbreviates(toks.words[b.first], a, toks)):
+            b.kind, b.cue = "organization", 2
 
 
 def _split_leaders_bodies(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
