@@ -472,7 +472,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             j += 1  # Chief [Election] Commissioner, [Health] Minister: what the title is of
             continue
         if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
-                and not (j < stop and (key in _SURNAME_PARTICLES or key in NAME_ABBREVIATIONS)) \
+                and not (j < stop and (key in _SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
                 and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
             j += 1
