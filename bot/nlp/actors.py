@@ -70,6 +70,7 @@ _KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly
 # Particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
 _SURNAME_PARTICLES = {"de", "da", "dos", "das", "du", "del", "della", "di", "van", "von", "ter"}
 _AMPERSANDS = (" & ", "&")
+_NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
 # Documents and undertakings named as `X of Y` (Memorandum of Understanding), not bodies.
 _DOCUMENT_HEADS = {"memorandum", "declaration", "plan", "agreement", "treaty", "charter", "act", "law", "code", "strategy",
                    "day", "week", "year", "decade", "statement", "letter", "bill"}
@@ -93,6 +94,7 @@ _OPENING_HEADS = {"radio", "daily", "federation", "league", "movement", "front",
 _SUBJECT_VERBS = {"has", "had", "is", "was", "will", "would", "also", "says", "added", "told", "asked"}
 # Articles that open Spanish, French and Arabic place names (Los Vilos, Las Cuevas, El Salvador).
 _ARTICLES = {"los", "las", "el", "la", "le", "les", "al"}
+_KNOWN_AS_HINT = re.compile(r"known as|nicknamed|dubbed|alias|aka|a\.k\.a")
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -238,7 +240,7 @@ def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
                                             and tuple(keys[i - 1:hit.last + 1]) in place_names()):
                     hits[i] = hit  # (not the Dawa of Dire Dawa: a place's name holds the alias)
                     after = hit.last
-    _mark_lower_case_brands(toks)
+    _mark_lower_case_brands(toks, art)
     pieces: list[_Piece] = []
     after = -1
     for i in [i for i in range(n) if caps[i] or i in hits or keys[i] in NAME_PARTICLES]:
@@ -250,7 +252,7 @@ def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
     return pieces
 
 
-def _mark_lower_case_brands(toks: Tokens) -> None:
+def _mark_lower_case_brands(toks: Tokens, art: _Article) -> None:
     """Names written in lower case count as capitalised: `eNCA`, `iLaw` (a capital inside), and a word no
     English word list knows before an organisation's head word (`afrol News`)."""
     words, keys, caps, joins = toks.words, toks.keys, toks.caps, toks.joins
@@ -258,9 +260,13 @@ def _mark_lower_case_brands(toks: Tokens) -> None:
         i = bisect_right(toks.starts, match.start() + 1) - 1
         if len(words[i]) > 3 and words[i][:1].islower():
             caps[i] = True
-    for i in [i for i in range(len(words) - 1) if caps[i + 1] and keys[i + 1] in ORG_HEADS and not caps[i] and joins[i]]:
+    unknown = art.lower - known_words()  # (most articles have no lower-case word that no list knows)
+    if not unknown:
+        return
+    for i in [i for i, key in enumerate(keys[:-1]) if key in unknown]:
         key = keys[i]
-        if len(key) > 2 and key not in known_words() and key not in NAME_PARTICLES and words[i].isalpha() \
+        if caps[i + 1] and keys[i + 1] in ORG_HEADS and not caps[i] and joins[i] and len(key) > 2 \
+                and key not in NAME_PARTICLES and words[i].isalpha() \
                 and words[i].islower() and not (i + 2 < len(words) and joins[i + 1] and caps[i + 2]):
             caps[i] = True
 
@@ -273,11 +279,15 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
     has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
     while j + 1 < n:
         if not joins[j] and not _possessive_org(toks, j):
-            listed = _comma_list_end(toks, art, hits, i, j, has_head)
-            if listed < 0:
+            gap = toks.gaps[j]
+            if gap == ", ":  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+                listed = _comma_list_end(toks, art, hits, i, j, has_head)
+            elif gap in _NICKNAME_OPENERS:
                 listed = _nickname_end(toks, i, j)  # José “Pepe” Mujica
-            if listed < 0 and _ampersand_joins(toks, art, i, j):
-                listed = j + 1  # Frost & Sullivan, Mail & Guardian
+            elif gap in _AMPERSANDS:
+                listed = j + 1 if _ampersand_joins(toks, art, i, j) else -1  # Frost & Sullivan
+            else:
+                break
             if listed < 0:
                 break
             j = listed  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
@@ -325,7 +335,7 @@ def _nickname_end(toks: Tokens, i: int, j: int) -> int:
     """`José “Pepe” Mujica`, `Joaquín “El Chapo” Guzmán`: a nickname in quotes between a given name and
     the surname is part of the name. Returns the surname's word, or -1."""
     keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
-    if gaps[j] not in (' “', ' "', " ‘", " '") or keys[i] not in given_names() or j + 2 >= len(toks.words):
+    if gaps[j] not in _NICKNAME_OPENERS or keys[i] not in given_names() or j + 2 >= len(toks.words):
         return -1
     k = end = j + 1
     while end - k < 2 and joins[end] and caps[end + 1]:
@@ -700,7 +710,7 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
     words, keys = toks.words, toks.keys
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
-        if _numbered_team(toks, piece.last):
+        if word.isupper() and _numbered_team(toks, piece.last):
             piece.last += 1  # SFC 2, NCT 127: a club's or a group's numbered side
             piece.end = toks.ends[piece.last]
             piece.kind, piece.cue = "organization", 1
@@ -721,13 +731,8 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words():
             return False  # Planting, Combating: a heading's gerund
-        nxt = piece.last + 1
-        speaks = nxt < len(toks.words) and (keys[nxt] in SPEECH_VERBS or toks.joins[piece.last] and words[nxt].islower()
-                                      and (keys[nxt].endswith("ed") and len(keys[nxt]) > 4 or keys[nxt] in _SUBJECT_VERBS)
-                                      and key not in common_words() and (key in given_names() or not key.endswith(
-                                          ("s", "tion", "ment", "ing", "ity", "ness"))))  # Chan attended, Ip agreed
-        if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names() \
-                and key in known_words():
+        if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
+                and (key,) not in country_names() and not _subject_follows(toks, piece.last, key):
             piece.tentative = True
 
     return True
@@ -745,6 +750,19 @@ def _numbered_team(toks: Tokens, j: int) -> bool:
         return False  # MNT 3,380
     return after[:1] in (" ", ",", ")", ";", "") and not (
         nxt + 1 < len(toks.words) and after == " " and (toks.keys[nxt + 1] in QUANTITY_WORDS or not toks.caps[nxt + 1]))
+
+
+def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
+    """A speech verb, or a verb after a word that is no frequent English word: the word is the subject's
+    name (Williams said, Chan attended, Ip agreed)."""
+    nxt = j + 1
+    if nxt >= len(toks.words):
+        return False
+    following = toks.keys[nxt]
+    return following in SPEECH_VERBS or toks.joins[j] and toks.words[nxt].islower() \
+        and (following.endswith("ed") and len(following) > 4 or following in _SUBJECT_VERBS) \
+        and key not in common_words() and (key in given_names() or not key.endswith(
+            ("s", "tion", "ment", "ing", "ity", "ness")))
 
 
 def _quantity_follows(toks: Tokens, j: int) -> bool:
@@ -781,6 +799,8 @@ def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> Non
     """`Ever Alvarado (Olimpia)`, `Matías Walker (DC)`: a name in brackets after a person's is the club or
     party they belong to (a country there is still a place)."""
     text = art.text
+    if "(" not in text:
+        return
     for a, b in zip(pieces, pieces[1:]):
         if a.kind == "person" and b.curated is None and text[a.end:b.start].strip() == "(" \
                 and text[b.end:b.end + 1] == ")" and b.kind != "person" and b.key not in country_names() \
@@ -791,6 +811,8 @@ def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> Non
 def _split_leaders_bodies(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     """`Kishida Cabinet`, `Modi Government`: a person the article names, before the head word of a body,
     is that person plus the body they lead."""
+    if LED_BODIES.isdisjoint(toks.keys):
+        return
     surnames = {p.key[-1] for p in pieces if p.kind == "person" and len(p.key) > 1}
     if not surnames:
         return
@@ -946,6 +968,8 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
 def _link_nicknames(pieces: list[_Piece], art: _Article) -> None:
     """`Widodo – more commonly known as Jokowi`: the one-word name a person goes by is that person."""
     known: dict[tuple[str, ...], _Piece] = {}
+    if not _KNOWN_AS_HINT.search(art.text):
+        return
     for a, b in zip(pieces, pieces[1:]):
         if a.kind == "person" and b.curated is None and b.first == b.last and b.end - a.end < 60 \
                 and _KNOWN_AS.search(art.text[a.end:b.start]):

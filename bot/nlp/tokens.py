@@ -114,9 +114,7 @@ def _rebuild(text: str, words: list[str], starts: list[int]) -> Tokens:
 def _finish(toks: Tokens) -> Tokens:
     words, gaps, possessive = toks.words, toks.gaps, toks.possessive
     cache = _KEY_CACHE
-    keys = toks.keys = list(map(cache.get, words))  # most words are known from earlier texts
-    if None in keys:
-        toks.keys = [k if k is not None else token_key(w) for k, w in zip(keys, words)]
+    toks.keys = [cache.get(w) or token_key(w) for w in words]
     toks.caps = [w[0].isupper() for w in words] + [False]
     joins = toks.joins = [g == " " for g in gaps]
     if joins:
