@@ -409,7 +409,7 @@ def _name_syllable(toks: Tokens, j: int) -> bool:
     if toks.keys[nxt] not in common_words() and toks.keys[nxt] not in NAME_PARTICLES and _is_cap(toks.words[j]):
         return True
     # inside a name of several words, short syllables count even when they are English words (Jae-in)
-    return len(toks.keys[nxt]) <= 3 and j > 0 and toks.joins[j - 1] and _is_cap(toks.words[j - 1]) \
+    return len(toks.keys[nxt]) <= 4 and j > 0 and toks.joins[j - 1] and _is_cap(toks.words[j - 1]) \
         and (_is_cap(toks.words[j]) or toks.gap(j - 1) == "-")
 
 
