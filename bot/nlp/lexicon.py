@@ -48,7 +48,7 @@ first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, opposition leader
 tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov,
 uncle, aunty, auntie, aunt, grandmother, grandfather, shri, smt, maulana, maulvi, engineer, counsel,
 comptroller, sister, togbe, alhaji, alhaja, hajia, treasurer, ranger, parliamentarian, comandante, khunying,
-samdech, lecturer, senior lecturer, adviser, advisor, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc, io, ocs
+samdech, lecturer, senior lecturer, adviser, advisor, hon, honourable, honorable, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc, io, ocs
 """)
 # One-word titles that are also family names: at the end of a name opened by a given name they are
 # the surname (Amit Shah, Sadik Sheikh, Bill King, Hun Sen), not the title of someone after.
