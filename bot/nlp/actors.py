@@ -81,7 +81,8 @@ _PLACE_NOUNS = {"region", "province", "district", "county", "prefecture", "gover
                 "archipelago", "peninsula", "desert", "border", "coast"}
 # Lower-case nouns after a name that make it an organisation's (Caijing magazine, Bajrang dal).
 _ORG_NOUNS = {"party", "company", "firm", "militia", "cartel", "gang", "faction", "newspaper", "daily", "broadcaster",
-              "organisation", "organization"}
+              "organisation", "organization", "mp", "mps", "senator", "senators", "lawmaker", "lawmakers",
+              "government", "spokesman", "spokesperson"}
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
 _NOT_ROLE_WORDS = {"former", "late", "senior", "acting", "vice", "deputy", "general", "private", "head", "chief", "major",
                    "chair", "leader", "father", "expert", "principal", "representative", "director", "manager"}
