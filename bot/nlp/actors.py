@@ -96,6 +96,7 @@ _SUBJECT_VERBS = {"has", "had", "is", "was", "will", "would", "also", "says", "a
 # Articles that open Spanish, French and Arabic place names (Los Vilos, Las Cuevas, El Salvador).
 _ARTICLES = {"los", "las", "el", "la", "le", "les", "al"}
 _KNOWN_AS_HINT = re.compile(r"known as|nicknamed|dubbed|alias|aka|a\.k\.a")
+_LEADERS_NOUNS = {"government", "spokesman", "spokesperson", "mp", "mps", "senator", "senators", "lawmaker", "lawmakers"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -899,7 +900,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "organization", 1  # Front Line Defenders, Federation Against Involuntary Disappearances
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in _ORG_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last]:
-        return "organization", 1  # Caijing magazine, Adani enterprises, the Sinaloa cartel
+        # Caijing magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
+        return "organization", 0 if keys[nxt] in _LEADERS_NOUNS else 1
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
         return "person", 1
     if len(span) > 1 and not any(_common(k, art) for k in span):
