@@ -40,7 +40,7 @@ from bot.nlp.lexicon import (
     NAME_ABBREVIATIONS, NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
     ORG_HEADS,
     PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
-    SURNAME_TITLES, WEAK_ORG_HEADS,
+    INNER_NAME_TITLES, SURNAME_TITLES, WEAK_ORG_HEADS,
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
@@ -591,7 +591,8 @@ def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
     """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`: a one-word title that ends a name opened by a
     given name titles no one after it, so it is the surname."""
     key = toks.keys[k]
-    return k == stop and k > j and toks.keys[j] in given_names() and toks.keys[j] not in NAME_PARTICLES \
+    return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j and toks.keys[j] in given_names() \
+        and toks.keys[j] not in NAME_PARTICLES \
         and _title_at(toks, k, stop) == 1 and toks.caps[k - 1] and key not in ORG_HEADS \
         and not toks.words[k].isupper() and key in SURNAME_TITLES
 

@@ -54,6 +54,8 @@ samdech, lecturer, senior lecturer, adviser, advisor, hon, honourable, honorable
 # the surname (Amit Shah, Sadik Sheikh, Bill King, Hun Sen), not the title of someone after.
 SURNAME_TITLES = frozenset("shah sheikh shaikh sheik king prince sultan dame dean sen chief emir imam mufti bishop "
                            "marshal major haji pope".split())
+# ... of which these also stand in the middle of a name (Hassan Sheikh Mohamud, Mojahar Ali Sheikh).
+INNER_NAME_TITLES = frozenset("sheikh shaikh shah".split())
 # First words of the phrases above, to test cheaply.
 TITLE_FIRST_WORDS = frozenset(p[0] for p in PERSON_TITLES)
 
