@@ -22,7 +22,7 @@ _JOINING_GAP = re.compile(r"[ \u00a0]{1,2}|[-‐]|\.[ \u00a0]?|\u200c|")
 # Function words that scraped text glues between two names: `MEEthatPompeo`.
 _GLUED = re.compile(r"(?<=[A-Z]{2})(that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)(?=[A-Z][a-z])")
 _POSSESSIVE = ("'s", "’s", "ʼs", "`s")
-_GLUE_HINT = re.compile(r"[A-Z]{2}(?:that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)[A-Z]")
+_GLUE_HINT = re.compile(r"[A-Z](?:that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)[A-Z]")
 # Words a full stop does not end a sentence after (besides single initials).
 ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Maj", "Lt", "Col", "Brig", "Capt", "Adm", "Sgt", "Cpl",
                            "Pvt", "Sen", "Rep", "Gov", "Rev", "St", "Jr", "Sr", "Mt", "Ft", "Hon", "No", "Nos", "Messrs",
