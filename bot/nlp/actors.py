@@ -37,21 +37,66 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
     CALENDAR, COMMON_STARTERS, COMPANY_WORDS, DEMONYMS, EVENT_HEADS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
-    NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
+    NAME_ABBREVIATIONS, NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
     ORG_HEADS,
     PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
-    WEAK_ORG_HEADS,
+    INNER_NAME_TITLES, SURNAME_TITLES, WEAK_ORG_HEADS,
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
 
 _SENTENCE_END = re.compile(r"[.!?]")
-_OPENERS = re.compile(r"(?:[\"“‘«(\[]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener
+_OPENERS = re.compile(r"(?:[\"“‘«]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener; a bracket
+# opens no sentence: (Real Espana)
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CONNECTORS = {"of", "for", "and", "the", "on"}
 _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
+# Lower-case compass adjectives before a name: it is a place (northern Wairarapa).
+_COMPASS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
+            "southwestern", "north", "south", "east", "west", "upper", "lower", "coastal", "neighbouring",
+            "neighboring"}
+_CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
+# Bodies named after who leads them (the Kishida Cabinet, the Modi government).
+LED_BODIES = {"cabinet", "government", "administration", "regime", "camp"}
+# Legal forms written after a comma: `TransparentBusiness, Inc`.
+_LEGAL_FORMS = {"inc", "ltd", "llc", "plc", "corp", "limited", "gmbh", "bhd", "llp"}
+# Head words that also name a ministry's subject (Ministry of Environment and Energy).
+_SUBJECT_HEADS = {"energy", "oil", "gas", "media", "services", "petroleum", "telecom", "television", "radio"}
+# What stands between a name and the other name it goes by (Widodo, better known as Jokowi).
+_KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly |popularly |widely )*known as|nicknamed|"
+                       r"dubbed|alias|aka|a\.k\.a\.)\s*[\"“‘']?$")
+# Particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
+_SURNAME_PARTICLES = {"de", "da", "dos", "das", "du", "del", "della", "di", "van", "von", "ter"}
+_AMPERSANDS = (" & ", "&")
+_NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
+# Documents and undertakings named as `X of Y` (Memorandum of Understanding), not bodies.
+_DOCUMENT_HEADS = {"memorandum", "declaration", "plan", "agreement", "treaty", "charter", "act", "law", "code", "strategy",
+                   "day", "week", "year", "decade", "statement", "letter", "bill"}
+# Lower-case nouns after a name that make it a place (Xinjiang province, Laja river).
+_PLACE_NOUNS = {"region", "province", "district", "county", "prefecture", "governorate", "municipality",
+                "city", "town", "village", "island", "islands", "river", "valley", "mountains", "lake", "upazila",
+                "township", "neighbourhood", "neighborhood", "suburb", "oblast", "emirate", "canton", "department",
+                "archipelago", "peninsula", "desert", "border", "coast"}
+# Lower-case nouns after a name that make it an organisation's (Caijing magazine, Bajrang dal).
+_ORG_NOUNS = {"party", "company", "firm", "militia", "cartel", "gang", "faction", "newspaper", "daily", "broadcaster",
+              "organisation", "organization", "mp", "mps", "senator", "senators", "lawmaker", "lawmakers",
+              "government", "spokesman", "spokesperson"}
+# Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
+_NOT_ROLE_WORDS = {"former", "late", "senior", "acting", "vice", "deputy", "general", "private", "head", "chief", "major",
+                   "chair", "leader", "father", "expert", "principal", "representative", "director", "manager"}
+# Heads of institutions named after an office holder's possessive (Magistrate's Court, Prosecutor's Office).
+_OFFICE_HEADS = {"court", "office", "college", "school", "hospital", "church", "chambers"}
+# Head words that also open bodies' names (Radio Plus, Front Line Defenders, Federation Against Torture).
+_OPENING_HEADS = {"radio", "daily", "federation", "league", "movement", "front", "alliance", "association", "coalition",
+                  "union", "network", "society", "foundation", "institute", "confederation", "collective"}
+# Verbs after a sentence's first word that make it the subject: a name, not an ordinary word (Ip has).
+_SUBJECT_VERBS = {"has", "had", "is", "was", "will", "would", "also", "says", "added", "told", "asked"}
+# Articles that open Spanish, French and Arabic place names (Los Vilos, Las Cuevas, El Salvador).
+_ARTICLES = {"los", "las", "el", "la", "le", "les", "al"}
+_KNOWN_AS_HINT = re.compile(r"known as|nicknamed|dubbed|alias|aka|a\.k\.a")
+_LEADERS_NOUNS = {"government", "spokesman", "spokesperson", "mp", "mps", "senator", "senators", "lawmaker", "lawmakers"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -87,16 +132,15 @@ class _Article:
 
     def __init__(self, text: str, toks: Tokens):
         self.text, self.toks = text, toks
-        n = len(toks)
+        n = len(toks.words)
         self.initial = [False] * n  # first word of a sentence, clause, quote or line
         self.breaks: list[int] = [0]  # character offsets where sentences start
         self.furniture = [False] * n
         self.shouting = [False] * n
         starts, ends, words, gaps = toks.starts, toks.ends, toks.words, toks.gaps
-        for i in range(n):
+        # only the words after a gap other than one space can start anything
+        for i in [0] + [j + 1 for j in range(n - 1) if gaps[j] != " "]:
             gap = gaps[i - 1] if i else text[:starts[0]]
-            if gap == " " and i:
-                continue
             if i == 0 or "\n" in gap:
                 self.initial[i] = True
                 self.breaks.append(starts[i])
@@ -111,12 +155,12 @@ class _Article:
         self._mark_lines(text, toks)
         self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
         # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
-        caps = [w[:1].isupper() for w in words] + [False]
-        self.cap_inside = {toks.keys[i] for i in range(n) if caps[i] and not self.initial[i]
-                           and not (caps[i - 1] and toks.joins[i - 1]) and not (caps[i + 1] and toks.joins[i])}
+        caps, joins, initial = toks.caps, toks.joins, self.initial  # (caps has one False past the end)
+        self.cap_inside = {toks.keys[i] for i in [i for i in range(n) if caps[i]] if not initial[i]
+                           and not (caps[i - 1] and joins[i - 1]) and not (caps[i + 1] and joins[i])}
 
     def _mark_lines(self, text: str, toks: Tokens) -> None:
-        i, n = 0, len(toks)
+        i, n = 0, len(toks.words)
         offset = 0
         for line in text.split("\n"):
             line_end = offset + len(line)
@@ -185,18 +229,20 @@ def _title_at(toks: Tokens, i: int, stop: int) -> int:
 
 
 def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
-    n = len(toks)
+    n = len(toks.words)
     keys, caps = toks.keys, toks.caps
     hits = {}
     if gazetteer is not None:
-        first_words = gazetteer.first_words
+        first_words = gazetteer.first_words_or_plurals
         after = -1
-        for i in [i for i, k in enumerate(keys) if k in first_words or k[-1:] == "s" and k[:-1] in first_words]:
+        for i in [i for i, k in enumerate(keys) if k in first_words]:
             if i > after and not art.shouting[i]:
                 hit = gazetteer.match(toks, i)
-                if hit is not None:
-                    hits[i] = hit
+                if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
+                                            and tuple(keys[i - 1:hit.last + 1]) in place_names()):
+                    hits[i] = hit  # (not the Dawa of Dire Dawa: a place's name holds the alias)
                     after = hit.last
+    _mark_lower_case_brands(toks, art)
     pieces: list[_Piece] = []
     after = -1
     for i in [i for i in range(n) if caps[i] or i in hits or keys[i] in NAME_PARTICLES]:
@@ -208,17 +254,50 @@ def _find_pieces(toks: Tokens, art: _Article, gazetteer) -> list[_Piece]:
     return pieces
 
 
+def _mark_lower_case_brands(toks: Tokens, art: _Article) -> None:
+    """Names written in lower case count as capitalised: `eNCA`, `iLaw` (a capital inside), and a word no
+    English word list knows before an organisation's head word (`afrol News`)."""
+    words, keys, caps, joins = toks.words, toks.keys, toks.caps, toks.joins
+    for match in _CAMEL.finditer(toks.text):
+        i = bisect_right(toks.starts, match.start() + 1) - 1
+        if len(words[i]) > 3 and words[i][:1].islower():
+            caps[i] = True
+    unknown = art.lower - known_words()  # (most articles have no lower-case word that no list knows)
+    if not unknown:
+        return
+    for i in [i for i, key in enumerate(keys[:-1]) if key in unknown]:
+        key = keys[i]
+        if caps[i + 1] and keys[i + 1] in ORG_HEADS and not caps[i] and joins[i] and len(key) > 2 \
+                and key not in NAME_PARTICLES and words[i].isalpha() \
+                and words[i].islower() and not (i + 2 < len(words) and joins[i + 1] and caps[i + 2]):
+            caps[i] = True
+
+
 def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
     """Last word of the run of joined capitalised words (and name connectors) starting at i."""
     words, keys, joins = toks.words, toks.keys, toks.joins
-    n = len(toks)
+    n = len(toks.words)
     j = hits[i].last if i in hits else i
     has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
-    while j + 1 < n and (joins[j] or _possessive_org(toks, j)):
+    while j + 1 < n:
+        if not joins[j] and not _possessive_org(toks, j):
+            gap = toks.gaps[j]
+            if gap == ", ":  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+                listed = _comma_list_end(toks, art, hits, i, j, has_head)
+            elif gap in _NICKNAME_OPENERS:
+                listed = _nickname_end(toks, i, j)  # José “Pepe” Mujica
+            elif gap in _AMPERSANDS:
+                listed = j + 1 if _ampersand_joins(toks, art, i, j) else -1  # Frost & Sullivan
+            else:
+                break
+            if listed < 0:
+                break
+            j = listed  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+            continue
         nxt = j + 1
         if art.initial[nxt] or art.furniture[nxt]:
             break
-        if nxt in hits or _is_cap(words[nxt]) or _name_syllable(toks, j):
+        if nxt in hits or toks.caps[nxt] or _name_syllable(toks, j):
             j = hits[nxt].last if nxt in hits else nxt
             has_head = has_head or keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
             continue
@@ -232,7 +311,7 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
             j = k
         elif key in ("of", "for", "on") and has_head:
             j = k
-        elif key == "and" and _org_head_follows(toks, k + 1) and (
+        elif key == "and" and _org_head_follows(toks, k + 1) and _subject_word(toks, j) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
             j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
@@ -243,17 +322,84 @@ def _run_end(toks: Tokens, art: _Article, hits: dict, i: int) -> int:
     return j
 
 
+def _ampersand_joins(toks: Tokens, art: _Article, i: int, j: int) -> bool:
+    """`Frost & Sullivan`, `Bath & Body Works`: an ampersand joins the halves of a firm's name, not two
+    people (Benjamin Ntim & Kojo Annan), two places (Kampala & Kayunga) or letters (R&D, J&K)."""
+    keys, words, nxt = toks.keys, toks.words, j + 1
+    return toks.gaps[j] in _AMPERSANDS and toks.caps[nxt] and not art.initial[nxt] \
+        and keys[i] not in given_names() and keys[nxt] not in given_names() \
+        and len(words[j]) > 2 and len(words[nxt]) > 2 \
+        and (keys[j],) not in place_names() and (keys[nxt],) not in place_names() \
+        and not _title_at(toks, nxt, len(toks.words) - 1) and not (toks.joins[nxt] and _title_at(toks, nxt + 1, len(toks.words) - 1))
+
+
+def _nickname_end(toks: Tokens, i: int, j: int) -> int:
+    """`José “Pepe” Mujica`, `Joaquín “El Chapo” Guzmán`: a nickname in quotes between a given name and
+    the surname is part of the name. Returns the surname's word, or -1."""
+    keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
+    if gaps[j] not in _NICKNAME_OPENERS or keys[i] not in given_names() or j + 2 >= len(toks.words):
+        return -1
+    k = end = j + 1
+    while end - k < 2 and joins[end] and caps[end + 1]:
+        end += 1
+    if not caps[k] or end + 1 >= len(toks.words) or gaps[end] not in ('” ', '" ', "’ ", "' ") or not caps[end + 1] \
+            or keys[end + 1] in SPEECH_VERBS:
+        return -1
+    return end + 1
+
+
+def _comma_list_end(toks: Tokens, art: _Article, hits: dict, i: int, j: int, has_head: bool) -> int:
+    """A comma inside a name: a company's legal form (`TransparentBusiness, Inc`), or the list of
+    subjects of a body (`Ministry of Agriculture, Livestock and Fisheries`). Returns the last word the
+    name reaches past the comma (the `and` of a list), or -1."""
+    keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
+    n = len(toks.words)
+    nxt = j + 1
+    if gaps[j] != ", " or nxt >= n or not caps[nxt] or art.initial[nxt] or art.furniture[nxt] or nxt in hits:
+        return -1
+    if keys[nxt] in _LEGAL_FORMS and not (joins[nxt] and caps[nxt + 1]):
+        return nxt
+    of = next((m for m in range(i + 1, j) if keys[m] in ("of", "for")), None)
+    if not has_head or of is None or keys[of - 1] not in ORG_HEADS:
+        return -1  # (Minister for Gender, Labour and...: a title's portfolio, not a body)
+    k = nxt
+    for _ in range(5):  # items of one to three words: Gender, Labour[ and Social Development]
+        if k >= n or not caps[k] or k in hits or keys[k] in DEMONYMS or (keys[k],) in place_names() \
+                or toks.words[k].isupper():
+            return -1
+        end = k
+        while end + 1 < n and joins[end] and caps[end + 1] and end - k < 2 and end + 1 not in hits:
+            end += 1
+        if gaps[end] == ", " and end + 1 < n and caps[end + 1]:
+            k = end + 1
+            continue
+        if end + 2 < n and keys[end + 1] == "and" and (joins[end] or gaps[end] == ", ") and joins[end + 1] \
+                and _ends_subject(toks, hits, end + 2):
+            return end + 1
+        return -1
+    return -1
+
+
+def _subject_word(toks: Tokens, j: int) -> bool:
+    """The word before the `and` of one name is an ordinary word (Economic and Cultural Office), not the end
+    of a name of its own (TerraForm Labs and Luna Foundation Guard, University of Mongolia and ...)."""
+    key = toks.keys[j]
+    return (key in known_words() or key.endswith(("al", "ic", "ary", "ive"))) and key not in COMPANY_WORDS \
+        and (key,) not in place_names() \
+        and not toks.words[j].isupper()
+
+
 def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
     """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
     Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali)."""
     end = i
-    while end + 1 < len(toks) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
+    while end + 1 < len(toks.words) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
         end += 1
-    if end - i >= 3 or end + 1 < len(toks) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
+    if end - i >= 3 or end + 1 < len(toks.words) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
         return False
     span = tuple(toks.keys[i:end + 1])
     return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
-        and span[0] not in given_names() and not any(k in ORG_HEADS for k in span)
+        and span[0] not in given_names() and not any(k in ORG_HEADS and k not in _SUBJECT_HEADS for k in span)
 
 
 def _name_syllable(toks: Tokens, j: int) -> bool:
@@ -265,7 +411,7 @@ def _name_syllable(toks: Tokens, j: int) -> bool:
     if toks.keys[nxt] not in common_words() and toks.keys[nxt] not in NAME_PARTICLES and _is_cap(toks.words[j]):
         return True
     # inside a name of several words, short syllables count even when they are English words (Jae-in)
-    return len(toks.keys[nxt]) <= 3 and j > 0 and toks.joins[j - 1] and _is_cap(toks.words[j - 1]) \
+    return len(toks.keys[nxt]) <= 4 and j > 0 and toks.joins[j - 1] and _is_cap(toks.words[j - 1]) \
         and (_is_cap(toks.words[j]) or toks.gap(j - 1) == "-")
 
 
@@ -273,15 +419,20 @@ def _possessive_org(toks: Tokens, j: int) -> bool:
     """`People's Front for Democracy`, `Children's Fund`, `National Shippers' Council`: a possessive
     inside an organisation's name."""
     if toks.possessive[j]:
-        inside = toks.keys[j] in POSSESSIVE_ORG_WORDS and toks.text[toks.ends[j] + 2:toks.starts[j + 1]] == " "
+        if toks.text[toks.ends[j] + 2:toks.starts[j + 1]] != " " or j + 1 >= len(toks.words):
+            return False
+        if toks.keys[j + 1] in _OFFICE_HEADS and toks.caps[j] and toks.caps[j + 1] and not toks.words[j].isupper() \
+                and (toks.keys[j],) not in place_names() and toks.keys[j] not in ORG_HEADS:
+            return True  # Magistrate's Court, Attorney General's Office, King's College
+        inside = toks.keys[j] in POSSESSIVE_ORG_WORDS
     else:  # a plural's bare apostrophe
         inside = toks.gaps[j] in ("' ", "’ ") and toks.words[j][-1:] == "s" and toks.caps[j]
-    return inside and j + 1 < len(toks) and _org_head_follows(toks, j + 1, weak=True)
+    return inside and j + 1 < len(toks.words) and _org_head_follows(toks, j + 1, weak=True)
 
 
 def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
     """`National Counterintelligence and Security Center`: an `and` inside an organisation's name."""
-    while i < len(toks) and (_is_cap(toks.words[i]) or toks.keys[i] == "and"):
+    while i < len(toks.words) and (_is_cap(toks.words[i]) or toks.keys[i] == "and"):
         if toks.keys[i] in ORG_HEADS:
             return weak or toks.keys[i] not in WEAK_ORG_HEADS
         if not toks.joins[i]:
@@ -295,7 +446,7 @@ def _is_particle(toks: Tokens, i: int) -> bool:
     key = toks.keys[i]
     if key not in NAME_PARTICLES or not toks.words[i].islower():
         return False
-    return key not in _HYPHEN_PARTICLES or i + 1 < len(toks) and toks.gap(i) == "-"
+    return key not in _HYPHEN_PARTICLES or i + 1 < len(toks.words) and toks.gap(i) == "-"
 
 
 def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out: list[_Piece]) -> None:
@@ -315,13 +466,17 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         size = _title_at(toks, j, stop)
         if size:
             j += size
+            name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
+            if place >= 0:
+                out.append(_Piece(place, name - 1, toks.starts[place], toks.ends[name - 1], "place", 3))
+            j = name
             title_cue = True
             continue
         key = keys[j]
         if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
             pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
         elif key in DEMONYMS or _not_actor(words[j], key) or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
-                _is_cap(words[j]) or _is_particle(toks, j) and j < stop):
+                toks.caps[j] or _is_particle(toks, j) and j < stop):
             j += 1
             title_cue = False
             continue
@@ -329,6 +484,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             j += 1  # Chief [Election] Commissioner, [Health] Minister: what the title is of
             continue
         if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+                and not (j < stop and (key in _SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
                 and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
             j += 1
@@ -346,10 +502,15 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                     continue
                 break
             if keys[k] in _CONNECTORS and not _is_cap(words[k]):
+                if title_cue and keys[k] in ("of", "for") and not any(keys[m] in ORG_HEADS for m in range(j, k)):
+                    break  # Justice Inyang Eden Ekwo [of the Federal High Court]: a titled person, then a body
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
+                                    and not _surname_like_title(toks, j, k, stop)
                                     or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)):
                 break
+            elif inside_of and _titles_person(toks, k, stop):
+                break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
                 break  # a pronoun run on: Obama I
             end = k
@@ -387,6 +548,55 @@ def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
             and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
 
 
+def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
+    """After `Minister of`, `Speaker of the`, `President of Nicaragua`: the ordinary words of the portfolio
+    or body (Tourism, National Assembly) or a place, up to the person's name when one follows. Returns where
+    the name starts (j when none does) and where the place skipped on the way starts (-1 when none)."""
+    keys = toks.keys
+    if j > stop or keys[j] not in ("of", "for") or toks.caps[j]:
+        return j, -1
+    k = j + 1
+    place = -1
+    while k <= stop and (keys[k] in ("the", "and", "of", "for") and not toks.caps[k]
+                         or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words())
+                         and keys[k] not in given_names() and not _starts_place(toks, k, stop)
+                         and not _title_at(toks, k, stop)):
+        k += 1
+    if k <= stop and toks.caps[k] and keys[k - 1] in ("of", "the"):
+        size = next((size for size in (3, 2, 1) if k + size <= stop and tuple(keys[k:k + size]) in place_names()), 0)
+        if size:
+            place, k = k, k + size  # President of Nicaragua [Daniel Ortega]
+    if k > j + 1 and k <= stop and toks.caps[k] and keys[k - 1] not in ("the", "and", "of", "for") \
+            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not _title_at(toks, k, stop) \
+            and (keys[k] in given_names() or keys[k] not in known_words() or _initial(toks, k)) \
+            and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
+        return k, place
+    return j, -1
+
+
+def _initial(toks: Tokens, k: int) -> bool:
+    """`L.Oyun-Erdene`, `B C Solanki`: a capital letter that opens a name."""
+    return len(toks.words[k]) == 1 and toks.words[k].isupper() and toks.joins[k] and toks.caps[k + 1]
+
+
+def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
+    """A title at word k followed by a person's name (Prime Minister Fumio Kishida)."""
+    size = _title_at(toks, k, stop)
+    name = k + size
+    return size > 0 and name <= stop and toks.caps[name] and toks.keys[name] not in ORG_HEADS and (
+        toks.keys[name] in given_names() or toks.keys[name] not in common_words())
+
+
+def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
+    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`: a one-word title that ends a name opened by a
+    given name titles no one after it, so it is the surname."""
+    key = toks.keys[k]
+    return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j and toks.keys[j] in given_names() \
+        and toks.keys[j] not in NAME_PARTICLES \
+        and _title_at(toks, k, stop) == 1 and toks.caps[k - 1] and key not in ORG_HEADS \
+        and not toks.words[k].isupper() and key in SURNAME_TITLES
+
+
 def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
     """Names the way news annotators read them: a nationality or place before an organisation
     qualifies it (the mention is `Development Ministry`, the actor `German Development Ministry`),
@@ -395,6 +605,11 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
     first, last = piece.first, piece.last
     if last == first:
         return [piece]
+    if keys[last] in EVENT_HEADS and toks.words[first].isupper() and len(toks.words[first]) > 1 \
+            and keys[first] not in NOT_ACTOR_ACRONYMS and toks.caps[first + 1] and not toks.words[first + 1].isupper():
+        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds
+        return [_Piece(first, first, piece.start, toks.ends[first]),
+                _Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
     out = []
     lead = first
     while lead < last and keys[lead] in DEMONYMS:
@@ -409,6 +624,15 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
+    country_lead = out and tuple(keys[first:lead]) in country_names() and lead <= last \
+        and keys[lead] not in given_names() and keys[last] not in PLACE_HEADS and keys[last] not in EVENT_HEADS \
+        and not any((keys[m],) in place_names() or keys[m] in DEMONYMS for m in range(lead, last + 1))
+    if country_lead or lead == last and toks.words[last].isupper() and len(toks.words[last]) > 1 \
+            and keys[last] not in NOT_ACTOR_ACRONYMS and keys[last] not in common_words():
+        # Eritrean PFDJ, Henan AMC: a nationality or place before an acronym qualifies it
+        rest = _Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
+        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
+        return out + [rest]
     qualifier, out = out, []
     for size in (3, 2, 1):
         cut = last - size + 1
@@ -419,10 +643,16 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                           name_start=piece.start if piece.name_start is None else piece.name_start,
                           name_end=piece.end)
             return qualifier + [body, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
+    if keys[first] in _COMPASS and first + 1 <= last and tuple(keys[first + 1:last + 1]) in place_names():
+        piece.kind, piece.cue = "place", 2  # Northern Syria, Eastern Ukraine: one place
+        return [piece]
+    acronym = last == first + 1 and toks.words[first].isupper() and len(toks.words[first]) > 1 \
+        and keys[first] not in common_words()
     for size in (2, 1):
         cut = last - size + 1
-        if cut > first and keys[cut - 1] not in _CONNECTORS and tuple(keys[cut:last + 1]) in country_names() \
-                and keys[last] not in ORG_HEADS:
+        if cut > first and keys[cut - 1] not in _CONNECTORS and tuple(keys[cut:last + 1]) in (
+                place_names() if acronym else country_names()) and keys[last] not in ORG_HEADS and not whole_place:
             head = _Piece(first, cut - 1, piece.start, toks.ends[cut - 1], piece.kind, piece.cue,
                           name_start=piece.name_start)
             return [head, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
@@ -455,7 +685,9 @@ def _starts_place(toks: Tokens, j: int, stop: int) -> bool:
 def _not_actor(word: str, key: str) -> bool:
     """Pronouns, furniture and the like; in capitals only the acronyms of things (GDP), not WHO or IT."""
     if word.isupper() and len(word) > 1:
-        return key in NOT_ACTOR_ACRONYMS
+        return key in NOT_ACTOR_ACRONYMS or len(key) > 4 and key in NOT_ACTORS  # PHOTO, VIDEO
+    if key in NOT_ACTOR_ACRONYMS and not word[1:].islower():
+        return True  # MoU, YoY: the acronym written in mixed case
     return key in NOT_ACTORS
 
 
@@ -469,8 +701,8 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
     """Months and days, unless a given name stands before (Theresa May)."""
     if toks.keys[j] not in CALENDAR:
         # Jan. 12, Mar 3: abbreviated months that are also given names
-        return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks) and toks.words[j + 1][:1].isdigit()
-    nxt = toks.words[j + 1] if j + 1 < len(toks) else ""
+        return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks.words) and toks.words[j + 1][:1].isdigit()
+    nxt = toks.words[j + 1] if j + 1 < len(toks.words) else ""
     prev = toks.words[j - 1] if j else ""
     if nxt[:1].isdigit() or prev[:1].isdigit() or toks.keys[j] not in NAME_MONTHS:
         return True
@@ -481,30 +713,64 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
     words, keys = toks.words, toks.keys
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
+        if word.isupper() and _numbered_team(toks, piece.last):
+            piece.last += 1  # SFC 2, NCT 127: a club's or a group's numbered side
+            piece.end = toks.ends[piece.last]
+            piece.kind, piece.cue = "organization", 1
+            return True
         if _quantity_follows(toks, piece.last):
             return False  # R92 million, MNT 3,380, Resolution 2231: currencies, units and numbered things
         if _GROUP_OF_STATES.match(word):
+            if toks.gaps[piece.last][:1] == ":":
+                return False  # Q8: an interview's numbered question, A8: its answer
             piece.kind, piece.cue = "organization", 1
             return True  # G7, G20
         if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
             return False
         if word.isupper():
-            return len(word) <= 6  # an acronym, wherever it stands; longer is a shouted word
+            # an acronym, wherever it stands; longer is a shouted word, unless no English list knows it (MONTSAME)
+            return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words():
             return False  # Planting, Combating: a heading's gerund
-        speaks = piece.last + 1 < len(toks) and keys[piece.last + 1] in SPEECH_VERBS
-        if art.initial[piece.first] and key not in art.cap_inside and not speaks and (key,) not in country_names() \
-                and key in known_words():
+        if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
+                and (key,) not in country_names() and not _subject_follows(toks, piece.last, key):
             piece.tentative = True
 
     return True
 
 
+def _numbered_team(toks: Tokens, j: int) -> bool:
+    """`SFC 2`, `NCT 127`: an acronym and a small whole number that counts nothing after it."""
+    nxt = j + 1
+    word = toks.words[j]
+    if not word.isupper() or toks.gaps[j] != " " or nxt >= len(toks.words) or not (word.isalpha() and 2 < len(word) < 6) \
+            or not toks.words[nxt].isdigit() or len(toks.words[nxt]) > 3 or toks.keys[j] in NOT_ACTOR_ACRONYMS:
+        return False
+    after = toks.gaps[nxt]
+    if after == "," and nxt + 1 < len(toks.words) and toks.words[nxt + 1].isdigit():
+        return False  # MNT 3,380
+    return after[:1] in (" ", ",", ")", ";", "") and not (
+        nxt + 1 < len(toks.words) and after == " " and (toks.keys[nxt + 1] in QUANTITY_WORDS or not toks.caps[nxt + 1]))
+
+
+def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
+    """A speech verb, or a verb after a word that is no frequent English word: the word is the subject's
+    name (Williams said, Chan attended, Ip agreed)."""
+    nxt = j + 1
+    if nxt >= len(toks.words):
+        return False
+    following = toks.keys[nxt]
+    return following in SPEECH_VERBS or toks.joins[j] and toks.words[nxt].islower() \
+        and (following.endswith("ed") and len(following) > 4 or following in _SUBJECT_VERBS) \
+        and key not in common_words() and (key in given_names() or not key.endswith(
+            ("s", "tion", "ment", "ing", "ity", "ness")))
+
+
 def _quantity_follows(toks: Tokens, j: int) -> bool:
     nxt = j + 1
-    if nxt >= len(toks) or toks.gaps[j] != " ":
+    if nxt >= len(toks.words) or toks.gaps[j] != " ":
         return False
     return toks.words[nxt][:1].isdigit() or toks.keys[nxt] in QUANTITY_WORDS
 
@@ -521,12 +787,51 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
             p.name = art.text[p.start if p.name_start is None else p.name_start:p.end if p.name_end is None else p.name_end]
             if p.kind is None:
                 p.kind, p.cue = _kind(p, toks, art)
+    _split_leaders_bodies(pieces, toks, art)
+    _mark_affiliations(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
     _link_typos(pieces)
+    _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
+
+
+def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
+    """`Ever Alvarado (Olimpia)`, `Matías Walker (DC)`: a name in brackets after a person's is the club or
+    party they belong to (a country there is still a place)."""
+    text = art.text
+    if "(" not in text:
+        return
+    for a, b in zip(pieces, pieces[1:]):
+        if a.kind == "person" and b.curated is None and text[a.end:b.start].strip() == "(" \
+                and text[b.end:b.end + 1] == ")" and b.kind != "person" and b.key not in country_names() \
+                and not (b.first == b.last and toks.words[b.first].isupper() and _abbreviates(toks.words[b.first], a, toks)):
+            b.kind, b.cue = "organization", 2
+
+
+def _split_leaders_bodies(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
+    """`Kishida Cabinet`, `Modi Government`: a person the article names, before the head word of a body,
+    is that person plus the body they lead."""
+    if LED_BODIES.isdisjoint(toks.keys):
+        return
+    surnames = {p.key[-1] for p in pieces if p.kind == "person" and len(p.key) > 1}
+    if not surnames:
+        return
+    out = []
+    for p in pieces:
+        if p.curated is None and p.kind == "organization" and p.last == p.first + 1 and p.name_start is None \
+                and p.key[0] in surnames and toks.keys[p.last] in LED_BODIES and p.key[0] not in DEMONYMS \
+                and not p.key[0].endswith(_GROUP_ENDINGS):
+            person = _Piece(p.first, p.first, p.start, toks.ends[p.first], "person", 1, key=p.key[:1],
+                            name=art.text[p.start:toks.ends[p.first]])
+            body = _Piece(p.last, p.last, toks.starts[p.last], p.end, "organization", 1, key=p.key[1:],
+                          name=art.text[toks.starts[p.last]:p.end])
+            out += [person, body]
+        else:
+            out.append(p)
+    pieces[:] = out
 
 
 def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
@@ -538,14 +843,16 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
         return "organization", 1  # the Parliament, Congress, the Cabinet (not the Institute: that one is a reference)
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
-        if tuple(span) in place_names():
-            return "place", 2  # a dateline: CAIRO -
+        if tuple(span) in place_names() and (len(span[0]) > 3 or p.first == 0 or "\n" in toks.gaps[p.first - 1]):
+            return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
         if len(words[p.first]) == 2:
             return "other", 0  # UP, HK, NT: two letters are as often places or things, unless defined
         return "organization", 1
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
         return "organization", 1  # Babel Finance, Integro Insurance Brokers
-    if any(k in PERSON_PARTICLES for k in span[:-1]):
+    if len(span) > 1 and any(toks.gaps[m] in _AMPERSANDS for m in range(p.first, p.last)):
+        return "organization", 1  # Frost & Sullivan, Bath & Body Works
+    if any(k in PERSON_PARTICLES for k in span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
             and toks.caps[p.last] and span[-1] not in ORG_HEADS:
@@ -553,11 +860,15 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
         return "person", 1  # Park Joo-min, Yeung Chung-hei: a given name of hyphenated syllables
     nxt, prev = p.last + 1, p.first - 1
-    speaks = nxt < len(toks) and not toks.possessive[p.last] and (
+    speaks = nxt < len(toks.words) and not toks.possessive[p.last] and (
         keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \
         prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
+    if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
+            and toks.joins[prev] \
+            and keys[prev] not in _NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
+        return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         return "person", 2  # Zartosht said / added Morley
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
@@ -566,29 +877,63 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if city:
         # one word may also be a given name (David, Paris): a person only when the article names one so
         return "place", 1 if len(span) == 1 else 2
+    if len(span) == 2 and span[0] in _SURNAME_PARTICLES and toks.caps[p.first] and not _starts_place(toks, p.first, p.last):
+        return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
     if span[0] in PLACE_PREFIXES:
         return "place", 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
         return "place", 1
+    if prev >= 0 and keys[prev] in _COMPASS and words[prev].islower() and toks.joins[prev]:
+        return "place", 1  # southern Burma, northern Wairarapa
+    if _place_follows(toks, p.last):
+        return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in _PLACE_NOUNS and words[nxt].islower():
+        return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
     if span[-1] in PLACE_HEADS:
         return "place", 1
     if span[-1] in EVENT_HEADS:
         return "other", 1
+    if 0 <= head_at < len(span) - 1 and span[head_at] in _DOCUMENT_HEADS:
+        return "other", 1  # Memorandum of Understanding, Declaration of Independence, Plan of Action
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
+    if len(span) > 1 and span[0] in _OPENING_HEADS and not toks.words[p.first].isupper():
+        return "organization", 1  # Front Line Defenders, Federation Against Involuntary Disappearances
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in _ORG_NOUNS and words[nxt].islower() \
+            and not toks.possessive[p.last]:
+        # Caijing magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
+        return "organization", 0 if keys[nxt] in _LEADERS_NOUNS else 1
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
         return "person", 1
     if len(span) > 1 and not any(_common(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
+    if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in _ARTICLES \
+            and any(k not in known_words() for k in span) and all(toks.caps[m] for m in range(p.first, p.last + 1)) \
+            and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
+                        or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
+        return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
     if len(span) == 1 and not _common(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
 
 
+def _place_follows(toks: Tokens, j: int) -> bool:
+    """`Macomb, Illinois,`: a name followed by a comma and a known place that ends the phrase is a
+    town or district and the region it lies in."""
+    if toks.gaps[j] != ", ":
+        return False
+    for size in (3, 2, 1):
+        last = j + size
+        if last < len(toks.words) and tuple(toks.keys[j + 1:last + 1]) in place_names() and not toks.possessive[last] \
+                and all(toks.joins[m] for m in range(j + 1, last)):
+            return last + 1 == len(toks.words) or toks.gaps[last][:1] in ",.;)"
+    return False
+
+
 def _modifier(p: _Piece, toks: Tokens) -> bool:
     """`Ebola outbreak`, `Mapuche community`: a capitalised word used as an adjective."""
     nxt = p.last + 1
-    return (nxt < len(toks) and toks.joins[p.last] and not toks.caps[nxt] and toks.keys[nxt] not in COMMON_STARTERS
+    return (nxt < len(toks.words) and toks.joins[p.last] and not toks.caps[nxt] and toks.keys[nxt] not in COMMON_STARTERS
             and toks.keys[nxt] not in SPEECH_VERBS and not toks.keys[nxt].endswith(("ed", "s")))
 
 
@@ -624,6 +969,22 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
             _adopt(p, target)
 
 
+def _link_nicknames(pieces: list[_Piece], art: _Article) -> None:
+    """`Widodo – more commonly known as Jokowi`: the one-word name a person goes by is that person."""
+    known: dict[tuple[str, ...], _Piece] = {}
+    if not _KNOWN_AS_HINT.search(art.text):
+        return
+    for a, b in zip(pieces, pieces[1:]):
+        if a.kind == "person" and b.curated is None and b.first == b.last and b.end - a.end < 60 \
+                and _KNOWN_AS.search(art.text[a.end:b.start]):
+            known[b.key] = a
+    for p in pieces if known else ():
+        target = known.get(p.key)
+        if target is not None and p.start > target.start:
+            p.name, p.curated, p.adopted = target.name, target.curated, True
+            p.kind, p.cue = "person", max(target.cue, 2)
+
+
 def _abbreviates(short: str, long: _Piece, toks: Tokens) -> bool:
     """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP)."""
     if long.kind == "person" or not short[:1].isupper() or len(short) > 12:
@@ -650,6 +1011,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
                 current = persons.get(p.key[-size:])
                 if current is None or current.curated is None and p.curated is not None:
                     persons[p.key[-size:]] = p
+            if _family_name_first(p, toks):
+                persons.setdefault(("family",) + p.key[:1], p)  # Park Joo-min, then Park; Li Ka-shing, then Li
             given = ("given",) + p.key[:1]
             persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
         elif len(p.key) == 1 and p.curated is None:
@@ -663,7 +1026,12 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
         full = persons.get(key)
         if full is None and len(key) == 1 and key[0] in given_names():
             full = persons.get(("given",) + key)
-        if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3:
+        if full is None and len(key) == 1:
+            full = persons.get(("family",) + key)
+            if full is not None and _after_place_preposition(p, toks):
+                full = None
+        if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3 \
+                and not (p.first and toks.keys[p.first - 1] == "the"):  # (the Gandhis: a family)
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:
             continue
@@ -679,6 +1047,20 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
         _adopt(p, full)
         if full.kind == "person":
             p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _family_name_first(p: _Piece, toks: Tokens) -> bool:
+    """`Park Joo-min`, `Li Ka-shing`: a given name of hyphenated syllables after a one-word family
+    name, the order of Korean and Chinese names, where the family name alone refers back."""
+    return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
+        and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
+
+
+def _after_place_preposition(p: _Piece, toks: Tokens) -> bool:
+    """`in Pang`, `to Pang`: the word is read as a place there."""
+    prev = p.first - 1
+    return prev >= 0 and toks.words[prev].islower() and (toks.keys[prev] in _PLACE_PREPOSITIONS
+                                                         or toks.keys[prev] in ("to", "from", "at"))
 
 
 def _link_typos(pieces: list[_Piece]) -> None:

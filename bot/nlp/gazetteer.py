@@ -64,6 +64,8 @@ class Gazetteer:
         for options in self._index.values():
             options.sort(key=lambda a: len(a.keys), reverse=True)
         self.first_words = frozenset(self._index)  # keys an alias can start with
+        # ... and their plurals, where an alias is matched after a lost possessive (Khameneis)
+        self.first_words_or_plurals = self.first_words | {key + "s" for key in self.first_words}
         # Exact lookup by all of an alias's keys, tried longest first from each word: a handful of
         # dict probes per word instead of comparing every alias that shares the first word.
         self._by_keys: dict[tuple[str, ...], list[Alias]] = {}

@@ -45,8 +45,17 @@ patriarch, prophet, metropolitan, deacon, haj, hajj, haji, hajji, supreme leader
 supreme guide, chief of staff, deputy chief of staff, chief of general staff, army chief, police chief,
 commander in chief, deputy commander, deputy head, deputy leader, deputy, vice, acting, former, late, senior,
 first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, opposition leader, sen., madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri,
-tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov
+tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov,
+uncle, aunty, auntie, aunt, grandmother, grandfather, shri, smt, maulana, maulvi, engineer, counsel,
+comptroller, sister, togbe, alhaji, alhaja, hajia, treasurer, ranger, parliamentarian, comandante, khunying,
+samdech, lecturer, senior lecturer, adviser, advisor, hon, honourable, honorable, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc, io, ocs
 """)
+# One-word titles that are also family names: at the end of a name opened by a given name they are
+# the surname (Amit Shah, Sadik Sheikh, Bill King, Hun Sen), not the title of someone after.
+SURNAME_TITLES = frozenset("shah sheikh shaikh sheik king prince sultan dame dean sen chief emir imam mufti bishop "
+                           "marshal major haji pope".split())
+# ... of which these also stand in the middle of a name (Hassan Sheikh Mohamud, Mojahar Ali Sheikh).
+INNER_NAME_TITLES = frozenset("sheikh shaikh shah".split())
 # First words of the phrases above, to test cheaply.
 TITLE_FIRST_WORDS = frozenset(p[0] for p in PERSON_TITLES)
 
@@ -63,7 +72,7 @@ bloc board chamber trust mission embassy embassies consulate watch international
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-caucus nations
+caucus nations panel taskforce administration
 """)
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
 # Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
@@ -72,10 +81,10 @@ COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdi
                        "pharma pharmaceuticals technologies technology tech systems solutions labs logistics entertainment "
                        "studios records films pictures communications electronics investments securities consulting "
                        "gaming foods beverages brewery construction engineering properties realty hotels resorts "
-                       "shipping steel cement chemicals motors airlines")
+                       "shipping steel cement chemicals motors airlines holding sons limited")
 # Bodies a country has one of, named by their head word alone (the Parliament, Congress); other head
 # words alone (the Institute, the Party) refer back to a name given before.
-STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis")
+STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis crown")
 WEAK_ORG_HEADS = _words("group government court news times post school office service services bank church energy oil gas "
                         "international media exchange summit conference forum")
 
@@ -85,12 +94,14 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
                      "desert coast bay plateau basin canal region province state city county district square heights hills "
                      "hill bridge drive street road avenue lane boulevard highway expressway bypass beach cove park zoo "
                      "airport station stadium port harbour harbor dam mosque temple cathedral palace tower towers mall market "
-                     "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory")
+                     "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory "
+                     "regions hamlet creek cemetery monument refuge sector sectors prison jail hotel museum gallery st rd ave "
+                     "gardens area block")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
                      "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "
                      "championship championships tournament marathon summit conference forum project "
                      "act bill law scheme framework index report strategy policy vision declaration charter "
-                     "convention resolution constitution code goals")
+                     "convention resolution constitution code goals emergency exception memorandum period class yatra")
 # Months that are also names (Theresa May, April Ryan).
 NAME_MONTHS = _words("april may june august")
 # Abbreviated months that are also given names: dates only before a day (Jan. 12).
@@ -121,9 +132,9 @@ shia shiite shiites shias shi'ite sunni sunnis alawite alawites druze christian 
 islam christianity judaism catholic catholics protestant orthodox hindu hindus buddhist buddhists sikh sikhs islamic
 islamist islamists jihadist
 jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
-uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic western westerners eastern
-northern southern baathist zionist zionists marxist communist communists socialist socialists liberal liberals
-conservative conservatives republican republicans democrat democrats tory tories
+uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic westerners
+baathist zionist zionists marxist communist communists socialist socialists liberal liberals
+conservative conservatives republican republicans democrat democrats democratic tory tories
 """)
 
 CALENDAR = _words("""
@@ -149,11 +160,14 @@ NOT_ACTOR_ACRONYMS = _words("""
 atm tv gdp gnp ceo cfo coo hiv aids covid phd mba vat gmt utc lgbt lgbtq lgbtqi lgbtqia ngo ngos sms usd eur gbp pdf dna
 faq ai id ok tba fyi gps suv ev evs lng lpg cctv pcr rna sars mers icu ppe hq am pm ad bc mp mps mep ict it ip isp url
 www html api app sim usb dvd cd vip diy pr qa mou nb ps etc pc kg km mw kw gw bn mn am fm ii iii iv vi vii viii ix xi
+fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop
 """)
 
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
 NAME_PARTICLES = _words("al el bin ibn bint ben abu abd de da di du do dos das del della van von der den ter la le ul ud "
                         "ad ash as at az an ar wa")
+# Abbreviated given names that open a person's name (Md Atiqul Alam, Mohd Shah).
+NAME_ABBREVIATIONS = _words("md mohd muhd mohamad mst")
 # Possessive words that start organisation names (People's Front, Children's Fund).
 POSSESSIVE_ORG_WORDS = _words("people peoples children women men workers veterans citizens farmers students teachers "
                               "journalists traders nations lawyers doctors")

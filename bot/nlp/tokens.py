@@ -22,7 +22,7 @@ _SPLIT_NO_UNDERSCORE_RE = re.compile(rf"([\w{_MARKS}]+(?:['’ʼ`][\w{_MARKS}]+)
 # What may stand between two words of one name: spaces, a hyphen, an initial's full stop.
 _JOINING_GAP = re.compile(r"[ \u00a0]{1,2}|[-‐]|\.[ \u00a0]?|\u200c|")
 # Function words that scraped text glues between two names: `MEEthatPompeo`.
-_GLUED = re.compile(r"(?<=[A-Z])(that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)(?=[A-Z][a-z])")
+_GLUED = re.compile(r"(?<=[A-Z]{2})(that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)(?=[A-Z][a-z])")
 _POSSESSIVE = ("'s", "’s", "ʼs", "`s")
 _GLUE_HINT = re.compile(r"[A-Z](?:that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)[A-Z]")
 # Words a full stop does not end a sentence after (besides single initials).
