@@ -36,11 +36,12 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
-    CALENDAR, COMMON_STARTERS, COMPANY_WORDS, DEMONYMS, EVENT_HEADS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
-    NAME_ABBREVIATIONS, NOT_ACTOR_ACRONYMS, NOT_ACTORS, QUANTITY_WORDS, STANDING_BODIES,
-    ORG_HEADS,
-    PERSON_PARTICLES, PERSON_TITLES, PLACE_HEADS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, SPEECH_VERBS, TITLE_FIRST_WORDS,
-    INNER_NAME_TITLES, SURNAME_TITLES, WEAK_ORG_HEADS,
+    CALENDAR, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, INNER_NAME_TITLES,
+    LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, NAME_ABBREVIATIONS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
+    NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS, OFFICE_HEADS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES,
+    PERSON_TITLES, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS,
+    SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, SURNAME_TITLES, TITLE_FIRST_WORDS,
+    WEAK_ORG_HEADS,
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
@@ -53,50 +54,13 @@ _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CONNECTORS = {"of", "for", "and", "the", "on"}
 _PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
-# Lower-case compass adjectives before a name: it is a place (northern Wairarapa).
-_COMPASS = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern", "southeastern",
-            "southwestern", "north", "south", "east", "west", "upper", "lower", "coastal", "neighbouring",
-            "neighboring"}
 _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
-# Bodies named after who leads them (the Kishida Cabinet, the Modi government).
-LED_BODIES = {"cabinet", "government", "administration", "regime", "camp"}
-# Legal forms written after a comma: `TransparentBusiness, Inc`.
-_LEGAL_FORMS = {"inc", "ltd", "llc", "plc", "corp", "limited", "gmbh", "bhd", "llp"}
-# Head words that also name a ministry's subject (Ministry of Environment and Energy).
-_SUBJECT_HEADS = {"energy", "oil", "gas", "media", "services", "petroleum", "telecom", "television", "radio"}
 # What stands between a name and the other name it goes by (Widodo, better known as Jokowi).
 _KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly |popularly |widely )*known as|nicknamed|"
                        r"dubbed|alias|aka|a\.k\.a\.)\s*[\"“‘']?$")
-# Particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
-_SURNAME_PARTICLES = {"de", "da", "dos", "das", "du", "del", "della", "di", "van", "von", "ter"}
+_KNOWN_AS_HINT = re.compile(r"known as|nicknamed|dubbed|alias|aka|a\.k\.a")
 _AMPERSANDS = (" & ", "&")
 _NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
-# Documents and undertakings named as `X of Y` (Memorandum of Understanding), not bodies.
-_DOCUMENT_HEADS = {"memorandum", "declaration", "plan", "agreement", "treaty", "charter", "act", "law", "code", "strategy",
-                   "day", "week", "year", "decade", "statement", "letter", "bill"}
-# Lower-case nouns after a name that make it a place (Xinjiang province, Laja river).
-_PLACE_NOUNS = {"region", "province", "district", "county", "prefecture", "governorate", "municipality",
-                "city", "town", "village", "island", "islands", "river", "valley", "mountains", "lake", "upazila",
-                "township", "neighbourhood", "neighborhood", "suburb", "oblast", "emirate", "canton", "department",
-                "archipelago", "peninsula", "desert", "border", "coast"}
-# Lower-case nouns after a name that make it an organisation's (Caijing magazine, Bajrang dal).
-_ORG_NOUNS = {"party", "company", "firm", "militia", "cartel", "gang", "faction", "newspaper", "daily", "broadcaster",
-              "organisation", "organization", "mp", "mps", "senator", "senators", "lawmaker", "lawmakers",
-              "government", "spokesman", "spokesperson"}
-# Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
-_NOT_ROLE_WORDS = {"former", "late", "senior", "acting", "vice", "deputy", "general", "private", "head", "chief", "major",
-                   "chair", "leader", "father", "expert", "principal", "representative", "director", "manager"}
-# Heads of institutions named after an office holder's possessive (Magistrate's Court, Prosecutor's Office).
-_OFFICE_HEADS = {"court", "office", "college", "school", "hospital", "church", "chambers"}
-# Head words that also open bodies' names (Radio Plus, Front Line Defenders, Federation Against Torture).
-_OPENING_HEADS = {"radio", "daily", "federation", "league", "movement", "front", "alliance", "association", "coalition",
-                  "union", "network", "society", "foundation", "institute", "confederation", "collective"}
-# Verbs after a sentence's first word that make it the subject: a name, not an ordinary word (Ip has).
-_SUBJECT_VERBS = {"has", "had", "is", "was", "will", "would", "also", "says", "added", "told", "asked"}
-# Articles that open Spanish, French and Arabic place names (Los Vilos, Las Cuevas, El Salvador).
-_ARTICLES = {"los", "las", "el", "la", "le", "les", "al"}
-_KNOWN_AS_HINT = re.compile(r"known as|nicknamed|dubbed|alias|aka|a\.k\.a")
-_LEADERS_NOUNS = {"government", "spokesman", "spokesperson", "mp", "mps", "senator", "senators", "lawmaker", "lawmakers"}
 _ROMAN = re.compile(r"^[IVX]+$")
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 _GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
@@ -326,7 +290,7 @@ def _ampersand_joins(toks: Tokens, art: _Article, i: int, j: int) -> bool:
     """`Frost & Sullivan`, `Bath & Body Works`: an ampersand joins the halves of a firm's name, not two
     people (Benjamin Ntim & Kojo Annan), two places (Kampala & Kayunga) or letters (R&D, J&K)."""
     keys, words, nxt = toks.keys, toks.words, j + 1
-    return toks.gaps[j] in _AMPERSANDS and toks.caps[nxt] and not art.initial[nxt] \
+    return toks.caps[nxt] and not art.initial[nxt] \
         and keys[i] not in given_names() and keys[nxt] not in given_names() \
         and len(words[j]) > 2 and len(words[nxt]) > 2 \
         and (keys[j],) not in place_names() and (keys[nxt],) not in place_names() \
@@ -357,7 +321,7 @@ def _comma_list_end(toks: Tokens, art: _Article, hits: dict, i: int, j: int, has
     nxt = j + 1
     if gaps[j] != ", " or nxt >= n or not caps[nxt] or art.initial[nxt] or art.furniture[nxt] or nxt in hits:
         return -1
-    if keys[nxt] in _LEGAL_FORMS and not (joins[nxt] and caps[nxt + 1]):
+    if keys[nxt] in LEGAL_FORMS and not (joins[nxt] and caps[nxt + 1]):
         return nxt
     of = next((m for m in range(i + 1, j) if keys[m] in ("of", "for")), None)
     if not has_head or of is None or keys[of - 1] not in ORG_HEADS:
@@ -399,7 +363,7 @@ def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
         return False
     span = tuple(toks.keys[i:end + 1])
     return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
-        and span[0] not in given_names() and not any(k in ORG_HEADS and k not in _SUBJECT_HEADS for k in span)
+        and span[0] not in given_names() and not any(k in ORG_HEADS and k not in SUBJECT_HEADS for k in span)
 
 
 def _name_syllable(toks: Tokens, j: int) -> bool:
@@ -421,7 +385,7 @@ def _possessive_org(toks: Tokens, j: int) -> bool:
     if toks.possessive[j]:
         if toks.text[toks.ends[j] + 2:toks.starts[j + 1]] != " " or j + 1 >= len(toks.words):
             return False
-        if toks.keys[j + 1] in _OFFICE_HEADS and toks.caps[j] and toks.caps[j + 1] and not toks.words[j].isupper() \
+        if toks.keys[j + 1] in OFFICE_HEADS and toks.caps[j] and toks.caps[j + 1] and not toks.words[j].isupper() \
                 and (toks.keys[j],) not in place_names() and toks.keys[j] not in ORG_HEADS:
             return True  # Magistrate's Court, Attorney General's Office, King's College
         inside = toks.keys[j] in POSSESSIVE_ORG_WORDS
@@ -484,7 +448,7 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             j += 1  # Chief [Election] Commissioner, [Health] Minister: what the title is of
             continue
         if art.initial[j] and _common(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
-                and not (j < stop and (key in _SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
+                and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
                 and not _starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
             j += 1
@@ -644,7 +608,7 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                           name_end=piece.end)
             return qualifier + [body, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
-    if keys[first] in _COMPASS and first + 1 <= last and tuple(keys[first + 1:last + 1]) in place_names():
+    if keys[first] in COMPASS_WORDS and first + 1 <= last and tuple(keys[first + 1:last + 1]) in place_names():
         piece.kind, piece.cue = "place", 2  # Northern Syria, Eastern Ukraine: one place
         return [piece]
     acronym = last == first + 1 and toks.words[first].isupper() and len(toks.words[first]) > 1 \
@@ -763,7 +727,7 @@ def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
         return False
     following = toks.keys[nxt]
     return following in SPEECH_VERBS or toks.joins[j] and toks.words[nxt].islower() \
-        and (following.endswith("ed") and len(following) > 4 or following in _SUBJECT_VERBS) \
+        and (following.endswith("ed") and len(following) > 4 or following in SUBJECT_VERBS) \
         and key not in common_words() and (key in given_names() or not key.endswith(
             ("s", "tion", "ment", "ing", "ity", "ness")))
 
@@ -814,7 +778,7 @@ def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> Non
 def _split_leaders_bodies(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     """`Kishida Cabinet`, `Modi Government`: a person the article names, before the head word of a body,
     is that person plus the body they lead."""
-    if LED_BODIES.isdisjoint(toks.keys):
+    if LED_BODY_HEADS.isdisjoint(toks.keys):
         return
     surnames = {p.key[-1] for p in pieces if p.kind == "person" and len(p.key) > 1}
     if not surnames:
@@ -822,7 +786,7 @@ def _split_leaders_bodies(pieces: list[_Piece], toks: Tokens, art: _Article) -> 
     out = []
     for p in pieces:
         if p.curated is None and p.kind == "organization" and p.last == p.first + 1 and p.name_start is None \
-                and p.key[0] in surnames and toks.keys[p.last] in LED_BODIES and p.key[0] not in DEMONYMS \
+                and p.key[0] in surnames and toks.keys[p.last] in LED_BODY_HEADS and p.key[0] not in DEMONYMS \
                 and not p.key[0].endswith(_GROUP_ENDINGS):
             person = _Piece(p.first, p.first, p.start, toks.ends[p.first], "person", 1, key=p.key[:1],
                             name=art.text[p.start:toks.ends[p.first]])
@@ -867,7 +831,7 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
     if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
             and toks.joins[prev] \
-            and keys[prev] not in _NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
+            and keys[prev] not in NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
         return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         return "person", 2  # Zartosht said / added Morley
@@ -877,37 +841,37 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if city:
         # one word may also be a given name (David, Paris): a person only when the article names one so
         return "place", 1 if len(span) == 1 else 2
-    if len(span) == 2 and span[0] in _SURNAME_PARTICLES and toks.caps[p.first] and not _starts_place(toks, p.first, p.last):
+    if len(span) == 2 and span[0] in SURNAME_PARTICLES and toks.caps[p.first] and not _starts_place(toks, p.first, p.last):
         return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
     if span[0] in PLACE_PREFIXES:
         return "place", 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
         return "place", 1
-    if prev >= 0 and keys[prev] in _COMPASS and words[prev].islower() and toks.joins[prev]:
+    if prev >= 0 and keys[prev] in COMPASS_WORDS and words[prev].islower() and toks.joins[prev]:
         return "place", 1  # southern Burma, northern Wairarapa
     if _place_follows(toks, p.last):
         return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
-    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in _PLACE_NOUNS and words[nxt].islower():
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in PLACE_NOUNS and words[nxt].islower():
         return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
     if span[-1] in PLACE_HEADS:
         return "place", 1
     if span[-1] in EVENT_HEADS:
         return "other", 1
-    if 0 <= head_at < len(span) - 1 and span[head_at] in _DOCUMENT_HEADS:
+    if 0 <= head_at < len(span) - 1 and span[head_at] in DOCUMENT_HEADS:
         return "other", 1  # Memorandum of Understanding, Declaration of Independence, Plan of Action
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
-    if len(span) > 1 and span[0] in _OPENING_HEADS and not toks.words[p.first].isupper():
+    if len(span) > 1 and span[0] in OPENING_HEADS and not toks.words[p.first].isupper():
         return "organization", 1  # Front Line Defenders, Federation Against Involuntary Disappearances
-    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in _ORG_NOUNS and words[nxt].islower() \
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in ORG_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last]:
         # Caijing magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
-        return "organization", 0 if keys[nxt] in _LEADERS_NOUNS else 1
+        return "organization", 0 if keys[nxt] in LEADER_NOUNS else 1
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
         return "person", 1
     if len(span) > 1 and not any(_common(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
-    if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in _ARTICLES \
+    if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in PLACE_ARTICLES \
             and any(k not in known_words() for k in span) and all(toks.caps[m] for m in range(p.first, p.last + 1)) \
             and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):

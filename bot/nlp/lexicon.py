@@ -201,3 +201,42 @@ let lets please note see read watch click find get make take give keep look come
 many several various numerous certain most top senior local former new old young big small high low
 mr mrs ms dr
 """)
+
+# -- cues from the words around a name ------------------------------------------------------------
+# Lower-case compass adjectives before a name: it is a place (northern Wairarapa).
+COMPASS_WORDS = _words("northern southern eastern western central northeastern northwestern southeastern southwestern "
+                       "north south east west upper lower coastal neighbouring neighboring")
+# Lower-case nouns after a name that make it a place (Xinjiang province, Laja river).
+PLACE_NOUNS = _words("region province district county prefecture governorate municipality city town village island "
+                     "islands river valley mountains lake upazila township neighbourhood neighborhood suburb oblast "
+                     "emirate canton department archipelago peninsula desert border coast")
+# Lower-case nouns after a name that make it an organisation's (Caijing magazine, the Sinaloa cartel) ...
+# ... and those that follow a leader's surname as often (the Albanese government, Labour MPs): a weak cue.
+LEADER_NOUNS = _words("government spokesman spokesperson mp mps senator senators lawmaker lawmakers")
+ORG_NOUNS = _words("party company firm militia cartel gang faction newspaper daily broadcaster organisation "
+                   "organization") | LEADER_NOUNS
+# Bodies named after who leads them (the Kishida Cabinet, the Modi government).
+LED_BODY_HEADS = _words("cabinet government administration regime camp")
+# Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
+NOT_ROLE_WORDS = _words("former late senior acting vice deputy general private head chief major chair leader father "
+                        "expert principal representative director manager")
+# Verbs after a sentence's first word that make it the subject: a name, not an ordinary word (Ip has).
+SUBJECT_VERBS = _words("has had is was will would also says added told asked")
+
+# -- inside names ----------------------------------------------------------------------------------
+# Legal forms written after a comma: `TransparentBusiness, Inc`.
+LEGAL_FORMS = _words("inc ltd llc plc corp limited gmbh bhd llp")
+# Head words that also name a ministry's subject (Ministry of Environment and Energy).
+SUBJECT_HEADS = _words("energy oil gas media services petroleum telecom television radio")
+# Documents and undertakings named as `X of Y` (Memorandum of Understanding), not bodies.
+DOCUMENT_HEADS = _words("memorandum declaration plan agreement treaty charter act law code strategy day week year "
+                        "decade statement letter bill")
+# Heads of institutions named after an office holder's possessive (Magistrate's Court, Prosecutor's Office).
+OFFICE_HEADS = _words("court office college school hospital church chambers")
+# Head words that also open bodies' names (Radio Plus, Front Line Defenders, Federation Against Torture).
+OPENING_HEADS = _words("radio daily federation league movement front alliance association coalition union network "
+                       "society foundation institute confederation collective")
+# The name particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
+SURNAME_PARTICLES = _words("de da dos das du del della di van von ter")
+# Articles that open Spanish, French and Arabic place names (Los Vilos, Las Cuevas, El Salvador).
+PLACE_ARTICLES = _words("los las el la le les al")
