@@ -7,6 +7,7 @@ articles, on every run, a daily run of 500 new articles included.
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
@@ -20,28 +21,23 @@ class ActorTally:
 
     def __init__(self):
         self.by_actor: dict[int, list] = {}  # actor id -> [mentions, articles, first, last]
-        self._last_story: dict[int, str] = {}
 
-    def add(self, story_id: str, story_date: date | None, actor_ids: list[int]) -> None:
-        """The mentions of one new story (each story is added once)."""
-        for actor_id in actor_ids:
-            figures = self.by_actor.get(actor_id)
-            if figures is None:
-                self.by_actor[actor_id] = [1, 1, story_date, story_date]
-            else:
-                figures[0] += 1
-                if self._last_story.get(actor_id) != story_id:
-                    figures[1] += 1
-                figures[2], figures[3] = _earlier(figures[2], story_date), _later(figures[3], story_date)
-            self._last_story[actor_id] = story_id
+    def add(self, story_date: date | None, actor_ids: list[int]) -> None:
+        """The mentions of one new story (each story is added once): an actor's mentions here count
+        once as an article."""
+        for actor_id, count in Counter(actor_ids).items():
+            self._add(actor_id, count, 1, story_date, story_date)
 
     def merge(self, other: "ActorTally") -> None:
         """Add a committed file's tally to the run's (files hold different stories)."""
-        for actor_id, (count, stories, first, last) in other.by_actor.items():
-            figures = self.by_actor.setdefault(actor_id, [0, 0, None, None])
-            figures[0] += count
-            figures[1] += stories
-            figures[2], figures[3] = _earlier(figures[2], first), _later(figures[3], last)
+        for actor_id, figures in other.by_actor.items():
+            self._add(actor_id, *figures)
+
+    def _add(self, actor_id: int, count: int, stories: int, first: date | None, last: date | None) -> None:
+        figures = self.by_actor.setdefault(actor_id, [0, 0, None, None])
+        figures[0] += count
+        figures[1] += stories
+        figures[2], figures[3] = _earlier(figures[2], first), _later(figures[3], last)
 
     def apply(self, conn: Connection) -> bool:
         """Add the tally to the stored figures; False when they then disagree with the mentions

@@ -424,7 +424,7 @@ class Indexer:
             if is_new:
                 first_row = len(mention_rows)
                 self._add_mention_rows(conn, story, item, mention_rows)
-                tally.add(story, item.doc.date, [row[1] for row in mention_rows[first_row:]])
+                tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)
         if mention_rows:  # one executemany per file: a round trip per article is what PostgreSQL paid for
@@ -553,11 +553,7 @@ class Indexer:
         identity = QuoteIdentity(conn, [quote.text for _, item in new_items for quote in item.quotes])
         keyed = [(story_id, item.doc, quote, identity.key(quote.text)) for story_id, item in new_items
                  for quote in item.quotes]
-        known: dict[str, dict] = {}
-        for chunk in _chunks(sorted({key for *_, key in keyed})):
-            for row in conn.execute(select(quotes.c.id, quotes.c.key, quotes.c.text, quotes.c.first_seen).where(
-                    one_of(conn, quotes.c.key, chunk))):
-                known[row.key] = {"id": row.id, "text": row.text, "first_seen": row.first_seen}
+        known = identity.stored  # every stored quote a key can name was read to resolve it
         fresh: dict[str, dict] = {}
         changed: dict[str, dict] = {}
         for story_id, doc, quote, key in keyed:
@@ -571,7 +567,7 @@ class Indexer:
                 continue
             changes = changed.setdefault(key, {}) if key in known and key not in fresh else row
             # A near-identical form may be the longer one; the same words again never are.
-            if identity.keys[quote.text].key != key and longer_form(quote.text, row["text"]):
+            if identity.own_key(quote.text) != key and longer_form(quote.text, row["text"]):
                 row["text"] = changes["text"] = quote.text
             if doc.date and (row["first_seen"] is None or doc.date < row["first_seen"]):
                 row["first_seen"] = doc.date

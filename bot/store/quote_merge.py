@@ -14,31 +14,42 @@ from bot.nlp.quote_identity import QuoteKeys, folded_words, near_identical, quot
 from bot.store.schema import quotes
 
 CHUNK = 500
+STORED = (quotes.c.id, quotes.c.key, quotes.c.text, quotes.c.first_seen)  # what the indexer updates
 
 
 class QuoteIdentity:
-    """Resolves a batch of quote texts to the keys they are stored under."""
+    """Resolves a batch of quote texts to the keys they are stored under; the stored quotes it read on
+    the way (`stored`) are the rows the indexer then updates, so it reads none again."""
 
     def __init__(self, conn: Connection, texts: list[str]):
         self.keys = {text: quote_keys(text) for text in texts}
+        self.stored: dict[str, dict] = {}  # quote key -> {"id", "text", "first_seen"} of the rows read
         self.known: dict[str, dict[str, list[str]]] = {}  # blocking key -> {quote key: its folded words}
-        self.known_keys: set[str] = set()  # stored already, or met earlier in the batch
         own = sorted({k.key for k in self.keys.values()})
         for start in range(0, len(own), CHUNK):
-            self.known_keys.update(conn.execute(select(quotes.c.key).where(
-                quotes.c.key.in_(own[start:start + CHUNK]))).scalars())
+            for row in conn.execute(select(*STORED).where(quotes.c.key.in_(own[start:start + CHUNK]))):
+                self._keep(row)
+        self.known_keys: set[str] = set(self.stored)  # stored already, or met earlier in the batch
         # Only a quote not stored as such can be a near-identical form of another.
         blocks = sorted({b for k in self.keys.values() if k.key not in self.known_keys for b in (k.head, k.tail)})
         for start in range(0, len(blocks), CHUNK):
             chunk = blocks[start:start + CHUNK]
-            for row in conn.execute(select(quotes.c.key, quotes.c.text, quotes.c.head_key, quotes.c.tail_key).where(
+            for row in conn.execute(select(*STORED, quotes.c.head_key, quotes.c.tail_key).where(
                     or_(quotes.c.head_key.in_(chunk), quotes.c.tail_key.in_(chunk)))):
+                self._keep(row)
                 self._remember(row.key, folded_words(row.text), row.head_key, row.tail_key)
+
+    def _keep(self, row) -> None:
+        self.stored[row.key] = {"id": row.id, "text": row.text, "first_seen": row.first_seen}
 
     def _remember(self, key: str, words: list[str], head: str, tail: str) -> None:
         self.known_keys.add(key)
         for block in (head, tail):
             self.known.setdefault(block, {})[key] = words
+
+    def own_key(self, text: str) -> str:
+        """The key of `text`'s own folded words (which `key` may map to another quote's)."""
+        return self.keys[text].key
 
     def blocks(self, text: str) -> dict[str, str]:
         keys = self.keys[text]
