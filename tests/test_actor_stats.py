@@ -2,7 +2,9 @@
 adds its own tally, deletes stories, or follows a run that died before counting (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import date
 
 import pytest
 from sqlalchemy import select, update
@@ -76,3 +78,25 @@ def test_removing_a_file_recounts_and_drops_actors_only_it_named(store, seeds):
     assert after == recounted(store)
     assert sum(m for m, *_ in after.values()) < sum(m for m, *_ in before.values())
     assert len(after) < len(before)
+
+
+def test_a_copy_dated_earlier_recounts_only_the_actors_its_story_names(store, tmp_path, monkeypatch):
+    story = ("Iraqi Prime Minister Mustafa al-Kadhimi met Jeanine Hennis-Plasschaert in Baghdad on Monday. "
+             "Kadhimi said the talks with the United Nations envoy were useful, and Hennis-Plasschaert agreed.")
+    other = "Ali Khamenei addressed the Assembly of Experts in Tehran, and Hassan Rouhani attended."
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps({"title": "Talks", "date": "2024-05-02", "text": story}) + "\n"
+                     + json.dumps({"title": "Tehran", "date": "2024-05-03", "text": other}) + "\n")
+    index(store, first)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text(json.dumps({"title": "Talks", "date": "2024-04-30", "text": story}) + "\n")
+    recounts = []
+    monkeypatch.setattr(indexer_module, "refresh_actor_stats",
+                        lambda conn, stories=None: recounts.append(stories) or refresh_actor_stats(conn, stories))
+    index(store, first, copy)
+    assert len(recounts) == 1 and len(recounts[0]) == 1  # one story moved: its actors, not every actor
+    monkeypatch.undo()
+    moved = figures(store)
+    assert moved["mustafa al kadhimi"][2:] == (date(2024, 4, 30), date(2024, 4, 30))
+    assert moved["ali khamenei"][2:] == (date(2024, 5, 3), date(2024, 5, 3))
+    assert moved == recounted(store)

@@ -15,6 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.store import migrations
 from bot.store.schema import meta
 
+CHUNK = 2000  # ids per IN (...) query
+
 
 SQLITE_CACHE_KIB = 64 * 1024  # per connection
 SQLITE_WRITER_CACHE_KIB = 256 * 1024  # the indexer's connection
@@ -131,6 +133,12 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     # row reads took twice as long when most of its pages were read again through the file system.
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    """`items` in slices small enough for one `one_of` query each."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 def one_of(conn: Connection, column, values: list):

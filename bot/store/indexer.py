@@ -33,9 +33,9 @@ from bot.corpus.readers import SUPPORTED, read_file
 from bot.corpus.sidecar import SIDECAR_SUFFIX, sidecar_path
 from bot.nlp.names import actor_key
 from bot.nlp.quote_identity import longer_form, quote_keys
-from bot.pipeline import AnalysedArticle, analyse, story_id
+from bot.pipeline import AnalysedArticle, analyse
 from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
-from bot.store.db import Store, one_of
+from bot.store.db import Store, chunks, one_of
 from bot.store.quote_merge import QuoteIdentity
 from bot.store.schema import (
     actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes, source_files,
@@ -43,7 +43,6 @@ from bot.store.schema import (
 
 log = logging.getLogger(__name__)
 
-CHUNK = 2000  # ids per IN (...) query
 MAX_CANDIDATES = 20  # near-duplicate candidates compared per article, most shared bands first
 CURATED_DIGEST_KEY = "curated_actors_digest"
 GC_THRESHOLD = (20_000, 10, 10)  # while indexing: young collections every 20k allocations, not 700
@@ -147,11 +146,6 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def article_id(text: str) -> str:
-    """Stable story id: the same words (whatever the case, punctuation and spacing) get the same id."""
-    return story_id(syndication.folded(text))
-
-
 def insert_plain_rows(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Bulk insert of tuples straight through the driver's executemany.
 
@@ -195,11 +189,6 @@ def _stored_problems(error: str | None) -> list[FileProblem]:
     return problems
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 @dataclass
 class _KnownFile:
     id: int
@@ -224,7 +213,8 @@ class Indexer:
         self._new_aliases: list[tuple] = []  # alias rows of the file being written
         self._bodies = _RunBodies()
         self._tally = ActorTally()  # the run's new mentions, per actor: added to the stored figures at the end
-        self._recount = False  # a story was deleted or re-dated: the figures are counted again instead
+        self._recount = False  # a story was deleted: the figures are counted again instead
+        self._redated: set[str] = set()  # stories a copy gave an earlier date: their actors are recounted
         self._pool = _AnalysisPool(analyse_fn, gazetteer)
 
     # -- the run ---------------------------------------------------------
@@ -256,6 +246,8 @@ class Indexer:
                 if self._recount or not self._tally.apply(conn):
                     refresh_actor_stats(conn)
                 else:
+                    if self._redated:
+                        refresh_actor_stats(conn, stories=self._redated)
                     drop_unmentioned_actors(conn)
                 self.store.bump_generation(conn)  # caches in running bots reload
             else:
@@ -378,12 +370,12 @@ class Indexer:
             select(occurrences.c.article_id).where(occurrences.c.file_id == file_id)).scalars()))
         conn.execute(delete(occurrences).where(occurrences.c.file_id == file_id))
         still_held: set[str] = set()
-        for chunk in _chunks(article_ids):
+        for chunk in chunks(article_ids):
             still_held.update(conn.execute(select(occurrences.c.article_id).where(
                 one_of(conn, occurrences.c.article_id, chunk))).scalars())
         orphans = [a for a in article_ids if a not in still_held]
         self._recount = self._recount or bool(orphans)
-        for chunk in _chunks(orphans):
+        for chunk in chunks(orphans):
             delete_articles(conn, chunk)
 
     # -- articles --------------------------------------------------------
@@ -439,7 +431,7 @@ class Indexer:
         changes = {k: getattr(doc, k) for k in ("title", "source", "author", "url") if not row[k] and getattr(doc, k)}
         if doc.date and (row["date"] is None or doc.date < row["date"]):
             changes["date"] = doc.date
-            self._recount = True  # its actors' first and last seen may move
+            self._redated.add(story_id)  # its actors' first and last seen may move
         if changes:
             conn.execute(update(articles).where(articles.c.id == story_id).values(**changes))
 
@@ -469,7 +461,7 @@ class Indexer:
                     key = actor_key(alias)
                     if key:
                         spellings[actor_id].setdefault(key, alias)
-            for chunk in _chunks(sorted(spellings)):
+            for chunk in chunks(sorted(spellings)):
                 conn.execute(delete(aliases).where(and_(one_of(conn, aliases.c.actor_id, chunk),
                                                         aliases.c.origin == "config")))
             rows = [(actor_id, alias, key, "config") for actor_id, keyed in spellings.items()
@@ -533,14 +525,14 @@ class Indexer:
                 if quote.speaker_name:
                     wanted.setdefault(_key(quote.speaker_name), (quote.speaker_name, "person"))
         missing = sorted(k for k in wanted if k not in self._actor_ids)
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing):
             self._actor_ids.update(conn.execute(select(actors.c.key, actors.c.id).where(
                 one_of(conn, actors.c.key, chunk))).all())
         rows = [dict(key=k, name=wanted[k][0], kind=wanted[k][1], description=None, curated=False, mention_count=0,
                      article_count=0) for k in missing if k not in self._actor_ids]
         if rows:
             self._actor_ids.update(conn.execute(insert(actors).returning(actors.c.key, actors.c.id), rows).all())
-        for chunk in _chunks(sorted(spellings - self._alias_keys_read)):
+        for chunk in chunks(sorted(spellings - self._alias_keys_read)):
             self._alias_pairs.update(conn.execute(select(aliases.c.actor_id, aliases.c.key).where(
                 one_of(conn, aliases.c.key, chunk))).all())
         self._alias_keys_read |= spellings  # their stored pairs are known now, and every pair added later
@@ -577,7 +569,7 @@ class Indexer:
         if fresh:  # plain rows, then their ids: cheaper than an INSERT ... RETURNING built row by row
             insert_plain_rows(conn, quotes, _QUOTE_COLUMNS, [tuple(row[c] for c in _QUOTE_COLUMNS)
                                                              for row in fresh.values()])
-            for chunk in _chunks(list(fresh)):
+            for chunk in chunks(list(fresh)):
                 ids.update(conn.execute(select(quotes.c.key, quotes.c.id).where(one_of(conn, quotes.c.key, chunk))).all())
         updates: dict[tuple[str, ...], list[dict]] = {}  # one executemany per set of changed columns
         for key, changes in changed.items():
@@ -677,11 +669,11 @@ class _StoryFinder:
     def __init__(self, conn: Connection, ids: list[str], bands: list[list[str]], memory: _RunBodies):
         self.conn = conn
         self.known_ids: set[str] = set()
-        for chunk in _chunks(sorted(set(ids))):
+        for chunk in chunks(sorted(set(ids))):
             self.known_ids.update(conn.execute(select(articles.c.id).where(
                 one_of(conn, articles.c.id, chunk))).scalars())
         self.by_band: dict[str, list[str]] = {}
-        for chunk in _chunks(sorted({b for doc_bands in bands for b in doc_bands})):
+        for chunk in chunks(sorted({b for doc_bands in bands for b in doc_bands})):
             for band, story in conn.execute(select(article_bands.c.band, article_bands.c.article_id).where(
                     one_of(conn, article_bands.c.band, chunk))):
                 self.by_band.setdefault(band, []).append(story)
