@@ -1,6 +1,6 @@
 """Near-duplicate detection: a republished story is the same story; a templated notice with
 other figures, or a brief with one word changed, is not."""
-from bot.corpus.syndication import fingerprint, same_story
+from bot.corpus.syndication import MIN_SHARED_BANDS, fingerprint, same_story, shares_enough
 
 STORY = ("Egypt raised the price of petrol and diesel by up to 15 percent on Friday, the petroleum ministry said, "
          "the second increase this year as the country struggles with a weak currency and high import costs. "
@@ -12,7 +12,15 @@ STORY = ("Egypt raised the price of petrol and diesel by up to 15 percent on Fri
 def test_a_lightly_edited_copy_is_the_same_story_and_shares_bands():
     copy = STORY.replace("on Friday", "on Friday morning").replace("the ministry said", "it said")
     assert same_story(STORY, copy)
-    assert set(fingerprint(STORY)) & set(fingerprint(copy))
+    bands = fingerprint(STORY)
+    assert shares_enough(len(set(bands) & set(fingerprint(copy))), len(bands))
+
+
+def test_a_body_sharing_one_band_of_a_full_sketch_is_not_compared():
+    assert MIN_SHARED_BANDS == 2
+    assert not shares_enough(1, 8)
+    assert shares_enough(2, 8)
+    assert shares_enough(1, 1)  # a body too short for more than one band
 
 
 def test_case_spacing_and_punctuation_do_not_matter():

@@ -686,9 +686,11 @@ class _StoryFinder:
             return item.story_id
         shared = Counter(story for band in item.bands for story in self.by_band.get(band, ()))
         lengths = self.memory.lengths
-        candidates = [candidate for candidate, _ in shared.most_common(MAX_CANDIDATES)
-                      if candidate not in lengths or syndication.comparable_lengths(lengths[candidate],
-                                                                                     item.body_length)]
+        bands = len(item.bands)
+        candidates = [candidate for candidate, count in shared.most_common(MAX_CANDIDATES)
+                      if syndication.shares_enough(count, bands)
+                      and (candidate not in lengths or syndication.comparable_lengths(lengths[candidate],
+                                                                                      item.body_length))]
         if not candidates:
             return None
         self._load_bodies([c for c in candidates if c not in self.bodies])
