@@ -116,3 +116,24 @@ def test_sqlite_readers_are_not_blocked_by_an_open_write(tmp_path):
     finally:
         writer.dispose()
         reader.dispose()
+
+
+def test_a_version_5_database_gets_the_band_index_that_holds_article_ids(db_url):
+    store = Store(db_url)
+    with store.begin() as conn:  # as version 5 left it
+        conn.execute(text("DROP INDEX ix_article_bands_band_article"))
+        conn.execute(text("CREATE INDEX ix_article_bands_band ON article_bands (band)"))
+        store.set_meta(conn, "schema_version", "5")
+    store.dispose()
+    store = Store(db_url)
+    try:
+        with store.connect() as conn:
+            indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("article_bands")}
+            assert indexes["ix_article_bands_band_article"] == ["band", "article_id"]
+            assert "ix_article_bands_band" not in indexes
+            if store.is_sqlite:
+                plan = " ".join(str(row[-1]) for row in conn.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT band, article_id FROM article_bands WHERE band IN ('a', 'b')")))
+                assert "COVERING INDEX ix_article_bands_band_article" in plan
+    finally:
+        store.dispose()

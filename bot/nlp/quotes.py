@@ -638,9 +638,13 @@ def has_lost_marks(text: str) -> bool:
     kept = text.count("'") + text.count("’")
     if lost >= 2 and lost > kept:
         return True
-    for match in LOST_POSSESSIVE.finditer(text):
-        base = match.group(1)
+    bases = LOST_POSSESSIVE.findall(text)
+    if lost + len(bases) < 2 or lost + len(bases) <= kept:  # not even if every candidate counted
+        return False
+    for base in bases:
         # `Irans new policy` where `Iran` stands alone elsewhere (every `Irans` also counts as an `Iran`)
         if not base.endswith(("an", "ese", "ist", "at", "er")) and text.count(base) > text.count(base + "s"):
             lost += 1
-    return lost >= 2 and lost > kept
+            if lost >= 2 and lost > kept:
+                return True
+    return False

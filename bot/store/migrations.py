@@ -65,12 +65,22 @@ def _postgres_actor_index_holds_mention_reads(conn: Connection) -> None:
             index.create(conn)
 
 
+def _bands_index_holds_article_ids(conn: Connection) -> None:
+    """ix_article_bands_band becomes (band, article_id): the indexer reads the stories sharing a file's
+    bands from the index alone (at 90k synthetic articles, 57k rows per file: 123 -> 46 ms a file)."""
+    for index in schema.article_bands.indexes:
+        if index.name == "ix_article_bands_band_article":
+            index.create(conn, checkfirst=True)
+    conn.execute(text("DROP INDEX IF EXISTS ix_article_bands_band"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_initial_schema,  # 1
     _newest_first_indexes,  # 2
     _database_id,  # 3
     _mentions_by_article_with_actor,  # 4
     _postgres_actor_index_holds_mention_reads,  # 5
+    _bands_index_holds_article_ids,  # 6
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

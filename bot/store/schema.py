@@ -65,7 +65,7 @@ article_bands = Table(
     "article_bands", metadata,
     Column("band", String(40), nullable=False),
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    Index("ix_article_bands_band", "band"),
+    Index("ix_article_bands_band_article", "band", "article_id"),  # near-copy candidates from the index alone
     Index("ix_article_bands_article", "article_id"),
 )
 
