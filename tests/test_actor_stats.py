@@ -100,3 +100,22 @@ def test_a_copy_dated_earlier_recounts_only_the_actors_its_story_names(store, tm
     assert moved["mustafa al kadhimi"][2:] == (date(2024, 4, 30), date(2024, 4, 30))
     assert moved["ali khamenei"][2:] == (date(2024, 5, 3), date(2024, 5, 3))
     assert moved == recounted(store)
+
+
+def test_a_file_rolled_back_after_its_stories_were_tallied_leaves_the_figures_right(store, seeds, monkeypatch):
+    first, second = sorted(seeds.glob("*.txt"))[:2]
+    calls = []
+    store_quotes = Indexer._store_quotes
+
+    def fails_on_the_second_file(self, conn, new_items):
+        calls.append(1)
+        if len(calls) == 2:  # after the file's mentions were written and tallied
+            raise RuntimeError("disk full")
+        return store_quotes(self, conn, new_items)
+
+    monkeypatch.setattr(Indexer, "_store_quotes", fails_on_the_second_file)
+    report = index(store, first, second, keep_missing=True)
+    monkeypatch.undo()
+    assert report.files_indexed == 1 and any("disk full" in p.reason for p in report.problems)
+    assert figures(store) == recounted(store)
+    assert sum(m for m, *_ in figures(store).values()) > 0

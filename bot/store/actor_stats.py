@@ -38,13 +38,6 @@ class ActorTally:
         if story_date is not None:
             self.named_on.setdefault(story_date, set()).update(named)
 
-    def merge(self, other: "ActorTally") -> None:
-        """Add a committed file's tally to the run's (files hold different stories)."""
-        self.mentions.update(other.mentions)
-        self.articles.update(other.articles)
-        for day, named in other.named_on.items():
-            self.named_on.setdefault(day, set()).update(named)
-
     def seen(self) -> tuple[dict[int, date], dict[int, date]]:
         """First and last day each actor was named, over the tallied stories."""
         first: dict[int, date] = {}

@@ -212,8 +212,9 @@ class Indexer:
         self._alias_keys_read: set[str] = set()  # spelling keys whose stored pairs are all in _alias_pairs
         self._new_aliases: list[tuple] = []  # alias rows of the file being written
         self._bodies = _RunBodies()
+        self._quote_words: dict[str, list[str]] = {}  # stored quote text -> its folded words, for the run
         self._tally = ActorTally()  # the run's new mentions, per actor: added to the stored figures at the end
-        self._recount = False  # a story was deleted: the figures are counted again instead
+        self._recount = False  # a story was deleted, or a file rolled back: the figures are counted again instead
         self._redated: set[str] = set()  # stories a copy gave an earlier date: their actors are recounted
         self._pool = _AnalysisPool(analyse_fn, gazetteer)
 
@@ -323,13 +324,15 @@ class Indexer:
 
         def write() -> None:
             analysed = analysis()
-            tally = ActorTally()
-            with self.store.begin() as conn:  # the whole file, or nothing
-                self.store.prepare_bulk_writes(conn)
-                file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
-                report.articles_added += self.store_articles(conn, file_id, analysed, tally)
-                report.occurrences_added += len(analysed)
-            self._tally.merge(tally)
+            try:
+                with self.store.begin() as conn:  # the whole file, or nothing
+                    self.store.prepare_bulk_writes(conn)
+                    file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
+                    report.articles_added += self.store_articles(conn, file_id, analysed, self._tally)
+                    report.occurrences_added += len(analysed)
+            except Exception:
+                self._recount = True  # the run's tally may hold stories this rollback took back
+                raise
             report.files_indexed += 1
         return write
 
@@ -542,7 +545,8 @@ class Indexer:
     def _store_quotes(self, conn: Connection, new_items: list[tuple[str, AnalysedArticle]]) -> None:
         """One quote row per folded text (the longest form, the earliest sighting); every place it
         appears is an occurrence. Written for the whole file at once."""
-        identity = QuoteIdentity(conn, [quote.text for _, item in new_items for quote in item.quotes])
+        identity = QuoteIdentity(conn, [quote.text for _, item in new_items for quote in item.quotes],
+                                 self._quote_words)
         keyed = [(story_id, item.doc, quote, identity.key(quote.text)) for story_id, item in new_items
                  for quote in item.quotes]
         known = identity.stored  # every stored quote a key can name was read to resolve it

@@ -14,6 +14,7 @@ from bot.nlp.quote_identity import QuoteKeys, folded_words, near_identical, quot
 from bot.store.schema import quotes
 
 CHUNK = 500
+MAX_REMEMBERED = 200_000  # folded quotes kept across batches (a few hundred bytes each)
 STORED = (quotes.c.id, quotes.c.key, quotes.c.text, quotes.c.first_seen)  # what the indexer updates
 
 
@@ -21,7 +22,10 @@ class QuoteIdentity:
     """Resolves a batch of quote texts to the keys they are stored under; the stored quotes it read on
     the way (`stored`) are the rows the indexer then updates, so it reads none again."""
 
-    def __init__(self, conn: Connection, texts: list[str]):
+    def __init__(self, conn: Connection, texts: list[str], words_of: dict[str, list[str]] | None = None):
+        """`words_of` (stored text -> folded words) remembers stored quotes' words across batches: a
+        quote repeated all over a corpus is read again for every batch that might repeat it."""
+        words_of = {} if words_of is None else words_of
         self.keys = {text: quote_keys(text) for text in texts}
         self.stored: dict[str, dict] = {}  # quote key -> {"id", "text", "first_seen"} of the rows read
         self.known: dict[str, dict[str, list[str]]] = {}  # blocking key -> {quote key: its folded words}
@@ -37,7 +41,12 @@ class QuoteIdentity:
             for row in conn.execute(select(*STORED, quotes.c.head_key, quotes.c.tail_key).where(
                     or_(quotes.c.head_key.in_(chunk), quotes.c.tail_key.in_(chunk)))):
                 self._keep(row)
-                self._remember(row.key, folded_words(row.text), row.head_key, row.tail_key)
+                words = words_of.get(row.text)
+                if words is None:
+                    words = folded_words(row.text)
+                    if len(words_of) < MAX_REMEMBERED:
+                        words_of[row.text] = words
+                self._remember(row.key, words, row.head_key, row.tail_key)
 
     def _keep(self, row) -> None:
         self.stored[row.key] = {"id": row.id, "text": row.text, "first_seen": row.first_seen}
