@@ -679,7 +679,7 @@ class _StoryFinder:
         self.by_band: dict[str, list[str]] = {}
         for chunk in chunks(sorted({b for doc_bands in bands for b in doc_bands})):
             for band, story in conn.execute(select(article_bands.c.band, article_bands.c.article_id).where(
-                    one_of(conn, article_bands.c.band, chunk))):
+                    one_of(conn, article_bands.c.band, chunk))).all():
                 self.by_band.setdefault(band, []).append(story)
         self.memory = memory
         self.bodies: dict[str, str | None] = {}  # unpacked in this file
@@ -689,12 +689,12 @@ class _StoryFinder:
         if item.story_id in self.known_ids or item.story_id in self.added:
             return item.story_id
         shared = Counter(story for band in item.bands for story in self.by_band.get(band, ()))
-        lengths = self.memory.lengths
-        bands = len(item.bands)
-        candidates = [candidate for candidate, count in shared.most_common(MAX_CANDIDATES)
-                      if syndication.shares_enough(count, bands)
-                      and (candidate not in lengths or syndication.comparable_lengths(lengths[candidate],
-                                                                                      item.body_length))]
+        lengths, length, bands = self.memory.lengths, item.body_length, len(item.bands)
+        worth = [candidate for candidate, count in shared.items() if syndication.shares_enough(count, bands)
+                 and (candidate not in lengths or syndication.comparable_lengths(lengths[candidate], length))]
+        # Most shared bands first; among equals, the closest in length (a copy is about as long), those
+        # of unknown length last: the order never depends on how the database returned the rows.
+        candidates = sorted(worth, key=lambda c: (-shared[c], abs(lengths.get(c, 0) - length), c))[:MAX_CANDIDATES]
         if not candidates:
             return None
         self._load_bodies([c for c in candidates if c not in self.bodies])
