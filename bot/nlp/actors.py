@@ -475,6 +475,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                 break
             elif inside_of and _titles_person(toks, k, stop):
                 break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
+            elif _person_after_body(toks, k, stop):
+                break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe]
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
                 break  # a pronoun run on: Obama I
             end = k
@@ -549,6 +551,17 @@ def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
     name = k + size
     return size > 0 and name <= stop and toks.caps[name] and toks.keys[name] not in ORG_HEADS and (
         toks.keys[name] in given_names() or toks.keys[name] not in common_words())
+
+
+def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
+    """A given name and a surname right after a body's head word or an acronym start a person of their
+    own: the body is who the person speaks for, written without a comma (Redfern Youth Connect Margaret Haumono)."""
+    keys, words = toks.keys, toks.words
+    prev, surname = keys[k - 1], keys[k + 1] if k < stop else ""
+    return k < stop and keys[k] in given_names() and keys[k] not in NAME_PARTICLES and not words[k].isupper() \
+        and toks.caps[k + 1] and surname not in common_words() and surname[:-1] not in known_words() \
+        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS) \
+        and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(k + 1, stop + 1))
 
 
 def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
