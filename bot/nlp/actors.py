@@ -765,6 +765,7 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
             if p.kind is None:
                 p.kind, p.cue = _kind(p, toks, art)
     _split_leaders_bodies(pieces, toks, art)
+    _split_named_places(pieces, toks)
     _mark_affiliations(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
@@ -773,6 +774,29 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
+
+
+def _split_named_places(pieces: list[_Piece], toks: Tokens) -> None:
+    """`Karnataka High Court` when the article says `in Karnataka`: a place the article names elsewhere,
+    opening a body's name, qualifies it as a country or city would (the mention is `High Court`, the
+    actor `Karnataka High Court`)."""
+    places = {p.key for p in pieces if p.kind == "place" and p.curated is None and p.cue >= 1
+              and not any(k in common_words() for k in p.key)}  # (not the State, Central: ordinary words)
+    if not places:
+        return
+    keys = toks.keys
+    out = []
+    for p in pieces:
+        if p.curated is None and p.kind == "organization" and p.name_start is None and p.last > p.first:
+            lead = p.first + next((size for size in (3, 2, 1) if p.last - p.first >= size
+                                   and tuple(keys[p.first:p.first + size]) in places), 0)
+            if lead > p.first and keys[lead] not in _CONNECTORS and any(k in ORG_HEADS for k in keys[lead:p.last + 1]):
+                out.append(_Piece(p.first, lead - 1, p.start, toks.ends[lead - 1], "place", 2,
+                                  key=tuple(keys[p.first:lead]), name=toks.text[p.start:toks.ends[lead - 1]]))
+                p.name_start, p.first, p.start = p.start, lead, toks.starts[lead]
+                p.key = tuple(k for k in keys[lead:p.last + 1] if k not in NAME_PARTICLES) or (keys[lead],)
+        out.append(p)
+    pieces[:] = out
 
 
 def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
