@@ -69,6 +69,8 @@ _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "st
                    "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",
                    "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
                    "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
+# Endings of English nouns and adjectives, not of surnames (Royal Irrigation Department, Non-Governmental).
+_WORD_ENDINGS = ("tion", "al", "ing", "ment", "ity", "ive", "ic", "ics")
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
@@ -597,6 +599,11 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                 lead = first + size
                 out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
                 break
+        body = _body_after_person(toks, first, last) if lead == first else first
+        if body > first:  # Kailash Satyarthi Foundation: the person the body is named after, and the body
+            return [_Piece(first, body - 1, piece.start, toks.ends[body - 1], "person", 2),
+                    _Piece(body, last, toks.starts[body], piece.end, "organization", 2,
+                           name_start=piece.start if piece.name_start is None else piece.name_start)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
@@ -634,6 +641,23 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                           name_start=piece.name_start)
             return [head, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     return [piece]
+
+
+def _body_after_person(toks: Tokens, first: int, last: int) -> int:
+    """Where the body's own words start in a name that opens with a person's (Kailash Satyarthi Foundation,
+    Margaret Kenyatta Institute for Gender...): a given name, one to three words no ordinary word, then words
+    that name a body by its head word. `first` when the name is no such thing."""
+    keys = toks.keys
+    if keys[first] not in given_names() or keys[first] in NAME_PARTICLES or not toks.words[first].istitle() \
+            or (keys[first],) in place_names():
+        return first
+    k = first + 1
+    while k <= last and k - first <= 3 and toks.caps[k] and keys[k] not in common_words() and keys[k] not in ORG_HEADS \
+            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(_WORD_ENDINGS):
+        k += 1
+    if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last):
+        return first
+    return k
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
