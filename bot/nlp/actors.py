@@ -781,7 +781,7 @@ def _quantity_follows(toks: Tokens, j: int) -> bool:
 def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     keys = toks.keys
     for p in pieces:
-        p.key = tuple(k for k in keys[p.first:p.last + 1] if k not in NAME_PARTICLES) or (keys[p.first],)
+        p.key = _name_key(keys, p.first, p.last)
         if p.curated is not None:
             p.name = p.curated.name
         else:
@@ -801,9 +801,9 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
 
 
 def _split_named_places(pieces: list[_Piece], toks: Tokens) -> None:
-    """`Karnataka High Court` when the article says `in Karnataka`: a place the article names elsewhere,
-    opening a body's name, qualifies it as a country or city would (the mention is `High Court`, the
-    actor `Karnataka High Court`)."""
+    """`Karnataka High Court`, `Autonomous University of Chiriquí` when the article says `in Karnataka`,
+    `in Chiriquí`: a place the article names elsewhere, opening a body's name or after its `of`, is cut out
+    of it as a known country or city is (the mention is `High Court`, the actor `Karnataka High Court`)."""
     places = {p.key for p in pieces if p.kind == "place" and p.curated is None and p.cue >= 1
               and not any(k in common_words() for k in p.key)}  # (not the State, Central: ordinary words)
     if not places:
@@ -818,9 +818,23 @@ def _split_named_places(pieces: list[_Piece], toks: Tokens) -> None:
                 out.append(_Piece(p.first, lead - 1, p.start, toks.ends[lead - 1], "place", 2,
                                   key=tuple(keys[p.first:lead]), name=toks.text[p.start:toks.ends[lead - 1]]))
                 p.name_start, p.first, p.start = p.start, lead, toks.starts[lead]
-                p.key = tuple(k for k in keys[lead:p.last + 1] if k not in NAME_PARTICLES) or (keys[lead],)
+                p.key = _name_key(keys, lead, p.last)
+            cut = p.last + 1 - next((size for size in (3, 2, 1) if p.last - p.first > size and keys[p.last - size] in ("of", "in")
+                                     and tuple(keys[p.last - size + 1:p.last + 1]) in places), 0)
+            if cut <= p.last and any(k in ORG_HEADS for k in keys[p.first:cut - 1]):
+                place = _Piece(cut, p.last, toks.starts[cut], p.end, "place", 2,
+                               key=tuple(keys[cut:p.last + 1]), name=toks.text[toks.starts[cut]:p.end])
+                p.name_end, p.last, p.end = p.end, cut - 2, toks.ends[cut - 2]
+                p.key = _name_key(keys, p.first, p.last)
+                out += [p, place]
+                continue
         out.append(p)
     pieces[:] = out
+
+
+def _name_key(keys: list[str], first: int, last: int) -> tuple[str, ...]:
+    """The words a name is compared by: its words without name particles (al-, bin, de)."""
+    return tuple(k for k in keys[first:last + 1] if k not in NAME_PARTICLES) or (keys[first],)
 
 
 def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
