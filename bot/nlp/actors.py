@@ -37,7 +37,8 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
     CALENDAR, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, INNER_NAME_TITLES,
-    LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, NAME_ABBREVIATIONS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
+    LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS,
+    NAME_PARTICLES,
     NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS, OFFICE_HEADS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES,
     PERSON_TITLES, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS,
     SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, SURNAME_TITLES, TITLE_FIRST_WORDS,
@@ -942,6 +943,9 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
             and not toks.possessive[p.last]:
         # Caijing magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
         return "organization", 0 if keys[nxt] in LEADER_NOUNS else 1
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in MEMBER_NOUNS and words[nxt].islower() \
+            and not toks.possessive[p.last] and not span[-1].endswith(_WORD_ENDINGS + _GROUP_ENDINGS):
+        return "organization", 1  # Greens leader Adam Bandt, ED officials (not Presidential candidate, Maoist leader)
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
         return "person", 1
     if len(span) > 1 and not any(_common(k, art) for k in span):

@@ -215,6 +215,9 @@ PLACE_NOUNS = _words("region province district county prefecture governorate mun
 LEADER_NOUNS = _words("government spokesman spokesperson mp mps senator senators lawmaker lawmakers")
 ORG_NOUNS = _words("party company firm militia cartel gang faction newspaper daily broadcaster organisation "
                    "organization") | LEADER_NOUNS
+# Lower-case nouns after a name for the people who act for it: a body's (Greens leader Adam Bandt, ED officials).
+MEMBER_NOUNS = _words("leader leaders leadership official officials representative representatives member members "
+                      "candidate candidates counsel founder officers")
 # Bodies named after who leads them (the Kishida Cabinet, the Modi government).
 LED_BODY_HEADS = _words("cabinet government administration regime camp")
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
