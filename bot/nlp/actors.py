@@ -426,7 +426,11 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         if hit is not None:
             alias = hit.alias
             end = hit.end - (keys[hit.last] != alias.keys[-1])  # Khameneis: the s of a lost possessive
-            out.append(_Piece(j, hit.last, hit.start, end, alias.actor.kind, 3, alias.actor))
+            # European Union, Catholic Church: the nationality or creed qualifies the body's head word
+            lead = hit.last if alias.actor.kind == "organization" and keys[hit.last] in ORG_HEADS \
+                and all(keys[m] in DEMONYMS for m in range(j, hit.last)) else j
+            out.append(_Piece(lead, hit.last, toks.starts[lead], end, alias.actor.kind, 3, alias.actor,
+                              name_start=hit.start if lead > j else None))
             j = hit.last + 1
             title_cue = False
             continue
