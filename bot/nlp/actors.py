@@ -1060,6 +1060,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
                     persons[p.key[-size:]] = p
             if _family_name_first(p, toks):
                 persons.setdefault(("family",) + p.key[:1], p)  # Park Joo-min, then Park; Li Ka-shing, then Li
+            if _two_surnames(p):
+                persons.setdefault(p.key[1:2], p)  # Esteban Merlo Hidalgo, then Merlo: the father's surname
             given = ("given",) + p.key[:1]
             persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
         elif len(p.key) == 1 and p.curated is None:
@@ -1101,6 +1103,12 @@ def _family_name_first(p: _Piece, toks: Tokens) -> bool:
     name, the order of Korean and Chinese names, where the family name alone refers back."""
     return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
         and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
+
+
+def _two_surnames(p: _Piece) -> bool:
+    """`Esteban Merlo Hidalgo`, `Luis Maldonado Matute`: a given name and two surnames, the Spanish and
+    Portuguese order, where the first surname alone refers back."""
+    return len(p.key) == 3 and p.key[0] in given_names() and p.key[1] not in given_names() and len(p.key[1]) > 2
 
 
 def _after_place_preposition(p: _Piece, toks: Tokens) -> bool:
