@@ -1084,8 +1084,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:
             continue
-        if p.kind == "place" and full.cue < 1 and full.curated is None:
-            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir)
+        if p.kind == "place" and full.cue < 1 and full.curated is None and not _names_someone(full, key):
+            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir, Twilight Taipei)
         if p.curated is not None and (p.curated.kind != "person" or p.curated.name in curated_here
                                       or full.curated is p.curated):
             continue  # a curated surname keeps its actor unless the article names someone else of that name
@@ -1103,6 +1103,12 @@ def _family_name_first(p: _Piece, toks: Tokens) -> bool:
     name, the order of Korean and Chinese names, where the family name alone refers back."""
     return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
         and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
+
+
+def _names_someone(full: _Piece, key: tuple[str, ...]) -> bool:
+    """`Sboniso Duma`: a guessed name whose other words are a given name or words no list knows, none a
+    place, is a person's, so the place-like word alone (Duma) is that person."""
+    return all(((k,) not in place_names() and (k in given_names() or k not in known_words())) for k in full.key if k not in key)
 
 
 def _two_surnames(p: _Piece) -> bool:
