@@ -36,13 +36,12 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
-    CALENDAR, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, INNER_NAME_TITLES,
-    LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS,
-    NAME_PARTICLES,
-    NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS, OFFICE_HEADS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES,
-    PERSON_TITLES, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS,
-    SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, SURNAME_TITLES, TITLE_FIRST_WORDS,
-    WEAK_ORG_HEADS,
+    CALENDAR, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS,
+    INNER_NAME_TITLES, LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
+    NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS,
+    OFFICE_HEADS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PERSON_TITLES, PLACE_ARTICLES, PLACE_HEADS,
+    PLACE_NOUNS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS,
+    SUBJECT_VERBS, SURNAME_PARTICLES, SURNAME_TITLES, TEAM_ROLE_NOUNS, TITLE_FIRST_WORDS, WEAK_ORG_HEADS,
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
@@ -917,6 +916,9 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "person", 2  # Zartosht said / added Morley
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
         return "person", 1  # Williams said, Brown told: a surname that is also a word
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in TEAM_ROLE_NOUNS and words[nxt].islower() \
+            and not span[-1].endswith(_GROUP_ENDINGS):
+        return "organization", 2  # Chelsea goalkeeper, the River coach: a club named after its town
     city = tuple(span) in place_names()
     if city:
         # one word may also be a given name (David, Paris): a person only when the article names one so

@@ -218,6 +218,9 @@ ORG_NOUNS = _words("party company firm militia cartel gang faction newspaper dai
 # Lower-case nouns after a name for the people who act for it: a body's (Greens leader Adam Bandt, ED officials).
 MEMBER_NOUNS = _words("leader leaders leadership official officials representative representatives member members "
                       "candidate candidates counsel founder officers")
+# Lower-case nouns after a name for the people who play or coach for it: a club's (Chelsea goalkeeper).
+TEAM_ROLE_NOUNS = _words("coach striker forward midfielder defender goalkeeper keeper winger skipper squad playmaker "
+                         "fullback")
 # Bodies named after who leads them (the Kishida Cabinet, the Modi government).
 LED_BODY_HEADS = _words("cabinet government administration regime camp")
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
