@@ -72,7 +72,7 @@ bloc board chamber trust mission embassy embassies consulate watch international
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-caucus nations panel taskforce administration
+caucus nations panel taskforce administration empire
 """)
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
 # Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
