@@ -37,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
     CALENDAR, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS,
-    INNER_NAME_TITLES, LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
+    INNER_NAME_TITLES, LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
     NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS,
     OFFICE_HEADS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PERSON_TITLES, PLACE_ARTICLES, PLACE_HEADS,
     PLACE_NOUNS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS,
@@ -603,6 +603,10 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                 lead = first + size
                 out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
                 break
+        else:
+            if _locality_opens(toks, first, last):
+                lead = first + 1
+                out.append(_Piece(first, first, toks.starts[first], toks.ends[first], "place", 1))
         body = _body_after_person(toks, first, last) if lead == first else first
         if body > first:  # Kailash Satyarthi Foundation: the person the body is named after, and the body
             return [_Piece(first, body - 1, piece.start, toks.ends[body - 1], "person", 2),
@@ -662,6 +666,15 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last):
         return first
     return k
+
+
+def _locality_opens(toks: Tokens, first: int, last: int) -> bool:
+    """`Wairoa District Council`, `Keraniganj Police`: a word no list knows before a local public body's
+    name is the town or district the body serves."""
+    keys = toks.keys
+    return last > first and keys[first] not in known_words() and keys[first] not in given_names() \
+        and toks.words[first].istitle() and keys[last] in LOCAL_BODY_HEADS \
+        and all(keys[m] in known_words() for m in range(first + 1, last + 1))
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:

@@ -74,6 +74,8 @@ organisation observatory commission consortium cooperative federation fc hospita
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
 caucus nations panel taskforce administration empire
 """)
+# Head words of the public bodies of a town or district (Wairoa District Council, Keraniganj Police).
+LOCAL_BODY_HEADS = _words("council councils assembly municipality police court government committee authority")
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
 # Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
 # the word alone is no head (Finance Minister, Capital Markets).
