@@ -901,8 +901,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
         if tuple(span) in place_names() and (len(span[0]) > 3 or p.first == 0 or "\n" in toks.gaps[p.first - 1]):
             return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
-        if len(words[p.first]) == 2:
-            return "other", 0  # UP, HK, NT: two letters are as often places or things, unless defined
+        if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
+            return "other", 0  # HK$, BA.5, KF-21, JD(S): two letters glued to a sign or a number name a thing
         return "organization", 1
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
         return "organization", 1  # Babel Finance, Integro Insurance Brokers
@@ -977,6 +977,14 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and not _common(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+def _glued_to_sign(toks: Tokens, j: int) -> bool:
+    """Word j runs into a sign or a number (HK$, BA.5, KF-21, JD(S), NT 3): the letters are a currency, a
+    model or a variant. Standing alone, two capitals are mostly a body (the EC, ED officials, SM's group)."""
+    nxt = j + 1
+    return nxt == len(toks.words) or toks.gaps[j][:1] not in " ,;:)" or toks.gaps[j] == " (" \
+        or toks.words[nxt][:1].isdigit()
 
 
 def _place_follows(toks: Tokens, j: int) -> bool:

@@ -162,7 +162,7 @@ NOT_ACTOR_ACRONYMS = _words("""
 atm tv gdp gnp ceo cfo coo hiv aids covid phd mba vat gmt utc lgbt lgbtq lgbtqi lgbtqia ngo ngos sms usd eur gbp pdf dna
 faq ai id ok tba fyi gps suv ev evs lng lpg cctv pcr rna sars mers icu ppe hq am pm ad bc mp mps mep ict it ip isp url
 www html api app sim usb dvd cd vip diy pr qa mou nb ps etc pc kg km mw kw gw bn mn am fm ii iii iv vi vii viii ix xi
-fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop
+fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop iq qr ma ba bsc msc dj dm bb cm vp ag ce hm
 """)
 
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
