@@ -489,6 +489,9 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             k += 1
         while end > j and (keys[end] in NAME_PARTICLES or keys[end] in _CONNECTORS) and not _is_cap(words[end]):
             end -= 1  # a trailing particle or connector
+        if end > j and len(words[end]) > 1 and _ROMAN.match(words[end]) and toks.caps[end - 1] \
+                and not words[end - 1].isupper():
+            end -= 1  # Mohamed VI, Kusae Edu XV: a ruler's number is not part of the name
         piece = _Piece(j, end, toks.starts[j], toks.ends[end])
         before = out[-1] if out else None
         if (before is not None and before.curated is not None and before.last == j - 1
