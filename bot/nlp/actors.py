@@ -753,8 +753,8 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
-        if key.endswith("ing") and key in known_words():
-            return False  # Planting, Combating: a heading's gerund
+        if key.endswith("ing") and key in known_words() and piece.kind != "person":
+            return False  # Planting, Combating: a heading's gerund (not Mr Ging)
         if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
                 and (key,) not in country_names() and not _subject_follows(toks, piece.last, key):
             piece.tentative = True
