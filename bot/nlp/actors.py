@@ -941,7 +941,7 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "place", 1 if len(span) == 1 else 2
     if len(span) == 2 and span[0] in SURNAME_PARTICLES and toks.caps[p.first] and not _starts_place(toks, p.first, p.last):
         return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
-    if span[0] in PLACE_PREFIXES:
+    if span[0] in PLACE_PREFIXES and not _ordinary_words_follow(toks, p.first, p.last):
         return "place", 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
         return "place", 1
@@ -988,6 +988,14 @@ def _glued_to_sign(toks: Tokens, j: int) -> bool:
     nxt = j + 1
     return nxt == len(toks.words) or toks.gaps[j][:1] not in " ,;:)" or toks.gaps[j] == " (" \
         or toks.words[nxt][:1].isdigit()
+
+
+def _ordinary_words_follow(toks: Tokens, first: int, last: int) -> bool:
+    """`Central Crime Branch`, `New Ideas`, `West Africa Cable System`: capitalised ordinary words after a
+    place prefix make a body's or a thing's name, not a place's (Gulf of Papagayo, San Juan Chamula)."""
+    keys = toks.keys
+    return any(toks.caps[m] and keys[m] in common_words() and keys[m] not in PLACE_HEADS and keys[m] not in PLACE_PREFIXES
+               and keys[m] not in given_names() and (keys[m],) not in place_names() for m in range(first + 1, last + 1))
 
 
 def _place_follows(toks: Tokens, j: int) -> bool:
