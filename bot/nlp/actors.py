@@ -1036,7 +1036,8 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
     for a, b in zip(pieces, pieces[1:]):
         gap = text[a.end:b.start]
         if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
-            if a.curated is not None and toks.words[b.first].isupper() or _abbreviates(toks.words[b.first], a, toks):
+            if a.curated is not None and a.kind != "place" and toks.words[b.first].isupper() \
+                    or _abbreviates(toks.words[b.first], a, toks):  # (Latin America (LATAM) is not America's)
                 defined[b.key] = a  # Popular Mobilisation Authority (PMA), Indian Institute of Science (IISc)
                 if a.kind == "other" and a.last > a.first:
                     a.kind, a.cue = "organization", 1  # what gets an acronym is mostly an organisation
