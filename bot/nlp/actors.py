@@ -477,7 +477,8 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
                                     and not _surname_like_title(toks, j, k, stop)
-                                    or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)):
+                                    or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)
+                                    and not _surname_like_title(toks, j, k, stop)):
                 break
             elif inside_of and _titles_person(toks, k, stop):
                 break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
@@ -574,13 +575,15 @@ def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
 
 
 def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
-    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`: a one-word title that ends a name opened by a
-    given name titles no one after it, so it is the surname."""
+    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`, `Tawhidul Islam`: a one-word title or creed that
+    ends a name opened by a given name (or a word no list knows) titles no one after it, so it is the surname."""
     key = toks.keys[k]
-    return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j and toks.keys[j] in given_names() \
-        and toks.keys[j] not in NAME_PARTICLES \
-        and _title_at(toks, k, stop) == 1 and toks.caps[k - 1] and key not in ORG_HEADS \
-        and not toks.words[k].isupper() and key in SURNAME_TITLES
+    return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j \
+        and (toks.keys[j] in given_names() or toks.keys[j] not in known_words()) \
+        and toks.keys[j] not in NAME_PARTICLES and toks.caps[k - 1] and key not in ORG_HEADS \
+        and not toks.words[k].isupper() and (key in SURNAME_TITLES and _title_at(toks, k, stop) == 1
+                                             or key in DEMONYMS and toks.keys[k - 1] not in DEMONYMS
+                                             and toks.gaps[k - 1] == " ")
 
 
 def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
