@@ -722,7 +722,7 @@ def _common(key: str, art: _Article) -> bool:
 
 
 def _is_date_word(toks: Tokens, j: int) -> bool:
-    """Months and days, unless a given name stands before (Theresa May)."""
+    """Months and days, unless a given name stands before (Theresa May) or a surname after (June Sculthorpe)."""
     if toks.keys[j] not in CALENDAR:
         # Jan. 12, Mar 3: abbreviated months that are also given names
         return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks.words) and toks.words[j + 1][:1].isdigit()
@@ -730,7 +730,9 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
     prev = toks.words[j - 1] if j else ""
     if nxt[:1].isdigit() or prev[:1].isdigit() or toks.keys[j] not in NAME_MONTHS:
         return True
-    return not (prev[:1].isupper() and toks.joins[j - 1])
+    surname = toks.keys[j + 1] if nxt else ""
+    return not (prev[:1].isupper() and toks.joins[j - 1]
+                or nxt[:1].isupper() and toks.joins[j] and surname not in known_words() and surname not in CALENDAR)
 
 
 def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
