@@ -782,14 +782,17 @@ def _numbered_team(toks: Tokens, j: int) -> bool:
 
 
 def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
-    """A speech verb, or a verb after a word that is no frequent English word: the word is the subject's
-    name (Williams said, Chan attended, Ip agreed)."""
+    """A speech verb, or a verb, a possessive or an apposition after a word that is no frequent English word:
+    the word is the subject's name (Williams said, Chan attended, Ip agreed, Micah's house, Abbas, also ...)."""
     nxt = j + 1
     if nxt >= len(toks.words):
         return False
     following = toks.keys[nxt]
-    return following in SPEECH_VERBS or toks.joins[j] and toks.words[nxt].islower() \
-        and (following.endswith("ed") and len(following) > 4 or following in SUBJECT_VERBS) \
+    if toks.gaps[j] == ", " and (key in given_names() or key not in known_words()):
+        return True  # Abbas, also ex-convener ...; Violeta, César's mother
+    return following in SPEECH_VERBS or (toks.possessive[j] or toks.joins[j] and toks.words[nxt].islower()
+                                         and (following.endswith("ed") and len(following) > 4
+                                              or following in SUBJECT_VERBS)) \
         and key not in common_words() and (key in given_names() or not key.endswith(
             ("s", "tion", "ment", "ing", "ity", "ness")))
 
