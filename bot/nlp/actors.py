@@ -631,6 +631,11 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
         rest = _Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
+    if out and lead < last and keys[lead] in given_names() and keys[lead] not in common_words() \
+            and not any(k in given_names() for k in keys[first:lead]) \
+            and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(lead, last + 1)):
+        # Nicaragua Daniel Ortega, Glasgow Dawie Augustyn: a place, then a person named after it
+        return out + [_Piece(lead, last, toks.starts[lead], piece.end, "person", 1)]
     qualifier, out = out, []
     for size in (3, 2, 1):
         cut = last - size + 1
