@@ -838,7 +838,7 @@ def _split_named_places(pieces: list[_Piece], toks: Tokens) -> None:
     `in Chiriquí`: a place the article names elsewhere, opening a body's name or after its `of`, is cut out
     of it as a known country or city is (the mention is `High Court`, the actor `Karnataka High Court`)."""
     places = {p.key for p in pieces if p.kind == "place" and p.curated is None and p.cue >= 1
-              and not any(k in common_words() for k in p.key)}  # (not the State, Central: ordinary words)
+              and not (len(p.key) == 1 and p.key[0] in common_words())}  # (not the State: an ordinary word)
     if not places:
         return
     keys = toks.keys
