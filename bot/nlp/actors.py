@@ -610,9 +610,9 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                 out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
                 break
         else:
-            if _locality_opens(toks, first, last):
-                lead = first + 1
-                out.append(_Piece(first, first, toks.starts[first], toks.ends[first], "place", 1))
+            lead = first + _locality_opens(toks, first, last)
+            if lead > first:
+                out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 1))
         body = _body_after_person(toks, first, last) if lead == first else first
         if body > first:  # Kailash Satyarthi Foundation: the person the body is named after, and the body
             return [_Piece(first, body - 1, piece.start, toks.ends[body - 1], "person", 2),
@@ -679,13 +679,20 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     return k
 
 
-def _locality_opens(toks: Tokens, first: int, last: int) -> bool:
-    """`Wairoa District Council`, `Keraniganj Police`: a word no list knows before a local public body's
-    name is the town or district the body serves."""
+def _locality_opens(toks: Tokens, first: int, last: int) -> int:
+    """`Wairoa District Council`, `Keraniganj Police`, `Western Cape High Court`: a word no list knows, or a
+    compass word and a noun, before a local public body's name is the town or region the body serves.
+    Returns how many words the place takes (0 when none)."""
     keys = toks.keys
-    return last > first and keys[first] not in known_words() and keys[first] not in given_names() \
-        and toks.words[first].istitle() and keys[last] in LOCAL_BODY_HEADS \
-        and all(keys[m] in known_words() for m in range(first + 1, last + 1))
+    if last <= first or keys[last] not in LOCAL_BODY_HEADS or not toks.words[first].istitle():
+        return 0
+    size = 2 if keys[first] in COMPASS_WORDS or keys[first] in PLACE_PREFIXES else 1
+    if size == 2 and (last - first < 2 or not toks.caps[first + 1] or keys[first + 1] in ORG_HEADS
+                      or keys[first + 1].endswith(_WORD_ENDINGS)):
+        return 0
+    if size == 1 and (keys[first] in known_words() or keys[first] in given_names()):
+        return 0
+    return size if all(keys[m] in known_words() for m in range(first + size, last + 1)) else 0
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
