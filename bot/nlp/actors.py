@@ -680,17 +680,18 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
 
 
 def _locality_opens(toks: Tokens, first: int, last: int) -> int:
-    """`Wairoa District Council`, `Keraniganj Police`, `Western Cape High Court`: a word no list knows, or a
-    compass word and a noun, before a local public body's name is the town or region the body serves.
-    Returns how many words the place takes (0 when none)."""
+    """`Wairoa District Council`, `Karnataka High Court`, `Western Cape High Court`: a word that is no frequent
+    English word, or a compass word and a noun, before a local public body's name is the town or region the
+    body serves. Returns how many words the place takes (0 when none)."""
     keys = toks.keys
-    if last <= first or keys[last] not in LOCAL_BODY_HEADS or not toks.words[first].istitle():
+    if last <= first or keys[last] not in LOCAL_BODY_HEADS or not toks.words[first].istitle() or toks.gaps[first] != " ":
         return 0
     size = 2 if keys[first] in COMPASS_WORDS or keys[first] in PLACE_PREFIXES else 1
     if size == 2 and (last - first < 2 or not toks.caps[first + 1] or keys[first + 1] in ORG_HEADS
                       or keys[first + 1].endswith(_WORD_ENDINGS)):
         return 0
-    if size == 1 and (keys[first] in known_words() or keys[first] in given_names()):
+    if size == 1 and (keys[first] in common_words() or keys[first] in given_names()
+                      or keys[first].endswith(_WORD_ENDINGS)):
         return 0
     return size if all(keys[m] in known_words() for m in range(first + size, last + 1)) else 0
 
