@@ -425,9 +425,9 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         if hit is not None:
             alias = hit.alias
             end = hit.end - (keys[hit.last] != alias.keys[-1])  # Khameneis: the s of a lost possessive
-            # European Union, Catholic Church: the nationality or creed qualifies the body's head word
+            # European Union, South African Airways: the nationality or creed qualifies the body's head word
             lead = hit.last if alias.actor.kind == "organization" and keys[hit.last] in ORG_HEADS \
-                and all(keys[m] in DEMONYMS for m in range(j, hit.last)) else j
+                and _qualifier_end(keys, j, hit.last) == hit.last else j
             out.append(_Piece(lead, hit.last, toks.starts[lead], end, alias.actor.kind, 3, alias.actor,
                               name_start=hit.start if lead > j else None))
             j = hit.last + 1
@@ -601,8 +601,7 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                 _Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
     out = []
     lead = first
-    while lead < last and keys[lead] in DEMONYMS:
-        lead += 1
+    lead = _qualifier_end(keys, first, last)
     if lead == first:
         for size in (3, 2, 1):
             if first + size <= last and tuple(keys[first:first + size]) in place_names():
@@ -694,6 +693,16 @@ def _locality_opens(toks: Tokens, first: int, last: int) -> int:
                       or keys[first].endswith(_WORD_ENDINGS)):
         return 0
     return size if all(keys[m] in known_words() for m in range(first + size, last + 1)) else 0
+
+
+def _qualifier_end(keys: list[str], first: int, last: int) -> int:
+    """Where the words after the nationality or creed that open a name start (first when none does): each
+    a nationality, or a compass word before one (South African Airways, Central American Parliament)."""
+    lead = first
+    while lead < last and (keys[lead] in DEMONYMS
+                           or keys[lead] in PLACE_PREFIXES and lead + 1 < last and keys[lead + 1] in DEMONYMS):
+        lead += 1
+    return lead
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
