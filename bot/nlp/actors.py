@@ -697,11 +697,17 @@ def _locality_opens(toks: Tokens, first: int, last: int) -> int:
 
 def _qualifier_end(keys: list[str], first: int, last: int) -> int:
     """Where the words after the nationality or creed that open a name start (first when none does): each
-    a nationality, or a compass word before one (South African Airways, Central American Parliament)."""
+    a nationality, a compass word before one (South African Airways, Central American Parliament), or a
+    country of two words made an adjective (Costa Rican Social Security Fund, Sri Lankan Airlines)."""
     lead = first
-    while lead < last and (keys[lead] in DEMONYMS
-                           or keys[lead] in PLACE_PREFIXES and lead + 1 < last and keys[lead + 1] in DEMONYMS):
-        lead += 1
+    while lead < last:
+        if keys[lead] in DEMONYMS:
+            lead += 1
+        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
+                                  or keys[lead + 1][-1:] == "n" and (keys[lead], keys[lead + 1][:-1]) in country_names()):
+            lead += 2
+        else:
+            break
     return lead
 
 
