@@ -183,7 +183,8 @@ PLACE_PREFIXES = _words("deir dayr tel tal jebel jabal wadi bab ain ein ras ras'
 # Verbs that follow a speaker: the name before them is a person.
 SPEECH_VERBS = _words("said says told added noted stated argued explained asked wrote tweeted insisted claimed warned "
                       "stressed urged declared announced confirmed denied replied recalled acknowledged admitted "
-                      "believes thinks thought according")
+                      "believes thinks thought according adds explains insists recalls admits acknowledges tweets "
+                      "writes warns urges stresses asks replies denies confirms announces declares argues")
 
 # Words that start sentences (and headline lines) without naming anyone.
 COMMON_STARTERS = _words("""
