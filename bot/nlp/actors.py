@@ -594,11 +594,17 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
     first, last = piece.first, piece.last
     if last == first:
         return [piece]
-    if keys[last] in EVENT_HEADS and toks.words[first].isupper() and len(toks.words[first]) > 1 \
-            and keys[first] not in NOT_ACTOR_ACRONYMS and toks.caps[first + 1] and not toks.words[first + 1].isupper():
-        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds
-        return [_Piece(first, first, piece.start, toks.ends[first]),
-                _Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
+    if toks.words[first].isupper() and len(toks.words[first]) > 1 and keys[first] not in NOT_ACTOR_ACRONYMS \
+            and toks.caps[first + 1] and not toks.words[first + 1].isupper():
+        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds; NSRI Shelly Beach,
+        # ANC KwaZulu-Natal: a body and the place of its branch
+        if keys[last] in EVENT_HEADS:
+            return [_Piece(first, first, piece.start, toks.ends[first]),
+                    _Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
+        if (keys[last] in PLACE_HEADS or tuple(keys[first + 1:last + 1]) in place_names()) \
+                and keys[first] not in ORG_HEADS and toks.gaps[first] == " " and (keys[first],) not in place_names():
+            return [_Piece(first, first, piece.start, toks.ends[first], "organization", 1),
+                    _Piece(first + 1, last, toks.starts[first + 1], piece.end, "place", 2)]
     out = []
     lead = first
     lead = _qualifier_end(keys, first, last)
