@@ -811,8 +811,13 @@ def _numbered_team(toks: Tokens, j: int) -> bool:
     after = toks.gaps[nxt]
     if after == "," and nxt + 1 < len(toks.words) and toks.words[nxt + 1].isdigit():
         return False  # MNT 3,380
-    return after[:1] in (" ", ",", ")", ";", "") and not (
-        nxt + 1 < len(toks.words) and after == " " and (toks.keys[nxt + 1] in QUANTITY_WORDS or not toks.caps[nxt + 1]))
+    if after[:1] not in (" ", ",", ")", ";", "", "’", "'") or after[:1] in "’'" and not toks.possessive[nxt]:
+        return False
+    if nxt + 1 == len(toks.words) or after != " " or toks.caps[nxt + 1]:
+        return True
+    following = toks.keys[nxt + 1]  # a verb or a conjunction, not what the number counts (SKW 3 defeated SFC 1 and ...)
+    return following in ("and", "or", "vs") or following in SPEECH_VERBS or following in SUBJECT_VERBS \
+        or following.endswith("ed") and following not in QUANTITY_WORDS
 
 
 def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
