@@ -606,7 +606,6 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
             return [_Piece(first, first, piece.start, toks.ends[first], "organization", 1),
                     _Piece(first + 1, last, toks.starts[first + 1], piece.end, "place", 2)]
     out = []
-    lead = first
     lead = _qualifier_end(keys, first, last)
     if lead == first:
         for size in (3, 2, 1):
@@ -689,7 +688,8 @@ def _locality_opens(toks: Tokens, first: int, last: int) -> int:
     English word, or a compass word and a noun, before a local public body's name is the town or region the
     body serves. Returns how many words the place takes (0 when none)."""
     keys = toks.keys
-    if last <= first or keys[last] not in LOCAL_BODY_HEADS or not toks.words[first].istitle() or toks.gaps[first] != " ":
+    if last <= first or keys[last] not in LOCAL_BODY_HEADS or not toks.words[first].istitle() \
+            or toks.gaps[first] != " ":
         return 0
     size = 2 if keys[first] in COMPASS_WORDS or keys[first] in PLACE_PREFIXES else 1
     if size == 2 and (last - first < 2 or not toks.caps[first + 1] or keys[first + 1] in ORG_HEADS
@@ -709,8 +709,8 @@ def _qualifier_end(keys: list[str], first: int, last: int) -> int:
     while lead < last:
         if keys[lead] in DEMONYMS:
             lead += 1
-        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
-                                  or keys[lead + 1][-1:] == "n" and (keys[lead], keys[lead + 1][:-1]) in country_names()):
+        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS or keys[lead + 1][-1:] == "n"
+                                  and (keys[lead], keys[lead + 1][:-1]) in country_names()):
             lead += 2
         else:
             break
@@ -886,7 +886,8 @@ def _split_named_places(pieces: list[_Piece], toks: Tokens) -> None:
                                   key=tuple(keys[p.first:lead]), name=toks.text[p.start:toks.ends[lead - 1]]))
                 p.name_start, p.first, p.start = p.start, lead, toks.starts[lead]
                 p.key = _name_key(keys, lead, p.last)
-            cut = p.last + 1 - next((size for size in (3, 2, 1) if p.last - p.first > size and keys[p.last - size] in ("of", "in")
+            cut = p.last + 1 - next((size for size in (3, 2, 1) if p.last - p.first > size
+                                     and keys[p.last - size] in ("of", "in")
                                      and tuple(keys[p.last - size + 1:p.last + 1]) in places), 0)
             if cut <= p.last and any(k in ORG_HEADS for k in keys[p.first:cut - 1]):
                 place = _Piece(cut, p.last, toks.starts[cut], p.end, "place", 2,
@@ -1041,8 +1042,9 @@ def _ordinary_words_follow(toks: Tokens, first: int, last: int) -> bool:
     """`Central Crime Branch`, `New Ideas`, `West Africa Cable System`: capitalised ordinary words after a
     place prefix make a body's or a thing's name, not a place's (Gulf of Papagayo, San Juan Chamula)."""
     keys = toks.keys
-    return any(toks.caps[m] and keys[m] in common_words() and keys[m] not in PLACE_HEADS and keys[m] not in PLACE_PREFIXES
-               and keys[m] not in given_names() and (keys[m],) not in place_names() for m in range(first + 1, last + 1))
+    return any(toks.caps[m] and keys[m] in common_words() and keys[m] not in PLACE_HEADS
+               and keys[m] not in PLACE_PREFIXES and keys[m] not in given_names() and (keys[m],) not in place_names()
+               for m in range(first + 1, last + 1))
 
 
 def _place_follows(toks: Tokens, j: int) -> bool:
