@@ -709,8 +709,8 @@ def _qualifier_end(keys: list[str], first: int, last: int) -> int:
     while lead < last:
         if keys[lead] in DEMONYMS:
             lead += 1
-        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS or keys[lead + 1][-1:] == "n"
-                                  and (keys[lead], keys[lead + 1][:-1]) in country_names()):
+        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
+                                  or (keys[lead], keys[lead + 1][:-1]) in country_names() and keys[lead + 1][-1:] == "n"):
             lead += 2
         else:
             break
