@@ -434,6 +434,12 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
             title_cue = False
             continue
         size = _title_at(toks, j, stop)
+        if size == 1 and j == stop and keys[j] in SURNAME_TITLES:
+            # `Chief said`, `says Dean`: a title naming no one after it is kept while the article may name
+            # someone of that surname (Mandy Chief)
+            out.append(_Piece(j, j, toks.starts[j], toks.ends[j], tentative=True))
+            j += 1
+            continue
         if size:
             j += size
             name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
