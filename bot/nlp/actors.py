@@ -36,12 +36,12 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.lexicon import (
-    CALENDAR, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, INNER_NAME_TITLES,
-    LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, NAME_ABBREVIATIONS, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES,
-    NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS, OFFICE_HEADS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES,
-    PERSON_TITLES, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS,
-    SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, SURNAME_TITLES, TITLE_FIRST_WORDS,
-    WEAK_ORG_HEADS,
+    CALENDAR, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS,
+    INNER_NAME_TITLES, LEADER_NOUNS, LED_BODY_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
+    NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS,
+    OFFICE_HEADS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PERSON_TITLES, PLACE_ARTICLES, PLACE_HEADS,
+    PLACE_NOUNS, PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS,
+    SUBJECT_VERBS, SURNAME_PARTICLES, SURNAME_TITLES, TEAM_ROLE_NOUNS, TITLE_FIRST_WORDS, WEAK_ORG_HEADS,
 )
 from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
@@ -69,6 +69,8 @@ _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "st
                    "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",
                    "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
                    "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
+# Endings of English nouns and adjectives, not of surnames (Royal Irrigation Department, Non-Governmental).
+_WORD_ENDINGS = ("tion", "al", "ing", "ment", "ity", "ive", "ic", "ics")
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
@@ -423,11 +425,21 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
         if hit is not None:
             alias = hit.alias
             end = hit.end - (keys[hit.last] != alias.keys[-1])  # Khameneis: the s of a lost possessive
-            out.append(_Piece(j, hit.last, hit.start, end, alias.actor.kind, 3, alias.actor))
+            # European Union, South African Airways: the nationality or creed qualifies the body's head word
+            lead = hit.last if alias.actor.kind == "organization" and keys[hit.last] in ORG_HEADS \
+                and _qualifier_end(keys, j, hit.last) == hit.last else j
+            out.append(_Piece(lead, hit.last, toks.starts[lead], end, alias.actor.kind, 3, alias.actor,
+                              name_start=hit.start if lead > j else None))
             j = hit.last + 1
             title_cue = False
             continue
         size = _title_at(toks, j, stop)
+        if size == 1 and j == stop and keys[j] in SURNAME_TITLES:
+            # `Chief said`, `says Dean`: a title naming no one after it is kept while the article may name
+            # someone of that surname (Mandy Chief)
+            out.append(_Piece(j, j, toks.starts[j], toks.ends[j], tentative=True))
+            j += 1
+            continue
         if size:
             j += size
             name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
@@ -471,16 +483,22 @@ def _segment(toks: Tokens, art: _Article, hits: dict, first: int, stop: int, out
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
                                     and not _surname_like_title(toks, j, k, stop)
-                                    or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)):
+                                    or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)
+                                    and not _surname_like_title(toks, j, k, stop)):
                 break
             elif inside_of and _titles_person(toks, k, stop):
                 break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
+            elif _person_after_body(toks, k, stop):
+                break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe]
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
                 break  # a pronoun run on: Obama I
             end = k
             k += 1
         while end > j and (keys[end] in NAME_PARTICLES or keys[end] in _CONNECTORS) and not _is_cap(words[end]):
             end -= 1  # a trailing particle or connector
+        if end > j and len(words[end]) > 1 and _ROMAN.match(words[end]) and toks.caps[end - 1] \
+                and not words[end - 1].isupper():
+            end -= 1  # Mohamed VI, Kusae Edu XV: a ruler's number is not part of the name
         piece = _Piece(j, end, toks.starts[j], toks.ends[end])
         before = out[-1] if out else None
         if (before is not None and before.curated is not None and before.last == j - 1
@@ -551,14 +569,27 @@ def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
         toks.keys[name] in given_names() or toks.keys[name] not in common_words())
 
 
+def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
+    """A given name and a surname right after a body's head word or an acronym start a person of their
+    own: the body is who the person speaks for, written without a comma (Redfern Youth Connect Margaret Haumono)."""
+    keys, words = toks.keys, toks.words
+    prev, surname = keys[k - 1], keys[k + 1] if k < stop else ""
+    return k < stop and keys[k] in given_names() and keys[k] not in NAME_PARTICLES and not words[k].isupper() \
+        and toks.caps[k + 1] and surname not in common_words() and surname[:-1] not in known_words() \
+        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS) \
+        and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(k + 1, stop + 1))
+
+
 def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
-    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`: a one-word title that ends a name opened by a
-    given name titles no one after it, so it is the surname."""
+    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`, `Tawhidul Islam`: a one-word title or creed that
+    ends a name opened by a given name (or a word no list knows) titles no one after it, so it is the surname."""
     key = toks.keys[k]
-    return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j and toks.keys[j] in given_names() \
-        and toks.keys[j] not in NAME_PARTICLES \
-        and _title_at(toks, k, stop) == 1 and toks.caps[k - 1] and key not in ORG_HEADS \
-        and not toks.words[k].isupper() and key in SURNAME_TITLES
+    return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j \
+        and (toks.keys[j] in given_names() or toks.keys[j] not in known_words()) \
+        and toks.keys[j] not in NAME_PARTICLES and toks.caps[k - 1] and key not in ORG_HEADS \
+        and not toks.words[k].isupper() and (key in SURNAME_TITLES and _title_at(toks, k, stop) == 1
+                                             or key in DEMONYMS and toks.keys[k - 1] not in DEMONYMS
+                                             and toks.gaps[k - 1] == " ")
 
 
 def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
@@ -569,21 +600,34 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
     first, last = piece.first, piece.last
     if last == first:
         return [piece]
-    if keys[last] in EVENT_HEADS and toks.words[first].isupper() and len(toks.words[first]) > 1 \
-            and keys[first] not in NOT_ACTOR_ACRONYMS and toks.caps[first + 1] and not toks.words[first + 1].isupper():
-        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds
-        return [_Piece(first, first, piece.start, toks.ends[first]),
-                _Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
+    if toks.words[first].isupper() and len(toks.words[first]) > 1 and keys[first] not in NOT_ACTOR_ACRONYMS \
+            and toks.caps[first + 1] and not toks.words[first + 1].isupper():
+        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds; NSRI Shelly Beach,
+        # ANC KwaZulu-Natal: a body and the place of its branch
+        if keys[last] in EVENT_HEADS:
+            return [_Piece(first, first, piece.start, toks.ends[first]),
+                    _Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
+        if (keys[last] in PLACE_HEADS or tuple(keys[first + 1:last + 1]) in place_names()) \
+                and keys[first] not in ORG_HEADS and toks.gaps[first] == " " and (keys[first],) not in place_names():
+            return [_Piece(first, first, piece.start, toks.ends[first], "organization", 1),
+                    _Piece(first + 1, last, toks.starts[first + 1], piece.end, "place", 2)]
     out = []
-    lead = first
-    while lead < last and keys[lead] in DEMONYMS:
-        lead += 1
+    lead = _qualifier_end(keys, first, last)
     if lead == first:
         for size in (3, 2, 1):
             if first + size <= last and tuple(keys[first:first + size]) in place_names():
                 lead = first + size
                 out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
                 break
+        else:
+            lead = first + _locality_opens(toks, first, last)
+            if lead > first:
+                out.append(_Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 1))
+        body = _body_after_person(toks, first, last) if lead == first else first
+        if body > first:  # Kailash Satyarthi Foundation: the person the body is named after, and the body
+            return [_Piece(first, body - 1, piece.start, toks.ends[body - 1], "person", 2),
+                    _Piece(body, last, toks.starts[body], piece.end, "organization", 2,
+                           name_start=piece.start if piece.name_start is None else piece.name_start)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
         rest = _Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
@@ -597,6 +641,11 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
         rest = _Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
+    if out and lead < last and keys[lead] in given_names() and keys[lead] not in common_words() \
+            and not any(k in given_names() for k in keys[first:lead]) \
+            and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(lead, last + 1)):
+        # Nicaragua Daniel Ortega, Glasgow Dawie Augustyn: a place, then a person named after it
+        return out + [_Piece(lead, last, toks.starts[lead], piece.end, "person", 1)]
     qualifier, out = out, []
     for size in (3, 2, 1):
         cut = last - size + 1
@@ -621,6 +670,57 @@ def _split_places(piece: _Piece, toks: Tokens) -> list[_Piece]:
                           name_start=piece.name_start)
             return [head, _Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     return [piece]
+
+
+def _body_after_person(toks: Tokens, first: int, last: int) -> int:
+    """Where the body's own words start in a name that opens with a person's (Kailash Satyarthi Foundation,
+    Margaret Kenyatta Institute for Gender...): a given name, one to three words no ordinary word, then words
+    that name a body by its head word. `first` when the name is no such thing."""
+    keys = toks.keys
+    if keys[first] not in given_names() or keys[first] in NAME_PARTICLES or not toks.words[first].istitle() \
+            or (keys[first],) in place_names():
+        return first
+    k = first + 1
+    while k <= last and k - first <= 3 and toks.caps[k] and keys[k] not in common_words() and keys[k] not in ORG_HEADS \
+            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(_WORD_ENDINGS):
+        k += 1
+    if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last):
+        return first
+    return k
+
+
+def _locality_opens(toks: Tokens, first: int, last: int) -> int:
+    """`Wairoa District Council`, `Karnataka High Court`, `Western Cape High Court`: a word that is no frequent
+    English word, or a compass word and a noun, before a local public body's name is the town or region the
+    body serves. Returns how many words the place takes (0 when none)."""
+    keys = toks.keys
+    if last <= first or keys[last] not in LOCAL_BODY_HEADS or not toks.words[first].istitle() \
+            or toks.gaps[first] != " ":
+        return 0
+    size = 2 if keys[first] in COMPASS_WORDS or keys[first] in PLACE_PREFIXES else 1
+    if size == 2 and (last - first < 2 or not toks.caps[first + 1] or keys[first + 1] in ORG_HEADS
+                      or keys[first + 1].endswith(_WORD_ENDINGS)):
+        return 0
+    if size == 1 and (keys[first] in common_words() or keys[first] in given_names()
+                      or keys[first].endswith(_WORD_ENDINGS)):
+        return 0
+    return size if all(keys[m] in known_words() for m in range(first + size, last + 1)) else 0
+
+
+def _qualifier_end(keys: list[str], first: int, last: int) -> int:
+    """Where the words after the nationality or creed that open a name start (first when none does): each
+    a nationality, a compass word before one (South African Airways, Central American Parliament), or a
+    country of two words made an adjective (Costa Rican Social Security Fund, Sri Lankan Airlines)."""
+    lead = first
+    while lead < last:
+        if keys[lead] in DEMONYMS:
+            lead += 1
+        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
+                                  or (keys[lead], keys[lead + 1][:-1]) in country_names() and keys[lead + 1][-1:] == "n"):
+            lead += 2
+        else:
+            break
+    return lead
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
@@ -662,7 +762,7 @@ def _common(key: str, art: _Article) -> bool:
 
 
 def _is_date_word(toks: Tokens, j: int) -> bool:
-    """Months and days, unless a given name stands before (Theresa May)."""
+    """Months and days, unless a given name stands before (Theresa May) or a surname after (June Sculthorpe)."""
     if toks.keys[j] not in CALENDAR:
         # Jan. 12, Mar 3: abbreviated months that are also given names
         return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks.words) and toks.words[j + 1][:1].isdigit()
@@ -670,7 +770,9 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
     prev = toks.words[j - 1] if j else ""
     if nxt[:1].isdigit() or prev[:1].isdigit() or toks.keys[j] not in NAME_MONTHS:
         return True
-    return not (prev[:1].isupper() and toks.joins[j - 1])
+    surname = toks.keys[j + 1] if nxt else ""
+    return not (prev[:1].isupper() and toks.joins[j - 1]
+                or nxt[:1].isupper() and toks.joins[j] and surname not in known_words() and surname not in CALENDAR)
 
 
 def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
@@ -696,8 +798,8 @@ def _keep(piece: _Piece, toks: Tokens, art: _Article) -> bool:
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
-        if key.endswith("ing") and key in known_words():
-            return False  # Planting, Combating: a heading's gerund
+        if key.endswith("ing") and key in known_words() and piece.kind != "person":
+            return False  # Planting, Combating: a heading's gerund (not Mr Ging)
         if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
                 and (key,) not in country_names() and not _subject_follows(toks, piece.last, key):
             piece.tentative = True
@@ -715,19 +817,27 @@ def _numbered_team(toks: Tokens, j: int) -> bool:
     after = toks.gaps[nxt]
     if after == "," and nxt + 1 < len(toks.words) and toks.words[nxt + 1].isdigit():
         return False  # MNT 3,380
-    return after[:1] in (" ", ",", ")", ";", "") and not (
-        nxt + 1 < len(toks.words) and after == " " and (toks.keys[nxt + 1] in QUANTITY_WORDS or not toks.caps[nxt + 1]))
+    if after[:1] not in (" ", ",", ")", ";", "", "’", "'") or after[:1] in "’'" and not toks.possessive[nxt]:
+        return False
+    if nxt + 1 == len(toks.words) or after != " " or toks.caps[nxt + 1]:
+        return True
+    following = toks.keys[nxt + 1]  # a verb or a conjunction, not what the number counts (SKW 3 defeated SFC 1 and ...)
+    return following in ("and", "or", "vs") or following in SPEECH_VERBS or following in SUBJECT_VERBS \
+        or following.endswith("ed") and following not in QUANTITY_WORDS
 
 
 def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
-    """A speech verb, or a verb after a word that is no frequent English word: the word is the subject's
-    name (Williams said, Chan attended, Ip agreed)."""
+    """A speech verb, or a verb, a possessive or an apposition after a word that is no frequent English word:
+    the word is the subject's name (Williams said, Chan attended, Ip agreed, Micah's house, Abbas, also ...)."""
     nxt = j + 1
     if nxt >= len(toks.words):
         return False
     following = toks.keys[nxt]
-    return following in SPEECH_VERBS or toks.joins[j] and toks.words[nxt].islower() \
-        and (following.endswith("ed") and len(following) > 4 or following in SUBJECT_VERBS) \
+    if toks.gaps[j] == ", " and (key in given_names() or key not in known_words()):
+        return True  # Abbas, also ex-convener ...; Violeta, César's mother
+    return following in SPEECH_VERBS or (toks.possessive[j] or toks.joins[j] and toks.words[nxt].islower()
+                                         and (following.endswith("ed") and len(following) > 4
+                                              or following in SUBJECT_VERBS)) \
         and key not in common_words() and (key in given_names() or not key.endswith(
             ("s", "tion", "ment", "ing", "ity", "ness")))
 
@@ -744,7 +854,7 @@ def _quantity_follows(toks: Tokens, j: int) -> bool:
 def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     keys = toks.keys
     for p in pieces:
-        p.key = tuple(k for k in keys[p.first:p.last + 1] if k not in NAME_PARTICLES) or (keys[p.first],)
+        p.key = _name_key(keys, p.first, p.last)
         if p.curated is not None:
             p.name = p.curated.name
         else:
@@ -752,6 +862,7 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
             if p.kind is None:
                 p.kind, p.cue = _kind(p, toks, art)
     _split_leaders_bodies(pieces, toks, art)
+    _split_named_places(pieces, toks)
     _mark_affiliations(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
@@ -760,6 +871,44 @@ def _resolve(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _settle_kinds(pieces)
+
+
+def _split_named_places(pieces: list[_Piece], toks: Tokens) -> None:
+    """`Karnataka High Court`, `Autonomous University of Chiriquí` when the article says `in Karnataka`,
+    `in Chiriquí`: a place the article names elsewhere, opening a body's name or after its `of`, is cut out
+    of it as a known country or city is (the mention is `High Court`, the actor `Karnataka High Court`)."""
+    places = {p.key for p in pieces if p.kind == "place" and p.curated is None and p.cue >= 1
+              and not (len(p.key) == 1 and p.key[0] in common_words())}  # (not the State: an ordinary word)
+    if not places:
+        return
+    keys = toks.keys
+    out = []
+    for p in pieces:
+        if p.curated is None and p.kind == "organization" and p.name_start is None and p.last > p.first:
+            lead = p.first + next((size for size in (3, 2, 1) if p.last - p.first >= size
+                                   and tuple(keys[p.first:p.first + size]) in places), 0)
+            if lead > p.first and keys[lead] not in _CONNECTORS and any(k in ORG_HEADS for k in keys[lead:p.last + 1]):
+                out.append(_Piece(p.first, lead - 1, p.start, toks.ends[lead - 1], "place", 2,
+                                  key=tuple(keys[p.first:lead]), name=toks.text[p.start:toks.ends[lead - 1]]))
+                p.name_start, p.first, p.start = p.start, lead, toks.starts[lead]
+                p.key = _name_key(keys, lead, p.last)
+            cut = p.last + 1 - next((size for size in (3, 2, 1) if p.last - p.first > size
+                                     and keys[p.last - size] in ("of", "in")
+                                     and tuple(keys[p.last - size + 1:p.last + 1]) in places), 0)
+            if cut <= p.last and any(k in ORG_HEADS for k in keys[p.first:cut - 1]):
+                place = _Piece(cut, p.last, toks.starts[cut], p.end, "place", 2,
+                               key=tuple(keys[cut:p.last + 1]), name=toks.text[toks.starts[cut]:p.end])
+                p.name_end, p.last, p.end = p.end, cut - 2, toks.ends[cut - 2]
+                p.key = _name_key(keys, p.first, p.last)
+                out += [p, place]
+                continue
+        out.append(p)
+    pieces[:] = out
+
+
+def _name_key(keys: list[str], first: int, last: int) -> tuple[str, ...]:
+    """The words a name is compared by: its words without name particles (al-, bin, de)."""
+    return tuple(k for k in keys[first:last + 1] if k not in NAME_PARTICLES) or (keys[first],)
 
 
 def _mark_affiliations(pieces: list[_Piece], toks: Tokens, art: _Article) -> None:
@@ -809,8 +958,8 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
         if tuple(span) in place_names() and (len(span[0]) > 3 or p.first == 0 or "\n" in toks.gaps[p.first - 1]):
             return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
-        if len(words[p.first]) == 2:
-            return "other", 0  # UP, HK, NT: two letters are as often places or things, unless defined
+        if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
+            return "other", 0  # HK$, BA.5, KF-21, JD(S): two letters glued to a sign or a number name a thing
         return "organization", 1
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
         return "organization", 1  # Babel Finance, Integro Insurance Brokers
@@ -837,13 +986,16 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
         return "person", 2  # Zartosht said / added Morley
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
         return "person", 1  # Williams said, Brown told: a surname that is also a word
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in TEAM_ROLE_NOUNS and words[nxt].islower() \
+            and not span[-1].endswith(_GROUP_ENDINGS):
+        return "organization", 2  # Chelsea goalkeeper, the River coach: a club named after its town
     city = tuple(span) in place_names()
     if city:
         # one word may also be a given name (David, Paris): a person only when the article names one so
         return "place", 1 if len(span) == 1 else 2
     if len(span) == 2 and span[0] in SURNAME_PARTICLES and toks.caps[p.first] and not _starts_place(toks, p.first, p.last):
         return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
-    if span[0] in PLACE_PREFIXES:
+    if span[0] in PLACE_PREFIXES and not _ordinary_words_follow(toks, p.first, p.last):
         return "place", 1
     if prev >= 0 and keys[prev] in _PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
         return "place", 1
@@ -867,6 +1019,9 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
             and not toks.possessive[p.last]:
         # Caijing magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
         return "organization", 0 if keys[nxt] in LEADER_NOUNS else 1
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in MEMBER_NOUNS and words[nxt].islower() \
+            and not toks.possessive[p.last] and not span[-1].endswith(_WORD_ENDINGS + _GROUP_ENDINGS):
+        return "organization", 1  # Greens leader Adam Bandt, ED officials (not Presidential candidate, Maoist leader)
     if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
         return "person", 1
     if len(span) > 1 and not any(_common(k, art) for k in span):
@@ -879,6 +1034,23 @@ def _kind(p: _Piece, toks: Tokens, art: _Article) -> tuple[str, int]:
     if len(span) == 1 and not _common(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+def _glued_to_sign(toks: Tokens, j: int) -> bool:
+    """Word j runs into a sign or a number (HK$, BA.5, KF-21, JD(S), NT 3): the letters are a currency, a
+    model or a variant. Standing alone, two capitals are mostly a body (the EC, ED officials, SM's group)."""
+    nxt = j + 1
+    return nxt == len(toks.words) or toks.gaps[j][:1] not in " ,;:)" or toks.gaps[j] == " (" \
+        or toks.words[nxt][:1].isdigit()
+
+
+def _ordinary_words_follow(toks: Tokens, first: int, last: int) -> bool:
+    """`Central Crime Branch`, `New Ideas`, `West Africa Cable System`: capitalised ordinary words after a
+    place prefix make a body's or a thing's name, not a place's (Gulf of Papagayo, San Juan Chamula)."""
+    keys = toks.keys
+    return any(toks.caps[m] and keys[m] in common_words() and keys[m] not in PLACE_HEADS
+               and keys[m] not in PLACE_PREFIXES and keys[m] not in given_names() and (keys[m],) not in place_names()
+               for m in range(first + 1, last + 1))
 
 
 def _place_follows(toks: Tokens, j: int) -> bool:
@@ -919,7 +1091,8 @@ def _link_definitions(pieces: list[_Piece], toks: Tokens, art: _Article) -> None
     for a, b in zip(pieces, pieces[1:]):
         gap = text[a.end:b.start]
         if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
-            if a.curated is not None and toks.words[b.first].isupper() or _abbreviates(toks.words[b.first], a, toks):
+            if a.curated is not None and a.kind != "place" and toks.words[b.first].isupper() \
+                    or _abbreviates(toks.words[b.first], a, toks):  # (Latin America (LATAM) is not America's)
                 defined[b.key] = a  # Popular Mobilisation Authority (PMA), Indian Institute of Science (IISc)
                 if a.kind == "other" and a.last > a.first:
                     a.kind, a.cue = "organization", 1  # what gets an acronym is mostly an organisation
@@ -977,6 +1150,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
                     persons[p.key[-size:]] = p
             if _family_name_first(p, toks):
                 persons.setdefault(("family",) + p.key[:1], p)  # Park Joo-min, then Park; Li Ka-shing, then Li
+            if _two_surnames(p):
+                persons.setdefault(p.key[1:2], p)  # Esteban Merlo Hidalgo, then Merlo: the father's surname
             given = ("given",) + p.key[:1]
             persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
         elif len(p.key) == 1 and p.curated is None:
@@ -999,8 +1174,8 @@ def _link_short_forms(pieces: list[_Piece], toks: Tokens, curated_here: set[str]
             full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
         if full is None or full is p or full.kind != "person" and full.curated is not None:
             continue
-        if p.kind == "place" and full.cue < 1 and full.curated is None:
-            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir)
+        if p.kind == "place" and full.cue < 1 and full.curated is None and not _names_someone(full, key):
+            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir, Twilight Taipei)
         if p.curated is not None and (p.curated.kind != "person" or p.curated.name in curated_here
                                       or full.curated is p.curated):
             continue  # a curated surname keeps its actor unless the article names someone else of that name
@@ -1018,6 +1193,18 @@ def _family_name_first(p: _Piece, toks: Tokens) -> bool:
     name, the order of Korean and Chinese names, where the family name alone refers back."""
     return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
         and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
+
+
+def _names_someone(full: _Piece, key: tuple[str, ...]) -> bool:
+    """`Sboniso Duma`: a guessed name whose other words are a given name or words no list knows, none a
+    place, is a person's, so the place-like word alone (Duma) is that person."""
+    return all(((k,) not in place_names() and (k in given_names() or k not in known_words())) for k in full.key if k not in key)
+
+
+def _two_surnames(p: _Piece) -> bool:
+    """`Esteban Merlo Hidalgo`, `Luis Maldonado Matute`: a given name and two surnames, the Spanish and
+    Portuguese order, where the first surname alone refers back."""
+    return len(p.key) == 3 and p.key[0] in given_names() and p.key[1] not in given_names() and len(p.key[1]) > 2
 
 
 def _after_place_preposition(p: _Piece, toks: Tokens) -> bool:

@@ -72,8 +72,10 @@ bloc board chamber trust mission embassy embassies consulate watch international
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-caucus nations panel taskforce administration
+caucus nations panel taskforce administration empire archives theatre theater fm collective
 """)
+# Head words of the public bodies of a town or district (Wairoa District Council, Keraniganj Police).
+LOCAL_BODY_HEADS = _words("council councils assembly municipality police court government committee authority")
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
 # Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
 # the word alone is no head (Finance Minister, Capital Markets).
@@ -160,7 +162,7 @@ NOT_ACTOR_ACRONYMS = _words("""
 atm tv gdp gnp ceo cfo coo hiv aids covid phd mba vat gmt utc lgbt lgbtq lgbtqi lgbtqia ngo ngos sms usd eur gbp pdf dna
 faq ai id ok tba fyi gps suv ev evs lng lpg cctv pcr rna sars mers icu ppe hq am pm ad bc mp mps mep ict it ip isp url
 www html api app sim usb dvd cd vip diy pr qa mou nb ps etc pc kg km mw kw gw bn mn am fm ii iii iv vi vii viii ix xi
-fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop
+fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop iq qr ma ba bsc msc dj dm bb cm vp ag ce hm
 """)
 
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
@@ -181,7 +183,8 @@ PLACE_PREFIXES = _words("deir dayr tel tal jebel jabal wadi bab ain ein ras ras'
 # Verbs that follow a speaker: the name before them is a person.
 SPEECH_VERBS = _words("said says told added noted stated argued explained asked wrote tweeted insisted claimed warned "
                       "stressed urged declared announced confirmed denied replied recalled acknowledged admitted "
-                      "believes thinks thought according")
+                      "believes thinks thought according adds explains insists recalls admits acknowledges tweets "
+                      "writes warns urges stresses asks replies denies confirms announces declares argues")
 
 # Words that start sentences (and headline lines) without naming anyone.
 COMMON_STARTERS = _words("""
@@ -215,6 +218,12 @@ PLACE_NOUNS = _words("region province district county prefecture governorate mun
 LEADER_NOUNS = _words("government spokesman spokesperson mp mps senator senators lawmaker lawmakers")
 ORG_NOUNS = _words("party company firm militia cartel gang faction newspaper daily broadcaster organisation "
                    "organization") | LEADER_NOUNS
+# Lower-case nouns after a name for the people who act for it: a body's (Greens leader Adam Bandt, ED officials).
+MEMBER_NOUNS = _words("leader leaders leadership official officials representative representatives member members "
+                      "candidate candidates counsel founder officers")
+# Lower-case nouns after a name for the people who play or coach for it: a club's (Chelsea goalkeeper).
+TEAM_ROLE_NOUNS = _words("coach striker forward midfielder defender goalkeeper keeper winger skipper squad playmaker "
+                         "fullback")
 # Bodies named after who leads them (the Kishida Cabinet, the Modi government).
 LED_BODY_HEADS = _words("cabinet government administration regime camp")
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
