@@ -1,9 +1,9 @@
 """Per-actor figures the profiles show: mentions, articles, first and last seen.
 
-A run that only adds stories adds its own tally to the stored figures; a run that
-deleted stories or moved a story's date recounts everything (and drops discovered
-actors nobody mentions any more). The recount read every mention: 14 s at 100k
-articles, on every run, a daily run of 500 new articles included.
+A run that only adds stories adds its own tally to the stored figures; a story whose
+date a later copy moved has its actors recounted; a run that deleted stories (or rolled a
+file back) recounts everything. Discovered actors nobody mentions any more are dropped.
+A full recount reads every mention: 14 s at 100k articles.
 """
 from __future__ import annotations
 

@@ -328,7 +328,7 @@ class Indexer:
                 with self.store.begin() as conn:  # the whole file, or nothing
                     self.store.prepare_bulk_writes(conn)
                     file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
-                    report.articles_added += self.store_articles(conn, file_id, analysed, self._tally)
+                    report.articles_added += self.store_articles(conn, file_id, analysed)
                     report.occurrences_added += len(analysed)
             except Exception:
                 self._recount = True  # the run's tally may hold stories this rollback took back
@@ -383,11 +383,10 @@ class Indexer:
 
     # -- articles --------------------------------------------------------
 
-    def store_articles(self, conn: Connection, file_id: int, analysed: list[AnalysedArticle],
-                       tally: ActorTally) -> int:
+    def store_articles(self, conn: Connection, file_id: int, analysed: list[AnalysedArticle]) -> int:
         """Store a file's articles: new stories, and occurrences of stories already known
         (syndicated copies, in the index or earlier in this file), the new stories' mentions counted
-        in `tally`. Returns the number of new stories."""
+        in the run's tally. Returns the number of new stories."""
         finder = _StoryFinder(conn, [item.story_id for item in analysed], [item.bands for item in analysed],
                               self._bodies)
         stories: list[str] = []
@@ -419,7 +418,7 @@ class Indexer:
             if is_new:
                 first_row = len(mention_rows)
                 self._add_mention_rows(conn, story, item, mention_rows)
-                tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]])
+                self._tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)
         if mention_rows:  # one executemany per file: a round trip per article is what PostgreSQL paid for

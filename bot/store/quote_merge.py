@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
 from bot.nlp.quote_identity import QuoteKeys, folded_words, near_identical, quote_keys
+from bot.store.db import chunks, one_of
 from bot.store.schema import quotes
 
 CHUNK = 500
@@ -30,16 +31,15 @@ class QuoteIdentity:
         self.stored: dict[str, dict] = {}  # quote key -> {"id", "text", "first_seen"} of the rows read
         self.known: dict[str, dict[str, list[str]]] = {}  # blocking key -> {quote key: its folded words}
         own = sorted({k.key for k in self.keys.values()})
-        for start in range(0, len(own), CHUNK):
-            for row in conn.execute(select(*STORED).where(quotes.c.key.in_(own[start:start + CHUNK]))):
+        for chunk in chunks(own, CHUNK):
+            for row in conn.execute(select(*STORED).where(one_of(conn, quotes.c.key, chunk))):
                 self._keep(row)
         self.known_keys: set[str] = set(self.stored)  # stored already, or met earlier in the batch
         # Only a quote not stored as such can be a near-identical form of another.
         blocks = sorted({b for k in self.keys.values() if k.key not in self.known_keys for b in (k.head, k.tail)})
-        for start in range(0, len(blocks), CHUNK):
-            chunk = blocks[start:start + CHUNK]
+        for chunk in chunks(blocks, CHUNK):
             for row in conn.execute(select(*STORED, quotes.c.head_key, quotes.c.tail_key).where(
-                    or_(quotes.c.head_key.in_(chunk), quotes.c.tail_key.in_(chunk)))):
+                    or_(one_of(conn, quotes.c.head_key, chunk), one_of(conn, quotes.c.tail_key, chunk)))):
                 self._keep(row)
                 words = words_of.get(row.text)
                 if words is None:
