@@ -118,14 +118,21 @@ def test_sqlite_readers_are_not_blocked_by_an_open_write(tmp_path):
         reader.dispose()
 
 
-def test_a_version_5_database_gets_the_band_index_that_holds_article_ids(db_url):
+def reopened_as_migrated_from(db_url: str, version: int, statements: list[str]) -> Store:
+    """The database at `db_url` as an older newsbot left it (`statements` undo the later migrations'
+    work), opened again: the pending migrations run."""
     store = Store(db_url)
-    with store.begin() as conn:  # as version 5 left it
-        conn.execute(text("DROP INDEX ix_article_bands_band_article"))
-        conn.execute(text("CREATE INDEX ix_article_bands_band ON article_bands (band)"))
-        store.set_meta(conn, "schema_version", "5")
+    with store.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+        store.set_meta(conn, "schema_version", str(version))
     store.dispose()
-    store = Store(db_url)
+    return Store(db_url)
+
+
+def test_a_version_5_database_gets_the_band_index_that_holds_article_ids(db_url):
+    store = reopened_as_migrated_from(db_url, 5, ["DROP INDEX ix_article_bands_band_article",
+                                                  "CREATE INDEX ix_article_bands_band ON article_bands (band)"])
     try:
         with store.connect() as conn:
             indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("article_bands")}
@@ -135,5 +142,32 @@ def test_a_version_5_database_gets_the_band_index_that_holds_article_ids(db_url)
                 plan = " ".join(str(row[-1]) for row in conn.execute(text(
                     "EXPLAIN QUERY PLAN SELECT band, article_id FROM article_bands WHERE band IN ('a', 'b')")))
                 assert "COVERING INDEX ix_article_bands_band_article" in plan
+    finally:
+        store.dispose()
+
+
+def test_a_version_6_database_reads_profiles_from_indexes(db_url):
+    """Migration 7: an actor's latest mentions (SQLite) and the quotes near them come from indexes alone."""
+    version_6 = ["DROP INDEX ix_quote_occurrences_article_span",
+                 "CREATE INDEX ix_quote_occurrences_article ON quote_occurrences (article_id)"]
+    if db_url.startswith("sqlite"):
+        version_6 += ["DROP INDEX ix_mentions_actor_newest", "CREATE INDEX ix_mentions_actor ON mentions (actor_id)"]
+    store = reopened_as_migrated_from(db_url, 6, version_6)
+    try:
+        with store.connect() as conn:
+            occurrence_indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("quote_occurrences")}
+            assert occurrence_indexes["ix_quote_occurrences_article_span"] == ["article_id", "start", "end", "quote_id"]
+            assert "ix_quote_occurrences_article" not in occurrence_indexes
+            if store.is_sqlite:
+                mention_indexes = {i["name"] for i in inspect(conn).get_indexes("mentions")}
+                assert "ix_mentions_actor" not in mention_indexes
+                plan = " ".join(str(row[-1]) for row in conn.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT article_id, surface, start, \"end\" FROM mentions "
+                    "WHERE actor_id = 1 ORDER BY id DESC LIMIT 500")))
+                assert "COVERING INDEX ix_mentions_actor_newest" in plan and "TEMP B-TREE" not in plan
+                plan = " ".join(str(row[-1]) for row in conn.execute(text(
+                    "EXPLAIN QUERY PLAN SELECT quote_id FROM quote_occurrences WHERE article_id = 'a' "
+                    "AND start <= 10 AND \"end\" >= 5")))
+                assert "COVERING INDEX ix_quote_occurrences_article_span" in plan
     finally:
         store.dispose()

@@ -104,8 +104,6 @@ mentions = Table(
     Column("end", Integer, nullable=False),
     Column("surface", Text, nullable=False),
     Column("sentence", Text, nullable=False),
-    # SQLite keeps the rowid (mentions.id) in every index: this one serves "the actor's latest mentions" too.
-    Index("ix_mentions_actor", "actor_id").ddl_if(dialect="sqlite"),
     # With the actor: "does this article mention that actor" and "who else is in these articles" read no row.
     Index("ix_mentions_article_actor", "article_id", "actor_id"),
 )
@@ -140,8 +138,11 @@ quotes = Table(
 # (mentions.id) in every index and sorts NULLs last in DESC order; PostgreSQL sorts them first, and reads an
 # ASC index backwards as DESC NULLS FIRST, so its orders are spelled out.
 MENTION_READS = ["article_id", "surface", "start", "end"]
-NEWEST_FIRST = {  # by dialect; created on existing databases by migration 2
+NEWEST_FIRST = {  # by dialect; created on existing databases by migrations 2, 5 and 7
     "sqlite": [
+        # An actor's latest mentions from the index alone: SQLite has no INCLUDE, so the columns read are keyed
+        # after the rowid (mentions.id), which keeps the (actor_id, id) order.
+        Index("ix_mentions_actor_newest", mentions.c.actor_id, mentions.c.id, *(mentions.c[c] for c in MENTION_READS)),
         Index("ix_articles_newest", articles.c.date.desc(), articles.c.id),  # the walk reads no article row
         Index("ix_quotes_first_seen", quotes.c.first_seen, quotes.c.id),
     ],
@@ -166,7 +167,8 @@ quote_occurrences = Table(
     Column("end", Integer, nullable=False),
     Column("source", Text),
     Index("ix_quote_occurrences_quote", "quote_id"),
-    Index("ix_quote_occurrences_article", "article_id"),
+    # With the span and the quote: "quotes near these mentions" reads no row (migration 7).
+    Index("ix_quote_occurrences_article_span", "article_id", "start", "end", "quote_id"),
 )
 
 subscriptions = Table(
