@@ -26,14 +26,14 @@ class AnalysedArticle:
     quotes: list[Quote] = field(default_factory=list)
     story_id: str = field(init=False)
     bands: list[str] = field(init=False)
-    body_length: int = field(init=False)  # of the folded body
+    traits: syndication.Traits = field(init=False)  # of the folded body: what rules most near copies out
     packed_body: bytes = field(init=False)  # the folded body, packed: what near-copy checks compare
 
     def __post_init__(self) -> None:
         folded = syndication.folded(self.doc.text)
         self.story_id = story_id(folded)
         self.bands = syndication.fingerprint(folded, already_folded=True)
-        self.body_length = len(folded)
+        self.traits = syndication.traits(folded)
         self.packed_body = syndication.pack(folded)
 
 

@@ -1,6 +1,8 @@
 """Near-duplicate detection: a republished story is the same story; a templated notice with
 other figures, or a brief with one word changed, is not."""
-from bot.corpus.syndication import MIN_SHARED_BANDS, fingerprint, same_story, shares_enough
+from bot.corpus.syndication import (
+    MIN_SHARED_BANDS, fingerprint, folded, same_story, same_text, same_traits, shares_enough, traits,
+)
 
 STORY = ("Egypt raised the price of petrol and diesel by up to 15 percent on Friday, the petroleum ministry said, "
          "the second increase this year as the country struggles with a weak currency and high import costs. "
@@ -31,6 +33,16 @@ def test_the_same_template_with_other_figures_is_another_story():
     notice = STORY.replace("15 percent", "9 percent").replace("11 pounds", "12 pounds").replace(
         "8.25 pounds", "9.10 pounds").replace("10 pounds", "11 pounds")
     assert not same_story(STORY, notice)
+    # ruled out by the figures alone, before any comparison of the texts (the indexer's order)
+    assert not same_traits(traits(folded(STORY)), traits(folded(notice)))
+    assert same_text(folded(STORY), folded(notice))
+
+
+def test_traits_hold_what_the_text_tests_read():
+    body = folded(STORY)
+    assert traits(body).length == len(body)
+    assert traits(body).figures == ("10", "11", "15", "25", "8")  # 8.25 folds to two words
+    assert same_traits(traits(body), traits(folded(STORY.replace("on Friday", "on Friday morning"))))
 
 
 def test_briefs_must_match_closely():

@@ -11,9 +11,11 @@ from __future__ import annotations
 import heapq
 import operator
 import re
+import sys
 import zlib
 from collections import Counter
 from itertools import compress, repeat
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -62,16 +64,47 @@ def fingerprint(text: str, *, already_folded: bool = False) -> list[str]:
     return [f"{h:08x}" for h in heapq.nsmallest(BANDS, hashes)]
 
 
+class Traits(NamedTuple):
+    """What same_story reads of a folded body besides its text: enough to rule most pairs out without
+    comparing (or even unpacking) the texts. At 100k synthetic articles, nine of ten pairs compared
+    were stories telling the same events with other figures."""
+
+    length: int
+    spaces: int  # words - 1: a brief (under SHORT_BODY_WORDS) must match closer
+    figures: tuple[str, ...]  # the numbers, sorted, repeats kept
+
+
+def traits(folded_body: str) -> Traits:
+    return Traits(len(folded_body), folded_body.count(" "),
+                  tuple(sorted(map(sys.intern, _NUMBER.findall(folded_body)))))
+
+
 def same_story(a: str, b: str, *, already_folded: bool = False) -> bool:
     """True when two bodies are the same story (syndicated copy, light edits)."""
     wa, wb = (a, b) if already_folded else (folded(a), folded(b))
-    if not comparable_lengths(len(wa), len(wb)):
+    return same_traits(traits(wa), traits(wb)) and same_text(wa, wb)
+
+
+def same_traits(a: Traits, b: Traits) -> bool:
+    """same_story's tests that need no text: comparable lengths, and the figures a copy keeps (a
+    templated story, a price notice or a results table, changes little else)."""
+    if not comparable_lengths(a.length, b.length):
         return False
-    short = wa.count(" ") < SHORT_BODY_WORDS  # a brief: one changed word or figure is another story
-    cutoff = SHORT_STORY_RATIO if short else SAME_STORY_RATIO
-    if fuzz.ratio(wa, wb, score_cutoff=cutoff) < cutoff:
-        return False
-    return same_figures(wa, wb, 1.0 if short else SAME_FIGURES)
+    na, nb = Counter(a.figures), Counter(b.figures)
+    union = sum((na | nb).values())
+    return union == 0 or sum((na & nb).values()) >= _figures_share(a) * union
+
+
+def same_text(wa: str, wb: str) -> bool:
+    """same_story's test of the folded texts themselves: at most a tenth of the characters differ (a
+    twenty-fifth in a brief)."""
+    cutoff = SHORT_STORY_RATIO if wa.count(" ") < SHORT_BODY_WORDS else SAME_STORY_RATIO
+    return fuzz.ratio(wa, wb, score_cutoff=cutoff) >= cutoff
+
+
+def _figures_share(body: Traits) -> float:
+    """A brief: one changed word or figure is another story."""
+    return 1.0 if body.spaces < SHORT_BODY_WORDS else SAME_FIGURES
 
 
 def comparable_lengths(a: int, b: int) -> bool:
@@ -84,11 +117,3 @@ def comparable_lengths(a: int, b: int) -> bool:
 def shares_enough(shared_bands: int, bands: int) -> bool:
     """Whether a body sharing `shared_bands` of this body's `bands` is worth comparing."""
     return shared_bands >= min(MIN_SHARED_BANDS, bands)
-
-
-def same_figures(wa: str, wb: str, share: float = SAME_FIGURES) -> bool:
-    """A copy keeps the story's figures; a templated story (a price notice, a results table)
-    changes little else. The numbers of two folded bodies must mostly agree."""
-    na, nb = Counter(_NUMBER.findall(wa)), Counter(_NUMBER.findall(wb))
-    union = sum((na | nb).values())
-    return union == 0 or sum((na & nb).values()) >= share * union

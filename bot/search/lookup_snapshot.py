@@ -104,10 +104,10 @@ def _write(path: Path, made_for: tuple, index) -> None:
 
 def _remove_abandoned(path: Path, older_than_s: float = 600) -> None:
     """Half-written copies left by a process that exited while saving in the background (tens of MB each)."""
-    for partial in path.parent.glob(f"{path.name}?*"):
+    for leftover in path.parent.glob(f"{path.name}?*"):
         try:
-            if time.time() - partial.stat().st_mtime > older_than_s:
-                partial.unlink()
+            if time.time() - leftover.stat().st_mtime > older_than_s:
+                leftover.unlink()
         except OSError:
             pass
 

@@ -641,32 +641,34 @@ def _analyse_in_worker(doc: Document) -> AnalysedArticle:
 
 
 class _RunBodies:
-    """The folded bodies (packed) and lengths of the stories met in this run, so a near-copy candidate
-    is ruled out by its length or compared without reading and folding its text again (at 10k
-    synthetic articles that was a third of the writer's time, growing with the index). A story id
-    is the hash of its folded body, so nothing remembered turns wrong, even after a rollback."""
+    """What near-copy checks read of the stories met in this run: lengths, traits (syndication.Traits) and
+    folded bodies (packed), so a candidate is ruled out by its length or figures, or compared, without
+    reading and folding its text again (at 10k synthetic articles that was a third of the writer's time,
+    growing with the index). A story id is the hash of its folded body, so nothing remembered turns
+    wrong, even after a rollback."""
 
     MAX_BYTES = 256 << 20  # packed bodies kept: about 250k articles; the oldest go first
 
     def __init__(self):
         self.lengths: dict[str, int] = {}
-        self.packed: dict[str, bytes] = {}
+        self.kept: dict[str, tuple[syndication.Traits, bytes]] = {}
         self.size = 0
 
-    def remember(self, story_id: str, length: int, packed: bytes) -> None:
-        self.lengths[story_id] = length
-        if story_id not in self.packed:
-            self.packed[story_id] = packed
+    def remember(self, story_id: str, traits: syndication.Traits, packed: bytes) -> None:
+        self.lengths[story_id] = traits.length
+        if story_id not in self.kept:
+            self.kept[story_id] = (traits, packed)
             self.size += len(packed)
         while self.size > self.MAX_BYTES:
-            self.size -= len(self.packed.pop(next(iter(self.packed))))
+            self.size -= len(self.kept.pop(next(iter(self.kept)))[1])
 
 
 class _StoryFinder:
     """Which stored (or just added) story a body is a copy of, with few queries per file.
 
     Exact copies are found by id; near copies by shared fingerprint bands, then
-    confirmed by syndication.same_story, candidates sharing the most bands first.
+    confirmed by syndication's tests, candidates sharing the most bands first: their
+    traits first (most candidates differ in figures), their texts only when those agree.
     """
 
     def __init__(self, conn: Connection, ids: list[str], bands: list[list[str]], memory: _RunBodies):
@@ -681,54 +683,58 @@ class _StoryFinder:
                     one_of(conn, article_bands.c.band, chunk))).all():
                 self.by_band.setdefault(band, []).append(story)
         self.memory = memory
-        self.bodies: dict[str, str | None] = {}  # unpacked in this file
-        self.added: dict[str, bytes] = {}  # new stories of this file, packed
+        self.bodies: dict[str, str] = {}  # unpacked in this file
+        self.unreadable: set[str] = set()  # banded stories without a text (none, unless the database was edited)
+        self.added: set[str] = set()  # new stories of this file
 
     def find(self, item: AnalysedArticle) -> str | None:
         if item.story_id in self.known_ids or item.story_id in self.added:
             return item.story_id
         shared = Counter(story for band in item.bands for story in self.by_band.get(band, ()))
-        lengths, length, bands = self.memory.lengths, item.body_length, len(item.bands)
+        lengths, length, bands = self.memory.lengths, item.traits.length, len(item.bands)
         worth = [candidate for candidate, count in shared.items() if syndication.shares_enough(count, bands)
                  and (candidate not in lengths or syndication.comparable_lengths(lengths[candidate], length))]
         # Most shared bands first; among equals, the closest in length (a copy is about as long), those
         # of unknown length last: the order never depends on how the database returned the rows.
         candidates = sorted(worth, key=lambda c: (-shared[c], abs(lengths.get(c, 0) - length), c))[:MAX_CANDIDATES]
-        if not candidates:
-            return None
-        self._load_bodies([c for c in candidates if c not in self.bodies])
-        folded_body = syndication.unpack(item.packed_body)
+        kept = self.memory.kept
+        self._read([c for c in candidates if c not in kept and c not in self.unreadable])
+        folded_body = None
         for candidate in candidates:
-            body = self.bodies[candidate]
-            if body is not None and syndication.same_story(body, folded_body, already_folded=True):
+            if candidate not in kept:
+                continue
+            traits, packed = kept[candidate]
+            if not syndication.same_traits(traits, item.traits):
+                continue
+            if folded_body is None:
+                folded_body = syndication.unpack(item.packed_body)
+            body = self.bodies.get(candidate)
+            if body is None:
+                body = self.bodies[candidate] = syndication.unpack(packed)
+            if syndication.same_text(body, folded_body):
                 return candidate
         return None
 
     def add(self, item: AnalysedArticle) -> None:
-        self.added[item.story_id] = item.packed_body
-        self.memory.remember(item.story_id, item.body_length, item.packed_body)
+        self.added.add(item.story_id)
+        self.memory.remember(item.story_id, item.traits, item.packed_body)
         for band in item.bands:
             self.by_band.setdefault(band, []).append(item.story_id)
 
-    def _load_bodies(self, story_ids: list[str]) -> None:
-        """The candidates' folded bodies: remembered from this run, or read in one query (at 40k
-        synthetic articles a new one had about 16 candidates: one query each was half the writer's time)."""
-        unread = []
-        for story_id in story_ids:
-            packed = self.added.get(story_id) or self.memory.packed.get(story_id)
-            if packed is not None:
-                self.bodies[story_id] = syndication.unpack(packed)
-            else:
-                unread.append(story_id)
-        if not unread:
+    def _read(self, story_ids: list[str]) -> None:
+        """Stored candidates this run has not met, in one query (at 40k synthetic articles a new one had
+        about 16 candidates: one query each was half the writer's time): folded, remembered."""
+        if not story_ids:
             return
         texts = dict(self.conn.execute(select(articles.c.id, articles.c.text).where(
-            one_of(self.conn, articles.c.id, unread))).all())
-        for story_id in unread:
+            one_of(self.conn, articles.c.id, story_ids))).all())
+        for story_id in story_ids:
             text = texts.get(story_id)
-            body = self.bodies[story_id] = None if text is None else syndication.folded(text)
-            if body is not None:
-                self.memory.remember(story_id, len(body), syndication.pack(body))
+            if text is None:
+                self.unreadable.add(story_id)
+                continue
+            body = self.bodies[story_id] = syndication.folded(text)
+            self.memory.remember(story_id, syndication.traits(body), syndication.pack(body))
 
 
 def quote_key(text: str) -> str:
