@@ -33,6 +33,8 @@ def story(store, title: str, ingested: datetime, *, source: str = "Wire", copies
     """One story (plus syndicated copies from other sources) with mentions and quotes (text, speaker, anonymous)."""
     story_id = hashlib.sha1(title.encode()).hexdigest()[:20]
     body = body or f"{title}.\n\nThis is the body of the story called {title}, long enough to be a summary line."
+    said = {name: f"{name} was in the story {title}." for name in mentions_of}  # the sentence naming each
+    body += "".join(f"\n\n{sentence}" for sentence in said.values())
     with store.begin() as conn:
         conn.execute(insert(articles).values(id=story_id, title=title, source=source, date=published or ingested.date(),
                                              url=url, path=f"/corpus/{story_id}.txt", text=body, ingested_at=ingested))
@@ -42,11 +44,12 @@ def story(store, title: str, ingested: datetime, *, source: str = "Wire", copies
                 status="ok")).inserted_primary_key[0]
             conn.execute(insert(occurrences).values(article_id=story_id, file_id=file_id, position=0, title=title,
                                                     source=carrier, path=f"/corpus/{story_id}-{position}.txt"))
-    for name in mentions_of:
-        actor_id = actor(store, name)
+    for name in mentions_of:  # a name given twice is mentioned twice in its sentence
+        sentence = said[name]
+        actor_id, at = actor(store, name), body.index(sentence)
         with store.begin() as conn:
-            conn.execute(insert(mentions).values(article_id=story_id, actor_id=actor_id, start=0, end=len(name),
-                                                 surface=name, sentence=f"{name} was in the story {title}."))
+            conn.execute(insert(mentions).values(article_id=story_id, actor_id=actor_id, start=at, end=at + len(name),
+                                                 surface=name, sentence_start=at, sentence_end=at + len(sentence)))
     for text, speaker, anonymous in quotes_by:
         speaker_id = actor(store, speaker) if speaker and not anonymous else None
         with store.begin() as conn:

@@ -60,7 +60,7 @@ def build_world(store) -> dict[str, int]:
                     if at >= 0:
                         conn.execute(insert(mentions).values(article_id=article_id, actor_id=ids[name], start=at,
                                                              end=at + len(surface), surface=surface,
-                                                             sentence=text[:120]))
+                                                             sentence_start=0, sentence_end=120))
                         break
         refresh_actor_stats(conn)
         store.bump_generation(conn)

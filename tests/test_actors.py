@@ -20,7 +20,8 @@ def mentions(text, gazetteer):
     found = extract_mentions(text, gazetteer)
     for m in found:  # offsets always point at the surface, inside its sentence
         assert text[m.start:m.end] == m.surface
-        assert m.surface in m.sentence
+        assert m.sentence_start <= m.start < m.end <= m.sentence_end
+        assert text[m.sentence_start:m.sentence_end] == text[m.sentence_start:m.sentence_end].strip()
     return found
 
 

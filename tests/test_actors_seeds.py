@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.cli import cli
 from bot.nlp.gazetteer import load_gazetteer
 from bot.store.indexer import Indexer
-from bot.store.schema import actors, articles, mentions
+from bot.store.schema import actors, articles, mention_sentence, mentions
 from tests.conftest import ROOT, SEEDS
 
 # Each seed story, told apart by a phrase of its body (titles belong to the reader's rules).
@@ -50,8 +50,9 @@ def indexed(store):
         bodies = dict(conn.execute(select(articles.c.id, articles.c.text)).all())
         rows = conn.execute(
             select(actors.c.name, actors.c.kind, actors.c.curated, mentions.c.article_id, mentions.c.surface,
-                   mentions.c.start, mentions.c.end, mentions.c.sentence)
-            .join(mentions, mentions.c.actor_id == actors.c.id)).mappings().all()
+                   mentions.c.start, mentions.c.end, mention_sentence())
+            .join(mentions, mentions.c.actor_id == actors.c.id)
+            .join(articles, articles.c.id == mentions.c.article_id)).mappings().all()
     story_of = {}
     for article_id, body in bodies.items():
         names = [name for name, phrase in STORIES.items() if phrase in body]

@@ -1,8 +1,10 @@
 """The store: created and migrated by the program, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
-from sqlalchemy import Column, MetaData, Table, Text, inspect, text
+from sqlalchemy import Column, MetaData, Table, Text, inspect, select, text
 
 from bot.store import migrations, schema
 from bot.store.db import Store, StoreError
@@ -169,5 +171,35 @@ def test_a_version_6_database_reads_profiles_from_indexes(db_url):
                     "EXPLAIN QUERY PLAN SELECT quote_id FROM quote_occurrences WHERE article_id = 'a' "
                     "AND start <= 10 AND \"end\" >= 5")))
                 assert "COVERING INDEX ix_quote_occurrences_article_span" in plan
+    finally:
+        store.dispose()
+
+
+def test_a_version_7_database_keeps_each_mention_sentence_as_offsets(db_url):
+    """Migration 8: the sentence text stored with every mention becomes its offsets in the article,
+    found there by the database; a profile or a digest reads the same sentence as before."""
+    body = "Intro line.\n\nThe envoy met Hadi Amiri in Baghdad. Amiri said little. Then Hadi Amiri left."
+    sentences = ["The envoy met Hadi Amiri in Baghdad.", "Then Hadi Amiri left."]
+    mentions = [(body.index("Hadi Amiri"), sentences[0]), (body.rindex("Hadi Amiri"), sentences[1])]
+    store = Store(db_url)
+    with store.begin() as conn:
+        conn.execute(schema.articles.insert().values(id="a1", path="/corpus/a.txt", text=body,
+                                                     ingested_at=datetime.now(timezone.utc)))
+        conn.execute(schema.actors.insert().values(id=1, key="hadi amiri", name="Hadi Amiri", kind="person"))
+    store.dispose()
+    store = reopened_as_migrated_from(db_url, 7, [
+        "ALTER TABLE mentions DROP COLUMN sentence_start", "ALTER TABLE mentions DROP COLUMN sentence_end",
+        "ALTER TABLE mentions ADD COLUMN sentence TEXT",
+        *(f"INSERT INTO mentions (article_id, actor_id, start, \"end\", surface, sentence) "
+          f"VALUES ('a1', 1, {start}, {start + 10}, 'Hadi Amiri', '{sentence}')" for start, sentence in mentions)])
+    try:
+        with store.connect() as conn:
+            assert "sentence" not in {c["name"] for c in inspect(conn).get_columns("mentions")}
+            rows = conn.execute(select(schema.mentions.c.start, schema.mentions.c.sentence_start,
+                                       schema.mentions.c.sentence_end, schema.mention_sentence())
+                                .join(schema.articles).order_by(schema.mentions.c.start)).all()
+        assert [(r.sentence_start, r.sentence_end) for r in rows] == [
+            (body.index(s), body.index(s) + len(s)) for s in sentences]
+        assert [r.sentence for r in rows] == sentences
     finally:
         store.dispose()

@@ -18,7 +18,9 @@ from sqlalchemy.engine import Connection
 
 from bot.nlp.names import actor_key
 from bot.store.db import Store
-from bot.store.schema import actors, aliases, articles, mentions, occurrences, quote_occurrences, quotes
+from bot.store.schema import (
+    actors, aliases, articles, mention_sentence, mentions, occurrences, quote_occurrences, quotes,
+)
 
 TOP_STORIES = 10
 IN_THE_NEWS = 8
@@ -350,7 +352,7 @@ def _followed(conn: Connection, name: str, actor_ids: list[int], new_ids,
         return item
     item.name = conn.execute(select(actors.c.name).where(actors.c.id == actor_ids[0])).scalar() or name
     rows = conn.execute(
-        select(mentions.c.article_id, mentions.c.sentence, articles.c.title, articles.c.source, articles.c.date,
+        select(mentions.c.article_id, mention_sentence(), articles.c.title, articles.c.source, articles.c.date,
                articles.c.url)
         .join(articles, articles.c.id == mentions.c.article_id)
         .where(and_(mentions.c.actor_id.in_(actor_ids), mentions.c.article_id.in_(new_ids)))

@@ -146,11 +146,13 @@ class _Article:
                         self.furniture[j] = True
             offset = line_end + 1
 
-    def sentence(self, start: int) -> str:
+    def sentence(self, start: int) -> tuple[int, int]:
+        """Offsets of the sentence holding `start`, without its surrounding white space."""
         k = bisect_right(self.breaks, start) - 1
         begin = self.breaks[k]
         end = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.text)
-        return self.text[begin:end].strip()
+        chunk = self.text[begin:end]
+        return begin + len(chunk) - len(chunk.lstrip()), end - len(chunk) + len(chunk.rstrip())
 
 
 def _has_date(toks: Tokens, first: int, last: int) -> bool:
@@ -169,7 +171,7 @@ def extract_mentions(text: str, gazetteer=None, title: str | None = None) -> lis
     art = _Article(text, toks)
     pieces = _find_pieces(toks, art, gazetteer)
     _resolve(pieces, toks, art)
-    return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", art.sentence(p.start),
+    return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", *art.sentence(p.start),
                     p.curated.name if p.curated is not None else None)
             for p in pieces]
 

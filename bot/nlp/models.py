@@ -12,7 +12,9 @@ class Mention:
 
     `name` is the actor this mention resolves to inside the article (a short form
     `Kadhimi` carries the full name introduced earlier); `curated` is the canonical
-    name of a config/actors.yaml actor when the mention links to one.
+    name of a config/actors.yaml actor when the mention links to one. The sentence
+    it is in is kept as offsets too (`text[sentence_start:sentence_end]`): stored as
+    text it was half of the index.
     """
 
     start: int
@@ -20,7 +22,8 @@ class Mention:
     surface: str
     name: str
     kind: str
-    sentence: str
+    sentence_start: int
+    sentence_end: int
     curated: str | None = None
 
 

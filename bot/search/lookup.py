@@ -600,21 +600,25 @@ class LookupEngine:
             total, first_seen, last_seen = self._span(conn, row, actor_id, authored)
             page = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
                               offset=offset, limit=limit)
-            contexts: dict[str, list] = defaultdict(list)
+            contexts: dict[str, list[str]] = defaultdict(list)
             if page:  # through the article index (a few rows), not the actor's (maybe thousands)
-                for m in conn.execute(select(mentions.c.article_id, mentions.c.actor_id, mentions.c.surface,
-                                             mentions.c.sentence, mentions.c.start)
-                                      .where(mentions.c.article_id.in_([a.id for a in page]))
-                                      .order_by(mentions.c.article_id, mentions.c.start)).all():
-                    if m.actor_id == actor_id:
-                        contexts[m.article_id].append(m)
+                hits = [m for m in conn.execute(
+                    select(mentions.c.article_id, mentions.c.actor_id, mentions.c.surface, mentions.c.sentence_start,
+                           mentions.c.sentence_end)
+                    .where(mentions.c.article_id.in_([a.id for a in page]))
+                    .order_by(mentions.c.article_id, mentions.c.start)).all() if m.actor_id == actor_id]
+                texts = dict(conn.execute(select(articles.c.id, articles.c.text).where(
+                    articles.c.id.in_({m.article_id for m in hits}))).all()) if hits else {}
+                for m in hits:
+                    sentence = texts[m.article_id][m.sentence_start:m.sentence_end]
+                    contexts[m.article_id].append(_one_line(sentence, m.surface))
             related = self._related(conn, actor_id, authored, [m.article_id for m in latest[:RELATED_SAMPLE * 4]],
                                     index)
         refs = []
         for a in page:
             hits = contexts.get(a.id, [])
             role = "mention" if a.id not in authored else ("author and mention" if hits else "author")
-            lines = list(dict.fromkeys(_one_line(h.sentence, h.surface) for h in hits))[:5]
+            lines = list(dict.fromkeys(hits))[:5]
             refs.append(ArticleRef(id=a.id, title=a.title, source=a.source, date=a.date, url=a.url,
                                    mentions=len(hits), role=role, context=lines[0] if lines else None,
                                    contexts=lines))

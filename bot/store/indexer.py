@@ -49,7 +49,7 @@ GC_THRESHOLD = (20_000, 10, 10)  # while indexing: young collections every 20k a
 WORKER_NICENESS = 5  # analysis workers' scheduling priority below the writer's
 _ARTICLE_COLUMNS = ("id", "title", "source", "author", "date", "url", "path", "text", "ingested_at")
 _OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "author", "date", "url", "path")
-_MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence")
+_MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence_start", "sentence_end")
 _QUOTE_COLUMNS = ("key", "text", "speaker", "speaker_actor_id", "anonymous", "cue", "article_id", "start", "end",
                   "marked", "partial", "first_seen", "first_source", "head_key", "tail_key")
 _QUOTE_OCCURRENCE_COLUMNS = ("quote_id", "article_id", "start", "end", "source")
@@ -497,7 +497,8 @@ class Indexer:
         for mention in item.mentions:
             name = mention.curated or mention.name
             actor_id = self.actor_id(conn, name, mention.kind)
-            rows.append((story_id, actor_id, mention.start, mention.end, mention.surface, mention.sentence))
+            rows.append((story_id, actor_id, mention.start, mention.end, mention.surface, mention.sentence_start,
+                         mention.sentence_end))
             if not mention.curated:
                 self._remember_alias(actor_id, name, mention.surface)
 

@@ -90,6 +90,26 @@ def _profile_reads_from_indexes(conn: Connection) -> None:
     conn.execute(text("DROP INDEX IF EXISTS ix_quote_occurrences_article"))
 
 
+def _mention_sentences_as_offsets(conn: Connection) -> None:
+    """mentions.sentence, the text of the sentence a mention is in (half of a 100k-article index, and
+    written again for every mention of a sentence), becomes its offsets in the article's text, found
+    there by the database: the sentence holds the mention, so it starts at most its length before it."""
+    present = {column["name"] for column in inspect(conn).get_columns("mentions")}
+    for column in ("sentence_start", "sentence_end"):
+        if column not in present:
+            conn.execute(text(f"ALTER TABLE mentions ADD COLUMN {column} INTEGER"))
+    if "sentence" not in present:
+        return
+    greatest, position = ("max", "instr") if conn.dialect.name == "sqlite" else ("GREATEST", "strpos")
+    window = f"{greatest}(0, mentions.start - length(mentions.sentence))"
+    found = f"{position}(substr(articles.text, {window} + 1), mentions.sentence)"
+    conn.execute(text(
+        f"UPDATE mentions SET sentence_start = CASE WHEN {found} > 0 THEN {window} + {found} - 1 ELSE mentions.start END, "
+        f"sentence_end = CASE WHEN {found} > 0 THEN {window} + {found} - 1 + length(mentions.sentence) "
+        'ELSE mentions."end" END FROM articles WHERE articles.id = mentions.article_id'))
+    conn.execute(text("ALTER TABLE mentions DROP COLUMN sentence"))
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create_initial_schema,  # 1
     _newest_first_indexes,  # 2
@@ -98,6 +118,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _postgres_actor_index_holds_mention_reads,  # 5
     _bands_index_holds_article_ids,  # 6
     _profile_reads_from_indexes,  # 7
+    _mention_sentences_as_offsets,  # 8
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

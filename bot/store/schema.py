@@ -6,7 +6,7 @@ curated list (config/actors.yaml) and actors discovered in the corpus.
 """
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
-    MetaData, String, Table, Text, UniqueConstraint,
+    MetaData, String, Table, Text, UniqueConstraint, func,
 )
 
 metadata = MetaData()
@@ -103,10 +103,19 @@ mentions = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("surface", Text, nullable=False),
-    Column("sentence", Text, nullable=False),
+    # The sentence the mention is in, as offsets into articles.text (migration 8; as text it was half the index).
+    Column("sentence_start", Integer),
+    Column("sentence_end", Integer),
     # With the actor: "does this article mention that actor" and "who else is in these articles" read no row.
     Index("ix_mentions_article_actor", "article_id", "actor_id"),
 )
+
+
+def mention_sentence():
+    """A mention's sentence, cut from its article's text by the database (in a query that joins articles)."""
+    return func.substr(articles.c.text, mentions.c.sentence_start + 1,
+                       mentions.c.sentence_end - mentions.c.sentence_start).label("sentence")
+
 
 quotes = Table(
     "quotes", metadata,
