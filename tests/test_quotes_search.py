@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from bot.cli import cli
 from bot.search.quotes import QuoteSearch
 from bot.store.indexer import Indexer
+from bot.store.schema import actors
 
 ENVOY = "We will not accept any deal that leaves the militias armed and the borders open"
 
@@ -70,6 +72,23 @@ def test_whole_phrase_first_then_word_order_tolerance_and_typos(store, tmp_path)
     # `/quote by Jamal Haddad borders`: the speaker is the first words, the rest is what was said.
     split = search.search("", by="Jamal Haddad borders")
     assert (split.by, split.query, [h.speaker for h in split.results]) == ("Jamal Haddad", "borders", ["Jamal Haddad"])
+
+
+def test_a_profile_reads_quotes_by_and_about_an_actor_as_the_paging_views_do(store, tmp_path):
+    """profile_quotes (one connection, one read of the rows) answers what quotes_by and quotes_about do."""
+    write_corpus(tmp_path / "corpus")
+    Indexer(store).run([tmp_path / "corpus"])
+    search = QuoteSearch(store)
+    with store.connect() as conn:
+        actor_ids = conn.execute(select(actors.c.id)).scalars().all()
+    seen = {"by": 0, "about": 0}
+    for actor_id in actor_ids:
+        by, about = search.profile_quotes(actor_id, limit=3)
+        assert [h.id for h in by] == [h.id for h in search.quotes_by(actor_id, limit=3)]
+        assert [h.id for h in about] == [h.id for h in search.quotes_about(actor_id, limit=3)]
+        seen["by"] += bool(by)
+        seen["about"] += bool(about)
+    assert seen["by"] and seen["about"]  # the comparison covered both kinds
 
 
 def test_reindexing_a_changed_file_keeps_one_quote_per_text(store, tmp_path, config_dir):

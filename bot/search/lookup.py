@@ -38,7 +38,7 @@ from sqlalchemy import and_, exists, func, select
 
 from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile
-from bot.store.db import Store
+from bot.store.db import Store, one_of
 from bot.store.schema import actors, aliases, articles, mentions
 
 log = logging.getLogger(__name__)
@@ -605,10 +605,10 @@ class LookupEngine:
                 hits = [m for m in conn.execute(
                     select(mentions.c.article_id, mentions.c.actor_id, mentions.c.surface, mentions.c.sentence_start,
                            mentions.c.sentence_end)
-                    .where(mentions.c.article_id.in_([a.id for a in page]))
+                    .where(one_of(conn, mentions.c.article_id, [a.id for a in page]))
                     .order_by(mentions.c.article_id, mentions.c.start)).all() if m.actor_id == actor_id]
                 texts = dict(conn.execute(select(articles.c.id, articles.c.text).where(
-                    articles.c.id.in_({m.article_id for m in hits}))).all()) if hits else {}
+                    one_of(conn, articles.c.id, list({m.article_id for m in hits})))).all()) if hits else {}
                 for m in hits:
                     sentence = texts[m.article_id][m.sentence_start:m.sentence_end]
                     contexts[m.article_id].append(_one_line(sentence, m.surface))
@@ -690,7 +690,7 @@ class LookupEngine:
             return []
         shared = func.count(func.distinct(mentions.c.article_id))
         counts = conn.execute(select(mentions.c.actor_id, shared)
-                              .where(and_(mentions.c.article_id.in_(own), mentions.c.actor_id != actor_id))
+                              .where(and_(one_of(conn, mentions.c.article_id, own), mentions.c.actor_id != actor_id))
                               .group_by(mentions.c.actor_id).order_by(shared.desc(), mentions.c.actor_id)
                               .limit(limit * 2)).all()
         names = {a: index.actors[a].name for a, _ in counts if a in index.actors}
@@ -704,8 +704,7 @@ class LookupEngine:
         from bot.search.quotes import QuoteSearch
 
         quotes = QuoteSearch(self.store, self)
-        profile.quotes_by = quotes.quotes_by(profile.actor_id, limit=limit)
-        profile.quotes_about = quotes.quotes_about(profile.actor_id, limit=limit)
+        profile.quotes_by, profile.quotes_about = quotes.profile_quotes(profile.actor_id, limit=limit)
 
 
 def _surfaces(latest, limit: int = 12) -> list[str]:

@@ -21,11 +21,12 @@ import threading
 import time
 from array import array
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, func, or_, select
 
 from bot.nlp.names import fold
 from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
@@ -151,12 +152,41 @@ def _near(mentioned):
                 mentioned.c.end <= quote_occurrences.c.end + ABOUT_CONTEXT)
 
 
-# Built once, so SQLAlchemy's statement cache serves every search (building it cost more than running it).
-HITS = (select(quotes, actors.c.name.label("actor_name"), articles.c.title, articles.c.source.label("a_source"),
-               articles.c.date.label("a_date"), articles.c.url)
-        .select_from(quotes.join(articles, articles.c.id == quotes.c.article_id)
-                     .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
-        .where(quotes.c.id.in_(bindparam("ids", expanding=True))))
+def _hits_statement(of_ids):
+    return (select(quotes, actors.c.name.label("actor_name"), articles.c.title, articles.c.source.label("a_source"),
+                   articles.c.date.label("a_date"), articles.c.url)
+            .select_from(quotes.join(articles, articles.c.id == quotes.c.article_id)
+                         .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
+            .where(of_ids))
+
+
+def _ids_by(conn, actor_id: int, limit: int, offset: int) -> list[int]:
+    """The actor's own quotes, newest first."""
+    return conn.execute(select(quotes.c.id).where(quotes.c.speaker_actor_id == actor_id)
+                        .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
+
+
+def _ids_about(conn, actor_id: int, limit: int, offset: int) -> list[int]:
+    """Quotes by others whose text or attribution names the actor, newest first, from its latest
+    ABOUT_SAMPLE mentions (as the profile's spellings and related actors are): joining every mention
+    of an actor in thousands of articles took 20-60 ms at 100k, the slowest part of a profile."""
+    latest = select(mentions.c.article_id, mentions.c.start, mentions.c.end) \
+        .where(mentions.c.actor_id == actor_id).order_by(mentions.c.id.desc()).limit(ABOUT_SAMPLE).subquery()
+    # Two steps: as one `IN (subquery)`, PostgreSQL walked every quote newest first (160 ms).
+    about = conn.execute(select(quote_occurrences.c.quote_id).join(latest, _near(latest)).distinct()).scalars().all()
+    if not about:
+        return []
+    return conn.execute(select(quotes.c.id).where(and_(
+        one_of(conn, quotes.c.id, about),
+        or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id)))
+        .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
+
+
+# Built once, so SQLAlchemy's statement cache serves every search (building it cost more than running it). On
+# PostgreSQL the ids are one array: the text never changes, so the server plans it once (psycopg prepares a
+# statement from its fifth run on a connection).
+HITS = {"postgresql": _hits_statement(quotes.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))),
+        "sqlite": _hits_statement(quotes.c.id.in_(bindparam("ids", expanding=True)))}
 
 
 class QuoteSearch:
@@ -302,35 +332,31 @@ class QuoteSearch:
     def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
         """The actor's own quotes, newest first."""
         with self.store.connect() as conn:
-            ids = conn.execute(select(quotes.c.id).where(quotes.c.speaker_actor_id == actor_id)
-                               .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
-        return self._hits([(quote_id, 1.0) for quote_id in ids])
+            return self._hits([(quote_id, 1.0) for quote_id in _ids_by(conn, actor_id, limit, offset)], conn)
 
     def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        """Quotes by others whose text or attribution names the actor, newest first, from its latest
-        ABOUT_SAMPLE mentions (as the profile's spellings and related actors are): joining every mention
-        of an actor in thousands of articles took 20-60 ms at 100k, the slowest part of a profile."""
-        latest = select(mentions.c.article_id, mentions.c.start, mentions.c.end) \
-            .where(mentions.c.actor_id == actor_id).order_by(mentions.c.id.desc()).limit(ABOUT_SAMPLE).subquery()
+        """Quotes by others whose text or attribution names the actor, newest first (see _ids_about)."""
         with self.store.connect() as conn:
-            # Two steps: as one `IN (subquery)`, PostgreSQL walked every quote newest first (160 ms).
-            about = conn.execute(select(quote_occurrences.c.quote_id).join(latest, _near(latest))
-                                 .distinct()).scalars().all()
-            ids = conn.execute(select(quotes.c.id).where(and_(
-                one_of(conn, quotes.c.id, about),
-                or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id)))
-                .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all() if about else []
-        return self._hits([(quote_id, 1.0) for quote_id in ids])
+            return self._hits([(quote_id, 1.0) for quote_id in _ids_about(conn, actor_id, limit, offset)], conn)
+
+    def profile_quotes(self, actor_id: int, *, limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
+        """The first `limit` quotes by the actor and about it, as its profile shows them: on one connection,
+        their rows read in one query (on PostgreSQL each statement and connection checkout is a round trip)."""
+        with self.store.connect() as conn:
+            by, about = _ids_by(conn, actor_id, limit, 0), _ids_about(conn, actor_id, limit, 0)
+            hits = {hit.id: hit for hit in self._hits([(quote_id, 1.0) for quote_id in {*by, *about}], conn)}
+        return [hits[i] for i in by if i in hits], [hits[i] for i in about if i in hits]
 
     # -- hits ------------------------------------------------------------------------------
 
-    def _hits(self, scored: list[tuple[int, float]]) -> list[QuoteHit]:
+    def _hits(self, scored: list[tuple[int, float]], conn=None) -> list[QuoteHit]:
         """QuoteHits in the given order: the quote, its first article, how often it was published."""
         if not scored:
             return []
         index = current_index(self.store)
-        with self.store.connect() as conn:
-            rows = {row.id: row for row in conn.execute(HITS, {"ids": [quote_id for quote_id, _ in scored]})}
+        with nullcontext(conn) if conn is not None else self.store.connect() as conn:
+            rows = {row.id: row for row in conn.execute(HITS[conn.dialect.name],
+                                                        {"ids": [quote_id for quote_id, _ in scored]})}
         hits = []
         for quote_id, score in scored:
             row = rows.get(quote_id)
