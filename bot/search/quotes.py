@@ -21,7 +21,6 @@ import threading
 import time
 from array import array
 from collections import defaultdict
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -231,7 +230,9 @@ class QuoteSearch:
             ranked = sorted(((p, 1.0) for p in allowed), key=lambda item: -index.first_seen[item[0]])
         result.total = len(ranked)
         page = ranked[offset:offset + limit]
-        result.results = self._hits([(index.ids[p], score) for p, score in page])
+        if page:
+            with self.store.connect() as conn:
+                result.results = self._hits([(index.ids[p], score) for p, score in page], index, conn)
         return result
 
     def _speaker_positions(self, index: QuoteIndex, by: str):
@@ -329,34 +330,40 @@ class QuoteSearch:
 
     # -- profiles ------------------------------------------------------------------------
 
+    # Each reads the quote index before taking a connection: refreshing it reads the store on a connection of
+    # its own, and a second pooled SQLite connection brings a second page cache (+64 MB resident).
+
     def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
         """The actor's own quotes, newest first."""
+        index = current_index(self.store)
         with self.store.connect() as conn:
-            return self._hits([(quote_id, 1.0) for quote_id in _ids_by(conn, actor_id, limit, offset)], conn)
+            return self._hits([(quote_id, 1.0) for quote_id in _ids_by(conn, actor_id, limit, offset)], index, conn)
 
     def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
         """Quotes by others whose text or attribution names the actor, newest first (see _ids_about)."""
+        index = current_index(self.store)
         with self.store.connect() as conn:
-            return self._hits([(quote_id, 1.0) for quote_id in _ids_about(conn, actor_id, limit, offset)], conn)
+            return self._hits([(quote_id, 1.0) for quote_id in _ids_about(conn, actor_id, limit, offset)], index,
+                              conn)
 
     def profile_quotes(self, actor_id: int, *, limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
         """The first `limit` quotes by the actor and about it, as its profile shows them: on one connection,
         their rows read in one query (on PostgreSQL each statement and connection checkout is a round trip)."""
+        index = current_index(self.store)
         with self.store.connect() as conn:
             by, about = _ids_by(conn, actor_id, limit, 0), _ids_about(conn, actor_id, limit, 0)
-            hits = {hit.id: hit for hit in self._hits([(quote_id, 1.0) for quote_id in {*by, *about}], conn)}
+            hits = {hit.id: hit for hit in self._hits([(quote_id, 1.0) for quote_id in {*by, *about}], index, conn)}
         return [hits[i] for i in by if i in hits], [hits[i] for i in about if i in hits]
 
     # -- hits ------------------------------------------------------------------------------
 
-    def _hits(self, scored: list[tuple[int, float]], conn=None) -> list[QuoteHit]:
+    @staticmethod
+    def _hits(scored: list[tuple[int, float]], index: QuoteIndex, conn) -> list[QuoteHit]:
         """QuoteHits in the given order: the quote, its first article, how often it was published."""
         if not scored:
             return []
-        index = current_index(self.store)
-        with nullcontext(conn) if conn is not None else self.store.connect() as conn:
-            rows = {row.id: row for row in conn.execute(HITS[conn.dialect.name],
-                                                        {"ids": [quote_id for quote_id, _ in scored]})}
+        rows = {row.id: row for row in conn.execute(HITS[conn.dialect.name],
+                                                    {"ids": [quote_id for quote_id, _ in scored]})}
         hits = []
         for quote_id, score in scored:
             row = rows.get(quote_id)
