@@ -35,7 +35,7 @@ def test_the_same_template_with_other_figures_is_another_story():
     assert not same_story(STORY, notice)
     # ruled out by the figures alone, before any comparison of the texts (the indexer's order)
     assert not same_traits(traits(folded(STORY)), traits(folded(notice)))
-    assert same_text(folded(STORY), folded(notice))
+    assert same_text(folded(STORY), folded(notice), brief=False)
 
 
 def test_traits_hold_what_the_text_tests_read():

@@ -70,8 +70,13 @@ class Traits(NamedTuple):
     100 pairs compared had other figures (stories told again with new numbers, or another day's notice)."""
 
     length: int
-    spaces: int  # words - 1: a brief (under SHORT_BODY_WORDS) must match closer
+    spaces: int  # words - 1
     figures: tuple[str, ...]  # the numbers, sorted, repeats kept
+
+    @property
+    def brief(self) -> bool:
+        """Under SHORT_BODY_WORDS: one changed word or figure is another story."""
+        return self.spaces < SHORT_BODY_WORDS
 
 
 def traits(folded_body: str) -> Traits:
@@ -82,7 +87,8 @@ def traits(folded_body: str) -> Traits:
 def same_story(a: str, b: str, *, already_folded: bool = False) -> bool:
     """True when two bodies are the same story (syndicated copy, light edits)."""
     wa, wb = (a, b) if already_folded else (folded(a), folded(b))
-    return same_traits(traits(wa), traits(wb)) and same_text(wa, wb)
+    first = traits(wa)
+    return same_traits(first, traits(wb)) and same_text(wa, wb, brief=first.brief)
 
 
 def same_traits(a: Traits, b: Traits) -> bool:
@@ -92,19 +98,14 @@ def same_traits(a: Traits, b: Traits) -> bool:
         return False
     na, nb = Counter(a.figures), Counter(b.figures)
     union = sum((na | nb).values())
-    return union == 0 or sum((na & nb).values()) >= _figures_share(a) * union
+    return union == 0 or sum((na & nb).values()) >= (1.0 if a.brief else SAME_FIGURES) * union
 
 
-def same_text(wa: str, wb: str) -> bool:
-    """same_story's test of the folded texts themselves: at most a tenth of the characters differ (a
-    twenty-fifth in a brief)."""
-    cutoff = SHORT_STORY_RATIO if wa.count(" ") < SHORT_BODY_WORDS else SAME_STORY_RATIO
+def same_text(wa: str, wb: str, *, brief: bool) -> bool:
+    """same_story's test of the folded texts themselves (`brief`: the first is a brief): at most a tenth of
+    the characters differ (a twenty-fifth in a brief)."""
+    cutoff = SHORT_STORY_RATIO if brief else SAME_STORY_RATIO
     return fuzz.ratio(wa, wb, score_cutoff=cutoff) >= cutoff
-
-
-def _figures_share(body: Traits) -> float:
-    """A brief: one changed word or figure is another story."""
-    return 1.0 if body.spaces < SHORT_BODY_WORDS else SAME_FIGURES
 
 
 def comparable_lengths(a: int, b: int) -> bool:

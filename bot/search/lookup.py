@@ -602,14 +602,16 @@ class LookupEngine:
                               offset=offset, limit=limit)
             contexts: dict[str, list[str]] = defaultdict(list)
             if page:  # through the article index (a few rows), not the actor's (maybe thousands)
-                hits = [m for m in conn.execute(
+                own = [m for m in conn.execute(
                     select(mentions.c.article_id, mentions.c.actor_id, mentions.c.surface, mentions.c.sentence_start,
                            mentions.c.sentence_end)
                     .where(one_of(conn, mentions.c.article_id, [a.id for a in page]))
                     .order_by(mentions.c.article_id, mentions.c.start)).all() if m.actor_id == actor_id]
+                # the page's texts once, each sentence cut here (the SQL mention_sentence() would cut the
+                # sentence of every actor's mention in those articles)
                 texts = dict(conn.execute(select(articles.c.id, articles.c.text).where(
-                    one_of(conn, articles.c.id, list({m.article_id for m in hits})))).all()) if hits else {}
-                for m in hits:
+                    one_of(conn, articles.c.id, list({m.article_id for m in own})))).all()) if own else {}
+                for m in own:
                     sentence = texts[m.article_id][m.sentence_start:m.sentence_end]
                     contexts[m.article_id].append(_one_line(sentence, m.surface))
             related = self._related(conn, actor_id, authored, [m.article_id for m in latest[:RELATED_SAMPLE * 4]],

@@ -712,7 +712,7 @@ class _StoryFinder:
             body = self.bodies.get(candidate)
             if body is None:
                 body = self.bodies[candidate] = syndication.unpack(packed)
-            if syndication.same_text(body, folded_body):
+            if syndication.same_text(body, folded_body, brief=traits.brief):
                 return candidate
         return None
 

@@ -43,10 +43,7 @@ def _mentions_by_article_with_actor(conn: Connection) -> None:
     """ix_mentions_article becomes (article_id, actor_id): profiles probe "does this article mention the
     actor" for each article they walk, and count who else is in the actor's articles, from the index alone
     (a mention row holds its sentence: reading them was most of a profile at 100k articles)."""
-    for index in schema.mentions.indexes:
-        if index.name == "ix_mentions_article_actor":
-            index.create(conn, checkfirst=True)
-    conn.execute(text("DROP INDEX IF EXISTS ix_mentions_article"))
+    _replace_index(conn, schema.mentions.indexes, "ix_mentions_article_actor", "ix_mentions_article")
 
 
 def _postgres_actor_index_holds_mention_reads(conn: Connection) -> None:
@@ -68,10 +65,7 @@ def _postgres_actor_index_holds_mention_reads(conn: Connection) -> None:
 def _bands_index_holds_article_ids(conn: Connection) -> None:
     """ix_article_bands_band becomes (band, article_id): the indexer reads the stories sharing a file's
     bands from the index alone (at 90k synthetic articles, 57k rows per file: 123 -> 46 ms a file)."""
-    for index in schema.article_bands.indexes:
-        if index.name == "ix_article_bands_band_article":
-            index.create(conn, checkfirst=True)
-    conn.execute(text("DROP INDEX IF EXISTS ix_article_bands_band"))
+    _replace_index(conn, schema.article_bands.indexes, "ix_article_bands_band_article", "ix_article_bands_band")
 
 
 def _profile_reads_from_indexes(conn: Connection) -> None:
@@ -80,14 +74,9 @@ def _profile_reads_from_indexes(conn: Connection) -> None:
     read hundreds of rows scattered over a 1 GB file (at 100k articles, 22 -> 16 ms of CPU per /lookup
     answered under load)."""
     if conn.dialect.name == "sqlite":
-        for index in schema.NEWEST_FIRST["sqlite"]:
-            if index.name == "ix_mentions_actor_newest":
-                index.create(conn, checkfirst=True)
-        conn.execute(text("DROP INDEX IF EXISTS ix_mentions_actor"))
-    for index in schema.quote_occurrences.indexes:
-        if index.name == "ix_quote_occurrences_article_span":
-            index.create(conn, checkfirst=True)
-    conn.execute(text("DROP INDEX IF EXISTS ix_quote_occurrences_article"))
+        _replace_index(conn, schema.NEWEST_FIRST["sqlite"], "ix_mentions_actor_newest", "ix_mentions_actor")
+    _replace_index(conn, schema.quote_occurrences.indexes, "ix_quote_occurrences_article_span",
+                   "ix_quote_occurrences_article")
 
 
 def _mention_sentences_as_offsets(conn: Connection) -> None:
@@ -108,6 +97,12 @@ def _mention_sentences_as_offsets(conn: Connection) -> None:
         f"sentence_end = CASE WHEN {found} > 0 THEN {window} + {found} - 1 + length(mentions.sentence) "
         'ELSE mentions."end" END FROM articles WHERE articles.id = mentions.article_id'))
     conn.execute(text("ALTER TABLE mentions DROP COLUMN sentence"))
+
+
+def _replace_index(conn: Connection, indexes, new: str, old: str) -> None:
+    """Create schema.py's index `new` (one of `indexes`) unless the database has it, and drop `old`."""
+    next(index for index in indexes if index.name == new).create(conn, checkfirst=True)
+    conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [
