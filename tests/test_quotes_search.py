@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import cli
-from bot.search.quotes import QuoteSearch
+from bot.search.quotes import QuoteSearch, current_index
 from bot.store.indexer import Indexer
 from bot.store.schema import actors
 
@@ -75,7 +75,7 @@ def test_whole_phrase_first_then_word_order_tolerance_and_typos(store, tmp_path)
 
 
 def test_a_profile_reads_quotes_by_and_about_an_actor_as_the_paging_views_do(store, tmp_path):
-    """profile_quotes (one connection, one read of the rows) answers what quotes_by and quotes_about do."""
+    """profile_quotes (on the profile's connection, one read of the rows) answers what quotes_by and quotes_about do."""
     write_corpus(tmp_path / "corpus")
     Indexer(store).run([tmp_path / "corpus"])
     search = QuoteSearch(store)
@@ -83,7 +83,8 @@ def test_a_profile_reads_quotes_by_and_about_an_actor_as_the_paging_views_do(sto
         actor_ids = conn.execute(select(actors.c.id)).scalars().all()
     seen = {"by": 0, "about": 0}
     for actor_id in actor_ids:
-        by, about = search.profile_quotes(actor_id, limit=3)
+        with store.connect() as conn:
+            by, about = search.profile_quotes(conn, current_index(store), actor_id, limit=3)
         assert [h.id for h in by] == [h.id for h in search.quotes_by(actor_id, limit=3)]
         assert [h.id for h in about] == [h.id for h in search.quotes_about(actor_id, limit=3)]
         seen["by"] += bool(by)

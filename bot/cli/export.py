@@ -93,7 +93,7 @@ def export_mentions(ctx: Context) -> Iterator[dict]:
                     mentions.c.surface)
              .join(actors, actors.c.id == mentions.c.actor_id)
              .order_by(mentions.c.article_id, mentions.c.start, mentions.c.id))
-    with ctx.store.connect() as conn:
+    with ctx.store.streaming() as conn:
         for row in conn.execution_options(stream_results=True, yield_per=5000).execute(query):
             yield {"article_id": row.article_id, "actor": row.name, "actor_id": row.actor_id,
                    "start": row.start, "end": row.end, "surface": row.surface}
@@ -104,7 +104,7 @@ def export_quotes(ctx: Context) -> Iterator[dict]:
     """One record per quote (the same quote in several articles is one record), with every occurrence."""
     from bot.store.schema import actors, quote_occurrences, quotes
 
-    with ctx.store.connect() as conn:
+    with ctx.store.streaming() as conn:
         places: dict[int, list[dict]] = {}
         for row in conn.execute(select(quote_occurrences).order_by(quote_occurrences.c.quote_id,
                                                                    quote_occurrences.c.id)):

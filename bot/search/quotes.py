@@ -15,21 +15,23 @@ Donald Trump) and also matches the speaker as written, so anonymous sources
 """
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import threading
 import time
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, func, or_, select
+from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, func, select
 
 from bot.nlp.names import fold
 from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
-from bot.store.db import Store, one_of
+from bot.store.db import Store
 from bot.store.schema import actors, articles, mentions, quote_occurrences, quotes
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,7 @@ class QuoteIndex:
     folded: list[str] = field(default_factory=list)  # each quote's folded text, for phrase ranking
     occurrences: dict[int, int] = field(default_factory=dict)  # quote id -> places it was published
     postings: dict[str, array] = field(default_factory=dict)
+    speakers: array = field(default_factory=lambda: array("q"))  # each quote's speaker actor id, 0 when none
     by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions
     speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos
@@ -65,6 +68,15 @@ class QuoteIndex:
     def df(self, term: str) -> int:
         hits = self.postings.get(term)
         return len(hits) if hits is not None else 0
+
+    def position(self, quote_id: int) -> int | None:
+        """Where a quote is in the index (ids are in ascending order), None for one indexed since."""
+        at = bisect_left(self.ids, quote_id)
+        return at if at < len(self.ids) and self.ids[at] == quote_id else None
+
+    def newest(self, positions, count: int) -> list[int]:
+        """The ids of the `count` newest quotes of these positions, undated last (then the newest id first)."""
+        return [self.ids[p] for p in heapq.nlargest(count, positions, key=lambda p: (self.first_seen[p], self.ids[p]))]
 
 
 def build_index(store: Store) -> QuoteIndex:
@@ -88,6 +100,7 @@ def build_index(store: Store) -> QuoteIndex:
             index.folded.append(folded)
             for term in set(folded.split()):
                 postings[term].append(position)
+            index.speakers.append(row.speaker_actor_id or 0)
             if row.speaker_actor_id:
                 by_actor[row.speaker_actor_id].append(position)
             for term in set(fold(f"{row.speaker or ''} {row.name or ''}").split()):
@@ -141,9 +154,6 @@ def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> Quo
         return index
 
 
-NEWEST = (quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc())
-
-
 def _near(mentioned):
     """A mention close enough to a quote occurrence to make the quote one "about" its actor."""
     return and_(mentioned.c.article_id == quote_occurrences.c.article_id,
@@ -159,26 +169,13 @@ def _hits_statement(of_ids):
             .where(of_ids))
 
 
-def _ids_by(conn, actor_id: int, limit: int, offset: int) -> list[int]:
-    """The actor's own quotes, newest first."""
-    return conn.execute(select(quotes.c.id).where(quotes.c.speaker_actor_id == actor_id)
-                        .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
-
-
-def _ids_about(conn, actor_id: int, limit: int, offset: int) -> list[int]:
-    """Quotes by others whose text or attribution names the actor, newest first, from its latest
-    ABOUT_SAMPLE mentions (as the profile's spellings and related actors are): joining every mention
-    of an actor in thousands of articles took 20-60 ms at 100k, the slowest part of a profile."""
+def _near_statement():
+    """Quotes published near the actor's latest ABOUT_SAMPLE mentions (as the profile's spellings and related
+    actors are read): joining every mention of an actor in thousands of articles took 20-60 ms at 100k."""
     latest = select(mentions.c.article_id, mentions.c.start, mentions.c.end) \
-        .where(mentions.c.actor_id == actor_id).order_by(mentions.c.id.desc()).limit(ABOUT_SAMPLE).subquery()
-    # Two steps: as one `IN (subquery)`, PostgreSQL walked every quote newest first (160 ms).
-    about = conn.execute(select(quote_occurrences.c.quote_id).join(latest, _near(latest)).distinct()).scalars().all()
-    if not about:
-        return []
-    return conn.execute(select(quotes.c.id).where(and_(
-        one_of(conn, quotes.c.id, about),
-        or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id)))
-        .order_by(*NEWEST).limit(limit).offset(offset)).scalars().all()
+        .where(mentions.c.actor_id == bindparam("actor_id")).order_by(mentions.c.id.desc()).limit(ABOUT_SAMPLE) \
+        .subquery()
+    return select(quote_occurrences.c.quote_id).join(latest, _near(latest)).distinct()
 
 
 # Built once, so SQLAlchemy's statement cache serves every search (building it cost more than running it). On
@@ -186,6 +183,17 @@ def _ids_about(conn, actor_id: int, limit: int, offset: int) -> list[int]:
 # statement from its fifth run on a connection).
 HITS = {"postgresql": _hits_statement(quotes.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))),
         "sqlite": _hits_statement(quotes.c.id.in_(bindparam("ids", expanding=True)))}
+NEAR = _near_statement()
+
+
+def _ids_by(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[int]:
+    return index.newest(index.by_actor.get(actor_id, ()), offset + limit)[offset:]
+
+
+def _ids_about(conn, index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[int]:
+    positions = (index.position(quote_id) for quote_id in conn.execute(NEAR, {"actor_id": actor_id}).scalars())
+    others = [p for p in positions if p is not None and index.speakers[p] != actor_id]
+    return index.newest(others, offset + limit)[offset:]
 
 
 class QuoteSearch:
@@ -330,29 +338,33 @@ class QuoteSearch:
 
     # -- profiles ------------------------------------------------------------------------
 
-    # Each reads the quote index before taking a connection: refreshing it reads the store on a connection of
-    # its own, and a second pooled SQLite connection brings a second page cache (+64 MB resident).
+    # Quotes by an actor are read from the quote index; quotes about it from the store, then ordered there. The
+    # index is read before a connection is taken: refreshing it reads the store on a connection of its own, and
+    # a second pooled SQLite connection brings a second page cache (+64 MB resident).
 
     def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
         """The actor's own quotes, newest first."""
         index = current_index(self.store)
+        by = _ids_by(index, actor_id, limit, offset)
+        if not by:
+            return []
         with self.store.connect() as conn:
-            return self._hits([(quote_id, 1.0) for quote_id in _ids_by(conn, actor_id, limit, offset)], index, conn)
+            return self._hits([(quote_id, 1.0) for quote_id in by], index, conn)
 
     def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        """Quotes by others whose text or attribution names the actor, newest first (see _ids_about)."""
+        """Quotes by others published near the actor's latest mentions (NEAR), newest first."""
         index = current_index(self.store)
         with self.store.connect() as conn:
-            return self._hits([(quote_id, 1.0) for quote_id in _ids_about(conn, actor_id, limit, offset)], index,
-                              conn)
+            return self._hits([(quote_id, 1.0) for quote_id in _ids_about(conn, index, actor_id, limit, offset)],
+                              index, conn)
 
-    def profile_quotes(self, actor_id: int, *, limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
-        """The first `limit` quotes by the actor and about it, as its profile shows them: on one connection,
-        their rows read in one query (on PostgreSQL each statement and connection checkout is a round trip)."""
-        index = current_index(self.store)
-        with self.store.connect() as conn:
-            by, about = _ids_by(conn, actor_id, limit, 0), _ids_about(conn, actor_id, limit, 0)
-            hits = {hit.id: hit for hit in self._hits([(quote_id, 1.0) for quote_id in {*by, *about}], index, conn)}
+    @staticmethod
+    def profile_quotes(conn, index: QuoteIndex, actor_id: int, *,
+                       limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
+        """The first `limit` quotes by the actor and about it, as its profile shows them, on the profile's
+        connection with one read of their rows (on PostgreSQL every statement is a round trip)."""
+        by, about = _ids_by(index, actor_id, limit, 0), _ids_about(conn, index, actor_id, limit, 0)
+        hits = {hit.id: hit for hit in QuoteSearch._hits([(quote_id, 1.0) for quote_id in {*by, *about}], index, conn)}
         return [hits[i] for i in by if i in hits], [hits[i] for i in about if i in hits]
 
     # -- hits ------------------------------------------------------------------------------

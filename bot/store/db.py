@@ -42,6 +42,11 @@ class Store:
         else:
             engine_options.setdefault("pool_pre_ping", True)
         self.engine: Engine = create_engine(url, **engine_options)
+        # Reads need no transaction: on PostgreSQL each statement of a read-committed transaction sees a new
+        # snapshot anyway, and a transaction costs two round trips per checkout (BEGIN, then the pool's
+        # ROLLBACK). SQLite's driver opens none for a SELECT.
+        self._reader: Engine = self.engine if self.is_sqlite else self.engine.execution_options(
+            isolation_level="AUTOCOMMIT")
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if migrate:
@@ -66,6 +71,14 @@ class Store:
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
+        """A connection for reading (writes go through `begin`)."""
+        with self._reader.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def streaming(self) -> Iterator[Connection]:
+        """A connection for reads that stream their rows (`stream_results`): PostgreSQL's server-side cursors
+        live in a transaction."""
         with self.engine.connect() as conn:
             yield conn
 
