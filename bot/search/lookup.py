@@ -29,12 +29,13 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select, union
 
 from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
 from bot.search import quotes
@@ -83,6 +84,12 @@ class ActorEntry(NamedTuple):
     description: str | None
     mentions: int
     articles: int
+    first_seen: date | None = None
+    last_seen: date | None = None
+
+
+ACTOR_COLUMNS = (actors.c.id, actors.c.name, actors.c.kind, actors.c.curated, actors.c.description,
+                 actors.c.mention_count, actors.c.article_count, actors.c.first_seen, actors.c.last_seen)
 
 
 @dataclass
@@ -162,9 +169,7 @@ def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
 def _build_index(store: Store) -> AliasIndex:
     with store.connect() as conn:
         generation = int(store.get_meta("generation", "0", conn=conn) or 0)
-        actor_rows = conn.execute(select(actors.c.id, actors.c.name, actors.c.kind, actors.c.curated,
-                                         actors.c.description, actors.c.mention_count,
-                                         actors.c.article_count)).all()
+        actor_rows = conn.execute(select(*ACTOR_COLUMNS)).all()
         alias_rows = conn.execute(select(aliases.c.actor_id, aliases.c.alias, aliases.c.origin)
                                   .order_by(aliases.c.id)).all()
         author_rows = conn.execute(select(articles.c.id, articles.c.author)
@@ -172,8 +177,7 @@ def _build_index(store: Store) -> AliasIndex:
         stories = conn.execute(select(func.count()).select_from(articles)).scalar()
     index = AliasIndex(generation=generation, articles=stories)
     for row in actor_rows:
-        index.actors[row.id] = ActorEntry(row.id, row.name, row.kind, bool(row.curated), row.description,
-                                          row.mention_count or 0, row.article_count or 0)
+        index.actors[row.id] = _actor_entry(row)
     seen: set[tuple[int, str, str]] = set()
     bylines: dict[str, Counter[str]] = defaultdict(Counter)
     entries = index.entries
@@ -214,6 +218,11 @@ def _build_index(store: Store) -> AliasIndex:
                     NameForm.of([surname], False))
     _index_entries(index)
     return index
+
+
+def _actor_entry(row) -> ActorEntry:
+    return ActorEntry(row.id, row.name, row.kind, bool(row.curated), row.description, row.mention_count or 0,
+                      row.article_count or 0, row.first_seen, row.last_seen)
 
 
 def _byline_names(author: str) -> list[str]:
@@ -584,53 +593,31 @@ class LookupEngine:
 
     def _build_profile(self, actor_id: int, offset: int, limit: int, quotes_limit: int,
                        index: AliasIndex) -> Profile:
+        """Four statements on one connection for most actors (on PostgreSQL each is a round trip): the
+        spellings, the page with its sentences, the related actors, the quotes about it."""
         authored = self._authored(actor_id, index)
         # before the connection: refreshing the quote index reads the store on a connection of its own
         quote_index = quotes.current_index(self.store) if actor_id > 0 else None
         with self.store.connect() as conn:
-            row = conn.execute(select(actors).where(actors.c.id == actor_id)).mappings().first() \
-                if actor_id > 0 else None
             actor = index.actors.get(actor_id)
-            if row is not None and actor is None:  # indexed since the alias index was built
-                actor = ActorEntry(row["id"], row["name"], row["kind"], bool(row["curated"]), row["description"],
-                                   row["mention_count"] or 0, row["article_count"] or 0)
-            if actor is None or (actor_id > 0 and row is None):
+            if actor is None and actor_id > 0:  # indexed since the alias index was built
+                row = conn.execute(select(*ACTOR_COLUMNS).where(actors.c.id == actor_id)).first()
+                actor = _actor_entry(row) if row is not None else None
+            if actor is None:
                 raise KeyError(f"no actor with id {actor_id}")
-            latest = conn.execute(select(mentions.c.surface, mentions.c.article_id)
-                                  .where(mentions.c.actor_id == actor_id)
-                                  .order_by(mentions.c.id.desc()).limit(SURFACE_SAMPLE)).all()
-            surfaces = _surfaces(latest)
-            total, first_seen, last_seen = self._span(conn, row, actor_id, authored)
+            surfaces = _surfaces(conn.execute(_SURFACES, {"actor_id": actor_id}).all())
+            total, first_seen, last_seen = self._span(conn, actor, authored)
             page = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
                               offset=offset, limit=limit)
-            contexts: dict[str, list[str]] = defaultdict(list)
-            if page:  # through the article index (a few rows), not the actor's (maybe thousands): `+ 0`
-                for m in conn.execute(
-                        select(mentions.c.article_id, mentions.c.surface, mention_sentence())
-                        .join(articles, articles.c.id == mentions.c.article_id)
-                        .where(and_(one_of(conn, mentions.c.article_id, [a.id for a in page]),
-                                    mentions.c.actor_id + 0 == actor_id))
-                        .order_by(mentions.c.article_id, mentions.c.start)):
-                    contexts[m.article_id].append(_one_line(m.sentence, m.surface))
-            related = self._related(conn, actor_id, authored, [m.article_id for m in latest[:RELATED_SAMPLE * 4]],
-                                    index)
+            related = self._related(conn, actor_id, authored, index)
             if actor_id > 0:
                 profile_quotes = quotes.QuoteSearch.profile_quotes(conn, quote_index, actor_id, limit=quotes_limit)
-        refs = []
-        for a in page:
-            hits = contexts.get(a.id, [])
-            role = "mention" if a.id not in authored else ("author and mention" if hits else "author")
-            lines = list(dict.fromkeys(hits))[:5]
-            refs.append(ArticleRef(id=a.id, title=a.title, source=a.source, date=a.date, url=a.url,
-                                   mentions=len(hits), role=role, context=lines[0] if lines else None,
-                                   contexts=lines))
-        corpus_aliases = surfaces
-        known = {analyse_name(s).key for s in corpus_aliases} | {analyse_name(actor.name).key}
+        known = {analyse_name(s).key for s in surfaces} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
                   if index.entries[n].origin == "config" and index.entries[n].form.key not in known]
         profile = Profile(actor_id=actor_id, name=actor.name, kind=actor.kind, description=actor.description,
-                          aliases=corpus_aliases, mentions=actor.mentions, article_count=total or 0,
-                          first_seen=first_seen, last_seen=last_seen, articles=refs, related=related,
+                          aliases=surfaces, mentions=actor.mentions, article_count=total or 0,
+                          first_seen=first_seen, last_seen=last_seen, articles=page, related=related,
                           authored=len(authored), curated=actor.curated, listed_aliases=listed,
                           articles_offset=offset)
         if actor_id > 0:
@@ -638,15 +625,15 @@ class LookupEngine:
         return profile
 
     @staticmethod
-    def _span(conn, row, actor_id: int, authored: list[str]):
+    def _span(conn, actor: ActorEntry, authored: list[str]):
         """How many articles mention or were written by the actor, the first and last date: the counts
         the indexer keeps for its mentions, plus the articles it wrote without being mentioned."""
         span = select(func.count(), func.min(articles.c.date), func.max(articles.c.date))
-        if row is None:  # a byline-only actor
+        if actor.id < 0:  # a byline-only actor
             return conn.execute(span.where(articles.c.id.in_(authored))).one()
-        total, first_seen, last_seen = row["article_count"] or 0, row["first_seen"], row["last_seen"]
+        total, first_seen, last_seen = actor.articles, actor.first_seen, actor.last_seen
         if authored:
-            mentioned = exists().where(and_(mentions.c.article_id == articles.c.id, mentions.c.actor_id + 0 == actor_id))
+            mentioned = exists().where(and_(mentions.c.article_id == articles.c.id, mentions.c.actor_id + 0 == actor.id))
             extra, first, last = conn.execute(span.where(and_(articles.c.id.in_(authored), ~mentioned))).one()
             total += extra
             first_seen = min(filter(None, (first_seen, first)), default=None)
@@ -668,32 +655,69 @@ class LookupEngine:
             return exists().where(and_(mentions.c.article_id == articles.c.id, mentions.c.actor_id + 0 == actor_id))
         return articles.c.id.in_(select(mentions.c.article_id).where(mentions.c.actor_id == actor_id))
 
-    def _page(self, conn, actor_id: int, authored: list[str], *, dense: bool, offset: int, limit: int):
+    def _page(self, conn, actor_id: int, authored: list[str], *, dense: bool, offset: int,
+              limit: int) -> list[ArticleRef]:
         """One page of the actor's articles (those that mention it, and those it wrote), newest first,
-        undated last. The two are read apart and merged: `mentions it OR wrote it` keeps a planner from
+        undated last, each with the sentences that mention it, in one statement. Articles that mention it
+        and articles it wrote are paged apart, then merged: `mentions it OR wrote it` keeps a planner from
         walking the articles in order (PostgreSQL: 157 ms for an actor with 240 bylines at 100k)."""
-        newest = articles.c.date.desc() if self.store.is_sqlite else articles.c.date.desc().nulls_last()
-        page = select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url) \
-            .order_by(newest, articles.c.id)  # the order of ix_articles_newest
-        if not authored:
-            return conn.execute(page.where(self._mentioned(actor_id, dense=dense)).offset(offset).limit(limit)).all()
-        rows = [*conn.execute(page.where(self._mentioned(actor_id, dense=dense)).limit(offset + limit)),
-                *conn.execute(page.where(articles.c.id.in_(authored)).limit(offset + limit))]
-        merged = sorted({row.id: row for row in rows}.values(),
-                        key=lambda a: (a.date is None, -a.date.toordinal() if a.date else 0, a.id))
-        return merged[offset:offset + limit]
+        columns = (articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
+        mentioned = select(*columns).where(self._mentioned(actor_id, dense=dense)) \
+            .order_by(self._newest(articles.c.date), articles.c.id)  # the order of ix_articles_newest
+        if authored:
+            wrote = select(*columns).where(articles.c.id.in_(authored)) \
+                .order_by(self._newest(articles.c.date), articles.c.id).limit(offset + limit)
+            both = union(select(mentioned.limit(offset + limit).subquery()), select(wrote.subquery())).subquery()
+            page = select(both).order_by(self._newest(both.c.date), both.c.id)
+        else:
+            page = mentioned
+        page = page.offset(offset).limit(limit).subquery()
+        text = articles.alias("text")
+        rows = conn.execute(
+            select(page, mentions.c.surface, mention_sentence(text.c.text))
+            .select_from(page.outerjoin(mentions, and_(mentions.c.article_id == page.c.id,
+                                                       mentions.c.actor_id == actor_id))
+                         .outerjoin(text, text.c.id == mentions.c.article_id))
+            .order_by(self._newest(page.c.date), page.c.id, mentions.c.start)).all()
+        refs: dict[str, ArticleRef] = {}
+        for row in rows:
+            ref = refs.get(row.id)
+            if ref is None:
+                ref = refs[row.id] = ArticleRef(id=row.id, title=row.title, source=row.source, date=row.date,
+                                                url=row.url)
+            if row.surface is not None:
+                ref.mentions += 1
+                ref.contexts.append(_one_line(row.sentence, row.surface))
+        for ref in refs.values():
+            ref.role = "mention" if ref.id not in authored else ("author and mention" if ref.mentions else "author")
+            ref.contexts = list(dict.fromkeys(ref.contexts))[:5]
+            ref.context = ref.contexts[0] if ref.contexts else None
+        return list(refs.values())
 
-    def _related(self, conn, actor_id: int, authored: list[str], recent: list[str], index: AliasIndex,
+    def _newest(self, column):
+        """Newest first, undated last, on either database (SQLite sorts NULLs last in DESC order)."""
+        return column.desc() if self.store.is_sqlite else column.desc().nulls_last()
+
+    @staticmethod
+    def _related(conn, actor_id: int, authored: list[str], index: AliasIndex,
                  limit: int = 8) -> list[tuple[str, int]]:
-        """Actors most often mentioned in the same articles (over the actor's latest RELATED_SAMPLE
-        articles: those it wrote, then those of its `recent` mentions)."""
-        own = list(dict.fromkeys([*authored[-RELATED_SAMPLE:], *recent]))[:RELATED_SAMPLE]
-        if not own:
-            return []
+        """Actors most often mentioned in the same articles, over the actor's latest RELATED_SAMPLE articles:
+        those it wrote, then those of its latest mentions (found by the database)."""
+        wrote = authored[-RELATED_SAMPLE:]
+        if len(wrote) < RELATED_SAMPLE:
+            recent = select(mentions.c.article_id, mentions.c.id).where(mentions.c.actor_id == actor_id) \
+                .order_by(mentions.c.id.desc()).limit(RELATED_SAMPLE * 4).subquery()
+            latest = select(recent.c.article_id).group_by(recent.c.article_id) \
+                .order_by(func.max(recent.c.id).desc()).limit(RELATED_SAMPLE - len(wrote))
+            if wrote:  # one list (an OR of the two made PostgreSQL read every mention: 400 ms)
+                latest = union(select(latest.subquery()), select(articles.c.id).where(one_of(conn, articles.c.id, wrote)))
+            own = mentions.c.article_id.in_(latest)
+        else:
+            own = one_of(conn, mentions.c.article_id, wrote)
         # (article, actor) pairs from the index, then counted: 40% faster than count(DISTINCT article_id) on
         # PostgreSQL (which sorts each actor's rows) and 10% on SQLite
         pairs = select(mentions.c.article_id, mentions.c.actor_id).distinct() \
-            .where(and_(one_of(conn, mentions.c.article_id, own), mentions.c.actor_id != actor_id)).subquery()
+            .where(and_(own, mentions.c.actor_id != actor_id)).subquery()
         shared = func.count()
         counts = conn.execute(select(pairs.c.actor_id, shared).group_by(pairs.c.actor_id)
                               .order_by(shared.desc(), pairs.c.actor_id).limit(limit * 2)).all()
@@ -705,10 +729,19 @@ class LookupEngine:
         return ranked[:limit]
 
 
-def _surfaces(latest, limit: int = 12) -> list[str]:
-    """How the corpus writes the actor, most frequent first (over its `latest` mentions)."""
-    counts = Counter(m.surface for m in latest)
-    return [surface for surface, _ in sorted(counts.items(), key=lambda x: (-x[1], x[0]))[:limit]]
+def _surfaces_statement():
+    """How the corpus writes the actor, counted by the database over its latest SURFACE_SAMPLE mentions."""
+    latest = select(mentions.c.surface).where(mentions.c.actor_id == bindparam("actor_id")) \
+        .order_by(mentions.c.id.desc()).limit(SURFACE_SAMPLE).subquery()
+    return select(latest.c.surface, func.count()).group_by(latest.c.surface)
+
+
+_SURFACES = _surfaces_statement()  # built once: SQLAlchemy's statement cache serves every profile
+
+
+def _surfaces(counted: list[tuple[str, int]], limit: int = 12) -> list[str]:
+    """The spellings, most frequent first (ties in Python's order of strings, whatever the database's)."""
+    return [surface for surface, _ in sorted(counted, key=lambda x: (-x[1], x[0]))[:limit]]
 
 
 def _dense(articles_of_actor: int, wanted: int, index: AliasIndex) -> bool:

@@ -2,7 +2,8 @@
 
 Words are matched against an in-memory term index of every stored quote (text and
 speaker), built from the store and rebuilt when the store's generation changes, so it
-works the same on SQLite and PostgreSQL. Each query word matches exactly, as a plural
+works the same on SQLite and PostgreSQL. The index also holds what a hit shows (the
+quote, its speaker, its first article), so a search reads nothing from the store. Each query word matches exactly, as a plural
 or singular form, or, when the word is not in the vocabulary, as a typo of a word that
 is (edit distance 1, or 2 for long words; a swap of two letters counts as one). Quotes
 must match most of the query's content words, in any order; the best candidates are
@@ -24,10 +25,11 @@ from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from bot.nlp.names import fold
 from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
@@ -58,6 +60,11 @@ class QuoteIndex:
     ids: array = field(default_factory=lambda: array("q"))
     first_seen: array = field(default_factory=lambda: array("i"))  # date ordinals, 0 when unknown
     folded: list[str] = field(default_factory=list)  # each quote's folded text, for phrase ranking
+    # What a hit shows, so a search reads nothing from the store: each quote's
+    # (text, speaker, speaker actor's name, anonymous, cue, marked, partial, article id), and those articles'
+    # (title, source, date, url).
+    shown: list[tuple] = field(default_factory=list)
+    articles: dict[str, tuple] = field(default_factory=dict)
     occurrences: dict[int, int] = field(default_factory=dict)  # quote id -> places it was published
     postings: dict[str, array] = field(default_factory=dict)
     speakers: array = field(default_factory=lambda: array("q"))  # each quote's speaker actor id, 0 when none
@@ -75,8 +82,19 @@ class QuoteIndex:
         return at if at < len(self.ids) and self.ids[at] == quote_id else None
 
     def newest(self, positions, count: int) -> list[int]:
-        """The ids of the `count` newest quotes of these positions, undated last (then the newest id first)."""
-        return [self.ids[p] for p in heapq.nlargest(count, positions, key=lambda p: (self.first_seen[p], self.ids[p]))]
+        """The `count` newest of these positions, undated last (then the newest id first)."""
+        return heapq.nlargest(count, positions, key=lambda p: (self.first_seen[p], self.ids[p]))
+
+    def hit(self, position: int, score: float = 1.0) -> QuoteHit:
+        """The quote at `position`, its first article and how often it was published."""
+        text, speaker, actor_name, anonymous, cue, marked, partial, article_id = self.shown[position]
+        title, source, day, url = self.articles[article_id]
+        quote_id, first_seen = self.ids[position], self.first_seen[position]
+        return QuoteHit(id=quote_id, text=text, speaker=speaker, speaker_actor=actor_name, anonymous=anonymous,
+                        article=ArticleRef(id=article_id, title=title, source=source, date=day, url=url),
+                        first_seen=date.fromordinal(first_seen) if first_seen else None,
+                        occurrences=self.occurrences.get(quote_id, 1), score=score, cue=cue, marked=marked,
+                        partial=partial)
 
 
 def build_index(store: Store) -> QuoteIndex:
@@ -87,17 +105,26 @@ def build_index(store: Store) -> QuoteIndex:
             select(quote_occurrences.c.quote_id, func.count()).group_by(quote_occurrences.c.quote_id))}
         rows = conn.execute(
             select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.first_seen,
-                   actors.c.name)
-            .select_from(quotes.outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
+                   quotes.c.anonymous, quotes.c.cue, quotes.c.marked, quotes.c.partial, quotes.c.article_id,
+                   actors.c.name, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
+            .select_from(quotes.join(articles, articles.c.id == quotes.c.article_id)
+                         .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
             .order_by(quotes.c.id))
         postings: dict[str, list[int]] = defaultdict(list)
         by_actor: dict[int, list[int]] = defaultdict(list)
         speakers: dict[str, list[int]] = defaultdict(list)
+        names: dict[str, str] = {}  # one string per speaker, name and cue, however many quotes share it
         for position, row in enumerate(rows):
             index.ids.append(row.id)
             index.first_seen.append(row.first_seen.toordinal() if row.first_seen else 0)
             folded = fold(row.text)
             index.folded.append(folded)
+            index.shown.append((row.text, names.setdefault(row.speaker, row.speaker),
+                                names.setdefault(row.name, row.name), bool(row.anonymous),
+                                names.setdefault(row.cue, row.cue), bool(row.marked), bool(row.partial),
+                                row.article_id))
+            if row.article_id not in index.articles:
+                index.articles[row.article_id] = (row.title, row.source, row.date, row.url)
             for term in set(folded.split()):
                 postings[term].append(position)
             index.speakers.append(row.speaker_actor_id or 0)
@@ -161,14 +188,6 @@ def _near(mentioned):
                 mentioned.c.end <= quote_occurrences.c.end + ABOUT_CONTEXT)
 
 
-def _hits_statement(of_ids):
-    return (select(quotes, actors.c.name.label("actor_name"), articles.c.title, articles.c.source.label("a_source"),
-                   articles.c.date.label("a_date"), articles.c.url)
-            .select_from(quotes.join(articles, articles.c.id == quotes.c.article_id)
-                         .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
-            .where(of_ids))
-
-
 def _near_statement():
     """Quotes published near the actor's latest ABOUT_SAMPLE mentions (as the profile's spellings and related
     actors are read): joining every mention of an actor in thousands of articles took 20-60 ms at 100k."""
@@ -178,22 +197,18 @@ def _near_statement():
     return select(quote_occurrences.c.quote_id).join(latest, _near(latest)).distinct()
 
 
-# Built once, so SQLAlchemy's statement cache serves every search (building it cost more than running it). On
-# PostgreSQL the ids are one array: the text never changes, so the server plans it once (psycopg prepares a
-# statement from its fifth run on a connection).
-HITS = {"postgresql": _hits_statement(quotes.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))),
-        "sqlite": _hits_statement(quotes.c.id.in_(bindparam("ids", expanding=True)))}
+# Built once, so SQLAlchemy's statement cache serves every profile (building it cost more than running it).
 NEAR = _near_statement()
 
 
-def _ids_by(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[int]:
-    return index.newest(index.by_actor.get(actor_id, ()), offset + limit)[offset:]
+def _newest_by(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
+    return [index.hit(p) for p in index.newest(index.by_actor.get(actor_id, ()), offset + limit)[offset:]]
 
 
-def _ids_about(conn, index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[int]:
+def _newest_about(conn, index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
     positions = (index.position(quote_id) for quote_id in conn.execute(NEAR, {"actor_id": actor_id}).scalars())
     others = [p for p in positions if p is not None and index.speakers[p] != actor_id]
-    return index.newest(others, offset + limit)[offset:]
+    return [index.hit(p) for p in index.newest(others, offset + limit)[offset:]]
 
 
 class QuoteSearch:
@@ -238,9 +253,7 @@ class QuoteSearch:
             ranked = sorted(((p, 1.0) for p in allowed), key=lambda item: -index.first_seen[item[0]])
         result.total = len(ranked)
         page = ranked[offset:offset + limit]
-        if page:
-            with self.store.connect() as conn:
-                result.results = self._hits([(index.ids[p], score) for p, score in page], index, conn)
+        result.results = [index.hit(p, score) for p, score in page]
         return result
 
     def _speaker_positions(self, index: QuoteIndex, by: str):
@@ -344,49 +357,17 @@ class QuoteSearch:
 
     def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
         """The actor's own quotes, newest first."""
-        index = current_index(self.store)
-        by = _ids_by(index, actor_id, limit, offset)
-        if not by:
-            return []
-        with self.store.connect() as conn:
-            return self._hits([(quote_id, 1.0) for quote_id in by], index, conn)
+        return _newest_by(current_index(self.store), actor_id, limit, offset)
 
     def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
         """Quotes by others published near the actor's latest mentions (NEAR), newest first."""
         index = current_index(self.store)
         with self.store.connect() as conn:
-            return self._hits([(quote_id, 1.0) for quote_id in _ids_about(conn, index, actor_id, limit, offset)],
-                              index, conn)
+            return _newest_about(conn, index, actor_id, limit, offset)
 
     @staticmethod
     def profile_quotes(conn, index: QuoteIndex, actor_id: int, *,
                        limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
-        """The first `limit` quotes by the actor and about it, as its profile shows them, on the profile's
-        connection with one read of their rows (on PostgreSQL every statement is a round trip)."""
-        by, about = _ids_by(index, actor_id, limit, 0), _ids_about(conn, index, actor_id, limit, 0)
-        hits = {hit.id: hit for hit in QuoteSearch._hits([(quote_id, 1.0) for quote_id in {*by, *about}], index, conn)}
-        return [hits[i] for i in by if i in hits], [hits[i] for i in about if i in hits]
-
-    # -- hits ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _hits(scored: list[tuple[int, float]], index: QuoteIndex, conn) -> list[QuoteHit]:
-        """QuoteHits in the given order: the quote, its first article, how often it was published."""
-        if not scored:
-            return []
-        rows = {row.id: row for row in conn.execute(HITS[conn.dialect.name],
-                                                    {"ids": [quote_id for quote_id, _ in scored]})}
-        hits = []
-        for quote_id, score in scored:
-            row = rows.get(quote_id)
-            if row is None:
-                continue  # deleted since the index was built
-            hits.append(QuoteHit(
-                id=row.id, text=row.text, speaker=row.speaker, speaker_actor=row.actor_name,
-                anonymous=bool(row.anonymous),
-                article=ArticleRef(id=row.article_id, title=row.title, source=row.a_source, date=row.a_date,
-                                   url=row.url),
-                first_seen=row.first_seen, occurrences=index.occurrences.get(row.id, 1), score=score, cue=row.cue,
-                marked=bool(row.marked), partial=bool(row.partial)))
-        return hits
-
+        """The first `limit` quotes by the actor and about it, as its profile shows them (on the profile's
+        connection)."""
+        return _newest_by(index, actor_id, limit, 0), _newest_about(conn, index, actor_id, limit, 0)

@@ -111,9 +111,9 @@ mentions = Table(
 )
 
 
-def mention_sentence():
-    """A mention's sentence, cut from its article's text by the database (in a query that joins articles)."""
-    return func.substr(articles.c.text, mentions.c.sentence_start + 1,
+def mention_sentence(text=articles.c.text):
+    """A mention's sentence, cut from its article's `text` by the database (in a query that joins articles)."""
+    return func.substr(text, mentions.c.sentence_start + 1,
                        mentions.c.sentence_end - mentions.c.sentence_start).label("sentence")
 
 
