@@ -20,21 +20,21 @@ log = logging.getLogger(__name__)
 # the work on, so they are free again within milliseconds.
 DEFAULT_WORKERS = 32
 # How long a thread may hold the interpreter while another waits for it (Python's default: 5 ms). An
-# answer gives the interpreter up for each of its ~10 database reads and waits this long to get it back
+# answer gives the interpreter up for each of its database reads and waits this long to get it back
 # while acks and the other answers run Python: up to 50 ms per answer. 20 clients at 100k articles:
 # /lookup answer p99 575 and 449 ms at 5 ms, 440 and 339 ms at 0.5 ms (bench/slack_load.py, SQLite).
 SWITCH_INTERVAL_S = 0.0005
 
 
-def answer_workers(answers: Answers) -> int:
+def answer_workers() -> int:
     """Answers are mostly CPU-bound Python: twenty computed at once would each wait their turn for
     the interpreter lock, and so would the threads that ack. A few at a time, queued, finish the
-    same work as fast and keep acks quick: one per core on SQLite, two per core on PostgreSQL, where part of
-    each answer waits on the database server (bench/slack_load.py measured both)."""
+    same work as fast and keep acks quick: one per core. (PostgreSQL had two per core while a profile
+    waited on ten statements; at four, 20 clients at 100k, bench/slack_load.py: two workers gave ack p99
+    44-53 ms and answer p99 266-297 ms, four 70-74 and 279-336.)"""
     if os.environ.get("NEWSBOT_ANSWER_WORKERS"):
         return int(os.environ["NEWSBOT_ANSWER_WORKERS"])
-    cores = max(2, os.cpu_count() or 2)
-    return cores * 2 if getattr(answers.store, "is_postgres", False) else cores
+    return max(2, os.cpu_count() or 2)
 
 
 def web_client(token: str | None, api_url: str | None = None) -> WebClient:
@@ -64,6 +64,6 @@ def build_app(answers: Answers, *, token: str | None = None, signing_secret: str
         token_verification_enabled=token_verification,
         process_before_response=False,
     )
-    answer_pool = ThreadPoolExecutor(max_workers=answer_workers(answers), thread_name_prefix="newsbot-answer")
+    answer_pool = ThreadPoolExecutor(max_workers=answer_workers(), thread_name_prefix="newsbot-answer")
     listeners.register(app, answers, answer_pool)
     return app
