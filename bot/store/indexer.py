@@ -18,6 +18,7 @@ import os
 from functools import lru_cache
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -147,30 +148,40 @@ def file_digest(path: Path) -> str:
 
 
 def insert_plain_rows(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Bulk insert of tuples straight through the driver's executemany.
+    """Bulk insert of tuples straight through the driver: executemany on SQLite, COPY on PostgreSQL.
 
     Used for every per-article and per-mention row: building and processing a
     parameter dict per row through SQLAlchemy cost more than the database's own
     work. Values still go through their column type's bind processor (dates and
-    booleans on SQLite are stored exactly as SQLAlchemy stores them).
+    booleans on SQLite are stored exactly as SQLAlchemy stores them). PostgreSQL
+    runs an INSERT per row of an executemany; COPY took a quarter off the time of
+    a file's inserts and a tenth off the writer's CPU (2,446 articles: 1.71 -> 1.24 s).
     """
     sql, processors = _plain_insert(conn.dialect, table, columns)
     if any(processors):
         rows = [tuple(value if process is None or value is None else process(value)
                       for process, value in zip(processors, row)) for row in rows]
-    conn.exec_driver_sql(sql, rows)
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        conn.exec_driver_sql(sql, rows)
 
 
 _PLAIN_INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list]] = {}
 
 
 def _plain_insert(dialect, table, columns: tuple[str, ...]) -> tuple[str, list]:
-    """The INSERT statement and the columns' bind processors, built once per dialect and table."""
+    """The INSERT (or COPY) statement and the columns' bind processors, built once per dialect and table."""
     cache_key = (dialect.name, table.name, columns)
     if cache_key not in _PLAIN_INSERTS:
-        marker = "?" if dialect.paramstyle == "qmark" else "%s"
         names = ", ".join(f'"{c}"' for c in columns)
-        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'
+        if dialect.name == "postgresql":
+            sql = f'COPY "{table.name}" ({names}) FROM STDIN'
+        else:
+            marker = "?" if dialect.paramstyle == "qmark" else "%s"
+            sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'
         _PLAIN_INSERTS[cache_key] = sql, [table.c[c].type._cached_bind_processor(dialect) for c in columns]
     return _PLAIN_INSERTS[cache_key]
 
@@ -260,18 +271,28 @@ class Indexer:
 
     def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
         """File by file, one step ahead: the next file is read and handed to the analysis workers
-        before this one is written, so extraction and writing overlap when workers > 1."""
+        before this one is written, so extraction and writing overlap when workers > 1. With one process
+        on PostgreSQL, a thread writes this file while the next is analysed: the writer spends a fifth of
+        its time waiting for the server, which works on a core of its own."""
+        beside = self.store.is_postgres and self._pool.workers == 1
         pending: tuple[Path, Callable[[], None] | None] | None = None
-        for file in [*files, None]:
-            ahead = (file, self._guarded(file, report, self._read_and_analyse)) if file is not None else None
-            if pending is not None:
-                done, write = pending
-                before = report.articles_added
-                if write is not None:
-                    self._guarded(done, report, lambda path, _report: write())
-                if progress is not None:
-                    progress.advance(done, report.articles_added - before)
-            pending = ahead
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-writer") as writer:
+            for file in [*files, None]:
+                writing = writer.submit(self._write, pending, report) if pending is not None and beside else None
+                ahead = (file, self._guarded(file, report, self._read_and_analyse)) if file is not None else None
+                if pending is not None:
+                    added = writing.result() if writing is not None else self._write(pending, report)
+                    if progress is not None:
+                        progress.advance(pending[0], added)
+                pending = ahead
+
+    def _write(self, pending: tuple[Path, Callable[[], None] | None], report: IndexReport) -> int:
+        """Write an analysed file (see _read_and_analyse); returns the new stories it added."""
+        path, write = pending
+        before = report.articles_added
+        if write is not None:
+            self._guarded(path, report, lambda _path, _report: write())
+        return report.articles_added - before
 
     def _guarded(self, path: Path, report: IndexReport, step: Callable[[Path, IndexReport], object]):
         try:
