@@ -107,11 +107,11 @@ def test_a_file_rolled_back_after_its_stories_were_tallied_leaves_the_figures_ri
     calls = []
     store_quotes = Indexer._store_quotes
 
-    def fails_on_the_second_file(self, conn, new_items):
+    def fails_on_the_second_file(self, conn, new_items, named):
         calls.append(1)
         if len(calls) == 2:  # after the file's mentions were written and tallied
             raise RuntimeError("disk full")
-        return store_quotes(self, conn, new_items)
+        return store_quotes(self, conn, new_items, named)
 
     monkeypatch.setattr(Indexer, "_store_quotes", fails_on_the_second_file)
     report = index(store, first, second, keep_missing=True)

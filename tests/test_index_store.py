@@ -203,3 +203,29 @@ def test_a_version_7_database_keeps_each_mention_sentence_as_offsets(db_url):
         assert [r.sentence for r in rows] == sentences
     finally:
         store.dispose()
+
+
+def test_a_version_8_database_gets_the_actors_named_near_each_quote(db_url, tmp_path):
+    """Migration 9: the database finds, for each quote occurrence already stored, the actors mentioned within
+    ABOUT_CONTEXT characters, as the indexer now writes them with the occurrence."""
+    from bot.store.indexer import Indexer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "story.txt").write_text(
+        "Title: Talks in Baghdad\n\nHadi Amiri met the envoy in Baghdad on Monday. \"We will not leave,\" "
+        "Amiri said after the meeting.\n\nLater the envoy flew to Erbil, where Masrour Barzani waited. "
+        "\"The door is open,\" Barzani told reporters.\n", encoding="utf-8")
+    store = Store(db_url)
+    Indexer(store).run([corpus])
+    occurrences = select(schema.quote_occurrences.c.id, schema.quote_occurrences.c.subjects)
+    with store.connect() as conn:
+        written = {row.id: set(row.subjects.split(",")) for row in conn.execute(occurrences)}
+    store.dispose()
+    assert len(written) == 2 and all(written.values())
+    store = reopened_as_migrated_from(db_url, 8, ["ALTER TABLE quote_occurrences DROP COLUMN subjects"])
+    try:
+        with store.connect() as conn:
+            assert {row.id: set(row.subjects.split(",")) for row in conn.execute(occurrences)} == written
+    finally:
+        store.dispose()

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from bot.cli import cli
 from bot.search.quotes import QuoteSearch, current_index
 from bot.store.indexer import Indexer
-from bot.store.schema import actors
+from bot.store.schema import ABOUT_CONTEXT, actors, mentions, quote_occurrences, quotes
 
 ENVOY = "We will not accept any deal that leaves the militias armed and the borders open"
 
@@ -74,22 +74,31 @@ def test_whole_phrase_first_then_word_order_tolerance_and_typos(store, tmp_path)
     assert (split.by, split.query, [h.speaker for h in split.results]) == ("Jamal Haddad", "borders", ["Jamal Haddad"])
 
 
-def test_a_profile_reads_quotes_by_and_about_an_actor_as_the_paging_views_do(store, tmp_path):
-    """profile_quotes (on the profile's connection, one read of the rows) answers what quotes_by and quotes_about do."""
+def test_quotes_about_an_actor_are_the_quotes_by_others_published_near_its_mentions(store, tmp_path):
+    """The quote index's answer (from quote_occurrences.subjects, written by the indexer) is the join of the
+    actor's mentions with quote occurrences within ABOUT_CONTEXT characters, newest first; a profile shows
+    the first of them and of the actor's own quotes."""
     write_corpus(tmp_path / "corpus")
     Indexer(store).run([tmp_path / "corpus"])
     search = QuoteSearch(store)
+    near = and_(mentions.c.article_id == quote_occurrences.c.article_id,
+                mentions.c.start >= quote_occurrences.c.start - ABOUT_CONTEXT,
+                mentions.c.end <= quote_occurrences.c.end + ABOUT_CONTEXT)
     with store.connect() as conn:
         actor_ids = conn.execute(select(actors.c.id)).scalars().all()
-    seen = {"by": 0, "about": 0}
+        expected = {actor_id: conn.execute(
+            select(quotes.c.id).where(
+                quotes.c.id.in_(select(quote_occurrences.c.quote_id).join(mentions, near)
+                                .where(mentions.c.actor_id == actor_id)),
+                or_(quotes.c.speaker_actor_id.is_(None), quotes.c.speaker_actor_id != actor_id))
+            .order_by(quotes.c.first_seen.desc().nulls_last(), quotes.c.id.desc())).scalars().all()
+            for actor_id in actor_ids}
     for actor_id in actor_ids:
-        with store.connect() as conn:
-            by, about = search.profile_quotes(conn, current_index(store), actor_id, limit=3)
+        assert [h.id for h in search.quotes_about(actor_id, limit=100)] == expected[actor_id]
+        by, about = search.profile_quotes(current_index(store), actor_id, limit=3)
+        assert [h.id for h in about] == expected[actor_id][:3]
         assert [h.id for h in by] == [h.id for h in search.quotes_by(actor_id, limit=3)]
-        assert [h.id for h in about] == [h.id for h in search.quotes_about(actor_id, limit=3)]
-        seen["by"] += bool(by)
-        seen["about"] += bool(about)
-    assert seen["by"] and seen["about"]  # the comparison covered both kinds
+    assert sum(map(bool, expected.values())) >= 3  # the comparison covered actors with quotes about them
 
 
 def test_reindexing_a_changed_file_keeps_one_quote_per_text(store, tmp_path, config_dir):

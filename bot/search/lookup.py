@@ -593,8 +593,8 @@ class LookupEngine:
 
     def _build_profile(self, actor_id: int, offset: int, limit: int, quotes_limit: int,
                        index: AliasIndex) -> Profile:
-        """Four statements on one connection for most actors (on PostgreSQL each is a round trip): the
-        spellings, the page with its sentences, the related actors, the quotes about it."""
+        """Three statements on one connection for most actors (on PostgreSQL each is a round trip): the
+        spellings, the page with its sentences, the related actors; its quotes come from the quote index."""
         authored = self._authored(actor_id, index)
         # before the connection: refreshing the quote index reads the store on a connection of its own
         quote_index = quotes.current_index(self.store) if actor_id > 0 else None
@@ -610,8 +610,6 @@ class LookupEngine:
             page = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
                               offset=offset, limit=limit)
             related = self._related(conn, actor_id, authored, index)
-            if actor_id > 0:
-                profile_quotes = quotes.QuoteSearch.profile_quotes(conn, quote_index, actor_id, limit=quotes_limit)
         known = {analyse_name(s).key for s in surfaces} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
                   if index.entries[n].origin == "config" and index.entries[n].form.key not in known]
@@ -621,7 +619,8 @@ class LookupEngine:
                           authored=len(authored), curated=actor.curated, listed_aliases=listed,
                           articles_offset=offset)
         if actor_id > 0:
-            profile.quotes_by, profile.quotes_about = profile_quotes
+            profile.quotes_by, profile.quotes_about = quotes.QuoteSearch.profile_quotes(quote_index, actor_id,
+                                                                                        limit=quotes_limit)
         return profile
 
     @staticmethod

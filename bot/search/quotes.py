@@ -22,19 +22,19 @@ import math
 import threading
 import time
 from array import array
-from bisect import bisect_left
-from collections import defaultdict
+from itertools import islice
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import select
 
 from bot.nlp.names import fold
 from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
 from bot.store.db import Store
-from bot.store.schema import actors, articles, mentions, quote_occurrences, quotes
+from bot.store.schema import actors, articles, quote_occurrences, quotes
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,6 @@ MAX_QUERY_CHARS = 300
 REFRESH_SECONDS = 5.0
 SNAPSHOT_AFTER_SECONDS = 0.5  # an index that took longer to build is saved for the next start
 RERANK = 200  # candidates re-ranked with their text
-ABOUT_CONTEXT = 150  # characters around a quote whose mentions make it a quote "about" an actor
-ABOUT_SAMPLE = 400  # an actor's latest mentions searched for quotes about it
 STOPWORDS = frozenset(
     "a an the and or but of to in on at for with from by is are was were be been it its this that these those as "
     "we i you he she they our my your his her their them us me not no so if do does did have has had will would "
@@ -69,17 +67,13 @@ class QuoteIndex:
     postings: dict[str, array] = field(default_factory=dict)
     speakers: array = field(default_factory=lambda: array("q"))  # each quote's speaker actor id, 0 when none
     by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions
+    about: dict[int, array] = field(default_factory=dict)  # actor id -> positions of quotes near it, newest first
     speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos
 
     def df(self, term: str) -> int:
         hits = self.postings.get(term)
         return len(hits) if hits is not None else 0
-
-    def position(self, quote_id: int) -> int | None:
-        """Where a quote is in the index (ids are in ascending order), None for one indexed since."""
-        at = bisect_left(self.ids, quote_id)
-        return at if at < len(self.ids) and self.ids[at] == quote_id else None
 
     def newest(self, positions, count: int) -> list[int]:
         """The `count` newest of these positions, undated last (then the newest id first)."""
@@ -101,8 +95,13 @@ def build_index(store: Store) -> QuoteIndex:
     with store.connect() as conn:
         generation = int(store.get_meta("generation", "0", conn=conn) or 0)
         index = QuoteIndex(generation)
-        index.occurrences = {quote_id: n for quote_id, n in conn.execute(
-            select(quote_occurrences.c.quote_id, func.count()).group_by(quote_occurrences.c.quote_id))}
+        occurrences: Counter[int] = Counter()
+        subjects: dict[int, set[int]] = defaultdict(set)  # quote id -> actors named near any of its occurrences
+        for quote_id, named in conn.execute(select(quote_occurrences.c.quote_id, quote_occurrences.c.subjects)):
+            occurrences[quote_id] += 1
+            if named:
+                subjects[quote_id].update(map(int, named.split(",")))
+        index.occurrences = dict(occurrences)
         rows = conn.execute(
             select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.first_seen,
                    quotes.c.anonymous, quotes.c.cue, quotes.c.marked, quotes.c.partial, quotes.c.article_id,
@@ -132,6 +131,11 @@ def build_index(store: Store) -> QuoteIndex:
                 by_actor[row.speaker_actor_id].append(position)
             for term in set(fold(f"{row.speaker or ''} {row.name or ''}").split()):
                 speakers[term].append(position)
+    about: dict[int, list[int]] = defaultdict(list)
+    for position in index.newest(range(len(index.ids)), len(index.ids)):
+        for actor in subjects.get(index.ids[position], ()):
+            about[actor].append(position)
+    index.about = {actor: array("i", hits) for actor, hits in about.items()}
     index.postings = {term: array("i", hits) for term, hits in postings.items()}
     index.by_actor = {actor: array("i", hits) for actor, hits in by_actor.items()}
     index.speaker_postings = {term: array("i", hits) for term, hits in speakers.items()}
@@ -181,34 +185,13 @@ def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> Quo
         return index
 
 
-def _near(mentioned):
-    """A mention close enough to a quote occurrence to make the quote one "about" its actor."""
-    return and_(mentioned.c.article_id == quote_occurrences.c.article_id,
-                mentioned.c.start >= quote_occurrences.c.start - ABOUT_CONTEXT,
-                mentioned.c.end <= quote_occurrences.c.end + ABOUT_CONTEXT)
-
-
-def _near_statement():
-    """Quotes published near the actor's latest ABOUT_SAMPLE mentions (as the profile's spellings and related
-    actors are read): joining every mention of an actor in thousands of articles took 20-60 ms at 100k."""
-    latest = select(mentions.c.article_id, mentions.c.start, mentions.c.end) \
-        .where(mentions.c.actor_id == bindparam("actor_id")).order_by(mentions.c.id.desc()).limit(ABOUT_SAMPLE) \
-        .subquery()
-    return select(quote_occurrences.c.quote_id).join(latest, _near(latest)).distinct()
-
-
-# Built once, so SQLAlchemy's statement cache serves every profile (building it cost more than running it).
-NEAR = _near_statement()
-
-
 def _newest_by(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
     return [index.hit(p) for p in index.newest(index.by_actor.get(actor_id, ()), offset + limit)[offset:]]
 
 
-def _newest_about(conn, index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
-    positions = (index.position(quote_id) for quote_id in conn.execute(NEAR, {"actor_id": actor_id}).scalars())
-    others = [p for p in positions if p is not None and index.speakers[p] != actor_id]
-    return [index.hit(p) for p in index.newest(others, offset + limit)[offset:]]
+def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
+    others = (p for p in index.about.get(actor_id, ()) if index.speakers[p] != actor_id)
+    return [index.hit(p) for p in islice(others, offset, offset + limit)]
 
 
 class QuoteSearch:
@@ -351,23 +334,16 @@ class QuoteSearch:
 
     # -- profiles ------------------------------------------------------------------------
 
-    # Quotes by an actor are read from the quote index; quotes about it from the store, then ordered there. The
-    # index is read before a connection is taken: refreshing it reads the store on a connection of its own, and
-    # a second pooled SQLite connection brings a second page cache (+64 MB resident).
-
     def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
         """The actor's own quotes, newest first."""
         return _newest_by(current_index(self.store), actor_id, limit, offset)
 
     def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        """Quotes by others published near the actor's latest mentions (NEAR), newest first."""
-        index = current_index(self.store)
-        with self.store.connect() as conn:
-            return _newest_about(conn, index, actor_id, limit, offset)
+        """Quotes by others published near a mention of the actor (quote_occurrences.subjects), newest first."""
+        return _newest_about(current_index(self.store), actor_id, limit, offset)
 
     @staticmethod
-    def profile_quotes(conn, index: QuoteIndex, actor_id: int, *,
+    def profile_quotes(index: QuoteIndex, actor_id: int, *,
                        limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
-        """The first `limit` quotes by the actor and about it, as its profile shows them (on the profile's
-        connection)."""
-        return _newest_by(index, actor_id, limit, 0), _newest_about(conn, index, actor_id, limit, 0)
+        """The first `limit` quotes by the actor and about it, as its profile shows them."""
+        return _newest_by(index, actor_id, limit, 0), _newest_about(index, actor_id, limit, 0)

@@ -39,7 +39,8 @@ from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_a
 from bot.store.db import Store, chunks, one_of
 from bot.store.quote_merge import QuoteIdentity
 from bot.store.schema import (
-    actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes, source_files,
+    ABOUT_CONTEXT, actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes,
+    source_files,
 )
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ _OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "
 _MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence_start", "sentence_end")
 _QUOTE_COLUMNS = ("key", "text", "speaker", "speaker_actor_id", "anonymous", "cue", "article_id", "start", "end",
                   "marked", "partial", "first_seen", "first_source", "head_key", "tail_key")
-_QUOTE_OCCURRENCE_COLUMNS = ("quote_id", "article_id", "start", "end", "source")
+_QUOTE_OCCURRENCE_COLUMNS = ("quote_id", "article_id", "start", "end", "source", "subjects")
 
 _key = lru_cache(maxsize=1 << 17)(actor_key)  # names and spellings repeat across a corpus: fold each once
 
@@ -444,7 +445,10 @@ class Indexer:
                 self._fill_story_gaps(conn, story, item.doc)
         if mention_rows:  # one executemany per file: a round trip per article is what PostgreSQL paid for
             insert_plain_rows(conn, mentions, _MENTION_COLUMNS, mention_rows)
-        self._store_quotes(conn, new_items)  # a syndicated copy's quotes are the story's quotes, already stored
+        named: dict[str, list[tuple[int, int, int]]] = {}  # story -> (actor, start, end) of its mentions
+        for story, actor, start, end, *_ in mention_rows:
+            named.setdefault(story, []).append((actor, start, end))
+        self._store_quotes(conn, new_items, named)  # a syndicated copy's quotes are the story's quotes, already stored
         self._store_new_aliases(conn)
         return len(new_rows)
 
@@ -563,9 +567,10 @@ class Indexer:
 
     # -- quotes ----------------------------------------------------------
 
-    def _store_quotes(self, conn: Connection, new_items: list[tuple[str, AnalysedArticle]]) -> None:
+    def _store_quotes(self, conn: Connection, new_items: list[tuple[str, AnalysedArticle]],
+                      named: dict[str, list[tuple[int, int, int]]]) -> None:
         """One quote row per folded text (the longest form, the earliest sighting); every place it
-        appears is an occurrence. Written for the whole file at once."""
+        appears is an occurrence, with the actors `named` near it. Written for the whole file at once."""
         identity = QuoteIdentity(conn, [quote.text for _, item in new_items for quote in item.quotes],
                                  self._quote_words)
         keyed = [(story_id, item.doc, quote, identity.key(quote.text)) for story_id, item in new_items
@@ -606,7 +611,8 @@ class Indexer:
                 {c: bindparam(f"new_{c}") for c in columns}), rows)
         if keyed:
             insert_plain_rows(conn, quote_occurrences, _QUOTE_OCCURRENCE_COLUMNS,
-                              [(ids[key], story_id, quote.start, quote.end, doc.source)
+                              [(ids[key], story_id, quote.start, quote.end, doc.source,
+                                quote_subjects(named.get(story_id, ()), quote.start, quote.end))
                                for story_id, doc, quote, key in keyed])
 
 
@@ -757,6 +763,14 @@ class _StoryFinder:
                 continue
             body = self.bodies[story_id] = syndication.folded(text)
             self.memory.remember(story_id, syndication.traits(body), syndication.pack(body))
+
+
+def quote_subjects(named: Iterable[tuple[int, int, int]], start: int, end: int) -> str | None:
+    """The actors (actor, start, end: a story's mentions) named near a quote's span, as
+    quote_occurrences.subjects holds them."""
+    near = sorted({actor for actor, first, last in named
+                   if first >= start - ABOUT_CONTEXT and last <= end + ABOUT_CONTEXT})
+    return ",".join(map(str, near)) or None
 
 
 def quote_key(text: str) -> str:

@@ -167,6 +167,8 @@ for _dialect, _indexes in NEWEST_FIRST.items():
         _index.ddl_if(dialect=_dialect)
 
 
+ABOUT_CONTEXT = 150  # characters around a quote whose mentions make it a quote "about" their actors
+
 quote_occurrences = Table(
     "quote_occurrences", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -175,6 +177,9 @@ quote_occurrences = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("source", Text),
+    # The actors mentioned within ABOUT_CONTEXT characters of this occurrence, as comma-separated ids (migration
+    # 9): the quote is "about" them. Written with the occurrence, read into the quote index.
+    Column("subjects", Text),
     Index("ix_quote_occurrences_quote", "quote_id"),
     # With the span and the quote: "quotes near these mentions" reads no row (migration 7).
     Index("ix_quote_occurrences_article_span", "article_id", "start", "end", "quote_id"),
