@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import and_, or_, select
 
 from bot.cli import cli
-from bot.search.quotes import QuoteSearch, current_index
+from bot.search.quotes import QuoteSearch
 from bot.store.indexer import Indexer
 from bot.store.schema import ABOUT_CONTEXT, actors, mentions, quote_occurrences, quotes
 
@@ -95,7 +95,7 @@ def test_quotes_about_an_actor_are_the_quotes_by_others_published_near_its_menti
             for actor_id in actor_ids}
     for actor_id in actor_ids:
         assert [h.id for h in search.quotes_about(actor_id, limit=100)] == expected[actor_id]
-        by, about = search.profile_quotes(current_index(store), actor_id, limit=3)
+        by, about = search.profile_quotes(actor_id, limit=3)
         assert [h.id for h in about] == expected[actor_id][:3]
         assert [h.id for h in by] == [h.id for h in search.quotes_by(actor_id, limit=3)]
     assert sum(map(bool, expected.values())) >= 3  # the comparison covered actors with quotes about them

@@ -38,7 +38,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import and_, bindparam, exists, func, select, union
 
 from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
-from bot.search import quotes
+from bot.search.quotes import QuoteSearch
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile
 from bot.store.db import Store, one_of
 from bot.store.schema import actors, aliases, articles, mention_sentence, mentions
@@ -596,8 +596,6 @@ class LookupEngine:
         """Three statements on one connection for most actors (on PostgreSQL each is a round trip): the
         spellings, the page with its sentences, the related actors; its quotes come from the quote index."""
         authored = self._authored(actor_id, index)
-        # before the connection: refreshing the quote index reads the store on a connection of its own
-        quote_index = quotes.current_index(self.store) if actor_id > 0 else None
         with self.store.connect() as conn:
             actor = index.actors.get(actor_id)
             if actor is None and actor_id > 0:  # indexed since the alias index was built
@@ -618,9 +616,9 @@ class LookupEngine:
                           first_seen=first_seen, last_seen=last_seen, articles=page, related=related,
                           authored=len(authored), curated=actor.curated, listed_aliases=listed,
                           articles_offset=offset)
-        if actor_id > 0:
-            profile.quotes_by, profile.quotes_about = quotes.QuoteSearch.profile_quotes(quote_index, actor_id,
-                                                                                        limit=quotes_limit)
+        if actor_id > 0:  # after the connection: refreshing the quote index reads the store on one of its own
+            profile.quotes_by, profile.quotes_about = QuoteSearch(self.store).profile_quotes(actor_id,
+                                                                                             limit=quotes_limit)
         return profile
 
     @staticmethod

@@ -3,8 +3,10 @@
 Words are matched against an in-memory term index of every stored quote (text and
 speaker), built from the store and rebuilt when the store's generation changes, so it
 works the same on SQLite and PostgreSQL. The index also holds what a hit shows (the
-quote, its speaker, its first article), so a search reads nothing from the store. Each query word matches exactly, as a plural
-or singular form, or, when the word is not in the vocabulary, as a typo of a word that
+quote, its speaker, its first article) and each actor's quotes by and about it, so a
+search or a profile's quotes read nothing from the store. Each query word matches
+exactly, as a plural or singular form, or, when the word is not in the vocabulary, as
+a typo of a word that
 is (edit distance 1, or 2 for long words; a swap of two letters counts as one). Quotes
 must match most of the query's content words, in any order; the best candidates are
 then re-ranked with their text: the whole phrase first, then words in the query's
@@ -16,16 +18,15 @@ Donald Trump) and also matches the speaker as written, so anonymous sources
 """
 from __future__ import annotations
 
-import heapq
 import logging
 import math
 import threading
 import time
 from array import array
-from itertools import islice
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -66,7 +67,7 @@ class QuoteIndex:
     occurrences: dict[int, int] = field(default_factory=dict)  # quote id -> places it was published
     postings: dict[str, array] = field(default_factory=dict)
     speakers: array = field(default_factory=lambda: array("q"))  # each quote's speaker actor id, 0 when none
-    by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions
+    by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions, newest first
     about: dict[int, array] = field(default_factory=dict)  # actor id -> positions of quotes near it, newest first
     speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos
@@ -74,10 +75,6 @@ class QuoteIndex:
     def df(self, term: str) -> int:
         hits = self.postings.get(term)
         return len(hits) if hits is not None else 0
-
-    def newest(self, positions, count: int) -> list[int]:
-        """The `count` newest of these positions, undated last (then the newest id first)."""
-        return heapq.nlargest(count, positions, key=lambda p: (self.first_seen[p], self.ids[p]))
 
     def hit(self, position: int, score: float = 1.0) -> QuoteHit:
         """The quote at `position`, its first article and how often it was published."""
@@ -110,7 +107,6 @@ def build_index(store: Store) -> QuoteIndex:
                          .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id))
             .order_by(quotes.c.id))
         postings: dict[str, list[int]] = defaultdict(list)
-        by_actor: dict[int, list[int]] = defaultdict(list)
         speakers: dict[str, list[int]] = defaultdict(list)
         names: dict[str, str] = {}  # one string per speaker, name and cue, however many quotes share it
         for position, row in enumerate(rows):
@@ -127,17 +123,19 @@ def build_index(store: Store) -> QuoteIndex:
             for term in set(folded.split()):
                 postings[term].append(position)
             index.speakers.append(row.speaker_actor_id or 0)
-            if row.speaker_actor_id:
-                by_actor[row.speaker_actor_id].append(position)
             for term in set(fold(f"{row.speaker or ''} {row.name or ''}").split()):
                 speakers[term].append(position)
+    by_actor: dict[int, list[int]] = defaultdict(list)
     about: dict[int, list[int]] = defaultdict(list)
-    for position in index.newest(range(len(index.ids)), len(index.ids)):
+    # newest first, undated last (then the newest id first): a profile shows the first few
+    for position in sorted(range(len(index.ids)), key=lambda p: (index.first_seen[p], index.ids[p]), reverse=True):
+        if index.speakers[position]:
+            by_actor[index.speakers[position]].append(position)
         for actor in subjects.get(index.ids[position], ()):
             about[actor].append(position)
+    index.by_actor = {actor: array("i", hits) for actor, hits in by_actor.items()}
     index.about = {actor: array("i", hits) for actor, hits in about.items()}
     index.postings = {term: array("i", hits) for term, hits in postings.items()}
-    index.by_actor = {actor: array("i", hits) for actor, hits in by_actor.items()}
     index.speaker_postings = {term: array("i", hits) for term, hits in speakers.items()}
     initials: dict[str, list[str]] = defaultdict(list)
     for term in index.postings:
@@ -186,7 +184,7 @@ def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> Quo
 
 
 def _newest_by(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
-    return [index.hit(p) for p in index.newest(index.by_actor.get(actor_id, ()), offset + limit)[offset:]]
+    return [index.hit(p) for p in index.by_actor.get(actor_id, ())[offset:offset + limit]]
 
 
 def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
@@ -342,8 +340,7 @@ class QuoteSearch:
         """Quotes by others published near a mention of the actor (quote_occurrences.subjects), newest first."""
         return _newest_about(current_index(self.store), actor_id, limit, offset)
 
-    @staticmethod
-    def profile_quotes(index: QuoteIndex, actor_id: int, *,
-                       limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
+    def profile_quotes(self, actor_id: int, *, limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
         """The first `limit` quotes by the actor and about it, as its profile shows them."""
+        index = current_index(self.store)
         return _newest_by(index, actor_id, limit, 0), _newest_about(index, actor_id, limit, 0)
