@@ -630,7 +630,8 @@ class LookupEngine:
             return conn.execute(span.where(articles.c.id.in_(authored))).one()
         total, first_seen, last_seen = actor.articles, actor.first_seen, actor.last_seen
         if authored:
-            mentioned = exists().where(and_(mentions.c.article_id == articles.c.id, mentions.c.actor_id + 0 == actor.id))
+            mentioned = exists().where(and_(mentions.c.article_id == articles.c.id,
+                                            mentions.c.actor_id + 0 == actor.id))
             extra, first, last = conn.execute(span.where(and_(articles.c.id.in_(authored), ~mentioned))).one()
             total += extra
             first_seen = min(filter(None, (first_seen, first)), default=None)
@@ -707,7 +708,8 @@ class LookupEngine:
             latest = select(recent.c.article_id).group_by(recent.c.article_id) \
                 .order_by(func.max(recent.c.id).desc()).limit(RELATED_SAMPLE - len(wrote))
             if wrote:  # one list (an OR of the two made PostgreSQL read every mention: 400 ms)
-                latest = union(select(latest.subquery()), select(articles.c.id).where(one_of(conn, articles.c.id, wrote)))
+                latest = union(select(latest.subquery()),
+                               select(articles.c.id).where(one_of(conn, articles.c.id, wrote)))
             own = mentions.c.article_id.in_(latest)
         else:
             own = one_of(conn, mentions.c.article_id, wrote)

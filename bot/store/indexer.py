@@ -443,12 +443,12 @@ class Indexer:
                 self._tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)
-        if mention_rows:  # one executemany per file: a round trip per article is what PostgreSQL paid for
+        if mention_rows:  # one bulk insert per file: a round trip per article is what PostgreSQL paid for
             insert_plain_rows(conn, mentions, _MENTION_COLUMNS, mention_rows)
         named: dict[str, list[tuple[int, int, int]]] = {}  # story -> (actor, start, end) of its mentions
         for story, actor, start, end, *_ in mention_rows:
             named.setdefault(story, []).append((actor, start, end))
-        self._store_quotes(conn, new_items, named)  # a syndicated copy's quotes are the story's quotes, already stored
+        self._store_quotes(conn, new_items, named)  # a syndicated copy's quotes are its story's, already stored
         self._store_new_aliases(conn)
         return len(new_rows)
 
