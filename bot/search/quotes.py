@@ -76,6 +76,10 @@ class QuoteIndex:
         hits = self.postings.get(term)
         return len(hits) if hits is not None else 0
 
+    def newest_first(self, positions) -> list[int]:
+        """Positions newest first, undated last, then the newest id first: the order quotes are listed in."""
+        return sorted(positions, key=lambda p: (self.first_seen[p], self.ids[p]), reverse=True)
+
     def hit(self, position: int, score: float = 1.0) -> QuoteHit:
         """The quote at `position`, its first article and how often it was published."""
         text, speaker, actor_name, anonymous, cue, marked, partial, article_id = self.shown[position]
@@ -127,8 +131,7 @@ def build_index(store: Store) -> QuoteIndex:
                 speakers[term].append(position)
     by_actor: dict[int, list[int]] = defaultdict(list)
     about: dict[int, list[int]] = defaultdict(list)
-    # newest first, undated last (then the newest id first): a profile shows the first few
-    for position in sorted(range(len(index.ids)), key=lambda p: (index.first_seen[p], index.ids[p]), reverse=True):
+    for position in index.newest_first(range(len(index.ids))):  # a profile shows the first few
         if index.speakers[position]:
             by_actor[index.speakers[position]].append(position)
         for actor in subjects.get(index.ids[position], ()):
@@ -231,7 +234,7 @@ class QuoteSearch:
             ranked, note = self._match_words(index, words, allowed)
             result.explanation = " ".join(filter(None, [result.explanation, note]))
         else:
-            ranked = sorted(((p, 1.0) for p in allowed), key=lambda item: -index.first_seen[item[0]])
+            ranked = [(p, 1.0) for p in index.newest_first(allowed)]
         result.total = len(ranked)
         page = ranked[offset:offset + limit]
         result.results = [index.hit(p, score) for p, score in page]

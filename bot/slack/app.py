@@ -30,8 +30,8 @@ def answer_workers() -> int:
     """Answers are mostly CPU-bound Python: twenty computed at once would each wait their turn for
     the interpreter lock, and so would the threads that ack. A few at a time, queued, finish the
     same work as fast and keep acks quick: one per core. (PostgreSQL had two per core while a profile
-    waited on ten statements; at four, 20 clients at 100k, bench/slack_load.py: two workers gave ack p99
-    44-53 ms and answer p99 266-297 ms, four 70-74 and 279-336.)"""
+    waited on ten statements. With three, 20 clients at 100k on this 2-core machine, bench/slack_load.py:
+    two threads gave ack p99 44-53 ms and answer p99 266-297 ms, four threads 70-74 and 279-336.)"""
     if os.environ.get("NEWSBOT_ANSWER_WORKERS"):
         return int(os.environ["NEWSBOT_ANSWER_WORKERS"])
     return max(2, os.cpu_count() or 2)

@@ -181,7 +181,8 @@ quote_occurrences = Table(
     # 9): the quote is "about" them. Written with the occurrence, read into the quote index.
     Column("subjects", Text),
     Index("ix_quote_occurrences_quote", "quote_id"),
-    # With the span and the quote: "quotes near these mentions" reads no row (migration 7).
+    # By article, for deletes and digests. Its span and quote columns served profiles' "quotes near these
+    # mentions" (migration 7) until the occurrences held their subjects (migration 9).
     Index("ix_quote_occurrences_article_span", "article_id", "start", "end", "quote_id"),
 )
 
