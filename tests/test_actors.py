@@ -210,10 +210,10 @@ def test_word_lists_come_back_from_the_cache_file_unchanged(tmp_path, monkeypatc
     monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path))
     world._lists.cache_clear()
     built = world._lists()
-    (cached,) = tmp_path.glob("world-*.marshal")
+    (cached,) = tmp_path.glob("world-*.msgpack")
     world._lists.cache_clear()
     assert world._lists() == built  # read back from the file
-    cached.write_bytes(b"not marshal")
+    cached.write_bytes(b"not a cache file")
     world._lists.cache_clear()
     assert world._lists() == built  # a broken file is rebuilt, not trusted
     world._lists.cache_clear()

@@ -8,6 +8,7 @@ from sqlalchemy import insert, update
 sys.path.insert(0, str(Path(__file__).parent))
 from lookup_world import build_world  # noqa: E402
 
+from bot.config import cache_dir  # noqa: E402
 from bot.search import lookup, lookup_snapshot  # noqa: E402
 from bot.store.schema import aliases, meta  # noqa: E402
 
@@ -16,6 +17,10 @@ from bot.store.schema import aliases, meta  # noqa: E402
 def saving(monkeypatch, tmp_path):
     monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(lookup, "SNAPSHOT_AFTER_SECONDS", 0.0)  # save even a small index
+
+
+def snapshot_path(store, kind="lookup"):
+    return cache_dir() / lookup_snapshot.snapshot_name(store.display_url, kind)
 
 
 def build_and_wait(store):
@@ -37,7 +42,7 @@ def build_and_wait(store):
 def test_a_restart_loads_the_snapshot(store, saving, monkeypatch):
     build_world(store)
     first = build_and_wait(store)
-    assert lookup_snapshot.snapshot_path(store.display_url).exists()
+    assert snapshot_path(store).exists()
     monkeypatch.setattr(lookup, "_build_index", lambda store: pytest.fail("rebuilt instead of loading"))
     again = lookup.build_index(store)
     assert len(again.entries) == len(first.entries)
@@ -53,7 +58,7 @@ def test_a_new_generation_or_a_damaged_file_rebuilds(store, saving):
                                             origin="config"))
         store.bump_generation(conn)
     assert lookup.LookupEngine(store).resolve("Party of Allah").status == "found"
-    lookup_snapshot.snapshot_path(store.display_url).write_bytes(b"not a pickle")
+    snapshot_path(store).write_bytes(b"not a snapshot")
     assert lookup.LookupEngine(store).resolve("Party of Allah").status == "found"
 
 
@@ -76,21 +81,60 @@ def test_a_database_made_again_at_the_same_url_does_not_load_the_old_ones_snapsh
 
 
 def test_one_database_named_with_or_without_its_driver_has_one_snapshot():
-    assert lookup_snapshot.snapshot_path("postgresql://bot@db:5432/news") == \
-        lookup_snapshot.snapshot_path("postgresql+psycopg://bot@db:5432/news")
-    assert lookup_snapshot.snapshot_path("postgresql://bot@db:5432/news") != \
-        lookup_snapshot.snapshot_path("postgresql://bot@db:5432/other")
+    assert lookup_snapshot.snapshot_name("postgresql://bot@db:5432/news") == \
+        lookup_snapshot.snapshot_name("postgresql+psycopg://bot@db:5432/news")
+    assert lookup_snapshot.snapshot_name("postgresql://bot@db:5432/news") != \
+        lookup_snapshot.snapshot_name("postgresql://bot@db:5432/other")
 
 
 def test_a_half_written_snapshot_left_by_an_exited_process_is_removed_by_the_next_save(store, saving):
     import os
 
     build_world(store)
-    path = lookup_snapshot.snapshot_path(store.display_url)
-    path.parent.mkdir(parents=True)
-    abandoned, recent = path.parent / f"{path.name}x1y2z3", path.parent / f"{path.name}a4b5c6"
+    path = snapshot_path(store)
+    path.parent.mkdir(mode=0o700, parents=True)
+    abandoned, recent = path.parent / f".{path.name}.x1y2z3.tmp", path.parent / f".{path.name}.a4b5c6.tmp"
     abandoned.write_bytes(b"half")
     recent.write_bytes(b"being written")  # by another process, now
     os.utime(abandoned, (1, 1))
     lookup_snapshot.write_for(store)
     assert path.exists() and not abandoned.exists() and recent.exists()
+
+
+@pytest.mark.parametrize("interruption", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_an_interrupted_snapshot_write_leaves_no_temporary_file(store, saving, monkeypatch, interruption):
+    import os
+
+    build_world(store)
+    index = lookup.build_index(store, snapshot=False)
+    real_replace = os.replace
+
+    def replace(source, target):  # the file is written, then the writer stops before putting it in place
+        raise interruption
+    monkeypatch.setattr(os, "replace", replace)
+    try:
+        lookup_snapshot.save(store, index.generation, index)
+    except KeyboardInterrupt:
+        pass
+    assert list(cache_dir().iterdir()) == []
+    monkeypatch.setattr(os, "replace", real_replace)
+    lookup_snapshot.save(store, index.generation, index)
+    assert [p.name for p in cache_dir().iterdir()] == [snapshot_path(store).name]
+
+
+def test_a_snapshot_loads_back_exactly_the_index_it_was_made_of(store, saving, config_dir):
+    from functools import partial
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.search import quotes
+
+    result = CliRunner().invoke(cli, ["--db", store.url, "index", str(config_dir.parent / "seeds")])
+    assert result.exit_code == 0, result.output
+    generation = store.generation()
+    for kind, build in (("lookup", partial(lookup.build_index, snapshot=False)), ("quotes", quotes.build_index)):
+        built = build(store)
+        assert lookup_snapshot.save(store, generation, built, kind)
+        assert lookup_snapshot.load(store, generation, kind) == built
+    assert built.shown and lookup.build_index(store, snapshot=False).script_words  # quotes, script aliases

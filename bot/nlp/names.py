@@ -217,6 +217,20 @@ class NameForm:
                    _DOUBLED.sub(r"\1", "".join(skeleton_token(v) for v in variants)), "".join(variants))
 
 
+def name_forms(columns: list[list]) -> list[NameForm]:
+    """NameForms from their fields, one column per field in order (tokens and variants as lists), as a
+    snapshot stores them. Set as unpickling sets them, without the frozen __init__'s per-field calls:
+    a big index has hundreds of thousands."""
+    new, forms = object.__new__, []
+    append = forms.append
+    for tokens, variants, script, key, variant, skeleton, compact in zip(*columns):
+        form = new(NameForm)
+        form.__dict__.update(tokens=tuple(tokens), variants=tuple(variants), script=script, key=key,
+                             variant=variant, skeleton=skeleton, compact=compact)
+        append(form)
+    return forms
+
+
 _BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 _LEADING_POSSESSIVE = re.compile(r"^\s*[\w-]+['\u2019]s\s+(?=\S)")  # `Iran's Revolutionary Guards`

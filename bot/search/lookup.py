@@ -24,11 +24,12 @@ import gc
 import logging
 import math
 import re
+import sys
 import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -37,7 +38,9 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import and_, bindparam, exists, func, select, union
 
-from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
+from bot.nlp.names import (
+    LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, name_forms, skeleton_token,
+)
 from bot.search.quotes import QuoteSearch
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile
 from bot.store.db import Store, one_of
@@ -92,6 +95,9 @@ ACTOR_COLUMNS = (actors.c.id, actors.c.name, actors.c.kind, actors.c.curated, ac
                  actors.c.mention_count, actors.c.article_count, actors.c.first_seen, actors.c.last_seen)
 
 
+_FORM_FIELDS = [form_field.name for form_field in fields(NameForm)]
+
+
 @dataclass
 class AliasIndex:
     """Everything lookup needs in memory; immutable once built."""
@@ -105,7 +111,7 @@ class AliasIndex:
     by_skeleton: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # variant token -> entries
     weights: dict[str, float] = field(default_factory=dict)  # variant token -> identity weight
-    neighbours: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # deletion key -> tokens
+    neighbours: dict[str, list[str]] = field(default_factory=dict)  # deletion key -> tokens (most have one)
     skeletons_by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     authored: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # author key -> article ids
     by_actor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # actor id -> entries
@@ -134,6 +140,43 @@ class AliasIndex:
             return 0.3
         return self.weights.get(token, 1.0)
 
+    _MAPS = ("by_key", "by_variant", "by_skeleton", "postings", "weights", "neighbours", "skeletons_by_length",
+             "authored", "by_actor")
+
+    def to_data(self) -> dict:
+        """The index as plain data for a snapshot (bot.search.lookup_snapshot): columns of numbers and
+        strings, each map as its keys and its values, so that loading it is a few C-level passes."""
+        actors, entries = list(self.actors.values()), self.entries
+        forms = [entry.form for entry in entries]
+        data = {"generation": self.generation, "articles": self.articles,
+                "actors": [[getattr(actor, name) for actor in actors] for name in ActorEntry._fields[:-2]]
+                + [[actor.first_seen.toordinal() if actor.first_seen else 0 for actor in actors],
+                   [actor.last_seen.toordinal() if actor.last_seen else 0 for actor in actors]],
+                "entries": [[getattr(entry, name) for entry in entries] for name in AliasEntry._fields[:-1]],
+                "forms": [[getattr(form, name) for form in forms] for name in _FORM_FIELDS],
+                "script_words": [[actor, list(words), [sorted(spelled) for spelled in words.values()]]
+                                 for actor, words in self.script_words.items()]}
+        for name in self._MAPS:
+            mapping = getattr(self, name)
+            data[name] = [list(mapping), list(mapping.values())]
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> "AliasIndex":
+        """The index `to_data` described."""
+        *columns, first_seen, last_seen = data["actors"]
+        columns[2] = map(sys.intern, columns[2])  # kinds: one string each, as when built
+        entries = data["entries"]
+        entries[2] = map(sys.intern, entries[2])  # origins
+        index = cls(generation=data["generation"], articles=data["articles"],
+                    actors=dict(zip(columns[0], map(ActorEntry, *columns, _dates(first_seen), _dates(last_seen)))),
+                    entries=list(map(AliasEntry, *entries, name_forms(data["forms"]))),
+                    script_words={actor: dict(zip(skeletons, map(set, spelled)))
+                                  for actor, skeletons, spelled in data["script_words"]})
+        for name in cls._MAPS:
+            setattr(index, name, dict(zip(*data[name])))
+        return index
+
 
 def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
     """Read actors and aliases (and article authors) into an AliasIndex, or load the local
@@ -142,7 +185,7 @@ def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
     The cyclic garbage collector is paused while the index's million small objects are made
     (it would otherwise walk them again and again: a third of the build time), and the result
     is frozen out of its reach afterwards (after one collection when it was built, ~0.2 s on a
-    20k-article index; unpickling a snapshot leaves no garbage), so no later collection stalls a
+    20k-article index; loading a snapshot leaves no garbage), so no later collection stalls a
     lookup by walking it."""
     from bot.search import lookup_snapshot
 
@@ -258,12 +301,18 @@ def _index_entries(index: AliasIndex) -> None:
     for token, holders in actors_with.items():
         # Inverse document frequency over actors, scaled to 0.4..1: `ali` weighs less than `khamenei`.
         index.weights[token] = 0.4 + 0.6 * min(1.0, math.log(total / len(holders)) / scale)
-    neighbours = index.neighbours
+    neighbours: dict[str, set[str]] = defaultdict(set)
     for word, token in pairs:
         for key in _neighbourhood(token, 1) if word == token else _neighbourhood(token, 1) | _neighbourhood(word, 1):
             neighbours[key].add(token)
+    index.neighbours = {key: list(tokens) for key, tokens in neighbours.items()}
     for skeleton in by_skeleton:
         index.skeletons_by_length[len(skeleton)].append(skeleton)
+
+
+def _dates(ordinals: list[int]) -> list[date | None]:
+    from_ordinal = date.fromordinal
+    return [from_ordinal(day) if day else None for day in ordinals]
 
 
 def _neighbourhood(token: str, depth: int) -> set[str]:

@@ -3,17 +3,16 @@ search's term index), so a start on a big, unchanged index loads them instead of
 alias and quote. `newsbot index` writes them when it finishes (`write_for`), so even the first start
 after indexing loads them; an engine that had to build its index saves it too.
 
-One file per index and database in `$NEWSBOT_CACHE_DIR` (default: a private folder in the system
-temp folder). It is used only when it was written by the same code (a hash of the modules that build
-the index) for the same index generation; anything else, including a damaged file, means "build it".
+One file per index and database in the cache folder (bot.cache: a private folder, plain data). It is
+used only when it was written by the same code (a hash of the modules that build the index) for the
+same index generation of the same database; anything else, including a damaged file or a refused
+cache folder, means "build it".
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
-import tempfile
+import sys
 import threading
 import time
 from functools import partial
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.config import cache_dir
+from bot import cache
 
 log = logging.getLogger(__name__)
 
@@ -32,84 +31,69 @@ _ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def code_version(kind: str = "lookup") -> str:
-    digest = hashlib.sha1()
+    digest = hashlib.sha1(sys.byteorder.encode())  # arrays are stored as this machine's bytes
     for module in _MODULES[kind]:
         digest.update((_ROOT / module).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def snapshot_path(database: str, kind: str = "lookup") -> Path:
-    """The file for this database URL, whichever driver names it (postgresql:// and postgresql+psycopg://
-    are one database)."""
+def snapshot_name(database: str, kind: str = "lookup") -> str:
+    """The file name for this database URL, whichever driver names it (postgresql:// and
+    postgresql+psycopg:// are one database)."""
     url = make_url(database)
     key = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
-    return cache_dir() / f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.pickle"
+    return f"{kind}-{hashlib.sha1(key.encode()).hexdigest()[:16]}.msgpack"
 
 
-def header(store, generation: int, kind: str) -> tuple:
+def header(store, generation: int, kind: str) -> list:
     """What a snapshot must have been made for: this code, this database (its id, so a database made
     again at the same URL is not mistaken for the old one) and this generation of it."""
-    return code_version(kind), store.get_meta("database_id"), generation
+    return [code_version(kind), store.get_meta("database_id"), generation]
+
+
+def _index_class(kind: str):
+    if kind == "lookup":
+        from bot.search.lookup import AliasIndex
+        return AliasIndex
+    from bot.search.quotes import QuoteIndex
+    return QuoteIndex
 
 
 def load(store, generation: int, kind: str = "lookup"):
     """The saved index of this kind for this database and generation, or None."""
-    path = snapshot_path(store.display_url, kind)
-    try:
-        with path.open("rb") as handle:
-            if pickle.load(handle) != header(store, generation, kind):
-                return None
-            return pickle.load(handle)
-    except FileNotFoundError:
+    name = snapshot_name(store.display_url, kind)
+    data = cache.read(name, header(store, generation, kind))
+    if data is None:
         return None
-    except Exception as exc:  # a damaged or foreign file is only a missed shortcut
-        log.warning("%s snapshot %s unusable (%s): rebuilding", kind, path, exc.__class__.__name__)
+    try:
+        return _index_class(kind).from_data(data)
+    except Exception as exc:  # a body that is not what this code writes: only a missed shortcut
+        log.warning("%s snapshot %s unusable (%s): rebuilding", kind, name, exc.__class__.__name__)
         return None
 
 
 def is_current(store, generation: int, kind: str) -> bool:
     """Whether the saved snapshot is for this code, database and generation (its header only is read)."""
-    try:
-        with snapshot_path(store.display_url, kind).open("rb") as handle:
-            return pickle.load(handle) == header(store, generation, kind)
-    except Exception:
-        return False
+    return cache.header_of(snapshot_name(store.display_url, kind)) == header(store, generation, kind)
 
 
-def save(store, generation: int, index, kind: str = "lookup") -> None:
-    """Write the snapshot atomically (a reader never sees half a file); a failure is only logged."""
-    _write(snapshot_path(store.display_url, kind), header(store, generation, kind), index)
+def save(store, generation: int, index, kind: str = "lookup") -> bool:
+    """Write the snapshot atomically (a reader never sees half a file); whether it was written (a failure
+    is only logged)."""
+    return _write(snapshot_name(store.display_url, kind), header(store, generation, kind), index)
 
 
 def save_in_background(store, generation: int, index, kind: str = "lookup") -> threading.Thread:
     """`save` without holding up the caller."""
-    thread = threading.Thread(target=_write, args=(snapshot_path(store.display_url, kind),
+    thread = threading.Thread(target=_write, args=(snapshot_name(store.display_url, kind),
                                                    header(store, generation, kind), index),
                               name=f"{kind}-snapshot", daemon=True)
     thread.start()
     return thread
 
 
-def _write(path: Path, made_for: tuple, index) -> None:
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _remove_abandoned(path)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as handle:
-            pickle.dump(made_for, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except Exception as exc:
-        log.warning("snapshot %s not written (%s)", path, exc)
-
-
-def _remove_abandoned(path: Path, older_than_s: float = 600) -> None:
-    """Half-written copies left by a process that exited while saving in the background (tens of MB each)."""
-    for leftover in path.parent.glob(f"{path.name}?*"):
-        try:
-            if time.time() - leftover.stat().st_mtime > older_than_s:
-                leftover.unlink()
-        except OSError:
-            pass
+def _write(name: str, made_for: list, index) -> bool:
+    return cache.write(name, made_for, index.to_data())
 
 
 def write_for(store) -> list[str]:
@@ -117,14 +101,16 @@ def write_for(store) -> list[str]:
     bot's next start loads them instead of building (the kinds written)."""
     from bot.search import lookup, quotes
 
+    if cache.usable_folder() is None:
+        return []  # no cache to write to (the reason is logged): nothing to build
     generation = store.generation()
     written = []
     for kind, build in (("lookup", partial(lookup.build_index, snapshot=False)), ("quotes", quotes.build_index)):
         if not is_current(store, generation, kind):
             started = time.perf_counter()
             index = build(store)
-            if index.generation == generation:  # else another run changed the index meanwhile: it saves its own
-                save(store, generation, index, kind)
+            # (an index of a later generation is another run's: that run saves it)
+            if index.generation == generation and save(store, generation, index, kind):
                 written.append(kind)
                 log.info("%s snapshot written in %.1fs", kind, time.perf_counter() - started)
     return written

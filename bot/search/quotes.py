@@ -91,6 +91,48 @@ class QuoteIndex:
                         occurrences=self.occurrences.get(quote_id, 1), score=score, cue=cue, marked=marked,
                         partial=partial)
 
+    def to_data(self) -> dict:
+        """The index as plain data for a snapshot (bot.search.lookup_snapshot): arrays as their bytes, the
+        hits' columns with each speaker, name, cue and article id written once (a table and its numbers),
+        each map as its keys and its values."""
+        table: dict = {}
+        shown = [list(column) for column in zip(*self.shown)] or [[] for _ in range(8)]
+        for column in (1, 2, 4, 7):  # speaker, speaker actor's name, cue, article id
+            shown[column] = [table.setdefault(value, len(table)) for value in shown[column]]
+        articles = [list(column) for column in zip(*self.articles.values())] or [[] for _ in range(4)]
+        articles[2] = [day.toordinal() if day else 0 for day in articles[2]]
+        return {"generation": self.generation, "ids": self.ids.tobytes(), "first_seen": self.first_seen.tobytes(),
+                "speakers": self.speakers.tobytes(), "folded": self.folded, "table": list(table), "shown": shown,
+                "articles": [[table.setdefault(article, len(table)) for article in self.articles], *articles],
+                "occurrences": [list(self.occurrences), list(self.occurrences.values())],
+                "by_initial": [list(self.by_initial), list(self.by_initial.values())],
+                **{name: [list(getattr(self, name)), [hits.tobytes() for hits in getattr(self, name).values()]]
+                   for name in ("postings", "by_actor", "about", "speaker_postings")}}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "QuoteIndex":
+        """The index `to_data` described."""
+        look_up = data["table"].__getitem__
+        shown = data["shown"]
+        for column in (1, 2, 4, 7):
+            shown[column] = map(look_up, shown[column])
+        article_ids, titles, sources, days, urls = data["articles"]
+        days = [date.fromordinal(day) if day else None for day in days]
+        return cls(generation=data["generation"], ids=_array("q", data["ids"]),
+                   first_seen=_array("i", data["first_seen"]), speakers=_array("q", data["speakers"]),
+                   folded=data["folded"], shown=list(zip(*shown)),
+                   articles=dict(zip(map(look_up, article_ids), zip(titles, sources, days, urls))),
+                   occurrences=dict(zip(*data["occurrences"])), by_initial=dict(zip(*data["by_initial"])),
+                   **{name: dict(zip(keys, [_array("i", hits) for hits in blobs]))
+                      for name in ("postings", "by_actor", "about", "speaker_postings")
+                      for keys, blobs in [data[name]]})
+
+
+def _array(typecode: str, data: bytes) -> array:
+    numbers = array(typecode)
+    numbers.frombytes(data)
+    return numbers
+
 
 def build_index(store: Store) -> QuoteIndex:
     with store.connect() as conn:
