@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import mmap
 import os
 import stat
 import struct
@@ -101,19 +102,26 @@ def read(name: str, header: list):
         with path.open("rb") as handle:
             if _read_header(handle) != header:
                 return None
-            body = handle.read()
-        was_enabled = gc.isenabled()
-        gc.disable()  # hundreds of thousands of new containers, none of them a cycle
-        try:
-            return msgpack.unpackb(body, strict_map_key=False)
-        finally:
-            if was_enabled:
-                gc.enable()
+            return _decode_body(handle)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a damaged or foreign file is only a missed shortcut
         log.warning("cache file %s unusable (%s): rebuilding", path, exc.__class__.__name__)
         return None
+
+
+def _decode_body(handle):
+    """The rest of the file, decoded. Read through a memory map, not into a copy: a copy of tens of MB,
+    freed at once, would stay in the process's memory as a hole in its heap."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new containers, none of them a cycle
+    try:
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped, memoryview(mapped) as whole:
+            with whole[handle.tell():] as body:
+                return msgpack.unpackb(body)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def header_of(name: str) -> list | None:

@@ -217,16 +217,23 @@ class NameForm:
                    _DOUBLED.sub(r"\1", "".join(skeleton_token(v) for v in variants)), "".join(variants))
 
 
-def name_forms(columns: list[list]) -> list[NameForm]:
-    """NameForms from their fields, one column per field in order (tokens and variants as lists), as a
-    snapshot stores them. Set as unpickling sets them, without the frozen __init__'s per-field calls:
-    a big index has hundreds of thousands."""
+def name_forms(tokens: list[list[str]], variants: list[list[str]], script: list[bool],
+               skeletons: list[str]) -> list[NameForm]:
+    """NameForms from their tokens, variants, script flags and skeletons, as a snapshot stores them (the
+    joined fields are derived as `of` derives them). Set as unpickling sets them, without the frozen
+    __init__'s per-field calls: a big index has hundreds of thousands."""
     new, forms = object.__new__, []
     append = forms.append
-    for tokens, variants, script, key, variant, skeleton, compact in zip(*columns):
+    for words, folded, written_in_script, skeleton in zip(tokens, variants, script, skeletons):
         form = new(NameForm)
-        form.__dict__.update(tokens=tuple(tokens), variants=tuple(variants), script=script, key=key,
-                             variant=variant, skeleton=skeleton, compact=compact)
+        fields = form.__dict__  # item by item, in field order: the instance keeps its compact shared-key dict
+        fields["tokens"] = words = tuple(words)
+        fields["variants"] = folded = tuple(folded)
+        fields["script"] = written_in_script
+        fields["key"] = " ".join(words)
+        fields["variant"] = " ".join(folded)
+        fields["skeleton"] = skeleton
+        fields["compact"] = "".join(folded)
         append(form)
     return forms
 

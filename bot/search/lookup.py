@@ -29,7 +29,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
@@ -95,9 +95,6 @@ ACTOR_COLUMNS = (actors.c.id, actors.c.name, actors.c.kind, actors.c.curated, ac
                  actors.c.mention_count, actors.c.article_count, actors.c.first_seen, actors.c.last_seen)
 
 
-_FORM_FIELDS = [form_field.name for form_field in fields(NameForm)]
-
-
 @dataclass
 class AliasIndex:
     """Everything lookup needs in memory; immutable once built."""
@@ -153,7 +150,8 @@ class AliasIndex:
                 + [[actor.first_seen.toordinal() if actor.first_seen else 0 for actor in actors],
                    [actor.last_seen.toordinal() if actor.last_seen else 0 for actor in actors]],
                 "entries": [[getattr(entry, name) for entry in entries] for name in AliasEntry._fields[:-1]],
-                "forms": [[getattr(form, name) for form in forms] for name in _FORM_FIELDS],
+                "forms": [[form.tokens for form in forms], [form.variants for form in forms],
+                          [form.script for form in forms], [form.skeleton for form in forms]],
                 "script_words": [[actor, list(words), [sorted(spelled) for spelled in words.values()]]
                                  for actor, words in self.script_words.items()]}
         for name in self._MAPS:
@@ -165,12 +163,15 @@ class AliasIndex:
     def from_data(cls, data: dict) -> "AliasIndex":
         """The index `to_data` described."""
         *columns, first_seen, last_seen = data["actors"]
-        columns[2] = map(sys.intern, columns[2])  # kinds: one string each, as when built
+        # One string object for each name, kind, origin and `how`, shared as when built (so is the memory)
+        for column in (1, 2):  # names, kinds
+            columns[column] = map(sys.intern, columns[column])
         entries = data["entries"]
-        entries[2] = map(sys.intern, entries[2])  # origins
+        for column in (1, 2, 3):  # texts (the actor's name, often), origins, hows
+            entries[column] = map(sys.intern, entries[column])
         index = cls(generation=data["generation"], articles=data["articles"],
                     actors=dict(zip(columns[0], map(ActorEntry, *columns, _dates(first_seen), _dates(last_seen)))),
-                    entries=list(map(AliasEntry, *entries, name_forms(data["forms"]))),
+                    entries=list(map(AliasEntry, *entries, name_forms(*data["forms"]))),
                     script_words={actor: dict(zip(skeletons, map(set, spelled)))
                                   for actor, skeletons, spelled in data["script_words"]})
         for name in cls._MAPS:

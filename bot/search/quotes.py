@@ -26,7 +26,7 @@ from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import accumulate, islice
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -92,9 +92,9 @@ class QuoteIndex:
                         partial=partial)
 
     def to_data(self) -> dict:
-        """The index as plain data for a snapshot (bot.search.lookup_snapshot): arrays as their bytes, the
-        hits' columns with each speaker, name, cue and article id written once (a table and its numbers),
-        each map as its keys and its values."""
+        """The index as plain data for a snapshot (bot.search.lookup_snapshot): arrays as their bytes (the
+        arrays of a map one after the other, with their lengths), the hits' columns with each speaker, name,
+        cue and article id written once (a table and its numbers), each map as its keys and its values."""
         table: dict = {}
         shown = [list(column) for column in zip(*self.shown)] or [[] for _ in range(8)]
         for column in (1, 2, 4, 7):  # speaker, speaker actor's name, cue, article id
@@ -106,8 +106,9 @@ class QuoteIndex:
                 "articles": [[table.setdefault(article, len(table)) for article in self.articles], *articles],
                 "occurrences": [list(self.occurrences), list(self.occurrences.values())],
                 "by_initial": [list(self.by_initial), list(self.by_initial.values())],
-                **{name: [list(getattr(self, name)), [hits.tobytes() for hits in getattr(self, name).values()]]
-                   for name in ("postings", "by_actor", "about", "speaker_postings")}}
+                **{name: [list(getattr(self, name)), [len(hits) for hits in getattr(self, name).values()],
+                          b"".join(hits.tobytes() for hits in getattr(self, name).values())]
+                   for name in _POSITION_MAPS}}
 
     @classmethod
     def from_data(cls, data: dict) -> "QuoteIndex":
@@ -123,15 +124,22 @@ class QuoteIndex:
                    folded=data["folded"], shown=list(zip(*shown)),
                    articles=dict(zip(map(look_up, article_ids), zip(titles, sources, days, urls))),
                    occurrences=dict(zip(*data["occurrences"])), by_initial=dict(zip(*data["by_initial"])),
-                   **{name: dict(zip(keys, [_array("i", hits) for hits in blobs]))
-                      for name in ("postings", "by_actor", "about", "speaker_postings")
-                      for keys, blobs in [data[name]]})
+                   **{name: dict(zip(keys, _slices(_array("i", joined), lengths)))
+                      for name in _POSITION_MAPS for keys, lengths, joined in [data[name]]})
+
+
+_POSITION_MAPS = ("postings", "by_actor", "about", "speaker_postings")  # QuoteIndex maps to arrays of positions
 
 
 def _array(typecode: str, data: bytes) -> array:
     numbers = array(typecode)
     numbers.frombytes(data)
     return numbers
+
+
+def _slices(joined: array, lengths: list[int]) -> list[array]:
+    ends = list(accumulate(lengths))
+    return [joined[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def build_index(store: Store) -> QuoteIndex:
