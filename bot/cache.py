@@ -3,9 +3,10 @@ lists), all of it safe to delete.
 
 The default folder is in the system's temporary folder, where anyone on the host can create a folder
 first, so nothing in it is trusted by name: the folder is used only when it is a real folder (not a
-link) owned by this process's effective user with no permissions for group or others (it is created
-so, mode 0700), checked at every use. A folder that fails the check is never read or written: the
-caller builds what it needs in memory, and the reason is logged once per process with what to do.
+link) owned by this process's effective user that nobody else can write in, checked at every use. It is
+created with mode 0700; one of this user's that others can only read (an earlier version made it 0755)
+is made 0700. A folder that fails the check is never read or written: the caller builds what it needs
+in memory, and the reason is logged once per process with what to do.
 
 Every file is plain data, never code: a short header and a body, both MessagePack (lists, maps,
 strings, numbers, bytes), the header compared with what the caller expects before the body is
@@ -47,7 +48,7 @@ class CacheRefused(Exception):
 
 def private_folder() -> Path:
     """The cache folder, created with mode 0700 when absent, verified: a real folder, owned by the
-    effective user, no permissions for group or others. CacheRefused otherwise."""
+    effective user, writable by nobody else (then made 0700 if it was not). CacheRefused otherwise."""
     folder = cache_dir()
     try:
         folder.mkdir(mode=0o700, parents=True)
@@ -66,15 +67,18 @@ def private_folder() -> Path:
         raise CacheRefused(_refusal(folder, "it is not a folder"))
     if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
         raise CacheRefused(_refusal(folder, f"it belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()})"))
-    if info.st_mode & 0o077:
-        raise CacheRefused(_refusal(folder, f"its mode {stat.S_IMODE(info.st_mode):04o} lets other users in "
-                                            f"(chmod 700 it if it is yours)"))
+    if info.st_mode & 0o022:
+        raise CacheRefused(_refusal(folder, f"its mode {stat.S_IMODE(info.st_mode):04o} lets other users write "
+                                            f"in it (chmod 700 it if what it holds is yours)"))
+    if info.st_mode & 0o077:  # only this user could have written in it: made by an earlier version (0755)
+        folder.chmod(0o700)
+        log.info("cache folder %s made private (mode %04o -> 0700)", folder, stat.S_IMODE(info.st_mode))
     return folder
 
 
 def _refusal(folder: Path, problem: str) -> str:
     return (f"cache folder {folder} not used: {problem}; set NEWSBOT_CACHE_DIR to a folder of your own with mode "
-            f"700, or remove this one (working without the cache meanwhile: indexes are built in memory)")
+            f"700, or remove this one (meanwhile newsbot works without it: indexes and word lists are built in memory)")
 
 
 def usable_folder() -> Path | None:

@@ -59,6 +59,15 @@ def test_the_default_cache_folder_is_created_private(newsbot):
     assert sorted(path.name.split("-")[0] for path in newsbot.cache.iterdir()) == ["lookup", "quotes", "world"]
 
 
+def test_a_cache_folder_of_this_users_that_others_can_only_read_is_made_private_and_used(newsbot):
+    assert newsbot("index", str(newsbot.seeds)).returncode == 0
+    newsbot.cache.chmod(0o755)  # as an earlier version made it
+    result = newsbot("lookup", "Iran")
+    assert result.returncode == 0, result.stderr
+    assert "not used" not in result.stderr and "unusable" not in result.stderr
+    assert (newsbot.cache.stat().st_mode & 0o777) == 0o700
+
+
 def test_a_planted_file_in_the_cache_folder_is_never_run(newsbot, tmp_path):
     assert newsbot("index", str(newsbot.seeds)).returncode == 0
     marker = tmp_path / "planted code ran"
@@ -90,7 +99,7 @@ def test_a_cache_folder_that_is_not_private_is_refused_and_the_bot_answers_witho
     refusals = [line for line in result.stderr.splitlines() if "cache folder" in line]
     assert len(refusals) == 1, result.stderr
     assert f"cache folder {newsbot.cache} not used" in refusals[0] and "NEWSBOT_CACHE_DIR" in refusals[0]
-    assert {"mode 0777": "its mode 0777 lets other users in",
+    assert {"mode 0777": "its mode 0777 lets other users write in it",
             "owned by another user": f"it belongs to uid {STRANGER_UID}, not to this user",
             "a symbolic link": "it is a symbolic link"}[takeover] in refusals[0]
     # an index run neither reads nor writes it either
