@@ -71,7 +71,11 @@ def private_folder() -> Path:
         raise CacheRefused(_refusal(folder, f"its mode {stat.S_IMODE(info.st_mode):04o} lets other users write "
                                             f"in it (chmod 700 it if what it holds is yours)"))
     if info.st_mode & 0o077:  # only this user could have written in it: made by an earlier version (0755)
-        folder.chmod(0o700)
+        try:
+            folder.chmod(0o700)
+        except OSError as exc:
+            raise CacheRefused(_refusal(folder, f"its mode {stat.S_IMODE(info.st_mode):04o} lets other users read "
+                                                f"it and cannot be changed ({exc.strerror})")) from None
         log.info("cache folder %s made private (mode %04o -> 0700)", folder, stat.S_IMODE(info.st_mode))
     return folder
 
