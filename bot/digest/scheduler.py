@@ -27,7 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, run_digest
@@ -121,6 +121,9 @@ class DigestScheduler:
                 log.info("re-index: %d file(s) indexed, %d removed, %d new article(s)", report.files_indexed,
                          report.files_removed, report.articles_added)
             return report
+        except ConfigError as exc:  # actors.yaml edited while the bot runs: one line, and the next run retries
+            log.error("re-index skipped: %s", exc)
+            return None
         except Exception:
             log.exception("re-index of %s failed", ", ".join(map(str, self.settings.corpus_folders)))
             return None
