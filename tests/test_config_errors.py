@@ -80,7 +80,7 @@ MISTAKES = [
     ("settings.yaml", "corpus_folders: [seeds, {a: b}]\n", ["key 'corpus_folders'"]),
     ("settings.yaml", "timezone: UTC\ntimezone: Asia/Beirut\n", ["line 2, column 1", "key 'timezone' is written twice"]),
     ("settings.yaml", "corpus_folders: [seeds\ndigest: {}\n", ["line 2, column 7", "not valid YAML"]),
-    ("settings.yaml", "digest:\n\ttime: '08:00'\n", ["line 2, column 1", "not valid YAML", "'\\t'"]),
+    ("settings.yaml", "digest:\n\ttime: '08:00'\n", ["line 2, column 1", "not valid YAML", "a tab; indent with spaces"]),
     ("settings.yaml", "timezone: UTC\x07\n", ["line 1, column 14", "U+0007"]),
     ("settings.yaml", "database_url: !!python/object/apply:os.system [id]\n", ["line 1, column 15", "not valid YAML"]),
     ("actors.yaml", b"actors:\n  - name: Caf\xe9 Owner\n    kind: person\n", ["line 2, column 14", "not valid UTF-8"]),
