@@ -85,7 +85,7 @@ def read_yaml(path: Path, required: bool = True) -> Any:
         raise ConfigError(f"{path}: line {line}, column {column}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}): "
                           "save the file as UTF-8") from None
     try:
-        return yaml.load(text, Loader=ConfigLoader)  # noqa: S506 (ConfigLoader is a SafeLoader)
+        return yaml.load(text, Loader=ConfigLoader)  # noqa: S506 (ConfigLoader is a safe loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
