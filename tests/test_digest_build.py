@@ -230,7 +230,7 @@ def test_text_rendering_for_the_terminal(store):
     story(store, "Ceasefire talks resume", at("2026-03-27 03:00"), source="Reuters", copies=("AP",))
     text = digest_as_text(digest_of(store))
     assert text.startswith("Daily digest · Friday 27 March 2026\n1 new story from 2 sources, 0 quotes")
-    assert " 1. Ceasefire talks resume (Reuters · 2026-03-27 · +1 copies)" in text
+    assert " 1. Ceasefire talks resume (Reuters · 2026-03-27 · +1 copy)" in text
 
 
 def test_terminal_text_is_not_mrkdwn_escaped(store):

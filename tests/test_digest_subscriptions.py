@@ -37,7 +37,7 @@ subscriptions:
 
 
 @pytest.mark.parametrize("entry, message", [
-    ("channel: '#newsdesk'", "subscriptions[1]: “#newsdesk” is not a Slack channel ID"),
+    ("channel: '#newsdesk'", "subscriptions[1]: key 'channel' “#newsdesk” is not a Slack channel ID"),
     ("channel: C0123456\n    timezone: Europe/Londn", "“Europe/Londn” is not a time zone I know"),
     ("channel: C0123456\n    time: '8 am'", "“8 am” is not a time: use 24-hour HH:MM"),
     ("channel: C0123456\n    days: weekends", "“weekends” is not a day"),

@@ -11,6 +11,7 @@ import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
 from bot.store.indexer import IndexReport, Indexer
+from bot.wording import plural
 
 log = logging.getLogger("bot.index")
 
@@ -42,7 +43,7 @@ class BarProgress:
     def advance(self, path: Path, new_articles: int) -> None:
         self.articles += new_articles
         rate = self.articles / max(time.perf_counter() - self.started, 1e-9)
-        self.bar.set_postfix_str(f"{self.articles} articles, {rate:,.0f}/s", refresh=False)
+        self.bar.set_postfix_str(f"{plural(self.articles, 'article')}, {rate:,.0f}/s", refresh=False)
         self.bar.update(1)
 
     def close(self) -> None:
@@ -59,17 +60,17 @@ class LogProgress:
 
     def start(self, total_files: int) -> None:
         self.total = total_files
-        log.info("indexing %d file(s)", total_files)
+        log.info("indexing %s", plural(total_files, "file"))
 
     def advance(self, path: Path, new_articles: int) -> None:
         self.done += 1
         self.articles += new_articles
-        log.debug("%s: %d new article(s)", path, new_articles)
+        log.debug("%s: %s", path, plural(new_articles, "new article"))
         now = time.perf_counter()
         if now - self.last >= LOG_EVERY_S or self.done == self.total:
             self.last = now
-            log.info("%d/%d files, %d new articles, %.0f articles/s", self.done, self.total, self.articles,
-                     self.articles / max(now - self.started, 1e-9))
+            log.info("%d/%s, %s, %.0f articles/s", self.done, plural(self.total, "file"),
+                     plural(self.articles, "new article"), self.articles / max(now - self.started, 1e-9))
 
     def close(self) -> None:
         pass
@@ -77,9 +78,9 @@ class LogProgress:
 
 def summary(report: IndexReport, elapsed: float, where: str) -> str:
     copies = report.occurrences_added - report.articles_added
-    copies_note = f" (+{copies} cop{'y' if copies == 1 else 'ies'} of stories already indexed)" if copies else ""
-    return (f"Indexed {report.files_indexed} file(s), {report.files_unchanged} unchanged, "
-            f"{report.files_removed} removed: {report.articles_added} new article(s){copies_note} "
+    copies_note = f" (+{plural(copies, 'copy', 'copies')} of stories already indexed)" if copies else ""
+    return (f"Indexed {plural(report.files_indexed, 'file')}, {report.files_unchanged} unchanged, "
+            f"{report.files_removed} removed: {plural(report.articles_added, 'new article')}{copies_note} "
             f"in {elapsed:.1f}s into {where}")
 
 
@@ -113,7 +114,7 @@ def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, pro
 
     lookup_snapshot.write_for(ctx.store)  # the bot's next start loads the search indexes instead of building them
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s):", err=True)
+        click.echo(f"{plural(len(report.problems), 'problem')}:", err=True)
         for problem in report.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(1)

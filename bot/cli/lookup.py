@@ -11,6 +11,7 @@ import click
 from bot.cli.base import Context, cli, friendly_errors, pass_context
 from bot.search.lookup import LookupEngine
 from bot.search.results import Candidate, LookupResult, Profile, lookup_to_json
+from bot.wording import plural
 
 EXIT_CODES = {"found": 0, "ambiguous": 0, "not_found": 1, "invalid": 2}
 CSV_FIELDS = ["line", "query", "status", "name", "kind", "score", "matched", "how", "mentions", "articles",
@@ -124,7 +125,7 @@ def render_text(result: LookupResult) -> str:
     if result.candidates:
         lines.append("")
         for c in result.candidates:
-            counts = f"{c.mentions} mention(s) in {c.articles} article(s)"
+            counts = f"{plural(c.mentions, 'mention')} in {plural(c.articles, 'article')}"
             lines.append(f"  [{c.actor_id}] {c.name} ({c.kind}) – {c.how} “{c.matched}”, score {c.score:.2f}; {counts}")
         lines += ["", f"Show one with: newsbot lookup --id {result.candidates[0].actor_id}"]
     return "\n".join(lines)
@@ -138,9 +139,9 @@ def render_profile(p: Profile, result: LookupResult) -> str:
     lines.append("")
     seen = f"first seen {_day(p.first_seen)}, last seen {_day(p.last_seen)}" if p.first_seen else "no dated article"
     mentioned = p.article_count - p.authored if p.authored else p.article_count
-    counts = f"Mentions: {p.mentions}" + (f" in {mentioned} article(s)" if p.mentions else "")
+    counts = f"Mentions: {p.mentions}" + (f" in {plural(mentioned, 'article')}" if p.mentions else "")
     if p.authored:
-        counts += f"; wrote {p.authored} article(s)"
+        counts += f"; wrote {plural(p.authored, 'article')}"
     lines.append(f"{counts}; {seen}")
     if p.aliases:
         lines.append("Seen in the corpus as: " + ", ".join(p.aliases))

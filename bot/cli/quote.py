@@ -10,6 +10,7 @@ from bot.cli.base import Context, cli, friendly_errors, pass_context
 from bot.search.lookup import LookupEngine
 from bot.search.quotes import QuoteSearch
 from bot.search.results import QuoteHit, QuoteSearchResult, to_jsonable
+from bot.wording import plural
 
 
 @cli.command("quote")
@@ -67,7 +68,7 @@ def hit_json(hit: QuoteHit) -> dict:
 def render_text(result: QuoteSearchResult, offset: int = 0) -> str:
     lines = [result.explanation] if result.explanation else []
     shown = f"{offset + 1}–{offset + len(result.results)} of {result.total}"
-    lines.append(f"{result.total} quote(s) found; showing {shown}.")
+    lines.append(f"{plural(result.total, 'quote')} found; showing {shown}.")
     for number, hit in enumerate(result.results, offset + 1):
         lines += ["", f"{number}. “{hit.text}”", "   " + attribution_line(hit)]
     return "\n".join(lines)
@@ -89,7 +90,7 @@ def attribution_line(hit: QuoteHit) -> str:
         parts.append(f"“{hit.article.title}”")
     if hit.first_seen:
         parts.append(f"first seen {hit.first_seen.isoformat()}")
-    parts.append(f"{hit.occurrences} occurrence(s)")
+    parts.append(plural(hit.occurrences, "occurrence"))
     if hit.partial:
         parts.append("partial quote")
     if not hit.marked:

@@ -33,6 +33,17 @@ def answers_for(ctx: Context):
     return Answers(ctx.store)
 
 
+def check_configuration(ctx: Context) -> None:
+    """Read and validate every configuration file before the bot starts: a mistake stops it here with
+    one line, not hours later in a digest job or a re-index."""
+    from bot.digest.subscriptions import load_yaml, yaml_path
+    from bot.nlp.gazetteer import load_gazetteer
+
+    settings = ctx.settings
+    load_gazetteer(settings.config_dir / "actors.yaml")
+    load_yaml(yaml_path(settings), settings)
+
+
 def start_scheduler(ctx: Context, app):
     """Digests are posted by the scheduler inside the bot process (the digest ledger keeps a second
     instance from posting twice); None when the digest module has no scheduler."""
@@ -52,6 +63,7 @@ def start_scheduler(ctx: Context, app):
 def run_command(ctx: Context, port: int) -> None:
     """Run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET,
     else the local console."""
+    check_configuration(ctx)
     mode, line = pick_mode(os.environ)
     click.echo(line.format(port=port))
     answers = answers_for(ctx)

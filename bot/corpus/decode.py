@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import codecs
 
+from bot.wording import plural
+
 SAMPLE = 1 << 16  # bytes inspected for binary content and encoding detection
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
@@ -51,7 +53,7 @@ def decode_bytes(raw: bytes) -> tuple[str, str | None]:
     wide = sum(1 for ch in lenient if ord(ch) > 127) - bad
     if wide and wide >= bad:  # UTF-8 with a few broken bytes
         return lenient, (f"not valid UTF-8 (first bad byte at offset {first_bad}); "
-                         f"{bad} broken sequence(s) replaced with U+FFFD")
+                         f"{plural(bad, 'broken sequence')} replaced with U+FFFD")
     encoding = _detect_encoding(raw)
     return raw.decode(encoding, errors="replace"), (
         f"not valid UTF-8 (first bad byte at offset {first_bad}); decoded as {encoding}")

@@ -16,12 +16,9 @@ from bot.digest.build import ActorTrend, Digest, DigestQuote, Followed, Story
 from bot.slack.render import (
     MAX_BLOCKS, MAX_BLOCKS_CHARS, Message, clip, context, divider, escape, finish, header, link, quoted, section,
 )
+from bot.wording import plural
 
 DIGEST_LINK_SETTINGS = {"unfurl_links": False, "unfurl_media": False}
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def local(moment: datetime, tz: str) -> datetime:
@@ -196,7 +193,7 @@ def digest_as_text(digest: Digest) -> str:
         out.append("TOP STORIES")
         for number, story in enumerate(digest.stories, 1):
             details = " · ".join(p for p in [story.source, story.date.isoformat() if story.date else None,
-                                             f"+{story.copies - 1} copies" if story.copies > 1 else None] if p)
+                                             "+" + plural(story.copies - 1, "copy", "copies") if story.copies > 1 else None] if p)
             out.append(f"{number:>2}. {story.title or 'Untitled story'} ({details})")
             out += [f"    {line}" for line in (story.summary, story.url) if line]
         if digest.more_stories:
@@ -215,12 +212,12 @@ def digest_as_text(digest: Digest) -> str:
             out.append(f"  “{quote.text}” — {who}, {quote.source or 'unknown source'}")
         out.append("")
     for item in digest.following:
-        out.append(f"FOLLOWING: {item.name}: {item.total_mentions} new mention(s), {item.total_quotes} quote(s)"
+        out.append(f"FOLLOWING: {item.name}: {plural(item.total_mentions, 'new mention')}, {plural(item.total_quotes, 'quote')}"
                    if item.actor_id is not None else f"FOLLOWING: {item.name}: no actor by this name in the index yet")
         for story in item.stories:
             out.append(f"  - {story.title or 'Untitled story'} ({story.source or '?'})"
-                       + (f" · {story.mentions} mentions" if story.mentions > 1 else ""))
+                       + (f" · {plural(story.mentions, 'mention')}" if story.mentions > 1 else ""))
             out += [f"      {sentence}" for sentence in story.sentences]
         if item.story_count > len(item.stories):
-            out.append(f"  and {item.story_count - len(item.stories)} more stories")
+            out.append(f"  and {plural(item.story_count - len(item.stories), 'more story', 'more stories')}")
     return "\n".join(out).rstrip() + "\n"

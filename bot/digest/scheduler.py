@@ -27,12 +27,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, run_digest
 from bot.digest.subscriptions import DAY_NAMES, Subscription
 from bot.store.db import Store
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,12 @@ class DigestScheduler:
             folders = self.settings.corpus_folders
             report = self.indexer_factory(self.store, self.settings).run(folders, roots=folders)
             if report.files_indexed or report.files_removed:
-                log.info("re-index: %d file(s) indexed, %d removed, %d new article(s)", report.files_indexed,
-                         report.files_removed, report.articles_added)
+                log.info("re-index: %s indexed, %d removed, %s", plural(report.files_indexed, "file"),
+                         report.files_removed, plural(report.articles_added, "new article"))
             return report
+        except ConfigError as exc:  # actors.yaml edited while the bot runs: one line, and the next run retries
+            log.error("re-index skipped: %s", exc)
+            return None
         except Exception:
             log.exception("re-index of %s failed", ", ".join(map(str, self.settings.corpus_folders)))
             return None
@@ -152,8 +156,9 @@ class DigestScheduler:
             self.scheduler.add_job(self.reindex, IntervalTrigger(minutes=minutes), id="corpus-reindex")
         self.scheduler.add_job(self.catch_up, id="digest-catch-up")  # at once, without blocking start-up
         self.scheduler.start()
-        log.info("digest scheduler started: %d subscription(s), re-index every %s min, grace %s",
-                 len([j for j in self.scheduler.get_jobs() if j.id.startswith("digest:")]), minutes, _hours(self.grace))
+        log.info("digest scheduler started: %s, re-index every %s min, grace %s",
+                 plural(len([j for j in self.scheduler.get_jobs() if j.id.startswith("digest:")]), "subscription"),
+                 minutes, _hours(self.grace))
         return self.scheduler
 
 

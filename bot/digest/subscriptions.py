@@ -16,25 +16,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.config import ConfigError, Settings, check_keys, read_yaml
+from bot.config import (  # the schedule values are shared with settings.yaml
+    DAILY, DAY_NAMES, WEEKDAYS, ConfigError, Settings, SubscriptionError, check_keys, parse_days, parse_time, read_yaml,
+)
 from bot.digest.build import DigestFilters
 from bot.nlp.models import KINDS
 from bot.store.db import Store
 from bot.store.schema import subscriptions
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAYS = (0, 1, 2, 3, 4)
-DAILY = tuple(range(7))
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
-TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
-SUBSCRIPTION_SPEC = {"channel": str, "time": (str, int), "timezone": str, "days": (str, list), "follow": list,
+SUBSCRIPTION_SPEC = {"channel": str, "time": (str, int, float), "timezone": str, "days": (str, list), "follow": list,
                      "post_when_quiet": bool, "filters": dict, "paused": bool, "subscriber": str}
 FILTERS_SPEC = {"sources": list, "kinds": list}
-
-
-class SubscriptionError(ValueError):
-    """A subscription value is wrong; the message says what is expected (shown to the user as is)."""
 
 
 @dataclass
@@ -93,16 +87,6 @@ class Subscription:
 
 # -- parsing one value at a time (shared by YAML and Slack) ------------------------------------
 
-def parse_time(value) -> str:
-    """`8:00`, `08:00` → `08:00`. YAML reads an unquoted 8:00 as 480 (minutes): accepted too."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return f"{value // 60:02d}:{value % 60:02d}"
-    match = TIME.match(str(value).strip())
-    if not match:
-        raise SubscriptionError(f"“{value}” is not a time: use 24-hour HH:MM, such as 08:00 or 17:30")
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
-
-
 def parse_timezone(value: str) -> str:
     name = str(value).strip()
     try:
@@ -126,26 +110,6 @@ def suggest_timezone(name: str) -> str | None:
     return best[0] if best else None
 
 
-def parse_days(value) -> tuple[int, ...]:
-    """`weekdays` (Mon–Fri), `daily`, or a list of day names such as [mon, wed, fri]."""
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in ("weekdays", "weekday", "mon-fri"):
-            return WEEKDAYS
-        if word in ("daily", "every day", "everyday"):
-            return DAILY
-        value = [v for v in re.split(r"[\s,]+", word) if v]
-    if not isinstance(value, list) or not value:
-        raise SubscriptionError(f"“{value}” is not a set of days: use weekdays, daily or a list such as [mon, wed, fri]")
-    days = set()
-    for item in value:
-        key = str(item).strip().lower()[:3]
-        if key not in DAY_NAMES:
-            raise SubscriptionError(f"“{item}” is not a day: use mon, tue, wed, thu, fri, sat or sun")
-        days.add(DAY_NAMES.index(key))
-    return tuple(sorted(days))
-
-
 def check_channel(value: str) -> str:
     channel = str(value).strip()
     if not CHANNEL_ID.match(channel):
@@ -165,20 +129,17 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
         where = f"subscriptions[{number}]:"
         entry = check_keys(path, where, entry, SUBSCRIPTION_SPEC, required=("channel",))
         filters = check_keys(path, f"{where} filters:", entry.get("filters"), FILTERS_SPEC)
-        try:
-            sub = Subscription(
-                channel=check_channel(entry["channel"]),
-                time=parse_time(entry["time"] if entry.get("time") is not None else settings.digest.time),
-                timezone=parse_timezone(entry.get("timezone") or settings.timezone),
-                days=parse_days(entry.get("days") or settings.digest.days),
-                follow=[str(name).strip() for name in entry.get("follow") or [] if str(name).strip()],
-                sources=[str(s) for s in filters.get("sources") or []],
-                kinds=[str(k).lower() for k in filters.get("kinds") or []],
-                post_when_quiet=bool(entry.get("post_when_quiet") or False),
-                paused=bool(entry.get("paused") or False),
-                origin="yaml", created_by=entry.get("subscriber"))
-        except SubscriptionError as exc:
-            raise ConfigError(f"{path}: {where} {exc}") from None
+        sub = Subscription(
+            channel=_parsed(path, where, entry, "channel", check_channel, None),
+            time=_parsed(path, where, entry, "time", parse_time, settings.digest.time),
+            timezone=_parsed(path, where, entry, "timezone", parse_timezone, settings.timezone),
+            days=_parsed(path, where, entry, "days", parse_days, settings.digest.days),
+            follow=[name.strip() for name in _texts(path, where, entry, "follow") if name.strip()],
+            sources=_texts(path, f"{where} filters:", filters, "sources"),
+            kinds=[k.lower() for k in _texts(path, f"{where} filters:", filters, "kinds")],
+            post_when_quiet=bool(entry.get("post_when_quiet") or False),
+            paused=bool(entry.get("paused") or False),
+            origin="yaml", created_by=entry.get("subscriber"))
         unknown = [k for k in sub.kinds if k not in KINDS]
         if unknown:
             raise ConfigError(f"{path}: {where} filters: unknown actor kind {unknown[0]!r} (expected: {', '.join(KINDS)})")
@@ -187,6 +148,24 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
         seen.add(sub.channel)
         result.append(sub)
     return result
+
+
+def _parsed(path: Path, where: str, entry: dict, key: str, parse, default):
+    """`parse` of the entry's value for `key` (or of the default), its error naming the key."""
+    try:
+        return parse(entry[key] if entry.get(key) not in (None, "") else default)
+    except SubscriptionError as exc:
+        raise ConfigError(f"{path}: {where} key '{key}' {exc}") from None
+
+
+def _texts(path: Path, where: str, entry: dict, key: str) -> list[str]:
+    """A list of names: each item must be text (YAML reads an unquoted yes, 1979 or {a: b} as something else)."""
+    values = entry.get(key) or []
+    for value in values:
+        if not isinstance(value, str):
+            raise ConfigError(f"{path}: {where} key '{key}' has {value!r}: every item must be text "
+                              "(put quotes around words YAML reads as yes/no or numbers)")
+    return values
 
 
 def sync_yaml(store: Store, subs: list[Subscription]) -> None:

@@ -47,7 +47,9 @@ from bot.nlp.models import Mention
 from bot.nlp.tokens import Tokens, tokenize
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
 
-_SENTENCE_END = re.compile(r"[.!?]")
+# A full stop, ! or ? (and the closing quotation marks after it) ends a sentence only before white
+# space: "said <!channel> hello" or "Yahoo!News" go on.
+_SENTENCE_END = re.compile(r"[.!?][\"”’']*(?=\s)")
 _OPENERS = re.compile(r"(?:[\"“‘«]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener; a bracket
 # opens no sentence: (Real Espana)
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
@@ -112,10 +114,8 @@ class _Article:
                 self.breaks.append(starts[i])
             elif _SENTENCE_END.search(gap) and not toks.joins[i - 1]:
                 self.initial[i] = True
-                cut = max(gap.rfind("."), gap.rfind("!"), gap.rfind("?")) + 1
-                while cut < len(gap) and gap[cut] in "\"”’'":
-                    cut += 1  # a closing quotation mark ends the sentence it closes
-                self.breaks.append(ends[i - 1] + cut)
+                # a closing quotation mark ends the sentence it closes
+                self.breaks.append(ends[i - 1] + max(stop.end() for stop in _SENTENCE_END.finditer(gap)))
             elif _CLAUSE.search(gap) or _OPENERS.search(gap) and not toks.possessive[i - 1]:
                 self.initial[i] = True
         self._mark_lines(text, toks)

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from bot.slack.answers import COMMANDS, Answers
 from bot.slack.render import Message, escape, view_of
+from bot.wording import plural
 
 HISTORY_FILE = Path(os.environ.get("NEWSBOT_HISTORY") or Path.home() / ".newsbot_history")
 PROMPT = "newsbot> "
@@ -134,7 +135,8 @@ class Console:
         elif not counts.get("articles"):
             self.say("The index is empty: run `newsbot index` first (it reads the folders in config/settings.yaml).")
         else:
-            self.say(f"Index: {counts['articles']:,} articles, {counts['actors']:,} actors, {counts['quotes']:,} quotes.")
+            self.say(f"Index: {plural(counts['articles'], 'article')}, {plural(counts['actors'], 'actor')}, "
+                     f"{plural(counts['quotes'], 'quote')}.")
         self.say("Type /lookup <name>, /quote <words>, /quote by <speaker>, /digest preview or help; "
                  "a number presses that button; quit (or Ctrl-D) leaves.\n")
 

@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile, QuoteHit, QuoteSearchResult
+from bot.wording import plural
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks; see docs/slack-setup.md).
 MAX_BLOCKS = 50
@@ -263,7 +264,7 @@ def finish(text: str, blocks: list[dict | None], *, controls: list[ButtonElement
         if dropped == 1:
             budget_blocks -= 1  # room for the note
     if dropped:
-        content.append(context(f"{ELLIPSIS} {dropped} more part(s) did not fit in one Slack message."))
+        content.append(context(f"{ELLIPSIS} {plural(dropped, 'more part')} did not fit in one Slack message."))
         while size(content + footer) > MAX_BLOCKS_CHARS and len(content) > 1:
             content.pop(-2)
     fallback = clip(escape(" ".join(text.split())) or "newsbot", MAX_FALLBACK_TEXT)
@@ -316,7 +317,7 @@ def article_line(article: ArticleRef) -> str:
     if "author" in getattr(article, "role", ""):
         parts.append("byline")
     if article.mentions:
-        parts.append(f"{article.mentions} mention{'s' if article.mentions != 1 else ''}")
+        parts.append(plural(article.mentions, "mention"))
     line = f"*{link(article.url, title)}*\n{' · '.join(p for p in parts if p)}"
     if article.context:
         line += f"\n_{escape(article.context)}_"
@@ -355,7 +356,7 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
     elif match and match.matched.casefold() != profile.name.casefold():
         lines.append("M" + how_matched(match)[1:])
     if profile.article_count:
-        fields = [f"*Mentions*\n{profile.mentions:,} in {profile.article_count:,} article{'s' if profile.article_count != 1 else ''}",
+        fields = [f"*Mentions*\n{profile.mentions:,} in {plural(profile.article_count, 'article')}",
                   f"*Seen*\n{seen_span(profile.first_seen, profile.last_seen)}"]
     else:
         fields = ["*Mentions*\nnone in the corpus yet"]
@@ -391,7 +392,8 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
         if len(profile.quotes_about) >= PROFILE_QUOTES:
             controls.append(button("More quotes about", "more", {"v": "actor_quotes", "id": profile.actor_id, "side": "about",
                                                                  "o": len(profile.quotes_about)}))
-    fallback = f"{profile.name} ({profile.kind}): {profile.mentions} mentions in {profile.article_count} articles"
+    fallback = (f"{profile.name} ({profile.kind}): {plural(profile.mentions, 'mention')} in "
+                f"{plural(profile.article_count, 'article')}")
     return finish(fallback, blocks, controls=controls)
 
 
@@ -405,7 +407,7 @@ def candidates_message(result: LookupResult) -> Message:
         line = f"*{escape(candidate.name)}* ({escape(candidate.kind)}), {how_matched(candidate)}"
         description, mentions = getattr(candidate, "description", None), getattr(candidate, "mentions", 0)
         if description or mentions:
-            line += "\n" + " · ".join(p for p in [escape(description), f"{mentions:,} mentions" if mentions else ""] if p)
+            line += "\n" + " · ".join(p for p in [escape(description), plural(mentions, "mention") if mentions else ""] if p)
         blocks.append(section(line, accessory=button(candidate.name, "open", {"v": "profile", "id": candidate.actor_id, "ao": 0})))
     names = ", ".join(c.name for c in result.candidates[:10])
     return finish(f"{result.query} could be: {names}", blocks)
@@ -466,7 +468,7 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
     controls = share_controls(view, share and bool(result.results)) + controls
     if offset + len(result.results) < result.total:
         controls.append(button("More quotes", "more", {**view, "o": offset + len(result.results)}))
-    fallback = f"{result.total} quote(s) {' '.join(p for p in [words, f'by {by}' if by else ''] if p)}".strip()
+    fallback = f"{plural(result.total, 'quote')} {' '.join(p for p in [words, f'by {by}' if by else ''] if p)}".strip()
     return finish(fallback, blocks, controls=controls)
 
 
