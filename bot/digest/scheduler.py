@@ -120,6 +120,8 @@ class DigestScheduler:
             if report.files_indexed or report.files_removed:
                 log.info("re-index: %d file(s) indexed, %d removed, %d new article(s)", report.files_indexed,
                          report.files_removed, report.articles_added)
+            for problem in report.new_problems:
+                log.warning("re-index: %s", problem)
             return report
         except Exception:
             log.exception("re-index of %s failed", ", ".join(map(str, self.settings.corpus_folders)))
