@@ -229,6 +229,8 @@ def test_links_inside_the_corpus_are_followed_others_reported(newsbot, tmp_path)
     corpus, elsewhere = tmp_path / "desk", tmp_path / "elsewhere"
     write_story(corpus / "archive" / "aqaba.txt", "Aqaba port reopens", "Aqaba")
     write_story(elsewhere / "secret.txt", "Muscat port reopens", "Muscat")
+    (elsewhere / "meta.yaml").write_text("source: Muscat Daily\n")
+    (corpus / "archive" / "aqaba.txt.meta.yaml").symlink_to(elsewhere / "meta.yaml")
     (corpus / "latest").mkdir()
     (corpus / "latest" / "aqaba.txt").symlink_to(corpus / "archive" / "aqaba.txt")
     (corpus / "archive-link").symlink_to(corpus / "archive")  # a linked folder inside the corpus
@@ -240,7 +242,10 @@ def test_links_inside_the_corpus_are_followed_others_reported(newsbot, tmp_path)
     result = newsbot("index", str(corpus))
     assert result.exit_code == 1
     reasons = dict(line.strip().split(": ", 1) for line in result.stderr.splitlines()[1:])
+    sidecar_outside = f"symbolic link to {elsewhere / 'meta.yaml'}, outside the folders being indexed: skipped"
     assert reasons == {
+        str(corpus / "archive" / "aqaba.txt.meta.yaml"): sidecar_outside,
+        str(corpus / "archive-link" / "aqaba.txt.meta.yaml"): sidecar_outside,
         str(corpus / "dangling.txt"): f"cannot be read: symbolic link to {tmp_path / 'nowhere.txt'}, "
                                       f"which does not exist",
         str(corpus / "loop"): f"symbolic link loop: leads back to {corpus}, skipped",
@@ -250,7 +255,7 @@ def test_links_inside_the_corpus_are_followed_others_reported(newsbot, tmp_path)
         str(corpus / "self.txt"): "cannot be read: symbolic link loop",
     }
     [record] = exported(newsbot)
-    assert record["title"] == "Aqaba port reopens"
+    assert (record["title"], record["source"]) == ("Aqaba port reopens", None)
     assert sorted(o["path"] for o in record["occurrences"]) == sorted(
         str(corpus / p) for p in ("archive/aqaba.txt", "archive-link/aqaba.txt", "latest/aqaba.txt"))
     (corpus / "latest" / "aqaba.txt").unlink()  # the link goes: its occurrence goes, the target's stays

@@ -5,7 +5,8 @@ its subfolders (sorted). A file is named by the path it was found under: a symbo
 name, so removing the link removes its articles, never the target's.
 
 Symbolic links found inside a folder are followed when they lead inside the folders being indexed; one
-that leads elsewhere, one whose target does not exist and a loop are reported and skipped. A file or
+that leads elsewhere, one whose target does not exist and a loop are reported and skipped (a sidecar
+that is such a link too: its file is read without it). A file or
 folder named as a path to index is read wherever it leads (whoever named it chose it).
 
 What the walk could not see is kept apart from what is gone: a folder that cannot be listed is
@@ -31,6 +32,7 @@ class CorpusWalk:
     problems: list[FileProblem] = field(default_factory=list)
     unseen: list[Path] = field(default_factory=list)  # folders that could not be listed: their files are unknown
     empty_folders: list[Path] = field(default_factory=list)  # folders named to index that hold nothing at all
+    without_sidecar: set[str] = field(default_factory=set)  # files whose sidecar is a link not followed
 
 
 def walk_corpus(paths: list[Path]) -> CorpusWalk:
@@ -79,6 +81,8 @@ class _Walker:
             if entry.is_symlink():
                 target = self.link_target(path)
                 if target is None:
+                    if name.endswith(SIDECAR_SUFFIX):
+                        self.walk.without_sidecar.add(str(path)[:-len(SIDECAR_SUFFIX)])
                     continue
                 if os.path.isdir(target):
                     if target in chain:

@@ -120,20 +120,20 @@ def _gone(path: str) -> bool:
     return False
 
 
-def file_signature(path: Path) -> tuple[int, float]:
+def file_signature(path: Path, *, sidecar: bool = True) -> tuple[int, float]:
     """(size, mtime) of a file with its sidecar: equal signatures mean nothing to re-read.
 
     The sidecar's change time counts too: a sidecar made readable again (chmod) is read again."""
     stat = path.stat()
     size, mtime = stat.st_size, stat.st_mtime
     meta = sidecar_path(path)
-    if meta.is_file():
+    if sidecar and meta.is_file():
         meta_stat = meta.stat()
         size, mtime = size + meta_stat.st_size, max(mtime, meta_stat.st_mtime, meta_stat.st_ctime)
     return size, mtime
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: Path, *, sidecar: bool = True) -> str:
     """sha256 of a file and of its sidecar metadata (a changed sidecar re-indexes the file).
 
     An unreadable sidecar counts as one: the file is indexed without it (bot.corpus.sidecar reports it),
@@ -143,7 +143,7 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     meta = sidecar_path(path)
-    if meta.is_file():
+    if sidecar and meta.is_file():
         try:
             digest.update(meta.read_bytes())
         except OSError:
@@ -222,6 +222,7 @@ class Indexer:
         self.analyse = analyse_fn
         self._actor_ids: dict[str, int] = {}
         self._known: dict[str, _KnownFile] = {}
+        self._without_sidecar: set[str] = set()  # files whose sidecar is a link the walk did not follow
         self._curated_synced = False
         self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
         self._alias_keys_read: set[str] = set()  # spelling keys whose stored pairs are all in _alias_pairs
@@ -243,7 +244,7 @@ class Indexer:
         report = IndexReport()
         paths = [Path(p) for p in paths]
         walk = walk_corpus(paths)
-        files = walk.files
+        files, self._without_sidecar = walk.files, walk.without_sidecar
         report.problems.extend(walk.problems)
         report.files_seen = len(files)
         if progress is not None and not hasattr(progress, "advance"):
@@ -321,8 +322,9 @@ class Indexer:
 
     def _read_and_analyse(self, path: Path, report: IndexReport) -> Callable[[], None] | None:
         """Read one file and start its analysis; returns what writes it (None: nothing to write)."""
+        sidecar = str(path) not in self._without_sidecar
         try:
-            size, mtime = file_signature(path)
+            size, mtime = file_signature(path, sidecar=sidecar)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
             return None
@@ -335,14 +337,14 @@ class Indexer:
             report.repeat_problems(_stored_problems(known.error))
             return None
         try:
-            digest = file_digest(path)
+            digest = file_digest(path, sidecar=sidecar)
             if known and known.sha256 == digest:  # touched, not changed
                 with self.store.begin() as conn:
                     conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
                 report.files_unchanged += 1
                 report.repeat_problems(_stored_problems(known.error))
                 return None
-            result = read_file(path)
+            result = read_file(path, sidecar=sidecar)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
             return None
@@ -856,7 +858,8 @@ def _now() -> datetime:
 
 def iter_documents(paths: Iterable[Path]) -> Iterator[Document]:
     """Every document under `paths`, for tools that read without storing (benchmarks)."""
-    for file in walk_corpus([Path(p) for p in paths]).files:
-        yield from read_file(file).documents
+    walk = walk_corpus([Path(p) for p in paths])
+    for file in walk.files:
+        yield from read_file(file, sidecar=str(file) not in walk.without_sidecar).documents
 
 
