@@ -6,8 +6,8 @@ name, so removing the link removes its articles, never the target's.
 
 Symbolic links found inside a folder are followed when they lead inside the folders being indexed; one
 that leads elsewhere, one whose target does not exist and a loop are reported and skipped (a sidecar
-that is such a link too: its file is read without it). A file or
-folder named as a path to index is read wherever it leads (whoever named it chose it).
+that is such a link too: its file is read without it). A file or folder named as a path to index is
+read wherever it leads (whoever named it chose it).
 
 What the walk could not see is kept apart from what is gone: a folder that cannot be listed is
 reported and listed in `unseen`, so that the articles indexed from it are not taken for deleted.
