@@ -202,6 +202,15 @@ def test_an_unreadable_folder_or_file_is_reported_and_its_articles_kept(newsbot_
     readable = newsbot_unprivileged("index", str(corpus))
     assert readable.returncode == 0, readable.stderr
     assert "0 file(s), 3 unchanged, 0 removed" in readable.stdout
+    write_story(tmp_path / "later" / "haifa.txt", "Haifa port reopens", "Haifa")
+    (corpus / "gulf").chmod(0)
+    try:  # named on the command line: reported as well, and the other paths indexed
+        named = newsbot_unprivileged("index", str(corpus / "gulf"), str(tmp_path / "later"))
+    finally:
+        (corpus / "gulf").chmod(0o755)
+    assert named.returncode == 1, named.stdout + named.stderr
+    assert f"{corpus / 'gulf'}: folder cannot be read (Permission denied)" in named.stderr
+    assert "Indexed 1 file(s)" in named.stdout
 
 
 def test_a_corpus_folder_gone_or_empty_keeps_its_articles_and_is_reported(newsbot, tmp_path, config_dir):
