@@ -137,3 +137,184 @@ def test_progress_bar_when_asked(newsbot):
     result = newsbot("index", "--progress")
     assert result.exit_code == 0
     assert "file" in result.stderr and re.search(r"\b\d+ articles?\b", result.stderr)
+
+
+def write_story(path, title: str, place: str) -> None:
+    """A one-article page whose text differs from any other story's by its title and place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {title}\n\nDockers returned to work in {place} on Monday after a storm closed the port "
+                    f"for three days, officials said.\n\nShipping agents in {place} said the backlog would take "
+                    f"a week to clear.\n")
+
+
+def _without_permission_bypass() -> None:  # pragma: no cover (runs in the child before exec)
+    """Drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set: root, exec'd after this, is
+    refused what the file modes refuse, as any other user is."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+@pytest.fixture
+def newsbot_unprivileged(db_url, config_dir, tmp_path):
+    """Run `python -m bot --db <test database> ARGS…` in a process that file modes apply to: as it is when
+    not root; as root without the capabilities that bypass file modes otherwise (the interpreter may
+    live where an unprivileged account cannot reach it, so switching user is not an option)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NEWSBOT_CONFIG_DIR": str(config_dir), "NEWSBOT_CACHE_DIR": str(tmp_path / "cache")}
+    drop = _without_permission_bypass if os.geteuid() == 0 else None
+
+    def invoke(*args):
+        return subprocess.run([sys.executable, "-m", "bot", "--db", db_url, *args], env=env, cwd=config_dir.parent,
+                              capture_output=True, text=True, preexec_fn=drop, timeout=300)
+    return invoke
+
+
+def test_an_unreadable_folder_or_file_is_reported_and_its_articles_kept(newsbot_unprivileged, newsbot, tmp_path):
+    corpus = tmp_path / "desk"
+    write_story(corpus / "aqaba.txt", "Aqaba port reopens", "Aqaba")
+    write_story(corpus / "gulf" / "muscat.txt", "Muscat port reopens", "Muscat")
+    write_story(corpus / "levant" / "beirut.txt", "Beirut port reopens", "Beirut")
+    first = newsbot_unprivileged("index", str(corpus))
+    assert first.returncode == 0, first.stderr
+    assert "Indexed 3 files" in first.stdout
+    (corpus / "gulf").chmod(0)
+    (corpus / "levant" / "beirut.txt").chmod(0)
+    try:
+        again = newsbot_unprivileged("index", str(corpus))
+    finally:
+        (corpus / "gulf").chmod(0o755)
+        (corpus / "levant" / "beirut.txt").chmod(0o644)
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "0 removed" in again.stdout and "Traceback" not in again.stderr
+    lines = again.stderr.splitlines()
+    assert any(line.strip().startswith(f"{corpus / 'gulf'}: folder cannot be read (Permission denied)")
+               for line in lines), again.stderr
+    assert any(line.strip().startswith(f"{corpus / 'levant' / 'beirut.txt'}: cannot be read (Permission denied)")
+               for line in lines), again.stderr
+    assert sorted(r["title"] for r in exported(newsbot)) == [
+        "Aqaba port reopens", "Beirut port reopens", "Muscat port reopens"]
+    readable = newsbot_unprivileged("index", str(corpus))
+    assert readable.returncode == 0, readable.stderr
+    assert "0 files, 3 unchanged, 0 removed" in readable.stdout
+    write_story(tmp_path / "later" / "haifa.txt", "Haifa port reopens", "Haifa")
+    (corpus / "gulf").chmod(0)
+    try:  # named on the command line: reported as well, and the other paths indexed
+        named = newsbot_unprivileged("index", str(corpus / "gulf"), str(tmp_path / "later"))
+    finally:
+        (corpus / "gulf").chmod(0o755)
+    assert named.returncode == 1, named.stdout + named.stderr
+    assert f"{corpus / 'gulf'}: folder cannot be read (Permission denied)" in named.stderr
+    assert "Indexed 1 file," in named.stdout
+
+
+def test_a_corpus_folder_gone_or_empty_keeps_its_articles_and_is_reported(newsbot, tmp_path, config_dir):
+    corpus = tmp_path / "mnt" / "wire"
+    write_story(corpus / "aqaba.txt", "Aqaba port reopens", "Aqaba")
+    (config_dir / "settings.yaml").write_text(f"corpus_folders: [{corpus}]\n")
+    assert newsbot("index").exit_code == 0
+    aside = tmp_path / "aside"
+    corpus.rename(aside)  # the disk is not mounted: first no folder at all, then an empty mount point
+    gone = newsbot("index")
+    assert gone.exit_code == 1 and "0 removed" in gone.stdout
+    assert f"{corpus}: no such file or folder" in gone.stderr
+    corpus.mkdir()
+    empty = newsbot("index")
+    assert empty.exit_code == 1 and "0 removed" in empty.stdout
+    assert f"{corpus}: corpus folder is empty: the articles of its 1 indexed file are kept" in empty.stderr
+    assert [r["title"] for r in exported(newsbot)] == ["Aqaba port reopens"]
+    (corpus / ".keep").touch()  # emptied on purpose
+    emptied = newsbot("index")
+    assert emptied.exit_code == 0, emptied.output
+    assert "1 removed" in emptied.stdout and exported(newsbot) == []
+
+
+def test_links_inside_the_corpus_are_followed_others_reported(newsbot, tmp_path):
+    corpus, elsewhere = tmp_path / "desk", tmp_path / "elsewhere"
+    write_story(corpus / "archive" / "aqaba.txt", "Aqaba port reopens", "Aqaba")
+    write_story(elsewhere / "secret.txt", "Muscat port reopens", "Muscat")
+    (elsewhere / "meta.yaml").write_text("source: Muscat Daily\n")
+    (corpus / "archive" / "aqaba.txt.meta.yaml").symlink_to(elsewhere / "meta.yaml")
+    (corpus / "latest").mkdir()
+    (corpus / "latest" / "aqaba.txt").symlink_to(corpus / "archive" / "aqaba.txt")
+    (corpus / "archive-link").symlink_to(corpus / "archive")  # a linked folder inside the corpus
+    (corpus / "outside.txt").symlink_to(elsewhere / "secret.txt")
+    (corpus / "outside-folder").symlink_to(elsewhere)
+    (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (corpus / "loop").symlink_to(corpus)
+    (corpus / "self.txt").symlink_to(corpus / "self.txt")
+    result = newsbot("index", str(corpus))
+    assert result.exit_code == 1
+    reasons = dict(line.strip().split(": ", 1) for line in result.stderr.splitlines()[1:])
+    sidecar_outside = f"symbolic link to {elsewhere / 'meta.yaml'}, outside the folders being indexed: skipped"
+    assert reasons == {
+        str(corpus / "archive" / "aqaba.txt.meta.yaml"): sidecar_outside,
+        str(corpus / "archive-link" / "aqaba.txt.meta.yaml"): sidecar_outside,
+        str(corpus / "dangling.txt"): f"cannot be read: symbolic link to {tmp_path / 'nowhere.txt'}, "
+                                      f"which does not exist",
+        str(corpus / "loop"): f"symbolic link loop: leads back to {corpus}, skipped",
+        str(corpus / "outside-folder"): f"symbolic link to {elsewhere}, outside the folders being indexed: skipped",
+        str(corpus / "outside.txt"): f"symbolic link to {elsewhere / 'secret.txt'}, outside the folders being "
+                                     f"indexed: skipped",
+        str(corpus / "self.txt"): "cannot be read: symbolic link loop",
+    }
+    [record] = exported(newsbot)
+    assert (record["title"], record["source"]) == ("Aqaba port reopens", None)
+    assert sorted(o["path"] for o in record["occurrences"]) == sorted(
+        str(corpus / p) for p in ("archive/aqaba.txt", "archive-link/aqaba.txt", "latest/aqaba.txt"))
+    (corpus / "latest" / "aqaba.txt").unlink()  # the link goes: its occurrence goes, the target's stays
+    after = newsbot("index", str(corpus))
+    assert "1 removed" in after.stdout
+    [record] = exported(newsbot)
+    assert sorted(o["path"] for o in record["occurrences"]) == sorted(
+        str(corpus / p) for p in ("archive/aqaba.txt", "archive-link/aqaba.txt"))
+
+
+def test_a_link_named_on_the_command_line_is_stored_under_its_own_path(newsbot, tmp_path):
+    write_story(tmp_path / "elsewhere" / "aqaba.txt", "Aqaba port reopens", "Aqaba")
+    link = tmp_path / "desk" / "aqaba.txt"
+    link.parent.mkdir()
+    link.symlink_to(tmp_path / "elsewhere" / "aqaba.txt")
+    assert newsbot("index", str(link)).exit_code == 0
+    assert [r["path"] for r in exported(newsbot)] == [str(link)]
+
+
+def test_an_unreadable_sidecar_is_named_and_its_article_indexed_without_it(newsbot_unprivileged, newsbot, tmp_path):
+    corpus = tmp_path / "desk"
+    write_story(corpus / "aqaba.txt", "Aqaba port reopens", "Aqaba")
+    sidecar = corpus / "aqaba.txt.meta.yaml"
+    sidecar.write_text("source: Jordan Times\n")
+    sidecar.chmod(0)
+    try:
+        result = newsbot_unprivileged("index", str(corpus))
+    finally:
+        sidecar.chmod(0o644)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{sidecar}: sidecar metadata ignored: cannot be read (Permission denied)" in result.stderr
+    assert f"{corpus / 'aqaba.txt'}: cannot be read" not in result.stderr
+    [record] = exported(newsbot)
+    assert (record["title"], record["source"]) == ("Aqaba port reopens", None)
+    readable = newsbot_unprivileged("index", str(corpus))  # readable again (chmod): read again
+    assert readable.returncode == 0, readable.stderr
+    assert [r["source"] for r in exported(newsbot)] == ["Jordan Times"]
+
+
+def test_sidecar_values_of_the_wrong_type_are_refused_by_key(newsbot, tmp_path):
+    corpus = tmp_path / "desk"
+    write_story(corpus / "aqaba.txt", "Aqaba port reopens", "Aqaba")
+    sidecar = corpus / "aqaba.txt.meta.yaml"
+    sidecar.write_text("source: {a: 1}\nauthor: [Rana, Sami]\nurl: yes\ntitle: 1984\ndate: 2024-02-03\n")
+    result = newsbot("index", str(corpus))
+    assert result.exit_code == 1
+    for reason in ("'source' must be text, got a mapping: ignored", "'author' must be text, got a list: ignored",
+                   "'url' must be text, got true (quote the value to mean the text): ignored"):
+        assert f"{sidecar}: {reason}" in result.stderr
+    [record] = exported(newsbot)
+    assert (record["title"], record["source"], record["author"], record["url"], record["date"]) == (
+        "Aqaba port reopens", None, None, None, "2024-02-03")

@@ -375,3 +375,22 @@ def test_jobs_follow_the_subscriptions_table_without_a_restart(store, client):
     subs_db.remove(store, "C0CHANGES")  # /digest unsubscribe
     digests.reconcile()
     assert [j.id for j in digests.scheduler.get_jobs() if j.id.startswith("digest:")] == []
+
+
+def test_the_scheduled_reindex_logs_each_problem_it_meets(config_dir, store, client, caplog):
+    settings = load_settings()
+    corpus = Path(settings.corpus_folders[0])
+    (corpus / "feed.jsonl").write_text('{"text": "Markets were calm in Amman on Sunday."}\n{"text": oops}\n')
+    (corpus / "moved.txt").symlink_to(corpus / "no-longer-here.txt")
+    digests = scheduler_for(store, client, Clock(datetime.now(UTC)), settings=settings)
+    with caplog.at_level(logging.WARNING, logger="bot.digest.scheduler"):
+        digests.reindex()
+        first = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        caplog.clear()
+        digests.reindex()
+        second = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    broken_link = (f"re-index: {corpus / 'moved.txt'}: cannot be read: symbolic link to "
+                   f"{corpus / 'no-longer-here.txt'}, which does not exist")
+    assert sorted(first) == [f"re-index: {corpus / 'feed.jsonl'}:2: malformed JSON: Expecting value (column 10)",
+                             broken_link]
+    assert second == [broken_link]  # still there, so said again; the unchanged file's line was said once

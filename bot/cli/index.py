@@ -85,7 +85,7 @@ def summary(report: IndexReport, elapsed: float, where: str) -> str:
 
 
 @cli.command("index")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=Path))  # reported by the run instead
 @click.option("--keep-missing", is_flag=True, help="Keep articles of files that disappeared from a corpus folder.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal; log lines otherwise).")

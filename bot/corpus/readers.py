@@ -30,8 +30,9 @@ JSONL_FIELDS = ("title", "source", "url", "author", "id")
 _HTML_START = re.compile(r"\A\s*(?:<!doctype html|<html[\s>])", re.I)
 
 
-def read_file(path: Path) -> ReadResult:
-    """The articles of `path`. OSError (unreadable file) is left to the caller."""
+def read_file(path: Path, *, sidecar: bool = True) -> ReadResult:
+    """The articles of `path`, with its sidecar's metadata unless not `sidecar`. OSError (unreadable
+    file) is left to the caller."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         result = read_jsonl(path)
@@ -39,7 +40,7 @@ def read_file(path: Path) -> ReadResult:
         result = read_html(path)
     else:
         result = read_text(path)
-    meta, problems = read_sidecar(path)
+    meta, problems = read_sidecar(path) if sidecar else ({}, [])
     result.problems.extend(problems)
     for doc in result.documents:
         for key, value in meta.items():

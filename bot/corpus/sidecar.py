@@ -14,6 +14,7 @@ take precedence over what the clean-up guessed.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -37,7 +38,10 @@ def read_sidecar(path: Path) -> tuple[dict, list[FileProblem]]:
         return {}, []
     try:
         data = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except OSError as exc:
+        return {}, [FileProblem(str(meta_path), f"sidecar metadata ignored: cannot be read ({exc.strerror or exc})",
+                                fatal=False)]
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
         return {}, [FileProblem(str(meta_path), f"sidecar metadata ignored: {reason}", fatal=False)]
     if data is None:
@@ -62,8 +66,23 @@ def meta_from_mapping(data: dict, where: str, *, report_unknown: bool) -> tuple[
             except ValueError as exc:
                 problems.append(FileProblem(where, f"key 'date': {exc}", fatal=False))
         elif value is not None:
-            meta[key] = normalize_line(str(value))
+            if isinstance(value, bool) or not isinstance(value, (str, int, float, date)):
+                problems.append(FileProblem(where, f"'{key}' must be text, got {_kind(value)}: ignored",
+                                            fatal=False))
+            else:
+                meta[key] = normalize_line(str(value))
     return meta, problems
+
+
+def _kind(value) -> str:
+    """What a YAML value is, in the words of its author."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (quote the value to mean the text)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
 
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

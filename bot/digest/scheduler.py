@@ -121,6 +121,8 @@ class DigestScheduler:
             if report.files_indexed or report.files_removed:
                 log.info("re-index: %s indexed, %d removed, %s", plural(report.files_indexed, "file"),
                          report.files_removed, plural(report.articles_added, "new article"))
+            for problem in report.new_problems:
+                log.warning("re-index: %s", problem)
             return report
         except ConfigError as exc:  # actors.yaml edited while the bot runs: one line, and the next run retries
             log.error("re-index skipped: %s", exc)

@@ -30,8 +30,9 @@ from sqlalchemy.engine import Connection
 
 from bot.corpus import syndication
 from bot.corpus.models import Document, FileProblem
-from bot.corpus.readers import SUPPORTED, read_file
-from bot.corpus.sidecar import SIDECAR_SUFFIX, sidecar_path
+from bot.corpus.readers import read_file
+from bot.corpus.sidecar import sidecar_path
+from bot.corpus.walk import CorpusWalk, walk_corpus
 from bot.nlp.names import actor_key
 from bot.nlp.quote_identity import longer_form, quote_keys
 from bot.pipeline import AnalysedArticle, analyse
@@ -42,6 +43,7 @@ from bot.store.schema import (
     ABOUT_CONTEXT, actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes,
     source_files,
 )
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +72,21 @@ class IndexReport:
     articles_added: int = 0
     occurrences_added: int = 0
     problems: list[FileProblem] = field(default_factory=list)
+    _repeated: set[int] = field(default_factory=set, repr=False)  # ids of problems reported by an earlier run
 
     @property
     def failed(self) -> bool:
         return bool(self.problems)
+
+    def repeat_problems(self, problems: list[FileProblem]) -> None:
+        """Problems an unchanged file had when it was indexed: listed again, but not new."""
+        self.problems.extend(problems)
+        self._repeated.update(map(id, problems))
+
+    @property
+    def new_problems(self) -> list[FileProblem]:
+        """The problems this run met first (what a log that runs every few minutes should say)."""
+        return [p for p in self.problems if id(p) not in self._repeated]
 
 
 class Progress(Protocol):
@@ -97,54 +110,45 @@ class _CallbackProgress:
         self.callback(path, new_articles)
 
 
-def discover(paths: Iterable[Path], report: IndexReport) -> list[Path]:
-    """Corpus files under `paths` (folders walked recursively), in a stable order.
-
-    Paths that do not exist and files of unsupported types are reported, not raised.
-    """
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
-                        continue
-                    _add_file(Path(root) / name, found, report)
-        elif path.exists() or path.is_symlink():
-            _add_file(path, found, report)
-        else:
-            report.problems.append(FileProblem(str(path), "no such file or folder"))
-    return found
+def _gone(path: str) -> bool:
+    """True when `path` is known not to exist any more; False when it exists or cannot be looked at."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
-def _add_file(file: Path, found: list[Path], report: IndexReport) -> None:
-    if file.suffix.lower() not in SUPPORTED:
-        report.problems.append(FileProblem(str(file), f"unsupported file type '{file.suffix or file.name}' "
-                                                      f"(expected one of {', '.join(sorted(SUPPORTED))})"))
-    else:
-        found.append(file.resolve() if file.exists() else file.absolute())
+def file_signature(path: Path, *, sidecar: bool = True) -> tuple[int, float]:
+    """(size, mtime) of a file with its sidecar: equal signatures mean nothing to re-read.
 
-
-def file_signature(path: Path) -> tuple[int, float]:
-    """(size, mtime) of a file with its sidecar: equal signatures mean nothing to re-read."""
+    The sidecar's change time counts too: a sidecar made readable again (chmod) is read again."""
     stat = path.stat()
     size, mtime = stat.st_size, stat.st_mtime
     meta = sidecar_path(path)
-    if meta.is_file():
+    if sidecar and meta.is_file():
         meta_stat = meta.stat()
-        size, mtime = size + meta_stat.st_size, max(mtime, meta_stat.st_mtime)
+        size, mtime = size + meta_stat.st_size, max(mtime, meta_stat.st_mtime, meta_stat.st_ctime)
     return size, mtime
 
 
-def file_digest(path: Path) -> str:
-    """sha256 of a file and of its sidecar metadata (a changed sidecar re-indexes the file)."""
+def file_digest(path: Path, *, sidecar: bool = True) -> str:
+    """sha256 of a file and of its sidecar metadata (a changed sidecar re-indexes the file).
+
+    An unreadable sidecar counts as one: the file is indexed without it (bot.corpus.sidecar reports it),
+    and again once the sidecar can be read."""
     digest = hashlib.sha256()
-    for part in (path, sidecar_path(path)):
-        if part.is_file():
-            with part.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    meta = sidecar_path(path)
+    if sidecar and meta.is_file():
+        try:
+            digest.update(meta.read_bytes())
+        except OSError:
+            digest.update(b"\0unreadable sidecar")
     return digest.hexdigest()
 
 
@@ -219,6 +223,7 @@ class Indexer:
         self.analyse = analyse_fn
         self._actor_ids: dict[str, int] = {}
         self._known: dict[str, _KnownFile] = {}
+        self._without_sidecar: set[str] = set()  # files whose sidecar is a link the walk did not follow
         self._curated_synced = False
         self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
         self._alias_keys_read: set[str] = set()  # spelling keys whose stored pairs are all in _alias_pairs
@@ -239,7 +244,9 @@ class Indexer:
         `workers` > 1 analyses articles in that many processes while this one stores them."""
         report = IndexReport()
         paths = [Path(p) for p in paths]
-        files = discover(paths, report)
+        walk = walk_corpus(paths)
+        files, self._without_sidecar = walk.files, walk.without_sidecar
+        report.problems.extend(walk.problems)
         report.files_seen = len(files)
         if progress is not None and not hasattr(progress, "advance"):
             progress = _CallbackProgress(progress)
@@ -253,7 +260,7 @@ class Indexer:
         with _AnalysisPool(self.analyse, self.gazetteer, workers) as self._pool, _fewer_collections():
             self._index_files(files, report, progress)
         if not keep_missing:
-            self.remove_missing(roots if roots is not None else paths, set(map(str, files)), report)
+            self.remove_missing(roots if roots is not None else paths, walk, report)
         with self.store.begin() as conn:
             if report.files_indexed or report.files_removed or self._curated_synced:
                 if self._recount or not self._tally.apply(conn):
@@ -316,25 +323,29 @@ class Indexer:
 
     def _read_and_analyse(self, path: Path, report: IndexReport) -> Callable[[], None] | None:
         """Read one file and start its analysis; returns what writes it (None: nothing to write)."""
+        sidecar = str(path) not in self._without_sidecar
         try:
-            size, mtime = file_signature(path)
+            size, mtime = file_signature(path, sidecar=sidecar)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
             return None
         known = self._known.get(str(path))
         if known and known.size == size and known.mtime == mtime:
+            if not os.access(path, os.R_OK):  # unchanged, but its next change could not be read: said now
+                report.problems.append(FileProblem(str(path), "cannot be read (Permission denied): "
+                                                              "the articles indexed from it are kept"))
             report.files_unchanged += 1
-            report.problems.extend(_stored_problems(known.error))
+            report.repeat_problems(_stored_problems(known.error))
             return None
         try:
-            digest = file_digest(path)
+            digest = file_digest(path, sidecar=sidecar)
             if known and known.sha256 == digest:  # touched, not changed
                 with self.store.begin() as conn:
                     conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
                 report.files_unchanged += 1
-                report.problems.extend(_stored_problems(known.error))
+                report.repeat_problems(_stored_problems(known.error))
                 return None
-            result = read_file(path)
+            result = read_file(path, sidecar=sidecar)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
             return None
@@ -358,19 +369,33 @@ class Indexer:
             report.files_indexed += 1
         return write
 
-    def remove_missing(self, roots: Iterable[Path], present: set[str], report: IndexReport) -> None:
-        """Drop the files under `roots` that are gone from disk (not those merely unreadable now)."""
-        root_prefixes = [str(Path(r).resolve()) for r in roots if Path(r).is_dir()]
+    def remove_missing(self, roots: Iterable[Path], walk: CorpusWalk, report: IndexReport) -> None:
+        """Drop the files under `roots` that are gone from disk: never those the walk could not look at
+        (an unreadable folder, a file that cannot be reached now), nor those of a corpus folder found
+        empty, which is what an unmounted disk looks like (reported instead)."""
+        root_prefixes = [os.path.realpath(r) + os.sep for r in roots if os.path.isdir(r)]
         if not root_prefixes:
             return
+        present = set(map(str, walk.files))
+        unseen = [str(folder) + os.sep for folder in walk.unseen]
+        empty = [str(folder) + os.sep for folder in walk.empty_folders]
         with self.store.connect() as conn:
             rows = conn.execute(select(source_files.c.id, source_files.c.path)).all()
+        kept_in_empty: Counter[str] = Counter()
         for file_id, path in rows:
-            inside = any(path.startswith(prefix + os.sep) for prefix in root_prefixes)
-            if inside and path not in present and not os.path.lexists(path):
+            if path in present or not path.startswith(tuple(root_prefixes)) or path.startswith(tuple(unseen)):
+                continue
+            if path.startswith(tuple(empty)):
+                kept_in_empty[next(folder for folder in empty if path.startswith(folder))] += 1
+            elif _gone(path):
                 with self.store.begin() as conn:
                     self._drop_file(conn, file_id)
                 report.files_removed += 1
+        for folder, count in kept_in_empty.items():
+            report.problems.append(FileProblem(
+                folder.rstrip(os.sep), f"corpus folder is empty: the articles of its {plural(count, 'indexed file')} are "
+                                       f"kept, as for a disk not mounted (if it was emptied on purpose, leave any "
+                                       f"file in it, such as .keep, and index again)"))
 
     # -- files -----------------------------------------------------------
 
@@ -834,8 +859,8 @@ def _now() -> datetime:
 
 def iter_documents(paths: Iterable[Path]) -> Iterator[Document]:
     """Every document under `paths`, for tools that read without storing (benchmarks)."""
-    report = IndexReport()
-    for file in discover(paths, report):
-        yield from read_file(file).documents
+    walk = walk_corpus([Path(p) for p in paths])
+    for file in walk.files:
+        yield from read_file(file, sidecar=str(file) not in walk.without_sidecar).documents
 
 
