@@ -296,9 +296,10 @@ class FakeSlack:
 
 # --- what Slack sends to the bot ---------------------------------------------------------------
 
-def sign(secret: str, timestamp: str, body: str) -> str:
-    """Slack's request signature: v0=HMAC-SHA256(secret, "v0:{ts}:{body}")."""
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: str, body: str | bytes) -> str:
+    """Slack's request signature: v0=HMAC-SHA256(secret, "v0:{ts}:{body}") over the body's bytes."""
+    raw = body if isinstance(body, bytes) else body.encode()
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + raw, hashlib.sha256).hexdigest()
     return f"v0={digest}"
 
 
