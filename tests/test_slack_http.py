@@ -1,5 +1,6 @@
-"""HTTP mode as an attacker meets it: `newsbot -v run` in its own process (log at debug level, to a
-file), raw requests over loopback sockets: oversized, unsigned, malformed and stalled ones."""
+"""HTTP mode as an attacker and a flaky Slack meet it: `newsbot -v run` in its own process (log at
+debug level, to a file), raw requests over loopback sockets: oversized, unsigned, malformed and
+stalled ones, then slash commands whose response_url answers 429 or 500 before it takes the answer."""
 from __future__ import annotations
 
 import json
@@ -266,3 +267,38 @@ def test_stalled_bodies_hold_no_thread_and_are_cut_off_while_slack_is_still_answ
     finally:
         for sock in stalled:
             sock.close()
+
+
+def lookup(bot: Bot, slack, name: str) -> None:
+    status, _, _ = post_signed(bot.url, command_body("/lookup", "Iran", slack.response_url(name)), SECRET)
+    assert status == 200
+
+
+def test_a_429_from_the_response_url_is_retried_after_retry_after(bot, slack):
+    slack.refuse("/respond/limited", 429, retry_after=1)
+    lookup(bot, slack, "limited")
+    posts = slack.wait_for("/respond/limited", 2, timeout=15)
+    assert posts[1].at - posts[0].at >= 1.0
+    assert posts[1].body["text"] == posts[0].body["text"] and not posts[1].body["text"].startswith("Sorry")
+
+
+def test_two_500s_from_the_response_url_are_retried_with_backoff(bot, slack):
+    slack.refuse("/respond/flaky", 500, 500)
+    lookup(bot, slack, "flaky")
+    posts = slack.wait_for("/respond/flaky", 3, timeout=20)
+    assert posts[2].body["text"] == posts[0].body["text"] and not posts[2].body["text"].startswith("Sorry")
+    assert posts[2].at - posts[1].at > posts[1].at - posts[0].at - 0.9  # it waited longer, give or take the jitter
+    time.sleep(0.5)
+    assert len(slack.calls("/respond/flaky")) == 3
+
+
+def test_an_answer_slack_keeps_refusing_ends_in_an_apology_and_a_log_line(bot, slack):
+    before = len(bot.log())
+    slack.refuse("/respond/down", 500, 500, 500, 500)
+    lookup(bot, slack, "down")
+    posts = slack.wait_for("/respond/down", 5, timeout=30)
+    assert all(not p.body["text"].startswith("Sorry") for p in posts[:4])
+    assert posts[4].body["text"].startswith("Sorry, Slack did not take the answer to `/lookup Iran`")
+    time.sleep(0.3)
+    errors = [line for line in problems(bot.log()[before:]) if "Iran" in line]
+    assert len(errors) == 1 and "HTTP 500" in errors[0] and "the user was told" in errors[0]
