@@ -209,6 +209,16 @@ def test_unsigned_or_badly_signed_requests_get_401_and_one_line(bot, case, body,
     assert MARKER not in bot.log()
 
 
+def test_slacks_unsigned_ssl_check_gets_200_and_goes_no_further(bot, slack):
+    status, logged = send(bot, b"ssl_check=1&token=legacy", signed=False)
+    assert status == 200 and problems(logged) == []
+    smuggled = command_body("/lookup", "Iran", slack.response_url("smuggled")) + "&ssl_check=1"
+    status, logged = send(bot, smuggled.encode(), signed=False)
+    assert status == 200
+    time.sleep(0.5)
+    assert slack.calls("/respond/smuggled") == []
+
+
 @pytest.mark.parametrize("case, body, content_type", [
     ("payload not JSON", f"payload=not-json-{MARKER}".encode(), "application/x-www-form-urlencoded"),
     ("broken JSON", ('{"type": "event_callback", "event": {"text": "' + MARKER).encode(), "application/json"),
