@@ -47,7 +47,7 @@ def bot(slack, answers):
     server = make_http_server(app, answers, SECRET, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 
@@ -287,7 +287,7 @@ def test_healthz_is_503_when_the_store_is_unreachable(slack, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"http://127.0.0.1:{server.address[1]}/healthz", timeout=5)
+            urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/healthz", timeout=5)
         assert refused.value.code == 503
     finally:
         server.shutdown()

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "http-test-signing-secret"
 MARKER = "BODYMARKER"  # in every hostile body: it must never reach the log
 IDLE_TIMEOUT_S = 10  # HttpLimits.idle_timeout_s
+REQUEST_DEADLINE_S = 15  # HttpLimits.request_deadline_s
 
 
 class Bot:
@@ -277,6 +278,27 @@ def test_stalled_bodies_hold_no_thread_and_are_cut_off_while_slack_is_still_answ
     finally:
         for sock in stalled:
             sock.close()
+
+
+def test_a_request_trickled_a_byte_at_a_time_is_cut_off_at_the_deadline(bot):
+    head = request_head(1000)
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", bot.port), timeout=5) as sock:
+        sock.settimeout(2)  # a byte every 2 s: never idle for the 10 s timeout
+        for byte in head * 10:
+            try:
+                if sock.recv(1) == b"":
+                    break  # closed by the server
+            except socket.timeout:
+                pass
+            except ConnectionResetError:
+                break
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                break
+            assert time.monotonic() - started < REQUEST_DEADLINE_S + 6, "still reading the trickled request"
+    assert time.monotonic() - started > REQUEST_DEADLINE_S - 1
 
 
 def lookup(bot: Bot, slack, name: str) -> None:

@@ -28,7 +28,7 @@ def recorded(monkeypatch, tmp_path, config_dir):
 
     class Server:
         def __init__(self, host, port):
-            self.address = (host, port)
+            self.server_address = (host, port)
 
         def serve_forever(self):
             calls.append(("http started",))

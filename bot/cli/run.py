@@ -50,7 +50,7 @@ def listen(app, answers, line: str, host: str, why: str, port: int):
     except (OSError, ValueError) as exc:
         click.echo(f"Cannot listen on {host} port {port}: {exc}", err=True)
         sys.exit(1)
-    bound_host, bound_port = server.address
+    bound_host, bound_port = server.server_address
     address = f"[{bound_host}]:{bound_port}" if ":" in bound_host else f"{bound_host}:{bound_port}"
     click.echo(line.format(address=address, why=why))
     return server

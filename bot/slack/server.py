@@ -17,6 +17,7 @@ import re
 import threading
 import time
 import urllib.parse
+import weakref
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -43,16 +44,18 @@ class HttpLimits:
     Slack's largest request to this app is a button press, which carries the message it was pressed
     on: Slack refuses messages over about 13k characters of blocks and 40k of text, so a payload is
     under 450 KB even if every character came JSON-escaped and URL-encoded (8 bytes each); 1 MiB
-    leaves twice that and bounds what one connection can make the server buffer. Slack sends a request in
-    one go, so a connection silent for 10 s is a stalled or idle one. Connections cost a socket and
-    a few KB each, not a thread, so the pool can be large enough that stalled connections do not
-    lock Slack out before the timeout clears them (file descriptors: well under `ulimit -n`).
-    Threads run bolt's dispatch, which waits for the listener's ack: sized for twenty commands at
-    once (see BENCHMARKS.md, Slack)."""
+    leaves twice that and bounds what one connection can make the server buffer. Slack sends a
+    request in one go, so a connection silent for 10 s is a stalled or idle one, and a request
+    (headers and body) still arriving 15 s after its first byte is a client trickling bytes to dodge
+    that. Connections cost a socket and a few KB each, not a thread, so the pool can be large enough
+    that stalled connections do not lock Slack out before the timeouts clear them (file descriptors:
+    well under `ulimit -n`). Threads run bolt's dispatch, which waits for the listener's ack: sized
+    for twenty commands at once (see BENCHMARKS.md, Slack)."""
 
     max_body: int = 1024 * 1024
     max_header: int = 32 * 1024
     idle_timeout_s: int = 10
+    request_deadline_s: int = 15
     connections: int = 1000
     threads: int = 16
 
@@ -139,7 +142,7 @@ def wsgi_app(app: App, answers: Answers, signing_secret: str):
 
 class HttpServer:
     """waitress, bound and ready: `.serve_forever()` in one thread, `.shutdown()` from another
-    (tests run it in a thread; port 0 picks one). `address` is the (host, port) really bound."""
+    (tests run it in a thread; port 0 picks one). `server_address` is the (host, port) really bound."""
 
     def __init__(self, application, host: str, port: int, limits: HttpLimits):
         self._map: dict = {}
@@ -151,7 +154,22 @@ class HttpServer:
             asyncore_use_poll=True,  # select() cannot watch descriptors past 1024
             ident="newsbot",
         )
-        self.address = (self._server.effective_host, self._server.effective_port)
+        self.server_address = (self._server.effective_host, self._server.effective_port)
+        self._deadline_s = limits.request_deadline_s
+        self._arriving: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # request being read -> first seen
+        close_idle = self._server.maintenance  # waitress's own, every cleanup_interval on the serving thread
+
+        def maintenance(now: float) -> None:
+            close_idle(now)
+            self._close_slow_requests(now)
+        self._server.maintenance = maintenance
+
+    def _close_slow_requests(self, now: float) -> None:
+        """Close a connection whose request has been arriving for longer than the deadline (waitress
+        itself only closes a silent one). Runs on the serving thread, as waitress's reads do."""
+        for channel in list(self._server.active_channels.values()):
+            if channel.request is not None and now - self._arriving.setdefault(channel.request, now) > self._deadline_s:
+                channel.will_close = True
 
     def serve_forever(self) -> None:
         """Serve until `shutdown()` (or Ctrl-C, which propagates). Connections are closed in this thread
