@@ -188,6 +188,7 @@ class Settings:
     database_url: str = ""
     timezone: str = "UTC"
     digest: DigestDefaults = field(default_factory=DigestDefaults)
+    http_bind: str = ""  # the address HTTP mode listens on; "" lets `newsbot run` choose (see bind_address)
     config_dir: Path = field(default_factory=config_dir)
 
     def resolved_database_url(self, override: str | None = None) -> str:
@@ -211,7 +212,8 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-SETTINGS_SPEC = {"corpus_folders": list, "database_url": str, "timezone": str, "digest": dict}
+SETTINGS_SPEC = {"corpus_folders": list, "database_url": str, "timezone": str, "digest": dict, "http": dict}
+HTTP_SPEC = {"bind": str}
 DIGEST_SPEC = {"time": (str, int, float), "days": (str, list), "grace_hours": (int, float),
                "reindex_minutes": (int, float)}
 MAX_GRACE_HOURS = 7 * 24  # a digest is looked for at most a week back
@@ -225,6 +227,7 @@ def load_settings() -> Settings:
     path = directory / "settings.yaml"
     data = check_keys(path, "", read_yaml(path, required=False), SETTINGS_SPEC)
     digest = check_keys(path, "digest:", data.get("digest"), DIGEST_SPEC)
+    http = check_keys(path, "http:", data.get("http"), HTTP_SPEC)
     settings = Settings(config_dir=directory)
     if data.get("corpus_folders") is not None:
         folders = data["corpus_folders"]
@@ -249,6 +252,7 @@ def load_settings() -> Settings:
         if digest.get(key) is not None:
             check_number(path, "digest:", key, digest[key], 0, high, meaning)
             setattr(defaults, key, digest[key])
+    settings.http_bind = (http.get("bind") or "").strip()
     return settings
 
 

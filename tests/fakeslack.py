@@ -156,6 +156,7 @@ class FakeSlack:
         self.problems: list[str] = []
         self._rate_limits: dict[str, list[int]] = {}  # method -> [times left, retry_after]
         self._failures: dict[tuple[str, str | None], str] = {}
+        self._refusals: dict[str, list[tuple[int, int]]] = {}  # path -> [(HTTP status, retry_after)]
         self._users: dict[str, dict] = {}
         self._lock = threading.Lock()
         self._ts = 1700000000
@@ -180,6 +181,12 @@ class FakeSlack:
         """The next `times` calls to `method` answer HTTP 429 with Retry-After."""
         with self._lock:
             self._rate_limits[method] = [times, retry_after]
+
+    def refuse(self, path: str, *statuses: int, retry_after: int = 1) -> None:
+        """The next requests to `path` (a response_url: `/respond/r1`) answer these HTTP statuses in
+        turn (a 429 with Retry-After), the ones after them as usual."""
+        with self._lock:
+            self._refusals[path] = [(status, retry_after) for status in statuses]
 
     def fail(self, method: str, error: str, *, channel: str | None = None) -> None:
         """Calls to `method` (for `channel`, or any) answer ok:false with `error`."""
@@ -235,6 +242,11 @@ class FakeSlack:
         if self.validate:
             self._check(path, body)
         with self._lock:
+            refusals = self._refusals.get(path)
+            if refusals:
+                status, retry_after = refusals.pop(0)
+                return status, ({"Retry-After": str(retry_after)} if status == 429 else {}), \
+                    {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
             limited = self._rate_limits.get(method)
             if limited and limited[0] > 0:
                 limited[0] -= 1
@@ -296,9 +308,10 @@ class FakeSlack:
 
 # --- what Slack sends to the bot ---------------------------------------------------------------
 
-def sign(secret: str, timestamp: str, body: str) -> str:
-    """Slack's request signature: v0=HMAC-SHA256(secret, "v0:{ts}:{body}")."""
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: str, body: str | bytes) -> str:
+    """Slack's request signature: v0=HMAC-SHA256(secret, "v0:{ts}:{body}") over the body's bytes."""
+    raw = body if isinstance(body, bytes) else body.encode()
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + raw, hashlib.sha256).hexdigest()
     return f"v0={digest}"
 
 

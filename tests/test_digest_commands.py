@@ -36,7 +36,7 @@ def bot(store, config_dir, monkeypatch):
         slack.add_user("U0REPORTER", tz="Asia/Beirut")
         answers = Answers(store)
         app = build_app(answers, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url)
-        server = make_http_server(app, answers, host="127.0.0.1", port=0)
+        server = make_http_server(app, answers, SECRET, host="127.0.0.1", port=0)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         url = f"http://127.0.0.1:{server.server_address[1]}/slack/events"

@@ -44,7 +44,7 @@ def slack(monkeypatch):
 def bot(slack, answers):
     """The bot's HTTP server; yields the events URL."""
     app = build_app(answers, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url, workers=8)
-    server = make_http_server(app, answers, host="127.0.0.1", port=0)
+    server = make_http_server(app, answers, SECRET, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -283,7 +283,7 @@ def test_healthz_is_503_when_the_store_is_unreachable(slack, tmp_path):
     folder.rmdir()
     broken = Answers(store)
     app = build_app(broken, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url)
-    server = make_http_server(app, broken, host="127.0.0.1", port=0)
+    server = make_http_server(app, broken, SECRET, host="127.0.0.1", port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with pytest.raises(urllib.error.HTTPError) as refused:

@@ -27,6 +27,9 @@ def recorded(monkeypatch, tmp_path, config_dir):
             calls.append(("socket started",))
 
     class Server:
+        def __init__(self, host, port):
+            self.server_address = (host, port)
+
         def serve_forever(self):
             calls.append(("http started",))
 
@@ -37,9 +40,9 @@ def recorded(monkeypatch, tmp_path, config_dir):
         def shutdown(self, wait=True):
             calls.append(("scheduler stopped",))
 
-    def make_http_server(app, answers, port):
-        calls.append(("http", port))
-        return Server()
+    def make_http_server(app, answers, signing_secret, host, port):
+        calls.append(("http", signing_secret, host, port))
+        return Server(host, port)
 
     def start_digests(*, settings, store, client):
         calls.append(("scheduler", client.base_url))
@@ -48,7 +51,7 @@ def recorded(monkeypatch, tmp_path, config_dir):
     monkeypatch.setattr("slack_bolt.adapter.socket_mode.SocketModeHandler", SocketModeHandler)
     monkeypatch.setattr("bot.slack.server.make_http_server", make_http_server)
     monkeypatch.setattr("bot.digest.scheduler.start", start_digests)
-    for name in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PORT"):
+    for name in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PORT", "BIND"):
         monkeypatch.delenv(name, raising=False)
     with FakeSlack() as slack:
         monkeypatch.setenv("SLACK_API_URL", slack.api_url.rstrip("/"))  # the slash is added for you
@@ -67,16 +70,42 @@ def test_socket_mode_with_an_app_token(recorded, monkeypatch):
     assert slack.calls("/api/auth.test")  # SLACK_API_URL is where the Web API calls go
 
 
-def test_http_mode_on_port(recorded, monkeypatch):
-    calls, slack, db = recorded
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
-    monkeypatch.setenv("PORT", "5123")
+def first_line_in_http_mode(db: str, monkeypatch, **env: str) -> str:
+    """`newsbot run` with HTTP mode's credentials and `env` set; the first line it prints."""
+    for name, value in {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", **env}.items():
+        monkeypatch.setenv(name, value)
     result = CliRunner().invoke(cli, ["--db", db, "run"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == ("HTTP mode: Slack requests at http://0.0.0.0:5123/slack/events, "
-                                             "health check at /healthz.")
-    assert ("http", 5123) in calls and ("http started",) in calls and calls[-1] == ("scheduler stopped",)
+    return result.output.splitlines()[0]
+
+
+def test_http_mode_on_a_platforms_port_listens_on_every_interface(recorded, monkeypatch):
+    calls, slack, db = recorded
+    assert first_line_in_http_mode(db, monkeypatch, PORT="5123") == (
+        "HTTP mode: listening on http://0.0.0.0:5123 (every interface, as $PORT is set; set BIND to narrow it); "
+        "Slack requests at /slack/events, health check at /healthz.")
+    assert ("http", "secret", "0.0.0.0", 5123) in calls and ("http started",) in calls
+    assert calls[-1] == ("scheduler stopped",)
+
+
+def test_http_mode_without_a_platform_listens_on_this_machine_only(recorded, monkeypatch):
+    calls, slack, db = recorded
+    assert first_line_in_http_mode(db, monkeypatch).startswith(
+        "HTTP mode: listening on http://127.0.0.1:3000 (this machine only; set BIND=0.0.0.0 to accept other hosts)")
+    assert ("http", "secret", "127.0.0.1", 3000) in calls
+
+
+def test_bind_comes_from_the_environment_then_the_settings(recorded, monkeypatch, tmp_path):
+    calls, slack, db = recorded
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.yaml").write_text('http:\n  bind: "10.1.2.3"\n')
+    monkeypatch.setenv("NEWSBOT_CONFIG_DIR", str(config))
+    assert first_line_in_http_mode(db, monkeypatch, PORT="5123").startswith(
+        "HTTP mode: listening on http://10.1.2.3:5123 (http.bind in settings.yaml)")
+    assert first_line_in_http_mode(db, monkeypatch, PORT="5123", BIND="::1").startswith(
+        "HTTP mode: listening on http://[::1]:5123 (--bind or $BIND)")
+    assert [c[2:] for c in calls if c[0] == "http"] == [("10.1.2.3", 5123), ("::1", 5123)]
 
 
 def test_manifest_declares_what_the_app_handles():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 
 import click
@@ -20,11 +21,39 @@ def pick_mode(env) -> tuple[str, str]:
             return "console", "SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: opening the local console instead of Slack."
         return "socket", "Socket Mode: connecting to Slack with SLACK_APP_TOKEN (no public URL needed)."
     if has["SLACK_BOT_TOKEN"] and has["SLACK_SIGNING_SECRET"]:
-        return "http", "HTTP mode: Slack requests at http://0.0.0.0:{port}/slack/events, health check at /healthz."
+        return "http", "HTTP mode: listening on http://{address} ({why}); Slack requests at /slack/events, health check at /healthz."
     if has["SLACK_BOT_TOKEN"] or has["SLACK_SIGNING_SECRET"]:
         missing = "SLACK_SIGNING_SECRET" if has["SLACK_BOT_TOKEN"] else "SLACK_BOT_TOKEN"
         return "console", f"{missing} is not set (HTTP mode needs both, or SLACK_APP_TOKEN for Socket Mode): opening the local console."
     return "console", "No Slack credentials set: opening the local console (see docs/slack-setup.md to connect Slack)."
+
+
+def bind_address(chosen: str | None, configured: str, env) -> tuple[str, str]:
+    """The address HTTP mode listens on, and why: --bind/$BIND, then settings.yaml's http.bind, then
+    every interface when $PORT is set (a hosting platform routes public traffic to that port), else
+    this machine only (a reverse proxy on the same host forwards Slack's requests)."""
+    if chosen:
+        return chosen, "--bind or $BIND"
+    if configured:
+        return configured, "http.bind in settings.yaml"
+    if env.get("PORT"):
+        return "0.0.0.0", "every interface, as $PORT is set; set BIND to narrow it"
+    return "127.0.0.1", "this machine only; set BIND=0.0.0.0 to accept other hosts"
+
+
+def listen(app, answers, line: str, host: str, why: str, port: int):
+    """The HTTP server, bound; says where in `line` (the real port, when 0 asked the system for one)."""
+    from bot.slack.server import make_http_server
+
+    try:
+        server = make_http_server(app, answers, os.environ["SLACK_SIGNING_SECRET"], host=host, port=port)
+    except (OSError, ValueError) as exc:
+        click.echo(f"Cannot listen on {host} port {port}: {exc}", err=True)
+        sys.exit(1)
+    bound_host, bound_port = server.server_address
+    address = f"[{bound_host}]:{bound_port}" if ":" in bound_host else f"{bound_host}:{bound_port}"
+    click.echo(line.format(address=address, why=why))
+    return server
 
 
 def answers_for(ctx: Context):
@@ -58,14 +87,18 @@ def start_scheduler(ctx: Context, app):
 @cli.command("run")
 @click.option("--port", type=int, envvar="PORT", default=3000, show_default=True,
               help="HTTP mode port ($PORT).")
+@click.option("--bind", envvar="BIND", metavar="ADDRESS",
+              help="HTTP mode address ($BIND; default: settings.yaml's http.bind, else 0.0.0.0 when $PORT is set, "
+                   "else 127.0.0.1).")
 @pass_context
 @friendly_errors
-def run_command(ctx: Context, port: int) -> None:
+def run_command(ctx: Context, port: int, bind: str | None) -> None:
     """Run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET,
     else the local console."""
     check_configuration(ctx)
     mode, line = pick_mode(os.environ)
-    click.echo(line.format(port=port))
+    if mode != "http":  # HTTP mode says where it listens once it is bound
+        click.echo(line)
     answers = answers_for(ctx)
     if mode == "console":
         from bot.slack.console import Console
@@ -75,6 +108,8 @@ def run_command(ctx: Context, port: int) -> None:
     from bot.slack.app import build_app
 
     app = build_app(answers)
+    if mode == "http":
+        server = listen(app, answers, line, *bind_address(bind, ctx.settings.http_bind, os.environ), port)
     threading.Thread(target=answers.warm_up, name="newsbot-warm-up", daemon=True).start()
     scheduler = start_scheduler(ctx, app)
     try:
@@ -83,9 +118,6 @@ def run_command(ctx: Context, port: int) -> None:
 
             SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()
         else:
-            from bot.slack.server import make_http_server
-
-            server = make_http_server(app, answers, port=port)
             try:
                 server.serve_forever()
             finally:

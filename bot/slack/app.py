@@ -63,6 +63,7 @@ def build_app(answers: Answers, *, token: str | None = None, signing_secret: str
         listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsbot-listener"),
         token_verification_enabled=token_verification,
         process_before_response=False,
+        raise_error_for_unhandled_request=True,  # else bolt logs the request body in its warning
     )
     answer_pool = ThreadPoolExecutor(max_workers=answer_workers(), thread_name_prefix="newsbot-answer")
     listeners.register(app, answers, answer_pool)

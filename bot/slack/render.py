@@ -303,6 +303,12 @@ def apology(command: str) -> Message:
     return finish(text, [section(escape(text))])
 
 
+def undelivered(about: str) -> Message:
+    """What the user sees when Slack would not take an answer (`about`: `/lookup Iran`, a button's label)."""
+    text = f"Sorry, Slack did not take the answer to `{clip(about, 100)}`. Please try again in a moment."
+    return finish(text, [section(escape(text))])
+
+
 def how_matched(candidate: Candidate) -> str:
     """'matched *Kata'ib Hizballah*, a spelling variant'."""
     how = (candidate.how or "").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from concurrent.futures import Executor
 
 from slack_bolt import App
+from slack_bolt.error import BoltUnhandledRequestError
 
 from bot.slack.answers import Answers
 from bot.slack.listeners import actions, commands, events
@@ -19,4 +20,7 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
     def log_unhandled(error, body, logger):
         """A last net: anything a listener did not catch is logged with what was asked."""
         what = body.get("command") or (body.get("event") or {}).get("type") or body.get("type")
+        if isinstance(error, BoltUnhandledRequestError):  # a signed request no listener takes: one line, no body
+            logger.warning("no listener for a Slack request of type %r", str(what)[:100])
+            return
         logger.error("unhandled error in %s: %r", what, error, exc_info=error)

@@ -23,11 +23,13 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
         view = view_of(action.get("value", ""))
         user_id = (body.get("user") or {}).get("id")
         private = (body.get("container") or {}).get("is_ephemeral", False)
+        shown = action.get("text")
+        label = str(shown.get("text") or kind) if isinstance(shown, dict) else kind
 
         def answer() -> None:
             if kind == "share":
-                send(respond, answers.show(view, share=False, shared_by=user_id),
+                send(respond, answers.show(view, share=False, shared_by=user_id), label,
                      response_type="in_channel", replace_original=False)
             else:
-                send(respond, answers.show(view), response_type="ephemeral", replace_original=private)
+                send(respond, answers.show(view), label, response_type="ephemeral", replace_original=private)
         later(pool, answer, f"button {action['action_id']} {view!r}")

@@ -25,7 +25,7 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
         def answer() -> None:
             message = answers.command(name, text, user_id=command.get("user_id", ""),
                                       channel_id=command.get("channel_id", ""), client=client)
-            send(respond, message, response_type="ephemeral")
+            send(respond, message, f"{name} {query}", response_type="ephemeral")
         later(pool, answer, f"{name} {query[:100]!r}")
 
     for name in COMMANDS:
