@@ -1,6 +1,7 @@
 """`newsbot run` in Slack modes (the transport replaced by recorders), and the app manifest."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,7 @@ def test_http_mode_without_a_platform_listens_on_this_machine_only(recorded, mon
 def test_bind_comes_from_the_environment_then_the_settings(recorded, monkeypatch, tmp_path):
     calls, slack, db = recorded
     config = tmp_path / "config"
-    config.mkdir()
+    shutil.copytree(ROOT / "config", config)
     (config / "settings.yaml").write_text('http:\n  bind: "10.1.2.3"\n')
     monkeypatch.setenv("NEWSBOT_CONFIG_DIR", str(config))
     assert first_line_in_http_mode(db, monkeypatch, PORT="5123").startswith(
