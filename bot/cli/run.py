@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.config import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +46,47 @@ def start_scheduler(ctx: Context, app):
     return start_digests(settings=ctx.settings, store=ctx.store, client=app.client)
 
 
+def socket_ping_interval(env) -> float:
+    """NEWSBOT_SOCKET_PING_INTERVAL: seconds between keepalive pings (a silent link is given up
+    after three)."""
+    from bot.slack.socket_mode import PING_INTERVAL_S
+
+    raw = env.get("NEWSBOT_SOCKET_PING_INTERVAL")
+    if not raw:
+        return PING_INTERVAL_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds <= 60:
+        raise ConfigError("NEWSBOT_SOCKET_PING_INTERVAL must be a number of seconds above 0 and up to 60, "
+                          f"not {raw!r}")
+    return seconds
+
+
+def run_socket_mode(app, answers, *, health_port: int | None, ping_interval: float) -> None:
+    """Socket Mode until interrupted; a refused app token ends the command with one line, exit 1."""
+    from bot.slack.socket_mode import LinkRefused, serve
+
+    try:
+        serve(app, answers, os.environ["SLACK_APP_TOKEN"], health_port=health_port, ping_interval=ping_interval)
+    except LinkRefused as exc:
+        click.echo(f"Slack error: {exc}", err=True)
+        sys.exit(1)
+
+
 @cli.command("run")
 @click.option("--port", type=int, envvar="PORT", default=3000, show_default=True,
-              help="HTTP mode port ($PORT).")
+              help="HTTP mode port ($PORT); in Socket Mode the health check's, when given.")
+@click.pass_context
 @pass_context
 @friendly_errors
-def run_command(ctx: Context, port: int) -> None:
+def run_command(ctx: Context, click_ctx: click.Context, port: int) -> None:
     """Run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET,
-    else the local console."""
+    else the local console. In Socket Mode, --port ($PORT) serves GET /healthz when given."""
+    port_given = click_ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
     mode, line = pick_mode(os.environ)
+    ping_interval = socket_ping_interval(os.environ) if mode == "socket" else None
     click.echo(line.format(port=port))
     answers = answers_for(ctx)
     if mode == "console":
@@ -67,9 +101,7 @@ def run_command(ctx: Context, port: int) -> None:
     scheduler = start_scheduler(ctx, app)
     try:
         if mode == "socket":
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()
+            run_socket_mode(app, answers, health_port=port if port_given else None, ping_interval=ping_interval)
         else:
             from bot.slack.server import make_http_server
 

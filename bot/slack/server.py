@@ -13,11 +13,11 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.slack.answers import Answers
+from bot.slack.health import HEALTH_PATH, health_report
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 
 
 class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -37,9 +37,9 @@ def wsgi_app(app: App, answers: Answers):
 
     def application(environ, start_response):
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            counts = answers.index_counts()
-            status = "200 OK" if counts is not None else "503 Service Unavailable"
-            body = json.dumps({"ok": counts is not None, "index": counts}).encode()
+            code, report = health_report(answers)
+            status = "200 OK" if code == 200 else "503 Service Unavailable"
+            body = json.dumps(report).encode()
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
         return slack(environ, start_response)
