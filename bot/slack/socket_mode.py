@@ -138,10 +138,10 @@ class SocketModeLink:
         try:
             while not self._stopping.is_set():
                 hellos = self.status.hellos
+                reason = None  # Slack asked for a new connection: the old one is still up, draining
                 try:
-                    if self._session():
-                        continue  # Slack asked for a new connection: open it at once
-                    break  # stopping
+                    if not self._session():
+                        break  # stopping
                 except LinkRefused:
                     raise
                 except ConnectionClosed as exc:
@@ -153,11 +153,13 @@ class SocketModeLink:
                     reason = f"unexpected {type(exc).__name__}: {exc}"
                 if self._stopping.is_set():
                     break
-                self.status.down(reason)
+                if reason is not None:
+                    self.status.down(reason)
                 failures = 0 if self.status.hellos > hellos else failures + 1
                 delay = retry_delay(failures)
                 if delay:
-                    log.info("Socket Mode: next connection attempt in %.1f s (%s)", delay, reason)
+                    log.info("Socket Mode: next connection attempt in %.1f s (%s)", delay,
+                             reason or "Slack asked for a new connection before greeting this one")
                 self._stopping.wait(delay)
         finally:
             self.pool.shutdown(wait=False, cancel_futures=True)
@@ -180,8 +182,12 @@ class SocketModeLink:
             for raw in connection:
                 message = self._handle(connection, raw)
                 if message.get("type") == "disconnect":
-                    log.info("Slack asked for a new connection (%s): opening it, the old one drains",
-                             message.get("reason"))
+                    if message.get("reason") == "link_disabled":
+                        log.error("Slack says Socket Mode is turned off for this app (link_disabled): turn it "
+                                  "on again under Socket Mode in the app's settings, or run in HTTP mode")
+                    else:
+                        log.info("Slack asked for a new connection (%s): opening it, the old one drains",
+                                 message.get("reason"))
                     threading.Thread(target=self._drain, args=(connection,), name="newsbot-socket-drain",
                                      daemon=True).start()
                     return True
@@ -228,7 +234,7 @@ class SocketModeLink:
         if message.get("type") == "hello":
             info = message.get("debug_info") or {}
             self.status.up(f"{message.get('num_connections', '?')} connection(s), host {info.get('host', '?')}")
-        elif message.get("envelope_id"):
+        elif message.get("envelope_id") and not self._stopping.is_set():
             self.pool.submit(self._dispatch, connection, message)
         return message
 
