@@ -2,7 +2,7 @@
 envelopes and records the acks, and can end a connection the ways a network does.
 
     with FakeSlack() as slack, FakeSocketMode() as socket_mode:
-        slack.socket_mode_url = socket_mode.url      # what apps.connections.open answers
+        slack.socket_mode = socket_mode              # apps.connections.open answers with its URL
         socket_mode.wait_connections(1)
         envelope_id = socket_mode.send(slash_command_envelope(...))
         socket_mode.wait_ack(envelope_id, timeout=3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bot.slack.answers import Answers
@@ -13,6 +14,7 @@ log = logging.getLogger(__name__)
 
 HEALTH_PATH = "/healthz"
 REQUEST_TIMEOUT_S = 10  # a client that stalls mid-request loses its thread after this
+MAX_CLIENTS = 16  # a health checker needs one
 
 
 def health_report(answers: Answers, link=None) -> tuple[int, dict]:
@@ -27,7 +29,34 @@ def health_report(answers: Answers, link=None) -> tuple[int, dict]:
 
 
 class HealthServer(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CLIENTS at once: more are closed unanswered, so
+    stalled clients cannot pile up threads."""
+
     daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self.slots = threading.BoundedSemaphore(MAX_CLIENTS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def handle_error(self, request, client_address):
+        """A client that went away mid-answer is not the bot's problem: no traceback on stderr."""
+        log.debug("health check from %s failed", client_address[0], exc_info=True)
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
 
 def make_health_server(answers: Answers, link, host: str, port: int) -> HealthServer:
