@@ -28,15 +28,19 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
+from bot.slack.answers import Answers
+from bot.slack.health import make_health_server
+
 log = logging.getLogger(__name__)
 
 # A ping every PING_INTERVAL_S; no pong within twice that and the connection is dead. A silent
-# connection is thus noticed within 3 intervals (15 s), a closed or reset one at once, and the
-# first new connection is tried at once: the bot is back within 30 s of Slack being reachable.
+# connection is thus given up within 3 intervals and the close timeout (17 s), a closed or reset
+# one at once, and a new connection is tried at once: the bot is back within 30 s of Slack being
+# reachable.
 PING_INTERVAL_S = 5.0
 CLOSE_TIMEOUT_S = 2.0  # how long a closing handshake may wait for a peer that is gone
 OPEN_TIMEOUT_S = 10.0
-RETRY_DELAYS_S = (1, 2, 4, 8)  # after a first immediate retry; then 8 s apart, each with up to 20 % jitter
+RETRY_DELAYS_S = (1, 2, 4, 8)  # between failed attempts; then 8 s apart, each with up to 20 % jitter
 DRAIN_S = 15.0  # an old connection is read this long after Slack asked for a new one (Slack closes it in ~10 s)
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 DISPATCH_WORKERS = 16  # threads that hand envelopes to bolt; each is busy until its listener acks
@@ -279,12 +283,10 @@ def describe_close(exc: ConnectionClosed) -> str:
     return f"the connection was closed (code {frame.code}{', ' + frame.reason if frame.reason else ''})"
 
 
-def serve(app: App, answers, app_token: str, *, health_port: int | None = None,
+def serve(app: App, answers: Answers, app_token: str, *, health_port: int | None = None,
           health_host: str = "0.0.0.0", ping_interval: float = PING_INTERVAL_S) -> None:
     """Run the bot in Socket Mode until interrupted; with `health_port`, also serve `GET /healthz`
     (the index and the link's status) there. Raises LinkRefused when the app token is refused."""
-    from bot.slack.health import make_health_server
-
     link = SocketModeLink(app, app_token, ping_interval=ping_interval)
     server = None
     if health_port is not None:
