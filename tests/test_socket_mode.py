@@ -192,6 +192,7 @@ def test_commands_buttons_and_mentions_across_a_dropped_connection(link):
     assert [e for e in socket_mode.sent if len(socket_mode.acks_for(e)) != 1] in ([], [in_flight])
     log = bot.output()
     assert "Slack link down: the connection was lost" in log and "Slack link up again after" in log
+    assert log.count("Slack link down") == 1  # the routine refresh never took the link down
 
 
 def test_reset_and_silent_connections_are_replaced_within_30_s(link):
