@@ -158,6 +158,7 @@ class FakeSlack:
         self._failures: dict[tuple[str, str | None], str] = {}
         self._refusals: dict[str, list[tuple[int, int]]] = {}  # path -> [(HTTP status, retry_after)]
         self._users: dict[str, dict] = {}
+        self.socket_mode = None  # a FakeSocketMode: apps.connections.open answers with its URL
         self._lock = threading.Lock()
         self._ts = 1700000000
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -192,6 +193,11 @@ class FakeSlack:
         """Calls to `method` (for `channel`, or any) answer ok:false with `error`."""
         with self._lock:
             self._failures[(method, channel)] = error
+
+    def heal(self, method: str, *, channel: str | None = None) -> None:
+        """Undo `fail`: calls to `method` (for `channel`, or any) succeed again."""
+        with self._lock:
+            self._failures.pop((method, channel), None)
 
     def add_user(self, user_id: str, **fields) -> None:
         """What users.info returns for `user_id` (e.g. tz="Asia/Beirut")."""
@@ -268,6 +274,10 @@ class FakeSlack:
         if method == "users.info":
             user = self._users.get(body.get("user"))
             return 200, {}, ({"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"})
+        if method == "apps.connections.open":
+            if self.socket_mode is None:
+                return 200, {}, {"ok": False, "error": "not_allowed_token_type"}
+            return 200, {}, {"ok": True, "url": self.socket_mode.url}
         if method == "conversations.open":
             return 200, {}, {"ok": True, "channel": {"id": "D" + str(body.get("users", "U"))[1:12]}}
         return 200, {}, {"ok": True}
@@ -332,22 +342,32 @@ def post_signed(url: str, body: str, secret: str, *, timestamp: float | None = N
         return exc.code, exc.read().decode(), time.perf_counter() - started
 
 
-def command_body(command: str, text: str, response_url: str, *, user_id: str = "U0REPORTER",
-                 channel_id: str = "C0NEWSDESK") -> str:
-    """A slash command, form-encoded like Slack's (text escaped: & < > as entities)."""
+def command_fields(command: str, text: str, response_url: str, *, user_id: str = "U0REPORTER",
+                   channel_id: str = "C0NEWSDESK") -> dict:
+    """A slash command's fields as Slack sends them (text escaped: & < > as entities)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return urllib.parse.urlencode({
+    return {
         "token": "legacy", "team_id": TEAM_ID, "team_domain": "newsroom", "channel_id": channel_id,
         "channel_name": "newsdesk", "user_id": user_id, "user_name": "reporter", "command": command,
         "text": escaped, "api_app_id": "A0NEWSBOT", "is_enterprise_install": "false",
         "response_url": response_url, "trigger_id": "1.2.3",
-    })
+    }
 
 
-def action_body(button: dict, response_url: str, *, ephemeral: bool = True, user_id: str = "U0REPORTER",
-                channel_id: str = "C0NEWSDESK") -> str:
+def command_body(command: str, text: str, response_url: str, **who) -> str:
+    """A slash command, form-encoded like Slack's HTTP request."""
+    return urllib.parse.urlencode(command_fields(command, text, response_url, **who))
+
+
+def action_body(button: dict, response_url: str, **how) -> str:
+    """Pressing `button` as Slack's HTTP request: the payload form-encoded."""
+    return urllib.parse.urlencode({"payload": json.dumps(action_payload(button, response_url, **how))})
+
+
+def action_payload(button: dict, response_url: str, *, ephemeral: bool = True, user_id: str = "U0REPORTER",
+                   channel_id: str = "C0NEWSDESK") -> dict:
     """A block_actions payload for pressing `button` (a button element dict from a message)."""
-    payload = {
+    return {
         "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user_id, "username": "reporter"},
         "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": "1.2.3",
         "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel_id,
@@ -356,19 +376,23 @@ def action_body(button: dict, response_url: str, *, ephemeral: bool = True, user
         "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b1",
                      "text": button["text"], "value": button.get("value", ""), "action_ts": "1700000001.0"}],
     }
-    return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
-def mention_body(text: str, *, channel: str = "C0NEWSDESK", ts: str = "1700000100.000200",
-                 thread_ts: str | None = None, event_id: str = "Ev0001") -> str:
-    """An app_mention event callback (Events API bodies are JSON)."""
+def mention_body(text: str, **where) -> str:
+    """An app_mention event callback as Slack's HTTP request (Events API bodies are JSON)."""
+    return json.dumps(mention_payload(text, **where))
+
+
+def mention_payload(text: str, *, channel: str = "C0NEWSDESK", ts: str = "1700000100.000200",
+                    thread_ts: str | None = None, event_id: str = "Ev0001") -> dict:
+    """An app_mention event callback."""
     event = {"type": "app_mention", "user": "U0REPORTER", "text": text, "ts": ts, "channel": channel,
              "event_ts": ts}
     if thread_ts:
         event["thread_ts"] = thread_ts
-    return json.dumps({"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0NEWSBOT", "event": event,
-                       "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
-                       "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]})
+    return {"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0NEWSBOT", "event": event,
+            "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]}
 
 
 def buttons(message: dict) -> list[dict]:

@@ -20,12 +20,9 @@ def recorded(monkeypatch, tmp_path, config_dir):
     """Socket Mode, the HTTP server and the digest scheduler replaced by recorders."""
     calls = []
 
-    class SocketModeHandler:
-        def __init__(self, app, app_token):
-            calls.append(("socket", app_token, app.client.token))
-
-        def start(self):
-            calls.append(("socket started",))
+    def serve_socket_mode(app, answers, app_token, *, health_port, health_host, ping_interval):
+        calls.append(("socket", app_token, app.client.token, health_port, ping_interval))
+        calls.append(("health host", health_host))
 
     class Server:
         def __init__(self, host, port):
@@ -49,10 +46,11 @@ def recorded(monkeypatch, tmp_path, config_dir):
         calls.append(("scheduler", client.base_url))
         return Scheduler()
 
-    monkeypatch.setattr("slack_bolt.adapter.socket_mode.SocketModeHandler", SocketModeHandler)
+    monkeypatch.setattr("bot.slack.socket_mode.serve", serve_socket_mode)
     monkeypatch.setattr("bot.slack.server.make_http_server", make_http_server)
     monkeypatch.setattr("bot.digest.scheduler.start", start_digests)
-    for name in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PORT", "BIND"):
+    for name in ("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "PORT", "BIND",
+                 "NEWSBOT_SOCKET_PING_INTERVAL"):
         monkeypatch.delenv(name, raising=False)
     with FakeSlack() as slack:
         monkeypatch.setenv("SLACK_API_URL", slack.api_url.rstrip("/"))  # the slash is added for you
@@ -66,9 +64,43 @@ def test_socket_mode_with_an_app_token(recorded, monkeypatch):
     result = CliRunner().invoke(cli, ["--db", db, "run"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0].startswith("Socket Mode:")
-    assert calls == [("scheduler", slack.api_url), ("socket", "xapp-1-test", "xoxb-test"), ("socket started",),
-                     ("scheduler stopped",)]
+    assert calls == [("scheduler", slack.api_url), ("socket", "xapp-1-test", "xoxb-test", None, 5.0),
+                     ("health host", "127.0.0.1"), ("scheduler stopped",)]
     assert slack.calls("/api/auth.test")  # SLACK_API_URL is where the Web API calls go
+
+
+def test_socket_mode_serves_health_on_a_given_port_and_pings_as_told(recorded, monkeypatch):
+    calls, slack, db = recorded
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-test")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("PORT", "5124")
+    monkeypatch.setenv("NEWSBOT_SOCKET_PING_INTERVAL", "0.5")
+    result = CliRunner().invoke(cli, ["--db", db, "run"])
+    assert result.exit_code == 0, result.output
+    assert ("socket", "xapp-1-test", "xoxb-test", 5124, 0.5) in calls
+    assert ("health host", "0.0.0.0") in calls  # a platform's $PORT: its health check comes from outside
+
+
+def test_socket_mode_health_check_listens_where_bind_says(recorded, monkeypatch):
+    calls, slack, db = recorded
+    for name, value in {"SLACK_APP_TOKEN": "xapp-1-test", "SLACK_BOT_TOKEN": "xoxb-test", "BIND": "10.1.2.3"}.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["--db", db, "run", "--port", "5125"])
+    assert result.exit_code == 0, result.output
+    assert ("socket", "xapp-1-test", "xoxb-test", 5125, 5.0) in calls and ("health host", "10.1.2.3") in calls
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "120"])
+def test_socket_mode_refuses_a_bad_ping_interval_with_one_line(recorded, monkeypatch, value):
+    calls, slack, db = recorded
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-test")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("NEWSBOT_SOCKET_PING_INTERVAL", value)
+    result = CliRunner().invoke(cli, ["--db", db, "run"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == ("Configuration error: NEWSBOT_SOCKET_PING_INTERVAL must be a number "
+                                              f"of seconds above 0 and up to 60, not {value!r}")
+    assert calls == []  # refused before anything started
 
 
 def first_line_in_http_mode(db: str, monkeypatch, **env: str) -> str:

@@ -9,6 +9,7 @@ import threading
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.config import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -84,19 +85,52 @@ def start_scheduler(ctx: Context, app):
     return start_digests(settings=ctx.settings, store=ctx.store, client=app.client)
 
 
+def socket_ping_interval(env) -> float:
+    """NEWSBOT_SOCKET_PING_INTERVAL: seconds between keepalive pings (a silent link is given up
+    after three)."""
+    from bot.slack.socket_mode import PING_INTERVAL_S
+
+    raw = env.get("NEWSBOT_SOCKET_PING_INTERVAL")
+    if not raw:
+        return PING_INTERVAL_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds <= 60:
+        raise ConfigError("NEWSBOT_SOCKET_PING_INTERVAL must be a number of seconds above 0 and up to 60, "
+                          f"not {raw!r}")
+    return seconds
+
+
+def run_socket_mode(app, answers, *, health_port: int | None, health_host: str, ping_interval: float) -> None:
+    """Socket Mode until interrupted; a refused app token ends the command with one line, exit 1."""
+    from bot.slack.socket_mode import LinkRefused, serve
+
+    try:
+        serve(app, answers, os.environ["SLACK_APP_TOKEN"], health_port=health_port, health_host=health_host,
+              ping_interval=ping_interval)
+    except LinkRefused as exc:
+        click.echo(f"Slack error: {exc}", err=True)
+        sys.exit(1)
+
+
 @cli.command("run")
 @click.option("--port", type=int, envvar="PORT", default=3000, show_default=True,
-              help="HTTP mode port ($PORT).")
+              help="HTTP mode port ($PORT); in Socket Mode the health check's, when given.")
 @click.option("--bind", envvar="BIND", metavar="ADDRESS",
-              help="HTTP mode address ($BIND; default: settings.yaml's http.bind, else 0.0.0.0 when $PORT is set, "
-                   "else 127.0.0.1).")
+              help="HTTP mode (and Socket Mode health check) address ($BIND; default: settings.yaml's http.bind, "
+                   "else 0.0.0.0 when $PORT is set, else 127.0.0.1).")
+@click.pass_context
 @pass_context
 @friendly_errors
-def run_command(ctx: Context, port: int, bind: str | None) -> None:
+def run_command(ctx: Context, click_ctx: click.Context, port: int, bind: str | None) -> None:
     """Run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET,
-    else the local console."""
+    else the local console. In Socket Mode, --port ($PORT) serves GET /healthz when given."""
     check_configuration(ctx)
+    port_given = click_ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
     mode, line = pick_mode(os.environ)
+    ping_interval = socket_ping_interval(os.environ) if mode == "socket" else None
     if mode != "http":  # HTTP mode says where it listens once it is bound
         click.echo(line)
     answers = answers_for(ctx)
@@ -108,15 +142,15 @@ def run_command(ctx: Context, port: int, bind: str | None) -> None:
     from bot.slack.app import build_app
 
     app = build_app(answers)
+    host, why = bind_address(bind, ctx.settings.http_bind, os.environ)
     if mode == "http":
-        server = listen(app, answers, line, *bind_address(bind, ctx.settings.http_bind, os.environ), port)
+        server = listen(app, answers, line, host, why, port)
     threading.Thread(target=answers.warm_up, name="newsbot-warm-up", daemon=True).start()
     scheduler = start_scheduler(ctx, app)
     try:
         if mode == "socket":
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            SocketModeHandler(app, os.environ["SLACK_APP_TOKEN"]).start()
+            run_socket_mode(app, answers, health_port=port if port_given else None, health_host=host,
+                            ping_interval=ping_interval)
         else:
             try:
                 server.serve_forever()

@@ -28,11 +28,11 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.slack.answers import Answers
+from bot.slack.health import HEALTH_PATH, health_report
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
 MAX_SIGNATURE_AGE_S = 300  # Slack's rule: a request signed more than five minutes ago is a replay
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
@@ -127,9 +127,9 @@ def wsgi_app(app: App, answers: Answers, signing_secret: str):
     def application(environ, start_response):
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            counts = answers.index_counts()
-            status = "200 OK" if counts is not None else "503 Service Unavailable"
-            body = json.dumps({"ok": counts is not None, "index": counts}).encode()
+            code, report = health_report(answers)
+            status = "200 OK" if code == 200 else "503 Service Unavailable"
+            body = json.dumps(report).encode()
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
         if path == EVENTS_PATH and method == "POST":
