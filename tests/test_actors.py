@@ -90,6 +90,11 @@ def test_a_one_letter_typo_is_the_same_person(gazetteer):
     found = mentions(text, gazetteer)
     assert names_of(found, "Abu Fadek") == {"Abu Fadak al-Muhammadawi"}
     assert names_of(found, "Nadia Karimowa") == {"Nadia Karimova"}
+    # a letter dropped or added: the more often named spelling wins, wherever it first appears
+    found = mentions("Tariq Mahmoudi arrived on Monday. Later Tariq Mahmudi spoke, and Tariq Mahmoudi left. "
+                     "Leila Ahmadii met reporters. Leila Ahmadi and Leila Ahmadi's aides followed.", gazetteer)
+    assert names_of(found, "Tariq Mahmudi") == {"Tariq Mahmoudi"}
+    assert names_of(found, "Leila Ahmadii") == {"Leila Ahmadi"}
 
 
 def test_distinct_actors_stay_distinct(gazetteer):

@@ -1224,25 +1224,42 @@ def _link_typos(pieces: list[_Piece]) -> None:
         if not p.adopted and not (len(p.key) == 1 and (len(p.key[0]) < 5 or p.name.isupper())):
             named.setdefault(p.key, p)
             counts[p.key] = counts.get(p.key, 0) + 1
-    # a typo keeps the first letter of every word: only names with the same initials are compared
-    buckets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for key in sorted(named, key=lambda k: (named[k].curated is None, -counts[k])):
-        buckets.setdefault(tuple(word[:1] for word in key), []).append(key)
+    # Each name is compared only with the earlier ones (curated first, then the most frequent) that
+    # share one of its typo signatures, not with every earlier name: a long article has thousands.
+    ordered = sorted(named, key=lambda k: (named[k].curated is None, -counts[k]))
+    by_signature: dict[tuple, list[int]] = {}
     alias_of: dict[tuple[str, ...], _Piece] = {}
-    for keys in buckets.values():
-        for index, key in enumerate(keys):
-            if named[key].curated is not None:
-                continue
-            for other in keys[:index]:
+    for index, key in enumerate(ordered):
+        signatures = _typo_signatures(key)
+        if named[key].curated is None:
+            for earlier in sorted({i for signature in signatures for i in by_signature.get(signature, ())}):
+                other = ordered[earlier]
                 if other not in alias_of and _one_letter_apart(key, other):
                     alias_of[key] = named[other]
                     break
+        for signature in signatures:
+            by_signature.setdefault(signature, []).append(index)
     if not alias_of:
         return
     for p in pieces:
         target = alias_of.get(p.key)
         if target is not None and p.curated is None:
             _adopt(p, target)
+
+
+def _typo_signatures(key: tuple[str, ...]) -> set[tuple]:
+    """Signatures two names share whenever they are one letter apart (`_one_letter_apart`): a typo keeps
+    the first letter of every word and the other words, and two words one edit apart are equal once
+    the same letter is dropped from both, or one letter from the longer."""
+    initials = tuple(word[:1] for word in key)
+    signatures = set()
+    for at, word in enumerate(key):
+        if len(word) < 4:
+            continue
+        others = key[:at] + key[at + 1:]
+        signatures.add((initials, at, others, word))
+        signatures.update((initials, at, others, word[:cut] + word[cut + 1:]) for cut in range(len(word)))
+    return signatures
 
 
 def _one_letter_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
