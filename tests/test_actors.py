@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.corpus.models import Document
+from bot.corpus.readers import read_file
 from bot.nlp.actors import extract_mentions
 from bot.nlp.gazetteer import load_gazetteer
 from bot.pipeline import analyse
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,38 @@ def test_a_one_letter_typo_is_the_same_person(gazetteer):
     found = mentions(text, gazetteer)
     assert names_of(found, "Abu Fadek") == {"Abu Fadak al-Muhammadawi"}
     assert names_of(found, "Nadia Karimowa") == {"Nadia Karimova"}
+    # a letter dropped or added: the more often named spelling wins, wherever it first appears
+    found = mentions("Tariq Mahmoudi arrived on Monday. Later Tariq Mahmudi spoke, and Tariq Mahmoudi left. "
+                     "Leila Ahmadii met reporters. Leila Ahmadi and Leila Ahmadi's aides followed.", gazetteer)
+    assert names_of(found, "Tariq Mahmudi") == {"Tariq Mahmoudi"}
+    assert names_of(found, "Leila Ahmadii") == {"Leila Ahmadi"}
+
+
+MANY_SURNAMES = ("Mahmoudi Mansouri Masri Mousavi Moradi Mohammadi Mirzaei Malek Mehdizadeh Movahedi Mokhtari "
+                 "Majidi Moghaddam Mazaheri Mesbah Mobasher Montazeri Mortazavi Motahari Mostafavi Madani Marashi "
+                 "Milani Moeini Mojtahedi Moshiri Mottaki Musavian Mahdavi Mamouri Meshkini Mofid Mahallati "
+                 "Mashhadi Mehrabi Marvasti Mirbagheri Mahjoub").split()
+
+
+def test_typos_among_many_names_of_the_same_initials_link_as_among_a_few(gazetteer, monkeypatch):
+    """Past a few names of the same initials, candidates come from an index of typo signatures: the
+    links must be those of comparing every pair."""
+    from bot.nlp import actors
+
+    crowd = ". ".join(f"Later Tariq {surname} spoke to Tariq {surname} again" for surname in MANY_SURNAMES)
+    text = (crowd + ". Tariq Mahmudi and Tariq Mansoury and Tariq Mousavii left. Tariq Masri met Tariq Madani. "
+            "Commander Abu Fadak refused. Abu Fadek later agreed.")
+    texts = [text] + [doc.text for path in sorted(SEEDS.glob("*.txt")) for doc in read_file(path).documents]
+    indexed = [mentions(t, gazetteer) for t in texts]
+    assert names_of(indexed[0], "Tariq Mahmudi") == {"Tariq Mahmoudi"}
+    assert names_of(indexed[0], "Tariq Mansoury") == {"Tariq Mansouri"}
+    assert names_of(indexed[0], "Tariq Mousavii") == {"Tariq Mousavi"}
+    assert names_of(indexed[0], "Tariq Madani") == {"Tariq Madani"}
+    assert names_of(indexed[0], "Abu Fadek") == {"Abu Fadak al-Muhammadawi"}
+    monkeypatch.setattr(actors, "_TYPO_PAIRWISE", 10**6)
+    assert [mentions(t, gazetteer) for t in texts] == indexed
+    monkeypatch.setattr(actors, "_TYPO_PAIRWISE", 0)
+    assert [mentions(t, gazetteer) for t in texts] == indexed
 
 
 def test_distinct_actors_stay_distinct(gazetteer):

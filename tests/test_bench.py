@@ -221,3 +221,19 @@ def test_a_later_run_of_one_backend_keeps_the_other_backends_figures(tmp_path):
     assert written["backends"]["postgres"]["lookup_p50_ms"] == 8.0
     assert written["backends"]["postgres"]["run"]["commit"] == "abc"  # says which run measured it
     assert written["postgres_over_sqlite"] == {"lookup_p50_ms": 8.0}
+
+
+def test_the_long_article_benchmark_indexes_one_article_per_size_from_the_seeds(monkeypatch, tmp_path):
+    """Without ../shared/data the long article is made of the seeds' stories; each size is one article."""
+    from bench import big_article
+
+    monkeypatch.setattr(big_article, "SHARED_STORIES", (tmp_path / "nowhere.jsonl",))
+    result = CliRunner().invoke(big_article.main, ["--sizes", "0.03,0.06", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["stories"].startswith("seeds/")
+    assert [f["articles"] for f in report["figures"]] == [1, 1]
+    small, large = report["figures"]
+    assert 0.02 < small["megabytes"] <= 0.03 and 0.05 < large["megabytes"] <= 0.06
+    assert 0 < small["mentions"] < large["mentions"] and 0 < small["quote_occurrences"] < large["quote_occurrences"]
+    assert CliRunner().invoke(big_article.main, ["--sizes", "big"]).exit_code == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.nlp.models import Mention
 from bot.nlp.quotes import extract_quotes
+from tests.conftest import SEEDS
 
 
 def quotes_of(text: str, mentions=None):
@@ -67,6 +68,30 @@ def test_a_later_reference_resolves_to_the_anonymous_source_first_described():
     first, second = quotes_of(text)
     assert first.speaker == second.speaker == "a senior commander of an armed faction"
     assert second.anonymous
+
+
+def test_a_description_taken_up_again_is_the_source_it_fits_the_latest_of_its_role():
+    text = ('"The orders came from the very top," a senior commander of an armed faction told MEE.\n\n'
+            '"We were not consulted," a commander of the Basra brigade said.\n\n'
+            '"We will respect the truce," a senior commander of an armed faction in Basra said.\n\n'
+            '"Nobody asked us," a spokesman of the provincial council said.\n\n'
+            '"The truce is holding," the commander said.')
+    first, second, third, fourth, fifth = quotes_of(text)
+    assert second.speaker == "a commander of the Basra brigade"
+    # a longer form is the same source, and so the latest commander for `the commander`
+    assert first.speaker == third.speaker == fifth.speaker == "a senior commander of an armed faction"
+    assert fourth.speaker == "a spokesman of the provincial council"
+    assert all(q.anonymous for q in (first, second, third, fourth, fifth))
+
+
+def test_lost_possessives_are_counted_as_the_text_spells_them():
+    from bot.nlp.quotes import LOST_POSSESSIVE, _capitalised_prefix_counts
+
+    text = " ".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt")))
+    text += " USIran Irans Iranian Iransx Khameneis Khamenei"
+    names = {w for base in LOST_POSSESSIVE.findall(text) for w in (base, base + "s")}
+    assert len(names) > 20
+    assert _capitalised_prefix_counts(text, names) == {name: text.count(name) for name in names}
 
 
 def test_pronoun_resolves_to_the_nearest_speaker():

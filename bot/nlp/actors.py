@@ -1216,6 +1216,9 @@ def _after_place_preposition(p: _Piece, toks: Tokens) -> bool:
                                                          or toks.keys[prev] in ("to", "from", "at"))
 
 
+_TYPO_PAIRWISE = 32  # up to this many names of the same initials, each is compared with every earlier one
+
+
 def _link_typos(pieces: list[_Piece]) -> None:
     """Two spellings of one name a letter apart in one article are one actor (`Abu Fadak` / `Abu Fadek`)."""
     named: dict[tuple[str, ...], _Piece] = {}
@@ -1230,19 +1233,40 @@ def _link_typos(pieces: list[_Piece]) -> None:
         buckets.setdefault(tuple(word[:1] for word in key), []).append(key)
     alias_of: dict[tuple[str, ...], _Piece] = {}
     for keys in buckets.values():
+        # Many names (a long article has thousands): each is compared only with the earlier ones
+        # sharing one of its typo signatures, not with every earlier one.
+        by_signature: dict[tuple, list[int]] | None = {} if len(keys) > _TYPO_PAIRWISE else None
         for index, key in enumerate(keys):
-            if named[key].curated is not None:
-                continue
-            for other in keys[:index]:
-                if other not in alias_of and _one_letter_apart(key, other):
-                    alias_of[key] = named[other]
-                    break
+            signatures = _typo_signatures(key) if by_signature is not None else ()
+            if named[key].curated is None:
+                earlier = keys[:index] if by_signature is None else \
+                    [keys[i] for i in sorted({i for signature in signatures for i in by_signature.get(signature, ())})]
+                for other in earlier:
+                    if other not in alias_of and _one_letter_apart(key, other):
+                        alias_of[key] = named[other]
+                        break
+            for signature in signatures:
+                by_signature.setdefault(signature, []).append(index)
     if not alias_of:
         return
     for p in pieces:
         target = alias_of.get(p.key)
         if target is not None and p.curated is None:
             _adopt(p, target)
+
+
+def _typo_signatures(key: tuple[str, ...]) -> set[tuple]:
+    """Signatures two names of the same initials share whenever they are one letter apart
+    (`_one_letter_apart`): a typo keeps the other words, and two words one edit apart are equal once
+    the same letter is dropped from both, or one letter from the longer."""
+    signatures = set()
+    for at, word in enumerate(key):
+        if len(word) < 4:
+            continue
+        others = key[:at] + key[at + 1:]
+        signatures.add((at, others, word))
+        signatures.update((at, others, word[:cut] + word[cut + 1:]) for cut in range(len(word)))
+    return signatures
 
 
 def _one_letter_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -9,7 +9,7 @@ speaker, definite descriptions (`the commander`) to the anonymous source they ta
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from bot.nlp.models import Mention
@@ -405,6 +405,11 @@ class SpeakerResolver:
         self.paragraph_starts = paragraph_starts or [0]
         self.sources: list[tuple[int, Source]] = []  # (position, source), in reading order
         self._local: _LocalNames | None = None
+        # Lookups by position and by description, so that a long article costs in proportion to its length.
+        self._starts = [m.start for m in self.mentions]
+        self._longest = max((m.end - m.start for m in self.mentions), default=0)
+        self._people: _PersonMentions | None = None
+        self._anonymous = _AnonymousSources()
 
     @property
     def _names(self) -> _LocalNames | None:
@@ -425,11 +430,12 @@ class SpeakerResolver:
         else:
             source = self._description(speaker)
         if source is not None:
-            self.sources.append((at, source))
+            self.note(source, at)
         return source
 
     def note(self, source: Source, at: int) -> None:
         self.sources.append((at, source))
+        self._anonymous.add(source)
 
     def last(self, before: int, paragraphs: int = 2, fits=lambda source: True) -> Source | None:
         """The latest source at most `paragraphs` paragraphs before `before`."""
@@ -447,8 +453,10 @@ class SpeakerResolver:
         return bisect_right(self.paragraph_starts, position) - 1
 
     def _named(self, speaker: Speaker) -> Source:
-        for mention in self.mentions:
-            if mention.start < speaker.end and mention.end > speaker.start and mention.kind != "place":
+        # Only mentions starting less than the longest mention's length before the speaker can overlap it.
+        first = bisect_left(self._starts, speaker.start - self._longest)
+        for mention in self.mentions[first:bisect_left(self._starts, speaker.end)]:
+            if mention.end > speaker.start and mention.kind != "place":
                 return Source(speaker.text, mention.curated or mention.name, False,
                               person=mention.kind == "person" if mention.kind in ("person", "organization") else None)
         name = speaker.name
@@ -470,42 +478,103 @@ class SpeakerResolver:
 
     def _nearest_person(self, at: int) -> str | None:
         """The most talked-about person of the last three paragraphs (the story's subject), else the latest."""
-        here = self._paragraph(at)
-        recent: list[str] = []
-        counts: dict[str, int] = {}
-        for mention in self.mentions:
-            if mention.kind != "person":
-                continue
-            name = mention.curated or mention.name
-            counts[name] = counts.get(name, 0) + 1
-            if mention.end <= at and here - self._paragraph(mention.start) <= 3:
-                recent.append(name)
+        if self._people is None:
+            self._people = _PersonMentions(self.mentions)
+        first_paragraph = self._paragraph(at) - 3
+        since = self.paragraph_starts[first_paragraph] if first_paragraph >= 0 else -1
+        recent = [_person_name(m) for m in self.mentions[bisect_left(self._starts, since):bisect_right(self._starts, at)]
+                  if m.kind == "person" and m.end <= at]
         if recent:
-            return max(reversed(recent), key=lambda n: counts[n])
-        for mention in reversed(self.mentions):
-            if mention.end <= at and mention.kind == "person":
-                return mention.curated or mention.name
+            return max(reversed(recent), key=lambda n: self._people.counts[n])
+        latest = self._people.latest_ending_by(at)
+        if latest is not None:
+            return _person_name(latest)
         if self._names is not None:
             return self._names.nearest(at)
         return None
 
     def _description(self, speaker: Speaker) -> Source:
-        words = [w.casefold() for w in _words(speaker.text.split(",")[0])]
+        words = _description_words(speaker.text)
         head = next((w for w in _head_words(words)), None)
-        folded = " ".join(words)
-        for _, earlier in reversed(self.sources):
+        if len(words) > 3:
             # The same description again (`a senior commander of an Iranian-backed armed faction`) is the same source.
-            known = " ".join(w.casefold() for w in _words(earlier.display.split(",")[0]))
-            if earlier.anonymous and min(len(words), known.count(" ") + 1) > 3 and (
-                    known.startswith(folded) or folded.startswith(known)):
+            earlier = self._anonymous.same_description(" ".join(words))
+            if earlier is not None:
                 return earlier
         if words and words[0] in ("the", "this", "that") and head in ROLE_NOUNS:
-            same = [s for _, s in reversed(self.sources) if s.anonymous and s.head == head]
-            earlier = same or [s for _, s in reversed(self.sources) if s.anonymous and s.head in ROLE_NOUNS]
-            if earlier:
-                return earlier[0]
+            earlier = self._anonymous.by_head.get(head) or self._anonymous.with_role
+            if earlier is not None:
+                return earlier
         person = True if head in ROLE_NOUNS else (False if _looks_organisation(speaker.text) else None)
         return Source(speaker.text, None, True, head, person=person)
+
+
+def _person_name(mention: Mention) -> str:
+    return mention.curated or mention.name
+
+
+class _PersonMentions:
+    """An article's person mentions: how often each person is named, and the latest named by a position."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.counts: dict[str, int] = {}
+        for mention in mentions:
+            if mention.kind == "person":
+                self.counts[_person_name(mention)] = self.counts.get(_person_name(mention), 0) + 1
+        # By end offset, each with the latest (in start order) of the mentions ending there or before.
+        by_end = sorted((m.end, index) for index, m in enumerate(mentions) if m.kind == "person")
+        self._ends = [end for end, _ in by_end]
+        self._latest: list[Mention] = []
+        latest = -1
+        for _, index in by_end:
+            latest = max(latest, index)
+            self._latest.append(mentions[latest])
+
+    def latest_ending_by(self, at: int) -> Mention | None:
+        """The last person mention, in reading order, that ends at or before `at`."""
+        count = bisect_right(self._ends, at)
+        return self._latest[count - 1] if count else None
+
+
+def _description_words(display: str) -> list[str]:
+    """A description's words as compared with another's: folded, up to the first comma."""
+    return [w.casefold() for w in _words(display.split(",")[0])]
+
+
+class _AnonymousSources:
+    """The story's anonymous sources so far, indexed for taking a description up again.
+
+    Each index keeps the latest source, as a reader takes up the nearest earlier mention."""
+
+    def __init__(self):
+        self.by_head: dict[str, Source] = {}  # head noun -> latest anonymous source with it
+        self.with_role: Source | None = None  # latest anonymous source whose head is a role noun
+        self._whole: dict[str, tuple[int, Source]] = {}  # folded description -> (order, source)
+        self._prefixes: dict[str, tuple[int, Source]] = {}  # every leading part of one -> (order, source)
+        self._added = 0
+
+    def add(self, source: Source) -> None:
+        if not source.anonymous:
+            return
+        self._added += 1
+        self.by_head[source.head] = source
+        if source.head in ROLE_NOUNS:
+            self.with_role = source
+        known = " ".join(_description_words(source.display))
+        if known.count(" ") < 3:  # three words or fewer (a bracket's words count apart)
+            return
+        entry = (self._added, source)
+        self._whole[known] = entry
+        for end in range(1, len(known) + 1):
+            self._prefixes[known[:end]] = entry
+
+    def same_description(self, folded: str) -> Source | None:
+        """The latest source of more than three words whose description starts with `folded` or
+        with which `folded` starts (`folded` has more than three words)."""
+        found = [self._prefixes.get(folded)]
+        found += [self._whole.get(folded[:end]) for end in range(1, len(folded) + 1)]
+        latest = max((entry for entry in found if entry is not None), key=lambda entry: entry[0], default=None)
+        return latest[1] if latest else None
 
 
 ORGANISATION_WORDS = frozenset(
@@ -532,28 +601,25 @@ def _head_words(words: list[str]):
 
 
 class _LocalNames:
-    """Without actor mentions: capitalised names in the story, short forms resolved to the full one."""
+    """Without actor mentions: capitalised names in the story (two words or more, in reading
+    order), short forms resolved to the first full one that ends with them."""
 
     def __init__(self, found: list[tuple[int, list[str]]]):
-        self.found = found
+        self.positions = [position for position, _ in found]
+        self.names = [" ".join(words) for _, words in found]
+        self.by_surname: dict[str, str] = {}
+        for _, words in found:
+            self.by_surname.setdefault(words[-1].casefold(), " ".join(words))
 
     def __call__(self, name: str, at: int) -> str:
         tokens = name.split()
         if len(tokens) == 1:
-            last = tokens[0].casefold()
-            for _, words in self.found:
-                if len(words) > 1 and words[-1].casefold() == last:
-                    return " ".join(words)
+            return self.by_surname.get(tokens[0].casefold(), name)
         return name
 
     def nearest(self, at: int) -> str | None:
-        best = None
-        for position, words in self.found:
-            if position >= at:
-                break
-            if len(words) > 1 or best is None:
-                best = words
-        return self(" ".join(best), at) if best else None
+        count = bisect_left(self.positions, at)
+        return self.names[count - 1] if count else None
 
 
 def _local_names(text: str) -> _LocalNames:

@@ -16,8 +16,9 @@ import logging
 import multiprocessing
 import os
 from functools import lru_cache
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -473,6 +474,8 @@ class Indexer:
         named: dict[str, list[tuple[int, int, int]]] = {}  # story -> (actor, start, end) of its mentions
         for story, actor, start, end, *_ in mention_rows:
             named.setdefault(story, []).append((actor, start, end))
+        for spans in named.values():
+            spans.sort(key=_span_start)
         self._store_quotes(conn, new_items, named)  # a syndicated copy's quotes are its story's, already stored
         self._store_new_aliases(conn)
         return len(new_rows)
@@ -790,12 +793,21 @@ class _StoryFinder:
             self.memory.remember(story_id, syndication.traits(body), syndication.pack(body))
 
 
-def quote_subjects(named: Iterable[tuple[int, int, int]], start: int, end: int) -> str | None:
-    """The actors (actor, start, end: a story's mentions) named near a quote's span, as
-    quote_occurrences.subjects holds them."""
-    near = sorted({actor for actor, first, last in named
-                   if first >= start - ABOUT_CONTEXT and last <= end + ABOUT_CONTEXT})
-    return ",".join(map(str, near)) or None
+def quote_subjects(named: Sequence[tuple[int, int, int]], start: int, end: int) -> str | None:
+    """The actors (actor, start, end: a story's mentions, in order of start) named near a quote's
+    span, as quote_occurrences.subjects holds them. Only the mentions starting near it are read."""
+    near = set()
+    for index in range(bisect_left(named, start - ABOUT_CONTEXT, key=_span_start), len(named)):
+        actor, first, last = named[index]
+        if first > end + ABOUT_CONTEXT:
+            break
+        if last <= end + ABOUT_CONTEXT:
+            near.add(actor)
+    return ",".join(map(str, sorted(near))) or None
+
+
+def _span_start(span: tuple[int, int, int]) -> int:
+    return span[1]
 
 
 def quote_key(text: str) -> str:
