@@ -70,6 +70,7 @@ class DigestDefaults:
     days: str = "weekdays"
     grace_hours: float = 6.0
     reindex_minutes: float = 10.0
+    lease_minutes: float = 5.0  # a digest's claim runs out this long after its holder stopped renewing it
 
 
 @dataclass
@@ -102,7 +103,8 @@ def normalise_database_url(url: str) -> str:
 
 
 SETTINGS_SPEC = {"corpus_folders": list, "database_url": str, "timezone": str, "digest": dict}
-DIGEST_SPEC = {"time": str, "days": str, "grace_hours": (int, float), "reindex_minutes": (int, float)}
+DIGEST_SPEC = {"time": str, "days": str, "grace_hours": (int, float), "reindex_minutes": (int, float),
+               "lease_minutes": (int, float)}
 
 
 def load_settings() -> Settings:
@@ -121,6 +123,9 @@ def load_settings() -> Settings:
     settings.timezone = data.get("timezone") or "UTC"
     validate_timezone(path, "timezone", settings.timezone)
     settings.digest = DigestDefaults(**{k: v for k, v in digest.items() if v is not None})
+    if settings.digest.lease_minutes <= 0:
+        raise ConfigError(f"{path}: key 'digest: lease_minutes' expected a number of minutes above 0, "
+                          f"got {settings.digest.lease_minutes!r}")
     return settings
 
 
