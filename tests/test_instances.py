@@ -67,18 +67,20 @@ def subscribed_yesterday(db_url: str, digest_time: str, *, subscriber: str | Non
         store.dispose()
 
 
-def project_config(project: Path, name: str, *, reindex_minutes: float, digest_time: str) -> Path:
-    """A copy of config/ for one instance: its re-index interval and the shared digest subscription."""
+def project_config(project: Path, name: str, *, reindex_minutes: float, digest_time: str,
+                   subscriber: str | None = None, **digest_settings) -> Path:
+    """A copy of config/ for one instance: its re-index interval (and other digest settings) and the
+    shared digest subscription."""
     config = project / name
     shutil.copytree(ROOT / "config", config)
     settings_path = config / "settings.yaml"
     settings = yaml.safe_load(settings_path.read_text()) or {}
     settings["corpus_folders"] = ["seeds"]
-    settings.setdefault("digest", {})["reindex_minutes"] = reindex_minutes
+    settings.setdefault("digest", {}).update(reindex_minutes=reindex_minutes, **digest_settings)
     settings_path.write_text(yaml.safe_dump(settings))
     (config / "digests.yaml").write_text(yaml.safe_dump({"subscriptions": [{
         "channel": DIGEST_CHANNEL, "time": digest_time, "timezone": "UTC", "days": "daily",
-        "post_when_quiet": True}]}))
+        "post_when_quiet": True, **({"subscriber": subscriber} if subscriber else {})}]}))
     return config
 
 

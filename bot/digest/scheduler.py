@@ -98,7 +98,10 @@ class DigestScheduler:
         outcomes = []
         for sub, due in self._owed(now):
             row = ledger.get(self.store, sub.channel, due.date())
-            if row is not None and not row.open_to_claim(now, self.lease):  # done, given up, or held
+            if row is not None and row.held(now, self.lease):
+                log.info("digest for %s due %s is being posted by %s", sub.channel, due.isoformat(), row.claimed_by)
+                continue
+            if row is not None and not row.open_to_claim(now, self.lease):  # done or given up
                 continue
             late = now - due
             if late > self.grace:
