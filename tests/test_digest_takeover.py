@@ -28,8 +28,9 @@ class Pair:
         self.bots: dict[str, BotProcess] = {}
 
     def start(self, name: str) -> BotProcess:
-        config = project_config(self.project, f"config-{name}", reindex_minutes=0, digest_time=self.due.strftime("%H:%M"),
-                                subscriber="U0EDITOR", lease_minutes=LEASE_MINUTES)
+        config = project_config(self.project, f"config-{name}", reindex_minutes=0,
+                                digest_time=self.due.strftime("%H:%M"), subscriber="U0EDITOR",
+                                lease_minutes=LEASE_MINUTES)
         self.bots[name] = bot = BotProcess(name, self.db_url, config, self.slack, self.project)
         return bot
 

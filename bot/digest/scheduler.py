@@ -133,7 +133,8 @@ class DigestScheduler:
         """Past the grace period: recorded once, logged, and the subscriber told."""
         reason = (f"it was due {_hours(late)} ago, beyond the {_hours(self.grace)} grace period"
                   + (f" ({row.error})" if row is not None and row.error else
-                     " (the process posting it stopped)" if row is not None else " (no bot was running)"))
+                     " (the process posting it stopped)" if row is not None else
+                     " (it was never started: no bot was running, or the digest was paused)"))
         if not ledger.give_up(self.store, sub.channel, due.date(), reason, now=now, lease=self.lease):
             return  # another instance did
         log.warning("digest for %s due %s was %s %s ago, beyond the %s grace period: skipped "
@@ -185,9 +186,9 @@ class DigestScheduler:
         self.scheduler.add_job(self.catch_up, IntervalTrigger(seconds=self.lease.total_seconds()), id="digest-catch-up",
                                next_run_time=datetime.now(timezone.utc))
         self.scheduler.start()
-        log.info("digest scheduler started: %d subscription(s), re-index every %s min, grace %s, catch-up every %s min",
-                 len([j for j in self.scheduler.get_jobs() if j.id.startswith("digest:")]), minutes, _hours(self.grace),
-                 self.settings.digest.lease_minutes)
+        log.info("digest scheduler started: %d subscription(s), re-index every %s min, grace %s, "
+                 "catch-up every %s min", len([j for j in self.scheduler.get_jobs() if j.id.startswith("digest:")]),
+                 minutes, _hours(self.grace), self.settings.digest.lease_minutes)
         return self.scheduler
 
 
