@@ -521,3 +521,26 @@ def test_the_catch_up_check_runs_every_lease_period_not_only_at_start(store, cli
         assert job.trigger.interval == timedelta(minutes=2)
     finally:
         running.shutdown(wait=True)
+
+
+def test_a_digest_left_claimed_before_claims_were_leases_is_looked_for_then_posted(store, client, slack):
+    """A row claimed by an older newsbot has no lease and no record of its sends: it counts as held for one
+    lease after its claim, then is taken over, the history read from the claim on."""
+    from sqlalchemy import insert
+
+    from bot.store.schema import digest_ledger
+
+    subscribe(store, "C0LEGACY1")
+    story(store, "Story", at("2026-03-27 07:00"))
+    with store.begin() as conn:
+        conn.execute(insert(digest_ledger).values(channel="C0LEGACY1", digest_date=date(2026, 3, 27), status="claimed",
+                                                  claimed_at=at("2026-03-27 08:00"), claimed_by="old-host:42",
+                                                  attempts=1))
+    clock = Clock(at("2026-03-27 08:03"))
+    digests = scheduler_for(store, client, clock)
+    assert digests.catch_up() == []
+    clock.now = at("2026-03-27 08:06")
+    (outcome,) = digests.catch_up()
+    assert outcome.status == "posted" and len(delivered(slack, "C0LEGACY1")) == 1
+    (look,) = slack.calls("/api/conversations.history")
+    assert look.body["channel"] == "C0LEGACY1" and float(look.body["oldest"]) <= at("2026-03-27 08:00").timestamp()
