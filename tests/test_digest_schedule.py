@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -398,6 +399,15 @@ def delivered(slack, channel):
     return slack.history.get(channel, [])
 
 
+def went_through(slack, channel, timeout=10.0):
+    """Wait until a post whose answer the bot gave up on has reached the channel (the fake takes it in its
+    own thread, which a busy machine may run late), and return what reached it."""
+    deadline = time.monotonic() + timeout
+    while not delivered(slack, channel) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return delivered(slack, channel)
+
+
 def test_a_digest_whose_instance_died_during_429s_is_taken_over_after_its_lease_and_posted_once(db_url, client, slack,
                                                                                                  caplog):
     first, second = Store(db_url), Store(db_url)
@@ -442,7 +452,7 @@ def test_a_digest_posted_by_an_instance_that_died_before_recording_it_is_found_a
         dying.fire("C0LEASED2")
     first.dispose()
     slack.hold("chat.postMessage", seconds=0)
-    (posted,) = delivered(slack, "C0LEASED2")
+    (posted,) = went_through(slack, "C0LEASED2")
 
     other = scheduler_for(second, WebClient(token="xoxb-test", base_url=slack.api_url), Clock(at("2026-03-27 08:06")))
     with caplog.at_level(logging.INFO, logger="bot.digest"):
@@ -460,7 +470,9 @@ def test_a_post_whose_answer_was_lost_is_looked_for_before_it_is_sent_again(stor
     story(store, "Story", at("2026-03-27 07:00"))
     slack.hold("chat.postMessage", seconds=1.5)
     impatient = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.5)
-    outcome = scheduler_for(store, impatient, Clock(at("2026-03-27 08:00"))).fire("C0TIMEOUT")
+    digests = DigestScheduler(store, Settings(), impatient, clock=Clock(at("2026-03-27 08:00")),
+                              sleep=lambda seconds: went_through(slack, "C0TIMEOUT"))  # the back-off, before retrying
+    outcome = digests.fire("C0TIMEOUT")
     (posted,) = delivered(slack, "C0TIMEOUT")
     assert (outcome.status, outcome.ts) == ("posted", posted["ts"])
 
@@ -473,6 +485,7 @@ def test_a_takeover_that_cannot_read_the_history_does_not_post_blind_and_tells_t
     with pytest.raises(Died):
         DigestScheduler(store, Settings(), impatient, clock=Clock(at("2026-03-27 08:00")), sleep=die).fire("C0NOSCOPE")
     slack.hold("chat.postMessage", seconds=0)
+    went_through(slack, "C0NOSCOPE")
     slack.fail("conversations.history", "missing_scope")
     client = WebClient(token="xoxb-test", base_url=slack.api_url)
     with caplog.at_level(logging.WARNING, logger="bot.digest"):
@@ -544,3 +557,18 @@ def test_a_digest_left_claimed_before_claims_were_leases_is_looked_for_then_post
     assert outcome.status == "posted" and len(delivered(slack, "C0LEGACY1")) == 1
     (look,) = slack.calls("/api/conversations.history")
     assert look.body["channel"] == "C0LEGACY1" and float(look.body["oldest"]) <= at("2026-03-27 08:00").timestamp()
+
+
+def test_another_apps_message_carrying_the_digest_marker_is_not_taken_for_the_digest(store, client, slack):
+    subscribe(store, "C0FORGED1")
+    story(store, "Story", at("2026-03-27 07:00"))
+    slack.hold("chat.postMessage", seconds=1.5)
+    impatient = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.5)
+    with pytest.raises(Died):  # its post went through
+        DigestScheduler(store, Settings(), impatient, clock=Clock(at("2026-03-27 08:00")), sleep=die).fire("C0FORGED1")
+    slack.hold("chat.postMessage", seconds=0)
+    (posted,) = went_through(slack, "C0FORGED1")
+    posted["bot_id"] = "BOTHERAPP"  # as if another app had posted a message with the same metadata
+    (outcome,) = scheduler_for(store, client, Clock(at("2026-03-27 08:06"))).catch_up()
+    assert outcome.status == "posted" and outcome.ts != posted["ts"]
+    assert [m["bot_id"] for m in delivered(slack, "C0FORGED1")] == ["BOTHERAPP", "BNEWSBOT"]

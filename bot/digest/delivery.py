@@ -95,27 +95,33 @@ def marker(channel: str, digest_date: date) -> dict:
 
 def find_posted(client, channel: str, digest_date: date, since: datetime) -> str | None:
     """The ts of the digest's message in the channel's history since `since`, or None; HistoryUnreadable
-    when Slack would not say."""
+    when Slack would not say. Only this bot's own messages count: another app's copy of the marker does not."""
     wanted, cursor = marker(channel, digest_date), None
     oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
+    bot_id = _slack_call(client.auth_test).get("bot_id")
     for _ in range(HISTORY_PAGES):
-        try:
-            response = client.conversations_history(channel=channel, oldest=oldest, limit=200, cursor=cursor,
-                                                    include_all_metadata=True)
-        except SlackApiError as exc:
-            error = (exc.response.get("error") if exc.response is not None else None) or "unknown_error"
-            raise HistoryUnreadable(error, permanent=error in HISTORY_REFUSED) from None
-        except Exception as exc:
-            raise HistoryUnreadable(f"{exc.__class__.__name__}: {exc}", permanent=False) from None
+        response = _slack_call(client.conversations_history, channel=channel, oldest=oldest, limit=200, cursor=cursor,
+                               include_all_metadata=True)
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
             if metadata.get("event_type") == wanted["event_type"] and \
-                    metadata.get("event_payload") == wanted["event_payload"]:
+                    metadata.get("event_payload") == wanted["event_payload"] and message.get("bot_id") == bot_id:
                 return message.get("ts")
         cursor = (response.get("response_metadata") or {}).get("next_cursor")
         if not cursor:
             return None
     raise HistoryUnreadable(f"more than {HISTORY_PAGES * 200} messages since {since.isoformat()}", permanent=True)
+
+
+def _slack_call(method, **arguments):
+    """A Web API read for find_posted; its failures become HistoryUnreadable."""
+    try:
+        return method(**arguments)
+    except SlackApiError as exc:
+        error = (exc.response.get("error") if exc.response is not None else None) or "unknown_error"
+        raise HistoryUnreadable(error, permanent=error in HISTORY_REFUSED) from None
+    except Exception as exc:
+        raise HistoryUnreadable(f"{exc.__class__.__name__}: {exc}", permanent=False) from None
 
 
 def post_message(client, channel: str, message: Message, *, sleep: Callable[[float], None] = time_module.sleep,
