@@ -180,6 +180,7 @@ class DigestDefaults:
     days: str = "weekdays"
     grace_hours: float = 6.0
     reindex_minutes: float = 10.0
+    lease_minutes: float = 5.0  # a digest's claim runs out this long after its holder stopped renewing it
 
 
 @dataclass
@@ -215,9 +216,10 @@ def normalise_database_url(url: str) -> str:
 SETTINGS_SPEC = {"corpus_folders": list, "database_url": str, "timezone": str, "digest": dict, "http": dict}
 HTTP_SPEC = {"bind": str}
 DIGEST_SPEC = {"time": (str, int, float), "days": (str, list), "grace_hours": (int, float),
-               "reindex_minutes": (int, float)}
+               "reindex_minutes": (int, float), "lease_minutes": (int, float)}
 MAX_GRACE_HOURS = 7 * 24  # a digest is looked for at most a week back
 MAX_REINDEX_MINUTES = 7 * 24 * 60
+MAX_LEASE_MINUTES = 24 * 60
 
 
 def load_settings() -> Settings:
@@ -252,6 +254,12 @@ def load_settings() -> Settings:
         if digest.get(key) is not None:
             check_number(path, "digest:", key, digest[key], 0, high, meaning)
             setattr(defaults, key, digest[key])
+    lease = digest.get("lease_minutes")
+    if lease is not None:
+        if not 0 < lease <= MAX_LEASE_MINUTES:  # a claim that never lasts would let every instance post
+            raise ConfigError(f"{path}: digest: key 'lease_minutes' expected a number of minutes above 0 and up to "
+                              f"{MAX_LEASE_MINUTES} (how long a digest's claim outlives its instance), got {lease!r}")
+        defaults.lease_minutes = lease
     settings.http_bind = (http.get("bind") or "").strip()
     return settings
 

@@ -5,12 +5,15 @@ and the signed requests Slack sends to the bot.
         client = WebClient(token="xoxb-test", base_url=slack.api_url)
         slack.rate_limit("chat.postMessage", times=1, retry_after=1)   # next call gets a 429
         slack.fail("chat.postMessage", "not_in_channel", channel="C_GONE")
+        slack.hold("chat.postMessage", seconds=30)   # the post goes through, the answer comes late
         ...
         slack.wait_for("/respond/r1")          # polls with a deadline: bolt answers from a thread
         assert slack.problems == []            # every message payload met Block Kit's limits
 
 Every message payload received (chat.postMessage, chat.postEphemeral, chat.update, response_url
 posts) is checked by `block_kit_problems`; what breaks a limit lands in `slack.problems`.
+Messages posted are kept per channel and read back by conversations.history (newest first, with
+their metadata when `include_all_metadata` is set, `oldest` and cursor paging as Slack does).
 `post_signed` and the `*_body` helpers build requests exactly as Slack sends them
 (form-encoded, `X-Slack-Signature` over the raw body).
 """
@@ -159,8 +162,10 @@ class FakeSlack:
         self._refusals: dict[str, list[tuple[int, int]]] = {}  # path -> [(HTTP status, retry_after)]
         self._users: dict[str, dict] = {}
         self.socket_mode = None  # a FakeSocketMode: apps.connections.open answers with its URL
+        self._holds: dict[str, float] = {}
+        self.history: dict[str, list[dict]] = {}  # channel -> messages posted, oldest first
         self._lock = threading.Lock()
-        self._ts = 1700000000
+        self._ts = int(time.time())
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -198,6 +203,10 @@ class FakeSlack:
         """Undo `fail`: calls to `method` (for `channel`, or any) succeed again."""
         with self._lock:
             self._failures.pop((method, channel), None)
+    def hold(self, method: str, *, seconds: float) -> None:
+        """Calls to `method` take effect at once but are answered `seconds` later (0: at once again)."""
+        with self._lock:
+            self._holds[method] = seconds
 
     def add_user(self, user_id: str, **fields) -> None:
         """What users.info returns for `user_id` (e.g. tz="Asia/Beirut")."""
@@ -258,10 +267,19 @@ class FakeSlack:
                 limited[0] -= 1
                 return 429, {"Retry-After": str(limited[1])}, {"ok": False, "error": "ratelimited"}
             error = self._failures.get((method, body.get("channel"))) or self._failures.get((method, None))
-            self._ts += 1
+            self._ts = max(self._ts + 1, int(time.time()))  # later than the clock, as Slack's are
             ts = f"{self._ts}.000100"
+            if method == "chat.postMessage" and not error:
+                self.history.setdefault(body.get("channel"), []).append(
+                    {"type": "message", "ts": ts, "bot_id": "BNEWSBOT", "text": body.get("text"),
+                     "blocks": body.get("blocks"), **({"metadata": body["metadata"]} if body.get("metadata") else {})})
+            held = self._holds.get(method)
+        if held:
+            time.sleep(held)
         if error:
             return 200, {}, {"ok": False, "error": error}
+        if method == "conversations.history":
+            return 200, {}, self._history(body)
         if path.startswith("/respond/"):
             return 200, {}, {"ok": True}
         if method == "auth.test":
@@ -282,6 +300,18 @@ class FakeSlack:
             return 200, {}, {"ok": True, "channel": {"id": "D" + str(body.get("users", "U"))[1:12]}}
         return 200, {}, {"ok": True}
 
+    def _history(self, query: dict) -> dict:
+        with self._lock:
+            messages = [m for m in reversed(self.history.get(query.get("channel"), []))
+                        if float(m["ts"]) > float(query.get("oldest") or 0)]
+        start, limit = int(query.get("cursor") or 0), int(query.get("limit") or 100)
+        page = messages[start:start + limit]
+        if str(query.get("include_all_metadata")).lower() not in ("1", "true"):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(messages)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
     def _handler(self):
         fake = self
 
@@ -292,11 +322,13 @@ class FakeSlack:
                     body = json.loads(raw or "{}")
                 else:
                     body = {k: v[0] for k, v in urllib.parse.parse_qs(raw).items()}
+                path, _, query = self.path.partition("?")  # GET methods (conversations.history) take a query
+                body.update({k: v[0] for k, v in urllib.parse.parse_qs(query).items()})
                 for key in ("blocks", "attachments"):
                     if isinstance(body.get(key), str):
                         body[key] = json.loads(body[key])
-                record = Received(self.path, dict(self.headers), body)
-                status, headers, answer = fake._answer(self.path, body)
+                record = Received(path, dict(self.headers), body)
+                status, headers, answer = fake._answer(path, body)
                 with fake._lock:
                     fake.received.append(record)
                 payload = json.dumps(answer).encode()
@@ -306,7 +338,10 @@ class FakeSlack:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a held answer)
+                    pass
 
             do_GET = do_POST
 

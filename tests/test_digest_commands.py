@@ -183,3 +183,24 @@ def test_preview_after_a_digest_shows_only_what_came_in_since(bot, store):
     preview = said(bot.digest("preview"))
     assert "Came in after it" in preview and "In the last digest" not in preview
     assert f"Preview of the digest due {due:%a %-d %b %H:%M}" in preview
+
+
+@pytest.mark.parametrize("minutes", [1, -1], ids=["due-in-a-minute", "due-a-minute-ago"])
+def test_a_channel_that_subscribes_now_has_missed_no_digest(bot, store, caplog, minutes):
+    """Subscribing at 07:59 for 08:00 is not a digest missed 24 h ago; at 08:01, not one missed a minute ago."""
+    import logging
+
+    from slack_sdk import WebClient
+
+    from bot.config import Settings
+    from bot.digest.scheduler import DigestScheduler
+
+    now = datetime.now(timezone.utc)
+    slot = (now + timedelta(minutes=minutes)).strftime("%H:%M")
+    assert "Subscribed" in said(bot.digest(f"subscribe {slot} UTC daily"))
+    digests = DigestScheduler(store, Settings(), WebClient(token="xoxb-test", base_url=bot.fake.api_url),
+                              clock=lambda: now)
+    with caplog.at_level(logging.INFO, logger="bot.digest"):
+        assert digests.catch_up() == []
+    assert "missed" not in caplog.text and "grace" not in caplog.text
+    assert [p.body["text"] for p in bot.fake.calls("/api/chat.postMessage") if "Daily digest" in p.body["text"]] == []

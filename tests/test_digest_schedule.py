@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -51,8 +52,13 @@ def scheduler_for(store, client, clock, *, grace_hours=6.0, sleeps=None, setting
                            sleep=(sleeps.append if sleeps is not None else lambda s: None))
 
 
-def subscribe(store, channel, *, time="08:00", tz="Europe/London", days=(0, 1, 2, 3, 4), **extra):
-    subs_db.save(store, Subscription(channel=channel, time=time, timezone=tz, days=tuple(days), **extra))
+SUBSCRIBED = at("2026-01-01 00:00")  # before every frozen clock below: each of their digests is owed
+
+
+def subscribe(store, channel, *, time="08:00", tz="Europe/London", days=(0, 1, 2, 3, 4), created_at=SUBSCRIBED,
+              **extra):
+    subs_db.save(store, Subscription(channel=channel, time=time, timezone=tz, days=tuple(days), created_at=created_at,
+                                     **extra))
 
 
 def posts(slack, channel=None):
@@ -191,7 +197,7 @@ def test_missed_digest_within_grace_is_posted_once_at_start_and_beyond_grace_is_
     assert len(posts(slack)) == 1
 
 
-def test_a_subscription_added_to_the_yaml_while_down_is_caught_up_by_the_running_scheduler(config_dir, store, client, slack):
+def test_a_yaml_subscription_missed_while_down_is_caught_up_by_the_running_scheduler(config_dir, store, client, slack):
     (config_dir / "digests.yaml").write_text(
         "subscriptions:\n"
         "  - channel: C0YAMLDESK\n"
@@ -204,6 +210,9 @@ def test_a_subscription_added_to_the_yaml_while_down_is_caught_up_by_the_running
     settings.digest.reindex_minutes = 0
     now = datetime.now(UTC)
     due = Subscription(channel="C0YAMLDESK", timezone="Europe/London", days=DAILY).last_due(now)
+    # Known from an earlier run: the bot was down at the digest's time.
+    subs_db.save(store, Subscription(channel="C0YAMLDESK", timezone="Europe/London", days=DAILY, origin="yaml",
+                                     created_at=due - timedelta(days=1)))
     scheduler = DigestScheduler(store, settings, client, clock=lambda: due + timedelta(minutes=30))
     running = scheduler.start()
     try:
@@ -394,3 +403,191 @@ def test_the_scheduled_reindex_logs_each_problem_it_meets(config_dir, store, cli
     assert sorted(first) == [f"re-index: {corpus / 'feed.jsonl'}:2: malformed JSON: Expecting value (column 10)",
                              broken_link]
     assert second == [broken_link]  # still there, so said again; the unchanged file's line was said once
+
+
+class Died(BaseException):
+    """The process posting a digest vanished (kill -9): nothing after this point runs, no handler sees it."""
+
+
+def die(seconds):
+    raise Died()
+
+
+def delivered(slack, channel):
+    """The messages that reached the channel (not the refused attempts)."""
+    return slack.history.get(channel, [])
+
+
+def went_through(slack, channel, timeout=10.0):
+    """Wait until a post whose answer the bot gave up on has reached the channel (the fake takes it in its
+    own thread, which a busy machine may run late), and return what reached it."""
+    deadline = time.monotonic() + timeout
+    while not delivered(slack, channel) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return delivered(slack, channel)
+
+
+def test_a_digest_whose_instance_died_during_429s_is_taken_over_after_its_lease_and_posted_once(db_url, client, slack,
+                                                                                                 caplog):
+    first, second = Store(db_url), Store(db_url)
+    subscribe(first, "C0LEASED1")
+    story(first, "Story", at("2026-03-27 07:00"))
+    slack.rate_limit("chat.postMessage", times=1, retry_after=30)
+    dying = DigestScheduler(first, Settings(), client, clock=Clock(at("2026-03-27 08:00")), sleep=die)
+    with pytest.raises(Died):  # killed while waiting out the 429
+        dying.fire("C0LEASED1")
+    first.dispose()
+    assert delivered(slack, "C0LEASED1") == []
+
+    clock = Clock(at("2026-03-27 08:03"))
+    other = scheduler_for(second, client, clock)
+    assert other.catch_up() == []  # the lease (5 min) still runs: its holder may be alive
+    assert other.fire("C0LEASED1").status == "already"
+    clock.now = at("2026-03-27 08:06")
+    with caplog.at_level(logging.INFO, logger="bot.digest"):
+        (outcome,) = other.catch_up()
+    assert outcome.status == "posted" and "claim ran out" in caplog.text
+    (message,) = delivered(slack, "C0LEASED1")
+    assert "Story" in json.dumps(message["blocks"])
+    assert message["metadata"] == {"event_type": "newsbot_digest",
+                                   "event_payload": {"channel": "C0LEASED1", "digest_date": "2026-03-27"}}
+    row = ledger.get(second, "C0LEASED1", date(2026, 3, 27))
+    assert (row.status, row.ts, row.attempts) == ("posted", message["ts"], 2)
+    assert slack.calls("/api/conversations.history") == []  # refused by a 429: nothing to look for
+    clock.now = at("2026-03-27 08:20")
+    assert other.catch_up() == [] and len(delivered(slack, "C0LEASED1")) == 1
+    second.dispose()
+
+
+def test_a_digest_posted_by_an_instance_that_died_before_recording_it_is_found_and_not_posted_again(db_url, slack,
+                                                                                                      caplog):
+    first, second = Store(db_url), Store(db_url)
+    subscribe(first, "C0LEASED2")
+    story(first, "Story", at("2026-03-27 07:00"))
+    slack.hold("chat.postMessage", seconds=1.5)  # the post goes through; the answer never reaches the bot
+    impatient = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.5)
+    dying = DigestScheduler(first, Settings(), impatient, clock=Clock(at("2026-03-27 08:00")), sleep=die)
+    with pytest.raises(Died):  # killed before it could record the post (or look for it)
+        dying.fire("C0LEASED2")
+    first.dispose()
+    slack.hold("chat.postMessage", seconds=0)
+    (posted,) = went_through(slack, "C0LEASED2")
+
+    other = scheduler_for(second, WebClient(token="xoxb-test", base_url=slack.api_url), Clock(at("2026-03-27 08:06")))
+    with caplog.at_level(logging.INFO, logger="bot.digest"):
+        (outcome,) = other.catch_up()
+    assert (outcome.status, outcome.ts) == ("posted", posted["ts"])
+    assert "was already in the channel" in caplog.text
+    assert len(delivered(slack, "C0LEASED2")) == 1 and len(slack.calls("/api/conversations.history")) == 1
+    row = ledger.get(second, "C0LEASED2", date(2026, 3, 27))
+    assert (row.status, row.ts) == ("posted", posted["ts"])
+    second.dispose()
+
+
+def test_a_post_whose_answer_was_lost_is_looked_for_before_it_is_sent_again(store, slack):
+    subscribe(store, "C0TIMEOUT")
+    story(store, "Story", at("2026-03-27 07:00"))
+    slack.hold("chat.postMessage", seconds=1.5)
+    impatient = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.5)
+    digests = DigestScheduler(store, Settings(), impatient, clock=Clock(at("2026-03-27 08:00")),
+                              sleep=lambda seconds: went_through(slack, "C0TIMEOUT"))  # the back-off, before retrying
+    outcome = digests.fire("C0TIMEOUT")
+    (posted,) = delivered(slack, "C0TIMEOUT")
+    assert (outcome.status, outcome.ts) == ("posted", posted["ts"])
+
+
+def test_a_takeover_that_cannot_read_the_history_does_not_post_blind_and_tells_the_subscriber(store, slack, caplog):
+    subscribe(store, "C0NOSCOPE", created_by="U0EDITOR")
+    story(store, "Story", at("2026-03-27 07:00"))
+    slack.hold("chat.postMessage", seconds=1.5)
+    impatient = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.5)
+    with pytest.raises(Died):
+        DigestScheduler(store, Settings(), impatient, clock=Clock(at("2026-03-27 08:00")), sleep=die).fire("C0NOSCOPE")
+    slack.hold("chat.postMessage", seconds=0)
+    went_through(slack, "C0NOSCOPE")
+    slack.fail("conversations.history", "missing_scope")
+    client = WebClient(token="xoxb-test", base_url=slack.api_url)
+    with caplog.at_level(logging.WARNING, logger="bot.digest"):
+        (outcome,) = scheduler_for(store, client, Clock(at("2026-03-27 08:06"))).catch_up()
+    assert outcome.status == "failed" and "missing_scope" in outcome.detail
+    assert "not posted blind" in caplog.text and "channels:history and groups:history" in caplog.text
+    assert len(delivered(slack, "C0NOSCOPE")) == 1  # the one that went through; none after it
+    (dm,) = delivered(slack, "U0EDITOR")
+    assert "was not posted" in dm["text"] and "missing_scope" in dm["text"]
+    assert ledger.get(store, "C0NOSCOPE", date(2026, 3, 27)).status == "given_up"
+    assert scheduler_for(store, client, Clock(at("2026-03-27 08:30"))).catch_up() == []
+    assert len(delivered(slack, "U0EDITOR")) == 1
+
+
+def test_a_digest_left_unposted_past_the_grace_period_is_given_up_once_and_its_subscriber_told(db_url, client, slack,
+                                                                                                caplog):
+    stores = [Store(db_url), Store(db_url)]
+    subscribe(stores[0], "C0GIVENUP", created_by="U0EDITOR")
+    story(stores[0], "Story", at("2026-03-27 07:00"))
+    slack.rate_limit("chat.postMessage", times=1, retry_after=30)
+    with pytest.raises(Died):
+        DigestScheduler(stores[0], Settings(), client, clock=Clock(at("2026-03-27 08:00")), sleep=die).fire("C0GIVENUP")
+    # every instance was down until after the grace period (6 h)
+    late = [scheduler_for(s, client, Clock(at("2026-03-27 14:30"))) for s in stores]
+    with caplog.at_level(logging.WARNING, logger="bot.digest"):
+        assert late[0].catch_up() == [] and late[1].catch_up() == []
+    assert delivered(slack, "C0GIVENUP") == []
+    (dm,) = delivered(slack, "U0EDITOR")
+    assert "digest for <#C0GIVENUP> of Friday 27 March was not posted" in dm["text"]
+    assert "beyond the 6.0 h grace period" in dm["text"] and "newsbot digest --channel C0GIVENUP" in dm["text"]
+    assert caplog.text.count("C0GIVENUP due 2026-03-27T08:00:00+00:00 was left claimed") == 1
+    assert ledger.get(stores[1], "C0GIVENUP", date(2026, 3, 27)).status == "given_up"
+    # the next digest covers its news
+    late[1].clock.now = at("2026-03-30 08:00")
+    assert late[1].fire("C0GIVENUP").status == "posted"
+    assert "Story" in json.dumps(delivered(slack, "C0GIVENUP")[0]["blocks"])
+    for s in stores:
+        s.dispose()
+
+
+def test_the_catch_up_check_runs_every_lease_period_not_only_at_start(store, client):
+    settings = Settings(digest=DigestDefaults(lease_minutes=2, reindex_minutes=0))
+    running = DigestScheduler(store, settings, client).start()
+    try:
+        job = running.get_job("digest-catch-up")
+        assert job.trigger.interval == timedelta(minutes=2)
+    finally:
+        running.shutdown(wait=True)
+
+
+def test_a_digest_left_claimed_before_claims_were_leases_is_looked_for_then_posted(store, client, slack):
+    """A row claimed by an older newsbot has no lease and no record of its sends: it counts as held for one
+    lease after its claim, then is taken over, the history read from the claim on."""
+    from sqlalchemy import insert
+
+    from bot.store.schema import digest_ledger
+
+    subscribe(store, "C0LEGACY1")
+    story(store, "Story", at("2026-03-27 07:00"))
+    with store.begin() as conn:
+        conn.execute(insert(digest_ledger).values(channel="C0LEGACY1", digest_date=date(2026, 3, 27), status="claimed",
+                                                  claimed_at=at("2026-03-27 08:00"), claimed_by="old-host:42",
+                                                  attempts=1))
+    clock = Clock(at("2026-03-27 08:03"))
+    digests = scheduler_for(store, client, clock)
+    assert digests.catch_up() == []
+    clock.now = at("2026-03-27 08:06")
+    (outcome,) = digests.catch_up()
+    assert outcome.status == "posted" and len(delivered(slack, "C0LEGACY1")) == 1
+    (look,) = slack.calls("/api/conversations.history")
+    assert look.body["channel"] == "C0LEGACY1" and float(look.body["oldest"]) <= at("2026-03-27 08:00").timestamp()
+
+
+def test_another_apps_message_carrying_the_digest_marker_is_not_taken_for_the_digest(store, client, slack):
+    subscribe(store, "C0FORGED1")
+    story(store, "Story", at("2026-03-27 07:00"))
+    slack.hold("chat.postMessage", seconds=1.5)
+    impatient = WebClient(token="xoxb-test", base_url=slack.api_url, timeout=0.5)
+    with pytest.raises(Died):  # its post went through
+        DigestScheduler(store, Settings(), impatient, clock=Clock(at("2026-03-27 08:00")), sleep=die).fire("C0FORGED1")
+    slack.hold("chat.postMessage", seconds=0)
+    (posted,) = went_through(slack, "C0FORGED1")
+    posted["bot_id"] = "BOTHERAPP"  # as if another app had posted a message with the same metadata
+    (outcome,) = scheduler_for(store, client, Clock(at("2026-03-27 08:06"))).catch_up()
+    assert outcome.status == "posted" and outcome.ts != posted["ts"]
+    assert [m["bot_id"] for m in delivered(slack, "C0FORGED1")] == ["BOTHERAPP", "BNEWSBOT"]

@@ -67,3 +67,13 @@ def test_reloading_keeps_a_pause_and_drops_removed_channels_but_not_slack_ones(c
     subs = {s.channel: s for s in subs_db.load_and_sync(store, settings)}
     assert sorted(subs) == ["C0SLACK01", "C0YAML001"]
     assert subs["C0YAML001"].paused and subs["C0YAML001"].time == "09:00"
+
+
+@pytest.mark.parametrize("value", [0, -5])
+def test_a_lease_that_never_lasts_is_refused_with_the_file_and_key(config_dir, value):
+    settings_path = config_dir / "settings.yaml"
+    settings_path.write_text(settings_path.read_text().replace("lease_minutes: 5", f"lease_minutes: {value}"))
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert str(error.value) == (f"{settings_path}: digest: key 'lease_minutes' expected a number of minutes above 0 "
+                                f"and up to 1440 (how long a digest's claim outlives its instance), got {value}")

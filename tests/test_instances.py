@@ -26,6 +26,9 @@ import pytest
 import yaml
 from sqlalchemy import text
 
+from bot.digest import subscriptions as subs_db
+from bot.digest.subscriptions import DAILY, Subscription
+from bot.store.db import Store
 from tests.conftest import ROOT, SEEDS, _postgres_schema_url
 from tests.fakeslack import FakeSlack, command_body, post_signed
 
@@ -53,18 +56,31 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def project_config(project: Path, name: str, *, reindex_minutes: float, digest_time: str) -> Path:
-    """A copy of config/ for one instance: its re-index interval and the shared digest subscription."""
+def subscribed_yesterday(db_url: str, digest_time: str, *, subscriber: str | None = None) -> None:
+    """The digest subscription as an earlier run recorded it: made yesterday, so today's digest is owed."""
+    store = Store(db_url)
+    try:
+        subs_db.save(store, Subscription(channel=DIGEST_CHANNEL, time=digest_time, timezone="UTC", days=DAILY,
+                                         post_when_quiet=True, origin="yaml", created_by=subscriber,
+                                         created_at=datetime.now(timezone.utc) - timedelta(days=1)))
+    finally:
+        store.dispose()
+
+
+def project_config(project: Path, name: str, *, reindex_minutes: float, digest_time: str,
+                   subscriber: str | None = None, **digest_settings) -> Path:
+    """A copy of config/ for one instance: its re-index interval (and other digest settings) and the
+    shared digest subscription."""
     config = project / name
     shutil.copytree(ROOT / "config", config)
     settings_path = config / "settings.yaml"
     settings = yaml.safe_load(settings_path.read_text()) or {}
     settings["corpus_folders"] = ["seeds"]
-    settings.setdefault("digest", {})["reindex_minutes"] = reindex_minutes
+    settings.setdefault("digest", {}).update(reindex_minutes=reindex_minutes, **digest_settings)
     settings_path.write_text(yaml.safe_dump(settings))
     (config / "digests.yaml").write_text(yaml.safe_dump({"subscriptions": [{
         "channel": DIGEST_CHANNEL, "time": digest_time, "timezone": "UTC", "days": "daily",
-        "post_when_quiet": True}]}))
+        "post_when_quiet": True, **({"subscriber": subscriber} if subscriber else {})}]}))
     return config
 
 
@@ -141,6 +157,7 @@ def desk(tmp_path_factory):
     index = subprocess.run([sys.executable, "-m", "bot", "--db", db_url, "index"], cwd=project, capture_output=True,
                            text=True, env={**os.environ, "NEWSBOT_CONFIG_DIR": str(config_a)}, timeout=300)
     assert index.returncode == 0, index.stdout + index.stderr
+    subscribed_yesterday(db_url, due)
     slack = FakeSlack()
     a = BotProcess("a", db_url, config_a, slack, project)
     b = BotProcess("b", db_url, config_b, slack, project)

@@ -149,6 +149,7 @@ def test_manifest_declares_what_the_app_handles():
     assert all(c["url"].endswith("/slack/events") for c in commands)
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "app_mentions:read", "users:read"} <= scopes
+    assert {"channels:history", "groups:history"} <= scopes  # a digest taken over is looked for first
     settings = manifest["settings"]
     assert settings["event_subscriptions"]["bot_events"] == ["app_mention"]
     assert settings["interactivity"]["is_enabled"] is True

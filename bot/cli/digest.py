@@ -5,7 +5,7 @@ import json
 import os
 import sys
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import click
 
@@ -66,7 +66,8 @@ def digest_command(ctx: Context, channel: str, day: datetime | None, as_json: bo
             click.echo(f"Posted again to {channel} (ts {ts}).")
             return
         # A paused subscription can still be sent by hand: the operator asked for it.
-        outcome = run_digest(ctx.store, client, replace(sub, paused=False), digest_date, now=now, end=end)
+        outcome = run_digest(ctx.store, client, replace(sub, paused=False), digest_date, now=now, end=end,
+                             lease=timedelta(minutes=ctx.settings.digest.lease_minutes))
         click.echo(f"{channel} {digest_date}: {outcome.status}" + (f" (ts {outcome.ts})" if outcome.ts else "")
                    + (f": {outcome.detail}" if outcome.detail else ""))
         if outcome.status == "already":

@@ -3,11 +3,14 @@
 Claiming is a plain INSERT on the (channel, digest_date) primary key: whichever process inserts
 first owns that digest, every other INSERT fails on the key, on SQLite and PostgreSQL alike, so a
 restart, a retried job or a second bot instance never posts the same digest twice. The row is then
-completed with the message `ts` (status `posted`), or marked `quiet` (nothing to post) or `failed`.
+completed with the message `ts` (status `posted`), or marked `quiet` (nothing to post), `failed`
+(to be tried again) or `given_up` (never to be posted by the scheduler; someone was told).
 
-A row left `claimed` means a process died between claiming and posting: the post may or may not
-have reached Slack, so it is never re-posted automatically (at most once beats twice); `newsbot
-digest --channel C --date D --post` replays it by hand. Only a `failed` row can be claimed again.
+A claim is a lease (`lease_until`): its holder renews it from a thread while it works (`Lease`),
+so it runs out only when the holder died or lost the database. Then another process (or a restart)
+may take the digest over: a conditional UPDATE on the row's `attempts` lets exactly one do it. The
+row's `sending_since` says whether a post may have reached Slack (set before each post, cleared when
+Slack refuses it): if so, the taker looks for the digest in the channel's history before posting.
 
 The ledger also remembers each digest's window: the next digest starts where the last posted (or
 quiet) one ended, so nothing falls between two digests, even across downtime.
@@ -17,10 +20,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+import time as time_module
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.digest.build import as_utc
@@ -31,6 +36,9 @@ log = logging.getLogger(__name__)
 
 FIRST_WINDOW = timedelta(hours=24)
 DONE = ("posted", "quiet")
+UNFINISHED = ("claimed", "failed")
+# Longer than a post with its retries takes between two renewals; settings.yaml digest.lease_minutes.
+LEASE = timedelta(minutes=5)
 
 
 @dataclass
@@ -44,6 +52,31 @@ class LedgerRow:
     claimed_by: str
     attempts: int
     error: str | None
+    claimed_at: datetime | None = None
+    lease_until: datetime | None = None
+    sending_since: datetime | None = None
+
+    def held(self, now: datetime, lease: timedelta = LEASE) -> bool:
+        """Claimed by a process whose lease has not run out (rows claimed before leases: `lease` after the claim)."""
+        if self.status != "claimed":
+            return False
+        until = self.lease_until or (self.claimed_at + lease if self.claimed_at else None)
+        return until is not None and until > as_utc(now)
+
+    def open_to_claim(self, now: datetime, lease: timedelta = LEASE) -> bool:
+        """Whether the scheduler should (try to) post it: never claimed, failed, or its holder's lease ran out."""
+        return self.status == "failed" or (self.status == "claimed" and not self.held(now, lease))
+
+
+@dataclass
+class Claim:
+    """This process's hold on one digest. `attempts` fences its writes: a taker-over increments it."""
+
+    channel: str
+    digest_date: date
+    attempts: int
+    # Set when an earlier holder may have posted the digest: look in the channel's history from then on.
+    unsure_since: datetime | None = None
 
 
 def instance_name() -> str:
@@ -59,34 +92,106 @@ def get(store: Store, channel: str, digest_date: date) -> LedgerRow | None:
         return None
     return LedgerRow(channel=row["channel"], digest_date=row["digest_date"], status=row["status"], ts=row["ts"],
                      window_start=_utc(row["window_start"]), window_end=_utc(row["window_end"]),
-                     claimed_by=row["claimed_by"], attempts=row["attempts"] or 0, error=row["error"])
+                     claimed_by=row["claimed_by"], attempts=row["attempts"] or 0, error=row["error"],
+                     claimed_at=_utc(row["claimed_at"]), lease_until=_utc(row["lease_until"]),
+                     sending_since=_utc(row["sending_since"]))
 
 
 def claim(store: Store, channel: str, digest_date: date, window: tuple[datetime, datetime], *,
-          now: datetime, claimed_by: str | None = None) -> bool:
-    """True when this process now owns the (channel, date) digest; False when someone else does."""
+          now: datetime, lease: timedelta = LEASE, claimed_by: str | None = None) -> Claim | None:
+    """This process's claim on the (channel, date) digest, or None when another process holds or finished it.
+
+    A failed or given-up digest, or one whose holder's lease ran out, is taken over (by one process only)."""
     values = dict(status="claimed", claimed_at=as_utc(now), claimed_by=claimed_by or instance_name(),
-                  window_start=as_utc(window[0]), window_end=as_utc(window[1]), ts=None, error=None)
+                  lease_until=as_utc(now) + lease, window_start=as_utc(window[0]), window_end=as_utc(window[1]),
+                  ts=None, error=None)
     try:
         with store.begin() as conn:
             conn.execute(insert(digest_ledger).values(channel=channel, digest_date=digest_date, attempts=1, **values))
-        return True
+        return Claim(channel, digest_date, attempts=1)
     except IntegrityError:
         pass
-    # Taken: only a failed digest may be tried again, and only by one process (a conditional UPDATE).
-    with store.begin() as conn:
-        row = conn.execute(select(digest_ledger.c.attempts).where(and_(
-            digest_ledger.c.channel == channel, digest_ledger.c.digest_date == digest_date))).first()
-        attempts = (row.attempts or 0) if row else 0
-        taken = conn.execute(update(digest_ledger).where(and_(
-            digest_ledger.c.channel == channel, digest_ledger.c.digest_date == digest_date,
-            digest_ledger.c.status == "failed", digest_ledger.c.attempts == attempts,
-        )).values(attempts=attempts + 1, **values)).rowcount
-    return taken == 1
+    row = get(store, channel, digest_date)
+    if row is None or row.status in DONE or row.held(now, lease):
+        return None
+    with store.begin() as conn:  # the conditional UPDATE on `attempts` lets one process take it over
+        taken = conn.execute(update(digest_ledger).where(
+            _key(channel, digest_date), digest_ledger.c.status == row.status,
+            digest_ledger.c.attempts == row.attempts,
+        ).values(attempts=row.attempts + 1, **values)).rowcount
+    if taken != 1:
+        return None
+    if row.status == "claimed":
+        log.warning("digest for %s on %s: taking it over from %s, whose claim ran out", channel, digest_date,
+                    row.claimed_by)
+    # A row claimed before leases existed recorded no sends: its holder may have posted any time after claiming.
+    unsure = row.sending_since or (row.claimed_at if row.status == "claimed" and row.lease_until is None else None)
+    return Claim(channel, digest_date, attempts=row.attempts + 1, unsure_since=unsure)
+
+
+class LeaseLost(Exception):
+    """Another process took this digest over (this one's lease ran out): it must not post."""
+
+
+class Lease:
+    """Keeps a claim alive while its holder works: a thread renews it every third of its length.
+
+    Times follow the clock the claim was made with (`now`), advanced by the monotonic clock."""
+
+    def __init__(self, store: Store, held: Claim, *, now: datetime, length: timedelta = LEASE):
+        self.store, self.claim, self.length = store, held, length
+        self.started, self._at = as_utc(now), time_module.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew_until_stopped, daemon=True,
+                                        name=f"digest-lease-{held.channel}")
+        self.lost = False
+
+    def now(self) -> datetime:
+        return self.started + timedelta(seconds=time_module.monotonic() - self._at)
+
+    def __enter__(self) -> "Lease":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _renew_until_stopped(self) -> None:
+        while not self._stop.wait(self.length.total_seconds() / 3):
+            try:
+                self.renew()
+            except LeaseLost:
+                return
+            except Exception:  # the database is away: keep trying, the lease may still be ours when it is back
+                log.exception("digest for %s on %s: could not renew the claim", self.claim.channel,
+                              self.claim.digest_date)
+
+    def renew(self) -> None:
+        self._update(lease_until=self.now() + self.length)
+
+    def sending(self) -> None:
+        """Before each post: from now on, until Slack refuses it, the post may have gone through."""
+        self._update(lease_until=self.now() + self.length,
+                     sending_since=func.coalesce(digest_ledger.c.sending_since, self.now()))
+
+    def refused(self) -> None:
+        """Slack refused the post (an error answer, not a lost connection): nothing reached the channel."""
+        self._update(sending_since=None)
+
+    def _update(self, **values) -> None:
+        with self.store.begin() as conn:
+            ours = conn.execute(update(digest_ledger).where(
+                _key(self.claim.channel, self.claim.digest_date), digest_ledger.c.status == "claimed",
+                digest_ledger.c.attempts == self.claim.attempts).values(**values)).rowcount
+        if not ours:
+            self.lost = True
+            raise LeaseLost(f"digest for {self.claim.channel} on {self.claim.digest_date} was taken over by "
+                            "another process")
 
 
 def complete(store: Store, channel: str, digest_date: date, ts: str) -> None:
-    _finish(store, channel, digest_date, status="posted", ts=ts, error=None)
+    _finish(store, channel, digest_date, status="posted", ts=ts, error=None, sending_since=None)
 
 
 def mark_quiet(store: Store, channel: str, digest_date: date) -> None:
@@ -94,30 +199,70 @@ def mark_quiet(store: Store, channel: str, digest_date: date) -> None:
 
 
 def mark_failed(store: Store, channel: str, digest_date: date, error: str) -> None:
+    """To be tried again (within the grace period); `sending_since` stays, for whoever tries."""
     _finish(store, channel, digest_date, status="failed", error=error[:2000])
+
+
+def mark_given_up(store: Store, channel: str, digest_date: date, error: str) -> None:
+    _finish(store, channel, digest_date, status="given_up", error=error[:2000])
+
+
+def give_up(store: Store, channel: str, digest_date: date, reason: str, *, now: datetime,
+            lease: timedelta = LEASE) -> bool:
+    """Record that a digest past its grace period will not be posted; True for the one process that did
+    (it tells the subscriber). A digest still held by a live process is left to it."""
+    values = dict(status="given_up", error=reason[:2000], claimed_at=as_utc(now), claimed_by=instance_name())
+    try:
+        with store.begin() as conn:
+            conn.execute(insert(digest_ledger).values(channel=channel, digest_date=digest_date, attempts=0, **values))
+        return True
+    except IntegrityError:
+        pass
+    row = get(store, channel, digest_date)
+    if row is None or not row.open_to_claim(now, lease):
+        return False
+    with store.begin() as conn:
+        return conn.execute(update(digest_ledger).where(
+            _key(channel, digest_date), digest_ledger.c.status == row.status,
+            digest_ledger.c.attempts == row.attempts).values(**values)).rowcount == 1
+
+
+def unfinished(store: Store, since: date) -> list[LedgerRow]:
+    """Digests dated `since` or later that are claimed or failed: held, to be taken over, or to be given up."""
+    with store.connect() as conn:
+        keys = conn.execute(select(digest_ledger.c.channel, digest_ledger.c.digest_date).where(
+            digest_ledger.c.digest_date >= since, digest_ledger.c.status.in_(UNFINISHED))).all()
+    return [row for channel, day in keys if (row := get(store, channel, day))]
 
 
 def _finish(store: Store, channel: str, digest_date: date, **values) -> None:
     with store.begin() as conn:
-        conn.execute(update(digest_ledger).where(and_(
-            digest_ledger.c.channel == channel, digest_ledger.c.digest_date == digest_date)).values(**values))
+        conn.execute(update(digest_ledger).where(_key(channel, digest_date)).values(**values))
+
+
+def _key(channel: str, digest_date: date):
+    return and_(digest_ledger.c.channel == channel, digest_ledger.c.digest_date == digest_date)
 
 
 def window_for(store: Store, channel: str, digest_date: date, end: datetime) -> tuple[datetime, datetime]:
-    """Where this digest's window starts: the end of the channel's previous done digest, or 24 h before `end`.
+    """Where this digest's window starts: the end of the channel's previous done digest (the start of a
+    given-up one), or 24 h before `end`.
 
     A digest already in the ledger for this date keeps its recorded window (replays match the post)."""
     end = as_utc(end)
     recorded = get(store, channel, digest_date)
     if recorded and recorded.window_start and recorded.window_end and recorded.status in DONE:
         return recorded.window_start, recorded.window_end
-    with store.connect() as conn:
+    with store.connect() as conn:  # a given-up digest's news was never posted: its window starts the next one
         previous = conn.execute(
-            select(digest_ledger.c.window_end).where(and_(
+            select(digest_ledger.c.status, digest_ledger.c.window_start, digest_ledger.c.window_end).where(and_(
                 digest_ledger.c.channel == channel, digest_ledger.c.digest_date < digest_date,
-                digest_ledger.c.status.in_(DONE), digest_ledger.c.window_end.is_not(None)))
-            .order_by(digest_ledger.c.digest_date.desc()).limit(1)).scalar()
-    start = _utc(previous) if previous is not None else end - FIRST_WINDOW
+                digest_ledger.c.status.in_((*DONE, "given_up")), digest_ledger.c.window_end.is_not(None)))
+            .order_by(digest_ledger.c.digest_date.desc()).limit(1)).first()
+    if previous is None:
+        start = end - FIRST_WINDOW
+    else:
+        start = _utc(previous.window_start if previous.status == "given_up" else previous.window_end)
     if start >= end:  # a replay of a day before the last digest: that day's own 24 hours
         start = end - FIRST_WINDOW
     return start, end

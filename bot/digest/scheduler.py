@@ -9,11 +9,13 @@ it returns the running APScheduler `BackgroundScheduler` (call `.shutdown()` to 
   from any instance takes effect without a restart.
 - Every `digest.reindex_minutes` the corpus folders are re-indexed (new and changed files only),
   so the next digest sees articles dropped into `seeds/` without a restart.
-- At start, each subscription whose latest scheduled time passed less than `digest.grace_hours`
-  ago and whose digest is not in the ledger is posted once, marked as late; older misses are
-  skipped and logged (the next digest's window still covers them).
+- At start and then every `digest.lease_minutes`, the catch-up check posts each digest due less
+  than `digest.grace_hours` ago that is not done: never claimed (missed while no bot ran), failed,
+  or claimed by a process whose lease ran out (it died mid-post). Only digests due after the
+  subscription was made count. A digest past the grace period is given up once: logged, and its
+  subscriber told by DM (the next digest's window still covers its news).
 - The ledger, not the scheduler, guarantees "once": a second instance sharing the database, a
-  restart or a retried job finds the (channel, date) row already claimed and posts nothing.
+  restart or a retried job finds the (channel, date) row held or done and posts nothing.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import ConfigError, Settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
-from bot.digest.delivery import Outcome, run_digest
+from bot.digest.delivery import Outcome, given_up_text, run_digest, tell_subscriber
 from bot.digest.subscriptions import DAY_NAMES, Subscription
 from bot.store.db import Store
 from bot.wording import plural
@@ -38,6 +40,7 @@ from bot.wording import plural
 log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 60
+LEDGER_LOOKBACK = timedelta(days=7)  # unfinished digests older than this are left alone
 PACING_SECONDS = 1.0  # between posts of a catch-up burst: about one message per second
 
 
@@ -60,6 +63,7 @@ class DigestScheduler:
         self.sleep = sleep
         self.indexer_factory = indexer_factory or default_indexer
         self.grace = timedelta(hours=settings.digest.grace_hours)
+        self.lease = timedelta(minutes=settings.digest.lease_minutes)
         self.scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": int(self.grace.total_seconds()) or 1})
         self._index_lock = threading.Lock()  # re-indexing and digests take turns in this process
@@ -82,34 +86,62 @@ class DigestScheduler:
             log.warning("digest job for %s ran at %s, too far from any scheduled time: skipped", channel, now)
             return None
         return run_digest(self.store, self.client, sub, due.date(), now=now, delayed=now - due > timedelta(minutes=5),
-                          sleep=self.sleep)
+                          sleep=self.sleep, lease=self.lease)
 
     def catch_up(self) -> list[Outcome]:
-        """At start: post each digest missed while the bot was down, once, if within grace."""
+        """At start and every few minutes: post each digest that is owed and not done, once, if within
+        grace (missed while down, failed, or left by a process that died); give up older ones."""
         with self._index_lock:
             return self._catch_up()
 
     def _catch_up(self) -> list[Outcome]:
         now = self.clock()
         outcomes = []
-        for sub in subs_db.all_subscriptions(self.store):
-            due = sub.last_due(now)
-            if sub.paused or due is None:
-                continue
+        for sub, due in self._owed(now):
             row = ledger.get(self.store, sub.channel, due.date())
-            if row is not None and row.status != "failed":  # posted, quiet, or claimed by someone
+            if row is not None and row.held(now, self.lease):
+                log.info("digest for %s due %s is being posted by %s", sub.channel, due.isoformat(), row.claimed_by)
+                continue
+            if row is not None and not row.open_to_claim(now, self.lease):  # done or given up
                 continue
             late = now - due
             if late > self.grace:
-                log.warning("digest for %s due %s was missed %s ago, beyond the %s grace period: skipped "
-                            "(the next digest covers its news)", sub.channel, due.isoformat(), _hours(late),
-                            _hours(self.grace))
+                self._give_up(sub, due, row, late, now)
                 continue
             if outcomes:
                 self.sleep(PACING_SECONDS)
-            log.info("digest for %s due %s was missed %s ago: posting it now", sub.channel, due.isoformat(), _hours(late))
-            outcomes.append(run_digest(self.store, self.client, sub, due.date(), now=now, delayed=True, sleep=self.sleep))
+            what = "was missed" if row is None else f"is {row.status} ({row.error or 'by ' + row.claimed_by})"
+            log.info("digest for %s due %s %s %s ago: posting it now", sub.channel, due.isoformat(), what,
+                     _hours(late))
+            outcomes.append(run_digest(self.store, self.client, sub, due.date(), now=now, delayed=True,
+                                       sleep=self.sleep, lease=self.lease))
         return outcomes
+
+    def _owed(self, now: datetime) -> list[tuple[Subscription, datetime]]:
+        """(subscription, due time) of each digest to look at: the latest one due, and unfinished ones in
+        the ledger; never one due before its subscription was made, nor a paused one."""
+        subs = {sub.channel: sub for sub in subs_db.all_subscriptions(self.store) if not sub.paused}
+        owed = {}
+        for sub in subs.values():
+            if (due := sub.last_due(now)) is not None:
+                owed[(sub.channel, due.date())] = (sub, due)
+        for row in ledger.unfinished(self.store, since=(now - LEDGER_LOOKBACK).date()):
+            if (sub := subs.get(row.channel)) is not None:
+                owed.setdefault((row.channel, row.digest_date), (sub, sub.scheduled_at(row.digest_date)))
+        return [(sub, due) for _, (sub, due) in sorted(owed.items()) if sub.owes(due) and due <= now]
+
+    def _give_up(self, sub: Subscription, due: datetime, row, late: timedelta, now: datetime) -> None:
+        """Past the grace period: recorded once, logged, and the subscriber told."""
+        reason = (f"it was due {_hours(late)} ago, beyond the {_hours(self.grace)} grace period"
+                  + (f" ({row.error})" if row is not None and row.error else
+                     " (the process posting it stopped)" if row is not None else
+                     " (it was never started: no bot was running, or the digest was paused)"))
+        if not ledger.give_up(self.store, sub.channel, due.date(), reason, now=now, lease=self.lease):
+            return  # another instance did
+        log.warning("digest for %s due %s was %s %s ago, beyond the %s grace period: skipped "
+                    "(the next digest covers its news)", sub.channel, due.isoformat(),
+                    "missed" if row is None else f"left {row.status}", _hours(late), _hours(self.grace))
+        tell_subscriber(self.client, sub, given_up_text(sub, due.date(), reason), sleep=self.sleep)
 
     def reindex(self):
         """Pick up new and changed corpus files (one run at a time)."""
@@ -156,11 +188,13 @@ class DigestScheduler:
         minutes = self.settings.digest.reindex_minutes
         if minutes and minutes > 0:
             self.scheduler.add_job(self.reindex, IntervalTrigger(minutes=minutes), id="corpus-reindex")
-        self.scheduler.add_job(self.catch_up, id="digest-catch-up")  # at once, without blocking start-up
+        # At once (without blocking start-up), then as often as a lease can run out.
+        self.scheduler.add_job(self.catch_up, IntervalTrigger(seconds=self.lease.total_seconds()), id="digest-catch-up",
+                               next_run_time=datetime.now(timezone.utc))
         self.scheduler.start()
-        log.info("digest scheduler started: %s, re-index every %s min, grace %s",
+        log.info("digest scheduler started: %s, re-index every %s min, grace %s, catch-up every %s min",
                  plural(len([j for j in self.scheduler.get_jobs() if j.id.startswith("digest:")]), "subscription"),
-                 minutes, _hours(self.grace))
+                 minutes, _hours(self.grace), self.settings.digest.lease_minutes)
         return self.scheduler
 
 

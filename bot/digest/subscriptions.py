@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.config import (  # the schedule values are shared with settings.yaml
     DAILY, DAY_NAMES, WEEKDAYS, ConfigError, Settings, SubscriptionError, check_keys, parse_days, parse_time, read_yaml,
 )
-from bot.digest.build import DigestFilters
+from bot.digest.build import DigestFilters, as_utc
 from bot.nlp.models import KINDS
 from bot.store.db import Store
 from bot.store.schema import subscriptions
@@ -45,6 +45,7 @@ class Subscription:
     paused_reason: str | None = None
     origin: str = "slack"  # yaml | slack
     created_by: str | None = None  # Slack user id: told by DM when the digest cannot be posted
+    created_at: datetime | None = None  # when first saved: digests due before it were never owed
 
     @property
     def filters(self) -> DigestFilters:
@@ -76,6 +77,10 @@ class Subscription:
                 if due <= now:
                     return due
         return None
+
+    def owes(self, due: datetime) -> bool:
+        """Whether the digest due at `due` is this subscription's: a channel that subscribes now has missed nothing."""
+        return self.created_at is None or due >= self.created_at
 
     def days_label(self) -> str:
         if tuple(self.days) == WEEKDAYS:
@@ -192,7 +197,7 @@ def _from_row(row) -> Subscription:
                         follow=list(row.follow or []), sources=list(filters.get("sources") or []),
                         kinds=list(filters.get("kinds") or []), post_when_quiet=bool(row.post_when_quiet),
                         paused=bool(row.paused), paused_reason=row.paused_reason, origin=row.origin,
-                        created_by=row.created_by)
+                        created_by=row.created_by, created_at=row.created_at and as_utc(row.created_at))
 
 
 def all_subscriptions(store: Store) -> list[Subscription]:
@@ -218,8 +223,8 @@ def save(store: Store, sub: Subscription) -> None:
                 updated = conn.execute(update(subscriptions).where(subscriptions.c.channel == sub.channel)
                                        .values(**values)).rowcount
                 if not updated:
-                    conn.execute(insert(subscriptions).values(channel=sub.channel,
-                                                              created_at=datetime.now(ZoneInfo("UTC")), **values))
+                    conn.execute(insert(subscriptions).values(
+                        channel=sub.channel, created_at=sub.created_at or datetime.now(ZoneInfo("UTC")), **values))
             return
         except IntegrityError:  # another instance inserted this channel between our UPDATE and INSERT
             if attempt == 2:

@@ -207,7 +207,7 @@ digest_ledger = Table(
     "digest_ledger", metadata,
     Column("channel", String(32), primary_key=True),
     Column("digest_date", Date, primary_key=True),
-    Column("status", String(16), nullable=False),  # claimed | posted | quiet | failed
+    Column("status", String(16), nullable=False),  # claimed | posted | quiet | failed | given_up
     Column("ts", String(32)),
     # The window of new articles this digest covers; the next digest starts where it ended.
     Column("window_start", DateTime(timezone=True)),
@@ -216,4 +216,10 @@ digest_ledger = Table(
     Column("claimed_by", String(64), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", Text),
+    # A claim is a lease: its holder renews it while it works; once it has run out another process may
+    # take the digest over.
+    Column("lease_until", DateTime(timezone=True)),
+    # Set before a post is sent and cleared when Slack refuses it: while set, a post may have gone
+    # through, so whoever takes the digest over looks for it in the channel's history first.
+    Column("sending_since", DateTime(timezone=True)),
 )
