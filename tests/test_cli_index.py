@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from tests.conftest import FIXTURES
+from unprivileged import run_newsbot
 
 EXPORT_FIELDS = ["id", "title", "source", "author", "date", "url", "path", "text", "ingested_at", "occurrences"]
 
@@ -147,33 +148,11 @@ def write_story(path, title: str, place: str) -> None:
                     f"a week to clear.\n")
 
 
-def _without_permission_bypass() -> None:  # pragma: no cover (runs in the child before exec)
-    """Drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set: root, exec'd after this, is
-    refused what the file modes refuse, as any other user is."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
-
-
 @pytest.fixture
 def newsbot_unprivileged(db_url, config_dir, tmp_path):
-    """Run `python -m bot --db <test database> ARGS…` in a process that file modes apply to: as it is when
-    not root; as root without the capabilities that bypass file modes otherwise (the interpreter may
-    live where an unprivileged account cannot reach it, so switching user is not an option)."""
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "NEWSBOT_CONFIG_DIR": str(config_dir), "NEWSBOT_CACHE_DIR": str(tmp_path / "cache")}
-    drop = _without_permission_bypass if os.geteuid() == 0 else None
-
-    def invoke(*args):
-        return subprocess.run([sys.executable, "-m", "bot", "--db", db_url, *args], env=env, cwd=config_dir.parent,
-                              capture_output=True, text=True, preexec_fn=drop, timeout=300)
-    return invoke
+    """Run `python -m bot --db <test database> ARGS…` in a process that file modes apply to (tests/unprivileged.py)."""
+    env = {"NEWSBOT_CONFIG_DIR": str(config_dir), "NEWSBOT_CACHE_DIR": str(tmp_path / "cache")}
+    return lambda *args: run_newsbot(["--db", db_url, *args], env=env, cwd=config_dir.parent)
 
 
 def test_an_unreadable_folder_or_file_is_reported_and_its_articles_kept(newsbot_unprivileged, newsbot, tmp_path):

@@ -3,14 +3,13 @@ the console opens) and `newsbot digest` with one line naming the file and the ke
 column where YAML knows them), exit code 2 and no traceback."""
 from __future__ import annotations
 
-import os
-
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.config import load_settings
 from bot.digest.subscriptions import load_yaml, yaml_path
+from unprivileged import run_newsbot
 
 COMMANDS = {"index": ["index"], "run": ["run"], "digest": ["digest", "--channel", "C0123456"]}
 
@@ -122,11 +121,14 @@ def test_a_folder_where_a_file_should_be(config_dir, monkeypatch, name):
         assert_one_line_error(newsbot(config_dir, monkeypatch, command), str(path), "is not a file")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_an_unreadable_file(config_dir, monkeypatch):
+def test_an_unreadable_file(config_dir, tmp_path):
     path = config_dir / "actors.yaml"
     path.chmod(0)
-    assert_one_line_error(newsbot(config_dir, monkeypatch, "index"), str(path), "cannot be read (Permission denied)")
+    result = run_newsbot(["--db", str(tmp_path / "newsbot.db"), "index"], cwd=config_dir.parent,
+                         env={"NEWSBOT_CONFIG_DIR": str(config_dir), "NEWSBOT_CACHE_DIR": str(tmp_path / "cache")})
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert result.returncode == 2 and len(lines) == 1, result.stdout + result.stderr
+    assert lines[0] == f"Configuration error: {path}: cannot be read (Permission denied)"
 
 
 def test_a_missing_actor_list_is_named(config_dir, monkeypatch):
