@@ -32,7 +32,7 @@ from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, run_digest
 from bot.digest.subscriptions import DAY_NAMES, Subscription
-from bot.store.db import Store
+from bot.store.db import IndexRunBusy, Store
 
 log = logging.getLogger(__name__)
 
@@ -111,16 +111,19 @@ class DigestScheduler:
         return outcomes
 
     def reindex(self):
-        """Pick up new and changed corpus files (one run at a time)."""
+        """Pick up new and changed corpus files (one run at a time, in this process and across them)."""
         if not self._index_lock.acquire(blocking=False):  # a re-index or a digest is running: next time
             return None
         try:
             folders = self.settings.corpus_folders
-            report = self.indexer_factory(self.store, self.settings).run(folders, roots=folders)
+            report = self.indexer_factory(self.store, self.settings).run(folders, roots=folders, wait=False)
             if report.files_indexed or report.files_removed:
                 log.info("re-index: %d file(s) indexed, %d removed, %d new article(s)", report.files_indexed,
                          report.files_removed, report.articles_added)
             return report
+        except IndexRunBusy:  # `newsbot index`, or another instance, is at it: its run picks the files up
+            log.info("re-index skipped: another index run is writing to %s", self.store.display_url)
+            return None
         except Exception:
             log.exception("re-index of %s failed", ", ".join(map(str, self.settings.corpus_folders)))
             return None

@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.store import schema
 
+SCHEMA_LOCK = 7283190  # PostgreSQL advisory lock class: schema set-up and migrations
+
 
 def _create_initial_schema(conn: Connection) -> None:
     schema.metadata.create_all(conn)
@@ -146,8 +148,8 @@ def current_version(conn: Connection) -> int:
 def upgrade(engine: Engine) -> int:
     """Apply every pending migration, each in its own transaction; return the new version.
 
-    On PostgreSQL an advisory lock makes a bot and an index run starting together
-    migrate one after the other, not at the same time.
+    A lock (`_lock`) makes a bot and an index run, or two index runs, starting together on the
+    same database set it up one after the other, not at the same time.
     """
     with engine.begin() as conn:
         _lock(conn)
@@ -208,6 +210,15 @@ def _set_version(conn: Connection, number: int) -> None:
         conn.execute(table.insert().values(key="schema_version", value=str(number)))
 
 
+SCHEMA_KEY = "hashtext(coalesce(current_schema(), ''))"  # the second key of a per-schema advisory lock
+
+
 def _lock(conn: Connection) -> None:
+    """One process at a time changes the schema, for the rest of this transaction. PostgreSQL: an advisory
+    lock (per schema: databases in other schemas of the server are not held up). SQLite: the write lock,
+    taken before the first read (BEGIN IMMEDIATE; the driver would begin only at the first write), so a
+    second process waits (busy timeout) instead of creating the tables the first is creating."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(7283190)"))
+        conn.execute(text(f"SELECT pg_advisory_xact_lock(:kind, {SCHEMA_KEY})"), {"kind": SCHEMA_LOCK})
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
