@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import threading
 import time
@@ -303,14 +304,19 @@ def sign(secret: str, timestamp: str, body: str) -> str:
 
 
 def post_signed(url: str, body: str, secret: str, *, timestamp: float | None = None,
-                signature: str | None = None, timeout: float = 10) -> tuple[int, str, float]:
-    """POST a body as Slack does (form-encoded, or JSON for events); (HTTP status, response text, seconds)."""
+                signature: str | None = None, timeout: float = 10,
+                retry: tuple[int, str] | None = None) -> tuple[int, str, float]:
+    """POST a body as Slack does (form-encoded, or JSON for events); (HTTP status, response text, seconds).
+    `retry` (number, reason) sends it as Slack's retry of a request it thinks was lost."""
     ts = str(int(timestamp if timestamp is not None else time.time()))
-    request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
+    headers = {
         "Content-Type": "application/json" if body.startswith("{") else "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature or sign(secret, ts, body),
-    })
+    }
+    if retry is not None:
+        headers.update({"X-Slack-Retry-Num": str(retry[0]), "X-Slack-Retry-Reason": retry[1]})
+    request = urllib.request.Request(url, data=body.encode(), method="POST", headers=headers)
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -319,24 +325,33 @@ def post_signed(url: str, body: str, secret: str, *, timestamp: float | None = N
         return exc.code, exc.read().decode(), time.perf_counter() - started
 
 
+_ids = itertools.count(1)
+
+
+def unique_id(prefix: str = "") -> str:
+    """A trigger_id or event_id as Slack makes them: a new one for every command, press and event
+    (repeats of a request keep its id)."""
+    return f"{prefix}{time.time_ns()}.{next(_ids)}"
+
+
 def command_body(command: str, text: str, response_url: str, *, user_id: str = "U0REPORTER",
-                 channel_id: str = "C0NEWSDESK") -> str:
+                 channel_id: str = "C0NEWSDESK", trigger_id: str | None = None) -> str:
     """A slash command, form-encoded like Slack's (text escaped: & < > as entities)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return urllib.parse.urlencode({
         "token": "legacy", "team_id": TEAM_ID, "team_domain": "newsroom", "channel_id": channel_id,
         "channel_name": "newsdesk", "user_id": user_id, "user_name": "reporter", "command": command,
         "text": escaped, "api_app_id": "A0NEWSBOT", "is_enterprise_install": "false",
-        "response_url": response_url, "trigger_id": "1.2.3",
+        "response_url": response_url, "trigger_id": trigger_id or unique_id(),
     })
 
 
 def action_body(button: dict, response_url: str, *, ephemeral: bool = True, user_id: str = "U0REPORTER",
-                channel_id: str = "C0NEWSDESK") -> str:
+                channel_id: str = "C0NEWSDESK", trigger_id: str | None = None) -> str:
     """A block_actions payload for pressing `button` (a button element dict from a message)."""
     payload = {
         "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user_id, "username": "reporter"},
-        "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": trigger_id or unique_id(),
         "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel_id,
                       "is_ephemeral": ephemeral},
         "channel": {"id": channel_id, "name": "newsdesk"}, "response_url": response_url,
@@ -347,14 +362,14 @@ def action_body(button: dict, response_url: str, *, ephemeral: bool = True, user
 
 
 def mention_body(text: str, *, channel: str = "C0NEWSDESK", ts: str = "1700000100.000200",
-                 thread_ts: str | None = None, event_id: str = "Ev0001") -> str:
+                 thread_ts: str | None = None, event_id: str | None = None) -> str:
     """An app_mention event callback (Events API bodies are JSON)."""
     event = {"type": "app_mention", "user": "U0REPORTER", "text": text, "ts": ts, "channel": channel,
              "event_ts": ts}
     if thread_ts:
         event["thread_ts"] = thread_ts
     return json.dumps({"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0NEWSBOT", "event": event,
-                       "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+                       "type": "event_callback", "event_id": event_id or unique_id("Ev"), "event_time": int(time.time()),
                        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]})
 
 

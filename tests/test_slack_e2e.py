@@ -242,6 +242,39 @@ def test_a_retried_event_is_answered_once(bot, slack):
     assert len(slack.calls("/api/chat.postMessage")) == 1
 
 
+@pytest.fixture
+def second_instance(slack, indexed_store):  # noqa: F811
+    """Another instance of the bot over its own connection to the same database; yields its base URL."""
+    from bot.store.db import Store
+
+    store = Store(indexed_store.url)
+    answers = Answers(store)
+    app = build_app(answers, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url, workers=4)
+    server = make_http_server(app, answers, host="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    store.dispose()
+
+
+def test_a_retry_reaching_another_instance_is_not_answered_again(bot, second_instance, slack, caplog):
+    mention = mention_body("<@UBOTNEWS> Iraq", event_id="EvRetriedElsewhere")
+    assert post_signed(f"{bot}/slack/events", mention, SECRET)[0] == 200
+    with caplog.at_level(logging.INFO, logger="bot.slack"):
+        assert post_signed(f"{second_instance}/slack/events", mention, SECRET, retry=(1, "http_timeout"))[0] == 200
+        slack.wait_for("/api/chat.postMessage", 1)
+        time.sleep(1)
+    assert len(slack.calls("/api/chat.postMessage")) == 1
+    assert "event:EvRetriedElsewhere, retry 1 (http_timeout), was already taken by" in caplog.text
+    command = command_body("/lookup", "Iraq", slack.response_url("repeated"), trigger_id="13345224609.7384.808")
+    for instance in (second_instance, bot):
+        assert post_signed(f"{instance}/slack/events", command, SECRET)[0] == 200
+    slack.wait_for("/respond/repeated", 1)
+    time.sleep(1)
+    assert len(slack.calls("/respond/repeated")) == 1
+
+
 def test_not_in_channel_is_logged_and_survived(bot, slack, caplog):
     slack.fail("chat.postMessage", "not_in_channel", channel="C0GONE")
     with caplog.at_level(logging.ERROR, logger="bot.slack"):

@@ -217,3 +217,14 @@ digest_ledger = Table(
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", Text),
 )
+
+# Slack requests an instance has taken on, by a key Slack repeats when it sends a request again (an event's
+# event_id, a command's or a button press's trigger_id): Slack retries a request it thinks was lost, to any
+# instance, and the one whose insert of the key goes in answers it. Rows older than an hour are pruned.
+slack_requests_taken = Table(
+    "slack_requests_taken", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("taken_by", String(64), nullable=False),  # host:pid, for the operator
+    Index("ix_slack_requests_taken_at", "taken_at"),
+)

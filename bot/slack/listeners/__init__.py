@@ -7,13 +7,16 @@ from slack_bolt import App
 
 from bot.slack.answers import Answers
 from bot.slack.listeners import actions, commands, events
+from bot.slack.once import AnswerOnce
 
 
 def register(app: App, answers: Answers, pool: Executor) -> None:
-    """`pool` computes and sends the answers, so listener threads only ack."""
-    commands.register(app, answers, pool)
-    actions.register(app, answers, pool)
-    events.register(app, answers, pool)
+    """`pool` computes and sends the answers, so listener threads only ack; each request is answered once
+    across the instances sharing the database, whatever Slack repeats."""
+    once = AnswerOnce(answers.store)
+    commands.register(app, answers, pool, once)
+    actions.register(app, answers, pool, once)
+    events.register(app, answers, pool, once)
 
     @app.error
     def log_unhandled(error, body, logger):
