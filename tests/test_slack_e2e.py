@@ -307,7 +307,9 @@ def test_healthz_reports_the_index(bot, answers):
     assert health["index"]["articles"] == 7 and health["index"]["actors"] > 100
 
 
-def test_healthz_is_503_when_the_store_is_unreachable(slack, tmp_path):
+@pytest.fixture
+def unreachable_database_bot(slack, tmp_path):
+    """The bot over a database whose folder is gone; yields its base URL."""
     from bot.store.db import Store
 
     folder = tmp_path / "gone"
@@ -318,10 +320,25 @@ def test_healthz_is_503_when_the_store_is_unreachable(slack, tmp_path):
     app = build_app(broken, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url)
     server = make_http_server(app, broken, host="127.0.0.1", port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/healthz", timeout=5)
-        assert refused.value.code == 503
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_healthz_is_503_when_the_store_is_unreachable(unreachable_database_bot):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{unreachable_database_bot}/healthz", timeout=5)
+    assert refused.value.code == 503
+
+
+def test_an_unreachable_database_still_gets_an_apology_once(unreachable_database_bot, slack, caplog):
+    """Requests cannot be recorded as answered: this process remembers them itself."""
+    command = command_body("/lookup", "Iraq", slack.response_url("down"))
+    with caplog.at_level(logging.WARNING, logger="bot.slack"):
+        for _ in range(2):
+            assert post_signed(f"{unreachable_database_bot}/slack/events", command, SECRET)[0] == 200
+        reply = answer(slack, "down")
+        time.sleep(0.5)
+    assert reply["text"].startswith("Sorry, something went wrong")
+    assert len(slack.calls("/respond/down")) == 1
+    assert "remembering it in this process only" in caplog.text
