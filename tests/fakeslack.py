@@ -369,7 +369,8 @@ def mention_body(text: str, *, channel: str = "C0NEWSDESK", ts: str = "170000010
     if thread_ts:
         event["thread_ts"] = thread_ts
     return json.dumps({"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0NEWSBOT", "event": event,
-                       "type": "event_callback", "event_id": event_id or unique_id("Ev"), "event_time": int(time.time()),
+                       "type": "event_callback", "event_id": event_id or unique_id("Ev"),
+                       "event_time": int(time.time()),
                        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]})
 
 

@@ -108,7 +108,10 @@ class Store:
                 try:
                     yield
                 finally:
-                    conn.execute(text(f"SELECT pg_advisory_unlock(:kind, {migrations.SCHEMA_KEY})"), key)
+                    try:
+                        conn.execute(text(f"SELECT pg_advisory_unlock(:kind, {migrations.SCHEMA_KEY})"), key)
+                    except SQLAlchemyError:  # the session is gone, and its lock with it
+                        pass
             return
         database = self.engine.url.database if self.is_sqlite else None
         if not database or database == ":memory:":  # no other process can reach it

@@ -151,10 +151,11 @@ def upgrade(engine: Engine) -> int:
     A lock (`_lock`) makes a bot and an index run, or two index runs, starting together on the
     same database set it up one after the other, not at the same time.
     """
-    with engine.begin() as conn:
-        _lock(conn)
-        version = current_version(conn)
     latest = len(MIGRATIONS)
+    with engine.begin() as conn:  # without the lock: a current schema (most starts) takes no write lock
+        version = current_version(conn)
+        if version == latest and not add_missing(conn, apply=False):
+            return latest
     if version > latest:
         raise SchemaTooNew(f"database schema version {version} is newer than this newsbot understands "
                            f"({latest}): upgrade newsbot")
@@ -171,14 +172,16 @@ def upgrade(engine: Engine) -> int:
     return latest
 
 
-def add_missing(conn: Connection, metadata: MetaData = schema.metadata) -> list[str]:
-    """Create tables and nullable (or defaulted) columns that schema.py has and the database lacks."""
+def add_missing(conn: Connection, metadata: MetaData = schema.metadata, *, apply: bool = True) -> list[str]:
+    """Create tables and nullable (or defaulted) columns that schema.py has and the database lacks; with
+    `apply` False only say which they are."""
     inspector = inspect(conn)
     existing = set(inspector.get_table_names())
     added = []
     for table in metadata.sorted_tables:
         if table.name not in existing:
-            table.create(conn)
+            if apply:
+                table.create(conn)
             added.append(table.name)
             continue
         present = {c["name"] for c in inspector.get_columns(table.name)}
@@ -189,8 +192,9 @@ def add_missing(conn: Connection, metadata: MetaData = schema.metadata) -> list[
                 raise SchemaMismatch(f"this database lacks the required column {table.name}.{column.name}, "
                                      "which no migration adds: re-create the index (move the database aside "
                                      "and run `newsbot index`)")
-            kind = column.type.compile(dialect=conn.dialect)
-            conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+            if apply:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
             added.append(f"{table.name}.{column.name}")
     return added
 
