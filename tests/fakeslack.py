@@ -335,23 +335,23 @@ def unique_id(prefix: str = "") -> str:
 
 
 def command_body(command: str, text: str, response_url: str, *, user_id: str = "U0REPORTER",
-                 channel_id: str = "C0NEWSDESK", trigger_id: str | None = None) -> str:
+                 channel_id: str = "C0NEWSDESK") -> str:
     """A slash command, form-encoded like Slack's (text escaped: & < > as entities)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return urllib.parse.urlencode({
         "token": "legacy", "team_id": TEAM_ID, "team_domain": "newsroom", "channel_id": channel_id,
         "channel_name": "newsdesk", "user_id": user_id, "user_name": "reporter", "command": command,
         "text": escaped, "api_app_id": "A0NEWSBOT", "is_enterprise_install": "false",
-        "response_url": response_url, "trigger_id": trigger_id or unique_id(),
+        "response_url": response_url, "trigger_id": unique_id(),
     })
 
 
 def action_body(button: dict, response_url: str, *, ephemeral: bool = True, user_id: str = "U0REPORTER",
-                channel_id: str = "C0NEWSDESK", trigger_id: str | None = None) -> str:
+                channel_id: str = "C0NEWSDESK") -> str:
     """A block_actions payload for pressing `button` (a button element dict from a message)."""
     payload = {
         "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user_id, "username": "reporter"},
-        "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": trigger_id or unique_id(),
+        "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": unique_id(),
         "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel_id,
                       "is_ephemeral": ephemeral},
         "channel": {"id": channel_id, "name": "newsdesk"}, "response_url": response_url,

@@ -268,12 +268,12 @@ def test_a_retry_reaching_another_instance_is_not_answered_again(bot, second_ins
     assert len(slack.calls("/api/chat.postMessage")) == 1
     assert "event:EvRetriedElsewhere, retry 1 (http_timeout), was already taken by" in caplog.text
     # Both at once (Slack's retry while the first is still being answered): still one answer.
-    command = command_body("/lookup", "Iraq", slack.response_url("repeated"), trigger_id="13345224609.7384.808")
-    for instance in (second_instance, bot):
-        assert post_signed(f"{instance}/slack/events", command, SECRET)[0] == 200
-    slack.wait_for("/respond/repeated", 1)
+    again = mention_body("<@UBOTNEWS> Iraq", event_id="EvRetriedAtOnce")
+    for instance, retry in ((second_instance, None), (bot, (1, "http_timeout"))):
+        assert post_signed(f"{instance}/slack/events", again, SECRET, retry=retry)[0] == 200
+    slack.wait_for("/api/chat.postMessage", 2)
     time.sleep(1)
-    assert len(slack.calls("/respond/repeated")) == 1
+    assert len(slack.calls("/api/chat.postMessage")) == 2
 
 
 def test_not_in_channel_is_logged_and_survived(bot, slack, caplog):
@@ -333,13 +333,13 @@ def test_healthz_is_503_when_the_store_is_unreachable(unreachable_database_bot):
 
 
 def test_an_unreachable_database_still_gets_an_apology_once(unreachable_database_bot, slack, caplog):
-    """Requests cannot be recorded as answered: this process remembers them itself."""
-    command = command_body("/lookup", "Iraq", slack.response_url("down"))
+    """Events cannot be recorded as answered: this process remembers them itself."""
+    mention = mention_body("<@UBOTNEWS> Iraq", event_id="EvDatabaseDown")
     with caplog.at_level(logging.WARNING, logger="bot.slack"):
-        for _ in range(2):
-            assert post_signed(f"{unreachable_database_bot}/slack/events", command, SECRET)[0] == 200
-        reply = answer(slack, "down")
+        for retry in (None, (1, "http_timeout")):
+            assert post_signed(f"{unreachable_database_bot}/slack/events", mention, SECRET, retry=retry)[0] == 200
+        reply = slack.wait_for("/api/chat.postMessage")[0].body
         time.sleep(0.5)
     assert reply["text"].startswith("Sorry, something went wrong")
-    assert len(slack.calls("/respond/down")) == 1
+    assert len(slack.calls("/api/chat.postMessage")) == 1
     assert "remembering it in this process only" in caplog.text

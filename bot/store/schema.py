@@ -219,8 +219,8 @@ digest_ledger = Table(
 )
 
 # Slack requests an instance has taken on, by a key Slack repeats when it sends a request again (an event's
-# event_id, a command's or a button press's trigger_id): Slack retries a request it thinks was lost, to any
-# instance, and the one whose insert of the key goes in answers it. Rows older than an hour are pruned.
+# event_id): Slack retries an event it thinks was lost, to any instance, and the one whose insert of the key
+# goes in answers it. Rows older than an hour are pruned.
 slack_requests_taken = Table(
     "slack_requests_taken", metadata,
     Column("key", String(200), primary_key=True),

@@ -11,12 +11,11 @@ from bot.slack.once import AnswerOnce
 
 
 def register(app: App, answers: Answers, pool: Executor) -> None:
-    """`pool` computes and sends the answers, so listener threads only ack; each request is answered once
+    """`pool` computes and sends the answers, so listener threads only ack; each event is answered once
     across the instances sharing the database, whatever Slack repeats."""
-    once = AnswerOnce(answers.store)
-    commands.register(app, answers, pool, once)
-    actions.register(app, answers, pool, once)
-    events.register(app, answers, pool, once)
+    commands.register(app, answers, pool)
+    actions.register(app, answers, pool)
+    events.register(app, answers, pool, AnswerOnce(answers.store))
 
     @app.error
     def log_unhandled(error, body, logger):

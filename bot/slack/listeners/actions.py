@@ -8,17 +8,16 @@ from __future__ import annotations
 import re
 from concurrent.futures import Executor
 
-from slack_bolt import Ack, App, BoltRequest, Respond
+from slack_bolt import Ack, App, Respond
 
 from bot.slack.answers import Answers
 from bot.slack.listeners.replies import later, send
-from bot.slack.once import AnswerOnce
 from bot.slack.render import ACTION_PATTERN, view_of
 
 
-def register(app: App, answers: Answers, pool: Executor, once: AnswerOnce) -> None:
+def register(app: App, answers: Answers, pool: Executor) -> None:
     @app.action(re.compile(ACTION_PATTERN))
-    def press(ack: Ack, body: dict, action: dict, respond: Respond, request: BoltRequest) -> None:
+    def press(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
         kind = action["action_id"].split(".")[1]
         view = view_of(action.get("value", ""))
@@ -29,8 +28,6 @@ def register(app: App, answers: Answers, pool: Executor, once: AnswerOnce) -> No
         channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
 
         def answer() -> None:
-            if not once.first(body, request.headers):
-                return
             if kind == "share":
                 send(respond, answers.show(view, share=False, shared_by=user_id),
                      response_type="in_channel", replace_original=False)

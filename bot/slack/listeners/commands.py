@@ -3,19 +3,18 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 
-from slack_bolt import Ack, App, BoltRequest, Respond
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack.answers import COMMANDS, Answers
 from bot.slack.listeners.replies import later, send
-from bot.slack.once import AnswerOnce
 from bot.slack.render import clip, escape, unescape_command_text
 
 WORKING = {"/lookup": "Looking up {}…", "/quote": "Searching quotes for {}…", "/digest": "Working on /digest {}…"}
 
 
-def register(app: App, answers: Answers, pool: Executor, once: AnswerOnce) -> None:
-    def handle(ack: Ack, command: dict, respond: Respond, client: WebClient, request: BoltRequest) -> None:
+def register(app: App, answers: Answers, pool: Executor) -> None:
+    def handle(ack: Ack, command: dict, respond: Respond, client: WebClient) -> None:
         name, text = command.get("command", ""), command.get("text") or ""
         query = unescape_command_text(text)
         if name == "/newsbot" or not query or query.lower() in ("help", "?"):
@@ -24,8 +23,6 @@ def register(app: App, answers: Answers, pool: Executor, once: AnswerOnce) -> No
         ack(WORKING.get(name, "{}…").format(f"*{escape(clip(query, 100))}*"))
 
         def answer() -> None:
-            if not once.first(command, request.headers):
-                return
             message = answers.command(name, text, user_id=command.get("user_id", ""),
                                       channel_id=command.get("channel_id", ""), client=client)
             send(respond, message, response_type="ephemeral")
