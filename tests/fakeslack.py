@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import threading
 import time
@@ -361,20 +362,34 @@ def sign(secret: str, timestamp: str, body: str | bytes) -> str:
 
 
 def post_signed(url: str, body: str, secret: str, *, timestamp: float | None = None,
-                signature: str | None = None, timeout: float = 10) -> tuple[int, str, float]:
-    """POST a body as Slack does (form-encoded, or JSON for events); (HTTP status, response text, seconds)."""
+                signature: str | None = None, timeout: float = 10,
+                retry: tuple[int, str] | None = None) -> tuple[int, str, float]:
+    """POST a body as Slack does (form-encoded, or JSON for events); (HTTP status, response text, seconds).
+    `retry` (number, reason) sends it as Slack's retry of a request it thinks was lost."""
     ts = str(int(timestamp if timestamp is not None else time.time()))
-    request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
+    headers = {
         "Content-Type": "application/json" if body.startswith("{") else "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": ts,
         "X-Slack-Signature": signature or sign(secret, ts, body),
-    })
+    }
+    if retry is not None:
+        headers.update({"X-Slack-Retry-Num": str(retry[0]), "X-Slack-Retry-Reason": retry[1]})
+    request = urllib.request.Request(url, data=body.encode(), method="POST", headers=headers)
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read().decode(), time.perf_counter() - started
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode(), time.perf_counter() - started
+
+
+_ids = itertools.count(1)
+
+
+def unique_id(prefix: str = "") -> str:
+    """A trigger_id or event_id as Slack makes them: a new one for every command, press and event
+    (repeats of a request keep its id)."""
+    return f"{prefix}{time.time_ns()}.{next(_ids)}"
 
 
 def command_fields(command: str, text: str, response_url: str, *, user_id: str = "U0REPORTER",
@@ -385,7 +400,7 @@ def command_fields(command: str, text: str, response_url: str, *, user_id: str =
         "token": "legacy", "team_id": TEAM_ID, "team_domain": "newsroom", "channel_id": channel_id,
         "channel_name": "newsdesk", "user_id": user_id, "user_name": "reporter", "command": command,
         "text": escaped, "api_app_id": "A0NEWSBOT", "is_enterprise_install": "false",
-        "response_url": response_url, "trigger_id": "1.2.3",
+        "response_url": response_url, "trigger_id": unique_id(),
     }
 
 
@@ -404,7 +419,7 @@ def action_payload(button: dict, response_url: str, *, ephemeral: bool = True, u
     """A block_actions payload for pressing `button` (a button element dict from a message)."""
     return {
         "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user_id, "username": "reporter"},
-        "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": unique_id(),
         "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": channel_id,
                       "is_ephemeral": ephemeral},
         "channel": {"id": channel_id, "name": "newsdesk"}, "response_url": response_url,
@@ -419,14 +434,14 @@ def mention_body(text: str, **where) -> str:
 
 
 def mention_payload(text: str, *, channel: str = "C0NEWSDESK", ts: str = "1700000100.000200",
-                    thread_ts: str | None = None, event_id: str = "Ev0001") -> dict:
+                    thread_ts: str | None = None, event_id: str | None = None) -> dict:
     """An app_mention event callback."""
     event = {"type": "app_mention", "user": "U0REPORTER", "text": text, "ts": ts, "channel": channel,
              "event_ts": ts}
     if thread_ts:
         event["thread_ts"] = thread_ts
     return {"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0NEWSBOT", "event": event,
-            "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+            "type": "event_callback", "event_id": event_id or unique_id("Ev"), "event_time": int(time.time()),
             "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}]}
 
 

@@ -53,9 +53,10 @@ def bot(store, config_dir, monkeypatch):
                 return slack.wait_for(f"/respond/{name}")[0].body
 
             @staticmethod
-            def press(button: dict) -> dict:
+            def press(button: dict, channel: str = CHANNEL) -> dict:
                 name = f"r{next(_responses)}"
-                status, _, _ = post_signed(url, action_body(button, slack.response_url(name)), SECRET)
+                status, _, _ = post_signed(url, action_body(button, slack.response_url(name), channel_id=channel),
+                                           SECRET)
                 assert status == 200
                 return slack.wait_for(f"/respond/{name}")[0].body
 
@@ -142,6 +143,22 @@ def test_follow_an_exact_name_at_once_and_a_misspelt_one_only_after_a_button(bot
     assert "Unfollowed *kataeb hezbollah*" in said(bot.digest("unfollow kataeb hezbollah"))
     assert "does not follow “Nobody”" in said(bot.digest("unfollow Nobody"))
     assert subs_db.get(store, CHANNEL).follow == ["Hassan Nasrallah"]
+
+
+def test_a_follow_button_changes_the_channel_it_is_pressed_in_whatever_its_value_names(bot, store):
+    actor(store, "Hassan Nasrallah", "person")
+    other = "C0OTHERDESK"
+    bot.digest("subscribe")
+    bot.digest("subscribe", channel=other)
+    offered = bot.digest("follow Hasan Nasralla")
+    button = next(b for b in buttons(offered) if b["text"]["text"] == "Follow Hassan Nasrallah")
+    assert other not in button["value"] and CHANNEL not in button["value"]
+    forged = {**button, "value": json.dumps({"v": "digest_follow", "c": other, "n": "Hassan Nasrallah"})}
+    assert "Following *Hassan Nasrallah*" in said(bot.press(forged))
+    assert subs_db.get(store, other).follow == []
+    assert subs_db.get(store, CHANNEL).follow == ["Hassan Nasrallah"]
+    assert "no digest yet" in said(bot.press(forged, channel="C0NODIGEST"))
+    assert subs_db.get(store, other).follow == []
 
 
 def test_yaml_managed_channels_say_where_to_change_them(bot, store):

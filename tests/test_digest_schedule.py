@@ -339,7 +339,7 @@ def test_a_digest_due_during_a_reindex_waits_for_it_and_includes_its_stories(sto
     indexing, finish = threading.Event(), threading.Event()
 
     class SlowIndexer:  # stores a story, then is still busy with the rest of the file when the digest is due
-        def run(self, folders, roots=None):
+        def run(self, folders, roots=None, wait=True):
             story(store, "Stored mid re-index", at("2026-03-27 07:59"))
             indexing.set()
             finish.wait(10)

@@ -101,7 +101,7 @@ def test_a_required_column_no_migration_adds_is_one_clear_error(db_url, monkeypa
     finally:
         store.dispose()
     real_add_missing = migrations.add_missing
-    monkeypatch.setattr(migrations, "add_missing", lambda conn: real_add_missing(conn, stricter))
+    monkeypatch.setattr(migrations, "add_missing", lambda conn, **options: real_add_missing(conn, stricter, **options))
     with pytest.raises(StoreError, match="lacks the required column meta.required_for_test"):
         Store(db_url)
 
@@ -229,3 +229,16 @@ def test_a_version_8_database_gets_the_actors_named_near_each_quote(db_url, tmp_
             assert {row.id: set(row.subjects.split(",")) for row in conn.execute(occurrences)} == written
     finally:
         store.dispose()
+
+
+def test_opening_a_current_sqlite_database_waits_for_no_writer(tmp_path):
+    """Schema set-up takes the write lock only when there is something to set up: `newsbot lookup` or a bot
+    starting while an index run writes opens the index at once."""
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    writer = Store(url)
+    try:
+        with writer.begin() as conn:
+            writer.set_meta(conn, "being_written", "yes")
+            Store(url, connect_args={"timeout": 0.2}).dispose()
+    finally:
+        writer.dispose()

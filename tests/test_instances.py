@@ -5,7 +5,8 @@ at the fake Slack of tests/fakeslack.py) on different ports, with the same
 corpus folder and digest subscription. Instance A re-indexes the corpus every few
 seconds; instance B never does. They show: both answer the same /lookup; an
 article indexed through A is found through B within a minute (no stale
-in-memory index); exactly one of them posts the digest both are due to post.
+in-memory index); exactly one of them posts the digest both are due to post; a request Slack
+sends again to the other instance is answered once.
 
 PostgreSQL only: runs when NEWSBOT_TEST_POSTGRES_URL is set.
 """
@@ -30,13 +31,14 @@ from bot.digest import subscriptions as subs_db
 from bot.digest.subscriptions import DAILY, Subscription
 from bot.store.db import Store
 from tests.conftest import ROOT, SEEDS, _postgres_schema_url
-from tests.fakeslack import FakeSlack, command_body, post_signed
+from tests.fakeslack import FakeSlack, command_body, mention_body, post_signed
 
 pytestmark = pytest.mark.skipif(not os.environ.get("NEWSBOT_TEST_POSTGRES_URL"),
                                 reason="several instances share a PostgreSQL database: set NEWSBOT_TEST_POSTGRES_URL")
 
 SECRET = "instance-test-secret"
 DIGEST_CHANNEL = "C0DIGESTS"
+MENTION_CHANNEL = "C0MENTIONS"
 NEW_ACTOR = "Zorvantel Quimbex"
 NEW_ARTICLE = {
     "title": "Militia commander warns of reprisals after strike on depot",
@@ -212,3 +214,27 @@ def test_exactly_one_instance_posts_each_digest(desk):
         time.sleep(0.5)
     time.sleep(5)  # time enough for a second, duplicate post to arrive
     assert len(posts()) == 1, f"{len(posts())} digest posts:\nA:\n{desk.a.output()}\nB:\n{desk.b.output()}"
+
+
+def test_an_event_slack_sends_again_to_the_other_instance_is_answered_once(desk):
+    """Slack retries an event it thinks was lost (a slow ack), to whichever instance; both ack it."""
+    def answers():
+        return [r for r in desk.slack.calls("/api/chat.postMessage") if r.body.get("channel") == MENTION_CHANNEL]
+
+    mention = mention_body("<@UBOTNEWS> lookup Kataeb Hezbollah", channel=MENTION_CHANNEL, event_id="Ev0INSTANCES1")
+    assert post_signed(desk.a.events_url, mention, SECRET)[0] == 200
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not answers():
+        time.sleep(0.2)
+    assert post_signed(desk.b.events_url, mention, SECRET, retry=(1, "http_timeout"))[0] == 200
+    # Both at once (the retry while the first is still being answered): still one answer.
+    again = mention_body("<@UBOTNEWS> lookup Iraq", channel=MENTION_CHANNEL, event_id="Ev0INSTANCES2")
+    assert post_signed(desk.b.events_url, again, SECRET)[0] == 200
+    assert post_signed(desk.a.events_url, again, SECRET, retry=(1, "http_timeout"))[0] == 200
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(answers()) < 2:
+        time.sleep(0.2)
+    time.sleep(3)  # time enough for a third answer to arrive
+    logs = desk.a.log.read_text(errors="replace") + desk.b.log.read_text(errors="replace")
+    assert len(answers()) == 2, f"{len(answers())} answers to two mentions:\n{logs[-8000:]}"
+    assert "event:Ev0INSTANCES1, retry 1 (http_timeout), was already taken by" in logs

@@ -242,6 +242,40 @@ def test_a_retried_event_is_answered_once(bot, slack):
     assert len(slack.calls("/api/chat.postMessage")) == 1
 
 
+@pytest.fixture
+def second_instance(slack, indexed_store):  # noqa: F811
+    """Another instance of the bot over its own connection to the same database; yields its base URL."""
+    from bot.store.db import Store
+
+    store = Store(indexed_store.url)
+    answers = Answers(store)
+    app = build_app(answers, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url, workers=4)
+    server = make_http_server(app, answers, host="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    store.dispose()
+
+
+def test_a_retry_reaching_another_instance_is_not_answered_again(bot, second_instance, slack, caplog):
+    mention = mention_body("<@UBOTNEWS> Iraq", event_id="EvRetriedElsewhere")
+    assert post_signed(f"{bot}/slack/events", mention, SECRET)[0] == 200
+    slack.wait_for("/api/chat.postMessage", 1)
+    with caplog.at_level(logging.INFO, logger="bot.slack"):
+        assert post_signed(f"{second_instance}/slack/events", mention, SECRET, retry=(1, "http_timeout"))[0] == 200
+        time.sleep(1)
+    assert len(slack.calls("/api/chat.postMessage")) == 1
+    assert "event:EvRetriedElsewhere, retry 1 (http_timeout), was already taken by" in caplog.text
+    # Both at once (Slack's retry while the first is still being answered): still one answer.
+    again = mention_body("<@UBOTNEWS> Iraq", event_id="EvRetriedAtOnce")
+    for instance, retry in ((second_instance, None), (bot, (1, "http_timeout"))):
+        assert post_signed(f"{instance}/slack/events", again, SECRET, retry=retry)[0] == 200
+    slack.wait_for("/api/chat.postMessage", 2)
+    time.sleep(1)
+    assert len(slack.calls("/api/chat.postMessage")) == 2
+
+
 def test_not_in_channel_is_logged_and_survived(bot, slack, caplog):
     slack.fail("chat.postMessage", "not_in_channel", channel="C0GONE")
     with caplog.at_level(logging.ERROR, logger="bot.slack"):
@@ -274,7 +308,9 @@ def test_healthz_reports_the_index(bot, answers):
     assert health["index"]["articles"] == 7 and health["index"]["actors"] > 100
 
 
-def test_healthz_is_503_when_the_store_is_unreachable(slack, tmp_path):
+@pytest.fixture
+def unreachable_database_bot(slack, tmp_path):
+    """The bot over a database whose folder is gone; yields its base URL."""
     from bot.store.db import Store
 
     folder = tmp_path / "gone"
@@ -285,10 +321,25 @@ def test_healthz_is_503_when_the_store_is_unreachable(slack, tmp_path):
     app = build_app(broken, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url)
     server = make_http_server(app, broken, SECRET, host="127.0.0.1", port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/healthz", timeout=5)
-        assert refused.value.code == 503
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_healthz_is_503_when_the_store_is_unreachable(unreachable_database_bot):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{unreachable_database_bot}/healthz", timeout=5)
+    assert refused.value.code == 503
+
+
+def test_an_unreachable_database_still_gets_an_apology_once(unreachable_database_bot, slack, caplog):
+    """Events cannot be recorded as answered: this process remembers them itself."""
+    mention = mention_body("<@UBOTNEWS> Iraq", event_id="EvDatabaseDown")
+    with caplog.at_level(logging.WARNING, logger="bot.slack"):
+        for retry in (None, (1, "http_timeout")):
+            assert post_signed(f"{unreachable_database_bot}/slack/events", mention, SECRET, retry=retry)[0] == 200
+        reply = slack.wait_for("/api/chat.postMessage")[0].body
+        time.sleep(0.5)
+    assert reply["text"].startswith("Sorry, something went wrong")
+    assert len(slack.calls("/api/chat.postMessage")) == 1
+    assert "remembering it in this process only" in caplog.text

@@ -106,7 +106,9 @@ def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, pro
     started = time.perf_counter()
     try:
         report = indexer.run(targets, roots=targets, keep_missing=keep_missing, progress=display,
-                             workers=workers or os.cpu_count() or 1)
+                             workers=workers or os.cpu_count() or 1, on_wait=lambda: click.echo(
+                                 f"Another index run is writing to {ctx.store.display_url}: "
+                                 "waiting for it to finish…", err=True))
     finally:
         display.close()
     click.echo(summary(report, time.perf_counter() - started, ctx.store.display_url))

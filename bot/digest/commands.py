@@ -207,11 +207,11 @@ def follow(rest, *, user_id, channel_id, store, client) -> dict:
         choices = choices[:3]
         lead += " Did you mean one of these?" if choices else ""
     rows = [section(f"*{escape(c.name)}* ({escape(c.kind)}): {escape(c.how)} “{escape(c.matched)}”",
-                    accessory=button(f"Follow {c.name}", "open", follow_view(channel_id, c.name)))
+                    accessory=button(f"Follow {c.name}", "open", follow_view(c.name)))
             for c in choices]
     if result.status == "not_found":
         rows.append(section(f"Or follow “{shown}” as typed: it shows up once an actor by exactly that name appears.",
-                            accessory=button(f"Follow “{name[:50]}”", "open", follow_view(channel_id, name[:200]))))
+                            accessory=button(f"Follow “{name[:50]}”", "open", follow_view(name[:200]))))
     return answer(lead, [section(lead), *rows])
 
 
@@ -229,10 +229,11 @@ def unfollow(rest, *, user_id, channel_id, store, client) -> dict:
                                                            if kept else ""))
 
 
-def confirm_follow(view: dict, *, store) -> dict:
-    """A "Follow …" button was pressed: follow the name it carries in the channel it names."""
-    channel, name = str(view.get("c") or ""), str(view.get("n") or "").strip()
-    sub = followable(store, channel)
+def confirm_follow(view: dict, *, channel_id: str, store) -> dict:
+    """A "Follow …" button was pressed in `channel_id` (the channel Slack says it was pressed in): follow the
+    name it carries there. What a button carries is only a choice, never which channel changes."""
+    name = str(view.get("n") or "").strip()
+    sub = followable(store, channel_id)
     if isinstance(sub, dict):
         return sub
     if not name:
@@ -240,8 +241,8 @@ def confirm_follow(view: dict, *, store) -> dict:
     return add_followed(store, sub, name, how="chosen from the list")
 
 
-def follow_view(channel: str, name: str) -> dict:
-    return {"v": "digest_follow", "c": channel, "n": name}
+def follow_view(name: str) -> dict:
+    return {"v": "digest_follow", "n": name}
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, given_up_text, run_digest, tell_subscriber
 from bot.digest.subscriptions import DAY_NAMES, Subscription
-from bot.store.db import Store
+from bot.store.db import IndexRunBusy, Store
 from bot.wording import plural
 
 log = logging.getLogger(__name__)
@@ -144,18 +144,21 @@ class DigestScheduler:
         tell_subscriber(self.client, sub, given_up_text(sub, due.date(), reason), sleep=self.sleep)
 
     def reindex(self):
-        """Pick up new and changed corpus files (one run at a time)."""
+        """Pick up new and changed corpus files (one run at a time, in this process and across them)."""
         if not self._index_lock.acquire(blocking=False):  # a re-index or a digest is running: next time
             return None
         try:
             folders = self.settings.corpus_folders
-            report = self.indexer_factory(self.store, self.settings).run(folders, roots=folders)
+            report = self.indexer_factory(self.store, self.settings).run(folders, roots=folders, wait=False)
             if report.files_indexed or report.files_removed:
                 log.info("re-index: %s indexed, %d removed, %s", plural(report.files_indexed, "file"),
                          report.files_removed, plural(report.articles_added, "new article"))
             for problem in report.new_problems:
                 log.warning("re-index: %s", problem)
             return report
+        except IndexRunBusy:  # `newsbot index`, or another instance, is at it: its run picks the files up
+            log.info("re-index skipped: another index run is writing to %s", self.store.display_url)
+            return None
         except ConfigError as exc:  # actors.yaml edited while the bot runs: one line, and the next run retries
             log.error("re-index skipped: %s", exc)
             return None

@@ -107,15 +107,16 @@ class Answers:
             return self._show({"v": "quotes", "q": words, "by": by, "o": 0}, share=share, shared_by=None)
         return render.help_message()
 
-    def show(self, view: dict, *, share: bool = True, shared_by: str | None = None) -> Message:
-        """Render what a button points at (a profile page, a page of quotes)."""
+    def show(self, view: dict, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
+        """Render what a button points at (a profile page, a page of quotes), or do what it asks in
+        `channel_id`, the channel it was pressed in."""
         try:
-            return self._show(view, share=share, shared_by=shared_by)
+            return self._show(view, channel_id=channel_id, share=share, shared_by=shared_by)
         except Exception:
             log.exception("view %r failed", view)
             return render.apology("/lookup" if view.get("v") == "profile" else "/quote")
 
-    def _show(self, view: dict, *, share: bool, shared_by: str | None) -> Message:
+    def _show(self, view: dict, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
         kind = view.get("v")
         if kind == "profile":
             offset = max(int(view.get("ao") or 0), 0)
@@ -137,5 +138,5 @@ class Answers:
                                                actor_id=actor_id, offset=offset)
         if kind == "digest_follow":  # a "Follow …" button from /digest follow
             from bot.digest.commands import confirm_follow
-            return render.digest_message(confirm_follow(view, store=self.store))
+            return render.digest_message(confirm_follow(view, channel_id=channel_id, store=self.store))
         return render.help_message()

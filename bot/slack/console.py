@@ -172,7 +172,7 @@ class Console:
             self.say("(In Slack this is now posted in the channel, for everyone to see:)")
             self.show(self.answers.show(choice.view, share=False, shared_by=self.user_id))
         else:
-            self.show(self.answers.show(choice.view))
+            self.show(self.answers.show(choice.view, channel_id=self.channel_id))
 
     def read_lines(self):
         if not self.interactive:

@@ -1,11 +1,12 @@
 """Connecting to the index and keeping its schema current."""
 from __future__ import annotations
 
+import fcntl
 import os
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from sqlalchemy import any_, create_engine, event, literal, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -23,8 +24,15 @@ SQLITE_WRITER_CACHE_KIB = 256 * 1024  # the indexer's connection
 SQLITE_WRITER_CHECKPOINT_PAGES = 50_000  # the indexer's WAL grows to about 200 MB between checkpoints
 
 
+INDEX_RUN_LOCK = 7283191  # PostgreSQL advisory lock class: index runs (migrations.SCHEMA_LOCK is 7283190)
+
+
 class StoreError(Exception):
     """The database cannot be reached or opened."""
+
+
+class IndexRunBusy(Exception):
+    """Another index run is writing to this database."""
 
 
 class Store:
@@ -81,6 +89,47 @@ class Store:
         live in a transaction."""
         with self.engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def index_run(self, *, wait: bool = True, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold this database's index-run lock: one index run writes at a time, across processes (two at once
+        add the same files, actors and keys, and each trusts what it read at its start). Another run holding
+        it: wait (calling `on_wait` first), or raise IndexRunBusy when `wait` is False. The lock ends with its
+        process: a session-level advisory lock on PostgreSQL, an flock on a file beside SQLite's database."""
+        if self.is_postgres:
+            with self._reader.connect() as conn:  # a session of its own, held for the run, in no transaction
+                key = {"kind": INDEX_RUN_LOCK}
+                if not conn.execute(text(f"SELECT pg_try_advisory_lock(:kind, {migrations.SCHEMA_KEY})"), key).scalar():
+                    if not wait:
+                        raise IndexRunBusy(self.display_url)
+                    if on_wait is not None:
+                        on_wait()
+                    conn.execute(text(f"SELECT pg_advisory_lock(:kind, {migrations.SCHEMA_KEY})"), key)
+                try:
+                    yield
+                finally:
+                    try:
+                        conn.execute(text(f"SELECT pg_advisory_unlock(:kind, {migrations.SCHEMA_KEY})"), key)
+                    except SQLAlchemyError:  # the session is gone, and its lock with it
+                        pass
+            return
+        database = self.engine.url.database if self.is_sqlite else None
+        if not database or database == ":memory:":  # no other process can reach it
+            yield
+            return
+        descriptor = os.open(f"{database}.index-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not wait:
+                    raise IndexRunBusy(self.display_url) from None
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # releases the lock
 
     def prepare_bulk_writes(self, conn: Connection) -> None:
         """The indexer's connection: a bigger SQLite page cache, since a file's rows update index pages

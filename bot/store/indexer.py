@@ -239,10 +239,18 @@ class Indexer:
     # -- the run ---------------------------------------------------------
 
     def run(self, paths: Iterable[Path], *, roots: Iterable[Path] | None = None, keep_missing: bool = False,
-            progress: Progress | Callable[[Path, int], None] | None = None, workers: int = 1) -> IndexReport:
+            progress: Progress | Callable[[Path, int], None] | None = None, workers: int = 1,
+            wait: bool = True, on_wait: Callable[[], None] | None = None) -> IndexReport:
         """Index `paths`; files under `roots` that no longer exist are removed unless keep_missing.
 
-        `workers` > 1 analyses articles in that many processes while this one stores them."""
+        `workers` > 1 analyses articles in that many processes while this one stores them. While another
+        run writes to the database, this one waits for it (`on_wait` is called first), or raises
+        IndexRunBusy when `wait` is False."""
+        with self.store.index_run(wait=wait, on_wait=on_wait):
+            return self._run(paths, roots=roots, keep_missing=keep_missing, progress=progress, workers=workers)
+
+    def _run(self, paths: Iterable[Path], *, roots: Iterable[Path] | None, keep_missing: bool,
+             progress: Progress | Callable[[Path, int], None] | None, workers: int) -> IndexReport:
         report = IndexReport()
         paths = [Path(p) for p in paths]
         walk = walk_corpus(paths)

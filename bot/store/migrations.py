@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.store import schema
 
+SCHEMA_LOCK = 7283190  # PostgreSQL advisory lock class: schema set-up and migrations
+
 
 def _create_initial_schema(conn: Connection) -> None:
     schema.metadata.create_all(conn)
@@ -146,13 +148,14 @@ def current_version(conn: Connection) -> int:
 def upgrade(engine: Engine) -> int:
     """Apply every pending migration, each in its own transaction; return the new version.
 
-    On PostgreSQL an advisory lock makes a bot and an index run starting together
-    migrate one after the other, not at the same time.
+    A lock (`_lock`) makes a bot and an index run, or two index runs, starting together on the
+    same database set it up one after the other, not at the same time.
     """
-    with engine.begin() as conn:
-        _lock(conn)
-        version = current_version(conn)
     latest = len(MIGRATIONS)
+    with engine.begin() as conn:  # without the lock: a current schema (most starts) takes no write lock
+        version = current_version(conn)
+        if version == latest and not add_missing(conn, apply=False):
+            return latest
     if version > latest:
         raise SchemaTooNew(f"database schema version {version} is newer than this newsbot understands "
                            f"({latest}): upgrade newsbot")
@@ -169,14 +172,16 @@ def upgrade(engine: Engine) -> int:
     return latest
 
 
-def add_missing(conn: Connection, metadata: MetaData = schema.metadata) -> list[str]:
-    """Create tables and nullable (or defaulted) columns that schema.py has and the database lacks."""
+def add_missing(conn: Connection, metadata: MetaData = schema.metadata, *, apply: bool = True) -> list[str]:
+    """Create tables and nullable (or defaulted) columns that schema.py has and the database lacks; with
+    `apply` False only say which they are."""
     inspector = inspect(conn)
     existing = set(inspector.get_table_names())
     added = []
     for table in metadata.sorted_tables:
         if table.name not in existing:
-            table.create(conn)
+            if apply:
+                table.create(conn)
             added.append(table.name)
             continue
         present = {c["name"] for c in inspector.get_columns(table.name)}
@@ -187,8 +192,9 @@ def add_missing(conn: Connection, metadata: MetaData = schema.metadata) -> list[
                 raise SchemaMismatch(f"this database lacks the required column {table.name}.{column.name}, "
                                      "which no migration adds: re-create the index (move the database aside "
                                      "and run `newsbot index`)")
-            kind = column.type.compile(dialect=conn.dialect)
-            conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+            if apply:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
             added.append(f"{table.name}.{column.name}")
     return added
 
@@ -208,6 +214,15 @@ def _set_version(conn: Connection, number: int) -> None:
         conn.execute(table.insert().values(key="schema_version", value=str(number)))
 
 
+SCHEMA_KEY = "hashtext(coalesce(current_schema(), ''))"  # the second key of a per-schema advisory lock
+
+
 def _lock(conn: Connection) -> None:
+    """One process at a time changes the schema, for the rest of this transaction. PostgreSQL: an advisory
+    lock (per schema: databases in other schemas of the server are not held up). SQLite: the write lock,
+    taken before the first read (BEGIN IMMEDIATE; the driver would begin only at the first write), so a
+    second process waits (busy timeout) instead of creating the tables the first is creating."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(7283190)"))
+        conn.execute(text(f"SELECT pg_advisory_xact_lock(:kind, {SCHEMA_KEY})"), {"kind": SCHEMA_LOCK})
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -223,3 +223,14 @@ digest_ledger = Table(
     # through, so whoever takes the digest over looks for it in the channel's history first.
     Column("sending_since", DateTime(timezone=True)),
 )
+
+# Slack requests an instance has taken on, by a key Slack repeats when it sends a request again (an event's
+# event_id): Slack retries an event it thinks was lost, to any instance, and the one whose insert of the key
+# goes in answers it. Rows older than an hour are pruned.
+slack_requests_taken = Table(
+    "slack_requests_taken", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("taken_by", String(64), nullable=False),  # host:pid, for the operator
+    Index("ix_slack_requests_taken_at", "taken_at"),
+)

@@ -8,13 +8,15 @@ from slack_bolt.error import BoltUnhandledRequestError
 
 from bot.slack.answers import Answers
 from bot.slack.listeners import actions, commands, events
+from bot.slack.once import AnswerOnce
 
 
 def register(app: App, answers: Answers, pool: Executor) -> None:
-    """`pool` computes and sends the answers, so listener threads only ack."""
+    """`pool` computes and sends the answers, so listener threads only ack; each event is answered once
+    across the instances sharing the database, whatever Slack repeats."""
     commands.register(app, answers, pool)
     actions.register(app, answers, pool)
-    events.register(app, answers, pool)
+    events.register(app, answers, pool, AnswerOnce(answers.store))
 
     @app.error
     def log_unhandled(error, body, logger):

@@ -22,7 +22,10 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
         kind = action["action_id"].split(".")[1]
         view = view_of(action.get("value", ""))
         user_id = (body.get("user") or {}).get("id")
-        private = (body.get("container") or {}).get("is_ephemeral", False)
+        container = body.get("container") or {}
+        private = container.get("is_ephemeral", False)
+        # Where the button was pressed, as Slack says: a value only chooses what to show or follow.
+        channel_id = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
         shown = action.get("text")
         label = str(shown.get("text") or kind) if isinstance(shown, dict) else kind
 
@@ -31,5 +34,6 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
                 send(respond, answers.show(view, share=False, shared_by=user_id), label,
                      response_type="in_channel", replace_original=False)
             else:
-                send(respond, answers.show(view), label, response_type="ephemeral", replace_original=private)
+                send(respond, answers.show(view, channel_id=channel_id), label, response_type="ephemeral",
+                     replace_original=private)
         later(pool, answer, f"button {action['action_id']} {view!r}")

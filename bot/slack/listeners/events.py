@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 from concurrent.futures import Executor
-from threading import Lock
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.answers import Answers
 from bot.slack.listeners.replies import later
+from bot.slack.once import AnswerOnce
 
 log = logging.getLogger(__name__)
 
@@ -34,36 +33,14 @@ def mention_command(text: str) -> tuple[str, str]:
     return command, rest.strip()
 
 
-class SeenEvents:
-    """Slack retries an event it thinks was lost: answer each event_id once."""
-
-    def __init__(self, size: int = 2048):
-        self.ids: OrderedDict[str, None] = OrderedDict()
-        self.size = size
-        self.lock = Lock()
-
-    def first_time(self, event_id: str | None) -> bool:
-        if not event_id:
-            return True
-        with self.lock:
-            if event_id in self.ids:
-                return False
-            self.ids[event_id] = None
-            while len(self.ids) > self.size:
-                self.ids.popitem(last=False)
-            return True
-
-
-def register(app: App, answers: Answers, pool: Executor) -> None:
-    seen = SeenEvents()
-
+def register(app: App, answers: Answers, pool: Executor, once: AnswerOnce) -> None:
     @app.event("app_mention")
-    def mentioned(body: dict, event: dict, client: WebClient) -> None:
-        if not seen.first_time(body.get("event_id")):
-            return
+    def mentioned(body: dict, event: dict, client: WebClient, request: BoltRequest) -> None:
         command, text = mention_command(event.get("text", ""))
 
         def answer() -> None:
+            if not once.first(body, request.headers):  # Slack retries events it thinks were lost
+                return
             message = answers.command(command, text, user_id=event.get("user", ""),
                                       channel_id=event.get("channel", ""), client=client, share=False)
             try:
