@@ -98,8 +98,8 @@ def test_two_index_runs_at_once_on_a_fresh_database_both_succeed(db_url, config_
         assert code == 0, stdout + stderr
         assert "Traceback" not in stderr
     summaries = sorted(stdout.strip().splitlines()[0] for stdout, _, _ in outcomes)
-    assert summaries[0].startswith("Indexed 0 file(s), 2 unchanged, 0 removed: 0 new article(s)"), summaries
-    assert summaries[1].startswith("Indexed 2 file(s), 0 unchanged, 0 removed: 6 new article(s)"), summaries
+    assert summaries[0].startswith("Indexed 0 files, 2 unchanged, 0 removed: 0 new articles"), summaries
+    assert summaries[1].startswith("Indexed 2 files, 0 unchanged, 0 removed: 6 new articles"), summaries
     backend = request.node.callspec.params["db_url"]
     assert exports(db_url, config_dir) == single_run_exports(backend, config_dir, tmp_path)
 

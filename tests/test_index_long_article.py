@@ -48,7 +48,7 @@ def test_a_long_article_is_indexed_whole_with_the_actors_and_quotes_of_every_cop
         assert result.exit_code == 0, result.output
         return result.stdout
 
-    assert "1 new article(s)" in newsbot("index", str(path))
+    assert "1 new article in" in newsbot("index", str(path))
     (article,) = [json.loads(line) for line in newsbot("export", "articles").splitlines()]
     assert len(article["text"]) == COPIES * period - 2
 

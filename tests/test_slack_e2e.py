@@ -250,7 +250,7 @@ def second_instance(slack, indexed_store):  # noqa: F811
     store = Store(indexed_store.url)
     answers = Answers(store)
     app = build_app(answers, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url, workers=4)
-    server = make_http_server(app, answers, host="127.0.0.1", port=0)
+    server = make_http_server(app, answers, SECRET, host="127.0.0.1", port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -30,6 +30,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from bot.slack.answers import Answers
 from bot.slack.health import make_health_server
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +238,9 @@ class SocketModeLink:
             return {}
         if message.get("type") == "hello":
             info = message.get("debug_info") or {}
-            self.status.up(f"{message.get('num_connections', '?')} connection(s), host {info.get('host', '?')}")
+            count = message.get("num_connections")
+            connections = plural(count, "connection") if isinstance(count, int) else "connections"
+            self.status.up(f"{connections}, host {info.get('host', '?')}")
         elif message.get("envelope_id") and not self._stopping.is_set():
             self.pool.submit(self._dispatch, connection, message)
         return message

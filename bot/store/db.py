@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +22,7 @@ CHUNK = 2000  # ids per IN (...) query
 
 
 SQLITE_CACHE_KIB = 64 * 1024  # per connection
+SQLITE_BUSY_TIMEOUT_S = 30  # how long a connection waits for another's write lock
 SQLITE_WRITER_CACHE_KIB = 256 * 1024  # the indexer's connection
 SQLITE_WRITER_CHECKPOINT_PAGES = 50_000  # the indexer's WAL grows to about 200 MB between checkpoints
 
@@ -46,7 +49,7 @@ class Store:
             db_path = url.split("///", 1)[-1]
             if db_path and db_path != ":memory:":
                 Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-            engine_options.setdefault("connect_args", {"timeout": 30})
+            engine_options.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
         else:
             engine_options.setdefault("pool_pre_ping", True)
         self.engine: Engine = create_engine(url, **engine_options)
@@ -188,13 +191,30 @@ class Store:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _use_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     # A page cache for a big index (SQLite's default is 2 MB): at 100k articles (a 1 GB file) a profile's
     # row reads took twice as long when most of its pages were read again through the file system.
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
+
+
+def _use_wal(cursor, patience_s: float = SQLITE_BUSY_TIMEOUT_S) -> None:
+    """Put the database in WAL mode. Switching takes an exclusive lock and SQLite does not wait for it as
+    it waits for a write lock: two processes opening a new database at once (a bot and an index run)
+    would see "database is locked". So a database already in WAL mode (every open but the first) is not
+    switched again, and a switch that meets another is tried again until it is done."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")  # an in-memory database stays "memory"
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
