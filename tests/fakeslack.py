@@ -164,6 +164,7 @@ class FakeSlack:
         self._users: dict[str, dict] = {}
         self.socket_mode = None  # a FakeSocketMode: apps.connections.open answers with its URL
         self._holds: dict[str, float] = {}
+        self._cuts: dict[str, int] = {}  # method -> calls left whose connection closes unanswered
         self.history: dict[str, list[dict]] = {}  # channel -> messages posted, oldest first
         self._lock = threading.Lock()
         self._ts = int(time.time())
@@ -204,6 +205,12 @@ class FakeSlack:
         """Undo `fail`: calls to `method` (for `channel`, or any) succeed again."""
         with self._lock:
             self._failures.pop((method, channel), None)
+    def cut(self, method: str, *, times: int = 1) -> None:
+        """The next `times` calls to `method` take effect, then the connection closes without an answer
+        (a network blip after Slack took the request)."""
+        with self._lock:
+            self._cuts[method] = times
+
     def hold(self, method: str, *, seconds: float) -> None:
         """Calls to `method` take effect at once but are answered `seconds` later (0: at once again)."""
         with self._lock:
@@ -332,6 +339,13 @@ class FakeSlack:
                 status, headers, answer = fake._answer(path, body)
                 with fake._lock:
                     fake.received.append(record)
+                    method = path[len("/api/"):]
+                    cut = fake._cuts.get(method, 0) > 0
+                    if cut:
+                        fake._cuts[method] -= 1
+                if cut:
+                    self.close_connection = True
+                    return
                 payload = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -496,6 +496,19 @@ def test_a_post_whose_answer_was_lost_is_looked_for_before_it_is_sent_again(stor
     assert (outcome.status, outcome.ts) == ("posted", posted["ts"])
 
 
+def test_a_post_cut_off_after_slack_took_it_is_not_sent_again_by_the_clients_own_retries(store, slack):
+    from bot.slack.app import web_client  # the bot's client, which retries dropped connections
+
+    subscribe(store, "C0CUTOFF")
+    story(store, "Story", at("2026-03-27 07:00"))
+    slack.cut("chat.postMessage")  # Slack posts it, then the connection drops before the answer
+    digests = DigestScheduler(store, Settings(), web_client("xoxb-test", slack.api_url),
+                              clock=Clock(at("2026-03-27 08:00")), sleep=lambda seconds: None)
+    outcome = digests.fire("C0CUTOFF")
+    (posted,) = delivered(slack, "C0CUTOFF")
+    assert (outcome.status, outcome.ts) == ("posted", posted["ts"])
+
+
 def test_a_takeover_that_cannot_read_the_history_does_not_post_blind_and_tells_the_subscriber(store, slack, caplog):
     subscribe(store, "C0NOSCOPE", created_by="U0EDITOR")
     story(store, "Story", at("2026-03-27 07:00"))

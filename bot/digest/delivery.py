@@ -25,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import ConnectionErrorRetryHandler
 
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
@@ -133,6 +135,7 @@ def post_message(client, channel: str, message: Message, *, sleep: Callable[[flo
     (LeaseLost when another process took the digest over). After an attempt whose fate is unknown
     (a lost connection, a server error), `already_posted` is asked for the ts of a post that did go
     through before the message is sent again."""
+    client = without_blind_resends(client)
     rate_limited = failures = 0
     unsure = False
     extra = dict(DIGEST_LINK_SETTINGS, **({"metadata": metadata} if metadata else {}))
@@ -174,6 +177,17 @@ def post_message(client, channel: str, message: Message, *, sleep: Callable[[flo
         wait = BACKOFF_SECONDS * 2 ** (failures - 1)
         log.warning("digest for %s: %s; retry %d of %d in %.0fs", channel, problem, failures, MAX_ATTEMPTS - 1, wait)
         sleep(wait)
+
+
+def without_blind_resends(client):
+    """The client without its retry of dropped connections: a connection that drops after Slack took a
+    post would have it sent again at once, unseen; `post_message` retries itself, looking in the channel
+    first. (Its 429 retries stay: a rate-limited post was not taken.)"""
+    handlers = getattr(client, "retry_handlers", None) or []
+    if not any(isinstance(h, ConnectionErrorRetryHandler) for h in handlers):
+        return client
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, headers=client.headers,
+                     retry_handlers=[h for h in handlers if not isinstance(h, ConnectionErrorRetryHandler)])
 
 
 def _retry_after(response) -> float:
