@@ -88,8 +88,10 @@ def get(store: Store, channel: str, digest_date: date) -> LedgerRow | None:
     with store.connect() as conn:
         row = conn.execute(select(digest_ledger).where(and_(
             digest_ledger.c.channel == channel, digest_ledger.c.digest_date == digest_date))).mappings().first()
-    if row is None:
-        return None
+    return None if row is None else _ledger_row(row)
+
+
+def _ledger_row(row) -> LedgerRow:
     return LedgerRow(channel=row["channel"], digest_date=row["digest_date"], status=row["status"], ts=row["ts"],
                      window_start=_utc(row["window_start"]), window_end=_utc(row["window_end"]),
                      claimed_by=row["claimed_by"], attempts=row["attempts"] or 0, error=row["error"],
@@ -230,9 +232,9 @@ def give_up(store: Store, channel: str, digest_date: date, reason: str, *, now: 
 def unfinished(store: Store, since: date) -> list[LedgerRow]:
     """Digests dated `since` or later that are claimed or failed: held, to be taken over, or to be given up."""
     with store.connect() as conn:
-        keys = conn.execute(select(digest_ledger.c.channel, digest_ledger.c.digest_date).where(
-            digest_ledger.c.digest_date >= since, digest_ledger.c.status.in_(UNFINISHED))).all()
-    return [row for channel, day in keys if (row := get(store, channel, day))]
+        rows = conn.execute(select(digest_ledger).where(
+            digest_ledger.c.digest_date >= since, digest_ledger.c.status.in_(UNFINISHED))).mappings().all()
+    return [_ledger_row(row) for row in rows]
 
 
 def _finish(store: Store, channel: str, digest_date: date, **values) -> None:
