@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from bot.slack.health import MAX_CLIENTS, make_health_server
+from bot.slack.server import HEALTH_LIMITS, make_health_server
 from bot.slack.socket_mode import LinkStatus
 
 
@@ -77,11 +77,11 @@ def test_stalled_clients_hold_at_most_a_bounded_number_of_threads(serve):
     status.up("test")
     url, server = serve({"articles": 1, "actors": 1, "quotes": 0}, status)
     before = threading.active_count()
-    stalled = [socket.create_connection(server.server_address) for _ in range(3 * MAX_CLIENTS)]
+    stalled = [socket.create_connection(server.server_address) for _ in range(48)]
     for sock in stalled:
         sock.sendall(b"GET /healthz HTTP/1.1\r\n")  # and never the rest
     time.sleep(0.5)
-    assert threading.active_count() - before <= MAX_CLIENTS
+    assert threading.active_count() - before <= HEALTH_LIMITS.threads
     for sock in stalled:
         sock.close()
     deadline = time.monotonic() + 5

@@ -120,22 +120,31 @@ def slack_front(app: App, signing_secret: str):
     return application
 
 
-def wsgi_app(app: App, answers: Answers, signing_secret: str):
-    """`/slack/events` (POST) and `/healthz` (GET); 404 for anything else."""
-    slack = slack_front(app, signing_secret)
+def health_app(answers: Answers, link=None):
+    """`GET /healthz` (see bot.slack.health.health_report; `link`: the Socket Mode link's status); 404 for
+    anything else."""
 
     def application(environ, start_response):
-        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            code, report = health_report(answers)
-            status = "200 OK" if code == 200 else "503 Service Unavailable"
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            code, report = health_report(answers, link)
             body = json.dumps(report).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            start_response("200 OK" if code == 200 else "503 Service Unavailable",
+                           [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        if path == EVENTS_PATH and method == "POST":
-            return slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "9")])
         return [b"Not Found"]
+
+    return application
+
+
+def wsgi_app(app: App, answers: Answers, signing_secret: str):
+    """`/slack/events` (POST) and `/healthz` (GET); 404 for anything else."""
+    slack, health = slack_front(app, signing_secret), health_app(answers)
+
+    def application(environ, start_response):
+        if environ.get("PATH_INFO") == EVENTS_PATH and environ.get("REQUEST_METHOD") == "POST":
+            return slack(environ, start_response)
+        return health(environ, start_response)
 
     return application
 
@@ -154,7 +163,7 @@ class HttpServer:
             asyncore_use_poll=True,  # select() cannot watch descriptors past 1024
             ident="newsbot",
         )
-        self.server_address = (self._server.effective_host, self._server.effective_port)
+        self.server_address = (self._server.effective_host, int(self._server.effective_port))
         self._deadline_s = limits.request_deadline_s
         self._arriving: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # request being read -> first seen
         close_idle = self._server.maintenance  # waitress's own, every cleanup_interval on the serving thread
@@ -197,6 +206,16 @@ class HttpServer:
         if not self._serving.is_set():
             wasyncore.close_all(self._map)
         self._server.task_dispatcher.shutdown(timeout=5)
+
+
+# Socket Mode's health check: one checker at a time, a request of a few hundred bytes.
+HEALTH_LIMITS = HttpLimits(max_body=4096, max_header=8192, connections=64, threads=2)
+
+
+def make_health_server(answers: Answers, link, host: str, port: int) -> HttpServer:
+    """Socket Mode has no HTTP server of its own: this one answers only `GET /healthz`, with the limits
+    HTTP mode's server has (a stalled client costs a socket, not a thread)."""
+    return HttpServer(health_app(answers, link), host, port, HEALTH_LIMITS)
 
 
 def make_http_server(app: App, answers: Answers, signing_secret: str, host: str = "127.0.0.1", port: int = 3000,

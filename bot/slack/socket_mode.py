@@ -29,7 +29,7 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.sync.client import ClientConnection, connect
 
 from bot.slack.answers import Answers
-from bot.slack.health import make_health_server
+from bot.slack.server import make_health_server
 from bot.wording import plural
 
 log = logging.getLogger(__name__)
