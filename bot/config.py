@@ -240,14 +240,9 @@ def load_settings() -> Settings:
     settings.timezone = data.get("timezone") or "UTC"
     validate_timezone(path, "timezone", settings.timezone)
     defaults = settings.digest
-    for key, parse in (("time", parse_time), ("days", parse_days)):
-        if digest.get(key) is not None:
-            try:
-                parse(digest[key])
-            except SubscriptionError as exc:
-                raise ConfigError(f"{path}: digest: key '{key}' {exc}") from None
-            setattr(defaults, key, digest[key])
-    defaults.time = parse_time(defaults.time)  # 8:00 -> 08:00
+    defaults.time = parsed_value(path, "digest:", digest, "time", parse_time, defaults.time)  # 8:00 -> 08:00
+    parsed_value(path, "digest:", digest, "days", parse_days, defaults.days)  # checked; kept as written
+    defaults.days = digest.get("days") or defaults.days
     for key, high, meaning in (("grace_hours", MAX_GRACE_HOURS, "hours after its time a missed digest is still posted"),
                                ("reindex_minutes", MAX_REINDEX_MINUTES,
                                 "minutes between re-indexing runs; 0 turns re-indexing off")):
@@ -262,6 +257,14 @@ def load_settings() -> Settings:
         defaults.lease_minutes = lease
     settings.http_bind = (http.get("bind") or "").strip()
     return settings
+
+
+def parsed_value(path: Path, where: str, entry: dict, key: str, parse, default):
+    """`parse` of the entry's value for `key` (or of `default`), its error naming the file and the key."""
+    try:
+        return parse(entry[key] if entry.get(key) not in (None, "") else default)
+    except SubscriptionError as exc:
+        raise ConfigError(f"{path}: {where} key '{key}' {exc}") from None
 
 
 def check_number(path: Path, where: str, key: str, value: float, low: float, high: float, meaning: str) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import (  # the schedule values are shared with settings.yaml
-    DAILY, DAY_NAMES, WEEKDAYS, ConfigError, Settings, SubscriptionError, check_keys, parse_days, parse_time, read_yaml,
+    DAILY, DAY_NAMES, WEEKDAYS, ConfigError, Settings, SubscriptionError, check_keys, parse_days, parse_time, parsed_value,
+    read_yaml,
 )
 from bot.digest.build import DigestFilters, as_utc
 from bot.nlp.models import KINDS
@@ -135,10 +136,10 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
         entry = check_keys(path, where, entry, SUBSCRIPTION_SPEC, required=("channel",))
         filters = check_keys(path, f"{where} filters:", entry.get("filters"), FILTERS_SPEC)
         sub = Subscription(
-            channel=_parsed(path, where, entry, "channel", check_channel, None),
-            time=_parsed(path, where, entry, "time", parse_time, settings.digest.time),
-            timezone=_parsed(path, where, entry, "timezone", parse_timezone, settings.timezone),
-            days=_parsed(path, where, entry, "days", parse_days, settings.digest.days),
+            channel=parsed_value(path, where, entry, "channel", check_channel, None),
+            time=parsed_value(path, where, entry, "time", parse_time, settings.digest.time),
+            timezone=parsed_value(path, where, entry, "timezone", parse_timezone, settings.timezone),
+            days=parsed_value(path, where, entry, "days", parse_days, settings.digest.days),
             follow=[name.strip() for name in _texts(path, where, entry, "follow") if name.strip()],
             sources=_texts(path, f"{where} filters:", filters, "sources"),
             kinds=[k.lower() for k in _texts(path, f"{where} filters:", filters, "kinds")],
@@ -153,14 +154,6 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
         seen.add(sub.channel)
         result.append(sub)
     return result
-
-
-def _parsed(path: Path, where: str, entry: dict, key: str, parse, default):
-    """`parse` of the entry's value for `key` (or of the default), its error naming the key."""
-    try:
-        return parse(entry[key] if entry.get(key) not in (None, "") else default)
-    except SubscriptionError as exc:
-        raise ConfigError(f"{path}: {where} key '{key}' {exc}") from None
 
 
 def _texts(path: Path, where: str, entry: dict, key: str) -> list[str]:
