@@ -17,8 +17,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.config import (  # the schedule values are shared with settings.yaml
-    DAILY, DAY_NAMES, WEEKDAYS, ConfigError, Settings, SubscriptionError, check_keys, parse_days, parse_time, parsed_value,
-    read_yaml,
+    DAILY, DAY_NAMES, WEEKDAYS, ConfigError, Settings, SubscriptionError, check_keys, parse_days, parse_time,
+    parsed_value, read_yaml,
 )
 from bot.digest.build import DigestFilters, as_utc
 from bot.nlp.models import KINDS
