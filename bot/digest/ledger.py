@@ -22,6 +22,7 @@ import os
 import socket
 import threading
 import time as time_module
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -107,28 +108,40 @@ def claim(store: Store, channel: str, digest_date: date, window: tuple[datetime,
     values = dict(status="claimed", claimed_at=as_utc(now), claimed_by=claimed_by or instance_name(),
                   lease_until=as_utc(now) + lease, window_start=as_utc(window[0]), window_end=as_utc(window[1]),
                   ts=None, error=None)
-    try:
-        with store.begin() as conn:
-            conn.execute(insert(digest_ledger).values(channel=channel, digest_date=digest_date, attempts=1, **values))
+    row, taken = _insert_or_take_over(store, channel, digest_date, values, attempts=1,
+                                      may_take=lambda row: row.status not in DONE and not row.held(now, lease))
+    if not taken:
+        return None
+    if row is None:  # a new row
         return Claim(channel, digest_date, attempts=1)
-    except IntegrityError:
-        pass
-    row = get(store, channel, digest_date)
-    if row is None or row.status in DONE or row.held(now, lease):
-        return None
-    with store.begin() as conn:  # the conditional UPDATE on `attempts` lets one process take it over
-        taken = conn.execute(update(digest_ledger).where(
-            _key(channel, digest_date), digest_ledger.c.status == row.status,
-            digest_ledger.c.attempts == row.attempts,
-        ).values(attempts=row.attempts + 1, **values)).rowcount
-    if taken != 1:
-        return None
     if row.status == "claimed":
         log.warning("digest for %s on %s: taking it over from %s, whose claim ran out", channel, digest_date,
                     row.claimed_by)
     # A row claimed before leases existed recorded no sends: its holder may have posted any time after claiming.
     unsure = row.sending_since or (row.claimed_at if row.status == "claimed" and row.lease_until is None else None)
     return Claim(channel, digest_date, attempts=row.attempts + 1, unsure_since=unsure)
+
+
+def _insert_or_take_over(store: Store, channel: str, digest_date: date, values: dict, *, attempts: int,
+                         may_take: Callable[[LedgerRow], bool]) -> tuple[LedgerRow | None, bool]:
+    """Write `values` to the (channel, date) row: a new row (with `attempts`), or over the existing one when
+    `may_take` says so and nobody changed it meanwhile (a conditional UPDATE on its `attempts`, which goes
+    up by one: of several processes, exactly one takes it). (the row found, or None for a new row; taken)."""
+    try:
+        with store.begin() as conn:
+            conn.execute(insert(digest_ledger).values(channel=channel, digest_date=digest_date, attempts=attempts,
+                                                      **values))
+        return None, True
+    except IntegrityError:
+        pass
+    row = get(store, channel, digest_date)
+    if row is None or not may_take(row):
+        return row, False
+    with store.begin() as conn:
+        taken = conn.execute(update(digest_ledger).where(
+            _key(channel, digest_date), digest_ledger.c.status == row.status,
+            digest_ledger.c.attempts == row.attempts).values(attempts=row.attempts + 1, **values)).rowcount
+    return row, taken == 1
 
 
 class LeaseLost(Exception):
@@ -214,19 +227,9 @@ def give_up(store: Store, channel: str, digest_date: date, reason: str, *, now: 
     """Record that a digest past its grace period will not be posted; True for the one process that did
     (it tells the subscriber). A digest still held by a live process is left to it."""
     values = dict(status="given_up", error=reason[:2000], claimed_at=as_utc(now), claimed_by=instance_name())
-    try:
-        with store.begin() as conn:
-            conn.execute(insert(digest_ledger).values(channel=channel, digest_date=digest_date, attempts=0, **values))
-        return True
-    except IntegrityError:
-        pass
-    row = get(store, channel, digest_date)
-    if row is None or not row.open_to_claim(now, lease):
-        return False
-    with store.begin() as conn:
-        return conn.execute(update(digest_ledger).where(
-            _key(channel, digest_date), digest_ledger.c.status == row.status,
-            digest_ledger.c.attempts == row.attempts).values(**values)).rowcount == 1
+    _, taken = _insert_or_take_over(store, channel, digest_date, values, attempts=0,
+                                    may_take=lambda row: row.open_to_claim(now, lease))
+    return taken
 
 
 def unfinished(store: Store, since: date) -> list[LedgerRow]:
