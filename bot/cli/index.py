@@ -45,6 +45,8 @@ class BarProgress:
         rate = self.articles / max(time.perf_counter() - self.started, 1e-9)
         self.bar.set_postfix_str(f"{plural(self.articles, 'article')}, {rate:,.0f}/s", refresh=False)
         self.bar.update(1)
+        if self.bar.n == self.bar.total:
+            self.bar.refresh()  # tqdm skips redraws within 0.1 s; the last state is always drawn
 
     def close(self) -> None:
         if self.bar is not None:
