@@ -308,8 +308,7 @@ def slack_load(url: str, corpus: Path, queries: list[str]) -> dict:
     posted to a fake Slack (bench/slack_load.py). The first wave (one per client) meets a cold bot."""
     from bench import slack_load as load
 
-    load.sys_path_tests()
-    from fakeslack import FakeSlack
+    from tests.fakeslack import FakeSlack
 
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
         config = load.bench_config(Path(tmp), corpus)

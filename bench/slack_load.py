@@ -71,13 +71,6 @@ def distinct_queries(db_url: str, count: int) -> list[str]:
     return queries
 
 
-def sys_path_tests():
-    """tests/fakeslack.py is the fake Slack Web API the end-to-end tests use."""
-    tests = str(ROOT / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-
-
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))]
@@ -155,7 +148,7 @@ def measure(base: str, slack, *, requests: int = 200, clients: int = 20, queries
     ack and answer times in ms. With `wait_for_answer` each client, like a journalist, reads its
     answer before asking again (at most `clients` lookups in flight); without it each fires again
     as soon as it is acked (a burst that measures how fast the queue drains)."""
-    from fakeslack import command_body, post_signed
+    from tests.fakeslack import command_body, post_signed
 
     acks: list[float] = []
     sent_at: dict[str, float] = {}
@@ -201,7 +194,7 @@ def measure(base: str, slack, *, requests: int = 200, clients: int = 20, queries
 
 def warm_quotes(base: str, slack) -> None:
     """Wait until the quote index is loaded too (the bot warms it up in the background)."""
-    from fakeslack import command_body, post_signed
+    from tests.fakeslack import command_body, post_signed
 
     post_signed(f"{base}/slack/events", command_body("/quote", "oil prices", slack.response_url("warm")), SECRET)
     slack.wait_for("/respond/warm", timeout=120)
@@ -217,8 +210,7 @@ def main(db_url: str | None, total: int, clients: int, burst: bool, as_json: boo
     if not REUTERS.exists():
         click.echo(f"skipped: {REUTERS} is absent (the shared data is not on this machine)")
         return
-    sys_path_tests()
-    from fakeslack import FakeSlack
+    from tests.fakeslack import FakeSlack
 
     from bot.config import normalise_database_url
 

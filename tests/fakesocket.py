@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 
-from fakeslack import action_payload, command_fields, mention_payload
+from tests.fakeslack import action_payload, command_fields, mention_payload
 
 _envelope_ids = itertools.count(1)
 

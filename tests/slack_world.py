@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from bot.cli import cli
 from bot.store.db import Store
-from conftest import BACKENDS
+from tests.conftest import BACKENDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,7 +56,7 @@ def _database(backend: str, folder: Path):
     """(url, cleanup) for a fresh database on `backend`."""
     if backend == "sqlite":
         return f"sqlite:///{folder / 'newsbot.db'}", lambda: None
-    from conftest import _postgres_schema_url
+    from tests.conftest import _postgres_schema_url
 
     admin, schema, url = _postgres_schema_url(os.environ["NEWSBOT_TEST_POSTGRES_URL"])
 

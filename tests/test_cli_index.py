@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from tests.conftest import FIXTURES
-from unprivileged import run_newsbot
+from tests.unprivileged import run_newsbot
 
 EXPORT_FIELDS = ["id", "title", "source", "author", "date", "url", "path", "text", "ingested_at", "occurrences"]
 

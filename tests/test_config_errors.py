@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from bot.cli import cli
 from bot.config import load_settings
 from bot.digest.subscriptions import load_yaml, yaml_path
-from unprivileged import run_newsbot
+from tests.unprivileged import run_newsbot
 
 COMMANDS = {"index": ["index"], "run": ["run"], "digest": ["digest", "--channel", "C0123456"]}
 

@@ -16,7 +16,7 @@ from bot.cli import cli
 from bot.cli.run import pick_mode
 from bot.slack.answers import Answers
 from bot.slack.console import Console
-from slack_world import indexed_store  # noqa: F401  (fixture)
+from tests.slack_world import indexed_store  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,16 @@
 """The lookup engine on a small hand-made index (tests/lookup_world.py), on every backend."""
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, update
 
-sys.path.insert(0, str(Path(__file__).parent))
-from lookup_world import build_world  # noqa: E402
+from tests.lookup_world import build_world
 
-from bot.cli import cli  # noqa: E402
-from bot.search.lookup import LookupEngine  # noqa: E402
-from bot.search.results import lookup_to_json  # noqa: E402
-from bot.store.schema import actors, aliases  # noqa: E402
+from bot.cli import cli
+from bot.search.lookup import LookupEngine
+from bot.search.results import lookup_to_json
+from bot.store.schema import actors, aliases
 
 
 @pytest.fixture

@@ -2,17 +2,14 @@
 import csv
 import io
 import json
-import sys
-from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).parent))
-from lookup_world import build_world  # noqa: E402
+from tests.lookup_world import build_world
 
-from bot.cli import cli  # noqa: E402
-from bot.store.schema import articles  # noqa: E402
+from bot.cli import cli
+from bot.store.schema import articles
 
 
 def export(db_url, what, fmt="jsonl"):

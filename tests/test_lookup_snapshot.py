@@ -1,16 +1,13 @@
 """The alias index snapshot: a restart on an unchanged index loads it; anything else rebuilds."""
-import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, update
 
-sys.path.insert(0, str(Path(__file__).parent))
-from lookup_world import build_world  # noqa: E402
+from tests.lookup_world import build_world
 
-from bot.config import cache_dir  # noqa: E402
-from bot.search import lookup, lookup_snapshot  # noqa: E402
-from bot.store.schema import aliases, meta  # noqa: E402
+from bot.config import cache_dir
+from bot.search import lookup, lookup_snapshot
+from bot.store.schema import aliases, meta
 
 
 @pytest.fixture

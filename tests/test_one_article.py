@@ -12,7 +12,7 @@ from bot.cli import cli
 from bot.slack.answers import Answers
 from bot.slack.console import Console
 from bot.store.db import Store
-from fakeslack import block_kit_problems, mrkdwn_texts
+from tests.fakeslack import block_kit_problems, mrkdwn_texts
 
 ARTICLE = """\
 Kataeb Hezbollah warns Baghdad – Reuters

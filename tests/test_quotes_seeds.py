@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from bot.cli import cli
-from conftest import BACKENDS, ROOT, SEEDS, _postgres_schema_url
+from tests.conftest import BACKENDS, ROOT, SEEDS, _postgres_schema_url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

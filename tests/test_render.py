@@ -9,7 +9,7 @@ import pytest
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile, QuoteHit, QuoteSearchResult
 from bot.slack import render
 from bot.slack.render import clip, escape, unescape_command_text, view_of
-from fakeslack import block_kit_problems, buttons, mrkdwn_texts
+from tests.fakeslack import block_kit_problems, buttons, mrkdwn_texts
 
 
 def article(n: int = 1, **overrides) -> ArticleRef:

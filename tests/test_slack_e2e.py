@@ -16,10 +16,10 @@ import pytest
 from bot.slack.answers import Answers
 from bot.slack.app import build_app
 from bot.slack.server import make_http_server
-from fakeslack import (
+from tests.fakeslack import (
     FakeSlack, action_body, buttons, command_body, mention_body, mrkdwn_texts, post_signed,
 )
-from slack_world import indexed_store  # noqa: F401  (fixture)
+from tests.slack_world import indexed_store  # noqa: F401  (fixture)
 
 SECRET = "test-signing-secret"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from fakeslack import FakeSlack, command_body, post_signed, sign
+from tests.fakeslack import FakeSlack, command_body, post_signed, sign
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "http-test-signing-secret"

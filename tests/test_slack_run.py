@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.slack.answers import COMMANDS
-from fakeslack import FakeSlack
+from tests.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,9 +26,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from fakeslack import FakeSlack, buttons
-from fakesocket import FakeSocketMode, button_envelope, mention_envelope, slash_command_envelope
-from slack_world import write_corpus
+from tests.fakeslack import FakeSlack, buttons
+from tests.fakesocket import FakeSocketMode, button_envelope, mention_envelope, slash_command_envelope
+from tests.slack_world import write_corpus
 
 RECONNECT_BOUND_S = 30  # what the desk was promised
 ACK_BOUND_S = 3  # Slack's
