@@ -68,10 +68,9 @@ def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
     snapshot of it saved for the same generation (bot.search.snapshots).
 
     The cyclic garbage collector is paused while the index's million small objects are made
-    (it would otherwise walk them again and again: a third of the build time), and the result
-    is frozen out of its reach afterwards (after one collection when it was built, ~0.2 s on a
-    20k-article index; loading a snapshot leaves no garbage), so no later collection stalls a
-    lookup by walking it."""
+    (it would otherwise walk them again and again), and the result is frozen out of its reach
+    afterwards (after one collection when it was built; loading a snapshot leaves no garbage), so
+    no later collection stalls a lookup by walking it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -115,7 +115,7 @@ class Profiles:
         """One page of the actor's articles (those that mention it, and those it wrote), newest first,
         undated last, each with the sentences that mention it, in one statement. Articles that mention it
         and articles it wrote are paged apart, then merged: `mentions it OR wrote it` keeps a planner from
-        walking the articles in order (PostgreSQL: 157 ms for an actor with 240 bylines at 100k)."""
+        walking the articles in order (PostgreSQL does, for an actor with many bylines)."""
         columns = (articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
         mentioned = select(*columns).where(self._mentioned(actor_id, dense=dense)) \
             .order_by(self._newest(articles.c.date), articles.c.id)  # the order of ix_articles_newest
@@ -164,14 +164,14 @@ class Profiles:
                 .order_by(mentions.c.id.desc()).limit(RELATED_SAMPLE * 4).subquery()
             latest = select(recent.c.article_id).group_by(recent.c.article_id) \
                 .order_by(func.max(recent.c.id).desc()).limit(RELATED_SAMPLE - len(wrote))
-            if wrote:  # one list (an OR of the two made PostgreSQL read every mention: 400 ms)
+            if wrote:  # one list (an OR of the two makes PostgreSQL read every mention)
                 latest = union(select(latest.subquery()),
                                select(articles.c.id).where(one_of(conn, articles.c.id, wrote)))
             own = mentions.c.article_id.in_(latest)
         else:
             own = one_of(conn, mentions.c.article_id, wrote)
-        # (article, actor) pairs from the index, then counted: 40% faster than count(DISTINCT article_id) on
-        # PostgreSQL (which sorts each actor's rows) and 10% on SQLite
+        # (article, actor) pairs from the index, then counted: faster than count(DISTINCT article_id), for which
+        # PostgreSQL sorts each actor's rows
         pairs = select(mentions.c.article_id, mentions.c.actor_id).distinct() \
             .where(and_(own, mentions.c.actor_id != actor_id)).subquery()
         shared = func.count()
@@ -204,8 +204,8 @@ def _surfaces(counted: list[tuple[str, int]], limit: int = 12) -> list[str]:
 def _dense(articles_of_actor: int, wanted: int, index: AliasIndex) -> bool:
     """Whether to read an actor's page by walking all articles newest first (about articles/actor's
     articles rows per article wanted, each a probe of the article's mentions) rather than by reading
-    all the actor's articles (at 100k, with the probe read from ix_mentions_article_actor, the two
-    cost about the same per row: 273 articles read 1.8 ms vs walked 18 ms, 3,557 read 21 ms vs 0.6 ms)."""
+    all the actor's articles (with the probe read from ix_mentions_article_actor, a row walked and a
+    row read cost about the same)."""
     return articles_of_actor >= DENSE and articles_of_actor ** 2 >= WALK_FACTOR * wanted * index.articles
 
 
