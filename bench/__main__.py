@@ -173,11 +173,11 @@ def index(url: str, paths: list[Path], workers: int, log: Path) -> Run:
 
 
 def write_snapshots(url: str) -> None:
-    from bot.search import lookup_snapshot
+    from bot.search import engines
 
     store = Store(url)
     try:
-        lookup_snapshot.write_for(store)
+        engines.write_snapshots(store)
     finally:
         store.dispose()
 

@@ -69,7 +69,7 @@ def query_mix(store, total: int) -> list[tuple[str, str]]:
 def measure(db_url: str, total: int) -> dict:
     from sqlalchemy import func, select
 
-    from bot.search.lookup import LookupEngine
+    from bot.search.engines import Engines
     from bot.store.db import Store
     from bot.store.schema import actors, aliases, articles
 
@@ -79,9 +79,9 @@ def measure(db_url: str, total: int) -> dict:
                  for name, table in (("articles", articles), ("actors", actors), ("aliases", aliases))}
     mix = query_mix(store, total)
     rss_before = rss_mb()
-    engine = LookupEngine(store)
+    engine = Engines(store)
     started, started_cpu = time.perf_counter(), time.process_time()
-    index = engine.index
+    index = engine.lookup_engine.index
     build_ms, build_cpu_ms = (time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000
     (_, first_ms, _) = timed(engine.lookup, mix[0][1])  # builds what the first profile needs (the quote index)
     rss_ready = rss_mb()
@@ -89,13 +89,13 @@ def measure(db_url: str, total: int) -> dict:
     by_kind: dict[str, list[float]] = defaultdict(list)
     statuses: dict[str, Counter] = defaultdict(Counter)
     for kind, query in mix:
-        (result, wall, cpu) = timed(engine.resolve, query)
+        (result, wall, cpu) = timed(engine.lookup_engine.resolve, query)
         timings["resolve_ms"].append(wall)
         timings["resolve_cpu_ms"].append(cpu)
         by_kind[kind.split(":")[0] if kind.startswith("set:") else kind].append(wall)
         statuses[kind][result.status] += 1
     for _, query in mix:
-        engine._profiles.clear()  # every profile from the store, as after a reindex
+        engine.profiles._cache.clear()  # every profile from the store, as after a reindex
         (_, wall, cpu) = timed(engine.lookup, query)
         timings["lookup_ms"].append(wall)
         timings["lookup_cpu_ms"].append(cpu)

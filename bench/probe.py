@@ -1,6 +1,6 @@
 """Start the engines on an existing index in a fresh process, as the bot does, and measure them.
 
-Prints `READY` once a LookupEngine and a QuoteSearch have answered their first
+Prints `READY` once the lookup engine and quote search have answered their first
 query (the parent times start-up to that line), then runs the query mix and
 prints one JSON line: latencies, answer statuses per query kind, resident memory
 after start-up and after the lookups.
@@ -52,13 +52,12 @@ def main(argv: list[str]) -> int:
     url, queries_path = [a for a in argv if a != "--ready-only"]
     with open(queries_path, encoding="utf-8") as handle:
         mix = json.load(handle)
-    from bot.search.lookup import LookupEngine
-    from bot.search.quotes import QuoteSearch
+    from bot.search.engines import Engines
     from bot.store.db import Store
 
     store = Store(url)
-    engine = LookupEngine(store)
-    quote_search = QuoteSearch(store, engine)
+    engine = Engines(store)
+    quote_search = engine.quote_search
     _, first_lookup_ms = timed(engine.lookup, mix["lookups"][0][1])
     _, first_quote_ms = timed(quote_search.search, mix["quotes"][0][1], mix["quotes"][0][2])
     print("READY", flush=True)

@@ -114,8 +114,8 @@ def query_mix(store, total: int) -> list[tuple[str, str, str | None, int | None]
 def measure(db_url: str, total: int) -> dict:
     from sqlalchemy import func, select
 
-    from bot.search.lookup import LookupEngine
-    from bot.search.quotes import QuoteSearch, current_index
+    from bot.search.engines import Engines
+    from bot.search.quotes import current_index
     from bot.store.db import Store
     from bot.store.schema import articles, quote_occurrences, quotes
 
@@ -129,9 +129,9 @@ def measure(db_url: str, total: int) -> dict:
     started = time.perf_counter()
     index = current_index(store, refresh_seconds=3600)
     build_ms = (time.perf_counter() - started) * 1000
-    engine = LookupEngine(store)
-    engine.index  # the lookup engine's own start-up is measured by bench.lookup_speed
-    search = QuoteSearch(store, engine)
+    engines = Engines(store)
+    engines.lookup_engine.index  # the lookup engine's own start-up is measured by bench.lookup_speed
+    search = engines.quote_search
     samples: list[float] = []
     by_kind: dict[str, list[float]] = defaultdict(list)
     found_at_5 = defaultdict(lambda: [0, 0])

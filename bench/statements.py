@@ -54,14 +54,13 @@ def main(db_url: str, quote_searches: bool, warm: bool, top: int) -> None:
     from bench.corpus import load_actors
     from bench.queries import build_query_mix
     from bot.config import normalise_database_url
-    from bot.search.lookup import LookupEngine
-    from bot.search.quotes import QuoteSearch
+    from bot.search.engines import Engines
     from bot.store.db import Store
 
     store = Store(normalise_database_url(db_url), migrate=False)
     mix = build_query_mix(store, load_actors(ROOT / "config"))
-    engine = LookupEngine(store)
-    search = QuoteSearch(store, engine)
+    engine = Engines(store)
+    search = engine.quote_search
     engine.lookup(mix.lookups[0][1])  # the engines' indexes are loaded before timing
     search.search(mix.quotes[0][1], mix.quotes[0][2])
     if quote_searches:
@@ -71,7 +70,7 @@ def main(db_url: str, quote_searches: bool, warm: bool, top: int) -> None:
     if warm:
         for call in calls:
             call()
-        engine._profiles.clear()
+        engine.profiles._cache.clear()
     wall, stats = time_statements(store, calls)
     n = len(calls)
     click.echo(f"{n} {'quote searches' if quote_searches else 'lookups'}: {wall / n * 1000:.2f} ms per call, "

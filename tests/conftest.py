@@ -33,7 +33,7 @@ def _postgres_schema_url(base_url: str):
 
 @pytest.fixture(autouse=True)
 def private_snapshot_folder(monkeypatch, tmp_path):
-    """Search index snapshots (bot.search.lookup_snapshot, written by every `newsbot index`) go to the
+    """Search index snapshots (bot.search.snapshots, written by every `newsbot index`) go to the
     test's folder, not the system's."""
     monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(tmp_path / "cache"))
 

@@ -8,7 +8,7 @@ from sqlalchemy import insert, update
 from tests.lookup_world import build_world
 
 from bot.cli import cli
-from bot.search.lookup import LookupEngine
+from bot.search.engines import Engines
 from bot.search.results import lookup_to_json
 from bot.store.schema import actors, aliases
 
@@ -16,7 +16,7 @@ from bot.store.schema import actors, aliases
 @pytest.fixture
 def world(store):
     ids = build_world(store)
-    return LookupEngine(store), ids
+    return Engines(store), ids
 
 
 @pytest.mark.parametrize("query,name,how", [
@@ -68,8 +68,8 @@ def test_not_found_suggests_the_nearest_actors(world):
 
 def test_a_word_that_matches_nothing_costs_more_than_an_extra_word(world):
     engine, _ = world
-    extra_in_candidate = engine.resolve("Revolutionary Guard Corps")
-    extra_in_query = engine.resolve("Revolutionary Guard Corps Navy")
+    extra_in_candidate = engine.lookup_engine.resolve("Revolutionary Guard Corps")
+    extra_in_query = engine.lookup_engine.resolve("Revolutionary Guard Corps Navy")
     assert extra_in_candidate.status == "found"
     assert extra_in_query.candidates[0].score < extra_in_candidate.candidates[0].score
 
@@ -87,7 +87,7 @@ def add_second_khamenei(store):
 def test_two_actors_sharing_a_name_are_ambiguous(world, store):
     engine, _ = world
     add_second_khamenei(store)
-    engine.refresh()
+    engine.lookup_engine.refresh()
     result = engine.lookup("Khamenei")
     assert result.status == "ambiguous"
     assert {c.name for c in result.candidates} == {"Ali Khamenei", "Mojtaba Khamenei"}
@@ -133,7 +133,7 @@ def test_profile_lists_articles_aliases_context_and_related_actors(world):
 
 def test_profile_pages_through_articles(world):
     engine, ids = world
-    page = engine.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1)
+    page = engine.profiles.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1)
     assert [a.id for a in page.articles] == ["a1"] and page.article_count == 2
 
 
@@ -147,7 +147,7 @@ def test_profile_lists_articles_the_actor_wrote(world):
 
 def test_index_follows_the_store_generation(world, store):
     engine, ids = world
-    engine.refresh_seconds = 0
+    engine.lookup_engine.refresh_seconds = 0
     assert engine.lookup("Party of Allah").status == "not_found"
     with store.begin() as conn:
         conn.execute(insert(aliases).values(actor_id=ids["Hezbollah"], alias="Party of Allah", key="party of allah",
@@ -230,16 +230,16 @@ def test_cli_batch_missing_file(cli_db, tmp_path):
 
 def test_profile_of_an_actor_in_many_articles_reads_pages_through_the_date_index(world, monkeypatch):
     """The dense path (EXISTS per article, newest first) gives the same pages as the sparse one."""
-    import bot.search.lookup as lookup_module
+    import bot.search.profiles as profiles_module
 
     engine, ids = world
-    sparse = [a.id for a in engine.profile(ids["Kataeb Hezbollah"], articles_limit=10).articles]
-    monkeypatch.setattr(lookup_module, "DENSE", 1)
-    monkeypatch.setattr(lookup_module, "WALK_FACTOR", 0)
-    engine._profiles.clear()
-    dense = engine.profile(ids["Kataeb Hezbollah"], articles_limit=10)
+    sparse = [a.id for a in engine.profiles.profile(ids["Kataeb Hezbollah"], articles_limit=10).articles]
+    monkeypatch.setattr(profiles_module, "DENSE", 1)
+    monkeypatch.setattr(profiles_module, "WALK_FACTOR", 0)
+    engine.profiles._cache.clear()
+    dense = engine.profiles.profile(ids["Kataeb Hezbollah"], articles_limit=10)
     assert [a.id for a in dense.articles] == sparse == ["a3", "a1"]
-    assert [a.id for a in engine.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1).articles] == ["a1"]
+    assert [a.id for a in engine.profiles.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1).articles] == ["a1"]
 
 
 def test_an_actor_called_exactly_this_beats_one_that_only_has_it_as_an_alias(world, store):
@@ -248,7 +248,7 @@ def test_an_actor_called_exactly_this_beats_one_that_only_has_it_as_an_alias(wor
         conn.execute(insert(aliases).values(actor_id=ids["Kataeb Hezbollah"], alias="Hezbollah", key="hezbollah",
                                             origin="config"))
         store.bump_generation(conn)
-    engine.refresh()
+    engine.lookup_engine.refresh()
     result = engine.lookup("Hezbollah")
     assert result.status == "found" and result.profile.name == "Hezbollah"
     assert [c.name for c in result.candidates] == ["Hezbollah", "Kataeb Hezbollah"]
@@ -277,9 +277,9 @@ def test_words_do_not_match_initials_we_made_up(world, store):
                                                    article_count=0)).inserted_primary_key[0]
         conn.execute(insert(aliases).values(actor_id=trust, alias="HOT", key="hot", origin="config"))
         store.bump_generation(conn)
-    engine.refresh()
-    assert engine.resolve("NIT").candidates[0].name == "Nomura Investment Trust"
-    assert engine.resolve("Nit").status == "not_found"
-    assert engine.resolve("Hut").status == "not_found"
-    assert engine.resolve("hot").candidates[0].name == "Nomura Investment Trust"
-    assert engine.resolve("Irgc").candidates[0].name == "Islamic Revolutionary Guard Corps"
+    engine.lookup_engine.refresh()
+    assert engine.lookup_engine.resolve("NIT").candidates[0].name == "Nomura Investment Trust"
+    assert engine.lookup_engine.resolve("Nit").status == "not_found"
+    assert engine.lookup_engine.resolve("Hut").status == "not_found"
+    assert engine.lookup_engine.resolve("hot").candidates[0].name == "Nomura Investment Trust"
+    assert engine.lookup_engine.resolve("Irgc").candidates[0].name == "Islamic Revolutionary Guard Corps"

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from bench.score_lookup import TARGETS, evaluate, index_seeds, load_queries
 from bot.cli import cli
-from bot.search.lookup import LookupEngine
+from bot.search.engines import Engines
 
 # Each actor the issue names, and the sources of the seed articles it appears in (read off the text).
 DONE_WHEN = {
@@ -32,7 +32,7 @@ DONE_WHEN = {
 @pytest.fixture
 def seeds_engine(store, db_url, config_dir):
     index_seeds(db_url, project=config_dir.parent)
-    return LookupEngine(store)
+    return Engines(store)
 
 
 def test_done_when_actors_are_found_with_their_articles(seeds_engine):
@@ -63,7 +63,7 @@ def test_every_spelling_in_the_text_finds_its_actor(seeds_engine):
 
     problems = []
     for query in DONE_WHEN:
-        found = seeds_engine.resolve(query)
+        found = seeds_engine.lookup_engine.resolve(query)
         if found.status != "found":
             continue  # reported by the test above
         actor_id = found.candidates[0].actor_id
@@ -72,7 +72,7 @@ def test_every_spelling_in_the_text_finds_its_actor(seeds_engine):
                                     .distinct()).scalars().all()
             name = conn.execute(select(actors.c.name).where(actors.c.id == actor_id)).scalar()
         for surface in surfaces:
-            result = seeds_engine.resolve(surface)
+            result = seeds_engine.lookup_engine.resolve(surface)
             names = [c.name for c in result.candidates]
             if result.status == "not_found" or name not in names[: 1 if result.status == "found" else None]:
                 problems.append(f"{surface!r} ({name}): {result.status} {names[:3]}")
@@ -80,7 +80,7 @@ def test_every_spelling_in_the_text_finds_its_actor(seeds_engine):
 
 
 def test_query_set_accuracy_by_kind(seeds_engine):
-    scores = evaluate(seeds_engine, load_queries())
+    scores = evaluate(seeds_engine.lookup_engine, load_queries())
     report = {kind: f"{s.correct}/{s.total}" for kind, s in scores.items()}
     for kind, target in TARGETS.items():
         assert scores[kind].total >= 20, kind

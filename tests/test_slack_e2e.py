@@ -292,7 +292,7 @@ def test_not_in_channel_is_logged_and_survived(bot, slack, caplog):
 def test_a_failing_engine_gives_an_apology_and_a_log_line(bot, slack, answers, monkeypatch, caplog):
     def broken(query):
         raise RuntimeError("index exploded")
-    monkeypatch.setattr(answers.lookup_engine, "lookup", broken)
+    monkeypatch.setattr(answers.engines, "lookup", broken)
     with caplog.at_level(logging.ERROR, logger="bot.slack"):
         status, _, _ = run(bot, slack, "/lookup", "Kataeb Hezbollah")
         reply = answer(slack)

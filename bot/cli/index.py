@@ -114,9 +114,9 @@ def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, pro
     finally:
         display.close()
     click.echo(summary(report, time.perf_counter() - started, ctx.store.display_url))
-    from bot.search import lookup_snapshot
+    from bot.search.engines import write_snapshots
 
-    lookup_snapshot.write_for(ctx.store)  # the bot's next start loads the search indexes instead of building them
+    write_snapshots(ctx.store)  # the bot's next start loads the search indexes instead of building them
     if report.problems:
         click.echo(f"{plural(len(report.problems), 'problem')}:", err=True)
         for problem in report.problems:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
-from bot.search.lookup import LookupEngine
+from bot.search.engines import Engines, engines_for
 from bot.search.results import Candidate, LookupResult, Profile, lookup_to_json
 from bot.wording import plural
 
@@ -41,22 +41,22 @@ def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Pa
       newsbot lookup "Kata'ib Hizballah" --json
       newsbot lookup --batch names.txt --format csv
     """
-    engine = LookupEngine(ctx.store)
+    engines = engines_for(ctx.store)
     if batch is not None:
         if name or actor_id is not None:
             raise click.UsageError("give NAME, --id or --batch FILE, one of them")
-        run_batch(engine, batch, fmt)
+        run_batch(engines, batch, fmt)
         return
     query = " ".join(name)
     if name and actor_id is not None:
         raise click.UsageError("give NAME or --id, not both")
     if actor_id is not None:
-        result = by_id(engine, actor_id)
+        result = by_id(engines, actor_id)
     else:
-        result = engine.resolve(query)
+        result = engines.lookup_engine.resolve(query)
     if result.status == "found":
-        result.profile = engine.profile(result.candidates[0].actor_id, articles_offset=offset,
-                                        articles_limit=articles_limit)
+        result.profile = engines.profiles.profile(result.candidates[0].actor_id, articles_offset=offset,
+                                                  articles_limit=articles_limit)
     if as_json:
         click.echo(json.dumps(lookup_to_json(result), ensure_ascii=False, indent=2))
     elif result.status == "invalid":
@@ -68,9 +68,9 @@ def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Pa
     sys.exit(EXIT_CODES[result.status])
 
 
-def by_id(engine: LookupEngine, actor_id: int) -> LookupResult:
+def by_id(engines: Engines, actor_id: int) -> LookupResult:
     try:
-        profile = engine.profile(actor_id, articles_limit=0, quotes_limit=0)
+        profile = engines.profiles.profile(actor_id, articles_limit=0, quotes_limit=0)
     except KeyError:
         return LookupResult(query=f"--id {actor_id}", status="invalid",
                             explanation=f"No actor has the id {actor_id}.")
@@ -81,7 +81,7 @@ def by_id(engine: LookupEngine, actor_id: int) -> LookupResult:
                         explanation=f"Actor {actor_id}.")
 
 
-def run_batch(engine: LookupEngine, path: Path, fmt: str) -> None:
+def run_batch(engines: Engines, path: Path, fmt: str) -> None:
     """One result per non-empty input line, in input order, with its line number."""
     try:
         raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
@@ -94,7 +94,7 @@ def run_batch(engine: LookupEngine, path: Path, fmt: str) -> None:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        result = engine.lookup(line, articles_limit=5)
+        result = engines.lookup(line, articles_limit=5)
         if writer:
             writer.writerow(csv_row(number, result))
         else:

@@ -7,8 +7,7 @@ import sys
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
-from bot.search.lookup import LookupEngine
-from bot.search.quotes import QuoteSearch
+from bot.search.engines import engines_for
 from bot.search.results import QuoteHit, QuoteSearchResult, to_jsonable
 from bot.wording import plural
 
@@ -31,7 +30,7 @@ def quote_command(ctx: Context, words: tuple[str, ...], by: str | None, as_json:
       newsbot quote --by Trump
       newsbot quote --by Trump terror --json
     """
-    search = QuoteSearch(ctx.store, LookupEngine(ctx.store))
+    search = engines_for(ctx.store).quote_search
     result = search.search(" ".join(words), by, limit=limit, offset=offset)
     if as_json:
         click.echo(json.dumps(quote_result_json(result), ensure_ascii=False, indent=2))

@@ -183,9 +183,9 @@ def follow(rest, *, user_id, channel_id, store, client) -> dict:
     if not name:
         return reply("Usage: `/digest follow &lt;actor&gt;`, such as `/digest follow Kataeb Hezbollah`")
     try:
-        from bot.search.lookup import LookupEngine
+        from bot.search.engines import engines_for
 
-        result = LookupEngine(store).lookup(name)
+        result = engines_for(store).lookup_engine.resolve(name)
     except Exception:
         log.exception("digest follow: lookup of %r failed", name[:200])
         return reply("Sorry, I could not look that name up just now; please try again in a moment.")

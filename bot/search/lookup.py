@@ -1,4 +1,4 @@
-"""The actor lookup engine. Every front (CLI, Slack, console, digest) calls only this.
+"""The actor lookup engine: which actor a typed name means. Fronts reach it through bot.search.engines.
 
 A typed name is resolved in stages, each explaining what it matched:
 
@@ -24,27 +24,23 @@ import gc
 import logging
 import math
 import re
-import sys
 import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from sqlalchemy import and_, bindparam, exists, func, select, union
+from sqlalchemy import func, select
 
-from bot.nlp.names import (
-    LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, name_forms, skeleton_token,
-)
-from bot.search.quotes import QuoteSearch
-from bot.search.results import ArticleRef, Candidate, LookupResult, Profile
-from bot.store.db import Store, one_of
-from bot.store.schema import actors, aliases, articles, mention_sentence, mentions
+from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
+from bot.search import snapshots
+from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasEntry, AliasIndex, actor_entry
+from bot.search.results import Candidate, LookupResult
+from bot.store.db import Store
+from bot.store.schema import aliases, articles
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +54,7 @@ SUGGEST = 0.35
 MARGIN = 0.06  # a found actor must beat the next one by this much
 TOKEN_MATCH = 0.72  # below this two tokens do not match at all
 EXTRA_CANDIDATE_COST = 0.3  # an unmatched candidate word costs this share of its weight
-DENSE = 200  # an actor in fewer articles never has its pages read through the date index (see _dense)
-WALK_FACTOR = 1  # ... nor one in fewer than sqrt(WALK_FACTOR x articles wanted x all articles)
 MAX_CANDIDATES = 100  # aliases scored in full, the best-voted by the blocking step
-SURFACE_SAMPLE = 500  # a profile's aliases as written: over the actor's latest mentions
-RELATED_SAMPLE = 100  # related actors: over the actor's latest articles (from its latest 4 x this mentions)
 
 # Alias origins, strongest first: what an editor wrote beats what the corpus shows,
 # which beats what we derive (initials of an organisation, the surname of a person).
@@ -71,136 +63,25 @@ USAGE = ("Type the name of a person, organisation or place, e.g. `Kataeb Hezboll
          "`IRGC` or an Arabic or Persian spelling (at most 150 characters).")
 
 
-class AliasEntry(NamedTuple):
-    actor_id: int
-    text: str  # as written
-    origin: str  # config | corpus | derived
-    how: str  # how an exact hit on it is described
-    form: NameForm
-
-
-class ActorEntry(NamedTuple):
-    id: int
-    name: str
-    kind: str
-    curated: bool
-    description: str | None
-    mentions: int
-    articles: int
-    first_seen: date | None = None
-    last_seen: date | None = None
-
-
-ACTOR_COLUMNS = (actors.c.id, actors.c.name, actors.c.kind, actors.c.curated, actors.c.description,
-                 actors.c.mention_count, actors.c.article_count, actors.c.first_seen, actors.c.last_seen)
-
-
-@dataclass
-class AliasIndex:
-    """Everything lookup needs in memory; immutable once built."""
-
-    generation: int
-    articles: int = 0  # stories in the index
-    actors: dict[int, ActorEntry] = field(default_factory=dict)
-    entries: list[AliasEntry] = field(default_factory=list)
-    by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    by_variant: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    by_skeleton: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # variant token -> entries
-    weights: dict[str, float] = field(default_factory=dict)  # variant token -> identity weight
-    neighbours: dict[str, list[str]] = field(default_factory=dict)  # deletion key -> tokens (most have one)
-    skeletons_by_length: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
-    authored: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # author key -> article ids
-    by_actor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))  # actor id -> entries
-    # actor id -> skeleton -> the transliterated words of its Arabic/Persian-script aliases
-    script_words: dict[int, dict[str, set[str]]] = field(default_factory=dict)
-
-    def comparable(self, number: int, query: NameForm) -> bool:
-        """Whether a script query may be scored against this (Latin) alias. Vowel-less script makes
-        Latin skeletons collide (حسن خميني and Ali Hosseini Khamenei share hsn-kmn), so when the actor's
-        own script aliases spell a word of the query's skeleton differently (خميني is not خامنئي),
-        only its script aliases speak for it."""
-        entry = self.entries[number]
-        if not query.script or entry.form.script:
-            return True
-        words = self.script_words.get(entry.actor_id)
-        if not words:
-            return True
-        for word in query.variants:
-            spelled = words.get(skeleton_token(word))
-            if spelled and word not in spelled:
-                return False
-        return True
-
-    def weight(self, token: str) -> float:
-        if token in LIGHT_WORDS:
-            return 0.3
-        return self.weights.get(token, 1.0)
-
-    _MAPS = ("by_key", "by_variant", "by_skeleton", "postings", "weights", "neighbours", "skeletons_by_length",
-             "authored", "by_actor")
-
-    def to_data(self) -> dict:
-        """The index as plain data for a snapshot (bot.search.lookup_snapshot): columns of numbers and
-        strings, each map as its keys and its values, so that loading it is a few C-level passes."""
-        actors, entries = list(self.actors.values()), self.entries
-        forms = [entry.form for entry in entries]
-        data = {"generation": self.generation, "articles": self.articles,
-                "actors": [[getattr(actor, name) for actor in actors] for name in ActorEntry._fields[:-2]]
-                + [[actor.first_seen.toordinal() if actor.first_seen else 0 for actor in actors],
-                   [actor.last_seen.toordinal() if actor.last_seen else 0 for actor in actors]],
-                "entries": [[getattr(entry, name) for entry in entries] for name in AliasEntry._fields[:-1]],
-                "forms": [[form.tokens for form in forms], [form.variants for form in forms],
-                          [form.script for form in forms], [form.skeleton for form in forms]],
-                "script_words": [[actor, list(words), [sorted(spelled) for spelled in words.values()]]
-                                 for actor, words in self.script_words.items()]}
-        for name in self._MAPS:
-            mapping = getattr(self, name)
-            data[name] = [list(mapping), list(mapping.values())]
-        return data
-
-    @classmethod
-    def from_data(cls, data: dict) -> "AliasIndex":
-        """The index `to_data` described."""
-        *columns, first_seen, last_seen = data["actors"]
-        # One string object for each name, kind, origin and `how`, shared as when built (so is the memory)
-        for column in (1, 2):  # names, kinds
-            columns[column] = map(sys.intern, columns[column])
-        entries = data["entries"]
-        for column in (1, 2, 3):  # texts (the actor's name, often), origins, hows
-            entries[column] = map(sys.intern, entries[column])
-        index = cls(generation=data["generation"], articles=data["articles"],
-                    actors=dict(zip(columns[0], map(ActorEntry, *columns, _dates(first_seen), _dates(last_seen)))),
-                    entries=list(map(AliasEntry, *entries, name_forms(*data["forms"]))),
-                    script_words={actor: dict(zip(skeletons, map(set, spelled)))
-                                  for actor, skeletons, spelled in data["script_words"]})
-        for name in cls._MAPS:
-            setattr(index, name, dict(zip(*data[name])))
-        return index
-
-
 def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
     """Read actors and aliases (and article authors) into an AliasIndex, or load the local
-    snapshot of it saved for the same generation (bot.search.lookup_snapshot).
+    snapshot of it saved for the same generation (bot.search.snapshots).
 
     The cyclic garbage collector is paused while the index's million small objects are made
-    (it would otherwise walk them again and again: a third of the build time), and the result
-    is frozen out of its reach afterwards (after one collection when it was built, ~0.2 s on a
-    20k-article index; loading a snapshot leaves no garbage), so no later collection stalls a
-    lookup by walking it."""
-    from bot.search import lookup_snapshot
-
+    (it would otherwise walk them again and again), and the result is frozen out of its reach
+    afterwards (after one collection when it was built; loading a snapshot leaves no garbage), so
+    no later collection stalls a lookup by walking it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         generation = store.generation()
-        index = lookup_snapshot.load(store, generation) if snapshot else None
+        index = snapshots.load(store, generation) if snapshot else None
         built = index is None
         if built:
             started = time.perf_counter()
             index = _build_index(store)
             if snapshot and time.perf_counter() - started > SNAPSHOT_AFTER_SECONDS:
-                lookup_snapshot.save_in_background(store, index.generation, index)
+                snapshots.save_in_background(store, index.generation, index)
     finally:
         if was_enabled:
             gc.enable()
@@ -221,7 +102,7 @@ def _build_index(store: Store) -> AliasIndex:
         stories = conn.execute(select(func.count()).select_from(articles)).scalar()
     index = AliasIndex(generation=generation, articles=stories)
     for row in actor_rows:
-        index.actors[row.id] = _actor_entry(row)
+        index.actors[row.id] = actor_entry(row)
     seen: set[tuple[int, str, str]] = set()
     bylines: dict[str, Counter[str]] = defaultdict(Counter)
     entries = index.entries
@@ -264,11 +145,6 @@ def _build_index(store: Store) -> AliasIndex:
     return index
 
 
-def _actor_entry(row) -> ActorEntry:
-    return ActorEntry(row.id, row.name, row.kind, bool(row.curated), row.description, row.mention_count or 0,
-                      row.article_count or 0, row.first_seen, row.last_seen)
-
-
 def _byline_names(author: str) -> list[str]:
     """`By Jane Doe and John Roe` -> the two names."""
     parts = re.split(r",|&|\band\b|/|;", re.sub(r"^\s*by\s+", "", author, flags=re.I))
@@ -309,11 +185,6 @@ def _index_entries(index: AliasIndex) -> None:
     index.neighbours = {key: list(tokens) for key, tokens in neighbours.items()}
     for skeleton in by_skeleton:
         index.skeletons_by_length[len(skeleton)].append(skeleton)
-
-
-def _dates(ordinals: list[int]) -> list[date | None]:
-    from_ordinal = date.fromordinal
-    return [from_ordinal(day) if day else None for day in ordinals]
 
 
 def _neighbourhood(token: str, depth: int) -> set[str]:
@@ -444,7 +315,6 @@ class LookupEngine:
         self._index: AliasIndex | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
-        self._profiles: dict[tuple, Profile] = {}
 
     # -- the in-memory index -------------------------------------------------------
 
@@ -467,7 +337,6 @@ class LookupEngine:
 
     def _install(self, index: AliasIndex) -> None:
         self._index = index
-        self._profiles = {}
         self._checked = time.monotonic()
         log.debug("lookup index: %d actors, %d aliases (generation %d)", len(index.actors), len(index.entries),
                   index.generation)
@@ -479,17 +348,9 @@ class LookupEngine:
 
     # -- lookup --------------------------------------------------------------------
 
-    def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3) -> LookupResult:
-        """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation);
-        `found` carries the profile."""
-        result = self.resolve(query)
-        if result.status == "found":
-            result.profile = self.profile(result.candidates[0].actor_id, articles_limit=articles_limit,
-                                          quotes_limit=quotes_limit)
-        return result
-
     def resolve(self, query: str) -> LookupResult:
-        """`lookup` without the profile."""
+        """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation);
+        bot.search.engines adds a found actor's profile."""
         text = clean_query(query)
         if not text or len(text) > MAX_QUERY_CHARS:
             problem = "No name given." if not text else f"That is {len(text)} characters: too long for a name."
@@ -625,181 +486,6 @@ class LookupEngine:
         return LookupResult(query=query, status="found", candidates=[top, *others], band=top.band,
                             explanation=_explain(query, top))
 
-    # -- profile -------------------------------------------------------------------
-
-    def profile(self, actor_id: int, *, articles_offset: int = 0, articles_limit: int = 5,
-                quotes_limit: int = 3) -> Profile:
-        """The profile of one actor, paged through its articles (cached per index generation)."""
-        index = self.index
-        cache_key = (actor_id, articles_offset, articles_limit, quotes_limit, index.generation)
-        cached = self._profiles.get(cache_key)
-        if cached is not None:
-            return cached
-        profile = self._build_profile(actor_id, articles_offset, articles_limit, quotes_limit, index)
-        if len(self._profiles) > 2000:
-            self._profiles = {}
-        self._profiles[cache_key] = profile
-        return profile
-
-    def _build_profile(self, actor_id: int, offset: int, limit: int, quotes_limit: int,
-                       index: AliasIndex) -> Profile:
-        """Three statements on one connection for most actors (on PostgreSQL each is a round trip): the
-        spellings, the page with its sentences, the related actors; its quotes come from the quote index."""
-        authored = self._authored(actor_id, index)
-        with self.store.connect() as conn:
-            actor = index.actors.get(actor_id)
-            if actor is None and actor_id > 0:  # indexed since the alias index was built
-                row = conn.execute(select(*ACTOR_COLUMNS).where(actors.c.id == actor_id)).first()
-                actor = _actor_entry(row) if row is not None else None
-            if actor is None:
-                raise KeyError(f"no actor with id {actor_id}")
-            surfaces = _surfaces(conn.execute(_SURFACES, {"actor_id": actor_id}).all())
-            total, first_seen, last_seen = self._span(conn, actor, authored)
-            page = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
-                              offset=offset, limit=limit)
-            related = self._related(conn, actor_id, authored, index)
-        known = {analyse_name(s).key for s in surfaces} | {analyse_name(actor.name).key}
-        listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
-                  if index.entries[n].origin == "config" and index.entries[n].form.key not in known]
-        profile = Profile(actor_id=actor_id, name=actor.name, kind=actor.kind, description=actor.description,
-                          aliases=surfaces, mentions=actor.mentions, article_count=total or 0,
-                          first_seen=first_seen, last_seen=last_seen, articles=page, related=related,
-                          authored=len(authored), curated=actor.curated, listed_aliases=listed,
-                          articles_offset=offset)
-        if actor_id > 0:  # after the connection: refreshing the quote index reads the store on one of its own
-            profile.quotes_by, profile.quotes_about = QuoteSearch(self.store).profile_quotes(actor_id,
-                                                                                             limit=quotes_limit)
-        return profile
-
-    @staticmethod
-    def _span(conn, actor: ActorEntry, authored: list[str]):
-        """How many articles mention or were written by the actor, the first and last date: the counts
-        the indexer keeps for its mentions, plus the articles it wrote without being mentioned."""
-        span = select(func.count(), func.min(articles.c.date), func.max(articles.c.date))
-        if actor.id < 0:  # a byline-only actor
-            return conn.execute(span.where(articles.c.id.in_(authored))).one()
-        total, first_seen, last_seen = actor.articles, actor.first_seen, actor.last_seen
-        if authored:
-            mentioned = exists().where(and_(mentions.c.article_id == articles.c.id,
-                                            mentions.c.actor_id + 0 == actor.id))
-            extra, first, last = conn.execute(span.where(and_(articles.c.id.in_(authored), ~mentioned))).one()
-            total += extra
-            first_seen = min(filter(None, (first_seen, first)), default=None)
-            last_seen = max(filter(None, (last_seen, last)), default=None)
-        return total, first_seen, last_seen
-
-    def _authored(self, actor_id: int, index: AliasIndex) -> list[str]:
-        """Articles whose byline names this actor (under its name or any alias)."""
-        keys = {index.entries[n].form.key for n in index.by_actor.get(actor_id, [])
-                if index.entries[n].origin != "derived"}
-        return sorted({a for key in keys for a in index.authored.get(key, [])})
-
-    @staticmethod
-    def _mentioned(actor_id: int, *, dense: bool):
-        """Articles that mention the actor. For an actor in many articles a correlated EXISTS lets the
-        database walk ix_articles_newest and stop at the first page."""
-        if dense:
-            # `+ 0`: probe the article's few mentions, not the actor's thousands (planners pick the latter)
-            return exists().where(and_(mentions.c.article_id == articles.c.id, mentions.c.actor_id + 0 == actor_id))
-        return articles.c.id.in_(select(mentions.c.article_id).where(mentions.c.actor_id == actor_id))
-
-    def _page(self, conn, actor_id: int, authored: list[str], *, dense: bool, offset: int,
-              limit: int) -> list[ArticleRef]:
-        """One page of the actor's articles (those that mention it, and those it wrote), newest first,
-        undated last, each with the sentences that mention it, in one statement. Articles that mention it
-        and articles it wrote are paged apart, then merged: `mentions it OR wrote it` keeps a planner from
-        walking the articles in order (PostgreSQL: 157 ms for an actor with 240 bylines at 100k)."""
-        columns = (articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url)
-        mentioned = select(*columns).where(self._mentioned(actor_id, dense=dense)) \
-            .order_by(self._newest(articles.c.date), articles.c.id)  # the order of ix_articles_newest
-        if authored:
-            wrote = select(*columns).where(articles.c.id.in_(authored)) \
-                .order_by(self._newest(articles.c.date), articles.c.id).limit(offset + limit)
-            both = union(select(mentioned.limit(offset + limit).subquery()), select(wrote.subquery())).subquery()
-            page = select(both).order_by(self._newest(both.c.date), both.c.id)
-        else:
-            page = mentioned
-        page = page.offset(offset).limit(limit).subquery()
-        text = articles.alias("text")
-        rows = conn.execute(
-            select(page, mentions.c.surface, mention_sentence(text.c.text))
-            .select_from(page.outerjoin(mentions, and_(mentions.c.article_id == page.c.id,
-                                                       mentions.c.actor_id == actor_id))
-                         .outerjoin(text, text.c.id == mentions.c.article_id))
-            .order_by(self._newest(page.c.date), page.c.id, mentions.c.start)).all()
-        refs: dict[str, ArticleRef] = {}
-        for row in rows:
-            ref = refs.get(row.id)
-            if ref is None:
-                ref = refs[row.id] = ArticleRef(id=row.id, title=row.title, source=row.source, date=row.date,
-                                                url=row.url)
-            if row.surface is not None:
-                ref.mentions += 1
-                ref.contexts.append(_one_line(row.sentence, row.surface))
-        for ref in refs.values():
-            ref.role = "mention" if ref.id not in authored else ("author and mention" if ref.mentions else "author")
-            ref.contexts = list(dict.fromkeys(ref.contexts))[:5]
-            ref.context = ref.contexts[0] if ref.contexts else None
-        return list(refs.values())
-
-    def _newest(self, column):
-        """Newest first, undated last, on either database (SQLite sorts NULLs last in DESC order)."""
-        return column.desc() if self.store.is_sqlite else column.desc().nulls_last()
-
-    @staticmethod
-    def _related(conn, actor_id: int, authored: list[str], index: AliasIndex,
-                 limit: int = 8) -> list[tuple[str, int]]:
-        """Actors most often mentioned in the same articles, over the actor's latest RELATED_SAMPLE articles:
-        those it wrote, then those of its latest mentions (found by the database)."""
-        wrote = authored[-RELATED_SAMPLE:]
-        if len(wrote) < RELATED_SAMPLE:
-            recent = select(mentions.c.article_id, mentions.c.id).where(mentions.c.actor_id == actor_id) \
-                .order_by(mentions.c.id.desc()).limit(RELATED_SAMPLE * 4).subquery()
-            latest = select(recent.c.article_id).group_by(recent.c.article_id) \
-                .order_by(func.max(recent.c.id).desc()).limit(RELATED_SAMPLE - len(wrote))
-            if wrote:  # one list (an OR of the two made PostgreSQL read every mention: 400 ms)
-                latest = union(select(latest.subquery()),
-                               select(articles.c.id).where(one_of(conn, articles.c.id, wrote)))
-            own = mentions.c.article_id.in_(latest)
-        else:
-            own = one_of(conn, mentions.c.article_id, wrote)
-        # (article, actor) pairs from the index, then counted: 40% faster than count(DISTINCT article_id) on
-        # PostgreSQL (which sorts each actor's rows) and 10% on SQLite
-        pairs = select(mentions.c.article_id, mentions.c.actor_id).distinct() \
-            .where(and_(own, mentions.c.actor_id != actor_id)).subquery()
-        shared = func.count()
-        counts = conn.execute(select(pairs.c.actor_id, shared).group_by(pairs.c.actor_id)
-                              .order_by(shared.desc(), pairs.c.actor_id).limit(limit * 2)).all()
-        names = {a: index.actors[a].name for a, _ in counts if a in index.actors}
-        missing = [a for a, _ in counts if a not in names]
-        if missing:  # indexed since the alias index was built
-            names.update(conn.execute(select(actors.c.id, actors.c.name).where(actors.c.id.in_(missing))).all())
-        ranked = sorted(((names[a], n) for a, n in counts if a in names), key=lambda x: (-x[1], x[0]))
-        return ranked[:limit]
-
-
-def _surfaces_statement():
-    """How the corpus writes the actor, counted by the database over its latest SURFACE_SAMPLE mentions."""
-    latest = select(mentions.c.surface).where(mentions.c.actor_id == bindparam("actor_id")) \
-        .order_by(mentions.c.id.desc()).limit(SURFACE_SAMPLE).subquery()
-    return select(latest.c.surface, func.count()).group_by(latest.c.surface)
-
-
-_SURFACES = _surfaces_statement()  # built once: SQLAlchemy's statement cache serves every profile
-
-
-def _surfaces(counted: list[tuple[str, int]], limit: int = 12) -> list[str]:
-    """The spellings, most frequent first (ties in Python's order of strings, whatever the database's)."""
-    return [surface for surface, _ in sorted(counted, key=lambda x: (-x[1], x[0]))[:limit]]
-
-
-def _dense(articles_of_actor: int, wanted: int, index: AliasIndex) -> bool:
-    """Whether to read an actor's page by walking all articles newest first (about articles/actor's
-    articles rows per article wanted, each a probe of the article's mentions) rather than by reading
-    all the actor's articles (at 100k, with the probe read from ix_mentions_article_actor, the two
-    cost about the same per row: 273 articles read 1.8 ms vs walked 18 ms, 3,557 read 21 ms vs 0.6 ms)."""
-    return articles_of_actor >= DENSE and articles_of_actor ** 2 >= WALK_FACTOR * wanted * index.articles
-
 
 def _or_list(items) -> str:
     items = list(items)
@@ -816,14 +502,3 @@ def _explain(query: str, top: Candidate) -> str:
         return f"Matched {matched}, an {top.how}." if top.how.startswith(("exact", "abbreviation")) \
             else f"Matched {matched} as a {top.how}."
     return f"Matched {matched} as a {top.how} (score {top.score:.2f}, {top.band} match)."
-
-
-def _one_line(sentence: str, surface: str, width: int = 200) -> str:
-    """The mention's sentence on one line, cut around the mention when long."""
-    line = " ".join((sentence or "").split())
-    if len(line) <= width:
-        return line
-    at = max(0, line.find(surface))
-    start = max(0, min(at - width // 3, len(line) - width))
-    cut = line[start:start + width]
-    return ("…" if start else "") + cut.strip() + ("…" if start + width < len(line) else "")

@@ -12,9 +12,9 @@ must match most of the query's content words, in any order; the best candidates 
 then re-ranked with their text: the whole phrase first, then words in the query's
 order, then rarer words matched.
 
-`by` resolves the speaker with the lookup engine's name matching (`--by Trump` →
-Donald Trump) and also matches the speaker as written, so anonymous sources
-(`--by commander`) are searchable too.
+`by` resolves the speaker with the name resolver quote search is given, the lookup
+engine's (bot.search.engines: `--by Trump` → Donald Trump), and also matches the speaker
+as written, so anonymous sources (`--by commander`) are searchable too.
 """
 from __future__ import annotations
 
@@ -24,16 +24,17 @@ import threading
 import time
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import date
-from itertools import accumulate, islice
+from itertools import islice
+from typing import Callable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy import select
 
 from bot.nlp.names import fold
-from bot.search.results import ArticleRef, QuoteHit, QuoteSearchResult
+from bot.search import snapshots
+from bot.search.quote_index import QuoteIndex
+from bot.search.results import LookupResult, QuoteHit, QuoteSearchResult
 from bot.store.db import Store
 from bot.store.schema import actors, articles, quote_occurrences, quotes
 
@@ -49,97 +50,6 @@ STOPWORDS = frozenset(
     "can could should all any".split())
 USAGE = ("Give words you remember from the quote (`newsbot quote straightforward and clear`), a speaker "
          "(`--by Trump`), or both (`--by Trump terror`).")
-
-
-@dataclass
-class QuoteIndex:
-    """Postings of folded words over quotes; position n is quote ids[n]."""
-
-    generation: int
-    ids: array = field(default_factory=lambda: array("q"))
-    first_seen: array = field(default_factory=lambda: array("i"))  # date ordinals, 0 when unknown
-    folded: list[str] = field(default_factory=list)  # each quote's folded text, for phrase ranking
-    # What a hit shows, so a search reads nothing from the store: each quote's
-    # (text, speaker, speaker actor's name, anonymous, cue, marked, partial, article id), and those articles'
-    # (title, source, date, url).
-    shown: list[tuple] = field(default_factory=list)
-    articles: dict[str, tuple] = field(default_factory=dict)
-    occurrences: dict[int, int] = field(default_factory=dict)  # quote id -> places it was published
-    postings: dict[str, array] = field(default_factory=dict)
-    speakers: array = field(default_factory=lambda: array("q"))  # each quote's speaker actor id, 0 when none
-    by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions, newest first
-    about: dict[int, array] = field(default_factory=dict)  # actor id -> positions of quotes near it, newest first
-    speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
-    by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos
-
-    def df(self, term: str) -> int:
-        hits = self.postings.get(term)
-        return len(hits) if hits is not None else 0
-
-    def newest_first(self, positions) -> list[int]:
-        """Positions newest first, undated last, then the newest id first: the order quotes are listed in."""
-        return sorted(positions, key=lambda p: (self.first_seen[p], self.ids[p]), reverse=True)
-
-    def hit(self, position: int, score: float = 1.0) -> QuoteHit:
-        """The quote at `position`, its first article and how often it was published."""
-        text, speaker, actor_name, anonymous, cue, marked, partial, article_id = self.shown[position]
-        title, source, day, url = self.articles[article_id]
-        quote_id, first_seen = self.ids[position], self.first_seen[position]
-        return QuoteHit(id=quote_id, text=text, speaker=speaker, speaker_actor=actor_name, anonymous=anonymous,
-                        article=ArticleRef(id=article_id, title=title, source=source, date=day, url=url),
-                        first_seen=date.fromordinal(first_seen) if first_seen else None,
-                        occurrences=self.occurrences.get(quote_id, 1), score=score, cue=cue, marked=marked,
-                        partial=partial)
-
-    def to_data(self) -> dict:
-        """The index as plain data for a snapshot (bot.search.lookup_snapshot): arrays as their bytes (the
-        arrays of a map one after the other, with their lengths), the hits' columns with each speaker, name,
-        cue and article id written once (a table and its numbers), each map as its keys and its values."""
-        table: dict = {}
-        shown = [list(column) for column in zip(*self.shown)] or [[] for _ in range(8)]
-        for column in (1, 2, 4, 7):  # speaker, speaker actor's name, cue, article id
-            shown[column] = [table.setdefault(value, len(table)) for value in shown[column]]
-        articles = [list(column) for column in zip(*self.articles.values())] or [[] for _ in range(4)]
-        articles[2] = [day.toordinal() if day else 0 for day in articles[2]]
-        return {"generation": self.generation, "ids": self.ids.tobytes(), "first_seen": self.first_seen.tobytes(),
-                "speakers": self.speakers.tobytes(), "folded": self.folded, "table": list(table), "shown": shown,
-                "articles": [[table.setdefault(article, len(table)) for article in self.articles], *articles],
-                "occurrences": [list(self.occurrences), list(self.occurrences.values())],
-                "by_initial": [list(self.by_initial), list(self.by_initial.values())],
-                **{name: [list(getattr(self, name)), [len(hits) for hits in getattr(self, name).values()],
-                          b"".join(hits.tobytes() for hits in getattr(self, name).values())]
-                   for name in _POSITION_MAPS}}
-
-    @classmethod
-    def from_data(cls, data: dict) -> "QuoteIndex":
-        """The index `to_data` described."""
-        look_up = data["table"].__getitem__
-        shown = data["shown"]
-        for column in (1, 2, 4, 7):
-            shown[column] = map(look_up, shown[column])
-        article_ids, titles, sources, days, urls = data["articles"]
-        days = [date.fromordinal(day) if day else None for day in days]
-        return cls(generation=data["generation"], ids=_array("q", data["ids"]),
-                   first_seen=_array("i", data["first_seen"]), speakers=_array("q", data["speakers"]),
-                   folded=data["folded"], shown=list(zip(*shown)),
-                   articles=dict(zip(map(look_up, article_ids), zip(titles, sources, days, urls))),
-                   occurrences=dict(zip(*data["occurrences"])), by_initial=dict(zip(*data["by_initial"])),
-                   **{name: dict(zip(keys, _slices(_array("i", joined), lengths)))
-                      for name in _POSITION_MAPS for keys, lengths, joined in [data[name]]})
-
-
-_POSITION_MAPS = ("postings", "by_actor", "about", "speaker_postings")  # QuoteIndex maps to arrays of positions
-
-
-def _array(typecode: str, data: bytes) -> array:
-    numbers = array(typecode)
-    numbers.frombytes(data)
-    return numbers
-
-
-def _slices(joined: array, lengths: list[int]) -> list[array]:
-    ends = list(accumulate(lengths))
-    return [joined[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def build_index(store: Store) -> QuoteIndex:
@@ -199,17 +109,15 @@ def build_index(store: Store) -> QuoteIndex:
 
 
 def _load_or_build(store: Store, generation: int) -> QuoteIndex:
-    """The snapshot of this generation's index (bot.search.lookup_snapshot), else a new one, saved when slow."""
-    from bot.search import lookup_snapshot
-
-    index = lookup_snapshot.load(store, generation, "quotes")
+    """The snapshot of this generation's index (bot.search.snapshots), else a new one, saved when slow."""
+    index = snapshots.load(store, generation, "quotes")
     if index is None:
         started = time.perf_counter()
         index = build_index(store)
         elapsed = time.perf_counter() - started
         log.debug("quote index: %d quotes, %d words in %.2fs", len(index.ids), len(index.postings), elapsed)
         if elapsed > SNAPSHOT_AFTER_SECONDS:
-            lookup_snapshot.save_in_background(store, index.generation, index, "quotes")
+            snapshots.save_in_background(store, index.generation, index, "quotes")
     return index
 
 
@@ -246,9 +154,11 @@ def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> 
 
 
 class QuoteSearch:
-    def __init__(self, store: Store, lookup_engine=None):
+    def __init__(self, store: Store, resolve: Callable[[str], LookupResult] | None = None):
+        """`resolve`: a typed name to the actors it may mean (LookupEngine.resolve); without it `by`
+        matches only the speaker as written."""
         self.store = store
-        self.lookup_engine = lookup_engine
+        self.resolve = resolve
 
     # -- search ------------------------------------------------------------------------
 
@@ -291,12 +201,12 @@ class QuoteSearch:
         return result
 
     def _speaker_positions(self, index: QuoteIndex, by: str):
-        """Quotes whose speaker is the actor `by` resolves to (lookup engine), or whose speaker as written matches."""
+        """Quotes whose speaker is the actor `by` resolves to, or whose speaker as written matches."""
         actor_ids: set[int] = set()
         resolved = None
-        if self.lookup_engine is not None:
+        if self.resolve is not None:
             try:
-                resolved = self.lookup_engine.resolve(by)
+                resolved = self.resolve(by)
             except Exception:  # a lookup failure must not sink quote search
                 log.exception("speaker lookup failed for %r", by)
             if resolved is not None and resolved.status in ("found", "ambiguous"):

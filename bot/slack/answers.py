@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 
+from bot.search.engines import engines_for
 from bot.slack import render
 from bot.slack.render import Message, unescape_command_text
 
@@ -33,36 +33,18 @@ def parse_quote_query(text: str) -> tuple[str, str | None]:
 
 
 class Answers:
-    """The engines behind every front. Built once per process; the engines are thread-safe readers."""
+    """What every front answers, from the search engines of its store (bot.search.engines: one set per
+    process, shared with /digest follow). Built once per process; the engines are thread-safe readers."""
 
-    def __init__(self, store, *, lookup_engine=None, quote_search=None):
+    def __init__(self, store):
         self.store = store
-        self._lookup = lookup_engine
-        self._quotes = quote_search
-        self._lock = threading.Lock()
-
-    @property
-    def lookup_engine(self):
-        with self._lock:
-            if self._lookup is None:
-                from bot.search.lookup import LookupEngine
-                self._lookup = LookupEngine(self.store)
-            return self._lookup
-
-    @property
-    def quote_search(self):
-        lookup = self.lookup_engine
-        with self._lock:
-            if self._quotes is None:
-                from bot.search.quotes import QuoteSearch
-                self._quotes = QuoteSearch(self.store, lookup)
-            return self._quotes
+        self.engines = engines_for(store)
 
     def warm_up(self) -> None:
         """Load the engines' in-memory indexes now, so the first journalist to ask does not wait."""
         try:
-            self.lookup_engine.lookup("newsbot")
-            self.quote_search.search("newsbot", limit=1)
+            self.engines.lookup("newsbot")
+            self.engines.quote_search.search("newsbot", limit=1)
         except Exception:
             log.exception("warming up the engines failed (they will load on the first command)")
 
@@ -101,7 +83,7 @@ class Answers:
         if not query:
             return render.usage(command)
         if command == "/lookup":
-            return render.lookup_message(self.lookup_engine.lookup(query), share=share)
+            return render.lookup_message(self.engines.lookup(query), share=share)
         if command == "/quote":
             words, by = parse_quote_query(query)
             return self._show({"v": "quotes", "q": words, "by": by, "o": 0}, share=share, shared_by=None)
@@ -120,19 +102,21 @@ class Answers:
         kind = view.get("v")
         if kind == "profile":
             offset = max(int(view.get("ao") or 0), 0)
-            profile = self.lookup_engine.profile(int(view["id"]), articles_offset=offset,
-                                                 articles_limit=render.ARTICLES_PAGE, quotes_limit=render.PROFILE_QUOTES)
+            profile = self.engines.profiles.profile(int(view["id"]), articles_offset=offset,
+                                                    articles_limit=render.ARTICLES_PAGE,
+                                                    quotes_limit=render.PROFILE_QUOTES)
             return render.profile_message(profile, articles_offset=offset, share=share, shared_by=shared_by)
         if kind == "quotes":
             offset = max(int(view.get("o") or 0), 0)
-            result = self.quote_search.search(view.get("q") or "", view.get("by") or None,
-                                              limit=render.QUOTES_PAGE, offset=offset)
+            result = self.engines.quote_search.search(view.get("q") or "", view.get("by") or None,
+                                                      limit=render.QUOTES_PAGE, offset=offset)
             return render.quotes_message(result, offset=offset, share=share, shared_by=shared_by)
         if kind == "actor_quotes":
             actor_id, offset, side = int(view["id"]), max(int(view.get("o") or 0), 0), view.get("side")
-            actor = self.lookup_engine.profile(actor_id, articles_limit=0, quotes_limit=0)
-            hits = self.quote_search.quotes_by(actor_id, limit=render.QUOTES_PAGE, offset=offset) if side == "by" \
-                else self.quote_search.quotes_about(actor_id, limit=render.QUOTES_PAGE, offset=offset)
+            actor = self.engines.profiles.profile(actor_id, articles_limit=0, quotes_limit=0)
+            quote_search = self.engines.quote_search
+            hits = quote_search.quotes_by(actor_id, limit=render.QUOTES_PAGE, offset=offset) if side == "by" \
+                else quote_search.quotes_about(actor_id, limit=render.QUOTES_PAGE, offset=offset)
             name = actor.name
             return render.actor_quotes_message(name, "by" if side == "by" else "about", hits,
                                                actor_id=actor_id, offset=offset)

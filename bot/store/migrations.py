@@ -36,7 +36,7 @@ def _newest_first_indexes(conn: Connection) -> None:
 
 
 def _database_id(conn: Connection) -> None:
-    """A random id for this database: local snapshots of the search indexes (bot.search.lookup_snapshot)
+    """A random id for this database: local snapshots of the search indexes (bot.search.snapshots)
     are made for one database, and a database made again at the same URL starts its generations over."""
     conn.execute(schema.meta.insert().values(key="database_id", value=uuid.uuid4().hex))
 

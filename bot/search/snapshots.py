@@ -1,7 +1,7 @@
 """Local snapshots of the search engines' in-memory indexes (the lookup engine's alias index, quote
 search's term index), so a start on a big, unchanged index loads them instead of re-analysing every
-alias and quote. `newsbot index` writes them when it finishes (`write_for`), so even the first start
-after indexing loads them; an engine that had to build its index saves it too.
+alias and quote. `newsbot index` writes them when it finishes (bot.search.engines.write_snapshots), so
+even the first start after indexing loads them; an engine that had to build its index saves it too.
 
 One file per index and database in the cache folder (bot.cache: a private folder, plain data). It is
 used only when it was written by the same code (a hash of the modules that build the index) for the
@@ -14,19 +14,20 @@ import hashlib
 import logging
 import sys
 import threading
-import time
-from functools import partial
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from bot import cache
+from bot.search.alias_index import AliasIndex
+from bot.search.quote_index import QuoteIndex
 
 log = logging.getLogger(__name__)
 
 # The modules whose code shapes each index: a snapshot made by other code is not used.
-_MODULES = {"lookup": ("bot/search/lookup.py", "bot/nlp/names.py"),
-            "quotes": ("bot/search/quotes.py", "bot/nlp/names.py")}
+_MODULES = {"lookup": ("bot/search/alias_index.py", "bot/search/lookup.py", "bot/nlp/names.py"),
+            "quotes": ("bot/search/quote_index.py", "bot/search/quotes.py", "bot/nlp/names.py")}
+_INDEX_CLASSES = {"lookup": AliasIndex, "quotes": QuoteIndex}
 _ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -51,14 +52,6 @@ def header(store, generation: int, kind: str) -> list:
     return [code_version(kind), store.get_meta("database_id"), generation]
 
 
-def _index_class(kind: str):
-    if kind == "lookup":
-        from bot.search.lookup import AliasIndex
-        return AliasIndex
-    from bot.search.quotes import QuoteIndex
-    return QuoteIndex
-
-
 def load(store, generation: int, kind: str = "lookup"):
     """The saved index of this kind for this database and generation, or None."""
     name = snapshot_name(store.display_url, kind)
@@ -66,7 +59,7 @@ def load(store, generation: int, kind: str = "lookup"):
     if data is None:
         return None
     try:
-        return _index_class(kind).from_data(data)
+        return _INDEX_CLASSES[kind].from_data(data)
     except Exception as exc:  # a body that is not what this code writes: only a missed shortcut
         log.warning("%s snapshot %s unusable (%s): rebuilding", kind, name, exc.__class__.__name__)
         return None
@@ -95,22 +88,3 @@ def save_in_background(store, generation: int, index, kind: str = "lookup") -> t
 def _write(name: str, made_for: list, index) -> bool:
     return cache.write(name, made_for, index.to_data())
 
-
-def write_for(store) -> list[str]:
-    """After an index run: build and save the snapshots the store's current generation lacks, so the
-    bot's next start loads them instead of building (the kinds written)."""
-    from bot.search import lookup, quotes
-
-    if cache.usable_folder() is None:
-        return []  # no cache to write to (the reason is logged): nothing to build
-    generation = store.generation()
-    written = []
-    for kind, build in (("lookup", partial(lookup.build_index, snapshot=False)), ("quotes", quotes.build_index)):
-        if not is_current(store, generation, kind):
-            started = time.perf_counter()
-            index = build(store)
-            # (an index of a later generation is another run's: that run saves it)
-            if index.generation == generation and save(store, generation, index, kind):
-                written.append(kind)
-                log.info("%s snapshot written in %.1fs", kind, time.perf_counter() - started)
-    return written

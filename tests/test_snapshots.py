@@ -6,7 +6,7 @@ from sqlalchemy import insert, update
 from tests.lookup_world import build_world
 
 from bot.config import cache_dir
-from bot.search import lookup, lookup_snapshot
+from bot.search import engines, lookup, snapshots
 from bot.store.schema import aliases, meta
 
 
@@ -17,20 +17,20 @@ def saving(monkeypatch, tmp_path):
 
 
 def snapshot_path(store, kind="lookup"):
-    return cache_dir() / lookup_snapshot.snapshot_name(store.display_url, kind)
+    return cache_dir() / snapshots.snapshot_name(store.display_url, kind)
 
 
 def build_and_wait(store):
     threads = []
-    original = lookup_snapshot.save_in_background
+    original = snapshots.save_in_background
 
     def save(*args):
         threads.append(original(*args))
-    lookup_snapshot.save_in_background = save
+    snapshots.save_in_background = save
     try:
         index = lookup.build_index(store)
     finally:
-        lookup_snapshot.save_in_background = original
+        snapshots.save_in_background = original
     for thread in threads:
         thread.join()
     return index
@@ -43,7 +43,7 @@ def test_a_restart_loads_the_snapshot(store, saving, monkeypatch):
     monkeypatch.setattr(lookup, "_build_index", lambda store: pytest.fail("rebuilt instead of loading"))
     again = lookup.build_index(store)
     assert len(again.entries) == len(first.entries)
-    engine = lookup.LookupEngine(store)
+    engine = engines.Engines(store)
     assert engine.lookup("Kata'ib Hizbullah").profile.name == "Kataeb Hezbollah"
 
 
@@ -61,27 +61,27 @@ def test_a_new_generation_or_a_damaged_file_rebuilds(store, saving):
 
 def test_an_index_run_leaves_snapshots_the_next_start_loads(store, saving, monkeypatch):
     build_world(store)
-    assert lookup_snapshot.write_for(store) == ["lookup", "quotes"]
-    assert lookup_snapshot.write_for(store) == []  # already made for this generation
+    assert engines.write_snapshots(store) == ["lookup", "quotes"]
+    assert engines.write_snapshots(store) == []  # already made for this generation
     monkeypatch.setattr(lookup, "_build_index", lambda store: pytest.fail("rebuilt instead of loading"))
-    assert lookup.LookupEngine(store).lookup("Kata'ib Hizbullah").profile.name == "Kataeb Hezbollah"
-    assert lookup_snapshot.load(store, store.generation(), "quotes") is not None
+    assert engines.Engines(store).lookup("Kata'ib Hizbullah").profile.name == "Kataeb Hezbollah"
+    assert snapshots.load(store, store.generation(), "quotes") is not None
 
 
 def test_a_database_made_again_at_the_same_url_does_not_load_the_old_ones_snapshot(store, saving):
     build_world(store)
-    lookup_snapshot.write_for(store)
+    engines.write_snapshots(store)
     with store.begin() as conn:  # what a new database at this URL, at the same generation, would differ in
         conn.execute(update(meta).where(meta.c.key == "database_id").values(value="another database"))
-    assert lookup_snapshot.load(store, store.generation()) is None
-    assert lookup_snapshot.write_for(store) == ["lookup", "quotes"]
+    assert snapshots.load(store, store.generation()) is None
+    assert engines.write_snapshots(store) == ["lookup", "quotes"]
 
 
 def test_one_database_named_with_or_without_its_driver_has_one_snapshot():
-    assert lookup_snapshot.snapshot_name("postgresql://bot@db:5432/news") == \
-        lookup_snapshot.snapshot_name("postgresql+psycopg://bot@db:5432/news")
-    assert lookup_snapshot.snapshot_name("postgresql://bot@db:5432/news") != \
-        lookup_snapshot.snapshot_name("postgresql://bot@db:5432/other")
+    assert snapshots.snapshot_name("postgresql://bot@db:5432/news") == \
+        snapshots.snapshot_name("postgresql+psycopg://bot@db:5432/news")
+    assert snapshots.snapshot_name("postgresql://bot@db:5432/news") != \
+        snapshots.snapshot_name("postgresql://bot@db:5432/other")
 
 
 def test_a_half_written_snapshot_left_by_an_exited_process_is_removed_by_the_next_save(store, saving):
@@ -94,7 +94,7 @@ def test_a_half_written_snapshot_left_by_an_exited_process_is_removed_by_the_nex
     abandoned.write_bytes(b"half")
     recent.write_bytes(b"being written")  # by another process, now
     os.utime(abandoned, (1, 1))
-    lookup_snapshot.write_for(store)
+    engines.write_snapshots(store)
     assert path.exists() and not abandoned.exists() and recent.exists()
 
 
@@ -110,12 +110,12 @@ def test_an_interrupted_snapshot_write_leaves_no_temporary_file(store, saving, m
         raise interruption
     monkeypatch.setattr(os, "replace", replace)
     try:
-        lookup_snapshot.save(store, index.generation, index)
+        snapshots.save(store, index.generation, index)
     except KeyboardInterrupt:
         pass
     assert list(cache_dir().iterdir()) == []
     monkeypatch.setattr(os, "replace", real_replace)
-    lookup_snapshot.save(store, index.generation, index)
+    snapshots.save(store, index.generation, index)
     assert [p.name for p in cache_dir().iterdir()] == [snapshot_path(store).name]
 
 
@@ -132,6 +132,6 @@ def test_a_snapshot_loads_back_exactly_the_index_it_was_made_of(store, saving, c
     generation = store.generation()
     for kind, build in (("lookup", partial(lookup.build_index, snapshot=False)), ("quotes", quotes.build_index)):
         built = build(store)
-        assert lookup_snapshot.save(store, generation, built, kind)
-        assert lookup_snapshot.load(store, generation, kind) == built
+        assert snapshots.save(store, generation, built, kind)
+        assert snapshots.load(store, generation, kind) == built
     assert built.shown and lookup.build_index(store, snapshot=False).script_words  # quotes, script aliases
