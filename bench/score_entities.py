@@ -55,7 +55,7 @@ class Span:
 def normalised_words(text: str) -> tuple[str, ...]:
     """Folded words without leading titles / "the", a trailing or leading possessive, and trailing
     function words (left where the annotators cut a nested place out of a name)."""
-    from bot.nlp.lexicon import PERSON_TITLES
+    from bot.corpus.vocabulary import PERSON_TITLES
     from bot.nlp.tokens import tokenize
 
     toks = tokenize(text)

@@ -107,7 +107,7 @@ MANY_SURNAMES = ("Mahmoudi Mansouri Masri Mousavi Moradi Mohammadi Mirzaei Malek
 def test_typos_among_many_names_of_the_same_initials_link_as_among_a_few(gazetteer, monkeypatch):
     """Past a few names of the same initials, candidates come from an index of typo signatures: the
     links must be those of comparing every pair."""
-    from bot.nlp import actors
+    from bot.nlp.actors import resolution
 
     crowd = ". ".join(f"Later Tariq {surname} spoke to Tariq {surname} again" for surname in MANY_SURNAMES)
     text = (crowd + ". Tariq Mahmudi and Tariq Mansoury and Tariq Mousavii left. Tariq Masri met Tariq Madani. "
@@ -119,9 +119,9 @@ def test_typos_among_many_names_of_the_same_initials_link_as_among_a_few(gazette
     assert names_of(indexed[0], "Tariq Mousavii") == {"Tariq Mousavi"}
     assert names_of(indexed[0], "Tariq Madani") == {"Tariq Madani"}
     assert names_of(indexed[0], "Abu Fadek") == {"Abu Fadak al-Muhammadawi"}
-    monkeypatch.setattr(actors, "_TYPO_PAIRWISE", 10**6)
+    monkeypatch.setattr(resolution, "_TYPO_PAIRWISE", 10**6)
     assert [mentions(t, gazetteer) for t in texts] == indexed
-    monkeypatch.setattr(actors, "_TYPO_PAIRWISE", 0)
+    monkeypatch.setattr(resolution, "_TYPO_PAIRWISE", 0)
     assert [mentions(t, gazetteer) for t in texts] == indexed
 
 

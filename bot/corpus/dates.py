@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-_MONTHS = {name: number for number, names in enumerate((
-    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-    ("november", "nov"), ("december", "dec")), 1) for name in names}
+from bot.corpus.vocabulary import MONTH_FORMS, WEEKDAYS
+
+_MONTHS = {name: number for number, names in enumerate(MONTH_FORMS, 1) for name in names}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_WEEKDAY = r"(?:(?:" + "|".join(day[:3] for day in WEEKDAYS) + r")[a-z]*\.?,?\s+)?"
 _ISO = r"(?P<iso>\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
 _MONTH_FIRST = _WEEKDAY + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
 _DAY_FIRST = _WEEKDAY + r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})"

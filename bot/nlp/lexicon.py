@@ -1,8 +1,10 @@
 """General English word lists that actor discovery reads capitalised words with.
 
-No actor knowledge here (that is config/actors.yaml): only titles, the head words
-of organisation names, nationality adjectives, calendar words and the common words
-that start sentences. All entries are folded keys (see bot.nlp.tokens.token_key).
+No actor knowledge here (that is config/actors.yaml): only the head words of
+organisation names, nationality adjectives and the common words that start
+sentences; person titles and calendar words are the vocabulary every reader
+shares (bot.corpus.vocabulary). All entries are folded keys (see
+bot.nlp.tokens.token_key).
 """
 from __future__ import annotations
 
@@ -10,54 +12,6 @@ from __future__ import annotations
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
-
-def _phrases(text: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(p.split()) for p in text.split(",") if p.strip())
-
-
-# Titles and roles written before a person's name: cue "person", never part of the name.
-PERSON_TITLES = _phrases("""
-mr, mrs, ms, miss, mx, dr, prof, professor, sir, dame, lord, lady, hrh, his excellency, her excellency,
-king, queen, prince, princess, crown prince, emir, sultan, sheikha, shah,
-president, vice president, president elect, former president, prime minister, deputy prime minister, premier,
-minister, deputy minister, foreign minister, defence minister, defense minister, interior minister,
-finance minister, oil minister, health minister, justice minister, education minister, trade minister,
-energy minister, information minister, labour minister, labor minister, agriculture minister, culture minister,
-state minister, cabinet minister, junior minister, chief minister, first minister,
-secretary, secretary of state, secretary general, home secretary, foreign secretary, press secretary,
-general secretary, deputy secretary, undersecretary, under secretary, cabinet secretary, permanent secretary,
-chancellor, vice chancellor, speaker, deputy speaker, senator, sen, congressman, congresswoman, rep,
-representative, special representative, special envoy, envoy, ambassador, consul, governor, lieutenant governor,
-mayor, deputy mayor, councillor, councilor, alderman, mp, mep, lawmaker, legislator, judge, justice, chief justice,
-magistrate, prosecutor, attorney general, solicitor general, advocate, barrister, lawyer, attorney,
-spokesman, spokeswoman, spokesperson, chief spokesman, chairman, chairwoman, chairperson, chair, vice chairman,
-deputy chairman, ceo, cfo, coo, cto, chief executive, chief executive officer, managing director, director,
-director general, deputy director, executive director, founder, co founder, president and ceo, head, chief,
-commissioner, inspector general, ombudsman, registrar, auditor general, provost, dean, rector, principal, headmaster,
-coach, manager, captain, capt, skipper, striker, defender, goalkeeper, midfielder, anchor, editor, reporter,
-correspondent, columnist, author, writer, analyst, economist, scientist, researcher, expert, activist, artist,
-general, gen, maj gen, major general, lt gen, lieutenant general, brig gen, brigadier general, brigadier, major, maj,
-colonel, col, lt col, lieutenant colonel, lieutenant, lt, commander, lt cmdr, admiral, adm, rear admiral,
-vice admiral, field marshal, marshal, air marshal, sgt, sergeant, corporal, cpl, private, pvt, commodore, sergeant major,
-grand ayatollah, ayatollah, ayatullah, hojatoleslam, hojjatoleslam, imam, mullah, sheikh, shaikh, shaykh, sheik,
-cleric, mufti, grand mufti, pope, cardinal, archbishop, bishop, rabbi, chief rabbi, reverend, rev, father, pastor,
-patriarch, prophet, metropolitan, deacon, haj, hajj, haji, hajji, supreme leader, leader, opposition leader, party leader,
-supreme guide, chief of staff, deputy chief of staff, chief of general staff, army chief, police chief,
-commander in chief, deputy commander, deputy head, deputy leader, deputy, vice, acting, former, late, senior,
-first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, opposition leader, sen., madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri,
-tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, chief minister, gov,
-uncle, aunty, auntie, aunt, grandmother, grandfather, shri, smt, maulana, maulvi, engineer, counsel,
-comptroller, sister, togbe, alhaji, alhaja, hajia, treasurer, ranger, parliamentarian, comandante, khunying,
-samdech, lecturer, senior lecturer, adviser, advisor, hon, honourable, honorable, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc, io, ocs
-""")
-# One-word titles that are also family names: at the end of a name opened by a given name they are
-# the surname (Amit Shah, Sadik Sheikh, Bill King, Hun Sen), not the title of someone after.
-SURNAME_TITLES = frozenset("shah sheikh shaikh sheik king prince sultan dame dean sen chief emir imam mufti bishop "
-                           "marshal major haji pope".split())
-# ... of which these also stand in the middle of a name (Hassan Sheikh Mohamud, Mojahar Ali Sheikh).
-INNER_NAME_TITLES = frozenset("sheikh shaikh shah".split())
-# First words of the phrases above, to test cheaply.
-TITLE_FIRST_WORDS = frozenset(p[0] for p in PERSON_TITLES)
 
 # Words that end (or, before "of", head) an organisation's name.
 ORG_HEADS = _words("""
@@ -104,10 +58,6 @@ EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement 
                      "championship championships tournament marathon summit conference forum project "
                      "act bill law scheme framework index report strategy policy vision declaration charter "
                      "convention resolution constitution code goals emergency exception memorandum period class yatra")
-# Months that are also names (Theresa May, April Ryan).
-NAME_MONTHS = _words("april may june august")
-# Abbreviated months that are also given names: dates only before a day (Jan. 12).
-NAME_MONTH_ABBREVIATIONS = _words("jan mar jun")
 # Words after a name that make it a quantity's unit (R92 million, USD 5bn).
 QUANTITY_WORDS = _words("million millions billion billions trillion bn mn m k percent per cent")
 
@@ -137,12 +87,6 @@ jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts b
 uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic westerners
 baathist zionist zionists marxist communist communists socialist socialists liberal liberals
 conservative conservatives republican republicans democrat democrats democratic tory tories
-""")
-
-CALENDAR = _words("""
-january february march april may june july august september october november december feb apr jul aug sep
-sept oct nov dec monday tuesday wednesday thursday friday saturday sunday tue tues thu thur thurs fri
-ramadan eid christmas easter nowruz diwali hanukkah passover ad bc am pm gmt utc est edt bst cet
 """)
 
 # Capitalised words that are never actors on their own: page furniture, pronouns, interjections.

@@ -23,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.corpus.vocabulary import NAME_KEY_TITLES
+
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bf\u02be\u0060\u00b4\u02b9\u02bb]")
 _NON_WORD = re.compile(r"[^\w]+")
 # Invisible joiners and the Arabic tatweel carry no letters; Persian yeh/kaf are Arabic ones.
@@ -96,27 +98,8 @@ def transliterate(text: str) -> str:
 
 # -- titles, articles and particles --------------------------------------------
 
-# Generic titles and honorifics that precede names (folded; phrases as token tuples).
-_TITLES = [tuple(t.split()) for t in (
-    "the", "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord",
-    "his excellency", "hrh", "king", "queen", "prince", "princess", "emir", "crown prince",
-    "president", "vice president", "former president", "prime minister", "deputy prime minister",
-    "foreign minister", "defence minister", "defense minister", "interior minister", "minister",
-    "secretary of state", "secretary general", "secretary", "speaker", "senator", "sen", "rep",
-    "representative", "ambassador", "governor", "mayor", "chancellor", "chairman", "chairwoman",
-    "supreme leader", "leader", "spokesman", "spokeswoman", "spokesperson", "commander",
-    "general", "gen", "maj gen", "major general", "lt gen", "lieutenant general", "brig gen",
-    "brigadier general", "brigadier", "major", "maj", "colonel", "col", "lt col", "lieutenant",
-    "lt", "captain", "capt", "admiral", "adm", "field marshal", "marshal", "sgt", "sergeant",
-    "grand ayatollah", "ayatollah", "ayatullah", "ayatolah", "hojatoleslam", "hojjatoleslam",
-    "hujjat al islam", "imam", "mullah", "mulla", "sheikh", "shaikh", "shaykh", "sheik", "cheikh",
-    "sayyid", "sayyed", "sayed", "seyed", "seyyed", "syed", "sayid", "haj", "hajj", "haji", "hajji",
-    "mufti", "grand mufti", "cleric", "pope", "rabbi", "father", "reverend", "rev",
-    # Arabic and Persian script forms (folded: yeh and kaf Arabic, no hamza or madda)
-    "السيد", "سيد", "الشيخ", "شيخ", "الرييس", "الامام", "امام", "اية الله", "ايت الله", "ايه الله",
-    "حجت الاسلام", "حجه الاسلام", "ايتالله", "ايةالله", "ايهالله", "حجتالاسلام", "سردار", "اللواء", "العميد",
-    "الحاج", "حاج",
-)]
+# The titles a name's key drops from its start; a leading `the` drops as one (the Popular Mobilization Forces).
+_TITLES = NAME_KEY_TITLES | {("the",)}
 _TITLE_WORDS = {t[0] for t in _TITLES}
 # The Arabic article as romanised: `al-`/`el-` always; sun-letter forms only before their letter.
 _ARTICLES = {"al", "el", "il", "ul", "l"}

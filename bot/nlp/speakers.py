@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
+from bot.corpus.vocabulary import MONTH_ABBREVIATIONS, MONTHS, SPEAKER_OFFICES, SPEAKER_TITLES, WEEKDAYS
 from bot.nlp.models import Mention
 
 # Reporting verbs, every form a news story uses them in.
@@ -45,22 +46,18 @@ ROLE_NOUNS = frozenset(
     "spokesperson diplomat diplomats officer officers lawmaker lawmakers analyst analysts aide aides adviser "
     "advisers advisor advisors member members activist activists cleric fighter fighters resident residents "
     "witness witnesses person man woman envoy minister expert experts insider insiders figure strategist".split())
-TITLES = frozenset(
-    "mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. gen gen. lt lt. col col. maj maj. capt capt. sgt sgt. "
-    "prof prof. president prime minister secretary senator representative governor ayatollah sheikh shaikh "
-    "imam chancellor ambassador king queen prince general colonel judge justice mayor chairman chairwoman "
-    "speaker chief director spokesman spokeswoman commander leader minister supreme grand foreign".split())
+# Words a full stop follows without ending the sentence (`Sen. Graham`, `Sept. 5`).
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr sen sens rep reps gov gen lt col maj capt sgt st jr sr inc co corp no vs etc prof rev u.s u.n u.k "
-    "e.g i.e del adm cmdr atty ald hon fr pres amb gens supt "
-    "jan feb mar apr jun jul aug sep sept oct nov dec ft mt".split())
+    "e.g i.e del adm cmdr atty ald hon fr pres amb gens supt ft mt".split()) | MONTH_ABBREVIATIONS
+# The words of the titles a speaker is introduced with, and the abbreviated ones with their full stop (`Gen.`).
+_TITLE_WORDS = frozenset(word for title in SPEAKER_TITLES | SPEAKER_OFFICES for word in title)
+TITLES = _TITLE_WORDS | {word + "." for word in _TITLE_WORDS & ABBREVIATIONS}
 FINITE_VERBS = frozenset("is are was were has have had will would did does do been be can could should may might".split())
-TIME_WORDS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight earlier later last this "
-    "during after before while when adding referring as noting citing because since".split())
-NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december".split())
+TIME_WORDS = frozenset(WEEKDAYS).union(
+    "yesterday today tonight earlier later last this during after before while when adding referring as noting citing "
+    "because since".split())
+NOT_NAMES = MONTHS.union(WEEKDAYS)
 PREPOSITIONS = frozenset("of to from in at for with on by about near close".split())
 CONNECTIVES = re.compile(r"^(?:and|but|so|yet|then|still|however|instead|meanwhile|later|now|also)\b[,]?\s*", re.I)
 RELATIVE = re.compile(r",\s*(?:who|which|whose|whom|where|while|as|when)\b.*$", re.S)
@@ -105,7 +102,7 @@ def name_run(words: list[str]) -> list[str]:
 def strip_titles(words: list[str]) -> list[str]:
     """`Maj. Gen. Mohammad Ali Jafari` → `Mohammad Ali Jafari` (keeps a bare title: `President`)."""
     rest = list(words)
-    while len(rest) > 1 and rest[0].casefold().rstrip(".") in {t.rstrip(".") for t in TITLES}:
+    while len(rest) > 1 and rest[0].casefold().rstrip(".") in _TITLE_WORDS:
         rest.pop(0)
     return [w for w in rest if not w.startswith("(")]
 

@@ -1,0 +1,124 @@
+"""What every step of actor discovery reads of an article: its sentences, clauses and page-furniture
+lines, the words it writes in lower case, and the names found in it (`Piece`)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from bot.corpus.vocabulary import CALENDAR
+from bot.nlp.lexicon import COMMON_STARTERS
+from bot.nlp.tokens import Tokens
+from bot.nlp.world import common_words, given_names, place_names
+
+# A full stop, ! or ? (and the closing quotation marks after it) ends a sentence only before white
+# space: "said <!channel> hello" or "Yahoo!News" go on.
+_SENTENCE_END = re.compile(r"[.!?][\"”’']*(?=\s)")
+_OPENERS = re.compile(r"(?:[\"“‘«]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener; a bracket
+# opens no sentence: (Real Espana)
+_CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
+# Lower-case words inside a name (Ministry of Justice, Bank for International Settlements).
+CONNECTORS = {"of", "for", "and", "the", "on"}
+# Lower-case words before a place's name (in Karnataka, across Darfur).
+PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
+# Gaps that hold an ampersand (Frost & Sullivan, AT&T).
+AMPERSANDS = (" & ", "&")
+# Endings of the words for peoples, creeds and doctrines (Cubans, Hinduism, Maoist).
+GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
+# Endings of English nouns and adjectives, not of surnames (Royal Irrigation Department, Non-Governmental).
+WORD_ENDINGS = ("tion", "al", "ing", "ment", "ity", "ive", "ic", "ics")
+
+
+@dataclass
+class Piece:
+    """A name found in the text: word indexes first..last, and what is known about it."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    kind: str | None = None
+    cue: int = 0  # how sure the kind is: 3 curated, 2 head word / title, 1 weaker rule
+    curated: object | None = None  # CuratedActor
+    name: str = ""
+    key: tuple[str, ...] = ()
+    adopted: bool = False  # resolved to another name of the article
+    tentative: bool = False  # a lone capitalised word opening a sentence: kept only if it names someone known here
+    name_start: int | None = None  # the name begins before the mention: [German] Development Ministry
+    name_end: int | None = None  # the name ends after the mention: Supreme Court [of Nigeria]
+
+
+class Article:
+    """Per-article facts discovery reads: sentence starts, furniture lines, vocabulary."""
+
+    def __init__(self, text: str, toks: Tokens):
+        self.text, self.toks = text, toks
+        n = len(toks.words)
+        self.initial = [False] * n  # first word of a sentence, clause, quote or line
+        self.breaks: list[int] = [0]  # character offsets where sentences start
+        self.furniture = [False] * n
+        self.shouting = [False] * n
+        starts, ends, words, gaps = toks.starts, toks.ends, toks.words, toks.gaps
+        # only the words after a gap other than one space can start anything
+        for i in [0] + [j + 1 for j in range(n - 1) if gaps[j] != " "]:
+            gap = gaps[i - 1] if i else text[:starts[0]]
+            if i == 0 or "\n" in gap:
+                self.initial[i] = True
+                self.breaks.append(starts[i])
+            elif _SENTENCE_END.search(gap) and not toks.joins[i - 1]:
+                self.initial[i] = True
+                # a closing quotation mark ends the sentence it closes
+                self.breaks.append(ends[i - 1] + max(stop.end() for stop in _SENTENCE_END.finditer(gap)))
+            elif _CLAUSE.search(gap) or _OPENERS.search(gap) and not toks.possessive[i - 1]:
+                self.initial[i] = True
+        self._mark_lines(text, toks)
+        self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
+        # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
+        caps, joins, initial = toks.caps, toks.joins, self.initial  # (caps has one False past the end)
+        self.cap_inside = {toks.keys[i] for i in [i for i in range(n) if caps[i]] if not initial[i]
+                           and not (caps[i - 1] and joins[i - 1]) and not (caps[i + 1] and joins[i])}
+
+    def _mark_lines(self, text: str, toks: Tokens) -> None:
+        i, n = 0, len(toks.words)
+        offset = 0
+        for line in text.split("\n"):
+            line_end = offset + len(line)
+            first = i
+            while i < n and toks.starts[i] < line_end:
+                i += 1
+            words = toks.words[first:i]
+            if words:
+                letters = [w for w in words if w[:1].isalpha()]
+                stripped = line.rstrip()
+                if letters and all(w.isupper() or len(w) == 1 for w in letters) and sum(len(w) > 1 for w in letters) > 1:
+                    for j in range(first, i):
+                        self.shouting[j] = self.furniture[j] = True
+                elif len(letters) >= 4 and stripped[-1:] not in ".!?:\"”'’)" and \
+                        all(w[0].isupper() for w in letters if len(w) > 3) and not _has_date(toks, first, i):
+                    for j in range(first, i):
+                        self.furniture[j] = True
+            offset = line_end + 1
+
+    def sentence(self, start: int) -> tuple[int, int]:
+        """Offsets of the sentence holding `start`, without its surrounding white space."""
+        k = bisect_right(self.breaks, start) - 1
+        begin = self.breaks[k]
+        end = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.text)
+        chunk = self.text[begin:end]
+        return begin + len(chunk) - len(chunk.lstrip()), end - len(chunk) + len(chunk.rstrip())
+
+
+def _has_date(toks: Tokens, first: int, last: int) -> bool:
+    """A byline (`Name March 22, 2019`) is not a headline."""
+    return any(toks.keys[j] in CALENDAR and j + 1 < last and toks.words[j + 1][:1].isdigit() for j in range(first, last))
+
+
+def starts_place(toks: Tokens, j: int, stop: int) -> bool:
+    """New York, Costa Rica, South Korea: ordinary words that open a place's name."""
+    return any(tuple(toks.keys[j:j + size]) in place_names() for size in (2, 3) if j + size - 1 <= stop)
+
+
+def ordinary_word(key: str, art: Article) -> bool:
+    """An ordinary word, not a name: a sentence starter, written in lower case in the article,
+    or a frequent English word that is not also a given name."""
+    return key in COMMON_STARTERS or key in art.lower or (key in common_words() and key not in given_names())

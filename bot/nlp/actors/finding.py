@@ -1,0 +1,695 @@
+"""Finding names: the curated list's aliases, and runs of capitalised words (with name particles and
+the `of` of organisation names) cut at titles, nationality adjectives, calendar words and curated
+names. A title or a head word before or inside a name gives its kind here; `kinds` decides the rest."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from bot.corpus.vocabulary import (
+    CALENDAR, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES, TITLE_FIRST_WORDS,
+)
+from bot.nlp.actors.article import AMPERSANDS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place
+from bot.nlp.lexicon import (
+    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
+    NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS,
+    PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES,
+    WEAK_ORG_HEADS,
+)
+from bot.nlp.tokens import Tokens
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+
+_TITLE_LEN = max(len(t) for t in PERSON_TITLES)
+_CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
+_NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
+_ROMAN = re.compile(r"^[IVX]+$")
+_GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
+# Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
+_COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "style", "type", "related", "linked",
+                   "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",
+                   "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
+                   "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
+_HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()  # (toks.caps holds this for every word of a text)
+
+
+def _title_at(toks: Tokens, i: int, stop: int) -> int:
+    """Length of the person title starting at word i (0 when none)."""
+    if toks.keys[i] not in TITLE_FIRST_WORDS or not _is_cap(toks.words[i]):
+        return 0
+    for size in range(min(_TITLE_LEN, stop - i + 1), 0, -1):
+        if tuple(toks.keys[i:i + size]) in PERSON_TITLES and all(toks.joins[j] for j in range(i, i + size - 1)):
+            after = i + size
+            # `General Assembly`, `Supreme Court`: a title word that heads an organisation name is not a title
+            if after <= stop and toks.keys[after] in ORG_HEADS:
+                return 0
+            return size
+    return 0
+
+
+def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
+    """The names in the text in reading order: the curated list's aliases and the runs discovered around them."""
+    n = len(toks.words)
+    keys, caps = toks.keys, toks.caps
+    hits = {}
+    if gazetteer is not None:
+        first_words = gazetteer.first_words_or_plurals
+        after = -1
+        for i in [i for i, k in enumerate(keys) if k in first_words]:
+            if i > after and not art.shouting[i]:
+                hit = gazetteer.match(toks, i)
+                if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
+                                            and tuple(keys[i - 1:hit.last + 1]) in place_names()):
+                    hits[i] = hit  # (not the Dawa of Dire Dawa: a place's name holds the alias)
+                    after = hit.last
+    _mark_lower_case_brands(toks, art)
+    pieces: list[Piece] = []
+    after = -1
+    for i in [i for i in range(n) if caps[i] or i in hits or keys[i] in NAME_PARTICLES]:
+        if i <= after:
+            continue
+        if i in hits or not art.furniture[i] and (caps[i] or _is_particle(toks, i) and toks.joins[i] and caps[i + 1]):
+            after = _run_end(toks, art, hits, i)
+            _segment(toks, art, hits, i, after, pieces)
+    return pieces
+
+
+def _mark_lower_case_brands(toks: Tokens, art: Article) -> None:
+    """Names written in lower case count as capitalised: `eNCA`, `iLaw` (a capital inside), and a word no
+    English word list knows before an organisation's head word (`afrol News`)."""
+    words, keys, caps, joins = toks.words, toks.keys, toks.caps, toks.joins
+    for match in _CAMEL.finditer(toks.text):
+        i = bisect_right(toks.starts, match.start() + 1) - 1
+        if len(words[i]) > 3 and words[i][:1].islower():
+            caps[i] = True
+    unknown = art.lower - known_words()  # (most articles have no lower-case word that no list knows)
+    if not unknown:
+        return
+    for i in [i for i, key in enumerate(keys[:-1]) if key in unknown]:
+        key = keys[i]
+        if caps[i + 1] and keys[i + 1] in ORG_HEADS and not caps[i] and joins[i] and len(key) > 2 \
+                and key not in NAME_PARTICLES and words[i].isalpha() \
+                and words[i].islower() and not (i + 2 < len(words) and joins[i + 1] and caps[i + 2]):
+            caps[i] = True
+
+
+def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
+    """Last word of the run of joined capitalised words (and name connectors) starting at i."""
+    words, keys, joins = toks.words, toks.keys, toks.joins
+    n = len(toks.words)
+    j = hits[i].last if i in hits else i
+    has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
+    while j + 1 < n:
+        if not joins[j] and not _possessive_org(toks, j):
+            gap = toks.gaps[j]
+            if gap == ", ":  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+                listed = _comma_list_end(toks, art, hits, i, j, has_head)
+            elif gap in _NICKNAME_OPENERS:
+                listed = _nickname_end(toks, i, j)  # José “Pepe” Mujica
+            elif gap in AMPERSANDS:
+                listed = j + 1 if _ampersand_joins(toks, art, i, j) else -1  # Frost & Sullivan
+            else:
+                break
+            if listed < 0:
+                break
+            j = listed  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+            continue
+        nxt = j + 1
+        if art.initial[nxt] or art.furniture[nxt]:
+            break
+        if nxt in hits or toks.caps[nxt] or _name_syllable(toks, j):
+            j = hits[nxt].last if nxt in hits else nxt
+            has_head = has_head or keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
+            continue
+        # a lower-case particle or connector, kept only when a capitalised word follows
+        key, k = keys[nxt], nxt
+        if key in ("of", "for", "on") and k + 1 < n and joins[k] and keys[k + 1] == "the":
+            k += 1
+        if not (k + 1 < n and joins[k] and (_is_cap(words[k + 1]) or k + 1 in hits) and not art.initial[k + 1]):
+            break
+        if k == nxt and _is_particle(toks, nxt):
+            j = k
+        elif key in ("of", "for", "on") and has_head:
+            j = k
+        elif key == "and" and _org_head_follows(toks, k + 1) and _subject_word(toks, j) and (
+                any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
+            j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
+        elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
+                and _ends_subject(toks, hits, k + 1):
+            j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
+        else:
+            break
+    return j
+
+
+def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
+    """`Frost & Sullivan`, `Bath & Body Works`: an ampersand joins the halves of a firm's name, not two
+    people (Benjamin Ntim & Kojo Annan), two places (Kampala & Kayunga) or letters (R&D, J&K)."""
+    keys, words, nxt = toks.keys, toks.words, j + 1
+    return toks.caps[nxt] and not art.initial[nxt] \
+        and keys[i] not in given_names() and keys[nxt] not in given_names() \
+        and len(words[j]) > 2 and len(words[nxt]) > 2 \
+        and (keys[j],) not in place_names() and (keys[nxt],) not in place_names() \
+        and not _title_at(toks, nxt, len(toks.words) - 1) and not (toks.joins[nxt] and _title_at(toks, nxt + 1, len(toks.words) - 1))
+
+
+def _nickname_end(toks: Tokens, i: int, j: int) -> int:
+    """`José “Pepe” Mujica`, `Joaquín “El Chapo” Guzmán`: a nickname in quotes between a given name and
+    the surname is part of the name. Returns the surname's word, or -1."""
+    keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
+    if gaps[j] not in _NICKNAME_OPENERS or keys[i] not in given_names() or j + 2 >= len(toks.words):
+        return -1
+    k = end = j + 1
+    while end - k < 2 and joins[end] and caps[end + 1]:
+        end += 1
+    if not caps[k] or end + 1 >= len(toks.words) or gaps[end] not in ('” ', '" ', "’ ", "' ") or not caps[end + 1] \
+            or keys[end + 1] in SPEECH_VERBS:
+        return -1
+    return end + 1
+
+
+def _comma_list_end(toks: Tokens, art: Article, hits: dict, i: int, j: int, has_head: bool) -> int:
+    """A comma inside a name: a company's legal form (`TransparentBusiness, Inc`), or the list of
+    subjects of a body (`Ministry of Agriculture, Livestock and Fisheries`). Returns the last word the
+    name reaches past the comma (the `and` of a list), or -1."""
+    keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
+    n = len(toks.words)
+    nxt = j + 1
+    if gaps[j] != ", " or nxt >= n or not caps[nxt] or art.initial[nxt] or art.furniture[nxt] or nxt in hits:
+        return -1
+    if keys[nxt] in LEGAL_FORMS and not (joins[nxt] and caps[nxt + 1]):
+        return nxt
+    of = next((m for m in range(i + 1, j) if keys[m] in ("of", "for")), None)
+    if not has_head or of is None or keys[of - 1] not in ORG_HEADS:
+        return -1  # (Minister for Gender, Labour and...: a title's portfolio, not a body)
+    k = nxt
+    for _ in range(5):  # items of one to three words: Gender, Labour[ and Social Development]
+        if k >= n or not caps[k] or k in hits or keys[k] in DEMONYMS or (keys[k],) in place_names() \
+                or toks.words[k].isupper():
+            return -1
+        end = k
+        while end + 1 < n and joins[end] and caps[end + 1] and end - k < 2 and end + 1 not in hits:
+            end += 1
+        if gaps[end] == ", " and end + 1 < n and caps[end + 1]:
+            k = end + 1
+            continue
+        if end + 2 < n and keys[end + 1] == "and" and (joins[end] or gaps[end] == ", ") and joins[end + 1] \
+                and _ends_subject(toks, hits, end + 2):
+            return end + 1
+        return -1
+    return -1
+
+
+def _subject_word(toks: Tokens, j: int) -> bool:
+    """The word before the `and` of one name is an ordinary word (Economic and Cultural Office), not the end
+    of a name of its own (TerraForm Labs and Luna Foundation Guard, University of Mongolia and ...)."""
+    key = toks.keys[j]
+    return (key in known_words() or key.endswith(("al", "ic", "ary", "ive"))) and key not in COMPANY_WORDS \
+        and (key,) not in place_names() \
+        and not toks.words[j].isupper()
+
+
+def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
+    """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
+    Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali)."""
+    end = i
+    while end + 1 < len(toks.words) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
+        end += 1
+    if end - i >= 3 or end + 1 < len(toks.words) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
+        return False
+    span = tuple(toks.keys[i:end + 1])
+    return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
+        and span[0] not in given_names() and not any(k in ORG_HEADS and k not in SUBJECT_HEADS for k in span)
+
+
+def _name_syllable(toks: Tokens, j: int) -> bool:
+    """`Ma Ying-jeou`, `Moon Jae-in`, `Prayut Chan-o-cha`: a lower-case syllable hyphenated to a name
+    (not `Iran-backed`, `US-led`)."""
+    nxt = j + 1
+    if toks.gap(j) != "-" or not toks.keys[nxt].isalpha() or toks.keys[nxt] in _COMPOUND_WORDS:
+        return False
+    if toks.keys[nxt] not in common_words() and toks.keys[nxt] not in NAME_PARTICLES and _is_cap(toks.words[j]):
+        return True
+    # inside a name of several words, short syllables count even when they are English words (Jae-in)
+    return len(toks.keys[nxt]) <= 4 and j > 0 and toks.joins[j - 1] and _is_cap(toks.words[j - 1]) \
+        and (_is_cap(toks.words[j]) or toks.gap(j - 1) == "-")
+
+
+def _possessive_org(toks: Tokens, j: int) -> bool:
+    """`People's Front for Democracy`, `Children's Fund`, `National Shippers' Council`: a possessive
+    inside an organisation's name."""
+    if toks.possessive[j]:
+        if toks.text[toks.ends[j] + 2:toks.starts[j + 1]] != " " or j + 1 >= len(toks.words):
+            return False
+        if toks.keys[j + 1] in OFFICE_HEADS and toks.caps[j] and toks.caps[j + 1] and not toks.words[j].isupper() \
+                and (toks.keys[j],) not in place_names() and toks.keys[j] not in ORG_HEADS:
+            return True  # Magistrate's Court, Attorney General's Office, King's College
+        inside = toks.keys[j] in POSSESSIVE_ORG_WORDS
+    else:  # a plural's bare apostrophe
+        inside = toks.gaps[j] in ("' ", "’ ") and toks.words[j][-1:] == "s" and toks.caps[j]
+    return inside and j + 1 < len(toks.words) and _org_head_follows(toks, j + 1, weak=True)
+
+
+def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
+    """`National Counterintelligence and Security Center`: an `and` inside an organisation's name."""
+    while i < len(toks.words) and (_is_cap(toks.words[i]) or toks.keys[i] == "and"):
+        if toks.keys[i] in ORG_HEADS:
+            return weak or toks.keys[i] not in WEAK_ORG_HEADS
+        if not toks.joins[i]:
+            break
+        i += 1
+    return False
+
+
+def _is_particle(toks: Tokens, i: int) -> bool:
+    """al-, bin, abu, de, van...; the ones that are also English words (as, at, an) only with a hyphen."""
+    key = toks.keys[i]
+    if key not in NAME_PARTICLES or not toks.words[i].islower():
+        return False
+    return key not in _HYPHEN_PARTICLES or i + 1 < len(toks.words) and toks.gap(i) == "-"
+
+
+def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out: list[Piece]) -> None:
+    """Cut one run into names: curated hits, titles (kept as cues), demonyms and common words dropped."""
+    words, keys = toks.words, toks.keys
+    j = first
+    title_cue = False
+    while j <= stop:
+        hit = hits.get(j)
+        if hit is not None:
+            alias = hit.alias
+            end = hit.end - (keys[hit.last] != alias.keys[-1])  # Khameneis: the s of a lost possessive
+            # European Union, South African Airways: the nationality or creed qualifies the body's head word
+            lead = hit.last if alias.actor.kind == "organization" and keys[hit.last] in ORG_HEADS \
+                and _qualifier_end(keys, j, hit.last) == hit.last else j
+            out.append(Piece(lead, hit.last, toks.starts[lead], end, alias.actor.kind, 3, alias.actor,
+                             name_start=hit.start if lead > j else None))
+            j = hit.last + 1
+            title_cue = False
+            continue
+        size = _title_at(toks, j, stop)
+        if size == 1 and j == stop and keys[j] in SURNAME_TITLES:
+            # `Chief said`, `says Dean`: a title naming no one after it is kept while the article may name
+            # someone of that surname (Mandy Chief)
+            out.append(Piece(j, j, toks.starts[j], toks.ends[j], tentative=True))
+            j += 1
+            continue
+        if size:
+            j += size
+            name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
+            if place >= 0:
+                out.append(Piece(place, name - 1, toks.starts[place], toks.ends[name - 1], "place", 3))
+            j = name
+            title_cue = True
+            continue
+        key = keys[j]
+        if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
+            pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
+        elif key in DEMONYMS or _not_actor(words[j], key) or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
+                toks.caps[j] or _is_particle(toks, j) and j < stop):
+            j += 1
+            title_cue = False
+            continue
+        if j < stop and key in common_words() and key not in given_names() and _title_at(toks, j + 1, stop):
+            j += 1  # Chief [Election] Commissioner, [Health] Minister: what the title is of
+            continue
+        if art.initial[j] and ordinary_word(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+                and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
+                and not starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
+                    _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
+            j += 1
+            continue
+        # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
+        inside_of = False
+        end = j
+        k = j + 1
+        while k <= stop:
+            hit = hits.get(k)
+            if hit is not None:
+                if hit.alias.surname and _is_cap(words[end]) and keys[end] not in NAME_PARTICLES:
+                    end = k = hit.last  # Mojtaba Khamenei is not Ali Khamenei
+                    k += 1
+                    continue
+                break
+            if keys[k] in CONNECTORS and not _is_cap(words[k]):
+                if title_cue and keys[k] in ("of", "for") and not any(keys[m] in ORG_HEADS for m in range(j, k)):
+                    break  # Justice Inyang Eden Ekwo [of the Federal High Court]: a titled person, then a body
+                inside_of = True  # Ministry of Justice, Federation of Cuban Women
+            elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
+                                    and not _surname_like_title(toks, j, k, stop)
+                                    or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)
+                                    and not _surname_like_title(toks, j, k, stop)):
+                break
+            elif inside_of and _titles_person(toks, k, stop):
+                break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
+            elif _person_after_body(toks, k, stop):
+                break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe]
+            if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
+                break  # a pronoun run on: Obama I
+            end = k
+            k += 1
+        while end > j and (keys[end] in NAME_PARTICLES or keys[end] in CONNECTORS) and not _is_cap(words[end]):
+            end -= 1  # a trailing particle or connector
+        if end > j and len(words[end]) > 1 and _ROMAN.match(words[end]) and toks.caps[end - 1] \
+                and not words[end - 1].isupper():
+            end -= 1  # Mohamed VI, Kusae Edu XV: a ruler's number is not part of the name
+        piece = Piece(j, end, toks.starts[j], toks.ends[end])
+        before = out[-1] if out else None
+        if (before is not None and before.curated is not None and before.last == j - 1
+                and toks.joins[j - 1] and _names_body(keys, j, end)):
+            if before.kind == "place":
+                piece.name_start = before.start  # UK Border Force: a place that starts an organisation's name
+            elif before.kind == "organization":
+                out.pop()  # UN Human Rights Council: a body of the organisation, named with it
+                piece = Piece(before.first, end, before.start, toks.ends[end], "organization", 2)
+        if title_cue:
+            piece.kind, piece.cue = "person", 2
+        if _keep(piece, toks, art):
+            out.extend(_split_places(piece, toks))
+        j = end + 1
+        title_cue = False
+
+
+def _names_body(keys: list[str], first: int, last: int) -> bool:
+    """Words that name a body by its head word: the last one (Human Rights Council), or the one
+    before `of`/`for` (Office for the Coordination of Humanitarian Affairs)."""
+    head = next((m - 1 for m in range(first + 1, last) if keys[m] in ("of", "for")), last)
+    return keys[head] in ORG_HEADS and (head < last or keys[head] not in WEAK_ORG_HEADS)
+
+
+def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
+    """`Sikandar Sultan Raja`: a one-word title that is also a given name, after a word no dictionary
+    knows and before more of the name, is part of it."""
+    return (k < stop and toks.keys[k] in given_names() and toks.keys[k - 1] not in known_words()
+            and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
+
+
+def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
+    """After `Minister of`, `Speaker of the`, `President of Nicaragua`: the ordinary words of the portfolio
+    or body (Tourism, National Assembly) or a place, up to the person's name when one follows. Returns where
+    the name starts (j when none does) and where the place skipped on the way starts (-1 when none)."""
+    keys = toks.keys
+    if j > stop or keys[j] not in ("of", "for") or toks.caps[j]:
+        return j, -1
+    k = j + 1
+    place = -1
+    while k <= stop and (keys[k] in ("the", "and", "of", "for") and not toks.caps[k]
+                         or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words())
+                         and keys[k] not in given_names() and not starts_place(toks, k, stop)
+                         and not _title_at(toks, k, stop)):
+        k += 1
+    if k <= stop and toks.caps[k] and keys[k - 1] in ("of", "the"):
+        size = next((size for size in (3, 2, 1) if k + size <= stop and tuple(keys[k:k + size]) in place_names()), 0)
+        if size:
+            place, k = k, k + size  # President of Nicaragua [Daniel Ortega]
+    if k > j + 1 and k <= stop and toks.caps[k] and keys[k - 1] not in ("the", "and", "of", "for") \
+            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not _title_at(toks, k, stop) \
+            and (keys[k] in given_names() or keys[k] not in known_words() or _initial(toks, k)) \
+            and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
+        return k, place
+    return j, -1
+
+
+def _initial(toks: Tokens, k: int) -> bool:
+    """`L.Oyun-Erdene`, `B C Solanki`: a capital letter that opens a name."""
+    return len(toks.words[k]) == 1 and toks.words[k].isupper() and toks.joins[k] and toks.caps[k + 1]
+
+
+def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
+    """A title at word k followed by a person's name (Prime Minister Fumio Kishida)."""
+    size = _title_at(toks, k, stop)
+    name = k + size
+    return size > 0 and name <= stop and toks.caps[name] and toks.keys[name] not in ORG_HEADS and (
+        toks.keys[name] in given_names() or toks.keys[name] not in common_words())
+
+
+def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
+    """A given name and a surname right after a body's head word or an acronym start a person of their
+    own: the body is who the person speaks for, written without a comma (Redfern Youth Connect Margaret Haumono)."""
+    keys, words = toks.keys, toks.words
+    prev, surname = keys[k - 1], keys[k + 1] if k < stop else ""
+    return k < stop and keys[k] in given_names() and keys[k] not in NAME_PARTICLES and not words[k].isupper() \
+        and toks.caps[k + 1] and surname not in common_words() and surname[:-1] not in known_words() \
+        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS) \
+        and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(k + 1, stop + 1))
+
+
+def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
+    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`, `Tawhidul Islam`: a one-word title or creed that
+    ends a name opened by a given name (or a word no list knows) titles no one after it, so it is the surname."""
+    key = toks.keys[k]
+    return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j \
+        and (toks.keys[j] in given_names() or toks.keys[j] not in known_words()) \
+        and toks.keys[j] not in NAME_PARTICLES and toks.caps[k - 1] and key not in ORG_HEADS \
+        and not toks.words[k].isupper() and (key in SURNAME_TITLES and _title_at(toks, k, stop) == 1
+                                             or key in DEMONYMS and toks.keys[k - 1] not in DEMONYMS
+                                             and toks.gaps[k - 1] == " ")
+
+
+def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
+    """Names the way news annotators read them: a nationality or place before an organisation
+    qualifies it (the mention is `Development Ministry`, the actor `German Development Ministry`),
+    and a country after a name is a place of its own (`Rainbow Ethiopia`)."""
+    keys = toks.keys
+    first, last = piece.first, piece.last
+    if last == first:
+        return [piece]
+    if toks.words[first].isupper() and len(toks.words[first]) > 1 and keys[first] not in NOT_ACTOR_ACRONYMS \
+            and toks.caps[first + 1] and not toks.words[first + 1].isupper():
+        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds; NSRI Shelly Beach,
+        # ANC KwaZulu-Natal: a body and the place of its branch
+        if keys[last] in EVENT_HEADS:
+            return [Piece(first, first, piece.start, toks.ends[first]),
+                    Piece(first + 1, last, toks.starts[first + 1], piece.end, "other", 1)]
+        if (keys[last] in PLACE_HEADS or tuple(keys[first + 1:last + 1]) in place_names()) \
+                and keys[first] not in ORG_HEADS and toks.gaps[first] == " " and (keys[first],) not in place_names():
+            return [Piece(first, first, piece.start, toks.ends[first], "organization", 1),
+                    Piece(first + 1, last, toks.starts[first + 1], piece.end, "place", 2)]
+    out = []
+    lead = _qualifier_end(keys, first, last)
+    if lead == first:
+        for size in (3, 2, 1):
+            if first + size <= last and tuple(keys[first:first + size]) in place_names():
+                lead = first + size
+                out.append(Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
+                break
+        else:
+            lead = first + _locality_opens(toks, first, last)
+            if lead > first:
+                out.append(Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 1))
+        body = _body_after_person(toks, first, last) if lead == first else first
+        if body > first:  # Kailash Satyarthi Foundation: the person the body is named after, and the body
+            return [Piece(first, body - 1, piece.start, toks.ends[body - 1], "person", 2),
+                    Piece(body, last, toks.starts[body], piece.end, "organization", 2,
+                          name_start=piece.start if piece.name_start is None else piece.name_start)]
+    if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
+        rest = Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
+        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
+        return out + [rest]
+    country_lead = out and tuple(keys[first:lead]) in country_names() and lead <= last \
+        and keys[lead] not in given_names() and keys[last] not in PLACE_HEADS and keys[last] not in EVENT_HEADS \
+        and not any((keys[m],) in place_names() or keys[m] in DEMONYMS for m in range(lead, last + 1))
+    if country_lead or lead == last and toks.words[last].isupper() and len(toks.words[last]) > 1 \
+            and keys[last] not in NOT_ACTOR_ACRONYMS and keys[last] not in common_words():
+        # Eritrean PFDJ, Henan AMC: a nationality or place before an acronym qualifies it
+        rest = Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
+        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
+        return out + [rest]
+    if out and lead < last and keys[lead] in given_names() and keys[lead] not in common_words() \
+            and not any(k in given_names() for k in keys[first:lead]) \
+            and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(lead, last + 1)):
+        # Nicaragua Daniel Ortega, Glasgow Dawie Augustyn: a place, then a person named after it
+        return out + [Piece(lead, last, toks.starts[lead], piece.end, "person", 1)]
+    qualifier, out = out, []
+    for size in (3, 2, 1):
+        cut = last - size + 1
+        if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
+                and any(k in ORG_HEADS for k in keys[lead:cut - 1]):
+            # Supreme Court of Nigeria: the court is the mention, the country one of its own
+            body = Piece(lead, cut - 2, toks.starts[lead], toks.ends[cut - 2], "organization", 2,
+                         name_start=piece.start if piece.name_start is None else piece.name_start,
+                         name_end=piece.end)
+            return qualifier + [body, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
+    if keys[first] in COMPASS_WORDS and first + 1 <= last and tuple(keys[first + 1:last + 1]) in place_names():
+        piece.kind, piece.cue = "place", 2  # Northern Syria, Eastern Ukraine: one place
+        return [piece]
+    acronym = last == first + 1 and toks.words[first].isupper() and len(toks.words[first]) > 1 \
+        and keys[first] not in common_words()
+    for size in (2, 1):
+        cut = last - size + 1
+        if cut > first and keys[cut - 1] not in CONNECTORS and tuple(keys[cut:last + 1]) in (
+                place_names() if acronym else country_names()) and keys[last] not in ORG_HEADS and not whole_place:
+            head = Piece(first, cut - 1, piece.start, toks.ends[cut - 1], piece.kind, piece.cue,
+                         name_start=piece.name_start)
+            return [head, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    return [piece]
+
+
+def _body_after_person(toks: Tokens, first: int, last: int) -> int:
+    """Where the body's own words start in a name that opens with a person's (Kailash Satyarthi Foundation,
+    Margaret Kenyatta Institute for Gender...): a given name, one to three words no ordinary word, then words
+    that name a body by its head word. `first` when the name is no such thing."""
+    keys = toks.keys
+    if keys[first] not in given_names() or keys[first] in NAME_PARTICLES or not toks.words[first].istitle() \
+            or (keys[first],) in place_names():
+        return first
+    k = first + 1
+    while k <= last and k - first <= 3 and toks.caps[k] and keys[k] not in common_words() and keys[k] not in ORG_HEADS \
+            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(WORD_ENDINGS):
+        k += 1
+    if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last):
+        return first
+    return k
+
+
+def _locality_opens(toks: Tokens, first: int, last: int) -> int:
+    """`Wairoa District Council`, `Karnataka High Court`, `Western Cape High Court`: a word that is no frequent
+    English word, or a compass word and a noun, before a local public body's name is the town or region the
+    body serves. Returns how many words the place takes (0 when none)."""
+    keys = toks.keys
+    if last <= first or keys[last] not in LOCAL_BODY_HEADS or not toks.words[first].istitle() \
+            or toks.gaps[first] != " ":
+        return 0
+    size = 2 if keys[first] in COMPASS_WORDS or keys[first] in PLACE_PREFIXES else 1
+    if size == 2 and (last - first < 2 or not toks.caps[first + 1] or keys[first + 1] in ORG_HEADS
+                      or keys[first + 1].endswith(WORD_ENDINGS)):
+        return 0
+    if size == 1 and (keys[first] in common_words() or keys[first] in given_names()
+                      or keys[first].endswith(WORD_ENDINGS)):
+        return 0
+    return size if all(keys[m] in known_words() for m in range(first + size, last + 1)) else 0
+
+
+def _qualifier_end(keys: list[str], first: int, last: int) -> int:
+    """Where the words after the nationality or creed that open a name start (first when none does): each
+    a nationality, a compass word before one (South African Airways, Central American Parliament), or a
+    country of two words made an adjective (Costa Rican Social Security Fund, Sri Lankan Airlines)."""
+    lead = first
+    while lead < last:
+        if keys[lead] in DEMONYMS:
+            lead += 1
+        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
+                                  or (keys[lead], keys[lead + 1][:-1]) in country_names() and keys[lead + 1][-1:] == "n"):
+            lead += 2
+        else:
+            break
+    return lead
+
+
+def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
+    """A nationality adjective starts a name when the capitalised words after it end in a head word,
+    or are no ordinary word and no given name."""
+    k = j + 1
+    while k <= stop and k not in hits and _is_cap(toks.words[k]) and toks.keys[k] not in DEMONYMS:
+        if _title_at(toks, k, stop):
+            return False
+        k += 1
+    if k == j + 1:
+        return False
+    last = toks.keys[k - 1]
+    if last in ORG_HEADS or last in PLACE_HEADS or last in EVENT_HEADS:
+        return True
+    # Tamil Nadu, Indian Express: unless a person's name follows (Kenyan Joseph Kamau)
+    nxt = toks.keys[j + 1]
+    return nxt not in given_names() and nxt not in common_words() and toks.keys[j] not in ("the",)
+
+
+def _not_actor(word: str, key: str) -> bool:
+    """Pronouns, furniture and the like; in capitals only the acronyms of things (GDP), not WHO or IT."""
+    if word.isupper() and len(word) > 1:
+        return key in NOT_ACTOR_ACRONYMS or len(key) > 4 and key in NOT_ACTORS  # PHOTO, VIDEO
+    if key in NOT_ACTOR_ACRONYMS and not word[1:].islower():
+        return True  # MoU, YoY: the acronym written in mixed case
+    return key in NOT_ACTORS
+
+
+def _is_date_word(toks: Tokens, j: int) -> bool:
+    """Months and days, unless a given name stands before (Theresa May) or a surname after (June Sculthorpe)."""
+    if toks.keys[j] not in CALENDAR:
+        # Jan. 12, Mar 3: abbreviated months that are also given names
+        return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks.words) and toks.words[j + 1][:1].isdigit()
+    nxt = toks.words[j + 1] if j + 1 < len(toks.words) else ""
+    prev = toks.words[j - 1] if j else ""
+    if nxt[:1].isdigit() or prev[:1].isdigit() or toks.keys[j] not in NAME_MONTHS:
+        return True
+    surname = toks.keys[j + 1] if nxt else ""
+    return not (prev[:1].isupper() and toks.joins[j - 1]
+                or nxt[:1].isupper() and toks.joins[j] and surname not in known_words() and surname not in CALENDAR)
+
+
+def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
+    words, keys = toks.words, toks.keys
+    if piece.first == piece.last:
+        word, key = words[piece.first], keys[piece.first]
+        if word.isupper() and _numbered_team(toks, piece.last):
+            piece.last += 1  # SFC 2, NCT 127: a club's or a group's numbered side
+            piece.end = toks.ends[piece.last]
+            piece.kind, piece.cue = "organization", 1
+            return True
+        if _quantity_follows(toks, piece.last):
+            return False  # R92 million, MNT 3,380, Resolution 2231: currencies, units and numbered things
+        if _GROUP_OF_STATES.match(word):
+            if toks.gaps[piece.last][:1] == ":":
+                return False  # Q8: an interview's numbered question, A8: its answer
+            piece.kind, piece.cue = "organization", 1
+            return True  # G7, G20
+        if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
+            return False
+        if word.isupper():
+            # an acronym, wherever it stands; longer is a shouted word, unless no English list knows it (MONTSAME)
+            return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
+        if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
+            return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
+        if key.endswith("ing") and key in known_words() and piece.kind != "person":
+            return False  # Planting, Combating: a heading's gerund (not Mr Ging)
+        if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
+                and (key,) not in country_names() and not _subject_follows(toks, piece.last, key):
+            piece.tentative = True
+
+    return True
+
+
+def _numbered_team(toks: Tokens, j: int) -> bool:
+    """`SFC 2`, `NCT 127`: an acronym and a small whole number that counts nothing after it."""
+    nxt = j + 1
+    word = toks.words[j]
+    if not word.isupper() or toks.gaps[j] != " " or nxt >= len(toks.words) or not (word.isalpha() and 2 < len(word) < 6) \
+            or not toks.words[nxt].isdigit() or len(toks.words[nxt]) > 3 or toks.keys[j] in NOT_ACTOR_ACRONYMS:
+        return False
+    after = toks.gaps[nxt]
+    if after == "," and nxt + 1 < len(toks.words) and toks.words[nxt + 1].isdigit():
+        return False  # MNT 3,380
+    if after[:1] not in (" ", ",", ")", ";", "", "’", "'") or after[:1] in "’'" and not toks.possessive[nxt]:
+        return False
+    if nxt + 1 == len(toks.words) or after != " " or toks.caps[nxt + 1]:
+        return True
+    following = toks.keys[nxt + 1]  # a verb or a conjunction, not what the number counts (SKW 3 defeated SFC 1 and ...)
+    return following in ("and", "or", "vs") or following in SPEECH_VERBS or following in SUBJECT_VERBS \
+        or following.endswith("ed") and following not in QUANTITY_WORDS
+
+
+def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
+    """A speech verb, or a verb, a possessive or an apposition after a word that is no frequent English word:
+    the word is the subject's name (Williams said, Chan attended, Ip agreed, Micah's house, Abbas, also ...)."""
+    nxt = j + 1
+    if nxt >= len(toks.words):
+        return False
+    following = toks.keys[nxt]
+    if toks.gaps[j] == ", " and (key in given_names() or key not in known_words()):
+        return True  # Abbas, also ex-convener ...; Violeta, César's mother
+    return following in SPEECH_VERBS or (toks.possessive[j] or toks.joins[j] and toks.words[nxt].islower()
+                                         and (following.endswith("ed") and len(following) > 4
+                                              or following in SUBJECT_VERBS)) \
+        and key not in common_words() and (key in given_names() or not key.endswith(
+            ("s", "tion", "ment", "ing", "ity", "ness")))
+
+
+def _quantity_follows(toks: Tokens, j: int) -> bool:
+    nxt = j + 1
+    if nxt >= len(toks.words) or toks.gaps[j] != " ":
+        return False
+    return toks.words[nxt][:1].isdigit() or toks.keys[nxt] in QUANTITY_WORDS

@@ -1,0 +1,160 @@
+"""Deciding kinds: cues in the text around a name first (head words, titles, speech verbs, place
+prepositions), then general knowledge (bot.nlp.world: countries and cities, given names, how common
+an English word is); and one kind for each actor of an article, the surest cue's."""
+from __future__ import annotations
+
+from bot.corpus.vocabulary import PERSON_TITLES, TITLE_FIRST_WORDS
+from bot.nlp.actors.article import (
+    AMPERSANDS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
+)
+from bot.nlp.lexicon import (
+    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, MEMBER_NOUNS,
+    NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES,
+    PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
+)
+from bot.nlp.tokens import Tokens
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+
+
+def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
+    """The kind of a name that neither the curated list nor a title decided, and how sure it is (`Piece.cue`)."""
+    words, keys = toks.words, toks.keys
+    span = keys[p.first:p.last + 1]
+    head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
+    if span[head_at] in ORG_HEADS and len(span) > 1:
+        return "organization", 2
+    if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
+        return "organization", 1  # the Parliament, Congress, the Cabinet (not the Institute: that one is a reference)
+    if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
+        if tuple(span) in place_names() and (len(span[0]) > 3 or p.first == 0 or "\n" in toks.gaps[p.first - 1]):
+            return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
+        if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
+            return "other", 0  # HK$, BA.5, KF-21, JD(S): two letters glued to a sign or a number name a thing
+        return "organization", 1
+    if len(span) > 1 and span[-1] in COMPANY_WORDS:
+        return "organization", 1  # Babel Finance, Integro Insurance Brokers
+    if len(span) > 1 and any(toks.gaps[m] in AMPERSANDS for m in range(p.first, p.last)):
+        return "organization", 1  # Frost & Sullivan, Bath & Body Works
+    if any(k in PERSON_PARTICLES for k in span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
+        return "person", 1
+    if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
+            and toks.caps[p.last] and span[-1] not in ORG_HEADS:
+        return "person", 1  # L.H. Mitchell, H D Kumaraswamy, W. Gyude Moore: initials open a person's name
+    if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
+        return "person", 1  # Park Joo-min, Yeung Chung-hei: a given name of hyphenated syllables
+    nxt, prev = p.last + 1, p.first - 1
+    speaks = nxt < len(toks.words) and not toks.possessive[p.last] and (
+        keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \
+        prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
+    if tuple(span) in country_names():
+        return "place", 3  # Sudan announced: a country speaks through its government, still a place
+    if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
+            and toks.joins[prev] \
+            and keys[prev] not in NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
+        return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
+    if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
+        return "person", 2  # Zartosht said / added Morley
+    if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
+        return "person", 1  # Williams said, Brown told: a surname that is also a word
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in TEAM_ROLE_NOUNS and words[nxt].islower() \
+            and not span[-1].endswith(GROUP_ENDINGS):
+        return "organization", 2  # Chelsea goalkeeper, the River coach: a club named after its town
+    city = tuple(span) in place_names()
+    if city:
+        # one word may also be a given name (David, Paris): a person only when the article names one so
+        return "place", 1 if len(span) == 1 else 2
+    if len(span) == 2 and span[0] in SURNAME_PARTICLES and toks.caps[p.first] and not starts_place(toks, p.first, p.last):
+        return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
+    if span[0] in PLACE_PREFIXES and not _ordinary_words_follow(toks, p.first, p.last):
+        return "place", 1
+    if prev >= 0 and keys[prev] in PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
+        return "place", 1
+    if prev >= 0 and keys[prev] in COMPASS_WORDS and words[prev].islower() and toks.joins[prev]:
+        return "place", 1  # southern Burma, northern Wairarapa
+    if _place_follows(toks, p.last):
+        return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in PLACE_NOUNS and words[nxt].islower():
+        return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
+    if span[-1] in PLACE_HEADS:
+        return "place", 1
+    if span[-1] in EVENT_HEADS:
+        return "other", 1
+    if 0 <= head_at < len(span) - 1 and span[head_at] in DOCUMENT_HEADS:
+        return "other", 1  # Memorandum of Understanding, Declaration of Independence, Plan of Action
+    if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
+        return "organization", 1
+    if len(span) > 1 and span[0] in OPENING_HEADS and not toks.words[p.first].isupper():
+        return "organization", 1  # Front Line Defenders, Federation Against Involuntary Disappearances
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in ORG_NOUNS and words[nxt].islower() \
+            and not toks.possessive[p.last]:
+        # Caijing magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
+        return "organization", 0 if keys[nxt] in LEADER_NOUNS else 1
+    if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in MEMBER_NOUNS and words[nxt].islower() \
+            and not toks.possessive[p.last] and not span[-1].endswith(WORD_ENDINGS + GROUP_ENDINGS):
+        return "organization", 1  # Greens leader Adam Bandt, ED officials (not Presidential candidate, Maoist leader)
+    if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
+        return "person", 1
+    if len(span) > 1 and not any(ordinary_word(k, art) for k in span):
+        return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
+    if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in PLACE_ARTICLES \
+            and any(k not in known_words() for k in span) and all(toks.caps[m] for m in range(p.first, p.last + 1)) \
+            and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
+                        or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
+        return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
+    if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
+        return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
+    return "other", 0
+
+
+def _glued_to_sign(toks: Tokens, j: int) -> bool:
+    """Word j runs into a sign or a number (HK$, BA.5, KF-21, JD(S), NT 3): the letters are a currency, a
+    model or a variant. Standing alone, two capitals are mostly a body (the EC, ED officials, SM's group)."""
+    nxt = j + 1
+    return nxt == len(toks.words) or toks.gaps[j][:1] not in " ,;:)" or toks.gaps[j] == " (" \
+        or toks.words[nxt][:1].isdigit()
+
+
+def _ordinary_words_follow(toks: Tokens, first: int, last: int) -> bool:
+    """`Central Crime Branch`, `New Ideas`, `West Africa Cable System`: capitalised ordinary words after a
+    place prefix make a body's or a thing's name, not a place's (Gulf of Papagayo, San Juan Chamula)."""
+    keys = toks.keys
+    return any(toks.caps[m] and keys[m] in common_words() and keys[m] not in PLACE_HEADS
+               and keys[m] not in PLACE_PREFIXES and keys[m] not in given_names() and (keys[m],) not in place_names()
+               for m in range(first + 1, last + 1))
+
+
+def _place_follows(toks: Tokens, j: int) -> bool:
+    """`Macomb, Illinois,`: a name followed by a comma and a known place that ends the phrase is a
+    town or district and the region it lies in."""
+    if toks.gaps[j] != ", ":
+        return False
+    for size in (3, 2, 1):
+        last = j + size
+        if last < len(toks.words) and tuple(toks.keys[j + 1:last + 1]) in place_names() and not toks.possessive[last] \
+                and all(toks.joins[m] for m in range(j + 1, last)):
+            return last + 1 == len(toks.words) or toks.gaps[last][:1] in ",.;)"
+    return False
+
+
+def _modifier(p: Piece, toks: Tokens) -> bool:
+    """`Ebola outbreak`, `Mapuche community`: a capitalised word used as an adjective."""
+    nxt = p.last + 1
+    return (nxt < len(toks.words) and toks.joins[p.last] and not toks.caps[nxt] and toks.keys[nxt] not in COMMON_STARTERS
+            and toks.keys[nxt] not in SPEECH_VERBS and not toks.keys[nxt].endswith(("ed", "s")))
+
+
+def _group_word(key: str, art: Article) -> bool:
+    """Peoples, creeds and plurals of ordinary words: Cubans, Hinduism, Maoist, NGOs."""
+    return key.endswith(GROUP_ENDINGS) or key[-1:] == "s" and key[:-1] not in given_names() and (
+        key[:-1] in common_words() or key[:-1] in art.lower)  # (Williams, Edwards: surnames)
+
+
+def settle_kinds(pieces: list[Piece]) -> None:
+    """One actor, one kind in an article: the surest cue wins."""
+    best: dict[str, tuple[int, str]] = {}
+    for p in pieces:
+        current = best.get(p.name)
+        if current is None or p.cue > current[0]:
+            best[p.name] = (p.cue, p.kind or "other")
+    for p in pieces:
+        p.kind = best[p.name][1]

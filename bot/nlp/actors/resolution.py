@@ -1,0 +1,313 @@
+"""In-article resolution: the names of one article read together, as a reader reads them. A surname
+alone, a one-letter typo, an acronym defined in brackets, a nickname in quotes and a possessive that
+lost its apostrophe are the name they stand for; a place the article names is cut out of a body's name."""
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.nlp.actors.article import CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word
+from bot.nlp.actors.kinds import decide_kind, settle_kinds
+from bot.nlp.lexicon import DEMONYMS, LED_BODY_HEADS, NAME_PARTICLES, ORG_HEADS
+from bot.nlp.tokens import Tokens
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+
+# What stands between a name and the other name it goes by (Widodo, better known as Jokowi).
+_KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly |popularly |widely )*known as|nicknamed|"
+                       r"dubbed|alias|aka|a\.k\.a\.)\s*[\"“‘']?$")
+_KNOWN_AS_HINT = re.compile(r"known as|nicknamed|dubbed|alias|aka|a\.k\.a")
+
+
+def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
+    """Name, kind and links of every piece found in the article, in place; drops those that name no one."""
+    keys = toks.keys
+    for p in pieces:
+        p.key = _name_key(keys, p.first, p.last)
+        if p.curated is not None:
+            p.name = p.curated.name
+        else:
+            p.name = art.text[p.start if p.name_start is None else p.name_start:p.end if p.name_end is None else p.name_end]
+            if p.kind is None:
+                p.kind, p.cue = decide_kind(p, toks, art)
+    _split_leaders_bodies(pieces, toks, art)
+    _split_named_places(pieces, toks)
+    _mark_affiliations(pieces, toks, art)
+    curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
+    _link_definitions(pieces, toks, art)
+    _link_short_forms(pieces, toks, curated_here)
+    _link_typos(pieces)
+    _link_nicknames(pieces, art)
+    pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
+    settle_kinds(pieces)
+
+
+def _split_named_places(pieces: list[Piece], toks: Tokens) -> None:
+    """`Karnataka High Court`, `Autonomous University of Chiriquí` when the article says `in Karnataka`,
+    `in Chiriquí`: a place the article names elsewhere, opening a body's name or after its `of`, is cut out
+    of it as a known country or city is (the mention is `High Court`, the actor `Karnataka High Court`)."""
+    places = {p.key for p in pieces if p.kind == "place" and p.curated is None and p.cue >= 1
+              and not (len(p.key) == 1 and p.key[0] in common_words())}  # (not the State: an ordinary word)
+    if not places:
+        return
+    keys = toks.keys
+    out = []
+    for p in pieces:
+        if p.curated is None and p.kind == "organization" and p.name_start is None and p.last > p.first:
+            lead = p.first + next((size for size in (3, 2, 1) if p.last - p.first >= size
+                                   and tuple(keys[p.first:p.first + size]) in places), 0)
+            if lead > p.first and keys[lead] not in CONNECTORS and any(k in ORG_HEADS for k in keys[lead:p.last + 1]):
+                out.append(Piece(p.first, lead - 1, p.start, toks.ends[lead - 1], "place", 2,
+                                 key=tuple(keys[p.first:lead]), name=toks.text[p.start:toks.ends[lead - 1]]))
+                p.name_start, p.first, p.start = p.start, lead, toks.starts[lead]
+                p.key = _name_key(keys, lead, p.last)
+            cut = p.last + 1 - next((size for size in (3, 2, 1) if p.last - p.first > size
+                                     and keys[p.last - size] in ("of", "in")
+                                     and tuple(keys[p.last - size + 1:p.last + 1]) in places), 0)
+            if cut <= p.last and any(k in ORG_HEADS for k in keys[p.first:cut - 1]):
+                place = Piece(cut, p.last, toks.starts[cut], p.end, "place", 2,
+                              key=tuple(keys[cut:p.last + 1]), name=toks.text[toks.starts[cut]:p.end])
+                p.name_end, p.last, p.end = p.end, cut - 2, toks.ends[cut - 2]
+                p.key = _name_key(keys, p.first, p.last)
+                out += [p, place]
+                continue
+        out.append(p)
+    pieces[:] = out
+
+
+def _name_key(keys: list[str], first: int, last: int) -> tuple[str, ...]:
+    """The words a name is compared by: its words without name particles (al-, bin, de)."""
+    return tuple(k for k in keys[first:last + 1] if k not in NAME_PARTICLES) or (keys[first],)
+
+
+def _mark_affiliations(pieces: list[Piece], toks: Tokens, art: Article) -> None:
+    """`Ever Alvarado (Olimpia)`, `Matías Walker (DC)`: a name in brackets after a person's is the club or
+    party they belong to (a country there is still a place)."""
+    text = art.text
+    if "(" not in text:
+        return
+    for a, b in zip(pieces, pieces[1:]):
+        if a.kind == "person" and b.curated is None and text[a.end:b.start].strip() == "(" \
+                and text[b.end:b.end + 1] == ")" and b.kind != "person" and b.key not in country_names() \
+                and not (b.first == b.last and toks.words[b.first].isupper() and _abbreviates(toks.words[b.first], a, toks)):
+            b.kind, b.cue = "organization", 2
+
+
+def _split_leaders_bodies(pieces: list[Piece], toks: Tokens, art: Article) -> None:
+    """`Kishida Cabinet`, `Modi Government`: a person the article names, before the head word of a body,
+    is that person plus the body they lead."""
+    if LED_BODY_HEADS.isdisjoint(toks.keys):
+        return
+    surnames = {p.key[-1] for p in pieces if p.kind == "person" and len(p.key) > 1}
+    if not surnames:
+        return
+    out = []
+    for p in pieces:
+        if p.curated is None and p.kind == "organization" and p.last == p.first + 1 and p.name_start is None \
+                and p.key[0] in surnames and toks.keys[p.last] in LED_BODY_HEADS and p.key[0] not in DEMONYMS \
+                and not p.key[0].endswith(GROUP_ENDINGS):
+            person = Piece(p.first, p.first, p.start, toks.ends[p.first], "person", 1, key=p.key[:1],
+                           name=art.text[p.start:toks.ends[p.first]])
+            body = Piece(p.last, p.last, toks.starts[p.last], p.end, "organization", 1, key=p.key[1:],
+                         name=art.text[toks.starts[p.last]:p.end])
+            out += [person, body]
+        else:
+            out.append(p)
+    pieces[:] = out
+
+
+def _ordinary(p: Piece, art: Article) -> bool:
+    """A lone ordinary word nothing marks as a name (Articles, Channel): not an actor."""
+    return p.kind == "other" and not p.adopted and len(p.key) == 1 and p.curated is None \
+        and ordinary_word(p.key[0], art)
+
+
+def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
+    """`Long Name (ACR)` and `Full Name "Nickname"`: the second is the first, here and later on."""
+    text = art.text
+    defined: dict[tuple[str, ...], Piece] = {}
+    for a, b in zip(pieces, pieces[1:]):
+        gap = text[a.end:b.start]
+        if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
+            if a.curated is not None and a.kind != "place" and toks.words[b.first].isupper() \
+                    or _abbreviates(toks.words[b.first], a, toks):  # (Latin America (LATAM) is not America's)
+                defined[b.key] = a  # Popular Mobilisation Authority (PMA), Indian Institute of Science (IISc)
+                if a.kind == "other" and a.last > a.first:
+                    a.kind, a.cue = "organization", 1  # what gets an acronym is mostly an organisation
+        elif gap.strip() in ('"', "“", "‘", "'") and b.curated is None and a.kind in ("person", None):
+            defined[b.key] = a
+    if not defined:
+        return
+    for p in pieces:
+        target = defined.get(p.key)
+        if target is not None and p is not target and p.start > target.start:
+            _adopt(p, target)
+
+
+def _link_nicknames(pieces: list[Piece], art: Article) -> None:
+    """`Widodo – more commonly known as Jokowi`: the one-word name a person goes by is that person."""
+    known: dict[tuple[str, ...], Piece] = {}
+    if not _KNOWN_AS_HINT.search(art.text):
+        return
+    for a, b in zip(pieces, pieces[1:]):
+        if a.kind == "person" and b.curated is None and b.first == b.last and b.end - a.end < 60 \
+                and _KNOWN_AS.search(art.text[a.end:b.start]):
+            known[b.key] = a
+    for p in pieces if known else ():
+        target = known.get(p.key)
+        if target is not None and p.start > target.start:
+            p.name, p.curated, p.adopted = target.name, target.curated, True
+            p.kind, p.cue = "person", max(target.cue, 2)
+
+
+def _abbreviates(short: str, long: Piece, toks: Tokens) -> bool:
+    """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP)."""
+    if long.kind == "person" or not short[:1].isupper() or len(short) > 12:
+        return False
+    first = long.first if long.name_start is None else long.first - len(toks.text[long.name_start:long.start].split())
+    initials = {w[0].casefold() for w in toks.words[max(first, 0):long.last + 1] if w[:1].isupper()}
+    letters = {ch.casefold() for ch in short if ch.isupper()}
+    return len(letters & initials) >= min(2, len(letters)) and short[0].casefold() in initials
+
+
+def _adopt(p: Piece, target: Piece) -> None:
+    p.name, p.curated, p.adopted = target.name, target.curated, True
+    if target.cue >= p.cue:
+        p.kind, p.cue = target.kind, target.cue
+
+
+def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str]) -> None:
+    """A lone surname (`Sceats`, `Kadhimi`) is the person whose full name the article gives."""
+    persons: dict[tuple[str, ...], Piece] = {}
+    singles: dict[str, Piece] = {}
+    for p in pieces:
+        if len(p.key) > 1 and p.kind == "person":
+            for size in range(1, len(p.key)):
+                current = persons.get(p.key[-size:])
+                if current is None or current.curated is None and p.curated is not None:
+                    persons[p.key[-size:]] = p
+            if _family_name_first(p, toks):
+                persons.setdefault(("family",) + p.key[:1], p)  # Park Joo-min, then Park; Li Ka-shing, then Li
+            if _two_surnames(p):
+                persons.setdefault(p.key[1:2], p)  # Esteban Merlo Hidalgo, then Merlo: the father's surname
+            given = ("given",) + p.key[:1]
+            persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
+        elif len(p.key) == 1 and p.curated is None:
+            singles.setdefault(p.key[0], p)
+    for p in pieces:
+        if len(p.key) >= 3 or p.curated is not None and len(p.key) > 1:
+            continue
+        key = p.key
+        if p.kind == "place" and p.cue >= 2:
+            continue
+        full = persons.get(key)
+        if full is None and len(key) == 1 and key[0] in given_names():
+            full = persons.get(("given",) + key)
+        if full is None and len(key) == 1:
+            full = persons.get(("family",) + key)
+            if full is not None and _after_place_preposition(p, toks):
+                full = None
+        if full is None and len(key) == 1 and key[0].endswith("s") and len(key[0]) > 3 \
+                and not (p.first and toks.keys[p.first - 1] == "the"):  # (the Gandhis: a family)
+            full = persons.get((key[0][:-1],)) or singles.get(key[0][:-1])  # lost possessive: Kadhimis, Wests
+        if full is None or full is p or full.kind != "person" and full.curated is not None:
+            continue
+        if p.kind == "place" and full.cue < 1 and full.curated is None and not _names_someone(full, key):
+            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir, Twilight Taipei)
+        if p.curated is not None and (p.curated.kind != "person" or p.curated.name in curated_here
+                                      or full.curated is p.curated):
+            continue  # a curated surname keeps its actor unless the article names someone else of that name
+        if p.curated is None and p.kind == "organization" and p.cue >= 1:
+            continue
+        if key[-1] not in full.key:  # lost possessive: Kadhimis
+            p.end -= 1
+        _adopt(p, full)
+        if full.kind == "person":
+            p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _family_name_first(p: Piece, toks: Tokens) -> bool:
+    """`Park Joo-min`, `Li Ka-shing`: a given name of hyphenated syllables after a one-word family
+    name, the order of Korean and Chinese names, where the family name alone refers back."""
+    return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
+        and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
+
+
+def _names_someone(full: Piece, key: tuple[str, ...]) -> bool:
+    """`Sboniso Duma`: a guessed name whose other words are a given name or words no list knows, none a
+    place, is a person's, so the place-like word alone (Duma) is that person."""
+    return all(((k,) not in place_names() and (k in given_names() or k not in known_words())) for k in full.key if k not in key)
+
+
+def _two_surnames(p: Piece) -> bool:
+    """`Esteban Merlo Hidalgo`, `Luis Maldonado Matute`: a given name and two surnames, the Spanish and
+    Portuguese order, where the first surname alone refers back."""
+    return len(p.key) == 3 and p.key[0] in given_names() and p.key[1] not in given_names() and len(p.key[1]) > 2
+
+
+def _after_place_preposition(p: Piece, toks: Tokens) -> bool:
+    """`in Pang`, `to Pang`: the word is read as a place there."""
+    prev = p.first - 1
+    return prev >= 0 and toks.words[prev].islower() and (toks.keys[prev] in PLACE_PREPOSITIONS
+                                                         or toks.keys[prev] in ("to", "from", "at"))
+
+
+_TYPO_PAIRWISE = 32  # up to this many names of the same initials, each is compared with every earlier one
+
+
+def _link_typos(pieces: list[Piece]) -> None:
+    """Two spellings of one name a letter apart in one article are one actor (`Abu Fadak` / `Abu Fadek`)."""
+    named: dict[tuple[str, ...], Piece] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    for p in pieces:
+        if not p.adopted and not (len(p.key) == 1 and (len(p.key[0]) < 5 or p.name.isupper())):
+            named.setdefault(p.key, p)
+            counts[p.key] = counts.get(p.key, 0) + 1
+    # a typo keeps the first letter of every word: only names with the same initials are compared
+    buckets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for key in sorted(named, key=lambda k: (named[k].curated is None, -counts[k])):
+        buckets.setdefault(tuple(word[:1] for word in key), []).append(key)
+    alias_of: dict[tuple[str, ...], Piece] = {}
+    for keys in buckets.values():
+        # Many names (a long article has thousands): each is compared only with the earlier ones
+        # sharing one of its typo signatures, not with every earlier one.
+        by_signature: dict[tuple, list[int]] | None = {} if len(keys) > _TYPO_PAIRWISE else None
+        for index, key in enumerate(keys):
+            signatures = _typo_signatures(key) if by_signature is not None else ()
+            if named[key].curated is None:
+                earlier = keys[:index] if by_signature is None else \
+                    [keys[i] for i in sorted({i for signature in signatures for i in by_signature.get(signature, ())})]
+                for other in earlier:
+                    if other not in alias_of and _one_letter_apart(key, other):
+                        alias_of[key] = named[other]
+                        break
+            for signature in signatures:
+                by_signature.setdefault(signature, []).append(index)
+    if not alias_of:
+        return
+    for p in pieces:
+        target = alias_of.get(p.key)
+        if target is not None and p.curated is None:
+            _adopt(p, target)
+
+
+def _typo_signatures(key: tuple[str, ...]) -> set[tuple]:
+    """Signatures two names of the same initials share whenever they are one letter apart
+    (`_one_letter_apart`): a typo keeps the other words, and two words one edit apart are equal once
+    the same letter is dropped from both, or one letter from the longer."""
+    signatures = set()
+    for at, word in enumerate(key):
+        if len(word) < 4:
+            continue
+        others = key[:at] + key[at + 1:]
+        signatures.add((at, others, word))
+        signatures.update((at, others, word[:cut] + word[cut + 1:]) for cut in range(len(word)))
+    return signatures
+
+
+def _one_letter_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    differing = [(x, y) for x, y in zip(a, b) if x != y]
+    if len(differing) != 1:
+        return False
+    x, y = differing[0]
+    return min(len(x), len(y)) >= 4 and x[0] == y[0] and Levenshtein.distance(x, y) == 1
