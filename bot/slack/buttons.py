@@ -3,9 +3,8 @@
 A button's value is compact JSON with one-letter keys (`{"v":"profile","id":7,"ao":0}`), and buttons
 already posted in Slack stay pressable for as long as the message lives, so this wire format never
 changes: each class below encodes itself to exactly those bytes and decodes them back, clamping what
-a forged value could push out of range. "Share in channel" re-renders the same page publicly; "More"
-asks for the next one. A value only chooses what to show or which name to follow, never which
-channel changes: that is always the channel Slack says the button was pressed in.
+a forged value could push out of range. A value only chooses what to show or which name to follow,
+never which channel changes: that is always the channel Slack says the button was pressed in.
 """
 from __future__ import annotations
 

@@ -1,8 +1,13 @@
-"""The answer views: search results in, the `Message` a journalist reads out, in Slack and in the console.
+"""Every answer the bot gives, as Block Kit: the answer views, used by Slack and the console.
 
-Each view lays out one kind of answer (a profile, a page of quotes, candidates to choose from, …) with
-the Block Kit toolkit, which escapes corpus text and enforces every limit. Buttons carry the typed
-page they open (`bot.slack.buttons`).
+Everything here is pure: result dataclasses in, a `Message` (fallback text + block dicts) out.
+Corpus text only ever reaches mrkdwn through `escape`, so an article can never ping anyone.
+Every Block Kit limit is enforced by `bot.blockkit`, before anything is sent: long text is cut with "…",
+a message with too many blocks or too many characters loses its last content blocks and says so,
+and the paging buttons stay so the reader can ask for more.
+
+Buttons carry a *view* (`bot.slack.buttons`) that names what to show (a profile page, a page of
+quotes, …). "Share in channel" re-renders the same view publicly; "More" renders the next page.
 """
 from __future__ import annotations
 
