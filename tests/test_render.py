@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile, QuoteHit, QuoteSearchResult
-from bot.slack import render
-from bot.slack.render import clip, escape, unescape_command_text, view_of
+from bot.blockkit import Message, clip, escape, finish, unescape_command_text
+from bot.slack import views as render
+from bot.slack.buttons import wire_of
 from tests.fakeslack import block_kit_problems, buttons, mrkdwn_texts
 
 
@@ -39,11 +40,11 @@ def found(**overrides) -> LookupResult:
     return LookupResult(query="Kataib Hizballah", status="found", candidates=[match], profile=profile(**overrides))
 
 
-def text_of(message: render.Message) -> str:
+def text_of(message: Message) -> str:
     return json.dumps(message.blocks, ensure_ascii=False)
 
 
-def assert_valid(message: render.Message) -> None:
+def assert_valid(message: Message) -> None:
     assert block_kit_problems(message.to_dict()) == []
 
 
@@ -66,7 +67,7 @@ def test_profile_reads_in_ten_seconds():
 
 def test_buttons_carry_the_view_they_open():
     message = render.lookup_message(found())
-    views = {b["text"]["text"]: view_of(b["value"]) for b in buttons(message.to_dict())}
+    views = {b["text"]["text"]: wire_of(b["value"]) for b in buttons(message.to_dict())}
     assert views["Share in channel"] == {"v": "profile", "id": 7, "ao": 0}
     assert views["More articles"] == {"v": "profile", "id": 7, "ao": 5}
     assert views["More quotes by"] == {"v": "actor_quotes", "id": 7, "side": "by", "o": 3}  # after the three shown
@@ -126,7 +127,7 @@ def test_ambiguous_offers_a_button_per_candidate():
     candidates = [Candidate(i, f"Hezbollah {i}", "organisation", 0.8, "Hizbollah", "spelling variant") for i in range(1, 5)]
     message = render.lookup_message(LookupResult(query="Hizbollah", status="ambiguous", candidates=candidates))
     assert_valid(message)
-    opened = [view_of(b["value"]) for b in buttons(message.to_dict())]
+    opened = [wire_of(b["value"]) for b in buttons(message.to_dict())]
     assert opened == [{"v": "profile", "id": i, "ao": 0} for i in range(1, 5)]
     assert "*Hizbollah* could be more than one actor" in text_of(message)
 
@@ -152,7 +153,7 @@ def test_quote_results_page_and_label_anonymous_sources():
     body = text_of(message)
     assert "1–2 of 9" in body and "*Abu Ali al-Askari*" in body
     assert "_a senior Iraqi official_ (anonymous source)" in body
-    more = [view_of(b["value"]) for b in buttons(message.to_dict()) if b["text"]["text"] == "More quotes"]
+    more = [wire_of(b["value"]) for b in buttons(message.to_dict()) if b["text"]["text"] == "More quotes"]
     assert more == [{"v": "quotes", "q": "leave", "by": None, "o": 2}]
 
 
@@ -162,7 +163,7 @@ def test_unknown_speaker_offers_candidates():
     message = render.quotes_message(QuoteSearchResult(query="", by="Askary", results=[], total=0, speaker=speaker))
     assert_valid(message)
     assert "could be more than one speaker" in text_of(message)
-    assert view_of(buttons(message.to_dict())[0]["value"])["by"] == "Abu Ali al-Askari"
+    assert wire_of(buttons(message.to_dict())[0]["value"])["by"] == "Abu Ali al-Askari"
 
 
 @pytest.mark.parametrize("typed, searched", [
@@ -201,6 +202,6 @@ def test_foreign_blocks_are_held_to_the_limits():
         {"type": "header", "text": {"type": "plain_text", "text": "D" * 400}},
         {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 5000}},
     ] + [{"type": "section", "text": {"type": "mrkdwn", "text": "item"}}] * 80}
-    message = render.digest_message(answer)
+    message = finish(answer["text"], answer["blocks"])
     assert_valid(message)
     assert len(message.blocks) == 50

@@ -29,12 +29,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import ConnectionErrorRetryHandler
 
+from bot.blockkit import Message, escape
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.build import Digest, build_digest
 from bot.digest.render import DIGEST_LINK_SETTINGS, render_digest
 from bot.digest.subscriptions import Subscription
-from bot.slack.render import Message, escape
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)

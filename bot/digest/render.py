@@ -1,7 +1,7 @@
 """A `Digest` as a Slack message (Block Kit + fallback text) and as plain text for the terminal.
 
-Escaping, clipping and every Block Kit limit come from `bot.slack.render`, the one rendering
-module: corpus text reaches mrkdwn only through `escape`, and `finish` holds the whole message
+Escaping, clipping and every Block Kit limit come from `bot.blockkit`, the Block Kit toolkit:
+corpus text reaches mrkdwn only through `escape`, and `finish` holds the whole message
 to 50 blocks and the aggregate size. Each section here also caps itself, so a day of 500 new
 articles still fits without losing the header or the top stories.
 """
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.digest.build import ActorTrend, Digest, DigestQuote, Followed, Story
-from bot.slack.render import (
+from bot.blockkit import (
     MAX_BLOCKS, MAX_BLOCKS_CHARS, Message, clip, context, divider, escape, finish, header, link, quoted, section,
 )
+from bot.digest.build import ActorTrend, Digest, DigestQuote, Followed, Story
 from bot.wording import plural
 
 DIGEST_LINK_SETTINGS = {"unfurl_links": False, "unfurl_media": False}
@@ -65,15 +65,21 @@ DETAIL_LEVELS = (Detail(), Detail(title=150, quote=250, follow_stories=3, senten
 
 
 def render_digest(digest: Digest) -> Message:
-    """The message posted to the channel (and shown by `/digest preview`): the most detail that fits."""
+    """The message posted to the channel: the most detail that fits."""
+    return finish(*digest_content(digest))  # finish() still guarantees the limits
+
+
+def digest_content(digest: Digest) -> tuple[str, list[dict]]:
+    """The digest's fallback text (plain) and blocks at the most detail that fits, before `finish`, so a
+    caller adding to the message (a preview's note) finishes it once."""
     if digest.quiet:
         text = quiet_line(digest)
-        return finish(text, [section(escape(text))])
+        return text, [section(escape(text))]
     for detail in DETAIL_LEVELS:
         blocks = digest_blocks(digest, detail)
         if len(blocks) <= MAX_BLOCKS and len(json.dumps(blocks, ensure_ascii=False)) <= MAX_BLOCKS_CHARS:
             break
-    return finish(fallback_text(digest), blocks)  # finish() still guarantees the limits
+    return fallback_text(digest), blocks
 
 
 def digest_blocks(digest: Digest, detail: Detail) -> list[dict]:

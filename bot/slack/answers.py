@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import re
 
+from bot.blockkit import Message, unescape_command_text
 from bot.search.engines import engines_for
-from bot.slack import render
-from bot.slack.render import Message, unescape_command_text
+from bot.slack import digest_command, views
+from bot.slack.buttons import (
+    ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,56 +74,44 @@ class Answers:
             return self._command(command, query, user_id=user_id, channel_id=channel_id, client=client, share=share)
         except Exception:
             log.exception("command %s %r failed", command, query[:200])
-            return render.apology(command)
+            return views.apology(command)
 
     def _command(self, command: str, query: str, *, user_id: str, channel_id: str, client, share: bool) -> Message:
         if command == "/newsbot" or query.lower() in ("help", "?", "-h", "--help"):
-            return render.help_message()
+            return views.help_message()
         if command == "/digest":
-            from bot.digest.commands import handle
-            return render.digest_message(handle(query, user_id=user_id, channel_id=channel_id,
-                                                store=self.store, client=client))
+            return digest_command.handle(query, user_id=user_id, channel_id=channel_id, store=self.store, client=client)
         if not query:
-            return render.usage(command)
+            return views.usage(command)
         if command == "/lookup":
-            return render.lookup_message(self.engines.lookup(query), share=share)
+            return views.lookup_message(self.engines.lookup(query), share=share)
         if command == "/quote":
             words, by = parse_quote_query(query)
-            return self._show({"v": "quotes", "q": words, "by": by, "o": 0}, share=share, shared_by=None)
-        return render.help_message()
+            return self._show(QuotesPage(words, by or None), share=share, shared_by=None)
+        return views.help_message()
 
-    def show(self, view: dict, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
-        """Render what a button points at (a profile page, a page of quotes), or do what it asks in
-        `channel_id`, the channel it was pressed in."""
+    def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
+        """Render what a pressed button's `value` points at (a profile page, a page of quotes), or do what
+        it asks in `channel_id`, the channel it was pressed in."""
         try:
-            return self._show(view, channel_id=channel_id, share=share, shared_by=shared_by)
+            return self._show(decode(value), channel_id=channel_id, share=share, shared_by=shared_by)
         except Exception:
-            log.exception("view %r failed", view)
-            return render.apology("/lookup" if view.get("v") == "profile" else "/quote")
+            log.exception("view %r failed", wire_of(value))
+            return views.apology("/lookup" if kind_of(wire_of(value)) is ProfilePage else "/quote")
 
-    def _show(self, view: dict, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
-        kind = view.get("v")
-        if kind == "profile":
-            offset = max(int(view.get("ao") or 0), 0)
-            profile = self.engines.profiles.profile(int(view["id"]), articles_offset=offset,
-                                                    articles_limit=render.ARTICLES_PAGE,
-                                                    quotes_limit=render.PROFILE_QUOTES)
-            return render.profile_message(profile, articles_offset=offset, share=share, shared_by=shared_by)
-        if kind == "quotes":
-            offset = max(int(view.get("o") or 0), 0)
-            result = self.engines.quote_search.search(view.get("q") or "", view.get("by") or None,
-                                                      limit=render.QUOTES_PAGE, offset=offset)
-            return render.quotes_message(result, offset=offset, share=share, shared_by=shared_by)
-        if kind == "actor_quotes":
-            actor_id, offset, side = int(view["id"]), max(int(view.get("o") or 0), 0), view.get("side")
-            actor = self.engines.profiles.profile(actor_id, articles_limit=0, quotes_limit=0)
-            quote_search = self.engines.quote_search
-            hits = quote_search.quotes_by(actor_id, limit=render.QUOTES_PAGE, offset=offset) if side == "by" \
-                else quote_search.quotes_about(actor_id, limit=render.QUOTES_PAGE, offset=offset)
-            name = actor.name
-            return render.actor_quotes_message(name, "by" if side == "by" else "about", hits,
-                                               actor_id=actor_id, offset=offset)
-        if kind == "digest_follow":  # a "Follow …" button from /digest follow
-            from bot.digest.commands import confirm_follow
-            return render.digest_message(confirm_follow(view, channel_id=channel_id, store=self.store))
-        return render.help_message()
+    def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
+        if isinstance(view, ProfilePage):
+            profile = self.engines.profiles.profile(view.actor_id, articles_offset=view.articles_offset,
+                                                 articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES)
+            return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by)
+        if isinstance(view, QuotesPage):
+            result = self.engines.quote_search.search(view.words, view.by, limit=views.QUOTES_PAGE, offset=view.offset)
+            return views.quotes_message(result, offset=view.offset, share=share, shared_by=shared_by)
+        if isinstance(view, ActorQuotesPage):
+            actor = self.engines.profiles.profile(view.actor_id, articles_limit=0, quotes_limit=0)
+            quotes = self.engines.quote_search.quotes_by if view.side == "by" else self.engines.quote_search.quotes_about
+            hits = quotes(view.actor_id, limit=views.QUOTES_PAGE, offset=view.offset)
+            return views.actor_quotes_message(actor.name, view.side, hits, actor_id=view.actor_id, offset=view.offset)
+        if isinstance(view, FollowChoice):  # a "Follow …" button from /digest follow
+            return digest_command.confirm_follow(view, channel_id=channel_id, store=self.store)
+        return views.help_message()

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.blockkit import Message, escape
 from bot.slack.answers import COMMANDS, Answers
-from bot.slack.render import Message, escape, view_of
 from bot.wording import plural
 
 HISTORY_FILE = Path(os.environ.get("NEWSBOT_HISTORY") or Path.home() / ".newsbot_history")
@@ -31,7 +31,7 @@ class Choice:
 
     label: str
     kind: str  # share | more | open
-    view: dict
+    value: str  # what the button carries (bot.slack.buttons)
 
 
 class TextRenderer:
@@ -78,7 +78,7 @@ class TextRenderer:
                 if element.get("type") != "button":
                     continue
                 choices.append(Choice(element["text"]["text"], element["action_id"].split(".")[1],
-                                      view_of(element.get("value", ""))))
+                                      element.get("value", "")))
                 labels.append(f"[{len(choices)}] {element['text']['text']}")
             return "   ".join(labels)
 
@@ -170,9 +170,9 @@ class Console:
         choice = self.choices[number - 1]
         if choice.kind == "share":
             self.say("(In Slack this is now posted in the channel, for everyone to see:)")
-            self.show(self.answers.show(choice.view, share=False, shared_by=self.user_id))
+            self.show(self.answers.show(choice.value, share=False, shared_by=self.user_id))
         else:
-            self.show(self.answers.show(choice.view, channel_id=self.channel_id))
+            self.show(self.answers.show(choice.value, channel_id=self.channel_id))
 
     def read_lines(self):
         if not self.interactive:

@@ -10,9 +10,9 @@ from concurrent.futures import Executor
 
 from slack_bolt import Ack, App, Respond
 
+from bot.blockkit import ACTION_PATTERN
 from bot.slack.answers import Answers
 from bot.slack.listeners.replies import later, send
-from bot.slack.render import ACTION_PATTERN, view_of
 
 
 def register(app: App, answers: Answers, pool: Executor) -> None:
@@ -20,7 +20,7 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
     def press(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
         ack()
         kind = action["action_id"].split(".")[1]
-        view = view_of(action.get("value", ""))
+        value = action.get("value", "")
         user_id = (body.get("user") or {}).get("id")
         container = body.get("container") or {}
         private = container.get("is_ephemeral", False)
@@ -31,9 +31,9 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
 
         def answer() -> None:
             if kind == "share":
-                send(respond, answers.show(view, share=False, shared_by=user_id), label,
+                send(respond, answers.show(value, share=False, shared_by=user_id), label,
                      response_type="in_channel", replace_original=False)
             else:
-                send(respond, answers.show(view, channel_id=channel_id), label, response_type="ephemeral",
+                send(respond, answers.show(value, channel_id=channel_id), label, response_type="ephemeral",
                      replace_original=private)
-        later(pool, answer, f"button {action['action_id']} {view!r}")
+        later(pool, answer, f"button {action['action_id']} {value!r}")

@@ -6,9 +6,9 @@ from concurrent.futures import Executor
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.blockkit import clip, escape, unescape_command_text
 from bot.slack.answers import COMMANDS, Answers
 from bot.slack.listeners.replies import later, send
-from bot.slack.render import clip, escape, unescape_command_text
 
 WORKING = {"/lookup": "Looking up {}…", "/quote": "Searching quotes for {}…", "/digest": "Working on /digest {}…"}
 

@@ -16,8 +16,8 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack import render
-from bot.slack.render import Message
+from bot.blockkit import Message
+from bot.slack import views
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def deliver(response_url: str, message: Message, about: str, options: dict) -> N
     accepted, said = post(response_url, {**message.to_dict(), "unfurl_links": False, "unfurl_media": False, **options})
     if accepted:
         return
-    apologised, _ = post(response_url, {**render.undelivered(about).to_dict(), "response_type": "ephemeral",
+    apologised, _ = post(response_url, {**views.undelivered(about).to_dict(), "response_type": "ephemeral",
                                         "replace_original": False})
     log.error("Slack refused the answer to %r at its response_url (%s, after retries); %s", about[:100], said,
               "the user was told" if apologised else "the apology was refused too")

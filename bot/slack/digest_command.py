@@ -1,14 +1,14 @@
 """`/digest …`: the one entry point the Slack app and the console call for digest commands.
 
-    handle(text, *, user_id, channel_id, store, client=None) -> {"text": str, "blocks": [dict, ...]}
+    handle(text, *, user_id, channel_id, store, client=None) -> Message
 
 `text` is the command text after `/digest`, already unescaped. `client` is the bot's slack_sdk
-WebClient (None in the console, which can only preview). The caller sends the answer ephemerally
-and holds it to Block Kit's limits; corpus text in it is already mrkdwn-escaped.
+WebClient (None in the console, which can only preview). The caller sends the answer ephemerally;
+it is held to Block Kit's limits here, and corpus text in it is mrkdwn-escaped.
 
 Follow names go through the lookup engine: an exact name or alias is followed at once; a fuzzy,
-ambiguous or unknown name is answered with buttons (view `{"v": "digest_follow", …}`, answered by
-`confirm_follow`), never guessed.
+ambiguous or unknown name is answered with buttons (a `FollowChoice`, answered by `confirm_follow`),
+never guessed.
 """
 from __future__ import annotations
 
@@ -19,15 +19,17 @@ from datetime import datetime, timezone
 
 from slack_sdk.errors import SlackApiError
 
+from bot import blockkit
+from bot.blockkit import Message, button, context, escape, finish, section
 from bot.config import ConfigError, load_settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import compose
-from bot.digest.render import render_digest
+from bot.digest.render import digest_content
 from bot.digest.scheduler import cron_trigger
 from bot.digest.subscriptions import Subscription, SubscriptionError, parse_days, parse_time, parse_timezone
 from bot.nlp.names import actor_key
-from bot.slack.render import button, context, escape, finish, section
+from bot.slack.buttons import FollowChoice
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +43,21 @@ DAYS_WORDS = re.compile(r"^(weekdays?|daily|everyday|mon-fri|((mon|tue|wed|thu|f
 
 
 def plain(mrkdwn: str) -> str:
-    """The fallback text of a mrkdwn line: markup dropped, entities decoded (the caller escapes it again)."""
-    return re.sub(r"[*_`]", "", mrkdwn).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """The fallback text of a mrkdwn line: markup dropped, entities decoded (finish() escapes it again)."""
+    return blockkit.plain(re.sub(r"[*_`]", "", mrkdwn))
 
 
-def answer(mrkdwn: str, blocks: list[dict]) -> dict:
-    """A message dict: blocks held to Block Kit's limits, the fallback as plain text."""
-    return {"text": plain(mrkdwn), "blocks": finish(plain(mrkdwn), blocks).blocks}
+def answer(mrkdwn: str, blocks: list[dict]) -> Message:
+    """The message: blocks held to Block Kit's limits, the fallback as plain text."""
+    return finish(plain(mrkdwn), blocks)
 
 
-def reply(text: str, *extra: dict) -> dict:
+def reply(text: str, *extra: dict) -> Message:
     """A one-section answer: `text` is mrkdwn, already escaped where it carries user or corpus text."""
     return answer(text, [section(text), *extra])
 
 
-def handle(text: str, *, user_id: str, channel_id: str, store, client=None) -> dict:
+def handle(text: str, *, user_id: str, channel_id: str, store, client=None) -> Message:
     words = text.strip().split(maxsplit=1)
     command = words[0].lower() if words else ""
     rest = words[1].strip() if len(words) > 1 else ""
@@ -75,7 +77,7 @@ def handle(text: str, *, user_id: str, channel_id: str, store, client=None) -> d
 
 # -- the commands ------------------------------------------------------------------------------
 
-def preview(rest, *, user_id, channel_id, store, client) -> dict:
+def preview(rest, *, user_id, channel_id, store, client) -> Message:
     """The channel's next digest as it stands now: everything since its last digest."""
     subscribed = subs_db.get(store, channel_id)
     sub = subscribed or Subscription(channel=channel_id, timezone=user_timezone(client, user_id)
@@ -83,15 +85,15 @@ def preview(rest, *, user_id, channel_id, store, client) -> dict:
     now = datetime.now(timezone.utc)
     due = next_fire(sub, now) if subscribed else None
     digest = compose(store, sub, (due or now).astimezone(sub.zone).date(), now)
-    message = render_digest(digest)
+    text, blocks = digest_content(digest)
     if due:
         note = f"Preview of the digest due {due.astimezone(sub.zone):%a %-d %b %H:%M}, as it stands now: only you can see this."
     else:
         note = "Preview: only you can see this. This channel has no digest yet: `/digest subscribe`."
-    return answer(message.text, [*message.blocks, context(note)])
+    return answer(escape(text), [*blocks, context(note)])
 
 
-def subscribe(rest, *, user_id, channel_id, store, client) -> dict:
+def subscribe(rest, *, user_id, channel_id, store, client) -> Message:
     settings = load_settings()
     existing = subs_db.get(store, channel_id)
     if existing and existing.origin == "yaml":
@@ -125,7 +127,7 @@ def subscribe(rest, *, user_id, channel_id, store, client) -> dict:
                  "`/digest follow &lt;actor&gt;` adds an actor to watch.")
 
 
-def unsubscribe(rest, *, user_id, channel_id, store, client) -> dict:
+def unsubscribe(rest, *, user_id, channel_id, store, client) -> Message:
     sub = subs_db.get(store, channel_id)
     if sub is None:
         return reply("This channel has no digest. `/digest subscribe` sets one up.")
@@ -135,7 +137,7 @@ def unsubscribe(rest, *, user_id, channel_id, store, client) -> dict:
     return reply("Unsubscribed: this channel gets no more digests. Its followed actors are forgotten.")
 
 
-def status(rest, *, user_id, channel_id, store, client) -> dict:
+def status(rest, *, user_id, channel_id, store, client) -> Message:
     sub = subs_db.get(store, channel_id)
     if sub is None:
         return reply("This channel has no digest. `/digest subscribe [HH:MM] [Area/City] [weekdays|daily]` sets one up.")
@@ -158,13 +160,13 @@ def status(rest, *, user_id, channel_id, store, client) -> dict:
     return reply("\n".join(lines))
 
 
-def pause(rest, *, user_id, channel_id, store, client) -> dict:
+def pause(rest, *, user_id, channel_id, store, client) -> Message:
     if not subs_db.set_paused(store, channel_id, True, f"by {user_id}"):
         return reply("This channel has no digest to pause.")
     return reply("Paused: no digests until someone runs `/digest resume`.")
 
 
-def resume(rest, *, user_id, channel_id, store, client) -> dict:
+def resume(rest, *, user_id, channel_id, store, client) -> Message:
     sub = subs_db.get(store, channel_id)
     if sub is None:
         return reply("This channel has no digest. `/digest subscribe` sets one up.")
@@ -175,9 +177,9 @@ def resume(rest, *, user_id, channel_id, store, client) -> dict:
     return reply(f"Resumed: next digest {next_run(sub)}. It covers everything since the last one posted.")
 
 
-def follow(rest, *, user_id, channel_id, store, client) -> dict:
+def follow(rest, *, user_id, channel_id, store, client) -> Message:
     sub = followable(store, channel_id)
-    if isinstance(sub, dict):
+    if isinstance(sub, Message):
         return sub
     name = rest.strip()
     if not name:
@@ -207,17 +209,17 @@ def follow(rest, *, user_id, channel_id, store, client) -> dict:
         choices = choices[:3]
         lead += " Did you mean one of these?" if choices else ""
     rows = [section(f"*{escape(c.name)}* ({escape(c.kind)}): {escape(c.how)} “{escape(c.matched)}”",
-                    accessory=button(f"Follow {c.name}", "open", follow_view(c.name)))
+                    accessory=button(f"Follow {c.name}", "open", FollowChoice(c.name).encode()))
             for c in choices]
     if result.status == "not_found":
         rows.append(section(f"Or follow “{shown}” as typed: it shows up once an actor by exactly that name appears.",
-                            accessory=button(f"Follow “{name[:50]}”", "open", follow_view(name[:200]))))
+                            accessory=button(f"Follow “{name[:50]}”", "open", FollowChoice(name[:200]).encode())))
     return answer(lead, [section(lead), *rows])
 
 
-def unfollow(rest, *, user_id, channel_id, store, client) -> dict:
+def unfollow(rest, *, user_id, channel_id, store, client) -> Message:
     sub = followable(store, channel_id)
-    if isinstance(sub, dict):
+    if isinstance(sub, Message):
         return sub
     key = actor_key(rest)
     kept = [n for n in sub.follow if actor_key(n) != key]
@@ -229,25 +231,20 @@ def unfollow(rest, *, user_id, channel_id, store, client) -> dict:
                                                            if kept else ""))
 
 
-def confirm_follow(view: dict, *, channel_id: str, store) -> dict:
+def confirm_follow(choice: FollowChoice, *, channel_id: str, store) -> Message:
     """A "Follow …" button was pressed in `channel_id` (the channel Slack says it was pressed in): follow the
     name it carries there. What a button carries is only a choice, never which channel changes."""
-    name = str(view.get("n") or "").strip()
     sub = followable(store, channel_id)
-    if isinstance(sub, dict):
+    if isinstance(sub, Message):
         return sub
-    if not name:
+    if not choice.name:
         return reply("That button carried no name; please run `/digest follow &lt;actor&gt;` again.")
-    return add_followed(store, sub, name, how="chosen from the list")
-
-
-def follow_view(name: str) -> dict:
-    return {"v": "digest_follow", "n": name}
+    return add_followed(store, sub, choice.name, how="chosen from the list")
 
 
 # -- helpers -----------------------------------------------------------------------------------
 
-def add_followed(store, sub: Subscription, name: str, *, how: str) -> dict:
+def add_followed(store, sub: Subscription, name: str, *, how: str) -> Message:
     if any(actor_key(n) == actor_key(name) for n in sub.follow):
         return reply(f"This channel already follows *{escape(name)}*.")
     if len(sub.follow) >= MAX_FOLLOWED:
@@ -266,7 +263,7 @@ def followable(store, channel_id: str):
     return sub
 
 
-def yaml_managed(sub: Subscription) -> dict:
+def yaml_managed(sub: Subscription) -> Message:
     return reply("This channel's digest is set in `config/digests.yaml` by whoever runs the bot: ask them to change "
                  "it there (`/digest pause` and `/digest resume` work here).")
 

@@ -1,54 +1,30 @@
-"""Block Kit for every answer the bot gives: the one rendering module, used by Slack and the console.
+"""Every answer the bot gives, as Block Kit: the answer views, used by Slack and the console.
 
 Everything here is pure: result dataclasses in, a `Message` (fallback text + block dicts) out.
 Corpus text only ever reaches mrkdwn through `escape`, so an article can never ping anyone.
-Every Block Kit limit is enforced here, before anything is sent: long text is cut with "…",
+Every Block Kit limit is enforced by `bot.blockkit`, before anything is sent: long text is cut with "…",
 a message with too many blocks or too many characters loses its last content blocks and says so,
 and the paging buttons stay so the reader can ask for more.
 
-Buttons carry a *view*: a small JSON dict that names what to show (a profile page, a page of
+Buttons carry a *view* (`bot.slack.buttons`) that names what to show (a profile page, a page of
 quotes, …). "Share in channel" re-renders the same view publicly; "More" renders the next page.
 """
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
-from typing import Iterable
 
-from slack_sdk.models.blocks import (
-    ActionsBlock, ButtonElement, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, PlainTextObject,
-    SectionBlock,
-)
+from slack_sdk.models.blocks import ButtonElement
 
+from bot.blockkit import Message, button, clip, context, divider, escape, finish, header, link, plain, quoted, section
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile, QuoteHit, QuoteSearchResult
+from bot.slack.buttons import MAX_QUERY_IN_VIEW, ActorQuotesPage, ButtonValue, ProfilePage, QuotesPage
 from bot.wording import plural
-
-# Slack's limits (https://docs.slack.dev/reference/block-kit/blocks; see docs/slack-setup.md).
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
-MAX_HEADER_TEXT = 150
-MAX_BUTTON_TEXT = 75
-MAX_BUTTON_VALUE = 2000
-MAX_FIELDS = 10
-MAX_FIELD_TEXT = 2000
-MAX_CONTEXT_ELEMENTS = 10
-MAX_ACTIONS_ELEMENTS = 25
-# Slack rejects messages whose blocks hold much more than ~13k characters (msg_blocks_too_long),
-# an undocumented aggregate: stay well under it.
-MAX_BLOCKS_CHARS = 12000
-MAX_FALLBACK_TEXT = 3000  # chat.update rejects more than 4000
-ELLIPSIS = "…"
-
-# Action ids: `newsbot.<kind>.<n>` (ids must be unique within a message).
-ACTION_PATTERN = r"^newsbot\.(share|more|open)\.\d+$"
 
 QUOTES_PAGE = 5
 ARTICLES_PAGE = 5
 PROFILE_QUOTES = 3
-MAX_QUERY_IN_VIEW = 300  # keeps every button value far below 2000 characters
 MAX_DESCRIPTION = 600  # a profile's one-line description; the match explanation must stay visible
 
 USAGE = (
@@ -64,75 +40,6 @@ USAGE = (
 )
 
 
-@dataclass
-class Message:
-    """What is sent: a fallback `text` (notifications, screen readers) and Block Kit blocks."""
-
-    text: str
-    blocks: list[dict]
-
-    def to_dict(self) -> dict:
-        return {"text": self.text, "blocks": self.blocks}
-
-
-# --- text helpers ----------------------------------------------------------------------------
-
-# Control characters, zero-width spaces and bidi overrides (which can make text display reversed);
-# ZWNJ and ZWJ stay: Persian words and emoji sequences need them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SLACK_TOKEN = re.compile(r"<([^<>]*)>")
-
-
-def escape(text: str | None) -> str:
-    """Corpus text made safe for mrkdwn: `&`, `<`, `>` only (Slack's rule; never full HTML escaping)."""
-    if not text:
-        return ""
-    return _CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape_command_text(text: str | None) -> str:
-    """Slash-command text as the user typed it: Slack's `<@U1|name>`, `<#C1|general>`, `<url|label>`
-    and `<!here>` tokens to readable words, `&amp;` `&lt;` `&gt;` decoded, control characters dropped,
-    whitespace collapsed."""
-    if not text:
-        return ""
-
-    def token(match: re.Match) -> str:
-        inner = match.group(1)
-        target, _, label = inner.partition("|")
-        if target.startswith("@"):
-            return "@" + (label or target[1:])
-        if target.startswith("#"):
-            return "#" + (label or target[1:])
-        if target.startswith("!"):
-            return "@" + (label or target[1:].split("^")[0])
-        return label or target
-
-    text = _SLACK_TOKEN.sub(token, text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    text = unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
-    return " ".join(text.split())
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut to `limit` characters with "…", never inside an entity (`&amp;`) or a `<link|label>`."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(limit - len(ELLIPSIS), 0)]
-    opened, closed = cut.rfind("<"), cut.rfind(">")
-    if opened > closed:
-        cut = cut[:opened]
-    amp = cut.rfind("&")
-    if amp != -1 and ";" not in cut[amp:] and len(cut) - amp <= 5:
-        cut = cut[:amp]
-    return cut.rstrip() + ELLIPSIS
-
-
-def plain(mrkdwn: str) -> str:
-    """Our own mrkdwn as fallback text (the entities decoded, the formatting kept)."""
-    return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
 def format_date(value: date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "unknown date"
 
@@ -145,135 +52,8 @@ def seen_span(first: date | None, last: date | None) -> str:
     return f"{format_date(first)} – {format_date(last)}"
 
 
-def link(url: str | None, label: str) -> str:
-    """`<url|label>` for http(s) URLs (label already escaped); just the label otherwise."""
-    if not url or not re.match(r"https?://", url):
-        return label
-    safe_url = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C").replace(" ", "%20")
-    return f"<{safe_url}|{label.replace('|', '¦')}>"
-
-
-def quoted(text: str) -> str:
-    """A multi-line blockquote in mrkdwn."""
-    return "\n".join("> " + line for line in text.splitlines() or [""])
-
-
-# --- block builders (each clamps its own limits) ---------------------------------------------
-
-def header(text: str) -> dict:
-    return HeaderBlock(text=PlainTextObject(text=clip(text.strip() or "newsbot", MAX_HEADER_TEXT))).to_dict()
-
-
-def section(text: str, *, fields: Iterable[str] = (), accessory: ButtonElement | None = None) -> dict:
-    field_objects = [MarkdownTextObject(text=clip(f, MAX_FIELD_TEXT)) for f in list(fields)[:MAX_FIELDS]]
-    block = SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION_TEXT)) if text else None,
-                         fields=field_objects or None, accessory=accessory)
-    return block.to_dict()
-
-
-def context(*texts: str) -> dict:
-    elements = [MarkdownTextObject(text=clip(t, MAX_SECTION_TEXT)) for t in texts if t][:MAX_CONTEXT_ELEMENTS]
-    return ContextBlock(elements=elements).to_dict()
-
-
-def divider() -> dict:
-    return DividerBlock().to_dict()
-
-
-def button(label: str, kind: str, view: dict, *, primary: bool = False) -> ButtonElement:
-    """A button that shows `view` when pressed; `kind` is share | more | open."""
-    value = json.dumps(view, ensure_ascii=False, separators=(",", ":"))
-    if len(value) > MAX_BUTTON_VALUE:
-        raise ValueError(f"view too large for a button: {len(value)} characters")
-    return ButtonElement(text=PlainTextObject(text=clip(label, MAX_BUTTON_TEXT)), action_id=f"newsbot.{kind}.0",
-                         value=value, style="primary" if primary else None)
-
-
-def actions(buttons: list[ButtonElement]) -> dict | None:
-    return ActionsBlock(elements=buttons[:MAX_ACTIONS_ELEMENTS]).to_dict() if buttons else None
-
-
-def number_actions(blocks: list[dict]) -> None:
-    """Action ids must be unique within a message: `newsbot.<kind>.<n>`, n counting every button."""
-    elements = [b["accessory"] for b in blocks if isinstance(b.get("accessory"), dict)]
-    elements += [e for b in blocks if b.get("type") == "actions" for e in b.get("elements", [])]
-    for number, element in enumerate(e for e in elements if str(e.get("action_id", "")).startswith("newsbot.")):
-        element["action_id"] = re.sub(r"\.\d+$", f".{number}", element["action_id"])
-
-
-def clamp_block(block: dict) -> dict:
-    """Hold a block dict from anywhere (the digest module, say) to the per-block limits."""
-    block = dict(block)
-    kind = block.get("type")
-
-    def clamp_text(obj, limit):
-        if isinstance(obj, dict) and isinstance(obj.get("text"), str):
-            return {**obj, "text": clip(obj["text"], limit)}
-        return obj
-
-    def clamp_element(element):
-        if isinstance(element, dict) and element.get("type") == "button":
-            return {**element, "text": clamp_text(element.get("text"), MAX_BUTTON_TEXT)}
-        return element
-
-    if kind == "header":
-        block["text"] = clamp_text(block.get("text"), MAX_HEADER_TEXT)
-    elif kind == "section":
-        if "text" in block:
-            block["text"] = clamp_text(block["text"], MAX_SECTION_TEXT)
-        if "fields" in block:
-            block["fields"] = [clamp_text(f, MAX_FIELD_TEXT) for f in block["fields"][:MAX_FIELDS]]
-        if "accessory" in block:
-            block["accessory"] = clamp_element(block["accessory"])
-    elif kind == "context":
-        block["elements"] = [clamp_text(e, MAX_SECTION_TEXT) for e in block.get("elements", [])[:MAX_CONTEXT_ELEMENTS]]
-    elif kind == "actions":
-        block["elements"] = [clamp_element(e) for e in block.get("elements", [])[:MAX_ACTIONS_ELEMENTS]]
-    if isinstance(block.get("block_id"), str):
-        block["block_id"] = block["block_id"][:255]
-    return block
-
-
-def view_of(value: str) -> dict:
-    """The view a pressed button carries (empty dict when unreadable)."""
-    try:
-        view = json.loads(value)
-    except (TypeError, ValueError):
-        return {}
-    return view if isinstance(view, dict) else {}
-
-
-def finish(text: str, blocks: list[dict | None], *, controls: list[ButtonElement] = ()) -> Message:
-    """Assemble a message within every limit: content blocks first, the controls (Share, More) last.
-    `text` is the plain fallback (notifications, screen readers); it is escaped here, since Slack
-    parses it too.
-
-    When the content would pass 50 blocks or the aggregate size, the last content blocks are
-    dropped and a note says so; the controls are always kept."""
-    content = [clamp_block(b) for b in blocks if b]
-    footer = [b for b in [actions(list(controls))] if b]
-    budget_blocks = MAX_BLOCKS - len(footer)
-
-    def size(items: list[dict]) -> int:
-        return len(json.dumps(items, ensure_ascii=False))
-
-    dropped = 0
-    while content and (len(content) > budget_blocks or size(content + footer) > MAX_BLOCKS_CHARS):
-        content.pop()
-        dropped += 1
-        if dropped == 1:
-            budget_blocks -= 1  # room for the note
-    if dropped:
-        content.append(context(f"{ELLIPSIS} {plural(dropped, 'more part')} did not fit in one Slack message."))
-        while size(content + footer) > MAX_BLOCKS_CHARS and len(content) > 1:
-            content.pop(-2)
-    fallback = clip(escape(" ".join(text.split())) or "newsbot", MAX_FALLBACK_TEXT)
-    number_actions(content + footer)
-    return Message(text=fallback, blocks=content + footer)
-
-
-def share_controls(view: dict, share: bool) -> list[ButtonElement]:
-    return [button("Share in channel", "share", view, primary=True)] if share else []
+def share_controls(view: ButtonValue, share: bool) -> list[ButtonElement]:
+    return [button("Share in channel", "share", view.encode(), primary=True)] if share else []
 
 
 def shared_note(shared_by: str | None) -> dict | None:
@@ -353,7 +133,7 @@ def quote_block(hit: QuoteHit) -> dict:
 def profile_message(profile: Profile, *, match: Candidate | None = None, explanation: str = "",
                     articles_offset: int = 0, share: bool = True, shared_by: str | None = None) -> Message:
     """An actor's profile: who, how it matched, how much coverage, top articles, quotes, related."""
-    view = {"v": "profile", "id": profile.actor_id, "ao": articles_offset}
+    view = ProfilePage(profile.actor_id, articles_offset)
     kind = escape(profile.kind or "actor")
     description = clip(escape(profile.description), MAX_DESCRIPTION) if profile.description else ""
     lines = [f"*{kind}*" + (f": {description}" if description else "")]
@@ -390,14 +170,14 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
 
     controls = share_controls(view, share)
     if shown_to < profile.article_count:
-        controls.append(button("More articles", "more", {**view, "ao": shown_to}))
+        controls.append(button("More articles", "more", replace(view, articles_offset=shown_to).encode()))
     if articles_offset == 0:
         if len(profile.quotes_by) >= PROFILE_QUOTES:
-            controls.append(button("More quotes by", "more", {"v": "actor_quotes", "id": profile.actor_id, "side": "by",
-                                                              "o": len(profile.quotes_by)}))
+            controls.append(button("More quotes by", "more",
+                                   ActorQuotesPage(profile.actor_id, "by", len(profile.quotes_by)).encode()))
         if len(profile.quotes_about) >= PROFILE_QUOTES:
-            controls.append(button("More quotes about", "more", {"v": "actor_quotes", "id": profile.actor_id, "side": "about",
-                                                                 "o": len(profile.quotes_about)}))
+            controls.append(button("More quotes about", "more",
+                                   ActorQuotesPage(profile.actor_id, "about", len(profile.quotes_about)).encode()))
     fallback = (f"{profile.name} ({profile.kind}): {plural(profile.mentions, 'mention')} in "
                 f"{plural(profile.article_count, 'article')}")
     return finish(fallback, blocks, controls=controls)
@@ -414,7 +194,7 @@ def candidates_message(result: LookupResult) -> Message:
         description, mentions = getattr(candidate, "description", None), getattr(candidate, "mentions", 0)
         if description or mentions:
             line += "\n" + " · ".join(p for p in [escape(description), plural(mentions, "mention") if mentions else ""] if p)
-        blocks.append(section(line, accessory=button(candidate.name, "open", {"v": "profile", "id": candidate.actor_id, "ao": 0})))
+        blocks.append(section(line, accessory=button(candidate.name, "open", ProfilePage(candidate.actor_id).encode())))
     names = ", ".join(c.name for c in result.candidates[:10])
     return finish(f"{result.query} could be: {names}", blocks)
 
@@ -426,7 +206,7 @@ def not_found_message(result: LookupResult) -> Message:
     if result.explanation:
         blocks.append(context(escape(result.explanation)))
     suggestions = result.candidates[:3]
-    controls = [button(c.name, "open", {"v": "profile", "id": c.actor_id, "ao": 0}) for c in suggestions]
+    controls = [button(c.name, "open", ProfilePage(c.actor_id).encode()) for c in suggestions]
     if suggestions:
         blocks.append(section("Did you mean:"))
     else:
@@ -450,7 +230,7 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
                    shared_by: str | None = None) -> Message:
     """A page of quote search results, with the speaker resolution when `by` was given."""
     words, by = result.query or "", result.by
-    view = {"v": "quotes", "q": words[:MAX_QUERY_IN_VIEW], "by": (by or "")[:MAX_QUERY_IN_VIEW] or None, "o": offset}
+    view = QuotesPage(words[:MAX_QUERY_IN_VIEW], (by or "")[:MAX_QUERY_IN_VIEW] or None, offset)
     asked = " ".join(p for p in [f"“{escape(clip(words, 200))}”" if words else "", f"by *{escape(clip(by, 200))}*" if by else ""] if p)
     speaker = result.speaker
     blocks: list[dict | None] = [shared_note(shared_by)]
@@ -459,7 +239,7 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
         label = "could be more than one speaker" if speaker.status == "ambiguous" else "is not a speaker I know"
         blocks.append(section(f"*{escape(clip(by or '', 200))}* {label}."))
         for c in speaker.candidates[:3]:
-            controls.append(button(f"Quotes by {c.name}", "open", {**view, "by": c.name, "o": 0}))
+            controls.append(button(f"Quotes by {c.name}", "open", replace(view, by=c.name, offset=0).encode()))
     if result.results:
         total = max(result.total, offset + len(result.results))
         span = f"{offset + 1}–{offset + len(result.results)} of {total:,}"
@@ -473,7 +253,7 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
             blocks.append(context(escape(result.explanation)))
     controls = share_controls(view, share and bool(result.results)) + controls
     if offset + len(result.results) < result.total:
-        controls.append(button("More quotes", "more", {**view, "o": offset + len(result.results)}))
+        controls.append(button("More quotes", "more", replace(view, offset=offset + len(result.results)).encode()))
     fallback = f"{plural(result.total, 'quote')} {' '.join(p for p in [words, f'by {by}' if by else ''] if p)}".strip()
     return finish(fallback, blocks, controls=controls)
 
@@ -482,21 +262,12 @@ def actor_quotes_message(name: str, side: str, hits: list[QuoteHit], *, actor_id
                          page: int = QUOTES_PAGE) -> Message:
     """A page of the quotes by (or about) one actor, from a profile's "More quotes" button."""
     title = f"Quotes {'by' if side == 'by' else 'about'} {name}"
-    view = {"v": "actor_quotes", "id": actor_id, "side": side, "o": offset}
+    view = ActorQuotesPage(actor_id, side, offset)
     if hits:
         blocks = [section(f"*{escape(title)}*: {offset + 1}–{offset + len(hits)}")] + [quote_block(h) for h in hits]
     else:
         blocks = [section(f"No more {escape(title[0].lower() + title[1:])}.")]
-    controls = [button("Back to profile", "open", {"v": "profile", "id": actor_id, "ao": 0})]
+    controls = [button("Back to profile", "open", ProfilePage(actor_id).encode())]
     if len(hits) >= page:
-        controls.append(button("More quotes", "more", {**view, "o": offset + len(hits)}))
+        controls.append(button("More quotes", "more", replace(view, offset=offset + len(hits)).encode()))
     return finish(title, blocks, controls=controls)
-
-
-def digest_message(answer: dict) -> Message:
-    """The digest module's answer, held to the same limits as everything else."""
-    blocks = [b for b in answer.get("blocks") or [] if isinstance(b, dict)]
-    text = answer.get("text") or "newsbot digest"
-    if not blocks:
-        blocks = [section(escape(text))]
-    return finish(text, blocks)

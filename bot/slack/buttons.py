@@ -1,0 +1,125 @@
+"""What a button carries: the page it shows, or the choice it makes, when pressed.
+
+A button's value is compact JSON with one-letter keys (`{"v":"profile","id":7,"ao":0}`), and buttons
+already posted in Slack stay pressable for as long as the message lives, so this wire format never
+changes: each class below encodes itself to exactly those bytes and decodes them back, clamping what
+a forged value could push out of range. A value only chooses what to show or which name to follow,
+never which channel changes: that is always the channel Slack says the button was pressed in.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+MAX_QUERY_IN_VIEW = 300  # keeps every button value far below 2000 characters
+
+
+class Encoded:
+    """Encoding shared by every button value: the wire dict as compact JSON."""
+
+    kind: ClassVar[str]  # the `v` on the wire
+
+    def wire(self) -> dict:
+        raise NotImplementedError
+
+    def encode(self) -> str:
+        return json.dumps(self.wire(), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class ProfilePage(Encoded):
+    """An actor's profile, from its `articles_offset`-th article on."""
+
+    actor_id: int
+    articles_offset: int = 0
+    kind: ClassVar[str] = "profile"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "id": self.actor_id, "ao": self.articles_offset}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> ProfilePage:
+        return cls(actor_id=int(wire["id"]), articles_offset=offset(wire, "ao"))
+
+
+@dataclass(frozen=True)
+class QuotesPage(Encoded):
+    """A page of quote search results: `/quote words` or `/quote by speaker words`."""
+
+    words: str
+    by: str | None = None
+    offset: int = 0
+    kind: ClassVar[str] = "quotes"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "q": self.words, "by": self.by, "o": self.offset}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> QuotesPage:
+        return cls(words=wire.get("q") or "", by=wire.get("by") or None, offset=offset(wire, "o"))
+
+
+@dataclass(frozen=True)
+class ActorQuotesPage(Encoded):
+    """A page of the quotes by (or about) one actor, from a profile's "More quotes" buttons."""
+
+    actor_id: int
+    side: Literal["by", "about"]
+    offset: int = 0
+    kind: ClassVar[str] = "actor_quotes"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "id": self.actor_id, "side": self.side, "o": self.offset}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> ActorQuotesPage:
+        return cls(actor_id=int(wire["id"]), side="by" if wire.get("side") == "by" else "about",
+                   offset=offset(wire, "o"))
+
+
+@dataclass(frozen=True)
+class FollowChoice(Encoded):
+    """A name offered by `/digest follow`, to follow in the channel the button is pressed in."""
+
+    name: str
+    kind: ClassVar[str] = "digest_follow"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "n": self.name}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> FollowChoice:
+        return cls(name=str(wire.get("n") or "").strip())
+
+
+ButtonValue = ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice
+KINDS: dict[str, type[ButtonValue]] = {cls.kind: cls for cls in (ProfilePage, QuotesPage, ActorQuotesPage, FollowChoice)}
+
+
+def offset(wire: dict, key: str) -> int:
+    """A page offset as sent: missing is 0, negative is clamped to 0."""
+    return max(int(wire.get(key) or 0), 0)
+
+
+def wire_of(value: str) -> dict:
+    """The JSON object a button value holds (empty when unreadable)."""
+    try:
+        wire = json.loads(value)
+    except (TypeError, ValueError):
+        return {}
+    return wire if isinstance(wire, dict) else {}
+
+
+def kind_of(wire: dict) -> type[ButtonValue] | None:
+    """Which kind of value a wire dict says it is, even when the rest of it does not read."""
+    kind = wire.get("v")
+    return KINDS.get(kind) if isinstance(kind, str) else None
+
+
+def decode(value: str) -> ButtonValue | None:
+    """What a pressed button carries; None when the value is none of ours. A value of a known kind
+    whose fields do not read (a forged id, say) raises ValueError, TypeError or KeyError."""
+    wire = wire_of(value)
+    kind = kind_of(wire)
+    return kind.from_wire(wire) if kind else None
