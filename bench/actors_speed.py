@@ -25,9 +25,9 @@ from bench.ingest import REUTERS, no_extraction, peak_rss_mb
 from bot.nlp.actors import extract_mentions
 from bot.nlp.gazetteer import load_gazetteer
 from bot.nlp.world import preload
-from bot.pipeline import AnalysedArticle, analyse
+from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.store.db import Store
-from bot.store.indexer import Indexer
+from bot.ingest.indexer import Indexer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, Integer
 
 from bot.config import normalise_database_url
 from bot.store.db import Store
-from bot.store.indexer import refresh_planner_statistics
+from bot.ingest.indexer import refresh_planner_statistics
 from bot.store.schema import metadata
 
 BATCH = 5000

@@ -28,7 +28,7 @@ from bot.config import config_dir, normalise_database_url
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
 from bot.store.db import Store
-from bot.store.indexer import Indexer
+from bot.ingest.indexer import Indexer
 from bot.store.schema import articles
 
 

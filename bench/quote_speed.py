@@ -39,7 +39,7 @@ def ensure_index(db_url: str) -> dict:
     """Index the Reuters stories with config/actors.yaml (incremental: a second run adds nothing)."""
     from bot.nlp.gazetteer import load_gazetteer
     from bot.store.db import Store
-    from bot.store.indexer import Indexer
+    from bot.ingest.indexer import Indexer
 
     store = Store(db_url)
     started = time.perf_counter()

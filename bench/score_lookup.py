@@ -82,7 +82,7 @@ def index_seeds(db_url: str, project: Path = ROOT) -> None:
     """Index the project's seeds with its config/actors.yaml, as `newsbot index` does."""
     from bot.nlp.gazetteer import load_gazetteer
     from bot.store.db import Store
-    from bot.store.indexer import Indexer
+    from bot.ingest.indexer import Indexer
 
     store = Store(db_url)
     try:

@@ -8,7 +8,7 @@ from bot.corpus.models import Document
 from bot.corpus.readers import read_file
 from bot.nlp.actors import extract_mentions
 from bot.nlp.gazetteer import load_gazetteer
-from bot.pipeline import analyse
+from bot.ingest.pipeline import analyse
 from tests.conftest import ROOT, SEEDS
 
 

@@ -20,7 +20,7 @@ AT_THE_SIGNAL = """
 import sys, time
 from pathlib import Path
 from bot.cli import main
-import bot.store.indexer
+import bot.ingest.indexer
 ready, go = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()
 while not go.exists():
@@ -108,7 +108,7 @@ def test_the_bots_reindex_skips_while_another_run_writes_and_picks_the_files_up_
     from bot.config import load_settings
     from bot.digest.scheduler import DigestScheduler
     from bot.store.db import IndexRunBusy
-    from bot.store.indexer import Indexer
+    from bot.ingest.indexer import Indexer
 
     settings = load_settings()
     digests = DigestScheduler(store, settings, client=None)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
-from bot.store.indexer import IndexReport, Indexer
+from bot.ingest.indexer import IndexReport, Indexer
 from bot.wording import plural
 
 log = logging.getLogger("bot.index")

@@ -202,7 +202,7 @@ class DigestScheduler:
 
 
 def default_indexer(store: Store, settings: Settings):
-    from bot.store.indexer import Indexer
+    from bot.ingest.indexer import Indexer
 
     try:
         from bot.nlp.gazetteer import load_gazetteer

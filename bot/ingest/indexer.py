@@ -36,10 +36,10 @@ from bot.corpus.sidecar import sidecar_path
 from bot.corpus.walk import CorpusWalk, walk_corpus
 from bot.nlp.names import actor_key
 from bot.nlp.quote_identity import longer_form, quote_keys
-from bot.pipeline import AnalysedArticle, analyse
+from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
 from bot.store.db import Store, chunks, one_of
-from bot.store.quote_merge import QuoteIdentity
+from bot.ingest.quote_merge import QuoteIdentity
 from bot.store.schema import (
     ABOUT_CONTEXT, actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes,
     source_files,
@@ -653,7 +653,7 @@ class Indexer:
 
 
 class _AnalysisPool:
-    """Runs the pure pipeline (bot.pipeline.analyse) over a file's documents: in this process,
+    """Runs the pure pipeline (bot.ingest.pipeline.analyse) over a file's documents: in this process,
     or spread over worker processes so that extraction uses every core while one writer stores."""
 
     def __init__(self, analyse_fn: Callable[..., AnalysedArticle], gazetteer, workers: int = 1):
