@@ -7,9 +7,9 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from bot.ingest.pipeline import AnalysedArticle
 from bot.ingest import indexer as indexer_module
 from bot.ingest.indexer import Indexer
+from bot.ingest.pipeline import AnalysedArticle
 from bot.store.schema import articles, occurrences, source_files
 from tests.conftest import FIXTURES
 
