@@ -9,7 +9,6 @@ an error mid-file leaves the index as it was before that file.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -17,37 +16,33 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.config import Settings
 from bot.corpus.models import Document, FileProblem
 from bot.corpus.readers import read_file
 from bot.corpus.walk import CorpusWalk, walk_corpus
+from bot.ingest.actors import RunActors
 from bot.ingest.analysis_pool import AnalysisPool, fewer_collections
 from bot.ingest.changes import KnownFile, file_digest, file_signature, known_files, stored_problems, vanished_files
 from bot.ingest.near_copies import RunBodies, StoryFinder
 from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.ingest.quote_merge import mentions_by_story, store_quotes
 from bot.nlp.gazetteer import Gazetteer, load_gazetteer
-from bot.nlp.names import actor_key
 from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
 from bot.store.bulk import delete_articles, insert_plain_rows, refresh_planner_statistics
 from bot.store.db import Store, chunks, one_of
-from bot.store.schema import actors, aliases, article_bands, articles, mentions, occurrences, source_files
+from bot.store.schema import article_bands, articles, mentions, occurrences, source_files
 
 log = logging.getLogger(__name__)
 
-CURATED_DIGEST_KEY = "curated_actors_digest"
 _ARTICLE_COLUMNS = ("id", "title", "source", "author", "date", "url", "path", "text", "ingested_at")
 _OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "author", "date", "url", "path")
 _MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence_start", "sentence_end")
-
-_key = lru_cache(maxsize=1 << 17)(actor_key)  # names and spellings repeat across a corpus: fold each once
 
 
 @dataclass
@@ -106,13 +101,9 @@ class Indexer:
         self.store = store
         self.gazetteer = gazetteer
         self.analyse = analyse_fn
-        self._actor_ids: dict[str, int] = {}
+        self._actors = RunActors()
         self._known: dict[str, KnownFile] = {}
         self._without_sidecar: set[str] = set()  # files whose sidecar is a link the walk did not follow
-        self._curated_synced = False
-        self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
-        self._alias_keys_read: set[str] = set()  # spelling keys whose stored pairs are all in _alias_pairs
-        self._new_aliases: list[tuple] = []  # alias rows of the file being written
         self._bodies = RunBodies()
         self._quote_words: dict[str, list[str]] = {}  # stored quote text -> its folded words, for the run
         self._tally = ActorTally()  # the run's new mentions, per actor: added to the stored figures at the end
@@ -145,7 +136,7 @@ class Indexer:
             progress = _CallbackProgress(progress)
         if progress is not None:
             progress.start(len(files))
-        self.sync_curated_actors()
+        curated_synced = self._actors.sync_curated(self.store, self.gazetteer)
         with self.store.connect() as conn:
             self._known = known_files(conn)
         with AnalysisPool(self.analyse, self.gazetteer, workers) as self._pool, fewer_collections():
@@ -153,7 +144,7 @@ class Indexer:
         if not keep_missing:
             self.remove_missing(roots if roots is not None else paths, walk, report)
         with self.store.begin() as conn:
-            if report.files_indexed or report.files_removed or self._curated_synced:
+            if report.files_indexed or report.files_removed or curated_synced:
                 if self._recount or not self._tally.apply(conn):
                     refresh_actor_stats(conn)
                 else:
@@ -197,10 +188,7 @@ class Indexer:
         try:
             return step(path, report)
         except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
-            self._actor_ids.clear()  # ids, spellings and stories cached in that transaction are gone with it
-            self._alias_pairs.clear()
-            self._alias_keys_read.clear()
-            self._new_aliases.clear()
+            self._actors.forget()
             log.debug("indexing %s failed", path, exc_info=True)
             report.problems.append(FileProblem(str(path), f"not indexed, index unchanged for this file "
                                                           f"({exc.__class__.__name__}: {exc})"))
@@ -326,12 +314,12 @@ class Indexer:
             (story, file_id, doc.position, doc.title, doc.source, doc.author, doc.date, doc.url, doc.path)
             for doc, story in zip((item.doc for item in analysed), stories)])
         new_items = [(story, item) for item, story, is_new in zip(analysed, stories, fresh) if is_new]
-        self._cache_actors(conn, [item for _, item in new_items])
+        self._actors.cache(conn, [item for _, item in new_items])
         mention_rows: list[tuple] = []
         for item, story, is_new in zip(analysed, stories, fresh):
             if is_new:
                 first_row = len(mention_rows)
-                self._add_mention_rows(conn, story, item, mention_rows)
+                self._actors.add_mention_rows(conn, story, item, mention_rows)
                 self._tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)
@@ -339,7 +327,7 @@ class Indexer:
             insert_plain_rows(conn, mentions, _MENTION_COLUMNS, mention_rows)
         # A syndicated copy's quotes are its story's, already stored.
         self._store_quotes(conn, new_items, mentions_by_story(mention_rows))
-        self._store_new_aliases(conn)
+        self._actors.store_new_aliases(conn)
         return len(new_rows)
 
     def _fill_story_gaps(self, conn: Connection, story_id: str, doc: Document) -> None:
@@ -352,115 +340,12 @@ class Indexer:
         if changes:
             conn.execute(update(articles).where(articles.c.id == story_id).values(**changes))
 
-    # -- actors and mentions ---------------------------------------------
-
-    def sync_curated_actors(self) -> None:
-        """Upsert the config/actors.yaml list: names, kinds, descriptions and aliases.
-
-        Skipped when the list (and the spelling keys its aliases fold to) is what the
-        last run stored: an unchanged corpus and actor list cost no writes.
-        """
-        if self.gazetteer is None:
-            return
-        digest = hashlib.sha256(json.dumps(
-            [[e.name, e.kind, e.description, [[a, actor_key(a)] for a in [e.name, *e.aliases]]]
-             for e in self.gazetteer.actors], ensure_ascii=False).encode("utf-8")).hexdigest()
-        if self.store.get_meta(CURATED_DIGEST_KEY) == digest:
-            return
-        self._curated_synced = True
-        with self.store.begin() as conn:
-            self.store.set_meta(conn, CURATED_DIGEST_KEY, digest)
-            spellings: dict[int, dict[str, str]] = {}  # actor id -> alias key -> alias; an actor's last entry wins
-            for entry in self.gazetteer.actors:
-                actor_id = self.actor_id(conn, entry.name, entry.kind, curated=True, description=entry.description)
-                spellings[actor_id] = {}
-                for alias in [entry.name, *entry.aliases]:
-                    key = actor_key(alias)
-                    if key:
-                        spellings[actor_id].setdefault(key, alias)
-            for chunk in chunks(sorted(spellings)):
-                conn.execute(delete(aliases).where(and_(one_of(conn, aliases.c.actor_id, chunk),
-                                                        aliases.c.origin == "config")))
-            rows = [(actor_id, alias, key, "config") for actor_id, keyed in spellings.items()
-                    for key, alias in keyed.items()]
-            if rows:  # a spelling the corpus gave the actor is now the curated one
-                conn.execute(delete(aliases).where(and_(aliases.c.actor_id == bindparam("a"),
-                                                        aliases.c.key == bindparam("k"))),
-                             [{"a": actor_id, "k": key} for actor_id, _, key, _ in rows])
-                insert_plain_rows(conn, aliases, ("actor_id", "alias", "key", "origin"), rows)
-
-    def actor_id(self, conn: Connection, name: str, kind: str, *, curated: bool = False,
-                 description: str | None = None) -> int:
-        """The id of the actor with this name's key, created when new."""
-        key = _key(name)
-        if key in self._actor_ids and not curated:
-            return self._actor_ids[key]
-        row = conn.execute(select(actors.c.id, actors.c.curated).where(actors.c.key == key)).first()
-        if row is None:
-            actor = conn.execute(insert(actors).values(key=key, name=name, kind=kind, description=description,
-                                                       curated=curated, mention_count=0, article_count=0))
-            actor_id = actor.inserted_primary_key[0]
-        else:
-            actor_id = row.id
-            if curated:
-                conn.execute(update(actors).where(actors.c.id == actor_id).values(
-                    name=name, kind=kind, description=description, curated=True))
-        self._actor_ids[key] = actor_id
-        return actor_id
-
-    def _add_mention_rows(self, conn: Connection, story_id: str, item: AnalysedArticle, rows: list[tuple]) -> None:
-        for mention in item.mentions:
-            name = mention.curated or mention.name
-            actor_id = self.actor_id(conn, name, mention.kind)
-            rows.append((story_id, actor_id, mention.start, mention.end, mention.surface, mention.sentence_start,
-                         mention.sentence_end))
-            if not mention.curated:
-                self._remember_alias(actor_id, name, mention.surface)
-
-    def _remember_alias(self, actor_id: int, name: str, surface: str) -> None:
-        """A spelling of a discovered actor other than its name, stored with the file's other rows."""
-        key = _key(surface)
-        if key != _key(name) and (actor_id, key) not in self._alias_pairs:
-            self._new_aliases.append((actor_id, surface, key, "corpus"))
-            self._alias_pairs.add((actor_id, key))
-
-    def _store_new_aliases(self, conn: Connection) -> None:
-        if self._new_aliases:
-            insert_plain_rows(conn, aliases, ("actor_id", "alias", "key", "origin"), self._new_aliases)
-            self._new_aliases = []
-
-    def _cache_actors(self, conn: Connection, items: list[AnalysedArticle]) -> None:
-        """Look up, or create in bulk, every actor a file's new stories name, and the spellings already
-        stored for them: a few queries per file instead of several per mention."""
-        wanted: dict[str, tuple[str, str]] = {}
-        spellings: set[str] = set()
-        for item in items:
-            for mention in item.mentions:
-                name = mention.curated or mention.name
-                wanted.setdefault(_key(name), (name, mention.kind))
-                spellings.add(_key(mention.surface))
-            for quote in item.quotes:
-                if quote.speaker_name:
-                    wanted.setdefault(_key(quote.speaker_name), (quote.speaker_name, "person"))
-        missing = sorted(k for k in wanted if k not in self._actor_ids)
-        for chunk in chunks(missing):
-            self._actor_ids.update(conn.execute(select(actors.c.key, actors.c.id).where(
-                one_of(conn, actors.c.key, chunk))).all())
-        rows = [dict(key=k, name=wanted[k][0], kind=wanted[k][1], description=None, curated=False, mention_count=0,
-                     article_count=0) for k in missing if k not in self._actor_ids]
-        if rows:
-            self._actor_ids.update(conn.execute(insert(actors).returning(actors.c.key, actors.c.id), rows).all())
-        for chunk in chunks(sorted(spellings - self._alias_keys_read)):
-            self._alias_pairs.update(conn.execute(select(aliases.c.actor_id, aliases.c.key).where(
-                one_of(conn, aliases.c.key, chunk))).all())
-        self._alias_keys_read |= spellings  # their stored pairs are known now, and every pair added later
-
     # -- quotes ----------------------------------------------------------
 
     def _store_quotes(self, conn: Connection, new_items: list[tuple[str, AnalysedArticle]],
                       named: dict[str, list[tuple[int, int, int]]]) -> None:
         """The file's quotes (quote_merge.store_quotes), their speakers among this run's actors."""
-        store_quotes(conn, new_items, named, lambda name: self.actor_id(conn, name, "person"), self._quote_words)
+        store_quotes(conn, new_items, named, lambda name: self._actors.actor_id(conn, name, "person"), self._quote_words)
 
 
 def curated_actor_list(settings: Settings) -> Gazetteer:
