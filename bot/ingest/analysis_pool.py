@@ -56,7 +56,7 @@ _worker_pipeline: tuple[Callable[..., AnalysedArticle], object] | None = None
 def _start_analysis_worker(analyse_fn: Callable[..., AnalysedArticle], gazetteer) -> None:
     global _worker_pipeline
     _worker_pipeline = (analyse_fn, gazetteer)
-    # The single writer is what the run waits for (workers sat idle three quarters of the time):
+    # The single writer is what the run waits for (workers sit idle most of the time):
     # when the cores are all busy, the writer goes first.
     os.nice(WORKER_NICENESS)
     _collect_rarely()
@@ -81,7 +81,7 @@ def fewer_collections() -> Iterator[None]:
 
 def _collect_rarely() -> None:
     """Indexing allocates many short-lived objects: the default thresholds ran a collection every 700
-    allocations, and full ones walked every module and word list loaded (5% of a 5,000-article run).
+    allocations, and full ones walked every module and word list loaded.
     What is loaded now is frozen out of collections: it lives as long as the process."""
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)

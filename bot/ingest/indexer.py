@@ -162,8 +162,8 @@ class Indexer:
     def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
         """File by file, one step ahead: the next file is read and handed to the analysis workers
         before this one is written, so extraction and writing overlap when workers > 1. With one process
-        on PostgreSQL, a thread writes this file while the next is analysed: the writer spends a fifth of
-        its time waiting for the server, which works on a core of its own."""
+        on PostgreSQL, a thread writes this file while the next is analysed: the writer would otherwise
+        wait for the server, which works on a core of its own."""
         beside = self.store.is_postgres and self._pool.workers == 1
         pending: tuple[Path, Callable[[], None] | None] | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-writer") as writer:

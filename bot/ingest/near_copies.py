@@ -19,8 +19,7 @@ MAX_CANDIDATES = 20  # near-duplicate candidates compared per article, most shar
 class RunBodies:
     """What near-copy checks read of the stories met in this run: lengths, traits (syndication.Traits) and
     folded bodies (packed), so a candidate is ruled out by its length or figures, or compared, without
-    reading and folding its text again (at 10k synthetic articles that was a third of the writer's time,
-    growing with the index). A story id is the hash of its folded body, so nothing remembered turns
+    reading and folding its text again (a cost that grows with the index). A story id is the hash of its folded body, so nothing remembered turns
     wrong, even after a rollback."""
 
     MAX_BYTES = 256 << 20  # packed bodies kept: about 250k articles; the oldest go first
@@ -98,8 +97,8 @@ class StoryFinder:
             self.by_band.setdefault(band, []).append(item.story_id)
 
     def _read(self, story_ids: list[str]) -> None:
-        """Stored candidates this run has not met, in one query (at 40k synthetic articles a new one had
-        about 16 candidates: one query each was half the writer's time): folded, remembered."""
+        """Stored candidates this run has not met, in one query (a new story has many candidates in a
+        large index: a query each would dominate the writer's time): folded, remembered."""
         if not story_ids:
             return
         texts = dict(self.conn.execute(select(articles.c.id, articles.c.text).where(
