@@ -290,7 +290,7 @@ class Indexer:
         (syndicated copies, in the index or earlier in this file), the new stories' mentions counted
         in the run's tally. Returns the number of new stories."""
         finder = StoryFinder(conn, [item.story_id for item in analysed], [item.bands for item in analysed],
-                              self._bodies)
+                             self._bodies)
         stories: list[str] = []
         fresh: list[bool] = []
         new_rows, band_rows = [], []
@@ -345,7 +345,8 @@ class Indexer:
     def _store_quotes(self, conn: Connection, new_items: list[tuple[str, AnalysedArticle]],
                       named: dict[str, list[tuple[int, int, int]]]) -> None:
         """The file's quotes (quote_merge.store_quotes), their speakers among this run's actors."""
-        store_quotes(conn, new_items, named, lambda name: self._actors.actor_id(conn, name, "person"), self._quote_words)
+        store_quotes(conn, new_items, named, lambda name: self._actors.actor_id(conn, name, "person"),
+                     self._quote_words)
 
 
 def curated_actor_list(settings: Settings) -> Gazetteer:

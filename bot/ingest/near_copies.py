@@ -19,8 +19,8 @@ MAX_CANDIDATES = 20  # near-duplicate candidates compared per article, most shar
 class RunBodies:
     """What near-copy checks read of the stories met in this run: lengths, traits (syndication.Traits) and
     folded bodies (packed), so a candidate is ruled out by its length or figures, or compared, without
-    reading and folding its text again (a cost that grows with the index). A story id is the hash of its folded body, so nothing remembered turns
-    wrong, even after a rollback."""
+    reading and folding its text again (a cost that grows with the index). A story id is the hash of its
+    folded body, so nothing remembered turns wrong, even after a rollback."""
 
     MAX_BYTES = 256 << 20  # packed bodies kept: about 250k articles; the oldest go first
 
