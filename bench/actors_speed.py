@@ -22,12 +22,12 @@ from pathlib import Path
 import click
 
 from bench.ingest import REUTERS, no_extraction, peak_rss_mb
+from bot.ingest.indexer import Indexer
+from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.nlp.actors import extract_mentions
 from bot.nlp.gazetteer import load_gazetteer
 from bot.nlp.world import preload
-from bot.pipeline import AnalysedArticle, analyse
 from bot.store.db import Store
-from bot.store.indexer import Indexer
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,8 +15,8 @@ import time
 from sqlalchemy import Boolean, Integer
 
 from bot.config import normalise_database_url
+from bot.store.bulk import refresh_planner_statistics
 from bot.store.db import Store
-from bot.store.indexer import refresh_planner_statistics
 from bot.store.schema import metadata
 
 BATCH = 5000

@@ -24,18 +24,12 @@ import click
 from sqlalchemy import bindparam, select, update
 
 from bench.corpus import TMP, SharedDataMissing, load_material, write_corpus
-from bot.config import config_dir, normalise_database_url
+from bot.config import Settings, normalise_database_url
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
+from bot.ingest.indexer import build_indexer
 from bot.store.db import Store
-from bot.store.indexer import Indexer
 from bot.store.schema import articles
-
-
-def indexer(store: Store) -> Indexer:
-    from bot.nlp.gazetteer import load_gazetteer
-
-    return Indexer(store, gazetteer=load_gazetteer(config_dir() / "actors.yaml"))
 
 
 def spread_history(store: Store, before: datetime, days: int = 14) -> int:
@@ -67,13 +61,13 @@ def main(history: int, day_size: int, repeat: int, db: str | None) -> None:
     now = datetime.now(timezone.utc)
     archive = write_corpus(history, TMP / f"digest-speed-history-{history}", material)
     started = time.perf_counter()
-    indexer(store).run([archive], keep_missing=True)
+    build_indexer(store, Settings()).run([archive], keep_missing=True)
     history_s = time.perf_counter() - started
     window_start = datetime.now(timezone.utc)
     spread = spread_history(store, window_start)
     day = write_corpus(day_size, TMP / f"digest-speed-day-{day_size}", material, day=now.date())
     started = time.perf_counter()
-    indexer(store).run([day], keep_missing=True)
+    build_indexer(store, Settings()).run([day], keep_missing=True)
     day_s = time.perf_counter() - started
     window_end = datetime.now(timezone.utc)
     follow = [name for name, *_ in material.actors[:3]]

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import click
 
-from bot.pipeline import AnalysedArticle
+from bot.ingest.indexer import Indexer
+from bot.ingest.pipeline import AnalysedArticle
 from bot.store.db import Store
-from bot.store.indexer import Indexer
 
 ROOT = Path(__file__).resolve().parent.parent
 REUTERS = ROOT.parent / "shared" / "data" / "news-corpus" / "reuters-21578" / "articles.jsonl"

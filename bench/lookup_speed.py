@@ -40,14 +40,13 @@ def rss_mb() -> float:
 
 def ensure_index(db_url: str) -> dict:
     """Index the Reuters stories with config/actors.yaml (skipped when already indexed)."""
-    from bot.nlp.gazetteer import load_gazetteer
+    from bot.config import Settings
+    from bot.ingest.indexer import build_indexer
     from bot.store.db import Store
-    from bot.store.indexer import Indexer
 
     store = Store(db_url)
     started = time.perf_counter()
-    report = Indexer(store, gazetteer=load_gazetteer(ROOT / "config" / "actors.yaml")).run(
-        [REUTERS], keep_missing=True)
+    report = build_indexer(store, Settings(config_dir=ROOT / "config")).run([REUTERS], keep_missing=True)
     elapsed = time.perf_counter() - started
     store.dispose()
     return {"articles_added": report.articles_added, "index_s": round(elapsed, 1)}

@@ -80,13 +80,13 @@ def evaluate(engine, queries: list[Query]) -> dict[str, KindScore]:
 
 def index_seeds(db_url: str, project: Path = ROOT) -> None:
     """Index the project's seeds with its config/actors.yaml, as `newsbot index` does."""
-    from bot.nlp.gazetteer import load_gazetteer
+    from bot.config import Settings
+    from bot.ingest.indexer import build_indexer
     from bot.store.db import Store
-    from bot.store.indexer import Indexer
 
     store = Store(db_url)
     try:
-        Indexer(store, gazetteer=load_gazetteer(project / "config" / "actors.yaml")).run([project / "seeds"])
+        build_indexer(store, Settings(config_dir=project / "config")).run([project / "seeds"])
     finally:
         store.dispose()
 

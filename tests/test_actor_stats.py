@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
+from bot.ingest import indexer as indexer_module
+from bot.ingest.indexer import Indexer
 from bot.nlp.gazetteer import load_gazetteer
 from bot.store.actor_stats import refresh_actor_stats
-from bot.store import indexer as indexer_module
-from bot.store.indexer import Indexer
 from bot.store.schema import actors
 from tests.conftest import ROOT
 

@@ -6,9 +6,9 @@ import pytest
 
 from bot.corpus.models import Document
 from bot.corpus.readers import read_file
+from bot.ingest.pipeline import analyse
 from bot.nlp.actors import extract_mentions
 from bot.nlp.gazetteer import load_gazetteer
-from bot.pipeline import analyse
 from tests.conftest import ROOT, SEEDS
 
 

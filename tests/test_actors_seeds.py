@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli import cli
+from bot.ingest.indexer import Indexer
 from bot.nlp.gazetteer import load_gazetteer
-from bot.store.indexer import Indexer
 from bot.store.schema import actors, articles, mention_sentence, mentions
 from tests.conftest import ROOT, SEEDS
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 import bench.__main__ as harness
 from bench import corpus
 from bench.queries import LOOKUP_KINDS, QUOTE_KINDS, QueryMix, build_query_mix
-from bot.store.indexer import Indexer
+from bot.ingest.indexer import Indexer
 
 needs_data = pytest.mark.skipif(not corpus.shared_data_available(),
                                 reason=f"{corpus.NEWS_CORPUS} is absent (internal benchmark data)")

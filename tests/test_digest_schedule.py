@@ -392,7 +392,7 @@ def test_the_scheduled_reindex_logs_each_problem_it_meets(config_dir, store, cli
     (corpus / "feed.jsonl").write_text('{"text": "Markets were calm in Amman on Sunday."}\n{"text": oops}\n')
     (corpus / "moved.txt").symlink_to(corpus / "no-longer-here.txt")
     digests = scheduler_for(store, client, Clock(datetime.now(UTC)), settings=settings)
-    with caplog.at_level(logging.WARNING, logger="bot.digest.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="bot.ingest.reindex"):
         digests.reindex()
         first = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
         caplog.clear()

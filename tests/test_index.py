@@ -7,9 +7,10 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from bot.pipeline import AnalysedArticle
-from bot.store import indexer as indexer_module
-from bot.store.indexer import Indexer
+from bot.ingest import indexer as indexer_module
+from bot.ingest.actors import RunActors
+from bot.ingest.indexer import Indexer
+from bot.ingest.pipeline import AnalysedArticle
 from bot.store.schema import articles, occurrences, source_files
 from tests.conftest import FIXTURES
 
@@ -199,13 +200,13 @@ def test_an_unchanged_actor_list_is_not_written_again(store, corpus, monkeypatch
     entry = SimpleNamespace(name="Nabil Saeed", kind="person", description="crane operator", aliases=["N. Saeed"])
     gazetteer = SimpleNamespace(actors=[entry])
     upserts = []
-    real_actor_id = Indexer.actor_id
+    real_actor_id = RunActors.actor_id
 
     def counting_actor_id(self, conn, name, kind, **options):
         upserts.append(name)
         return real_actor_id(self, conn, name, kind, **options)
 
-    monkeypatch.setattr(Indexer, "actor_id", counting_actor_id)
+    monkeypatch.setattr(RunActors, "actor_id", counting_actor_id)
     Indexer(store, gazetteer, analyse_fn=no_extraction).run([corpus])
     assert upserts == ["Nabil Saeed"]
     Indexer(store, gazetteer, analyse_fn=no_extraction).run([corpus])

@@ -20,7 +20,7 @@ AT_THE_SIGNAL = """
 import sys, time
 from pathlib import Path
 from bot.cli import main
-import bot.store.indexer
+import bot.ingest.indexer
 ready, go = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()
 while not go.exists():
@@ -107,12 +107,12 @@ def test_two_index_runs_at_once_on_a_fresh_database_both_succeed(db_url, config_
 def test_the_bots_reindex_skips_while_another_run_writes_and_picks_the_files_up_next_time(store, config_dir, caplog):
     from bot.config import load_settings
     from bot.digest.scheduler import DigestScheduler
+    from bot.ingest.indexer import Indexer
     from bot.store.db import IndexRunBusy
-    from bot.store.indexer import Indexer
 
     settings = load_settings()
     digests = DigestScheduler(store, settings, client=None)
-    with store.index_run(), caplog.at_level(logging.INFO, logger="bot.digest"):
+    with store.index_run(), caplog.at_level(logging.INFO, logger="bot.ingest"):
         assert digests.reindex() is None
         with pytest.raises(IndexRunBusy):
             Indexer(store).run(settings.corpus_folders, wait=False)

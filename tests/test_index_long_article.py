@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.corpus.readers import read_file
+from bot.ingest.pipeline import analyse
 from bot.nlp.gazetteer import load_gazetteer
-from bot.pipeline import analyse
 from tests.conftest import ROOT, SEEDS
 
 COPIES = 12  # 12 copies of the seeds' six stories: about 0.5 MB

@@ -208,7 +208,7 @@ def test_a_version_7_database_keeps_each_mention_sentence_as_offsets(db_url):
 def test_a_version_8_database_gets_the_actors_named_near_each_quote(db_url, tmp_path):
     """Migration 9: the database finds, for each quote occurrence already stored, the actors mentioned within
     ABOUT_CONTEXT characters, as the indexer now writes them with the occurrence."""
-    from bot.store.indexer import Indexer
+    from bot.ingest.indexer import Indexer
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import and_, or_, select
 
 from bot.cli import cli
+from bot.ingest.indexer import Indexer
 from bot.search.quotes import QuoteSearch
-from bot.store.indexer import Indexer
 from bot.store.schema import ABOUT_CONTEXT, actors, mentions, quote_occurrences, quotes
 
 ENVOY = "We will not accept any deal that leaves the militias armed and the borders open"

@@ -10,21 +10,12 @@ from pathlib import Path
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
-from bot.store.indexer import IndexReport, Indexer
+from bot.ingest.indexer import IndexReport, build_indexer
 from bot.wording import plural
 
 log = logging.getLogger("bot.index")
 
 LOG_EVERY_S = 5.0
-
-
-def load_gazetteer(ctx: Context):
-    """The curated actor list, when the actors module provides one."""
-    try:
-        from bot.nlp.gazetteer import load_gazetteer as load
-    except ImportError:
-        return None
-    return load(ctx.settings.config_dir / "actors.yaml")
 
 
 class BarProgress:
@@ -103,7 +94,7 @@ def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, pro
     indexed (each is listed with its reason), 2 for usage or configuration errors.
     """
     targets = list(paths) or ctx.settings.corpus_folders
-    indexer = Indexer(ctx.store, gazetteer=load_gazetteer(ctx))
+    indexer = build_indexer(ctx.store, ctx.settings)
     display = BarProgress() if (progress if progress is not None else sys.stderr.isatty()) else LogProgress()
     started = time.perf_counter()
     try:

@@ -67,10 +67,10 @@ def check_configuration(ctx: Context) -> None:
     """Read and validate every configuration file before the bot starts: a mistake stops it here with
     one line, not hours later in a digest job or a re-index."""
     from bot.digest.subscriptions import load_yaml, yaml_path
-    from bot.nlp.gazetteer import load_gazetteer
+    from bot.ingest.indexer import curated_actor_list
 
     settings = ctx.settings
-    load_gazetteer(settings.config_dir / "actors.yaml")
+    curated_actor_list(settings)
     load_yaml(yaml_path(settings), settings)
 
 

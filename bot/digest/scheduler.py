@@ -7,8 +7,8 @@ it returns the running APScheduler `BackgroundScheduler` (call `.shutdown()` to 
   through daylight-saving changes; weekday-only subscriptions simply have no weekend runs.
 - Every minute the jobs are reconciled with the subscriptions table, so `/digest subscribe`
   from any instance takes effect without a restart.
-- Every `digest.reindex_minutes` the corpus folders are re-indexed (new and changed files only),
-  so the next digest sees articles dropped into `seeds/` without a restart.
+- Every `digest.reindex_minutes` the corpus folders are re-indexed (bot.ingest.reindex: new and
+  changed files only), so the next digest sees articles dropped into `seeds/` without a restart.
 - At start and then every `digest.lease_minutes`, the catch-up check posts each digest due less
   than `digest.grace_hours` ago that is not done: never claimed (missed while no bot ran), failed,
   or claimed by a process whose lease ran out (it died mid-post). Only digests due after the
@@ -29,12 +29,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, given_up_text, run_digest, tell_subscriber
 from bot.digest.subscriptions import DAY_NAMES, Subscription
-from bot.store.db import IndexRunBusy, Store
+from bot.ingest.indexer import IndexReport, build_indexer
+from bot.ingest.reindex import reindex_corpus
+from bot.store.db import Store
 from bot.wording import plural
 
 log = logging.getLogger(__name__)
@@ -61,7 +63,7 @@ class DigestScheduler:
         self.client = client
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.sleep = sleep
-        self.indexer_factory = indexer_factory or default_indexer
+        self.indexer_factory = indexer_factory or build_indexer
         self.grace = timedelta(hours=settings.digest.grace_hours)
         self.lease = timedelta(minutes=settings.digest.lease_minutes)
         self.scheduler = BackgroundScheduler(timezone="UTC", job_defaults={
@@ -143,30 +145,9 @@ class DigestScheduler:
                     "missed" if row is None else f"left {row.status}", _hours(late), _hours(self.grace))
         tell_subscriber(self.client, sub, given_up_text(sub, due.date(), reason), sleep=self.sleep)
 
-    def reindex(self):
-        """Pick up new and changed corpus files (one run at a time, in this process and across them)."""
-        if not self._index_lock.acquire(blocking=False):  # a re-index or a digest is running: next time
-            return None
-        try:
-            folders = self.settings.corpus_folders
-            report = self.indexer_factory(self.store, self.settings).run(folders, roots=folders, wait=False)
-            if report.files_indexed or report.files_removed:
-                log.info("re-index: %s indexed, %d removed, %s", plural(report.files_indexed, "file"),
-                         report.files_removed, plural(report.articles_added, "new article"))
-            for problem in report.new_problems:
-                log.warning("re-index: %s", problem)
-            return report
-        except IndexRunBusy:  # `newsbot index`, or another instance, is at it: its run picks the files up
-            log.info("re-index skipped: another index run is writing to %s", self.store.display_url)
-            return None
-        except ConfigError as exc:  # actors.yaml edited while the bot runs: one line, and the next run retries
-            log.error("re-index skipped: %s", exc)
-            return None
-        except Exception:
-            log.exception("re-index of %s failed", ", ".join(map(str, self.settings.corpus_folders)))
-            return None
-        finally:
-            self._index_lock.release()
+    def reindex(self) -> IndexReport | None:
+        """The corpus re-index job (bot.ingest.reindex), taking turns with the digests of this process."""
+        return reindex_corpus(self.store, self.settings, self._index_lock, self.indexer_factory)
 
     def reconcile(self) -> None:
         """Make the cron jobs match the subscriptions table (added, changed, removed)."""
@@ -199,16 +180,6 @@ class DigestScheduler:
                  plural(len([j for j in self.scheduler.get_jobs() if j.id.startswith("digest:")]), "subscription"),
                  minutes, _hours(self.grace), self.settings.digest.lease_minutes)
         return self.scheduler
-
-
-def default_indexer(store: Store, settings: Settings):
-    from bot.store.indexer import Indexer
-
-    try:
-        from bot.nlp.gazetteer import load_gazetteer
-    except ImportError:
-        return Indexer(store)
-    return Indexer(store, gazetteer=load_gazetteer(settings.config_dir / "actors.yaml"))
 
 
 def start(*, store: Store, settings: Settings, client) -> BackgroundScheduler:

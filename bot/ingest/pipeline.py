@@ -1,7 +1,7 @@
 """The one function every article goes through between reading and storing.
 
 Reading (bot.corpus) gives a Document; `analyse` adds what extraction finds;
-the indexer (bot.store.indexer) stores the result. New extraction steps are
+the indexer (bot.ingest.indexer) stores the result. New extraction steps are
 added here and nowhere else.
 """
 from __future__ import annotations
