@@ -34,6 +34,7 @@ from bot.corpus.models import Document, FileProblem
 from bot.corpus.readers import read_file
 from bot.corpus.sidecar import sidecar_path
 from bot.corpus.walk import CorpusWalk, walk_corpus
+from bot.nlp.models import Kind
 from bot.nlp.names import actor_key
 from bot.nlp.quote_identity import longer_form, quote_keys
 from bot.pipeline import AnalysedArticle, analyse
@@ -41,8 +42,8 @@ from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_a
 from bot.store.db import Store, chunks, one_of
 from bot.store.quote_merge import QuoteIdentity
 from bot.store.schema import (
-    ABOUT_CONTEXT, actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes,
-    source_files,
+    ABOUT_CONTEXT, AliasOrigin, actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences,
+    quotes, source_files,
 )
 from bot.wording import plural
 
@@ -526,8 +527,8 @@ class Indexer:
                         spellings[actor_id].setdefault(key, alias)
             for chunk in chunks(sorted(spellings)):
                 conn.execute(delete(aliases).where(and_(one_of(conn, aliases.c.actor_id, chunk),
-                                                        aliases.c.origin == "config")))
-            rows = [(actor_id, alias, key, "config") for actor_id, keyed in spellings.items()
+                                                        aliases.c.origin == AliasOrigin.CONFIG)))
+            rows = [(actor_id, alias, key, AliasOrigin.CONFIG) for actor_id, keyed in spellings.items()
                     for key, alias in keyed.items()]
             if rows:  # a spelling the corpus gave the actor is now the curated one
                 conn.execute(delete(aliases).where(and_(aliases.c.actor_id == bindparam("a"),
@@ -567,7 +568,7 @@ class Indexer:
         """A spelling of a discovered actor other than its name, stored with the file's other rows."""
         key = _key(surface)
         if key != _key(name) and (actor_id, key) not in self._alias_pairs:
-            self._new_aliases.append((actor_id, surface, key, "corpus"))
+            self._new_aliases.append((actor_id, surface, key, AliasOrigin.CORPUS))
             self._alias_pairs.add((actor_id, key))
 
     def _store_new_aliases(self, conn: Connection) -> None:
@@ -587,7 +588,7 @@ class Indexer:
                 spellings.add(_key(mention.surface))
             for quote in item.quotes:
                 if quote.speaker_name:
-                    wanted.setdefault(_key(quote.speaker_name), (quote.speaker_name, "person"))
+                    wanted.setdefault(_key(quote.speaker_name), (quote.speaker_name, Kind.PERSON))
         missing = sorted(k for k in wanted if k not in self._actor_ids)
         for chunk in chunks(missing):
             self._actor_ids.update(conn.execute(select(actors.c.key, actors.c.id).where(
@@ -617,7 +618,7 @@ class Indexer:
         for story_id, doc, quote, key in keyed:
             row = fresh.get(key) or known.get(key)
             if row is None:
-                speaker_actor = self.actor_id(conn, quote.speaker_name, "person") if quote.speaker_name else None
+                speaker_actor = self.actor_id(conn, quote.speaker_name, Kind.PERSON) if quote.speaker_name else None
                 fresh[key] = dict(key=key, text=quote.text, speaker=quote.speaker, speaker_actor_id=speaker_actor,
                                   anonymous=quote.anonymous, cue=quote.cue, article_id=story_id, start=quote.start,
                                   end=quote.end, marked=quote.marked, partial=quote.partial, first_seen=doc.date,
