@@ -42,8 +42,8 @@ from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_a
 from bot.store.db import Store, chunks, one_of
 from bot.store.quote_merge import QuoteIdentity
 from bot.store.schema import (
-    ABOUT_CONTEXT, AliasOrigin, actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences,
-    quotes, source_files,
+    ABOUT_CONTEXT, AliasOrigin, FileStatus, actors, aliases, article_bands, articles, mentions, occurrences,
+    quote_occurrences, quotes, source_files,
 )
 from bot.wording import plural
 
@@ -363,7 +363,7 @@ class Indexer:
         if any(p.fatal for p in result.problems) and not result.documents:
             return None
         analysis = self._pool.start(result.documents)
-        status = "partial" if result.problems else "ok"
+        status = FileStatus.PARTIAL if result.problems else FileStatus.OK
 
         def write() -> None:
             analysed = analysis()
@@ -409,7 +409,7 @@ class Indexer:
 
     # -- files -----------------------------------------------------------
 
-    def _replace_file_row(self, conn: Connection, path: Path, digest: str, size: int, mtime: float, status: str,
+    def _replace_file_row(self, conn: Connection, path: Path, digest: str, size: int, mtime: float, status: FileStatus,
                           problems: list[FileProblem]) -> int:
         values = dict(sha256=digest, size=size, mtime=mtime, indexed_at=_now(), status=status,
                       error=json.dumps([asdict(p) for p in problems], ensure_ascii=False) if problems else None)

@@ -20,6 +20,13 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+
+class FileStatus(StrEnum):
+    """How a corpus file was read: whole, or with problems (the articles that could be read are kept)."""
+    OK = "ok"
+    PARTIAL = "partial"
+
+
 source_files = Table(
     "source_files", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -28,7 +35,7 @@ source_files = Table(
     Column("size", BigInteger, nullable=False),
     Column("mtime", Float, nullable=False),
     Column("indexed_at", DateTime(timezone=True), nullable=False),
-    Column("status", String(16), nullable=False),  # ok | partial
+    Column("status", String(16), nullable=False),  # FileStatus: ok | partial
     Column("error", Text),
 )
 
@@ -223,11 +230,21 @@ subscriptions = Table(
     Column("created_at", DateTime(timezone=True)),
 )
 
+
+class LedgerStatus(StrEnum):
+    """Where a channel's digest for one day stands."""
+    CLAIMED = "claimed"  # an instance is posting it (or died doing so: see lease_until)
+    POSTED = "posted"
+    QUIET = "quiet"  # nothing to post
+    FAILED = "failed"  # may be tried again
+    GIVEN_UP = "given_up"  # never posted: too late, or refused for good
+
+
 digest_ledger = Table(
     "digest_ledger", metadata,
     Column("channel", String(32), primary_key=True),
     Column("digest_date", Date, primary_key=True),
-    Column("status", String(16), nullable=False),  # claimed | posted | quiet | failed | given_up
+    Column("status", String(16), nullable=False),  # LedgerStatus
     Column("ts", String(32)),
     # The window of new articles this digest covers; the next digest starts where it ended.
     Column("window_start", DateTime(timezone=True)),
