@@ -22,6 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.search.results import LookupStatus
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "lookup_queries.yaml"
 KINDS = ("variant", "typo", "abbreviation", "script", "absent")
@@ -65,11 +67,11 @@ def evaluate(engine, queries: list[Query]) -> dict[str, KindScore]:
         score = scores[query.kind]
         score.total += 1
         if query.expect is None:
-            ok = result.status in ("not_found", "ambiguous")
-            score.wrong_found += int(result.status == "found")
+            ok = result.status in (LookupStatus.NOT_FOUND, LookupStatus.AMBIGUOUS)
+            score.wrong_found += int(result.status == LookupStatus.FOUND)
         else:
-            ok = result.status == "found" and top == query.expect
-            score.wrong_found += int(result.status == "found" and top != query.expect)
+            ok = result.status == LookupStatus.FOUND and top == query.expect
+            score.wrong_found += int(result.status == LookupStatus.FOUND and top != query.expect)
         score.correct += int(ok)
         if not ok:
             score.failures.append({"q": query.q, "expect": query.expect, "status": result.status, "top": top,

@@ -1,6 +1,7 @@
-"""Load and validate the YAML configuration in one place.
+"""Load and validate the configuration in one place: settings.yaml and the environment.
 
-Every problem is reported as one line naming the file, the key and what was
+Every setting is declared once, in `Settings`, with its default, its meaning and where it
+is read. Every problem is reported as one line naming the file, the key and what was
 expected (`ConfigError`), so an editor who mistypes a key knows where to look.
 """
 from __future__ import annotations
@@ -8,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Hashable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,21 @@ class ConfigError(Exception):
 
 def config_dir() -> Path:
     """The config folder: `$NEWSBOT_CONFIG_DIR`, else `./config`."""
-    return Path(os.environ.get("NEWSBOT_CONFIG_DIR") or "config").resolve()
+    return Path(environment(variable("config_dir")) or "config").resolve()
 
 
 def project_root() -> Path:
     """Relative paths in settings resolve against the folder holding the config folder."""
     return config_dir().parent
+
+
+def cache_dir() -> Path:
+    """Where derived files live (lookup snapshots, word lists): $NEWSBOT_CACHE_DIR, else a folder
+    of this user's in the temporary directory. Everything in it can be deleted and is rebuilt."""
+    configured = environment(variable("cache_dir"))
+    if configured:
+        return Path(configured)
+    return Path(tempfile.gettempdir()) / f"newsbot-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
 class ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -174,30 +184,105 @@ def parse_days(value) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
+def setting(default: Any = MISSING, *, help: str, yaml: type | tuple[type, ...] | None = None,
+            env: str | None = None, factory: Callable[[], Any] | None = None) -> Any:
+    """A settings field declared once: its default (or `factory`), what it means, and where it is read:
+    the settings.yaml key of its name when `yaml` gives the types a value there may have, the
+    environment variable `env`, or both (the environment wins). A `factory` reads `env` itself."""
+    metadata = {"help": help, "yaml": yaml, "env": env}
+    if factory is None and env is not None:
+        factory = lambda: environment(env) or default  # noqa: E731
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def section(kind: type) -> Any:
+    """A settings.yaml mapping (`digest:`, `http:`), read into its own dataclass of settings."""
+    return field(default_factory=kind, metadata={"help": kind.__doc__, "yaml": dict, "env": None})
+
+
 @dataclass
 class DigestDefaults:
-    time: str = "08:00"
-    days: str = "weekdays"
-    grace_hours: float = 6.0
-    reindex_minutes: float = 10.0
-    lease_minutes: float = 5.0  # a digest's claim runs out this long after its holder stopped renewing it
+    """Digest defaults: `digest:` in settings.yaml."""
+    time: str = setting("08:00", yaml=(str, int, float), help="time of a digest whose subscription gives none")
+    days: str = setting("weekdays", yaml=(str, list), help="days of a digest whose subscription gives none")
+    grace_hours: float = setting(6.0, yaml=(int, float), help="hours after its time a missed digest is still posted")
+    reindex_minutes: float = setting(10.0, yaml=(int, float),
+                                     help="minutes between re-indexing runs; 0 turns re-indexing off")
+    lease_minutes: float = setting(5.0, yaml=(int, float), help="how long a digest's claim outlives its instance")
+
+
+@dataclass
+class HttpSettings:
+    """HTTP mode: `http:` in settings.yaml."""
+    bind: str = setting("", yaml=str, help="the address HTTP mode listens on; \"\" lets `newsbot run` choose")
 
 
 @dataclass
 class Settings:
-    corpus_folders: list[Path] = field(default_factory=lambda: [project_root() / "seeds"])
-    database_url: str = ""
-    timezone: str = "UTC"
-    digest: DigestDefaults = field(default_factory=DigestDefaults)
-    http_bind: str = ""  # the address HTTP mode listens on; "" lets `newsbot run` choose (see bind_address)
-    config_dir: Path = field(default_factory=config_dir)
+    """Every setting: settings.yaml's keys in the order they are listed to an editor, then what only the
+    environment gives (secrets, and what differs between hosts)."""
+    corpus_folders: list[Path] = setting(yaml=list, factory=lambda: [project_root() / "seeds"],
+                                         help="the folders `newsbot index` and re-indexing read")
+    database_url: str = setting("", yaml=str, env="DATABASE_URL",
+                                help=f"PostgreSQL (postgresql://…) instead of SQLite at {DEFAULT_DB_PATH}")
+    timezone: str = setting("UTC", yaml=str, help="time zone of a digest whose subscription gives none")
+    digest: DigestDefaults = section(DigestDefaults)
+    http: HttpSettings = section(HttpSettings)
+    config_dir: Path = setting(env="NEWSBOT_CONFIG_DIR", factory=config_dir,
+                               help="the folder of settings.yaml, actors.yaml and digests.yaml (default ./config)")
+    cache_dir: Path = setting(env="NEWSBOT_CACHE_DIR", factory=cache_dir,
+                              help="derived files that make start-up fast, safe to delete")
+    slack_bot_token: str = setting("", env="SLACK_BOT_TOKEN", help="bot token (xoxb-…), both Slack modes")
+    slack_app_token: str = setting("", env="SLACK_APP_TOKEN", help="app-level token (xapp-…): Socket Mode")
+    slack_signing_secret: str = setting("", env="SLACK_SIGNING_SECRET",
+                                        help="HTTP mode: every request's signature is verified with it")
+    slack_api_url: str = setting("", env="SLACK_API_URL", help="Web API base URL (a proxy, or a fake Slack in tests)")
+    port: str = setting("", env="PORT", help="HTTP mode port; in Socket Mode, when set, the health check's")
+    bind: str = setting("", env="BIND", help="HTTP mode address, before http.bind")
+    # Numbers from the environment stay text here: each is checked by the command that uses it.
+    slack_workers: str = setting("", env="NEWSBOT_SLACK_WORKERS", help="listener threads that ack (default 32)")
+    answer_workers: str = setting("", env="NEWSBOT_ANSWER_WORKERS",
+                                  help="threads that compute answers (default one per core)")
+    socket_ping_interval: str = setting("", env="NEWSBOT_SOCKET_PING_INTERVAL",
+                                        help="Socket Mode keepalive ping, seconds (default 5)")
+    history_file: Path = setting(env="NEWSBOT_HISTORY", help="the console's command history",
+                                 factory=lambda: Path(environment(variable("history_file"))
+                                                      or Path.home() / ".newsbot_history"))
+    no_color: str = setting("", env="NO_COLOR", help="set: the console writes no bold")
 
     def resolved_database_url(self, override: str | None = None) -> str:
         """`--db`, then `$DATABASE_URL`, then settings, then the SQLite default."""
-        url = override or os.environ.get("DATABASE_URL") or self.database_url
+        url = override or self.database_url
         if not url:
             url = f"sqlite:///{project_root() / DEFAULT_DB_PATH}"
         return normalise_database_url(url)
+
+    def variables(self) -> dict[str, str]:
+        """The settings given as text by the environment, by variable name ("" when unset)."""
+        return {item.metadata["env"]: getattr(self, item.name) for item in fields(self)
+                if item.metadata["env"] and not item.metadata["yaml"] and isinstance(getattr(self, item.name), str)}
+
+
+def environment(name: str) -> str:
+    """The one place the environment is read: variable `name`'s value, "" when unset."""
+    return os.environ.get(name) or ""
+
+
+def variable(setting_name: str) -> str:
+    """The environment variable declared for a setting."""
+    return next(item.metadata["env"] for item in fields(Settings) if item.name == setting_name)
+
+
+def yaml_keys(kind: type) -> dict[str, type | tuple[type, ...]]:
+    """The settings.yaml keys of a settings dataclass and the types each may have, in declaration order."""
+    return {item.name: item.metadata["yaml"] for item in fields(kind) if item.metadata["yaml"]}
+
+
+def meaning(kind: type, name: str) -> str:
+    """What a setting means, as declared."""
+    return next(item.metadata["help"] for item in fields(kind) if item.name == name)
 
 
 def normalise_database_url(url: str) -> str:
@@ -213,10 +298,6 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-SETTINGS_SPEC = {"corpus_folders": list, "database_url": str, "timezone": str, "digest": dict, "http": dict}
-HTTP_SPEC = {"bind": str}
-DIGEST_SPEC = {"time": (str, int, float), "days": (str, list), "grace_hours": (int, float),
-               "reindex_minutes": (int, float), "lease_minutes": (int, float)}
 MAX_GRACE_HOURS = 7 * 24  # a digest is looked for at most a week back
 MAX_REINDEX_MINUTES = 7 * 24 * 60
 MAX_LEASE_MINUTES = 24 * 60
@@ -227,35 +308,33 @@ def load_settings() -> Settings:
     so that a mistake stops the command at once with one line instead of failing later in the bot."""
     directory = config_dir()
     path = directory / "settings.yaml"
-    data = check_keys(path, "", read_yaml(path, required=False), SETTINGS_SPEC)
-    digest = check_keys(path, "digest:", data.get("digest"), DIGEST_SPEC)
-    http = check_keys(path, "http:", data.get("http"), HTTP_SPEC)
+    data = check_keys(path, "", read_yaml(path, required=False), yaml_keys(Settings))
+    digest = check_keys(path, "digest:", data.get("digest"), yaml_keys(DigestDefaults))
+    http = check_keys(path, "http:", data.get("http"), yaml_keys(HttpSettings))
     settings = Settings(config_dir=directory)
     if data.get("corpus_folders") is not None:
         folders = data["corpus_folders"]
         if not folders or not all(isinstance(f, str) and f.strip() for f in folders):
             raise ConfigError(f"{path}: key 'corpus_folders' expected a list of one or more folder paths")
         settings.corpus_folders = [(directory.parent / f).resolve() for f in folders]
-    settings.database_url = data.get("database_url") or ""
-    settings.timezone = data.get("timezone") or "UTC"
+    settings.database_url = settings.database_url or data.get("database_url") or ""  # $DATABASE_URL first
+    settings.timezone = data.get("timezone") or settings.timezone
     validate_timezone(path, "timezone", settings.timezone)
     defaults = settings.digest
     defaults.time = parsed_value(path, "digest:", digest, "time", parse_time, defaults.time)  # 8:00 -> 08:00
     parsed_value(path, "digest:", digest, "days", parse_days, defaults.days)  # checked; kept as written
     defaults.days = digest.get("days") or defaults.days
-    for key, high, meaning in (("grace_hours", MAX_GRACE_HOURS, "hours after its time a missed digest is still posted"),
-                               ("reindex_minutes", MAX_REINDEX_MINUTES,
-                                "minutes between re-indexing runs; 0 turns re-indexing off")):
+    for key, high in (("grace_hours", MAX_GRACE_HOURS), ("reindex_minutes", MAX_REINDEX_MINUTES)):
         if digest.get(key) is not None:
-            check_number(path, "digest:", key, digest[key], 0, high, meaning)
+            check_number(path, "digest:", key, digest[key], 0, high, meaning(DigestDefaults, key))
             setattr(defaults, key, digest[key])
     lease = digest.get("lease_minutes")
     if lease is not None:
         if not 0 < lease <= MAX_LEASE_MINUTES:  # a claim that never lasts would let every instance post
             raise ConfigError(f"{path}: digest: key 'lease_minutes' expected a number of minutes above 0 and up to "
-                              f"{MAX_LEASE_MINUTES} (how long a digest's claim outlives its instance), got {lease!r}")
+                              f"{MAX_LEASE_MINUTES} ({meaning(DigestDefaults, 'lease_minutes')}), got {lease!r}")
         defaults.lease_minutes = lease
-    settings.http_bind = (http.get("bind") or "").strip()
+    settings.http.bind = (http.get("bind") or "").strip()
     return settings
 
 
@@ -282,13 +361,4 @@ def validate_timezone(path: Path, key: str, name: str) -> None:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{path}: key '{key}' expected an IANA time zone such as Europe/London, got {name!r}") from None
-
-
-def cache_dir() -> Path:
-    """Where derived files live (lookup snapshots, word lists): $NEWSBOT_CACHE_DIR, else a folder
-    of this user's in the temporary directory. Everything in it can be deleted and is rebuilt."""
-    configured = os.environ.get("NEWSBOT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    return Path(tempfile.gettempdir()) / f"newsbot-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 

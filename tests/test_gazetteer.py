@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from bot.cli import cli
 from bot.config import ConfigError
 from bot.nlp.gazetteer import load_gazetteer
-from bot.nlp.models import KINDS
+from bot.nlp.models import Kind
 from tests.conftest import ROOT
 
 SHIPPED = ROOT / "config" / "actors.yaml"
@@ -33,7 +33,7 @@ def test_the_shipped_list_covers_the_beat(gazetteer):
             "Popular Mobilization Forces", "Islamic Revolutionary Guard Corps", "Hezbollah", "Ali Khamenei",
             "Mustafa al-Kadhimi", "Abu Fadak al-Muhammadawi", "Qassem Soleimani", "Abu Mahdi al-Muhandis",
             "Jeanine Hennis-Plasschaert", "Iran", "Iraq", "United Nations", "UNAMI"} <= names
-    assert all(a.kind in KINDS for a in gazetteer.actors)
+    assert all(a.kind in Kind for a in gazetteer.actors)
     kh = gazetteer.by_name["Kataeb Hezbollah"]
     assert {"Kata'ib Hizballah", "KH", "Hezbollah Brigades", "كتائب حزب الله"} <= set(kh.aliases)
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -10,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.config import Settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import compose, post_message, run_digest
@@ -30,14 +30,13 @@ def subscription_or_default(ctx: Context, channel: str) -> Subscription:
     return sub
 
 
-def slack_client():
+def slack_client(settings: Settings):
     """The bot's Web API client, from $SLACK_BOT_TOKEN (and $SLACK_API_URL, for proxies and tests)."""
     from bot.slack.app import web_client
 
-    token = os.environ.get("SLACK_BOT_TOKEN")
-    if not token:
+    if not settings.slack_bot_token:
         raise click.UsageError("--post needs SLACK_BOT_TOKEN in the environment")
-    return web_client(token, os.environ.get("SLACK_API_URL"))
+    return web_client(settings.slack_bot_token, settings.slack_api_url or None)
 
 
 @cli.command("digest")
@@ -60,7 +59,7 @@ def digest_command(ctx: Context, channel: str, day: datetime | None, as_json: bo
     digest_date: date = day.date() if day else now.astimezone(sub.zone).date()
     end = min(sub.scheduled_at(digest_date), now)
     if post:
-        client = slack_client()
+        client = slack_client(ctx.settings)
         if again:
             ts = post_message(client, channel, render_digest(compose(ctx.store, sub, digest_date, end)))
             click.echo(f"Posted again to {channel} (ts {ts}).")

@@ -10,10 +10,10 @@ import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
 from bot.search.engines import Engines, engines_for
-from bot.search.results import Candidate, LookupResult, Profile, lookup_to_json
+from bot.search.results import Band, Candidate, LookupResult, LookupStatus, Profile, lookup_to_json
 from bot.wording import plural
 
-EXIT_CODES = {"found": 0, "ambiguous": 0, "not_found": 1, "invalid": 2}
+EXIT_CODES = {LookupStatus.FOUND: 0, LookupStatus.AMBIGUOUS: 0, LookupStatus.NOT_FOUND: 1, LookupStatus.INVALID: 2}
 CSV_FIELDS = ["line", "query", "status", "name", "kind", "score", "matched", "how", "mentions", "articles",
               "first_seen", "last_seen", "candidates", "explanation"]
 
@@ -54,12 +54,12 @@ def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Pa
         result = by_id(engines, actor_id)
     else:
         result = engines.lookup_engine.resolve(query)
-    if result.status == "found":
+    if result.status == LookupStatus.FOUND:
         result.profile = engines.profiles.profile(result.candidates[0].actor_id, articles_offset=offset,
                                                   articles_limit=articles_limit)
     if as_json:
         click.echo(json.dumps(lookup_to_json(result), ensure_ascii=False, indent=2))
-    elif result.status == "invalid":
+    elif result.status == LookupStatus.INVALID:
         click.echo(result.explanation, err=True)
         click.echo("Usage: newsbot lookup NAME [--json] | newsbot lookup --batch FILE   (see newsbot lookup --help)",
                    err=True)
@@ -72,12 +72,12 @@ def by_id(engines: Engines, actor_id: int) -> LookupResult:
     try:
         profile = engines.profiles.profile(actor_id, articles_limit=0, quotes_limit=0)
     except KeyError:
-        return LookupResult(query=f"--id {actor_id}", status="invalid",
+        return LookupResult(query=f"--id {actor_id}", status=LookupStatus.INVALID,
                             explanation=f"No actor has the id {actor_id}.")
     match = Candidate(actor_id=actor_id, name=profile.name, kind=profile.kind, score=1.0, matched=profile.name,
-                      how="id", band="exact", description=profile.description, mentions=profile.mentions,
+                      how="id", band=Band.EXACT, description=profile.description, mentions=profile.mentions,
                       articles=profile.article_count)
-    return LookupResult(query=f"--id {actor_id}", status="found", candidates=[match], band="exact",
+    return LookupResult(query=f"--id {actor_id}", status=LookupStatus.FOUND, candidates=[match], band=Band.EXACT,
                         explanation=f"Actor {actor_id}.")
 
 
@@ -103,7 +103,7 @@ def run_batch(engines: Engines, path: Path, fmt: str) -> None:
 
 
 def csv_row(number: int, result: LookupResult) -> dict:
-    top = result.candidates[0] if result.candidates and result.status == "found" else None
+    top = result.candidates[0] if result.candidates and result.status == LookupStatus.FOUND else None
     profile = result.profile
     return {
         "line": number, "query": result.query, "status": result.status,
@@ -119,7 +119,7 @@ def csv_row(number: int, result: LookupResult) -> dict:
 
 def render_text(result: LookupResult) -> str:
     """The readable answer: a profile, a list of close candidates, or suggestions."""
-    if result.status == "found" and result.profile is not None:
+    if result.status == LookupStatus.FOUND and result.profile is not None:
         return render_profile(result.profile, result)
     lines = [result.explanation]
     if result.candidates:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 
 import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
-from bot.config import ConfigError
+from bot.config import ConfigError, Settings, variable
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +41,12 @@ def bind_address(chosen: str | None, configured: str, env) -> tuple[str, str]:
     return "127.0.0.1", "this machine only; set BIND=0.0.0.0 to accept other hosts"
 
 
-def listen(app, answers, line: str, host: str, why: str, port: int):
+def listen(app, answers, secret: str, line: str, host: str, why: str, port: int):
     """The HTTP server, bound; says where in `line` (the real port, when 0 asked the system for one)."""
     from bot.slack.server import make_http_server
 
     try:
-        server = make_http_server(app, answers, os.environ["SLACK_SIGNING_SECRET"], host=host, port=port)
+        server = make_http_server(app, answers, secret, host=host, port=port)
     except (OSError, ValueError) as exc:
         click.echo(f"Cannot listen on {host} port {port}: {exc}", err=True)
         sys.exit(1)
@@ -61,6 +60,23 @@ def answers_for(ctx: Context):
     from bot.slack.answers import Answers
 
     return Answers(ctx.store)
+
+
+def console_for(ctx: Context, answers):
+    """The console on this terminal, with the history file and colour choice of the settings."""
+    from bot.slack.console import Console
+
+    return Console(answers, history_file=ctx.settings.history_file, no_color=bool(ctx.settings.no_color))
+
+
+def slack_app(answers, settings: Settings):
+    """The Slack app with the credentials, API address and thread pool sizes of the settings."""
+    from bot.slack.app import build_app
+
+    return build_app(answers, token=settings.slack_bot_token or None, signing_secret=settings.slack_signing_secret,
+                     api_url=settings.slack_api_url or None,
+                     workers=int(settings.slack_workers) if settings.slack_workers else None,
+                     answer_workers=int(settings.answer_workers) if settings.answer_workers else None)
 
 
 def check_configuration(ctx: Context) -> None:
@@ -103,12 +119,13 @@ def socket_ping_interval(env) -> float:
     return seconds
 
 
-def run_socket_mode(app, answers, *, health_port: int | None, health_host: str, ping_interval: float) -> None:
+def run_socket_mode(app, answers, app_token: str, *, health_port: int | None, health_host: str,
+                    ping_interval: float) -> None:
     """Socket Mode until interrupted; a refused app token ends the command with one line, exit 1."""
     from bot.slack.socket_mode import LinkRefused, serve
 
     try:
-        serve(app, answers, os.environ["SLACK_APP_TOKEN"], health_port=health_port, health_host=health_host,
+        serve(app, answers, app_token, health_port=health_port, health_host=health_host,
               ping_interval=ping_interval)
     except LinkRefused as exc:
         click.echo(f"Slack error: {exc}", err=True)
@@ -116,9 +133,9 @@ def run_socket_mode(app, answers, *, health_port: int | None, health_host: str, 
 
 
 @cli.command("run")
-@click.option("--port", type=int, envvar="PORT", default=3000, show_default=True,
+@click.option("--port", type=int, envvar=variable("port"), default=3000, show_default=True,
               help="HTTP mode port ($PORT); in Socket Mode the health check's, when given.")
-@click.option("--bind", envvar="BIND", metavar="ADDRESS",
+@click.option("--bind", metavar="ADDRESS",
               help="HTTP mode (and Socket Mode health check) address ($BIND; default: settings.yaml's http.bind, "
                    "else 0.0.0.0 when $PORT is set, else 127.0.0.1).")
 @click.pass_context
@@ -128,29 +145,27 @@ def run_command(ctx: Context, click_ctx: click.Context, port: int, bind: str | N
     """Run the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET,
     else the local console. In Socket Mode, --port ($PORT) serves GET /healthz when given."""
     check_configuration(ctx)
+    settings = ctx.settings
     port_given = click_ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT
-    mode, line = pick_mode(os.environ)
-    ping_interval = socket_ping_interval(os.environ) if mode == "socket" else None
+    environment = settings.variables()
+    mode, line = pick_mode(environment)
+    ping_interval = socket_ping_interval(environment) if mode == "socket" else None
     if mode != "http":  # HTTP mode says where it listens once it is bound
         click.echo(line)
     answers = answers_for(ctx)
     if mode == "console":
-        from bot.slack.console import Console
-
-        Console(answers).run()
+        console_for(ctx, answers).run()
         return
-    from bot.slack.app import build_app
-
-    app = build_app(answers)
-    host, why = bind_address(bind, ctx.settings.http_bind, os.environ)
+    app = slack_app(answers, settings)
+    host, why = bind_address(bind or settings.bind, settings.http.bind, environment)
     if mode == "http":
-        server = listen(app, answers, line, host, why, port)
+        server = listen(app, answers, settings.slack_signing_secret, line, host, why, port)
     threading.Thread(target=answers.warm_up, name="newsbot-warm-up", daemon=True).start()
     scheduler = start_scheduler(ctx, app)
     try:
         if mode == "socket":
-            run_socket_mode(app, answers, health_port=port if port_given else None, health_host=host,
-                            ping_interval=ping_interval)
+            run_socket_mode(app, answers, settings.slack_app_token, health_port=port if port_given else None,
+                            health_host=host, ping_interval=ping_interval)
         else:
             try:
                 server.serve_forever()
@@ -168,6 +183,4 @@ def run_command(ctx: Context, click_ctx: click.Context, port: int, bind: str | N
 @friendly_errors
 def console_command(ctx: Context) -> None:
     """The bot in this terminal: /lookup, /quote, /digest preview and help, with history."""
-    from bot.slack.console import Console
-
-    Console(answers_for(ctx)).run()
+    console_for(ctx, answers_for(ctx)).run()

@@ -5,7 +5,7 @@ import click
 from sqlalchemy import func, select
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
-from bot.store.schema import actors, articles, occurrences, quotes, source_files
+from bot.store.schema import FileStatus, actors, articles, occurrences, quotes, source_files
 
 TOP_SOURCES = 10
 
@@ -31,7 +31,7 @@ def stats_command(ctx: Context, all_sources: bool) -> None:
             ("occurrences", count(occurrences)),
             ("sources", sum(1 for source, _ in by_source if source)),
             ("files", count(source_files)),
-            ("files with problems", count(source_files, source_files.c.status != "ok")),
+            ("files with problems", count(source_files, source_files.c.status != FileStatus.OK)),
             ("dated", f"{first.isoformat()} to {last.isoformat()}" if first else "no dates"),
             ("actors", count(actors)),
             ("quotes", count(quotes)),

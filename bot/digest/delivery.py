@@ -24,6 +24,7 @@ import time as time_module
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -36,6 +37,7 @@ from bot.digest.build import Digest, build_digest
 from bot.digest.render import DIGEST_LINK_SETTINGS, render_digest
 from bot.digest.subscriptions import Subscription
 from bot.store.db import Store
+from bot.store.schema import LedgerStatus
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ class HistoryUnreadable(Exception):
 class Outcome:
     channel: str
     digest_date: date
-    status: str  # posted | quiet | already | paused | unavailable | failed
+    status: Literal["posted", "quiet", "already", "paused", "unavailable", "failed"]
     ts: str | None = None
     detail: str = ""
 
@@ -211,7 +213,7 @@ def run_digest(store: Store, client, sub: Subscription, digest_date: date, *, no
     claim = ledger.claim(store, channel, digest_date, window, now=now, lease=lease, claimed_by=claimed_by)
     if claim is None:
         row = ledger.get(store, channel, digest_date)
-        log.info("digest for %s on %s already %s by %s", channel, digest_date, row.status if row else "claimed",
+        log.info("digest for %s on %s already %s by %s", channel, digest_date, row.status if row else LedgerStatus.CLAIMED,
                  row.claimed_by if row else "another process")
         return Outcome(channel, digest_date, "already", detail=row.status if row else "")
     with ledger.Lease(store, claim, now=now, length=lease) as held:

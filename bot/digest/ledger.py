@@ -31,13 +31,13 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.digest.build import as_utc
 from bot.store.db import Store
-from bot.store.schema import digest_ledger
+from bot.store.schema import LedgerStatus, digest_ledger
 
 log = logging.getLogger(__name__)
 
 FIRST_WINDOW = timedelta(hours=24)
-DONE = ("posted", "quiet")
-UNFINISHED = ("claimed", "failed")
+DONE = (LedgerStatus.POSTED, LedgerStatus.QUIET)
+UNFINISHED = (LedgerStatus.CLAIMED, LedgerStatus.FAILED)
 # Longer than a post with its retries takes between two renewals; settings.yaml digest.lease_minutes.
 LEASE = timedelta(minutes=5)
 
@@ -46,7 +46,7 @@ LEASE = timedelta(minutes=5)
 class LedgerRow:
     channel: str
     digest_date: date
-    status: str
+    status: LedgerStatus
     ts: str | None
     window_start: datetime | None
     window_end: datetime | None
@@ -59,14 +59,14 @@ class LedgerRow:
 
     def held(self, now: datetime, lease: timedelta = LEASE) -> bool:
         """Claimed by a process whose lease has not run out (rows claimed before leases: `lease` after the claim)."""
-        if self.status != "claimed":
+        if self.status != LedgerStatus.CLAIMED:
             return False
         until = self.lease_until or (self.claimed_at + lease if self.claimed_at else None)
         return until is not None and until > as_utc(now)
 
     def open_to_claim(self, now: datetime, lease: timedelta = LEASE) -> bool:
         """Whether the scheduler should (try to) post it: never claimed, failed, or its holder's lease ran out."""
-        return self.status == "failed" or (self.status == "claimed" and not self.held(now, lease))
+        return self.status == LedgerStatus.FAILED or (self.status == LedgerStatus.CLAIMED and not self.held(now, lease))
 
 
 @dataclass
@@ -105,7 +105,7 @@ def claim(store: Store, channel: str, digest_date: date, window: tuple[datetime,
     """This process's claim on the (channel, date) digest, or None when another process holds or finished it.
 
     A failed or given-up digest, or one whose holder's lease ran out, is taken over (by one process only)."""
-    values = dict(status="claimed", claimed_at=as_utc(now), claimed_by=claimed_by or instance_name(),
+    values = dict(status=LedgerStatus.CLAIMED, claimed_at=as_utc(now), claimed_by=claimed_by or instance_name(),
                   lease_until=as_utc(now) + lease, window_start=as_utc(window[0]), window_end=as_utc(window[1]),
                   ts=None, error=None)
     row, taken = _insert_or_take_over(store, channel, digest_date, values, attempts=1,
@@ -114,11 +114,12 @@ def claim(store: Store, channel: str, digest_date: date, window: tuple[datetime,
         return None
     if row is None:  # a new row
         return Claim(channel, digest_date, attempts=1)
-    if row.status == "claimed":
+    if row.status == LedgerStatus.CLAIMED:
         log.warning("digest for %s on %s: taking it over from %s, whose claim ran out", channel, digest_date,
                     row.claimed_by)
     # A row claimed before leases existed recorded no sends: its holder may have posted any time after claiming.
-    unsure = row.sending_since or (row.claimed_at if row.status == "claimed" and row.lease_until is None else None)
+    claimed_before_leases = row.status == LedgerStatus.CLAIMED and row.lease_until is None
+    unsure = row.sending_since or (row.claimed_at if claimed_before_leases else None)
     return Claim(channel, digest_date, attempts=row.attempts + 1, unsure_since=unsure)
 
 
@@ -197,7 +198,7 @@ class Lease:
     def _update(self, **values) -> None:
         with self.store.begin() as conn:
             ours = conn.execute(update(digest_ledger).where(
-                _key(self.claim.channel, self.claim.digest_date), digest_ledger.c.status == "claimed",
+                _key(self.claim.channel, self.claim.digest_date), digest_ledger.c.status == LedgerStatus.CLAIMED,
                 digest_ledger.c.attempts == self.claim.attempts).values(**values)).rowcount
         if not ours:
             self.lost = True
@@ -206,27 +207,27 @@ class Lease:
 
 
 def complete(store: Store, channel: str, digest_date: date, ts: str) -> None:
-    _finish(store, channel, digest_date, status="posted", ts=ts, error=None, sending_since=None)
+    _finish(store, channel, digest_date, status=LedgerStatus.POSTED, ts=ts, error=None, sending_since=None)
 
 
 def mark_quiet(store: Store, channel: str, digest_date: date) -> None:
-    _finish(store, channel, digest_date, status="quiet", error=None)
+    _finish(store, channel, digest_date, status=LedgerStatus.QUIET, error=None)
 
 
 def mark_failed(store: Store, channel: str, digest_date: date, error: str) -> None:
     """To be tried again (within the grace period); `sending_since` stays, for whoever tries."""
-    _finish(store, channel, digest_date, status="failed", error=error[:2000])
+    _finish(store, channel, digest_date, status=LedgerStatus.FAILED, error=error[:2000])
 
 
 def mark_given_up(store: Store, channel: str, digest_date: date, error: str) -> None:
-    _finish(store, channel, digest_date, status="given_up", error=error[:2000])
+    _finish(store, channel, digest_date, status=LedgerStatus.GIVEN_UP, error=error[:2000])
 
 
 def give_up(store: Store, channel: str, digest_date: date, reason: str, *, now: datetime,
             lease: timedelta = LEASE) -> bool:
     """Record that a digest past its grace period will not be posted; True for the one process that did
     (it tells the subscriber). A digest still held by a live process is left to it."""
-    values = dict(status="given_up", error=reason[:2000], claimed_at=as_utc(now), claimed_by=instance_name())
+    values = dict(status=LedgerStatus.GIVEN_UP, error=reason[:2000], claimed_at=as_utc(now), claimed_by=instance_name())
     _, taken = _insert_or_take_over(store, channel, digest_date, values, attempts=0,
                                     may_take=lambda row: row.open_to_claim(now, lease))
     return taken
@@ -262,12 +263,12 @@ def window_for(store: Store, channel: str, digest_date: date, end: datetime) -> 
         previous = conn.execute(
             select(digest_ledger.c.status, digest_ledger.c.window_start, digest_ledger.c.window_end).where(and_(
                 digest_ledger.c.channel == channel, digest_ledger.c.digest_date < digest_date,
-                digest_ledger.c.status.in_((*DONE, "given_up")), digest_ledger.c.window_end.is_not(None)))
+                digest_ledger.c.status.in_((*DONE, LedgerStatus.GIVEN_UP)), digest_ledger.c.window_end.is_not(None)))
             .order_by(digest_ledger.c.digest_date.desc()).limit(1)).first()
     if previous is None:
         start = end - FIRST_WINDOW
     else:
-        start = _utc(previous.window_start if previous.status == "given_up" else previous.window_end)
+        start = _utc(previous.window_start if previous.status == LedgerStatus.GIVEN_UP else previous.window_end)
     if start >= end:  # a replay of a day before the last digest: that day's own 24 hours
         start = end - FIRST_WINDOW
     return start, end

@@ -21,9 +21,9 @@ from bot.config import (  # the schedule values are shared with settings.yaml
     parsed_value, read_yaml,
 )
 from bot.digest.build import DigestFilters, as_utc
-from bot.nlp.models import KINDS
+from bot.nlp.models import Kind
 from bot.store.db import Store
-from bot.store.schema import subscriptions
+from bot.store.schema import SubscriptionOrigin, subscriptions
 
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
@@ -44,7 +44,7 @@ class Subscription:
     post_when_quiet: bool = False
     paused: bool = False
     paused_reason: str | None = None
-    origin: str = "slack"  # yaml | slack
+    origin: SubscriptionOrigin = SubscriptionOrigin.SLACK
     created_by: str | None = None  # Slack user id: told by DM when the digest cannot be posted
     created_at: datetime | None = None  # when first saved: digests due before it were never owed
 
@@ -145,10 +145,10 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
             kinds=[k.lower() for k in _texts(path, f"{where} filters:", filters, "kinds")],
             post_when_quiet=bool(entry.get("post_when_quiet") or False),
             paused=bool(entry.get("paused") or False),
-            origin="yaml", created_by=entry.get("subscriber"))
-        unknown = [k for k in sub.kinds if k not in KINDS]
+            origin=SubscriptionOrigin.YAML, created_by=entry.get("subscriber"))
+        unknown = [k for k in sub.kinds if k not in tuple(Kind)]
         if unknown:
-            raise ConfigError(f"{path}: {where} filters: unknown actor kind {unknown[0]!r} (expected: {', '.join(KINDS)})")
+            raise ConfigError(f"{path}: {where} filters: unknown actor kind {unknown[0]!r} (expected: {', '.join(Kind)})")
         if sub.channel in seen:
             raise ConfigError(f"{path}: {where} channel {sub.channel} is listed twice (one subscription per channel)")
         seen.add(sub.channel)
@@ -173,11 +173,11 @@ def sync_yaml(store: Store, subs: list[Subscription]) -> None:
     with store.begin() as conn:
         current = {row.channel: row for row in conn.execute(select(subscriptions))}
         for row in current.values():
-            if row.origin == "yaml" and row.channel not in listed:
+            if row.origin == SubscriptionOrigin.YAML and row.channel not in listed:
                 conn.execute(delete(subscriptions).where(subscriptions.c.channel == row.channel))
     for sub in subs:
         old = current.get(sub.channel)
-        if old is not None and old.origin == "yaml" and old.paused and not sub.paused:
+        if old is not None and old.origin == SubscriptionOrigin.YAML and old.paused and not sub.paused:
             sub.paused, sub.paused_reason = True, old.paused_reason
         save(store, sub)
 

@@ -11,10 +11,11 @@ from sqlalchemy.engine import Connection
 
 from bot.ingest.pipeline import AnalysedArticle
 from bot.nlp.gazetteer import Gazetteer
+from bot.nlp.models import Kind
 from bot.nlp.names import actor_key
 from bot.store.bulk import insert_plain_rows
 from bot.store.db import Store, chunks, one_of
-from bot.store.schema import actors, aliases
+from bot.store.schema import AliasOrigin, actors, aliases
 
 CURATED_DIGEST_KEY = "curated_actors_digest"
 
@@ -63,8 +64,8 @@ class RunActors:
                         spellings[actor_id].setdefault(key, alias)
             for chunk in chunks(sorted(spellings)):
                 conn.execute(delete(aliases).where(and_(one_of(conn, aliases.c.actor_id, chunk),
-                                                        aliases.c.origin == "config")))
-            rows = [(actor_id, alias, key, "config") for actor_id, keyed in spellings.items()
+                                                        aliases.c.origin == AliasOrigin.CONFIG)))
+            rows = [(actor_id, alias, key, AliasOrigin.CONFIG) for actor_id, keyed in spellings.items()
                     for key, alias in keyed.items()]
             if rows:  # a spelling the corpus gave the actor is now the curated one
                 conn.execute(delete(aliases).where(and_(aliases.c.actor_id == bindparam("a"),
@@ -106,7 +107,7 @@ class RunActors:
         """A spelling of a discovered actor other than its name, stored with the file's other rows."""
         key = _key(surface)
         if key != _key(name) and (actor_id, key) not in self._alias_pairs:
-            self._new_aliases.append((actor_id, surface, key, "corpus"))
+            self._new_aliases.append((actor_id, surface, key, AliasOrigin.CORPUS))
             self._alias_pairs.add((actor_id, key))
 
     def store_new_aliases(self, conn: Connection) -> None:
@@ -126,7 +127,7 @@ class RunActors:
                 spellings.add(_key(mention.surface))
             for quote in item.quotes:
                 if quote.speaker_name:
-                    wanted.setdefault(_key(quote.speaker_name), (quote.speaker_name, "person"))
+                    wanted.setdefault(_key(quote.speaker_name), (quote.speaker_name, Kind.PERSON))
         missing = sorted(k for k in wanted if k not in self._ids)
         for chunk in chunks(missing):
             self._ids.update(conn.execute(select(actors.c.key, actors.c.id).where(

@@ -33,10 +33,11 @@ from bot.ingest.near_copies import RunBodies, StoryFinder
 from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.ingest.quote_merge import mentions_by_story, store_quotes
 from bot.nlp.gazetteer import Gazetteer, load_gazetteer
+from bot.nlp.models import Kind
 from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
 from bot.store.bulk import delete_articles, insert_plain_rows, refresh_planner_statistics
 from bot.store.db import Store, chunks, one_of
-from bot.store.schema import article_bands, articles, mentions, occurrences, source_files
+from bot.store.schema import FileStatus, article_bands, articles, mentions, occurrences, source_files
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +227,7 @@ class Indexer:
         if any(p.fatal for p in result.problems) and not result.documents:
             return None
         analysis = self._pool.start(result.documents)
-        status = "partial" if result.problems else "ok"
+        status = FileStatus.PARTIAL if result.problems else FileStatus.OK
 
         def write() -> None:
             analysed = analysis()
@@ -254,7 +255,7 @@ class Indexer:
 
     # -- files -----------------------------------------------------------
 
-    def _replace_file_row(self, conn: Connection, path: Path, digest: str, size: int, mtime: float, status: str,
+    def _replace_file_row(self, conn: Connection, path: Path, digest: str, size: int, mtime: float, status: FileStatus,
                           problems: list[FileProblem]) -> int:
         values = dict(sha256=digest, size=size, mtime=mtime, indexed_at=_now(), status=status,
                       error=json.dumps([asdict(p) for p in problems], ensure_ascii=False) if problems else None)
@@ -345,7 +346,7 @@ class Indexer:
     def _store_quotes(self, conn: Connection, new_items: list[tuple[str, AnalysedArticle]],
                       named: dict[str, list[tuple[int, int, int]]]) -> None:
         """The file's quotes (quote_merge.store_quotes), their speakers among this run's actors."""
-        store_quotes(conn, new_items, named, lambda name: self._actors.actor_id(conn, name, "person"),
+        store_quotes(conn, new_items, named, lambda name: self._actors.actor_id(conn, name, Kind.PERSON),
                      self._quote_words)
 
 

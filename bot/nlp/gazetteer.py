@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, check_keys, read_yaml
 from bot.nlp.lexicon import ORG_HEADS
-from bot.nlp.models import KINDS
+from bot.nlp.models import Kind
 from bot.nlp.tokens import Tokens, token_key, tokenize
 
 ACTOR_SPEC = {"name": str, "kind": str, "description": str, "aliases": list}
@@ -23,7 +23,7 @@ EXACT_CASE_MAX = 5
 @dataclass(frozen=True)
 class CuratedActor:
     name: str
-    kind: str
+    kind: Kind
     aliases: tuple[str, ...] = ()
     description: str | None = None
 
@@ -144,7 +144,7 @@ def _alias(actor: CuratedActor, text: str) -> Alias | None:
     exact = tuple(words) if letters.isupper() and len(letters) <= EXACT_CASE_MAX else None
     # head words may be written in lower case (Quds force, Islamic State group)
     capitals = tuple(w[0].isupper() and not (j and k in ORG_HEADS) for j, (w, k) in enumerate(zip(words, keys)))
-    surname = actor.kind == "person" and len(keys) == 1 and token_key(actor.name) != keys[0]
+    surname = actor.kind == Kind.PERSON and len(keys) == 1 and token_key(actor.name) != keys[0]
     return Alias(actor, text, keys, capitals, exact, surname)
 
 
@@ -160,9 +160,11 @@ def load_gazetteer(path: Path | str) -> Gazetteer:
             where = f"actor #{number} ({entry['name']})"
         entry = check_keys(path, where, entry, ACTOR_SPEC, required=("name", "kind"))
         name = entry["name"].strip()
-        kind = entry["kind"].strip()
-        if kind not in KINDS:
-            raise ConfigError(f"{path}: {where} key 'kind' expected one of {', '.join(KINDS)}, got {kind!r}")
+        try:
+            kind = Kind(entry["kind"].strip())
+        except ValueError:
+            raise ConfigError(f"{path}: {where} key 'kind' expected one of {', '.join(Kind)}, "
+                              f"got {entry['kind'].strip()!r}") from None
         aliases = []
         for alias in entry.get("aliases") or []:
             if not isinstance(alias, str) or not alias.strip():

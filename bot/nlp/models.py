@@ -2,8 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-KINDS = ("person", "organization", "place", "other")
+
+class Kind(StrEnum):
+    """What an actor is; stored, exported and shown as these words."""
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    PLACE = "place"
+    OTHER = "other"
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,7 @@ class Mention:
     end: int
     surface: str
     name: str
-    kind: str
+    kind: Kind
     sentence_start: int
     sentence_end: int
     curated: str | None = None

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from bot.nlp.models import Kind
 from bot.nlp.names import LIGHT_WORDS, NameForm, name_forms, skeleton_token
-from bot.store.schema import actors
+from bot.store.schema import AliasOrigin, actors
 
 
 class AliasEntry(NamedTuple):
     actor_id: int
     text: str  # as written
-    origin: str  # config | corpus | derived
+    origin: AliasOrigin
     how: str  # how an exact hit on it is described
     form: NameForm
 
@@ -24,7 +25,7 @@ class AliasEntry(NamedTuple):
 class ActorEntry(NamedTuple):
     id: int
     name: str
-    kind: str
+    kind: Kind
     curated: bool
     description: str | None
     mentions: int

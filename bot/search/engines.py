@@ -20,7 +20,7 @@ from bot.search import lookup, quotes, snapshots
 from bot.search.lookup import LookupEngine
 from bot.search.profiles import Profiles
 from bot.search.quotes import QuoteSearch
-from bot.search.results import LookupResult
+from bot.search.results import LookupResult, LookupStatus
 from bot.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class Engines:
         """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation);
         `found` carries the profile."""
         result = self.lookup_engine.resolve(query)
-        if result.status == "found":
+        if result.status == LookupStatus.FOUND:
             result.profile = self.profiles.profile(result.candidates[0].actor_id, articles_limit=articles_limit,
                                                    quotes_limit=quotes_limit)
         return result

@@ -35,12 +35,13 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import func, select
 
+from bot.nlp.models import Kind
 from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
 from bot.search import snapshots
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasEntry, AliasIndex, actor_entry
-from bot.search.results import Candidate, LookupResult
+from bot.search.results import Band, Candidate, LookupResult, LookupStatus
 from bot.store.db import Store
-from bot.store.schema import aliases, articles
+from bot.store.schema import AliasOrigin, aliases, articles
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,7 @@ TOKEN_MATCH = 0.72  # below this two tokens do not match at all
 EXTRA_CANDIDATE_COST = 0.3  # an unmatched candidate word costs this share of its weight
 MAX_CANDIDATES = 100  # aliases scored in full, the best-voted by the blocking step
 
-# Alias origins, strongest first: what an editor wrote beats what the corpus shows,
-# which beats what we derive (initials of an organisation, the surname of a person).
-ORIGIN_RANK = {"config": 0, "corpus": 1, "derived": 2}
+ORIGIN_RANK = {origin: rank for rank, origin in enumerate(AliasOrigin)}  # strongest first
 USAGE = ("Type the name of a person, organisation or place, e.g. `Kataeb Hezbollah`, `Khamenei`, "
          "`IRGC` or an Arabic or Persian spelling (at most 150 characters).")
 
@@ -107,18 +106,19 @@ def _build_index(store: Store) -> AliasIndex:
     bylines: dict[str, Counter[str]] = defaultdict(Counter)
     entries = index.entries
 
-    def add(actor_id: int, text: str, origin: str, how: str, form: NameForm | None = None) -> None:
+    def add(actor_id: int, text: str, origin: AliasOrigin, how: str, form: NameForm | None = None) -> None:
         form = form or analyse_name(text)
         if form.tokens and (actor_id, form.key, origin) not in seen:
             seen.add((actor_id, form.key, origin))
             entries.append(AliasEntry(actor_id, text, origin, how, form))
 
     for actor in index.actors.values():
-        add(actor.id, actor.name, "config" if actor.curated else "corpus", "exact name")
+        add(actor.id, actor.name, AliasOrigin.CONFIG if actor.curated else AliasOrigin.CORPUS, "exact name")
     for row in alias_rows:
         if row.actor_id in index.actors:
             how = "abbreviation" if looks_like_acronym(row.alias) else "exact alias"
-            add(row.actor_id, row.alias, "config" if row.origin == "config" else "corpus", how)
+            origin = AliasOrigin.CONFIG if row.origin == AliasOrigin.CONFIG else AliasOrigin.CORPUS
+            add(row.actor_id, row.alias, origin, how)
     for article_id, author in author_rows:
         for name in _byline_names(author):
             index.authored[analyse_name(name).key].append(article_id)
@@ -128,18 +128,18 @@ def _build_index(store: Store) -> AliasIndex:
         # An author nobody mentions is still someone a journalist looks up: a byline-only actor
         # with a negative id (stable for the same bylines), whose profile is the articles they wrote.
         name = bylines[key].most_common(1)[0][0]
-        index.actors[-number] = ActorEntry(-number, name, "person", False, "author (byline)", 0,
+        index.actors[-number] = ActorEntry(-number, name, Kind.PERSON, False, "author (byline)", 0,
                                            len(set(index.authored[key])))
-        add(-number, name, "corpus", "byline")
+        add(-number, name, AliasOrigin.CORPUS, "byline")
     for entry in list(entries):
         kind = index.actors[entry.actor_id].kind
-        if kind == "organization" and (initials := acronym(entry.form)):
-            add(entry.actor_id, initials.upper(), "derived", f"abbreviation of {entry.text}",
+        if kind == Kind.ORGANIZATION and (initials := acronym(entry.form)):
+            add(entry.actor_id, initials.upper(), AliasOrigin.DERIVED, f"abbreviation of {entry.text}",
                 NameForm.of([initials], False))
-        elif kind == "person" and len(entry.form.tokens) > 1 and not entry.form.script:
+        elif kind == Kind.PERSON and len(entry.form.tokens) > 1 and not entry.form.script:
             surname = entry.form.tokens[-1]
             if len(surname) > 3 and surname not in LIGHT_WORDS:
-                add(entry.actor_id, surname.title(), "derived", f"surname in {entry.text}",
+                add(entry.actor_id, surname.title(), AliasOrigin.DERIVED, f"surname in {entry.text}",
                     NameForm.of([surname], False))
     _index_entries(index)
     return index
@@ -167,7 +167,7 @@ def _index_entries(index: AliasIndex) -> None:
                 words[skeleton_token(word)].add(word)
         if len(form.skeleton) >= 3:  # derived surnames too: a pasted script surname (موسویان)
             by_skeleton[form.skeleton].append(number)
-        if origin != "derived":
+        if origin != AliasOrigin.DERIVED:
             for word, token in zip(form.tokens, form.variants):
                 postings[token].append(number)
                 actors_with[token].add(actor_id)
@@ -291,14 +291,14 @@ def score_name(query: NameForm, candidate: NameForm, index: AliasIndex) -> Match
     return Match(score, how)
 
 
-def band(score: float) -> str:
+def band(score: float) -> Band:
     if score >= 0.999:
-        return "exact"
+        return Band.EXACT
     if score >= CLOSE:
-        return "close"
+        return Band.CLOSE
     if score >= POSSIBLE:
-        return "possible"
-    return "none"
+        return Band.POSSIBLE
+    return Band.NONE
 
 
 def clean_query(query: str) -> str:
@@ -354,17 +354,17 @@ class LookupEngine:
         text = clean_query(query)
         if not text or len(text) > MAX_QUERY_CHARS:
             problem = "No name given." if not text else f"That is {len(text)} characters: too long for a name."
-            return LookupResult(query=text[:MAX_QUERY_CHARS], status="invalid", explanation=f"{problem} {USAGE}")
+            return LookupResult(query=text[:MAX_QUERY_CHARS], status=LookupStatus.INVALID, explanation=f"{problem} {USAGE}")
         form = analyse_name(text)
         if not form.tokens:
-            return LookupResult(query=text, status="invalid",
+            return LookupResult(query=text, status=LookupStatus.INVALID,
                                 explanation=f"“{text}” holds no letters to match. {USAGE}")
         index = self.index
         hits = self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text))
         if hits:
             return self._answer(text, hits, index, stage="exact")
         if len(form.compact) <= 3:
-            return LookupResult(query=text, status="not_found", explanation=(
+            return LookupResult(query=text, status=LookupStatus.NOT_FOUND, explanation=(
                 f"No actor has the alias or abbreviation “{text}”. Short names are matched only exactly; "
                 "try the full name."))
         return self._answer(text, self._fuzzy(form, index, initials=looks_like_acronym(text)), index,
@@ -398,7 +398,7 @@ class LookupEngine:
         scored = []
         for number in self._block(form, index):
             entry = index.entries[number]
-            if entry.origin == "derived" or not index.comparable(number, form):
+            if entry.origin == AliasOrigin.DERIVED or not index.comparable(number, form):
                 continue
             if not initials and len(entry.form.tokens) == 1 and looks_like_acronym(entry.text):
                 continue
@@ -462,8 +462,8 @@ class LookupEngine:
                 explanation += " Did you mean " + _or_list(
                     f"{c.name} ({c.kind}, matched “{c.matched}”, score {c.score:.2f})"
                     for c in suggestions) + "?"
-            return LookupResult(query=query, status="not_found", candidates=suggestions, explanation=explanation,
-                                band="none" if not suggestions else suggestions[0].band)
+            return LookupResult(query=query, status=LookupStatus.NOT_FOUND, candidates=suggestions, explanation=explanation,
+                                band=Band.NONE if not suggestions else suggestions[0].band)
         top = candidates[0]
         close = [c for c in candidates if c.score >= CLOSE and top.score - c.score < MARGIN]
         if stage == "exact":
@@ -476,14 +476,14 @@ class LookupEngine:
                 others = [c for c in close if c is not top][:3]
                 explanation = _explain(query, top) + " Also known by this name: " + _or_list(
                     f"{c.name} ({c.kind})" for c in others) + "."
-                return LookupResult(query=query, status="found", candidates=[top, *others], band=top.band,
+                return LookupResult(query=query, status=LookupStatus.FOUND, candidates=[top, *others], band=top.band,
                                     explanation=explanation)
         if len(close) > 1:
-            return LookupResult(query=query, status="ambiguous", candidates=close[:8], band=top.band,
+            return LookupResult(query=query, status=LookupStatus.AMBIGUOUS, candidates=close[:8], band=top.band,
                                 explanation=f"“{query}” matches {len(close)} actors equally well: " + _or_list(
                                     f"{c.name} ({c.kind}, {c.how} “{c.matched}”)" for c in close[:8]) + ".")
         others = [c for c in candidates[1:] if c.score >= POSSIBLE][:3]
-        return LookupResult(query=query, status="found", candidates=[top, *others], band=top.band,
+        return LookupResult(query=query, status=LookupStatus.FOUND, candidates=[top, *others], band=top.band,
                             explanation=_explain(query, top))
 
 
@@ -498,7 +498,7 @@ def _explain(query: str, top: Candidate) -> str:
         return f"Matched the name {matched} exactly."
     if top.how.startswith(("abbreviation of", "surname in")):
         return f"Matched {matched}, the {top.how}."
-    if top.band == "exact":
+    if top.band == Band.EXACT:
         return f"Matched {matched}, an {top.how}." if top.how.startswith(("exact", "abbreviation")) \
             else f"Matched {matched} as a {top.how}."
     return f"Matched {matched} as a {top.how} (score {top.score:.2f}, {top.band} match)."

@@ -14,7 +14,7 @@ from bot.search.lookup import LookupEngine
 from bot.search.quotes import QuoteSearch
 from bot.search.results import ArticleRef, Profile
 from bot.store.db import Store, one_of
-from bot.store.schema import actors, articles, mention_sentence, mentions
+from bot.store.schema import AliasOrigin, actors, articles, mention_sentence, mentions
 
 DENSE = 200  # an actor in fewer articles never has its pages read through the date index (see _dense)
 WALK_FACTOR = 1  # ... nor one in fewer than sqrt(WALK_FACTOR x articles wanted x all articles)
@@ -68,7 +68,7 @@ class Profiles:
             related = self._related(conn, actor_id, authored, index)
         known = {analyse_name(s).key for s in surfaces} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
-                  if index.entries[n].origin == "config" and index.entries[n].form.key not in known]
+                  if index.entries[n].origin == AliasOrigin.CONFIG and index.entries[n].form.key not in known]
         profile = Profile(actor_id=actor_id, name=actor.name, kind=actor.kind, description=actor.description,
                           aliases=surfaces, mentions=actor.mentions, article_count=total or 0,
                           first_seen=first_seen, last_seen=last_seen, articles=page, related=related,
@@ -98,7 +98,7 @@ class Profiles:
     def _authored(self, actor_id: int, index: AliasIndex) -> list[str]:
         """Articles whose byline names this actor (under its name or any alias)."""
         keys = {index.entries[n].form.key for n in index.by_actor.get(actor_id, [])
-                if index.entries[n].origin != "derived"}
+                if index.entries[n].origin != AliasOrigin.DERIVED}
         return sorted({a for key in keys for a in index.authored.get(key, [])})
 
     @staticmethod

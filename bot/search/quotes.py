@@ -34,7 +34,7 @@ from sqlalchemy import select
 from bot.nlp.names import fold
 from bot.search import snapshots
 from bot.search.quote_index import QuoteIndex
-from bot.search.results import LookupResult, QuoteHit, QuoteSearchResult
+from bot.search.results import LookupResult, LookupStatus, QuoteHit, QuoteSearchResult
 from bot.store.db import Store
 from bot.store.schema import actors, articles, quote_occurrences, quotes
 
@@ -209,8 +209,9 @@ class QuoteSearch:
                 resolved = self.resolve(by)
             except Exception:  # a lookup failure must not sink quote search
                 log.exception("speaker lookup failed for %r", by)
-            if resolved is not None and resolved.status in ("found", "ambiguous"):
-                actor_ids = {c.actor_id for c in resolved.candidates[:5 if resolved.status == "ambiguous" else 1]}
+            if resolved is not None and resolved.status in (LookupStatus.FOUND, LookupStatus.AMBIGUOUS):
+                speakers = 5 if resolved.status == LookupStatus.AMBIGUOUS else 1
+                actor_ids = {c.actor_id for c in resolved.candidates[:speakers]}
         positions: set[int] = set()
         for actor_id in actor_ids:
             positions.update(index.by_actor.get(actor_id, ()))
@@ -220,9 +221,9 @@ class QuoteSearch:
             for word in wanted[1:]:
                 written.intersection_update(index.speaker_postings.get(word, ()))
             positions |= written
-        if resolved is not None and resolved.status == "found":
+        if resolved is not None and resolved.status == LookupStatus.FOUND:
             who = resolved.candidates[0].name
-        elif resolved is not None and resolved.status == "ambiguous":
+        elif resolved is not None and resolved.status == LookupStatus.AMBIGUOUS:
             names = [c.name for c in resolved.candidates[:5]]
             who = f"“{by}” (which may be {', '.join(names[:-1])} or {names[-1]})"
         else:

@@ -3,6 +3,26 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from bot.nlp.models import Kind
+
+
+class LookupStatus(StrEnum):
+    """What a lookup concluded; `newsbot lookup` exits 0, 0, 1 and 2 for them."""
+    FOUND = "found"
+    AMBIGUOUS = "ambiguous"
+    NOT_FOUND = "not_found"
+    INVALID = "invalid"
+
+
+class Band(StrEnum):
+    """How well a name matched, by score: only exact and close matches are ever found."""
+    EXACT = "exact"
+    CLOSE = "close"
+    POSSIBLE = "possible"
+    NONE = "none"
 
 
 @dataclass
@@ -14,7 +34,7 @@ class ArticleRef:
     url: str | None = None
     mentions: int = 0
     context: str | None = None  # one line around the first mention
-    role: str = "mention"  # mention | author | author and mention (the actor wrote it: byline)
+    role: Literal["mention", "author", "author and mention"] = "mention"  # author: the actor wrote it (byline)
     contexts: list[str] = field(default_factory=list)  # one line per mention (distinct sentences, up to 5)
 
 
@@ -38,11 +58,11 @@ class QuoteHit:
 class Candidate:
     actor_id: int
     name: str
-    kind: str
+    kind: Kind
     score: float
     matched: str  # the alias or spelling that matched, as written
     how: str  # exact alias | spelling variant | typo | script transliteration | abbreviation | …
-    band: str = ""  # exact | close | possible | none
+    band: Band | Literal[""] = ""
     description: str | None = None
     mentions: int = 0
     articles: int = 0
@@ -52,7 +72,7 @@ class Candidate:
 class Profile:
     actor_id: int
     name: str
-    kind: str
+    kind: Kind
     description: str | None
     aliases: list[str]
     mentions: int
@@ -72,11 +92,11 @@ class Profile:
 @dataclass
 class LookupResult:
     query: str
-    status: str  # found | ambiguous | not_found | invalid
+    status: LookupStatus
     candidates: list[Candidate] = field(default_factory=list)
     explanation: str = ""
     profile: Profile | None = None
-    band: str = ""  # the best candidate's band: exact | close | possible | none
+    band: Band | Literal[""] = ""  # the best candidate's band; "" when no name was scored
 
 
 @dataclass

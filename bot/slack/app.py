@@ -26,14 +26,12 @@ DEFAULT_WORKERS = 32
 SWITCH_INTERVAL_S = 0.0005
 
 
-def answer_workers() -> int:
+def default_answer_workers() -> int:
     """Answers are mostly CPU-bound Python: twenty computed at once would each wait their turn for
     the interpreter lock, and so would the threads that ack. A few at a time, queued, finish the
     same work as fast and keep acks quick: one per core. (PostgreSQL had two per core while a profile
     waited on ten statements. With three, 20 clients at 100k on this 2-core machine, bench/slack_load.py:
     two threads gave ack p99 44-53 ms and answer p99 266-297 ms, four threads 70-74 and 279-336.)"""
-    if os.environ.get("NEWSBOT_ANSWER_WORKERS"):
-        return int(os.environ["NEWSBOT_ANSWER_WORKERS"])
     return max(2, os.cpu_count() or 2)
 
 
@@ -49,22 +47,20 @@ def web_client(token: str | None, api_url: str | None = None) -> WebClient:
     ], **options)
 
 
-def build_app(answers: Answers, *, token: str | None = None, signing_secret: str | None = None,
-              api_url: str | None = None, workers: int | None = None,
-              token_verification: bool = True) -> App:
+def build_app(answers: Answers, *, token: str | None, signing_secret: str, api_url: str | None = None,
+              workers: int | None = None, answer_workers: int | None = None, token_verification: bool = True) -> App:
     """The Slack app over `answers`. Request signatures are always verified in HTTP mode."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
-    token = token or os.environ.get("SLACK_BOT_TOKEN")
-    api_url = api_url or os.environ.get("SLACK_API_URL") or None
-    workers = workers or int(os.environ.get("NEWSBOT_SLACK_WORKERS") or DEFAULT_WORKERS)
     app = App(
         client=web_client(token, api_url),
-        signing_secret=signing_secret if signing_secret is not None else os.environ.get("SLACK_SIGNING_SECRET", ""),
-        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsbot-listener"),
+        signing_secret=signing_secret,
+        listener_executor=ThreadPoolExecutor(max_workers=DEFAULT_WORKERS if workers is None else workers,
+                                             thread_name_prefix="newsbot-listener"),
         token_verification_enabled=token_verification,
         process_before_response=False,
         raise_error_for_unhandled_request=True,  # else bolt logs the request body in its warning
     )
-    answer_pool = ThreadPoolExecutor(max_workers=answer_workers(), thread_name_prefix="newsbot-answer")
+    answer_threads = default_answer_workers() if answer_workers is None else answer_workers
+    answer_pool = ThreadPoolExecutor(max_workers=answer_threads, thread_name_prefix="newsbot-answer")
     listeners.register(app, answers, answer_pool)
     return app

@@ -7,7 +7,6 @@ history come from readline when the console runs in a terminal.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import sys
@@ -20,7 +19,6 @@ from bot.blockkit import Message, escape
 from bot.slack.answers import COMMANDS, Answers
 from bot.wording import plural
 
-HISTORY_FILE = Path(os.environ.get("NEWSBOT_HISTORY") or Path.home() / ".newsbot_history")
 PROMPT = "newsbot> "
 BOLD, DIM, UNDERLINE, RESET = "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[0m"
 
@@ -109,13 +107,17 @@ class Console:
     """The read-answer loop. Tests drive it through `stdin`/`stdout`."""
 
     def __init__(self, answers: Answers, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                 color: bool | None = None, user_id: str = "UCONSOLE", channel_id: str = "CCONSOLE"):
+                 color: bool | None = None, no_color: bool = False, history_file: Path | None = None,
+                 user_id: str = "UCONSOLE", channel_id: str = "CCONSOLE"):
+        """`color` None: bold on a terminal unless `no_color`; `history_file`: where a terminal session's
+        commands are kept (None: nowhere)."""
         self.answers = answers
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
         self.interactive = self.stdin is sys.stdin and sys.stdin.isatty()
+        self.history_file = history_file
         if color is None:
-            color = self.stdout.isatty() and not os.environ.get("NO_COLOR")
+            color = self.stdout.isatty() and not no_color
         self.renderer = TextRenderer(color=bool(color), width=min(shutil.get_terminal_size((100, 24)).columns, 100))
         self.user_id, self.channel_id = user_id, channel_id
         self.choices: list[Choice] = []
@@ -182,9 +184,10 @@ class Console:
             import readline
         except ImportError:  # Windows without pyreadline: plain input still works
             readline = None
-        if readline is not None:
+        keep = readline is not None and self.history_file is not None
+        if keep:
             try:
-                readline.read_history_file(HISTORY_FILE)
+                readline.read_history_file(self.history_file)
             except OSError:
                 pass
             readline.set_history_length(1000)
@@ -198,9 +201,9 @@ class Console:
                 except KeyboardInterrupt:
                     self.say()
         finally:
-            if readline is not None:
+            if keep:
                 try:
-                    readline.write_history_file(HISTORY_FILE)
+                    readline.write_history_file(self.history_file)
                 except OSError:
                     pass
 

@@ -29,7 +29,9 @@ from bot.digest.render import digest_content
 from bot.digest.scheduler import cron_trigger
 from bot.digest.subscriptions import Subscription, SubscriptionError, parse_days, parse_time, parse_timezone
 from bot.nlp.names import actor_key
+from bot.search.results import Band, LookupStatus
 from bot.slack.buttons import FollowChoice
+from bot.store.schema import SubscriptionOrigin
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +98,7 @@ def preview(rest, *, user_id, channel_id, store, client) -> Message:
 def subscribe(rest, *, user_id, channel_id, store, client) -> Message:
     settings = load_settings()
     existing = subs_db.get(store, channel_id)
-    if existing and existing.origin == "yaml":
+    if existing and existing.origin == SubscriptionOrigin.YAML:
         return yaml_managed(existing)
     problem = channel_problem(client, channel_id)
     if problem:
@@ -115,7 +117,8 @@ def subscribe(rest, *, user_id, channel_id, store, client) -> Message:
                          "`/digest subscribe 07:30 Asia/Beirut weekdays`")
     base = existing or Subscription(channel=channel_id, time=settings.digest.time,
                                     timezone=user_timezone(client, user_id) or settings.timezone,
-                                    days=parse_days(settings.digest.days), created_by=user_id, origin="slack")
+                                    days=parse_days(settings.digest.days), created_by=user_id,
+                                    origin=SubscriptionOrigin.SLACK)
     sub = replace(base, time=when or base.time, timezone=zone or base.timezone, days=days or base.days)
     subs_db.save(store, sub)
     summary = schedule_summary(sub)
@@ -131,7 +134,7 @@ def unsubscribe(rest, *, user_id, channel_id, store, client) -> Message:
     sub = subs_db.get(store, channel_id)
     if sub is None:
         return reply("This channel has no digest. `/digest subscribe` sets one up.")
-    if sub.origin == "yaml":
+    if sub.origin == SubscriptionOrigin.YAML:
         return yaml_managed(sub)
     subs_db.remove(store, channel_id)
     return reply("Unsubscribed: this channel gets no more digests. Its followed actors are forgotten.")
@@ -141,7 +144,8 @@ def status(rest, *, user_id, channel_id, store, client) -> Message:
     sub = subs_db.get(store, channel_id)
     if sub is None:
         return reply("This channel has no digest. `/digest subscribe [HH:MM] [Area/City] [weekdays|daily]` sets one up.")
-    lines = [f"*Digest:* {schedule_summary(sub)}" + (" (from config/digests.yaml)" if sub.origin == "yaml" else "")]
+    lines = [f"*Digest:* {schedule_summary(sub)}"
+             + (" (from config/digests.yaml)" if sub.origin == SubscriptionOrigin.YAML else "")]
     if sub.paused:
         lines.append(f"*Paused* ({paused_reason(sub.paused_reason)}): `/digest resume` restarts it.")
     else:
@@ -193,16 +197,16 @@ def follow(rest, *, user_id, channel_id, store, client) -> Message:
         return reply("Sorry, I could not look that name up just now; please try again in a moment.")
     shown = escape(name[:200])
     candidates = result.candidates or []
-    if result.status == "found" and candidates and candidates[0].band == "exact":
+    if result.status == LookupStatus.FOUND and candidates and candidates[0].band == Band.EXACT:
         return add_followed(store, sub, candidates[0].name, how=f"matched {escape(candidates[0].matched)}, "
                                                                    f"{escape(candidates[0].how)}")
-    if result.status == "invalid":
+    if result.status == LookupStatus.INVALID:
         return reply(escape(result.explanation or "That does not look like a name.") +
                      "\nUsage: `/digest follow &lt;actor&gt;`")
     choices = candidates[:5]
-    if result.status == "found":
+    if result.status == LookupStatus.FOUND:
         lead = f"Did you mean *{escape(choices[0].name)}* ({escape(choices[0].how)} of “{shown}”)? Nothing is followed until you choose."
-    elif result.status == "ambiguous":
+    elif result.status == LookupStatus.AMBIGUOUS:
         lead = f"*{shown}* could be more than one actor. Which one should this channel follow?"
     else:
         lead = f"No actor named *{shown}* in the index yet."
@@ -211,7 +215,7 @@ def follow(rest, *, user_id, channel_id, store, client) -> Message:
     rows = [section(f"*{escape(c.name)}* ({escape(c.kind)}): {escape(c.how)} “{escape(c.matched)}”",
                     accessory=button(f"Follow {c.name}", "open", FollowChoice(c.name).encode()))
             for c in choices]
-    if result.status == "not_found":
+    if result.status == LookupStatus.NOT_FOUND:
         rows.append(section(f"Or follow “{shown}” as typed: it shows up once an actor by exactly that name appears.",
                             accessory=button(f"Follow “{name[:50]}”", "open", FollowChoice(name[:200]).encode())))
     return answer(lead, [section(lead), *rows])
@@ -258,7 +262,7 @@ def followable(store, channel_id: str):
     sub = subs_db.get(store, channel_id)
     if sub is None:
         return reply("This channel has no digest yet: `/digest subscribe` first, then follow actors.")
-    if sub.origin == "yaml":
+    if sub.origin == SubscriptionOrigin.YAML:
         return yaml_managed(sub)
     return sub
 

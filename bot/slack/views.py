@@ -18,7 +18,9 @@ from datetime import date
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.blockkit import Message, button, clip, context, divider, escape, finish, header, link, plain, quoted, section
-from bot.search.results import ArticleRef, Candidate, LookupResult, Profile, QuoteHit, QuoteSearchResult
+from bot.search.results import (
+    ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteHit, QuoteSearchResult,
+)
 from bot.slack.buttons import MAX_QUERY_IN_VIEW, ActorQuotesPage, ButtonValue, ProfilePage, QuotesPage
 from bot.wording import plural
 
@@ -216,12 +218,12 @@ def not_found_message(result: LookupResult) -> Message:
 
 def lookup_message(result: LookupResult, *, share: bool = True) -> Message:
     """Any lookup result, by status."""
-    if result.status == "found" and result.profile is not None:
+    if result.status == LookupStatus.FOUND and result.profile is not None:
         match = result.candidates[0] if result.candidates else None
         return profile_message(result.profile, match=match, explanation=result.explanation, share=share)
-    if result.status == "ambiguous" and result.candidates:
+    if result.status == LookupStatus.AMBIGUOUS and result.candidates:
         return candidates_message(result)
-    if result.status == "invalid":
+    if result.status == LookupStatus.INVALID:
         return usage("/lookup", result.explanation or "That does not look like a name.")
     return not_found_message(result)
 
@@ -235,8 +237,9 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
     speaker = result.speaker
     blocks: list[dict | None] = [shared_note(shared_by)]
     controls: list[ButtonElement] = []
-    if speaker is not None and speaker.status != "found":
-        label = "could be more than one speaker" if speaker.status == "ambiguous" else "is not a speaker I know"
+    if speaker is not None and speaker.status != LookupStatus.FOUND:
+        label = ("could be more than one speaker" if speaker.status == LookupStatus.AMBIGUOUS
+                 else "is not a speaker I know")
         blocks.append(section(f"*{escape(clip(by or '', 200))}* {label}."))
         for c in speaker.candidates[:3]:
             controls.append(button(f"Quotes by {c.name}", "open", replace(view, by=c.name, offset=0).encode()))

@@ -230,13 +230,3 @@ def one_of(conn: Connection, column, values: list):
         return column == any_(literal(list(values), ARRAY(column.type)))
     return column.in_(values)
 
-
-def open_store(db_override: str | None = None) -> Store:
-    """The store named by `--db`, `$DATABASE_URL` or settings (SQLite by default)."""
-    from bot.config import load_settings
-
-    return Store(load_settings().resolved_database_url(db_override))
-
-
-def test_postgres_url() -> str | None:
-    return os.environ.get("NEWSBOT_TEST_POSTGRES_URL") or None

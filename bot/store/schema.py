@@ -2,8 +2,11 @@
 
 Articles are *stories*: a syndicated copy of the same story is one article with
 several occurrences (one per file position it was found at). Actors hold both the
-curated list (config/actors.yaml) and actors discovered in the corpus.
+curated list (config/actors.yaml) and actors discovered in the corpus. A column
+holding one of a few words has them declared beside its table.
 """
+from enum import StrEnum
+
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
     MetaData, String, Table, Text, UniqueConstraint, func,
@@ -17,6 +20,13 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+
+class FileStatus(StrEnum):
+    """How a corpus file was read: whole, or with problems (the articles that could be read are kept)."""
+    OK = "ok"
+    PARTIAL = "partial"
+
+
 source_files = Table(
     "source_files", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -25,7 +35,7 @@ source_files = Table(
     Column("size", BigInteger, nullable=False),
     Column("mtime", Float, nullable=False),
     Column("indexed_at", DateTime(timezone=True), nullable=False),
-    Column("status", String(16), nullable=False),  # ok | partial
+    Column("status", String(16), nullable=False),  # FileStatus: ok | partial
     Column("error", Text),
 )
 
@@ -84,13 +94,23 @@ actors = Table(
     Column("last_seen", Date),
 )
 
+
+class AliasOrigin(StrEnum):
+    """Where an alias comes from, strongest first: what an editor wrote beats what the corpus
+    shows, which beats what lookup derives (never stored: initials of an organisation, the
+    surname of a person)."""
+    CONFIG = "config"
+    CORPUS = "corpus"
+    DERIVED = "derived"
+
+
 aliases = Table(
     "aliases", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("actor_id", Integer, ForeignKey("actors.id", ondelete="CASCADE"), nullable=False),
     Column("alias", Text, nullable=False),
     Column("key", String(200), nullable=False),
-    Column("origin", String(16), nullable=False),  # config | corpus
+    Column("origin", String(16), nullable=False),  # AliasOrigin: config | corpus
     UniqueConstraint("actor_id", "key", name="uq_alias_actor_key"),
     Index("ix_aliases_key", "key"),
 )
@@ -186,6 +206,13 @@ quote_occurrences = Table(
     Index("ix_quote_occurrences_article_span", "article_id", "start", "end", "quote_id"),
 )
 
+
+class SubscriptionOrigin(StrEnum):
+    """Who manages a subscription: the operator's config/digests.yaml, or a channel from Slack."""
+    YAML = "yaml"
+    SLACK = "slack"
+
+
 subscriptions = Table(
     "subscriptions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -198,16 +225,26 @@ subscriptions = Table(
     Column("post_when_quiet", Boolean, nullable=False, default=False),
     Column("paused", Boolean, nullable=False, default=False),
     Column("paused_reason", Text),  # e.g. "not_in_channel", shown by /digest status
-    Column("origin", String(8), nullable=False),  # yaml | slack
+    Column("origin", String(8), nullable=False),  # SubscriptionOrigin: yaml | slack
     Column("created_by", String(32)),
     Column("created_at", DateTime(timezone=True)),
 )
+
+
+class LedgerStatus(StrEnum):
+    """Where a channel's digest for one day stands."""
+    CLAIMED = "claimed"  # an instance is posting it (or died doing so: see lease_until)
+    POSTED = "posted"
+    QUIET = "quiet"  # nothing to post
+    FAILED = "failed"  # may be tried again
+    GIVEN_UP = "given_up"  # never posted: too late, or refused for good
+
 
 digest_ledger = Table(
     "digest_ledger", metadata,
     Column("channel", String(32), primary_key=True),
     Column("digest_date", Date, primary_key=True),
-    Column("status", String(16), nullable=False),  # claimed | posted | quiet | failed | given_up
+    Column("status", String(16), nullable=False),  # LedgerStatus
     Column("ts", String(32)),
     # The window of new articles this digest covers; the next digest starts where it ended.
     Column("window_start", DateTime(timezone=True)),
