@@ -268,7 +268,7 @@ def _seen_before(conn: Connection, start: datetime, new_ids) -> set[int]:
 
     Mentions are only ever inserted with a new story, whose `ingested_at` is the time of insertion,
     so an actor's lowest mention id belongs to its first-ingested story: one index-only MIN per actor
-    instead of joining every past mention to its article (5x faster on a 3,000-story fortnight)."""
+    instead of joining every past mention to its article."""
     in_window = select(mentions.c.actor_id).where(mentions.c.article_id.in_(new_ids))
     first = (select(mentions.c.actor_id, func.min(mentions.c.id).label("first_id"))
              .where(mentions.c.actor_id.in_(in_window)).group_by(mentions.c.actor_id).subquery())

@@ -6,10 +6,10 @@ given names across languages) and wordfreq (how common an English word is). Keys
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
 names an actor of the beat: that is config/actors.yaml.
 
-Building the lists takes about 2 s of CPU, paid by every indexing process and worker, so the
+Building the lists takes seconds of CPU, paid by every indexing process and worker, so the
 built lists are kept in a cache file (bot.cache: plain data in a private folder) made for this
 module's source and the packages' versions: a change to any of them builds the lists afresh.
-Reading the file takes a tenth of the time.
+Reading the file is much cheaper.
 """
 from __future__ import annotations
 

@@ -21,17 +21,15 @@ log = logging.getLogger(__name__)
 DEFAULT_WORKERS = 32
 # How long a thread may hold the interpreter while another waits for it (Python's default: 5 ms). An
 # answer gives the interpreter up for each of its database reads and waits this long to get it back
-# while acks and the other answers run Python: up to 50 ms per answer. 20 clients at 100k articles:
-# /lookup answer p99 575 and 449 ms at 5 ms, 440 and 339 ms at 0.5 ms (bench/slack_load.py, SQLite).
+# while acks and the other answers run Python; a shorter interval shortens the answer tail of a desk
+# asking at once (bench/slack_load.py measures it).
 SWITCH_INTERVAL_S = 0.0005
 
 
 def default_answer_workers() -> int:
     """Answers are mostly CPU-bound Python: twenty computed at once would each wait their turn for
     the interpreter lock, and so would the threads that ack. A few at a time, queued, finish the
-    same work as fast and keep acks quick: one per core. (PostgreSQL had two per core while a profile
-    waited on ten statements. With three, 20 clients at 100k on this 2-core machine, bench/slack_load.py:
-    two threads gave ack p99 44-53 ms and answer p99 266-297 ms, four threads 70-74 and 279-336.)"""
+    same work as fast and keep acks quick: one per core (bench/slack_load.py compares pool sizes)."""
     return max(2, os.cpu_count() or 2)
 
 

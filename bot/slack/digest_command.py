@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blockkit
 from bot.blockkit import Message, button, context, escape, finish, section
-from bot.config import ConfigError, load_settings
+from bot.config import DAY_NAMES, ConfigError, load_settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import compose
@@ -29,6 +29,7 @@ from bot.digest.render import digest_content
 from bot.digest.scheduler import cron_trigger
 from bot.digest.subscriptions import Subscription, SubscriptionError, parse_days, parse_time, parse_timezone
 from bot.nlp.names import actor_key
+from bot.search.engines import engines_for
 from bot.search.results import Band, LookupStatus
 from bot.slack.buttons import FollowChoice
 from bot.store.schema import SubscriptionOrigin
@@ -41,7 +42,7 @@ USAGE = ("*Daily digest for this channel*\n"
          "• `/digest status` · `/digest pause` · `/digest resume` · `/digest unsubscribe`\n"
          "• `/digest follow &lt;actor&gt;` · `/digest unfollow &lt;actor&gt;`: every new mention and quote of an actor")
 MAX_FOLLOWED = 20
-DAYS_WORDS = re.compile(r"^(weekdays?|daily|everyday|mon-fri|((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?)+)$", re.I)
+DAYS_WORDS = re.compile(rf"^(weekdays?|daily|everyday|mon-fri|(({'|'.join(DAY_NAMES)})[a-z]*,?)+)$", re.I)
 
 
 def plain(mrkdwn: str) -> str:
@@ -189,8 +190,6 @@ def follow(rest, *, user_id, channel_id, store, client) -> Message:
     if not name:
         return reply("Usage: `/digest follow &lt;actor&gt;`, such as `/digest follow Kataeb Hezbollah`")
     try:
-        from bot.search.engines import engines_for
-
         result = engines_for(store).lookup_engine.resolve(name)
     except Exception:
         log.exception("digest follow: lookup of %r failed", name[:200])

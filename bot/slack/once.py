@@ -8,8 +8,7 @@ claim goes in answers. When the database cannot be reached, this process remembe
 (a repeat reaching another instance is then answered twice: better than not at all).
 
 Slash commands and button presses are not claimed: Slack does not send them again (a late ack shows
-the user an error instead), and a claim on every /lookup cost its answer a database write
-(bench/slack_load.py, SQLite: answer p50 +10 to 50 ms, bot CPU +0.7 ms per command)."""
+the user an error instead), and a claim on every /lookup would cost its answer a database write."""
 from __future__ import annotations
 
 import logging

@@ -50,8 +50,8 @@ def _mentions_by_article_with_actor(conn: Connection) -> None:
 
 def _postgres_actor_index_holds_mention_reads(conn: Connection) -> None:
     """PostgreSQL: ix_mentions_actor_newest also holds the columns profiles read (schema.MENTION_READS),
-    so an actor's latest mentions come from the index alone (4.7 ms -> 0.2 ms for 500 at 100k articles:
-    the rows are scattered over the table). SQLite's rows are read through its page cache."""
+    so an actor's latest mentions come from the index alone (the rows are scattered over the table). SQLite's
+    rows are read through its page cache."""
     if conn.dialect.name != "postgresql":
         return
     definition = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
@@ -66,15 +66,14 @@ def _postgres_actor_index_holds_mention_reads(conn: Connection) -> None:
 
 def _bands_index_holds_article_ids(conn: Connection) -> None:
     """ix_article_bands_band becomes (band, article_id): the indexer reads the stories sharing a file's
-    bands from the index alone (at 90k synthetic articles, 57k rows per file: 123 -> 46 ms a file)."""
+    bands from the index alone, not from tens of thousands of table rows per file in a large index."""
     _replace_index(conn, schema.article_bands.indexes, "ix_article_bands_band_article", "ix_article_bands_band")
 
 
 def _profile_reads_from_indexes(conn: Connection) -> None:
     """SQLite's actor index also holds what profiles read of a mention (schema.MENTION_READS), as PostgreSQL's
-    does since migration 5, and quote occurrences are indexed by article with their span and quote: a profile
-    read hundreds of rows scattered over a 1 GB file (at 100k articles, 22 -> 16 ms of CPU per /lookup
-    answered under load)."""
+    does since migration 5, and quote occurrences are indexed by article with their span and quote: otherwise a
+    profile reads hundreds of rows scattered over the whole database file."""
     if conn.dialect.name == "sqlite":
         _replace_index(conn, schema.NEWEST_FIRST["sqlite"], "ix_mentions_actor_newest", "ix_mentions_actor")
     _replace_index(conn, schema.quote_occurrences.indexes, "ix_quote_occurrences_article_span",
@@ -104,7 +103,7 @@ def _mention_sentences_as_offsets(conn: Connection) -> None:
 def _quote_occurrence_subjects(conn: Connection) -> None:
     """quote_occurrences.subjects: the actors mentioned near each occurrence (schema.ABOUT_CONTEXT), so quotes
     about an actor come from the quote index instead of a join of its mentions with quote occurrences at
-    every profile (on PostgreSQL 0.9 ms a profile, most of what it spent beyond SQLite)."""
+    every profile (on PostgreSQL most of what a profile spent beyond SQLite)."""
     present = {column["name"] for column in inspect(conn).get_columns("quote_occurrences")}
     if "subjects" not in present:
         conn.execute(text("ALTER TABLE quote_occurrences ADD COLUMN subjects TEXT"))

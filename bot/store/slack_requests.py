@@ -15,7 +15,7 @@ def take(store: Store, key: str, *, by: str, now: datetime) -> bool:
     (an insert that does nothing on conflict, so two instances at the same moment cannot both win)."""
     dialect = postgresql if store.is_postgres else sqlite
     with store.begin() as conn:
-        if store.is_postgres:  # not waiting for the disk (15 ms a commit here): the claim is visible at once
+        if store.is_postgres:  # not waiting for the disk: the claim is visible at once
             conn.execute(text("SET LOCAL synchronous_commit = off"))  # and a server crash costs a repeat at most
         return conn.execute(dialect.insert(taken).values(key=key, taken_at=now, taken_by=by)
                             .on_conflict_do_nothing(index_elements=[taken.c.key])
