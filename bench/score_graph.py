@@ -39,7 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +70,12 @@ def words(text: str) -> tuple[str, ...]:
     return score_entities.normalised_words(text)
 
 
+def name_key(text: str) -> tuple:
+    """What a judged name is matched on: its words, and whether it is in capitals (a dateline, PARIS,
+    is not the place Paris)."""
+    return words(text), text.isupper()
+
+
 # -- gold ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -97,8 +103,8 @@ class GraphQuery:
 class Gold:
     actors: list[GoldActor] = field(default_factory=list)
     queries: list[GraphQuery] = field(default_factory=list)
-    judged_actors: set[tuple[str, ...]] = field(default_factory=set)
-    junk: dict[tuple[str, ...], str] = field(default_factory=dict)  # words -> reason
+    judged_actors: set[tuple] = field(default_factory=set)  # name_key()s
+    junk: dict[tuple, str] = field(default_factory=dict)  # name_key() -> reason
 
 
 def load_gold(path: Path) -> Gold:
@@ -113,9 +119,9 @@ def load_gold(path: Path) -> Gold:
             raise ValueError(f"{path}: query {item['q']!r} expects {item['expect']!r}, which is not in actors:")
         gold.queries.append(GraphQuery(str(item["q"]), item["expect"], item["type"], tuple(item.get("shared") or ())))
     judged = data.get("judged") or {}
-    gold.judged_actors = {words(str(name)) for name in judged.get("actors") or []}
+    gold.judged_actors = {name_key(str(name)) for name in judged.get("actors") or []}
     for item in judged.get("junk") or []:
-        gold.junk[words(str(item["name"]))] = item["why"]
+        gold.junk[name_key(str(item["name"]))] = item["why"]
     return gold
 
 
@@ -288,10 +294,13 @@ class SplitTally:
 def kind_accuracy(triples: Iterable[tuple[str, str | None, str]]) -> Tally:
     """(gold kind, the index's kind or None when the index has no actor there, the name): right when
     the kinds are equal; a name without an actor is not scored (recall is measured apart)."""
-    tally = Tally()
+    tally, wrong = Tally(), Counter()
     for gold_kind, kind, name in triples:
         if kind is not None:
-            tally.add(gold_kind == kind, (name, gold_kind, kind))
+            tally.add(gold_kind == kind)
+            wrong[(name, gold_kind, kind)] += gold_kind != kind
+    tally.failures = [f"{name!r}: {gold_kind}, indexed as {kind} ({count}x)"
+                      for (name, gold_kind, kind), count in wrong.most_common() if count]
     return tally
 
 
@@ -301,11 +310,12 @@ class JunkReport:
     unjudged: list[str] = field(default_factory=list)
 
 
-def junk_among_top(top: Iterable[IndexedActor], real: set[tuple[str, ...]], gold: Gold) -> JunkReport:
-    """Top actors judged junk, and those neither real (gold, curated, judged) nor judged junk."""
+def junk_among_top(top: Iterable[IndexedActor], real: set[tuple], gold: Gold) -> JunkReport:
+    """Top actors judged junk, and those neither real (`real`: name_key()s of gold names; curated;
+    judged actors) nor judged junk."""
     report = JunkReport()
     for actor in top:
-        key = words(actor.name)
+        key = name_key(actor.name)
         if key in gold.junk:
             report.junk.append((actor.name, gold.junk[key]))
         elif not (actor.curated or key in real or key in gold.judged_actors):
@@ -459,9 +469,8 @@ def score_reuters(db_url: str, gold: Gold) -> dict:
     finally:
         store.dispose()
     splits = reuters_splits(graph, gold)
-    kinds = kind_accuracy((actor.kind, graph.actors[i].kind if (i := graph.actor_named(actor.names)) else None,
-                           actor.name) for actor in gold.actors)
-    real = {words(n) for actor in gold.actors for n in (*actor.names, *actor.forms)}
+    kinds = kind_accuracy(reuters_kinds(graph, gold))
+    real = {name_key(n) for actor in gold.actors for n in (*actor.names, *actor.forms)}
     return figures(graph, queries, splits, kinds, junk_among_top(graph.top(), real, gold),
                    gold_actors_indexed=sum(graph.actor_named(a.names) is not None for a in gold.actors) / len(gold.actors))
 
@@ -491,6 +500,20 @@ def reuters_splits(graph: Graph, gold: Gold) -> dict[str, SplitTally]:
                 tallies[actor.kind].add(ids, short[actor], (story, actor.name, sorted(
                     {graph.actors[i].name for i in ids + short[actor]})))
     return dict(tallies)
+
+
+def reuters_kinds(graph: Graph, gold: Gold) -> Iterable[tuple[str, str, str]]:
+    """(gold kind, the actor's kind, surface) for every mention of a gold actor's name or form (a form
+    gold actors of two kinds share, Baker, is left out)."""
+    kind_of: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for actor in gold.actors:
+        for name in (*actor.names, *actor.forms):
+            kind_of[words(name)].add(actor.kind)
+    for found in graph.mentions.values():
+        for mention in found:
+            kinds = kind_of.get(words(mention.surface), ())
+            if len(kinds) == 1:
+                yield next(iter(kinds)), graph.actors[mention.actor_id].kind, mention.surface
 
 
 def score_newswire(db_url: str, gold: Gold, data: NewswireGold) -> dict:
@@ -525,7 +548,8 @@ def score_newswire(db_url: str, gold: Gold, data: NewswireGold) -> dict:
                     yield GOLD_KINDS[e["label"]], graph.actors[mention.actor_id].kind if mention else None, e["text"]
 
     kinds = kind_accuracy(kind_pairs())
-    real = {words(e["text"]) for entities in data.entities.values() for e in entities if e["label"] in REAL_NAME_LABELS}
+    real = {name_key(e["text"]) for entities in data.entities.values() for e in entities
+            if e["label"] in REAL_NAME_LABELS}
     scored = [a for a in data.articles if a["id"] in found]
 
     def extract(text: str):

@@ -49,7 +49,7 @@ def test_a_split_needs_the_full_name_and_a_short_form_linked_to_different_actors
 
 def test_kinds_are_scored_only_where_the_index_has_an_actor():
     tally = sg.kind_accuracy([("person", "person", "a"), ("organization", "person", "b"), ("place", None, "c")])
-    assert (tally.right, tally.total, tally.failures) == (1, 2, [("b", "organization", "person")])
+    assert (tally.right, tally.total, tally.failures) == (1, 2, ["'b': organization, indexed as person (1x)"])
 
 
 def actor(i, name, mentions, curated=False):
@@ -57,13 +57,15 @@ def actor(i, name, mentions, curated=False):
 
 
 def test_junk_in_the_top_is_what_was_judged_junk_and_the_rest_unjudged_is_listed():
-    gold = sg.Gold(judged_actors={sg.words("Harbour Board")}, junk={sg.words("WIREDESK"): "wire signature"})
+    gold = sg.Gold(judged_actors={sg.name_key("Harbour Board")}, junk={sg.name_key("WIREDESK"): "wire signature"})
     graph = sg.Graph(actors={a.id: a for a in [
         actor(1, "WIREDESK", 90), actor(2, "Pellworth Corp", 80), actor(3, "the Harbour Board", 70),
-        actor(4, "Quarterly", 60), actor(5, "Kataeb Hezbollah", 50, curated=True), actor(6, "Lowly", 1)]})
-    report = sg.junk_among_top(graph.top(5), {sg.words("Pellworth Corp")}, gold)
+        actor(4, "Quarterly", 60), actor(5, "Kataeb Hezbollah", 50, curated=True), actor(6, "PELLWORTH CORP", 40),
+        actor(7, "Wiredesk", 30), actor(8, "Lowly", 1)]})
+    report = sg.junk_among_top(graph.top(7), {sg.name_key("Pellworth Corp")}, gold)
     assert report.junk == [("WIREDESK", "wire signature")]
-    assert report.unjudged == ["Quarterly"]  # a leading "the" aside, Harbour Board was judged an actor
+    # a leading "the" aside, Harbour Board was judged an actor; a name in capitals is judged apart
+    assert report.unjudged == ["Quarterly", "PELLWORTH CORP", "Wiredesk"]
 
 
 def test_the_actor_of_a_name_is_the_most_mentioned_one_named_or_aliased_so():
@@ -126,6 +128,11 @@ def test_reuters_splits_count_per_story_and_leave_out_stories_naming_two_bearers
     tallies = sg.reuters_splits(graph, gold)
     assert (tallies["person"].linked, tallies["person"].split) == (2, 1)
     assert (tallies["organization"].linked, tallies["organization"].split) == (1, 0)
+    graph.actors.update({i: sg.IndexedActor(i, str(i), "person", 1, False) for i in (1, 2, 3)})
+    kinds = sg.kind_accuracy(sg.reuters_kinds(graph, gold))  # every mention of a gold name or form
+    assert (kinds.right, kinds.total) == (7, 9)
+    assert kinds.failures == ["'Pellworth Corp': organization, indexed as person (1x)",
+                              "'Pellworth': organization, indexed as person (1x)"]
 
 
 STORIES = [
