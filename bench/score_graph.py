@@ -23,7 +23,7 @@ What is measured (targets from issue 17):
   of a gold actor's names and forms in one article (an article naming two gold actors that share a
   form is left out). The rate is over the groups where the full name and a short form are linked.
 - kind: the actor's kind on every gold Person / Organization / Location span a mention agrees with
-  (Newswire), and on every gold actor the index has (Reuters).
+  (Newswire), and on every mention of a gold actor's name or form (Reuters).
 - junk among the 100 most-mentioned actors: judged by hand in bench/data/<corpus>_graph.yaml
   (`judged: junk`); an actor that is neither a gold name nor judged is listed for a human to label.
 - mentions (Newswire): person / organisation recall and precision of the index's mentions with their
@@ -623,7 +623,7 @@ def render(results: dict[str, dict], errors: int) -> str:
     runs = list(results)
     rows = ["surname_accuracy", "shared_surname_accuracy", "full_name_accuracy", "short_form_accuracy",
             "split_rate", "organization_split_rate", "kind_accuracy", "junk_in_top", "unjudged_in_top",
-            "mention_recall", "mention_precision", "mention_strict_precision", "actors"]
+            "mention_recall", "mention_precision", "mention_strict_precision", "gold_actors_indexed", "actors"]
     width = max(len(r) for r in runs) + 2
     lines = [f"{'':28s}" + "".join(f"{r:>{width}s}" for r in runs) + "   target"]
     for row in rows:
