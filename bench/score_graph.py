@@ -456,18 +456,23 @@ def newswire_mentions(data: NewswireGold, graph: Graph) -> tuple[dict[str, list[
 
 # -- per corpus ------------------------------------------------------------------------------------
 
-def score_reuters(db_url: str, gold: Gold) -> dict:
+def looked_up(db_url: str, queries: list[GraphQuery], expected_actor: Callable[[str], int | None]
+              ) -> dict[str, Tally]:
+    """query_accuracy() with the lookup engine of the index at `db_url`."""
     from bot.search.lookup import LookupEngine
     from bot.store.db import Store
 
-    graph = load_graph(db_url)
-    by_name = {actor.name: actor for actor in gold.actors}
     store = Store(db_url, migrate=False)
     try:
-        engine = LookupEngine(store)
-        queries = query_accuracy(gold.queries, engine.resolve, lambda name: graph.actor_named(by_name[name].names))
+        return query_accuracy(queries, LookupEngine(store).resolve, expected_actor)
     finally:
         store.dispose()
+
+
+def score_reuters(db_url: str, gold: Gold) -> dict:
+    graph = load_graph(db_url)
+    by_name = {actor.name: actor for actor in gold.actors}
+    queries = looked_up(db_url, gold.queries, lambda name: graph.actor_named(by_name[name].names))
     splits = reuters_splits(graph, gold)
     kinds = kind_accuracy(reuters_kinds(graph, gold))
     real = {name_key(n) for actor in gold.actors for n in (*actor.names, *actor.forms)}
@@ -517,18 +522,10 @@ def reuters_kinds(graph: Graph, gold: Gold) -> Iterable[tuple[str, str, str]]:
 
 
 def score_newswire(db_url: str, gold: Gold, data: NewswireGold) -> dict:
-    from bot.search.lookup import LookupEngine
-    from bot.store.db import Store
-
     graph = load_graph(db_url, texts=True)
     found, unscored = newswire_mentions(data, graph)
     groups = [g for g in person_groups(data.entities) if g.article in found]
-    store = Store(db_url, migrate=False)
-    try:
-        engine = LookupEngine(store)
-        queries = query_accuracy(newswire_queries(groups), engine.resolve, lambda name: graph.actor_named([name]))
-    finally:
-        store.dispose()
+    queries = looked_up(db_url, newswire_queries(groups), lambda name: graph.actor_named([name]))
 
     def actor_at(article: str, span: tuple[int, int], name: str) -> int | None:
         mention = agreeing(*span, words(name), found[article])
