@@ -401,9 +401,10 @@ class LookupEngine:
 
     def _sharers(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
         """The actors a one-word query may mean when it is a surname or a given name (Baker, Ali, Mohammed),
-        most mentioned first (`_contenders`): those called so (name, spelling or surname), and for a given
-        name the people of that first name. One of them alone is found by the stages, several make the word
-        ambiguous."""
+        among `_contenders`: first those whose surname or spelling it is, then one called just that (a
+        short form the corpus left apart: Lagos the city, Baker in articles naming no Baker), then the
+        people of that given name (spelled with the same consonants: Mohammed, Mohammad), each most
+        mentioned first. One of them alone is found by the stages, several make the word ambiguous."""
         made_up = "abbreviation of"  # initials we derived are no word (ALI of Air Lines Inc)
         scored = [(index.entries[n], 1.0, index.entries[n].how) for n in index.by_key.get(form.key, ())
                   if not index.entries[n].how.startswith(made_up)]
@@ -411,20 +412,22 @@ class LookupEngine:
                    if not index.entries[n].how.startswith(made_up)]
         if form.tokens[0] in given_names():
             token = form.variants[0]
-            close = {t for key in _neighbourhood(token, 1) for t in index.neighbours.get(key, ())}
-            for other in close | {token}:
+            close = {t for key in _neighbourhood(token, 1) for t in index.neighbours.get(key, ())
+                     if skeleton_token(t) == skeleton_token(token)} | {token}
+            for other in close:
                 similarity = token_similarity(token, other)
-                if similarity < CLOSE:
-                    continue
-                for number in index.postings.get(other, ()):
+                for number in index.postings.get(other, ()) if similarity >= CLOSE else ():
                     entry = index.entries[number]
-                    if entry.form.variants[0] == other and (len(entry.form.tokens) > 1 and index.actors[
-                            entry.actor_id].kind == Kind.PERSON or len(entry.form.tokens) == 1 and other == token):
-                        scored.append((entry, similarity, "exact name" if len(entry.form.tokens) == 1
-                                       else f"given name in {entry.text}"))
+                    if entry.form.variants[0] == other and len(entry.form.tokens) > 1 \
+                            and index.actors[entry.actor_id].kind == Kind.PERSON and not looks_like_acronym(entry.text):
+                        scored.append((entry, similarity, f"given name in {entry.text}"))
         if not any(how.startswith(("surname in", "given name in")) for _, _, how in scored):
             return []  # a name or alias of several (Hezbollah): the stages say which is called exactly this
-        return sorted(_contenders(self._per_actor(scored, index), index), key=lambda c: (-c.mentions, c.name))
+
+        def rank(candidate: Candidate) -> tuple:
+            group = 2 if candidate.how.startswith("given name in") else 1 if candidate.how == "exact name" else 0
+            return group, -candidate.score, -candidate.mentions, candidate.name
+        return sorted(_contenders(self._per_actor(scored, index), index), key=rank)
 
     def _fuzzy(self, form: NameForm, index: AliasIndex, *, initials: bool) -> list[Candidate]:
         """Score the blocked candidates. Initials we made up and surnames match only exactly;
