@@ -524,12 +524,14 @@ class LookupEngine:
 
 
 def _contenders(candidates: list[Candidate], index: AliasIndex) -> list[Candidate]:
-    """Of actors matching a name equally well, those it may mean: the curated ones, and the others with at
-    least names.SHARED_SHORT_FORM of the most mentioned one's mentions (a name the corpus gives one actor
-    a thousand times and another twice, in a stray reading, is the first's). Order kept."""
+    """Of actors matching a name equally well, those it may mean: the curated ones called so, and the others
+    (a curated one only part of whose name it is too: Iran in Shah of Iran) with at least
+    names.SHARED_SHORT_FORM of the most mentioned one's mentions (a name the corpus gives one actor a
+    thousand times and another twice, in a stray reading, is the first's). Order kept."""
     most = max(c.mentions for c in candidates)
     floor = max(2, SHARED_SHORT_FORM * most) if most >= 2 else 0
-    return [c for c in candidates if index.actors[c.actor_id].curated or c.mentions >= floor]
+    return [c for c in candidates if c.mentions >= floor or index.actors[c.actor_id].curated
+            and not c.how.startswith(("surname in", "given name in"))]
 
 
 def _ambiguous(query: str, candidates: list[Candidate]) -> LookupResult:
