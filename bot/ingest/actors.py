@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from bot.ingest.pipeline import AnalysedArticle
 from bot.nlp.gazetteer import Gazetteer
 from bot.nlp.models import Kind
-from bot.nlp.names import actor_key
+from bot.nlp.names import actor_key, short_form
 from bot.store.bulk import insert_plain_rows
 from bot.store.db import Store, chunks, one_of
 from bot.store.schema import AliasOrigin, actors, aliases
@@ -83,13 +83,14 @@ class RunActors:
         row = conn.execute(select(actors.c.id, actors.c.curated).where(actors.c.key == key)).first()
         if row is None:
             actor = conn.execute(insert(actors).values(key=key, name=name, kind=kind, description=description,
-                                                       curated=curated, mention_count=0, article_count=0))
+                                                       curated=curated, mention_count=0, article_count=0,
+                                                       short_key=short_form(key, kind)))
             actor_id = actor.inserted_primary_key[0]
         else:
             actor_id = row.id
             if curated:
                 conn.execute(update(actors).where(actors.c.id == actor_id).values(
-                    name=name, kind=kind, description=description, curated=True))
+                    name=name, kind=kind, description=description, curated=True, short_key=short_form(key, kind)))
         self._ids[key] = actor_id
         return actor_id
 
@@ -133,7 +134,7 @@ class RunActors:
             self._ids.update(conn.execute(select(actors.c.key, actors.c.id).where(
                 one_of(conn, actors.c.key, chunk))).all())
         rows = [dict(key=k, name=wanted[k][0], kind=wanted[k][1], description=None, curated=False, mention_count=0,
-                     article_count=0) for k in missing if k not in self._ids]
+                     article_count=0, short_key=short_form(k, wanted[k][1])) for k in missing if k not in self._ids]
         if rows:
             self._ids.update(conn.execute(insert(actors).returning(actors.c.key, actors.c.id), rows).all())
         for chunk in chunks(sorted(spellings - self._alias_keys_read)):

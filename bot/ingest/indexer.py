@@ -32,6 +32,7 @@ from bot.ingest.changes import KnownFile, file_digest, file_signature, known_fil
 from bot.ingest.near_copies import RunBodies, StoryFinder
 from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.ingest.quote_merge import mentions_by_story, store_quotes
+from bot.ingest.resolve import resolve_across_corpus
 from bot.nlp.gazetteer import Gazetteer, load_gazetteer
 from bot.nlp.models import Kind
 from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
@@ -152,6 +153,7 @@ class Indexer:
                     if self._redated:
                         refresh_actor_stats(conn, stories=self._redated)
                     drop_unmentioned_actors(conn)
+                resolve_across_corpus(conn, self._tally.mentions)
                 self.store.bump_generation(conn)  # caches in running bots reload
             else:
                 self.store.mark_indexed(conn)  # nothing changed: nothing to reload

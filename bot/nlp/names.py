@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.corpus.vocabulary import NAME_KEY_TITLES
+from bot.nlp.lexicon import LEGAL_FORMS
 
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bf\u02be\u0060\u00b4\u02b9\u02bb]")
 _NON_WORD = re.compile(r"[^\w]+")
@@ -44,6 +45,36 @@ def fold(text: str) -> str:
 def actor_key(name: str) -> str:
     """The key an actor is stored under: two names with the same key are one actor."""
     return fold(name)[:200]
+
+
+# What ends a company's name as its legal form (Texaco Inc, Chrysler Corp, Fiat SpA): the body without it.
+_LEGAL_ENDINGS = LEGAL_FORMS | {"co", "corporation", "incorporated", "sa", "ag", "nv", "spa"}
+# What ends a person's name after the surname (Martin Luther King Jr).
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+# A short form several actors go by is shared when the second most mentioned has at least this share of the
+# first's mentions (and more than one): below it, one actor is what the corpus means by it.
+SHARED_SHORT_FORM = 0.1
+
+
+def short_form(key: str, kind: str) -> str | None:
+    """The key of the shorter name an actor is also called by alone, which other actors may share:
+    an organisation's name without its legal form (`texaco inc` -> texaco), a person's surname
+    (`ronald reagan` -> reagan). None for one word, or a place."""
+    words = key.split()
+    if len(words) < 2 or kind == "place":
+        return None
+    bare = words
+    while len(bare) > 1 and bare[-1] in _LEGAL_ENDINGS:
+        bare = bare[:-1]
+    if len(bare) < len(words):
+        return " ".join(bare)
+    if kind != "person":
+        return None
+    if words[-1] in _GENERATIONS and len(words) > 2:
+        words = words[:-1]
+    return words[-1] if len(words[-1]) > 2 else None
 
 
 # -- Arabic and Persian script -------------------------------------------------

@@ -36,7 +36,10 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import func, select
 
 from bot.nlp.models import Kind
-from bot.nlp.names import LIGHT_WORDS, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token
+from bot.nlp.names import (
+    LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token,
+)
+from bot.nlp.world import given_names
 from bot.search import snapshots
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasEntry, AliasIndex, actor_entry
 from bot.search.results import Band, Candidate, LookupResult, LookupStatus
@@ -360,6 +363,10 @@ class LookupEngine:
             return LookupResult(query=text, status=LookupStatus.INVALID,
                                 explanation=f"“{text}” holds no letters to match. {USAGE}")
         index = self.index
+        if len(form.tokens) == 1 and not form.script and not looks_like_acronym(text):
+            shared = self._sharers(form, index)
+            if len(shared) > 1:
+                return _ambiguous(text, shared)
         hits = self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text))
         if hits:
             return self._answer(text, hits, index, stage="exact")
@@ -391,6 +398,36 @@ class LookupEngine:
             chosen = [n for n in numbers if ORIGIN_RANK[index.entries[n].origin] == best]
             return self._per_actor([(index.entries[n], score, how or index.entries[n].how) for n in chosen], index)
         return []
+
+    def _sharers(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
+        """The actors a one-word query may mean when it is a surname or a given name (Baker, Ali, Mohammed),
+        among `_contenders`: first those whose surname or spelling it is, then one called just that (a
+        short form the corpus left apart: Lagos the city, Baker in articles naming no Baker), then the
+        people of that given name (spelled with the same consonants: Mohammed, Mohammad), each most
+        mentioned first. One of them alone is found by the stages, several make the word ambiguous."""
+        made_up = "abbreviation of"  # initials we derived are no word (ALI of Air Lines Inc)
+        scored = [(index.entries[n], 1.0, index.entries[n].how) for n in index.by_key.get(form.key, ())
+                  if not index.entries[n].how.startswith(made_up)]
+        scored += [(index.entries[n], 0.97, "spelling variant") for n in index.by_variant.get(form.variant, ())
+                   if not index.entries[n].how.startswith(made_up)]
+        if form.tokens[0] in given_names():
+            token = form.variants[0]
+            close = {t for key in _neighbourhood(token, 1) for t in index.neighbours.get(key, ())
+                     if skeleton_token(t) == skeleton_token(token)} | {token}
+            for other in close:
+                similarity = token_similarity(token, other)
+                for number in index.postings.get(other, ()) if similarity >= CLOSE else ():
+                    entry = index.entries[number]
+                    if entry.form.variants[0] == other and len(entry.form.tokens) > 1 \
+                            and index.actors[entry.actor_id].kind == Kind.PERSON and not looks_like_acronym(entry.text):
+                        scored.append((entry, similarity, f"given name in {entry.text}"))
+        if not any(how.startswith(("surname in", "given name in")) for _, _, how in scored):
+            return []  # a name or alias of several (Hezbollah): the stages say which is called exactly this
+
+        def rank(candidate: Candidate) -> tuple:
+            group = 2 if candidate.how.startswith("given name in") else 1 if candidate.how == "exact name" else 0
+            return group, -candidate.score, -candidate.mentions, candidate.name
+        return sorted(_contenders(self._per_actor(scored, index), index), key=rank)
 
     def _fuzzy(self, form: NameForm, index: AliasIndex, *, initials: bool) -> list[Candidate]:
         """Score the blocked candidates. Initials we made up and surnames match only exactly;
@@ -467,7 +504,8 @@ class LookupEngine:
         top = candidates[0]
         close = [c for c in candidates if c.score >= CLOSE and top.score - c.score < MARGIN]
         if stage == "exact":
-            close = [c for c in candidates if c.score == top.score]
+            close = _contenders([c for c in candidates if c.score == top.score], index)
+            top = close[0]
             named = [c for c in close if c.how == "exact name"]
             if len(close) > 1 and len(named) == 1:
                 # One actor is called exactly this; the others only have it as an alias (often the
@@ -479,12 +517,28 @@ class LookupEngine:
                 return LookupResult(query=query, status=LookupStatus.FOUND, candidates=[top, *others], band=top.band,
                                     explanation=explanation)
         if len(close) > 1:
-            return LookupResult(query=query, status=LookupStatus.AMBIGUOUS, candidates=close[:8], band=top.band,
-                                explanation=f"“{query}” matches {len(close)} actors equally well: " + _or_list(
-                                    f"{c.name} ({c.kind}, {c.how} “{c.matched}”)" for c in close[:8]) + ".")
+            return _ambiguous(query, close)
         others = [c for c in candidates[1:] if c.score >= POSSIBLE][:3]
         return LookupResult(query=query, status=LookupStatus.FOUND, candidates=[top, *others], band=top.band,
                             explanation=_explain(query, top))
+
+
+def _contenders(candidates: list[Candidate], index: AliasIndex) -> list[Candidate]:
+    """Of actors matching a name equally well, those it may mean: the curated ones called so, and the others
+    (a curated one only part of whose name it is too: Iran in Shah of Iran) with at least
+    names.SHARED_SHORT_FORM of the most mentioned one's mentions (a name the corpus gives one actor a
+    thousand times and another twice, in a stray reading, is the first's). Order kept."""
+    most = max(c.mentions for c in candidates)
+    floor = max(2, SHARED_SHORT_FORM * most) if most >= 2 else 0
+    return [c for c in candidates if c.mentions >= floor or index.actors[c.actor_id].curated
+            and not c.how.startswith(("surname in", "given name in"))]
+
+
+def _ambiguous(query: str, candidates: list[Candidate]) -> LookupResult:
+    """Several actors answer to the query: the first eight, in the order given, to choose from."""
+    return LookupResult(query=query, status=LookupStatus.AMBIGUOUS, candidates=candidates[:8], band=candidates[0].band,
+                        explanation=f"“{query}” matches {len(candidates)} actors equally well: " + _or_list(
+                            f"{c.name} ({c.kind}, {c.how} “{c.matched}”)" for c in candidates[:8]) + ".")
 
 
 def _or_list(items) -> str:

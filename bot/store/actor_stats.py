@@ -73,24 +73,36 @@ class ActorTally:
 def refresh_actor_stats(conn: Connection, stories: Collection[str] | None = None) -> None:
     """Recount mentions, articles, first and last seen per actor, then drop_unmentioned_actors; with
     `stories`, only for the actors those stories name (a story whose date moved moves only theirs)."""
-    stats = (select(mentions.c.actor_id,
-                    func.count().label("mentions"),
-                    func.count(func.distinct(mentions.c.article_id)).label("articles"),
-                    func.min(articles.c.date).label("first"),
-                    func.max(articles.c.date).label("last"))
-             .join(articles, articles.c.id == mentions.c.article_id)
-             .group_by(mentions.c.actor_id))
     if stories is None:
         conn.execute(update(actors).values(mention_count=0, article_count=0, first_seen=None, last_seen=None))
-        _set_figures(conn, stats)
+        _set_figures(conn, _stats())
         drop_unmentioned_actors(conn)
         return
     named: set[int] = set()
     for chunk in chunks(sorted(stories)):
         named.update(conn.execute(select(mentions.c.actor_id).where(
             one_of(conn, mentions.c.article_id, chunk)).distinct()).scalars())
-    for chunk in chunks(sorted(named)):
-        _set_figures(conn, stats.where(one_of(conn, mentions.c.actor_id, chunk)))
+    recount_actors(conn, named)
+
+
+def recount_actors(conn: Connection, actor_ids: Collection[int]) -> None:
+    """Recount the figures of these actors (mentions moved to or from them); one left with no mention
+    counts zero."""
+    for chunk in chunks(sorted(actor_ids)):
+        conn.execute(update(actors).where(one_of(conn, actors.c.id, chunk)).values(
+            mention_count=0, article_count=0, first_seen=None, last_seen=None))
+        _set_figures(conn, _stats().where(one_of(conn, mentions.c.actor_id, chunk)))
+
+
+def _stats():
+    """Mentions, articles, first and last seen per actor, from the mentions."""
+    return (select(mentions.c.actor_id,
+                   func.count().label("mentions"),
+                   func.count(func.distinct(mentions.c.article_id)).label("articles"),
+                   func.min(articles.c.date).label("first"),
+                   func.max(articles.c.date).label("last"))
+            .join(articles, articles.c.id == mentions.c.article_id)
+            .group_by(mentions.c.actor_id))
 
 
 def _set_figures(conn: Connection, stats) -> None:

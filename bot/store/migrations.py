@@ -13,9 +13,10 @@ from __future__ import annotations
 import uuid
 from typing import Callable
 
-from sqlalchemy import MetaData, inspect, select, text
+from sqlalchemy import MetaData, bindparam, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from bot.nlp.names import short_form
 from bot.store import schema
 
 SCHEMA_LOCK = 7283190  # PostgreSQL advisory lock class: schema set-up and migrations
@@ -116,6 +117,22 @@ def _quote_occurrence_subjects(conn: Connection) -> None:
         f'AND m."end" <= quote_occurrences."end" + {schema.ABOUT_CONTEXT})'))
 
 
+def _actor_short_keys(conn: Connection) -> None:
+    """actors.short_key, indexed: the surname or legal-form-less name each actor also goes by, so that an
+    index run finds the actors sharing a short form without reading every actor."""
+    present = {column["name"] for column in inspect(conn).get_columns("actors")}
+    if "short_key" not in present:
+        conn.execute(text("ALTER TABLE actors ADD COLUMN short_key VARCHAR(200)"))
+    next(index for index in schema.actors.indexes if index.name == "ix_actors_short_key").create(conn, checkfirst=True)
+    actors = schema.actors
+    rows = [{"actor": actor_id, "short": short} for actor_id, key, kind in
+            conn.execute(select(actors.c.id, actors.c.key, actors.c.kind)).all()
+            if (short := short_form(key, kind)) is not None]
+    if rows:
+        conn.execute(actors.update().where(actors.c.id == bindparam("actor")).values(short_key=bindparam("short")),
+                     rows)
+
+
 def _replace_index(conn: Connection, indexes, new: str, old: str) -> None:
     """Create schema.py's index `new` (one of `indexes`) unless the database has it, and drop `old`."""
     next(index for index in indexes if index.name == new).create(conn, checkfirst=True)
@@ -132,6 +149,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _profile_reads_from_indexes,  # 7
     _mention_sentences_as_offsets,  # 8
     _quote_occurrence_subjects,  # 9
+    _actor_short_keys,  # 10
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

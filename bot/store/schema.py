@@ -92,6 +92,10 @@ actors = Table(
     Column("article_count", Integer, nullable=False, default=0),
     Column("first_seen", Date),
     Column("last_seen", Date),
+    # bot.nlp.names.short_form of the key (migration 10): the surname or the name without its legal form the
+    # actor goes by alone, which the corpus-level resolution (bot.ingest.resolve) matches short-form actors to.
+    Column("short_key", String(200)),
+    Index("ix_actors_short_key", "short_key"),
 )
 
 

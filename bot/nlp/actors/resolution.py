@@ -30,6 +30,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
             p.name = art.text[p.start if p.name_start is None else p.name_start:p.end if p.name_end is None else p.name_end]
             if p.kind is None:
                 p.kind, p.cue = decide_kind(p, toks, art)
+    _split_joined_names(pieces, toks)
     _split_leaders_bodies(pieces, toks, art)
     _split_named_places(pieces, toks)
     _mark_affiliations(pieces, toks, art)
@@ -40,6 +41,37 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     settle_kinds(pieces)
+
+
+def _split_joined_names(pieces: list[Piece], toks: Tokens) -> None:
+    """`the Reagan-Gorbachev summit`: two words joined by a hyphen, each of which the article names on its
+    own or at the end of a name, and which no name of the article holds joined (Jeanine Hennis-Plasschaert),
+    are two names, each with the kind it has there."""
+    keys, gaps, caps = toks.keys, toks.gaps, toks.caps
+    joined = {id(p) for p in pieces if p.curated is None and p.last == p.first + 1 and gaps[p.first] in ("-", "‐")
+              and caps[p.first] and caps[p.last]}
+    if not joined:
+        return
+    named: dict[str, Piece] = {}  # a word the article names alone or ending a name -> that name
+    held: set[tuple[str, str]] = set()  # two words a longer name holds side by side
+    for p in pieces:
+        if p.last > p.first + 1 or p.last > p.first and gaps[p.first] not in ("-", "‐"):
+            held.update(zip(keys[p.first:p.last], keys[p.first + 1:p.last + 1]))
+        if p.first == p.last or gaps[p.last - 1] not in ("-", "‐"):
+            current = named.get(keys[p.last])
+            if current is None or current.kind != "person" and p.kind == "person":
+                named[keys[p.last]] = p
+    out = []
+    for p in pieces:
+        left, right = keys[p.first], keys[p.last]
+        if id(p) in joined and left in named and right in named and (left, right) not in held:
+            for at in (p.first, p.last):
+                other = named[keys[at]]
+                out.append(Piece(at, at, toks.starts[at], toks.ends[at], other.kind, min(other.cue, 1),
+                                 key=(keys[at],), name=toks.text[toks.starts[at]:toks.ends[at]]))
+        else:
+            out.append(p)
+    pieces[:] = out
 
 
 def _split_named_places(pieces: list[Piece], toks: Tokens) -> None:

@@ -1,0 +1,236 @@
+"""Corpus-level resolution, at the end of an index run, over the actors the run added mentions to.
+
+Extraction reads one article at a time (bot.nlp.actors.resolution): `Reagan` after `Ronald Reagan` is
+Ronald Reagan there. An article that wrote only `Reagan`, or only `Texaco` where others wrote
+`Texaco Inc`, made an actor of the short form. Here a short form (a person's surname, a company's name
+without its legal form: bot.nlp.names.short_form) is merged into the actor the corpus means by it, and a
+person's name that is the end of a longer name of theirs (Hashemi Rafsanjani, Ali Akbar Hashemi
+Rafsanjani) into the longer one. A short form several actors share (Baker: James Baker, Howard Baker)
+stays an actor of its own, holding only the articles that name none of them: in an article that names
+one, its mentions are that one's. Lookup answers `ambiguous` for a shared short form.
+
+Only the short forms of the touched actors are read, through the indexed actors.short_key: a day of
+new articles re-resolves what it touched, never the whole corpus.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from typing import NamedTuple
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.engine import Connection
+
+from bot.nlp.models import Kind
+from bot.nlp.names import SHARED_SHORT_FORM
+from bot.nlp.world import place_names
+from bot.store.actor_stats import drop_unmentioned_actors, recount_actors
+from bot.store.db import chunks, one_of
+from bot.store.merges import merge_actors, move_mentions
+from bot.store.schema import AliasOrigin, actors, aliases, mentions
+
+
+class _Actor(NamedTuple):
+    id: int
+    key: str
+    name: str
+    kind: str
+    curated: bool
+    mentions: int
+    short_key: str | None
+
+
+_COLUMNS = (actors.c.id, actors.c.key, actors.c.name, actors.c.kind, actors.c.curated, actors.c.mention_count,
+            actors.c.short_key)
+
+
+def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
+    """Resolve the short forms of the `touched` actors over the corpus (figures must be current); the
+    actors mentions moved between are recounted. Returns the number of actors merged away."""
+    forms: set[str] = set()
+    for chunk in chunks(sorted(touched)):
+        for key, short_key in conn.execute(select(actors.c.key, actors.c.short_key)
+                                           .where(one_of(conn, actors.c.id, chunk))):
+            forms.add(key)
+            if short_key:
+                forms.add(short_key)
+    groups: dict[str, dict[int, _Actor]] = defaultdict(dict)
+    for chunk in chunks(sorted(forms)):
+        for row in conn.execute(select(*_COLUMNS).where(or_(one_of(conn, actors.c.key, chunk),
+                                                            one_of(conn, actors.c.short_key, chunk)))):
+            actor = _Actor(*row)
+            for form in (actor.key, actor.short_key):
+                if form in forms:
+                    groups[form][actor.id] = actor
+    run = _Resolution(conn)
+    for form in sorted(groups, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
+        if len(groups[form]) > 1:
+            run.resolve(form, list(groups[form].values()))
+    return run.apply()
+
+
+class _Resolution:
+    """The merges and moves of one run: decided group by group, then written together (a few statements
+    for thousands of actors)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.merged: dict[int, int] = {}  # actor merged away -> the actor it is merged into
+        self.moves: list[tuple[int, int, str]] = []  # (short-form actor, actor, article): mentions moved
+        self.spellings: set[tuple[int, str, str]] = set()  # (actor, alias, key) the moves give an actor
+
+    def final(self, actor_id: int) -> int:
+        """The actor an actor is now, after the merges decided so far."""
+        while actor_id in self.merged:
+            actor_id = self.merged[actor_id]
+        return actor_id
+
+    def resolve(self, form: str, group: list[_Actor]) -> None:
+        group = [actor for actor in group if actor.id not in self.merged]
+        bare = next((actor for actor in group if actor.key == form), None)
+        families = _families([actor for actor in group if actor.key != form and actor.short_key == form])
+        if not families:
+            return
+        for family in families:
+            for member in family[1:]:
+                self._merge(member, family[0])
+        if bare is None or not _may_stand_for(bare, form):
+            return
+        weights = sorted(((sum(m.mentions for m in family), family) for family in families),
+                         key=lambda pair: -pair[0])
+        top, family = weights[0]
+        head = family[0]
+        if len(weights) == 1 or weights[1][0] < max(2, SHARED_SHORT_FORM * top):
+            if _company(head) or bare.kind in {member.kind for member in family} or bare.kind == Kind.OTHER \
+                    or bare.mentions <= top:
+                self._merge(bare, head)  # (a busier name of another kind is not a surname: Ford is not Gerald Ford)
+            return
+        self._split(bare, [family[0] for family in families])
+
+    def _merge(self, source: _Actor, target: _Actor) -> None:
+        if not source.curated and self.final(target.id) != source.id:
+            self.merged[source.id] = target.id
+
+    def _split(self, bare: _Actor, heads: list[_Actor]) -> None:
+        """A shared short form: in each article that names exactly one of its actors, or else whose other
+        actors are those one of them is named with (`_by_company`), its mentions are that actor's (with the
+        short form as one of its spellings)."""
+        conn = self.conn
+        articles = conn.execute(select(mentions.c.article_id).where(mentions.c.actor_id == bare.id)
+                                .distinct()).scalars().all()
+        ids = {self.final(head.id) for head in heads}
+        unsure = {}
+        for article_id, named_here in _named_in(conn, articles).items():
+            sharing = {self.final(actor_id) for actor_id in named_here} & ids
+            if len(sharing) == 1:
+                self._move(bare, next(iter(sharing)), article_id)
+            elif not sharing:
+                unsure[article_id] = named_here - {bare.id}
+        for article_id, actor_id in _by_company(conn, ids, unsure).items():
+            self._move(bare, actor_id, article_id)
+
+    def _move(self, bare: _Actor, actor_id: int, article_id: str) -> None:
+        self.moves.append((bare.id, actor_id, article_id))
+        self.spellings.add((actor_id, bare.name, bare.key))
+
+    def apply(self) -> int:
+        """Write what was decided, recount the actors concerned; returns the number merged away."""
+        if not self.merged and not self.moves:
+            return 0
+        conn = self.conn
+        merges = {source: self.final(source) for source in self.merged}
+        move_mentions(conn, self.moves)
+        merge_actors(conn, merges)
+        moved_to = sorted({(merges.get(actor_id, actor_id), alias, key) for actor_id, alias, key in self.spellings})
+        held = set()
+        for chunk in chunks(sorted({actor_id for actor_id, _, _ in moved_to})):
+            held.update((actor_id, key) for actor_id, key in conn.execute(
+                select(aliases.c.actor_id, aliases.c.key).where(one_of(conn, aliases.c.actor_id, chunk))))
+        rows = [{"actor_id": actor_id, "alias": alias, "key": key, "origin": AliasOrigin.CORPUS}
+                for actor_id, alias, key in moved_to if (actor_id, key) not in held]
+        if rows:
+            conn.execute(aliases.insert(), rows)
+        recount_actors(conn, {*merges, *merges.values(), *(actor for move in self.moves for actor in move[:2])})
+        drop_unmentioned_actors(conn)  # a shared short form every article of which names one of its actors
+        return len(merges)
+
+
+def _named_in(conn: Connection, article_ids: Collection[str]) -> dict[str, set[int]]:
+    """The actors each of these articles names."""
+    named: dict[str, set[int]] = defaultdict(set)
+    for chunk in chunks(sorted(article_ids)):
+        for article_id, actor_id in conn.execute(select(mentions.c.article_id, mentions.c.actor_id).where(
+                one_of(conn, mentions.c.article_id, chunk)).distinct()):
+            named[article_id].add(actor_id)
+    return named
+
+
+COMPANY_ARTICLES = 200  # the latest articles of an actor read for the company it keeps
+COMPANY_LEAD = 0.5  # how far ahead the company an article keeps puts one actor (articles' shares summed)
+
+
+def _by_company(conn: Connection, ids: set[int], unsure: dict[str, set[int]]) -> dict[str, int]:
+    """Articles that name none of the actors sharing a short form, to the actor whose own articles name
+    the same others (James Baker's name the Treasury, Howard Baker's the White House): for each actor,
+    the share of its latest articles naming each other actor, above the average over the actors sharing
+    the short form, summed over the actors the article names; taken when one is ahead by COMPANY_LEAD."""
+    if not unsure:
+        return {}
+    shares: dict[int, dict[int, float]] = {}
+    for actor_id in ids:
+        own = list(dict.fromkeys(conn.execute(select(mentions.c.article_id).where(mentions.c.actor_id == actor_id)
+                                              .order_by(mentions.c.id.desc()).limit(COMPANY_ARTICLES * 4)).scalars()))
+        own = own[:COMPANY_ARTICLES]
+        counts: dict[int, int] = defaultdict(int)
+        for named_here in _named_in(conn, own).values():
+            for other in named_here - ids:
+                counts[other] += 1
+        shares[actor_id] = {other: count / len(own) for other, count in counts.items()} if own else {}
+    average: dict[int, float] = defaultdict(float)
+    for company in shares.values():
+        for other, share in company.items():
+            average[other] += share / len(shares)
+    out = {}
+    for article_id, named_here in unsure.items():
+        scores = sorted(((sum(shares[actor_id].get(other, 0.0) - average[other] for other in named_here
+                              if other in average), actor_id) for actor_id in shares), reverse=True)
+        if scores and scores[0][0] >= COMPANY_LEAD and (len(scores) == 1 or scores[0][0] - scores[1][0] >= COMPANY_LEAD):
+            out[article_id] = scores[0][1]
+    return out
+
+
+def _may_stand_for(bare: _Actor, form: str) -> bool:
+    """Whether an actor named only the short form may be another actor: not a curated one, nor a place
+    (Washington is not George Washington)."""
+    return not bare.curated and bare.kind != Kind.PLACE and tuple(form.split()) not in place_names()
+
+
+def _company(holder: _Actor) -> bool:
+    """A name whose short form is the name without its legal form (Texaco Inc), not a surname."""
+    return holder.short_key != holder.key.split()[-1]
+
+
+def _families(holders: list[_Actor]) -> list[list[_Actor]]:
+    """The holders of a short form grouped into the actors they are, each family's head first:
+    a company's names with and without legal forms are one (Texaco Inc, Texaco Corp); a person's
+    name that ends a longer one of a single family is that family's (Hashemi Rafsanjani). The head is
+    the curated one, else the one the corpus names most; a family with two curated actors is not merged."""
+    companies = [h for h in holders if _company(h)]
+    families: list[list[_Actor]] = [companies] if companies else []
+    people: list[list[_Actor]] = []
+    for holder in sorted((h for h in holders if not _company(h) and h.kind == Kind.PERSON),
+                         key=lambda h: (-len(h.key.split()), -h.mentions, h.id)):
+        within = [family for family in people if family[0].key.endswith(" " + holder.key)]
+        if len(within) == 1:
+            within[0].append(holder)
+        else:
+            people.append([holder])  # a name of its own, or ending several (shared: kept apart)
+    out = []
+    for family in families + people:
+        curated = [member for member in family if member.curated]
+        if len(curated) > 1:
+            out += [[member] for member in family]
+            continue
+        head = curated[0] if curated else max(family, key=lambda m: (m.mentions, len(m.key), -m.id))
+        out.append([head, *(member for member in family if member is not head)])
+    return out
