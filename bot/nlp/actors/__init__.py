@@ -33,6 +33,8 @@ article as a whole; `article` holds what every step reads of the article and the
 """
 from __future__ import annotations
 
+import datetime
+
 from bot.nlp.actors.article import Article
 from bot.nlp.actors.finding import find_pieces
 from bot.nlp.actors.resolution import resolve
@@ -40,17 +42,20 @@ from bot.nlp.models import Mention
 from bot.nlp.tokens import tokenize
 
 
-def extract_mentions(text: str, gazetteer=None, title: str | None = None) -> list[Mention]:
+def extract_mentions(text: str, gazetteer=None, title: str | None = None, date: datetime.date | None = None
+                     ) -> list[Mention]:
     """Mentions of actors in `text` (offsets into it). `title` is accepted for the pipeline's
-    signature and not scanned: its words are not part of the stored text."""
+    signature and not scanned: its words are not part of the stored text. `date`, the article's,
+    decides which curated actors existed then (`active:` in config/actors.yaml)."""
     if not text or not text.strip():
         return []
     toks = tokenize(text)
     if not toks.words:
         return []
-    art = Article(text, toks)
+    art = Article(text, toks, date.year if date else None)
     pieces = find_pieces(toks, art, gazetteer)
     resolve(pieces, toks, art)
     return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", *art.sentence(p.start),
-                    p.curated.name if p.curated is not None else None)
+                    p.curated.name if p.curated is not None else None,
+                    p.role if p.kind == "person" else None)
             for p in pieces]
