@@ -3,12 +3,15 @@
 Two sources, read in one pass over the article's words:
 
 1. the curated list (config/actors.yaml, `Gazetteer.match`): the longest alias wins,
-   so `Kataeb Hezbollah` is never read as `Hezbollah`;
+   so `Kataeb Hezbollah` is never read as `Hezbollah`; an acronym or ordinary word of
+   the list links only with evidence in the article, and no name before the actor's
+   `active` years (`Gazetteer.evident`, given the article's date);
 2. discovery: runs of capitalised words (with name particles such as al-, bin, abu,
    de, van and the `of` of organisation names), cut at titles (`Supreme Leader`,
-   `Maj. Gen.`), nationality adjectives, calendar words and curated names, with
-   sentence-initial common words dropped. Title words, organisation head words,
-   speech verbs and place prepositions give each name its kind.
+   `Maj. Gen.`) and the roles around them (`Minister of Energy and Natural Resources`,
+   kept as the person's role), nationality adjectives, calendar words and curated
+   names, with sentence-initial common words dropped. Title words, organisation head
+   words, speech verbs and place prepositions give each name its kind.
 
 Then each article is resolved as a reader would: a surname alone (`Kadhimi`) is
 the full name introduced in the article, a one-letter typo of a name (`Abu Fadek`)
