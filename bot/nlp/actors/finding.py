@@ -445,7 +445,8 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
     k = j + 1
     place = -1
     while k <= stop and (keys[k] in ("the", "and", "of", "for") and not toks.caps[k]
-                         or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words())
+                         or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words()
+                                              or _rarer_word_before_given_name(toks, k, stop))
                          and keys[k] not in given_names() and not starts_place(toks, k, stop)
                          and not _title_at(toks, k, stop)):
         k += 1
@@ -454,11 +455,19 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
         if size:
             place, k = k, k + size  # President of Nicaragua [Daniel Ortega]
     if k > j + 1 and k <= stop and toks.caps[k] and keys[k - 1] not in ("the", "and", "of", "for") \
-            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not _title_at(toks, k, stop) \
+            and keys[k] not in DEMONYMS and not _title_at(toks, k, stop) \
+            and ((keys[k],) not in place_names() or keys[k] in given_names() and k < stop and toks.caps[k + 1]) \
             and (keys[k] in given_names() or keys[k] not in known_words() or _initial(toks, k)) \
             and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
         return k, place
     return j, -1
+
+
+def _rarer_word_before_given_name(toks: Tokens, k: int, stop: int) -> bool:
+    """`Chancellor of the Exchequer [Nigel Lawson]`: an English word rarer than the common ones ends the
+    portfolio when a given name follows it."""
+    return k < stop and toks.keys[k] in known_words() and toks.caps[k + 1] and toks.keys[k + 1] in given_names() \
+        and toks.joins[k]
 
 
 def _initial(toks: Tokens, k: int) -> bool:
