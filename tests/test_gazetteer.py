@@ -83,7 +83,7 @@ def test_a_minimal_file(tmp_path):
 
 @pytest.mark.parametrize("body, message", [
     ("actors:\n  - name: KH\n    kind: militia\n", "actor #1 (KH) key 'kind' expected one of person, organization, place, other"),
-    ("actors:\n  - name: KH\n    kind: organization\n    alias: [K]\n", "actor #1 (KH) unknown key 'alias' (expected one of: name, kind, description, aliases)"),
+    ("actors:\n  - name: KH\n    kind: organization\n    alias: [K]\n", "actor #1 (KH) unknown key 'alias' (expected one of: name, kind, description, aliases, active)"),
     ("actors:\n  - kind: organization\n", "actor #1 key 'name' is required"),
     ("actors:\n  - name: KH\n    kind: organization\n    aliases: [no]\n", "every alias must be text"),
     ("actors:\n  - name: A\n    kind: person\n    aliases: [Abu X]\n  - name: B\n    kind: person\n    aliases: [Abu X]\n",

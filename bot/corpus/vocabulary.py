@@ -15,18 +15,21 @@ def _phrases(text: str) -> frozenset[tuple[str, ...]]:
 
 # -- person titles: written before a person's name, never part of it -------------------------------
 
+# Forms of address a story introduces its speakers with (`said Mr Jafari`): a title, not a role.
+SPEAKER_ADDRESS = _phrases("mr, mrs, ms, dr")
 # Titles a story introduces its speakers with (`said Maj. Gen. Jafari`, `Prime Minister Modi told`):
 # every reader drops them.
-SPEAKER_TITLES = _phrases("""
-mr, mrs, ms, dr, prof, king, queen, prince, president, prime minister, minister, foreign minister, secretary,
+SPEAKER_TITLES = SPEAKER_ADDRESS | _phrases("""
+prof, king, queen, prince, president, prime minister, minister, foreign minister, secretary,
 chancellor, speaker, senator, sen, rep, representative, ambassador, governor, mayor, spokesman, spokeswoman,
 chairman, chairwoman, capt, general, gen, maj, colonel, col, lt, commander, sgt, grand ayatollah, ayatollah, imam,
 sheikh, shaikh, supreme leader, leader
 """)
 # The other formal titles, ranks and honorifics: discovery and a name's key drop them; the attribution
 # grammar reads only the speaker titles.
-FORMAL_TITLES = _phrases("""
-miss, professor, sir, dame, lord, hrh, his excellency, princess, crown prince, emir, vice president, former president,
+FORMAL_ADDRESS = _phrases("miss, sir, dame, lord, hrh, his excellency")
+FORMAL_TITLES = FORMAL_ADDRESS | _phrases("""
+professor, princess, crown prince, emir, vice president, former president,
 deputy prime minister, defence minister, defense minister, interior minister, secretary of state, secretary general,
 spokesperson, captain, maj gen, major general, lt gen, lieutenant general, brig gen, brigadier general, brigadier,
 major, lt col, lieutenant, admiral, adm, field marshal, marshal, sergeant, ayatullah, hojatoleslam, hojjatoleslam,
@@ -37,8 +40,14 @@ mullah, shaykh, sheik, cleric, mufti, grand mufti, pope, rabbi, reverend, rev, f
 SPEAKER_OFFICES = _phrases("judge, justice, director, chief, gov")
 # Roles, offices and forms of address before a name (Coach, Finance Minister, MP, activist, Datuk):
 # a cue for a person in running text, kept in a name's key like the speaker offices.
-ROLES = _phrases("""
-mx, lady, her excellency, sultan, sheikha, shah, president elect, premier, deputy minister, finance minister,
+# ... of which these are forms of address and words that qualify a role, saying nothing of an office.
+STYLES = _phrases("""
+mx, lady, her excellency, madam, madame, monsieur, herr, frau, senor, senora, datuk, datuk seri, tan sri, dato,
+dato seri, tun, pehin, dasho, uncle, aunty, auntie, aunt, shri, smt, khunying, hon, honourable, honorable, former,
+late, acting, senior
+""")
+ROLES = STYLES | _phrases("""
+sultan, sheikha, shah, president elect, premier, deputy minister, finance minister,
 oil minister, health minister, justice minister, education minister, trade minister, energy minister,
 information minister, labour minister, labor minister, agriculture minister, culture minister, state minister,
 cabinet minister, junior minister, chief minister, first minister, home secretary, foreign secretary, press secretary,
@@ -54,13 +63,12 @@ correspondent, columnist, author, writer, analyst, economist, scientist, researc
 lieutenant colonel, lt cmdr, rear admiral, vice admiral, air marshal, corporal, cpl, private, pvt, commodore,
 sergeant major, cardinal, archbishop, bishop, chief rabbi, pastor, patriarch, prophet, metropolitan, deacon,
 opposition leader, party leader, supreme guide, chief of staff, deputy chief of staff, chief of general staff,
-army chief, police chief, commander in chief, deputy commander, deputy head, deputy leader, deputy, vice, acting,
-former, late, senior, first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, madam, madame, monsieur, herr,
-frau, senor, senora, datuk, datuk seri, tan sri, dato, dato seri, tun, pehin, dasho, lyonpo, uncle, aunty, auntie,
-aunt, grandmother, grandfather, shri, smt, maulana, maulvi, engineer, counsel, comptroller, sister, togbe, alhaji,
-alhaja, hajia, treasurer, ranger, parliamentarian, comandante, khunying, samdech, lecturer, senior lecturer, adviser,
-advisor, hon, honourable, honorable, investigating officer, police officer, officer in charge, dgp, igp, sp, asp, oc,
-io, ocs
+army chief, police chief, commander in chief, deputy commander, deputy head, deputy leader, deputy, vice,
+first lady, nobel laureate, emperor, empress, dg, pm, mla, lg, lyonpo, grandmother, grandfather, maulana, maulvi,
+engineer, counsel, comptroller, sister, togbe, alhaji, alhaja, hajia, treasurer, ranger, parliamentarian, comandante,
+samdech, lecturer, senior lecturer, adviser, advisor, investigating officer, police officer, officer in charge, dgp,
+igp, sp, asp, oc, io, ocs, warden, superintendent, inspector, detective,
+administrator, coordinator, negotiator, presenter, commentator
 """)
 # Other spellings of Arabic and Persian titles, romanised and in their own script (folded: yeh and kaf
 # Arabic, no hamza or madda): a name's key drops them, as a typed name may carry them; discovery keeps
@@ -73,6 +81,8 @@ ayatolah, hujjat al islam, mulla, cheikh, sayyid, sayyed, sayed, seyed, seyyed, 
 
 # What discovery reads as a title: a cue for a person, cut off the name.
 PERSON_TITLES = SPEAKER_TITLES | FORMAL_TITLES | SPEAKER_OFFICES | ROLES
+# Titles that say how a person is addressed, not what they do: no role for a description.
+FORMS_OF_ADDRESS = SPEAKER_ADDRESS | FORMAL_ADDRESS | STYLES
 # First words of the phrases above, to test cheaply.
 TITLE_FIRST_WORDS = frozenset(p[0] for p in PERSON_TITLES)
 # What a name's key drops from its start (bot.nlp.names): formal titles in every spelling.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.ingest.pipeline import AnalysedArticle
@@ -31,6 +32,7 @@ class RunActors:
         self._alias_pairs: set[tuple[int, str]] = set()  # (actor id, spelling key) stored
         self._alias_keys_read: set[str] = set()  # spelling keys whose stored pairs are all in _alias_pairs
         self._new_aliases: list[tuple] = []  # alias rows of the file being written
+        self._roles: dict[int, tuple[date | None, str]] = {}  # discovered actor id -> its latest role in the file
 
     def forget(self) -> None:
         """A file's transaction rolled back: the ids and spellings cached in it are gone with it."""
@@ -38,6 +40,7 @@ class RunActors:
         self._alias_pairs.clear()
         self._alias_keys_read.clear()
         self._new_aliases.clear()
+        self._roles.clear()
 
     def sync_curated(self, store: Store, gazetteer: Gazetteer | None) -> bool:
         """Upsert the config/actors.yaml list: names, kinds, descriptions and aliases; True when it wrote.
@@ -103,6 +106,29 @@ class RunActors:
                          mention.sentence_end))
             if not mention.curated:
                 self._remember_alias(actor_id, name, mention.surface)
+                if mention.role:
+                    self._remember_role(actor_id, item.doc.date, mention.role)
+
+    def _remember_role(self, actor_id: int, day: date | None, role: str) -> None:
+        """The role an article gives a discovered actor (Minister of Energy): the latest dated one describes it."""
+        held = self._roles.get(actor_id)
+        if held is None or day is not None and (held[0] is None or day >= held[0]):
+            self._roles[actor_id] = (day, role)
+
+    def store_roles(self, conn: Connection) -> None:
+        """A discovered actor's description becomes the role of its latest article (by date; an undated one
+        only describes an actor no dated article has)."""
+        dated = [{"a": a, "d": role, "on": day} for a, (day, role) in self._roles.items() if day is not None]
+        undated = [{"a": a, "d": role} for a, (day, role) in self._roles.items() if day is None]
+        discovered = and_(actors.c.id == bindparam("a"), actors.c.curated.is_(False))
+        if dated:
+            conn.execute(update(actors).where(discovered, or_(actors.c.described_on.is_(None),
+                                                              actors.c.described_on <= bindparam("on")))
+                         .values(description=bindparam("d"), described_on=bindparam("on")), dated)
+        if undated:
+            conn.execute(update(actors).where(discovered, actors.c.described_on.is_(None))
+                         .values(description=bindparam("d")), undated)
+        self._roles.clear()
 
     def _remember_alias(self, actor_id: int, name: str, surface: str) -> None:
         """A spelling of a discovered actor other than its name, stored with the file's other rows."""

@@ -331,6 +331,7 @@ class Indexer:
         # A syndicated copy's quotes are its story's, already stored.
         self._store_quotes(conn, new_items, mentions_by_story(mention_rows))
         self._actors.store_new_aliases(conn)
+        self._actors.store_roles(conn)
         return len(new_rows)
 
     def _fill_story_gaps(self, conn: Connection, story_id: str, doc: Document) -> None:

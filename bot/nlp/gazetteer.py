@@ -4,20 +4,33 @@
 the file, the actor and the key); `Gazetteer.match(tokens, i)` finds the longest
 alias starting at a word, which is all extraction needs; `Gazetteer.find(text)`
 lists every alias occurrence in a text.
+
+A short alias (an acronym of up to five letters) or a one-word alias that is an ordinary
+English word stands for many things outside the beat (PMA, Badr): it links only with
+evidence in the article (`Gazetteer.evident`): another of the actor's names, words of
+the beat, or a date inside the years the actor has been active (`active: 2014-`).
+No alias links in an article dated before the actor existed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 from bot.config import ConfigError, check_keys, read_yaml
 from bot.nlp.lexicon import ORG_HEADS
 from bot.nlp.models import Kind
 from bot.nlp.tokens import Tokens, token_key, tokenize
+from bot.nlp.world import common_words, given_names, place_names
 
-ACTOR_SPEC = {"name": str, "kind": str, "description": str, "aliases": list}
+ACTOR_SPEC = {"name": str, "kind": str, "description": str, "aliases": list, "active": (str, int)}
 # Aliases written in capitals up to this many letters match only in capitals (IS, US, UN, KH).
 EXACT_CASE_MAX = 5
+# `active: 2014-` or `active: 1979-2020`: the years an actor has been active.
+_ACTIVE = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})?\s*$")
+# Distinct words of the beat an article must hold for a short alias to link without another name or a date.
+BEAT_EVIDENCE = 2
 
 
 @dataclass(frozen=True)
@@ -26,6 +39,16 @@ class CuratedActor:
     kind: Kind
     aliases: tuple[str, ...] = ()
     description: str | None = None
+    active_from: int | None = None  # first and last year active (either may be open)
+    active_until: int | None = None
+
+    def existed(self, year: int | None) -> bool:
+        """False only for an article dated before the actor existed."""
+        return year is None or self.active_from is None or year >= self.active_from
+
+    def active_in(self, year: int | None) -> bool:
+        return year is not None and self.active_from is not None and year >= self.active_from and (
+            self.active_until is None or year <= self.active_until)
 
 
 @dataclass(frozen=True)
@@ -38,6 +61,7 @@ class Alias:
     capitals: tuple[bool, ...]  # which words must be capitalised in the text
     exact: tuple[str, ...] | None  # words that must appear exactly so (short all-caps aliases)
     surname: bool  # a lone word standing for a person (Khamenei): a given name before it means someone else
+    contextual: bool  # an acronym or an ordinary word: links only with evidence in the article (see evident)
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,7 @@ class Gazetteer:
             for alias in options:
                 self._by_keys.setdefault(alias.keys, []).append(alias)
         self._lengths = {key: sorted({len(a.keys) for a in options}, reverse=True) for key, options in self._index.items()}
+        self.beat_words = _beat_words(self.actors, [a for options in self._index.values() for a in options])
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -120,6 +145,29 @@ class Gazetteer:
                 return False
         return True
 
+    def evident(self, hit: AliasMatch, named: set[str], year: int | None, beat: Callable[[], set[str]]) -> bool:
+        """Whether a match links in this article: never before the actor existed; a contextual alias
+        only when the article also uses another of the actor's names (`named`: actors matched by a
+        name that needs no evidence), is dated inside the actor's active years, or holds words of the
+        beat (`beat()`: a few of the article's, asked for last)."""
+        actor = hit.alias.actor
+        if not actor.existed(year):
+            return False
+        if not hit.alias.contextual or actor.name in named or actor.active_in(year):
+            return True
+        return len(beat().difference(hit.alias.keys)) >= BEAT_EVIDENCE
+
+    def beat_words_in(self, keys: list[str]) -> set[str]:
+        """Distinct beat words of an article, up to one more than evidence needs (an alias's own word aside)."""
+        found: set[str] = set()
+        beat_words = self.beat_words
+        for key in keys:
+            if key in beat_words:
+                found.add(key)
+                if len(found) > BEAT_EVIDENCE:
+                    break
+        return found
+
     def find(self, text: str) -> list[AliasMatch]:
         """Every alias occurrence in `text`, longest first, not overlapping."""
         toks = tokenize(text)
@@ -140,12 +188,54 @@ def _alias(actor: CuratedActor, text: str) -> Alias | None:
         return None
     words = toks.words
     keys = tuple(toks.keys)
-    letters = "".join(ch for ch in text if ch.isalpha())
-    exact = tuple(words) if letters.isupper() and len(letters) <= EXACT_CASE_MAX else None
+    exact = tuple(words) if _acronym(text) else None
     # head words may be written in lower case (Quds force, Islamic State group)
     capitals = tuple(w[0].isupper() and not (j and k in ORG_HEADS) for j, (w, k) in enumerate(zip(words, keys)))
     surname = actor.kind == Kind.PERSON and len(keys) == 1 and token_key(actor.name) != keys[0]
-    return Alias(actor, text, keys, capitals, exact, surname)
+    return Alias(actor, text, keys, capitals, exact, surname, needs_evidence(text, actor.name, actor.kind))
+
+
+def _acronym(text: str) -> bool:
+    letters = "".join(ch for ch in text if ch.isalpha())
+    return letters.isupper() and len(letters) <= EXACT_CASE_MAX
+
+
+def needs_evidence(alias: str, name: str, kind: str) -> bool:
+    """An alias that stands for many things off the beat: an acronym of up to five letters (PMA, MBS), or
+    an organisation's one word that is a frequent English word, no given name and no place's name (badr is
+    a name, state a word). A place's short names (US, Britain) name that place, a person's surname has its
+    own guard (Alias.surname), and the actor's own name is linked by its key whatever the evidence."""
+    keys = tokenize(alias).keys
+    if not keys or keys == tokenize(name).keys or kind == Kind.PLACE:
+        return False
+    if _acronym(alias):
+        return True
+    return kind != Kind.PERSON and len(keys) == 1 and keys[0] in common_words() and keys[0] not in given_names() \
+        and (keys[0],) not in place_names()
+
+
+def _beat_words(actors: list[CuratedActor], aliases: list[Alias]) -> frozenset[str]:
+    """The words that tell an article is on the list's beat: the capitalised (or caseless: Arabic script)
+    words of the curated names and descriptions (Hezbollah, Iraqi, Shia, Tehran) that are no frequent
+    English word, unless a place's name (Iran). Ordinary words of the descriptions (militia, humanitarian)
+    are any beat's."""
+    words: set[str] = set()
+    texts = [a.text for a in aliases if not a.contextual] + [a.description for a in actors if a.description]
+    for toks in map(tokenize, texts):
+        words.update(k for w, k in zip(toks.words, toks.keys) if not w[:1].islower() and len(k) > 2 and k.isalpha()
+                     and (k not in common_words() or (k,) in place_names()))
+    return frozenset(words)
+
+
+def _active_years(path: Path, where: str, value) -> tuple[int | None, int | None]:
+    """`2014-` (from 2014 on) or `1979-2020`."""
+    if value is None:
+        return None, None
+    found = _ACTIVE.match(str(value)) if isinstance(value, str) else None
+    if found is None or found.group(2) and int(found.group(2)) < int(found.group(1)):
+        raise ConfigError(f"{path}: {where} key 'active' expected years like 2014- (from 2014 on) or 1979-2020, "
+                          f"got {value!r}")
+    return int(found.group(1)), int(found.group(2)) if found.group(2) else None
 
 
 def load_gazetteer(path: Path | str) -> Gazetteer:
@@ -175,7 +265,7 @@ def load_gazetteer(path: Path | str) -> Gazetteer:
             keys = tuple(tokenize(text).keys)
             if not keys:
                 raise ConfigError(f"{path}: {where} name or alias {text!r} has no letters")
-            exact = _alias(CuratedActor(name, kind), text).exact
+            exact = tuple(tokenize(text).words) if _acronym(text) else None
             claim = (keys, exact) if exact else keys
             if owner.get(claim, name) != name:
                 raise ConfigError(f"{path}: {where} alias {text!r} already belongs to {owner[claim]!r}")
@@ -183,5 +273,5 @@ def load_gazetteer(path: Path | str) -> Gazetteer:
         if any(a.name == name for a in actors):
             raise ConfigError(f"{path}: {where} duplicate actor name {name!r}")
         description = (entry.get("description") or "").strip() or None
-        actors.append(CuratedActor(name, kind, tuple(aliases), description))
+        actors.append(CuratedActor(name, kind, tuple(aliases), description, *_active_years(path, where, entry.get("active"))))
     return Gazetteer(actors)

@@ -32,6 +32,7 @@ class Mention:
     sentence_start: int
     sentence_end: int
     curated: str | None = None
+    role: str | None = None  # the role written before the name (Minister of Energy): a description
 
 
 @dataclass(frozen=True)

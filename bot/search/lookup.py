@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlalchemy import func, select
 
+from bot.nlp.gazetteer import needs_evidence
 from bot.nlp.models import Kind
 from bot.nlp.names import (
     LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token,
@@ -146,6 +147,21 @@ def _build_index(store: Store) -> AliasIndex:
                     NameForm.of([surname], False))
     _index_entries(index)
     return index
+
+
+def _claim(entry: AliasEntry, index: AliasIndex) -> int:
+    """How strongly an alias claims its name (lower is stronger): its origin's rank, except that an editor's
+    acronym or ordinary word (PMA) links only in context, so it claims no more than the corpus's use."""
+    if entry.origin == AliasOrigin.CONFIG:
+        actor = index.actors[entry.actor_id]
+        if _in_context_only(entry.text, actor.name, actor.kind):
+            return ORIGIN_RANK[AliasOrigin.CORPUS]
+    return ORIGIN_RANK[entry.origin]
+
+
+@lru_cache(maxsize=1 << 14)
+def _in_context_only(alias: str, name: str, kind: str) -> bool:
+    return needs_evidence(alias, name, kind)
 
 
 def _byline_names(author: str) -> list[str]:
@@ -394,8 +410,8 @@ class LookupEngine:
                 word and index.entries[n].how.startswith("abbreviation of"))]
             if not numbers:
                 continue
-            best = min(ORIGIN_RANK[index.entries[n].origin] for n in numbers)
-            chosen = [n for n in numbers if ORIGIN_RANK[index.entries[n].origin] == best]
+            best = min(_claim(index.entries[n], index) for n in numbers)
+            chosen = [n for n in numbers if _claim(index.entries[n], index) == best]
             return self._per_actor([(index.entries[n], score, how or index.entries[n].how) for n in chosen], index)
         return []
 

@@ -86,6 +86,7 @@ actors = Table(
     Column("name", Text, nullable=False),
     Column("kind", String(16), nullable=False),  # person | organization | place | other
     Column("description", Text),
+    Column("described_on", Date),  # a discovered actor's description is the role its latest article gives it
     Column("curated", Boolean, nullable=False, default=False),
     # Denormalised counts, refreshed at the end of each index run.
     Column("mention_count", Integer, nullable=False, default=0),

@@ -3,12 +3,15 @@
 Two sources, read in one pass over the article's words:
 
 1. the curated list (config/actors.yaml, `Gazetteer.match`): the longest alias wins,
-   so `Kataeb Hezbollah` is never read as `Hezbollah`;
+   so `Kataeb Hezbollah` is never read as `Hezbollah`; an acronym or ordinary word of
+   the list links only with evidence in the article, and no name before the actor's
+   `active` years (`Gazetteer.evident`, given the article's date);
 2. discovery: runs of capitalised words (with name particles such as al-, bin, abu,
    de, van and the `of` of organisation names), cut at titles (`Supreme Leader`,
-   `Maj. Gen.`), nationality adjectives, calendar words and curated names, with
-   sentence-initial common words dropped. Title words, organisation head words,
-   speech verbs and place prepositions give each name its kind.
+   `Maj. Gen.`) and the roles around them (`Minister of Energy and Natural Resources`,
+   kept as the person's role), nationality adjectives, calendar words and curated
+   names, with sentence-initial common words dropped. Title words, organisation head
+   words, speech verbs and place prepositions give each name its kind.
 
 Then each article is resolved as a reader would: a surname alone (`Kadhimi`) is
 the full name introduced in the article, a one-letter typo of a name (`Abu Fadek`)
@@ -33,6 +36,8 @@ article as a whole; `article` holds what every step reads of the article and the
 """
 from __future__ import annotations
 
+import datetime
+
 from bot.nlp.actors.article import Article
 from bot.nlp.actors.finding import find_pieces
 from bot.nlp.actors.resolution import resolve
@@ -40,17 +45,20 @@ from bot.nlp.models import Mention
 from bot.nlp.tokens import tokenize
 
 
-def extract_mentions(text: str, gazetteer=None, title: str | None = None) -> list[Mention]:
+def extract_mentions(text: str, gazetteer=None, title: str | None = None, date: datetime.date | None = None
+                     ) -> list[Mention]:
     """Mentions of actors in `text` (offsets into it). `title` is accepted for the pipeline's
-    signature and not scanned: its words are not part of the stored text."""
+    signature and not scanned: its words are not part of the stored text. `date`, the article's,
+    decides which curated actors existed then (`active:` in config/actors.yaml)."""
     if not text or not text.strip():
         return []
     toks = tokenize(text)
     if not toks.words:
         return []
-    art = Article(text, toks)
+    art = Article(text, toks, date.year if date else None)
     pieces = find_pieces(toks, art, gazetteer)
     resolve(pieces, toks, art)
     return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", *art.sentence(p.start),
-                    p.curated.name if p.curated is not None else None)
+                    p.curated.name if p.curated is not None else None,
+                    p.role if p.kind == "person" else None)
             for p in pieces]

@@ -46,13 +46,15 @@ class Piece:
     tentative: bool = False  # a lone capitalised word opening a sentence: kept only if it names someone known here
     name_start: int | None = None  # the name begins before the mention: [German] Development Ministry
     name_end: int | None = None  # the name ends after the mention: Supreme Court [of Nigeria]
+    role: str | None = None  # the role written before the name: Minister of Energy [Ali Veli]
 
 
 class Article:
     """Per-article facts discovery reads: sentence starts, furniture lines, vocabulary."""
 
-    def __init__(self, text: str, toks: Tokens):
+    def __init__(self, text: str, toks: Tokens, year: int | None = None):
         self.text, self.toks = text, toks
+        self.year = year  # of the article's date, when known: curated actors link only in their years
         n = len(toks.words)
         self.initial = [False] * n  # first word of a sentence, clause, quote or line
         self.breaks: list[int] = [0]  # character offsets where sentences start

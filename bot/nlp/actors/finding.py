@@ -7,7 +7,8 @@ import re
 from bisect import bisect_right
 
 from bot.corpus.vocabulary import (
-    CALENDAR, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES, TITLE_FIRST_WORDS,
+    CALENDAR, FORMS_OF_ADDRESS, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES,
+    TITLE_FIRST_WORDS,
 )
 from bot.nlp.actors.article import AMPERSANDS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place
 from bot.nlp.lexicon import (
@@ -65,6 +66,7 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
                                             and tuple(keys[i - 1:hit.last + 1]) in place_names()):
                     hits[i] = hit  # (not the Dawa of Dire Dawa: a place's name holds the alias)
                     after = hit.last
+        _drop_out_of_context(hits, toks, art, gazetteer)
     _mark_lower_case_brands(toks, art)
     pieces: list[Piece] = []
     after = -1
@@ -75,6 +77,26 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
             after = _run_end(toks, art, hits, i)
             _segment(toks, art, hits, i, after, pieces)
     return pieces
+
+
+def _drop_out_of_context(hits: dict, toks: Tokens, art: Article, gazetteer) -> None:
+    """Curated matches the article gives no evidence for (Gazetteer.evident): an acronym or an ordinary
+    word of the list with no other name of its actor, no words of the beat and no date in its active
+    years around it, or any name of an actor in an article dated before it existed. Their words are
+    read as any other capitalised words."""
+    if not hits:
+        return
+    named = {hit.alias.actor.name for hit in hits.values() if not hit.alias.contextual}
+    beat: list[set[str]] = []  # the article's beat words, read once and only when a match needs them
+
+    def beat_words() -> set[str]:
+        if not beat:
+            beat.append(gazetteer.beat_words_in(toks.keys))
+        return beat[0]
+
+    for i, hit in list(hits.items()):
+        if not gazetteer.evident(hit, named, art.year, beat_words):
+            del hits[i]
 
 
 def _mark_lower_case_brands(toks: Tokens, art: Article) -> None:
@@ -140,9 +162,25 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
                 and _ends_subject(toks, hits, k + 1):
             j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
+        elif key == "and" and _portfolio_goes_on(toks, i, j, k + 1):
+            j = k  # Minister of Energy and Natural Resources [Ali Veli]: the role runs on to the name
         else:
             break
     return j
+
+
+def _portfolio_goes_on(toks: Tokens, i: int, j: int, k: int) -> bool:
+    """After `Minister of Energy and`: ordinary capitalised words, then a given name, go on with the title's
+    portfolio up to the person it introduces (the run i..j holds a title and its `of`)."""
+    keys, caps = toks.keys, toks.caps
+    if not any((size := _title_at(toks, m, j)) and m + size <= j and keys[m + size] in ("of", "for")
+               for m in range(i, j)):
+        return False
+    end = k
+    while end < len(keys) and end - k < 3 and caps[end] and keys[end] in common_words() \
+            and keys[end] not in given_names() and (keys[end],) not in place_names() and toks.joins[end]:
+        end += 1
+    return k < end < len(keys) and caps[end] and keys[end] in given_names()
 
 
 def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
@@ -277,6 +315,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
     words, keys = toks.words, toks.keys
     j = first
     title_cue = False
+    role = None  # first word of the titles before a name, and whether one names an office (not only Mr)
     while j <= stop:
         hit = hits.get(j)
         if hit is not None:
@@ -288,7 +327,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             out.append(Piece(lead, hit.last, toks.starts[lead], end, alias.actor.kind, 3, alias.actor,
                              name_start=hit.start if lead > j else None))
             j = hit.last + 1
-            title_cue = False
+            title_cue, role = False, None
             continue
         size = _title_at(toks, j, stop)
         if size == 1 and j == stop and keys[j] in SURNAME_TITLES:
@@ -298,6 +337,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             j += 1
             continue
         if size:
+            office = tuple(keys[j:j + size]) not in FORMS_OF_ADDRESS
+            role = (j, office) if role is None else (role[0], role[1] or office)
             j += size
             name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
             if place >= 0:
@@ -311,10 +352,11 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
         elif key in DEMONYMS or _not_actor(words[j], key) or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
                 toks.caps[j] or _is_particle(toks, j) and j < stop):
             j += 1
-            title_cue = False
+            title_cue, role = False, None
             continue
         if j < stop and key in common_words() and key not in given_names() and _title_at(toks, j + 1, stop):
-            j += 1  # Chief [Election] Commissioner, [Health] Minister: what the title is of
+            role = (j, False) if role is None else role
+            j += 1  # Chief [Election] Commissioner, [Health] Minister, Prison Warden: what the title is of
             continue
         if art.initial[j] and ordinary_word(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
                 and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
@@ -323,7 +365,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             j += 1
             continue
         # a discovered name: up to the next title, curated name (unless a surname of one), date or demonym
-        inside_of = False
+        inside_of = before_person = False
         end = j
         k = j + 1
         while k <= stop:
@@ -346,6 +388,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             elif inside_of and _titles_person(toks, k, stop):
                 break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
             elif _person_after_body(toks, k, stop):
+                before_person = True
                 break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe]
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
                 break  # a pronoun run on: Obama I
@@ -365,12 +408,17 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             elif before.kind == "organization":
                 out.pop()  # UN Human Rights Council: a body of the organisation, named with it
                 piece = Piece(before.first, end, before.start, toks.ends[end], "organization", 2)
+        if before_person and piece.kind is None and end > j and not art.initial[j] \
+                and all(toks.caps[m] for m in range(j, end + 1)):
+            piece.kind, piece.cue = "organization", 1  # what the person speaks for: Fox Business [Maria Bartiromo]
         if title_cue:
             piece.kind, piece.cue = "person", 2
+            if role is not None and role[1] and (keys[j] in given_names() or keys[j] not in common_words()):
+                piece.role = art.text[toks.starts[role[0]]:toks.ends[j - 1]]  # (not General [Acquisition])
         if _keep(piece, toks, art):
             out.extend(_split_places(piece, toks))
         j = end + 1
-        title_cue = False
+        title_cue, role = False, None
 
 
 def _names_body(keys: list[str], first: int, last: int) -> bool:
@@ -397,7 +445,8 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
     k = j + 1
     place = -1
     while k <= stop and (keys[k] in ("the", "and", "of", "for") and not toks.caps[k]
-                         or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words())
+                         or toks.caps[k] and (keys[k] in ORG_HEADS or keys[k] in common_words()
+                                              or _rarer_word_before_given_name(toks, k, stop))
                          and keys[k] not in given_names() and not starts_place(toks, k, stop)
                          and not _title_at(toks, k, stop)):
         k += 1
@@ -406,11 +455,19 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
         if size:
             place, k = k, k + size  # President of Nicaragua [Daniel Ortega]
     if k > j + 1 and k <= stop and toks.caps[k] and keys[k - 1] not in ("the", "and", "of", "for") \
-            and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not _title_at(toks, k, stop) \
+            and keys[k] not in DEMONYMS and not _title_at(toks, k, stop) \
+            and ((keys[k],) not in place_names() or keys[k] in given_names() and k < stop and toks.caps[k + 1]) \
             and (keys[k] in given_names() or keys[k] not in known_words() or _initial(toks, k)) \
             and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
         return k, place
     return j, -1
+
+
+def _rarer_word_before_given_name(toks: Tokens, k: int, stop: int) -> bool:
+    """`Chancellor of the Exchequer [Nigel Lawson]`: an English word rarer than the common ones ends the
+    portfolio when a given name follows it."""
+    return k < stop and toks.keys[k] in known_words() and toks.caps[k + 1] and toks.keys[k + 1] in given_names() \
+        and toks.joins[k]
 
 
 def _initial(toks: Tokens, k: int) -> bool:
@@ -433,8 +490,24 @@ def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
     prev, surname = keys[k - 1], keys[k + 1] if k < stop else ""
     return k < stop and keys[k] in given_names() and keys[k] not in NAME_PARTICLES and not words[k].isupper() \
         and toks.caps[k + 1] and surname not in common_words() and surname[:-1] not in known_words() \
-        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS) \
+        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS
+             or _ordinary_capital(toks, k - 1) or _place_of_ends(toks, k)) \
         and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(k + 1, stop + 1))
+
+
+def _ordinary_capital(toks: Tokens, m: int) -> bool:
+    """`Fox Business [Maria Bartiromo]`: a capitalised ordinary English word (no given name, no place) ends
+    what the person speaks for, not the person's name."""
+    key = toks.keys[m]
+    return toks.caps[m] and not toks.words[m].isupper() and key in common_words() and key not in given_names() \
+        and (key,) not in place_names() and key not in NAME_PARTICLES
+
+
+def _place_of_ends(toks: Tokens, k: int) -> bool:
+    """`Republic of Tanzania [Ali Veli]`: an `of` and a known place end the body or the office before a name."""
+    keys = toks.keys
+    return any(k - size - 1 >= 0 and keys[k - size - 1] == "of" and tuple(keys[k - size:k]) in place_names()
+               for size in (1, 2, 3))
 
 
 def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
