@@ -32,6 +32,7 @@ class Mention:
     sentence_start: int
     sentence_end: int
     curated: str | None = None
+    cue: int = 0  # how sure the article is of `kind`: 0 a guess, 1 a weak rule, 2 a head word or title, 3 curated
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from bisect import bisect_right
 from bot.corpus.vocabulary import (
     CALENDAR, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES, TITLE_FIRST_WORDS,
 )
-from bot.nlp.actors.article import AMPERSANDS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place
+from bot.nlp.actors.article import (
+    AMPERSANDS, BODY_PREPOSITIONS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
+)
 from bot.nlp.lexicon import (
     COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
     NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS,
@@ -17,7 +19,7 @@ from bot.nlp.lexicon import (
     WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, state_abbreviations
 
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
@@ -29,6 +31,7 @@ _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "st
                    "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",
                    "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
                    "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
+_AGENT_PLURALS = ("ers", "ors", "ists", "ants", "ents", "ians")
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
@@ -59,7 +62,7 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
         first_words = gazetteer.first_words_or_plurals
         after = -1
         for i in [i for i, k in enumerate(keys) if k in first_words]:
-            if i > after and not art.shouting[i]:
+            if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
                                             and tuple(keys[i - 1:hit.last + 1]) in place_names()):
@@ -140,9 +143,20 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
                 and _ends_subject(toks, hits, k + 1):
             j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
+        elif key in BODY_PREPOSITIONS and (i == j or not toks.caps[j - 1]) and _plain_word(toks, j) \
+                and _plain_word(toks, k + 1) \
+                and not (k + 2 < n and joins[k + 1] and toks.caps[k + 2]):
+            j = k  # Freedom from Torture, Doctors without Borders: ordinary words a preposition joins name a body
         else:
             break
     return j
+
+
+def _plain_word(toks: Tokens, j: int) -> bool:
+    """A capitalised frequent English word that is no given name nor place (Freedom, Torture, Borders)."""
+    key = toks.keys[j]
+    return toks.caps[j] and not toks.words[j].isupper() and key in common_words() and key not in given_names() \
+        and (key,) not in place_names() and key not in COMMON_STARTERS
 
 
 def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
@@ -433,8 +447,17 @@ def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
     prev, surname = keys[k - 1], keys[k + 1] if k < stop else ""
     return k < stop and keys[k] in given_names() and keys[k] not in NAME_PARTICLES and not words[k].isupper() \
         and toks.caps[k + 1] and surname not in common_words() and surname[:-1] not in known_words() \
-        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS) \
+        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS
+             or _outlet_before(toks, k)) \
         and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(k + 1, stop + 1))
+
+
+def _outlet_before(toks: Tokens, k: int) -> bool:
+    """`Fox Business Maria Bartiromo`: a name of two or more words ending in a frequent English word (a
+    channel, a desk) before a given name is the outlet the person speaks for."""
+    prev = toks.keys[k - 1]
+    return k > 1 and prev in common_words() and prev not in given_names() and toks.caps[k - 2] \
+        and toks.joins[k - 2] and toks.keys[k - 2] not in given_names() and not _title_at(toks, k - 2, k - 1)
 
 
 def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
@@ -623,6 +646,16 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
 
 def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
     words, keys = toks.words, toks.keys
+    if _style_of_address(toks, piece.first):
+        first = piece.first  # His [Royal Highness] Tamim bin Hamad: the name after the style, an English noun
+        while first < piece.last and toks.keys[first] in given_names() and toks.keys[first] in known_words():
+            first += 1  # (Royal, Serene)
+        if toks.keys[first] in known_words() and toks.keys[first] not in given_names():
+            if first == piece.last:
+                return False
+            piece.first, piece.start = first + 1, toks.starts[first + 1]
+    if _state_abbreviation(toks, piece.first, piece.last):
+        return False
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
         if word.isupper() and _numbered_team(toks, piece.last):
@@ -646,11 +679,45 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words() and piece.kind != "person":
             return False  # Planting, Combating: a heading's gerund (not Mr Ging)
+        if key in LEGAL_FORMS:
+            return False  # Inc, Co: a company's legal form cut from its name names no one alone
         if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
-                and (key,) not in country_names() and not _subject_follows(toks, piece.last, key):
-            piece.tentative = True
+                and (key,) not in country_names() and (not _subject_follows(toks, piece.last, key)
+                                                       or plural_noun(key)):
+            piece.tentative = True  # (Analysts said: a plural noun is a group, not a name)
 
     return True
+
+
+def plural_noun(key: str) -> bool:
+    """`Analysts`, `Officials`, `Traders`: the plural of a frequent English noun, or of an English noun for
+    people by what they do (-ers, -ists), names a group of people, not one. A surname ending in s is the
+    plural of a given name (Williams, Peters) or of no word (Jones)."""
+    if len(key) < 4 or key[-1] != "s" or key not in known_words():
+        return False
+    singulars = (key[:-1], key[:-2] if key.endswith("es") else "", key[:-3] + "y" if key.endswith("ies") else "")
+    frequent = common_words() if not key.endswith(_AGENT_PLURALS) else known_words()
+    return any(s in frequent and s not in given_names() for s in singulars if s)
+
+
+def _style_of_address(toks: Tokens, first: int) -> bool:
+    """`His Highness`, `Her Majesty`, `Your Excellency`: a capitalised possessive opens a style of address,
+    which stands for a person without naming one (the name, when given, follows its first word)."""
+    prev = first - 1
+    return prev >= 0 and toks.keys[prev] in ("his", "her", "your", "their") and toks.words[prev].istitle() \
+        and toks.joins[prev]
+
+
+def _state_abbreviation(toks: Tokens, first: int, last: int) -> bool:
+    """`Hartford, Conn.`, `Sen. Chris Dodd, D-Conn`: a state written the way wire copy abbreviates it, alone
+    or after the letter of a lawmaker's party, is a place's short form, not an actor."""
+    if last == first + 1 and len(toks.words[first]) == 1 and toks.gaps[first] == "-":
+        first = last  # D-Conn, R-Texas
+        if (toks.keys[last],) in place_names():
+            return True
+    if last != first or toks.keys[first] not in state_abbreviations() or toks.words[first].isupper():
+        return False
+    return toks.gaps[first][:1] == "." or first > 0 and toks.gaps[first - 1] in (", ", "-")
 
 
 def _numbered_team(toks: Tokens, j: int) -> bool:
@@ -679,8 +746,8 @@ def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
     if nxt >= len(toks.words):
         return False
     following = toks.keys[nxt]
-    if toks.gaps[j] == ", " and (key in given_names() or key not in known_words()):
-        return True  # Abbas, also ex-convener ...; Violeta, César's mother
+    if toks.gaps[j] == ", " and (key in given_names() and key not in common_words() or key not in known_words()):
+        return True  # Abbas, also ex-convener ...; Violeta, César's mother (not Dad, dont come: a frequent word)
     return following in SPEECH_VERBS or (toks.possessive[j] or toks.joins[j] and toks.words[nxt].islower()
                                          and (following.endswith("ed") and len(following) > 4
                                               or following in SUBJECT_VERBS)) \
