@@ -54,7 +54,7 @@ class ActorTally:
         self.articles.update(named)
         surest: dict[tuple[int, str], int] = {}
         for actor_id, kind, cue in kinds:
-            if kind in KIND_VOTE_COLUMNS:
+            if kind in KIND_VOTE_COLUMNS and (kind != "other" or cue):  # (a guess of `other` is no evidence)
                 surest[actor_id, kind] = max(surest.get((actor_id, kind), 0), cue or 0)
         self.votes.update({vote: cue_weight(cue) for vote, cue in surest.items()})
         if story_date is not None:
@@ -116,7 +116,8 @@ def _recount_votes(conn: Connection) -> None:
     """The votes of every article still naming each actor, from the mentions stored: what a run that
     deleted stories leaves."""
     per_article = select(mentions.c.actor_id, mentions.c.article_id, mentions.c.kind,
-                         func.max(mentions.c.cue).label("cue")).where(mentions.c.kind.is_not(None)) \
+                         func.max(mentions.c.cue).label("cue")).where(
+        mentions.c.kind.is_not(None), or_(mentions.c.kind != "other", mentions.c.cue > 0)) \
         .group_by(mentions.c.actor_id, mentions.c.article_id, mentions.c.kind).subquery()
     weight = case(*((per_article.c.cue == cue, weight) for cue, weight in enumerate(CUE_WEIGHTS)), else_=1)
     tallied = select(per_article.c.actor_id, *(

@@ -26,6 +26,9 @@ CONNECTORS = {"of", "for", "and", "the", "on"}
 PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
 # Lower-case words inside the name of a body made of ordinary words (Freedom from Torture, Doctors without Borders).
 BODY_PREPOSITIONS = ("from", "without", "against")
+# Numbers written in words (Qtly div three cts vs three cts prior).
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+                         "sixty seventy eighty ninety hundred".split())
 # Gaps that hold an ampersand (Frost & Sullivan, AT&T).
 AMPERSANDS = (" & ", "&")
 # Endings of the words for peoples, creeds and doctrines (Cubans, Hinduism, Maoist).
@@ -135,13 +138,18 @@ class Article:
         """A wire's signature after the last sentence (`... said. REUTER`): one to three capitalised words
         ending the article with no punctuation of a sentence are no mentions."""
         n = len(toks.words)
-        if not n or text[toks.ends[-1]:].strip():
+        if not n or any(ch.isalnum() for ch in text[toks.ends[-1]:]):
             return
         first = n - 1
         while first > 0 and n - first < 3 and toks.gaps[first - 1] == " " and toks.caps[first - 1]:
             first -= 1
         before = toks.gaps[first - 1] if first else ""
-        if first and toks.caps[first] and _SENTENCE_END.search(before + " ") and not toks.joins[first - 1]:
+        # after a sentence's end, or shouted with no full stop after a lower-case word (... capitalisation REUTER;
+        # not ... the FMLN.)
+        if first and toks.caps[first] and (_SENTENCE_END.search(before + " ") and not _abbreviation(toks, first - 1)
+                                           or toks.words[first].isupper() and len(toks.words[first]) > 3
+                                           and toks.words[first - 1].islower()
+                                           and text[toks.ends[-1]:].strip()[:2] in ("", "..")):
             for i in range(first, n):
                 self.furniture[i] = True
 
@@ -157,8 +165,17 @@ class Article:
 def _table_row(words: list[str], letters: list[str], line: str) -> bool:
     """`Qtly div 35 cts vs 35 cts prior`: a short line of figures, mostly lower-case abbreviations, without
     the punctuation of a sentence, is a row of a table, not prose naming anyone."""
-    return len(words) <= 12 and line[-1:] not in ".!?:\"”'’)" and sum(w[:1].isdigit() for w in words) > 1 \
+    return len(words) <= 12 and line[-1:] not in ".!?:\"”'’)" \
+        and sum(w[:1].isdigit() or w.casefold() in NUMBER_WORDS for w in words) > 1 \
         and 2 * sum(w.islower() for w in letters) > len(letters)
+
+
+def _abbreviation(toks: Tokens, j: int) -> bool:
+    """`Mr.`, `Dr.`, `L.`: a short capitalised word before a full stop abbreviates, it ends no sentence (an
+    acronym does: ... the U.S. REUTER)."""
+    word = toks.words[j]
+    return word[:1].isupper() and len(word) <= 2 and not word.isupper() \
+        or len(word) == 1 and not (j and toks.gaps[j - 1] == ".")
 
 
 def _has_date(toks: Tokens, first: int, last: int) -> bool:

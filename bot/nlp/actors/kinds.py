@@ -62,10 +62,15 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # Dome said its, Chrysler said Tuesday that its: a body speaks of itself as it (`said it` is weaker:
         # a person says it was a mistake)
         return "organization", 2 if pronoun == "its" else 1
+    if prev >= 0 and keys[prev] in ORG_NOUNS and keys[prev] not in LEADER_NOUNS and words[prev].islower() \
+            and toks.joins[prev]:
+        return "organization", 2  # brokerage firm Merrill Lynch, the oil company Texaco
     if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
             and toks.joins[prev] \
             and keys[prev] not in NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
         return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
+    if speaks and len(span) > 1 and all(k in common_words() and k not in given_names() for k in span):
+        return "organization", 1  # the Federal Reserve said: English words name a body, not a person
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         # Zartosht said / added Morley (one word alone before `said` is as often a company's: Chrysler said)
         return "person", 2 if len(span) > 1 or pronoun in PERSON_PRONOUNS else 1
@@ -217,9 +222,11 @@ def _short_forms_of_companies(pieces: list[Piece]) -> None:
     companies = set()
     for p in pieces:
         key = p.key if p.curated is None else ()
-        while len(key) > 1 and (key[-1] in LEGAL_FORMS or key[-1] in COMPANY_WORDS or key[-1] in SUBJECT_HEADS):
-            key = key[:-1]  # Dome Petroleum Ltd: Dome Petroleum, Dome
-            companies.add(key)
+        while len(key) > 1 and (key[-1] in LEGAL_FORMS or key[-1] in COMPANY_WORDS or key[-1] in SUBJECT_HEADS
+                                or key[-1] in ("and", "&") and key[-2] not in LEGAL_FORMS):
+            key = key[:-1]  # Dome Petroleum Ltd: Dome Petroleum, Dome; Merrill Lynch and Co Inc: Merrill Lynch
+            if key[-1] not in ("and", "&"):
+                companies.add(key)
     if not companies:
         return
     for p in pieces:
