@@ -146,9 +146,10 @@ class Article:
         before = toks.gaps[first - 1] if first else ""
         # after a sentence's end, or shouted with no full stop after a lower-case word (... capitalisation REUTER;
         # not ... the FMLN.)
-        if first and toks.caps[first] and (_SENTENCE_END.search(before + " ") and not _abbreviation(toks, first - 1)
-                                           or toks.words[first].isupper() and len(toks.words[first]) > 3
-                                           and toks.words[first - 1].islower()
+        shouted = toks.words[first].isupper() and len(toks.words[first]) > 3
+        if first and toks.caps[first] and (_SENTENCE_END.search(before + " ")
+                                           and (shouted or not _abbreviation(toks.words[first - 1]))
+                                           or shouted and toks.words[first - 1].islower()
                                            and text[toks.ends[-1]:].strip()[:2] in ("", "..")):
             for i in range(first, n):
                 self.furniture[i] = True
@@ -170,12 +171,9 @@ def _table_row(words: list[str], letters: list[str], line: str) -> bool:
         and 2 * sum(w.islower() for w in letters) > len(letters)
 
 
-def _abbreviation(toks: Tokens, j: int) -> bool:
-    """`Mr.`, `Dr.`, `L.`: a short capitalised word before a full stop abbreviates, it ends no sentence (an
-    acronym does: ... the U.S. REUTER)."""
-    word = toks.words[j]
-    return word[:1].isupper() and len(word) <= 2 and not word.isupper() \
-        or len(word) == 1 and not (j and toks.gaps[j - 1] == ".")
+def _abbreviation(word: str) -> bool:
+    """`Mr.`, `Dr.`, `L.`: a short capitalised word before a full stop abbreviates (L.H. Mitchell)."""
+    return word[:1].isupper() and len(word) <= 2 and not word.isupper() or len(word) == 1
 
 
 def _has_date(toks: Tokens, first: int, last: int) -> bool:
