@@ -3,7 +3,7 @@ prepositions), then general knowledge (bot.nlp.world: countries and cities, give
 an English word is); and one kind for each actor of an article, the surest cue's."""
 from __future__ import annotations
 
-from bot.corpus.vocabulary import PERSON_TITLES, TITLE_FIRST_WORDS
+from bot.corpus.vocabulary import CALENDAR, PERSON_TITLES, TITLE_FIRST_WORDS
 from bot.nlp.actors.article import (
     AMPERSANDS, BODY_PREPOSITIONS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word,
     starts_place,
@@ -58,12 +58,12 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
     pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \
         else None
-    if pronoun in IT_PRONOUNS and not (len(span) == 1 and (span[0],) in place_names()):
-        # Dome said its, Chrysler said Tuesday that its: a body speaks of itself as it (`said it` is weaker:
-        # a person says it was a mistake)
-        return "organization", 2 if pronoun == "its" else 1
+    if pronoun == "its" and not (len(span) == 1 and (span[0],) in place_names()):
+        # Dome said its, Chrysler said Tuesday that its: a body speaks of its own (not `said it`: a person
+        # says it was a mistake)
+        return "organization", 2
     if prev >= 0 and keys[prev] in ORG_NOUNS and keys[prev] not in LEADER_NOUNS and words[prev].islower() \
-            and toks.joins[prev]:
+            and toks.joins[prev] and not toks.possessive[p.last] and toks.gaps[p.last][:1] not in "'’":
         return "organization", 2  # brokerage firm Merrill Lynch, the oil company Texaco
     if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
             and toks.joins[prev] \
@@ -126,21 +126,22 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     return "other", 0
 
 
-IT_PRONOUNS = {"it", "its"}
+PRONOUNS = {"it", "its", "he", "she", "his", "her"}
 PERSON_PRONOUNS = {"he", "she", "his", "her"}
 PREPOSITIONS = {"by", "with", "of", "for", "from", "on", "at", "to", "into", "against", "without", "about"}
 
 
 def _pronoun_after_speech(toks: Tokens, j: int) -> str | None:
-    """`X said it`, `X said Tuesday that its`, `X told reporters he`: the first pronoun of what the name's
-    speaker says (within four words of the verb), which tells a body from a person."""
-    for at in range(j + 2, min(j + 6, len(toks.words))):
-        if not toks.joins[at - 1]:
-            return None
-        if toks.keys[at] in IT_PRONOUNS or toks.keys[at] in PERSON_PRONOUNS:
-            # (not `said it's important`: the it of a statement, whoever makes it)
-            return toks.keys[at] if toks.words[at].islower() and not toks.possessive[at] else None
-    return None
+    """`X said its`, `X said Tuesday its`, `X said that he`: the pronoun opening what the name's speaker says,
+    which tells a body from a person (not `Yeutter said that with its surplus`: another's)."""
+    at = j + 2
+    for skipped in (CALENDAR, ("that",)):  # said [Tuesday] [that] its
+        if at < len(toks.words) and toks.keys[at] in skipped and toks.joins[at - 1]:
+            at += 1
+    if at >= len(toks.words) or not toks.joins[at - 1] or toks.keys[at] not in PRONOUNS:
+        return None
+    # (not `said it's important`: the it of a statement, whoever makes it)
+    return toks.keys[at] if toks.words[at].islower() and not toks.possessive[at] else None
 
 
 def _placed_coordinate(toks: Tokens, j: int) -> bool:
