@@ -138,8 +138,8 @@ class Article:
         """A wire's signature after the last sentence (`... said. REUTER`): one to three capitalised words
         ending the article with no punctuation of a sentence are no mentions."""
         n = len(toks.words)
-        if not n or any(ch.isalnum() for ch in text[toks.ends[-1]:]):
-            return
+        if not n or not toks.caps[n - 1] or any(ch.isalnum() for ch in text[toks.ends[-1]:]):
+            return  # (... North Korea said.: a sentence)
         first = n - 1
         while first > 0 and n - first < 3 and toks.gaps[first - 1] == " " and toks.caps[first - 1]:
             first -= 1

@@ -681,6 +681,8 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return False  # Planting, Combating: a heading's gerund (not Mr Ging)
         if key in LEGAL_FORMS:
             return False  # Inc, Co: a company's legal form cut from its name names no one alone
+        if key in COMPASS_WORDS and toks.joins[piece.last] and toks.keys[piece.last + 1] in DEMONYMS:
+            return False  # West German, South Korean: a compass word of a nationality adjective
         if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
                 and (key,) not in country_names() and (not _subject_follows(toks, piece.last, key)
                                                        or plural_noun(key)):
