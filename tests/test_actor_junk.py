@@ -28,7 +28,7 @@ WIRE = [
               "The charity Freedom from Torture said refugees from Vartania needed help.        REUTER"),
     _story(4, "LONDON, March 4 - Brandwell told reporters at the plant. Dealers said the shares held.\n\n"
               "Sonya Meravel, director of Freedom from Torture, said: \"We are ready.\"\n\n"
-              "Her son rang and said: Dad, come home.        REUTER"),
+              "Her son rang and said: Dad, come home. Economists said orders would pick up.        REUTER"),
     _story(5, "PARIS, March 5 - Militias attacked the base with Katyusha rockets overnight, officials said.\n\n"
               "Brandwell said Tuesday that its plant was safe.        REUTER"),
 ]
@@ -67,7 +67,7 @@ def test_state_abbreviations_and_table_rows_are_no_actors(wire):
 
 def test_plural_role_nouns_and_vocatives_are_no_actors(wire):
     names = set(_actors(wire))
-    assert not names & {"Analysts", "Officials", "Traders", "Dealers", "Dad"}, names
+    assert not names & {"Analysts", "Officials", "Traders", "Dealers", "Dad", "Economists"}, names
 
 
 def test_an_organisation_named_with_a_preposition_is_one_actor(wire):

@@ -686,7 +686,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
                 and (key,) not in country_names() and (not _subject_follows(toks, piece.last, key)
                                                        or plural_noun(key)):
-            piece.tentative = True  # (Analysts said: a plural noun is a group, not a name)
+            piece.tentative = True  # (Analysts said: a plural noun opening a sentence is a group, not a name)
 
     return True
 
@@ -695,7 +695,7 @@ def plural_noun(key: str) -> bool:
     """`Analysts`, `Officials`, `Traders`: the plural of a frequent English noun, or of an English noun for
     people by what they do (-ers, -ists), names a group of people, not one. A surname ending in s is the
     plural of a given name (Williams, Peters) or of no word (Jones)."""
-    if len(key) < 4 or key[-1] != "s" or key not in known_words():
+    if len(key) < 4 or key[-1] != "s" or key not in known_words() or key in given_names():
         return False
     singulars = (key[:-1], key[:-2] if key.endswith("es") else "", key[:-3] + "y" if key.endswith("ies") else "")
     frequent = common_words() if not key.endswith(_AGENT_PLURALS) else known_words()
