@@ -52,5 +52,5 @@ def extract_mentions(text: str, gazetteer=None, title: str | None = None) -> lis
     pieces = find_pieces(toks, art, gazetteer)
     resolve(pieces, toks, art)
     return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", *art.sentence(p.start),
-                    p.curated.name if p.curated is not None else None, p.cue)
+                    p.curated.name if p.curated is not None else None, cue=p.cue)
             for p in pieces]
