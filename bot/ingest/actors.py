@@ -103,7 +103,7 @@ class RunActors:
             name = mention.curated or mention.name
             actor_id = self.actor_id(conn, name, mention.kind)
             rows.append((story_id, actor_id, mention.start, mention.end, mention.surface, mention.sentence_start,
-                         mention.sentence_end))
+                         mention.sentence_end, mention.kind, mention.cue))
             if not mention.curated:
                 self._remember_alias(actor_id, name, mention.surface)
                 if mention.role:

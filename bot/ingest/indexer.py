@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 _ARTICLE_COLUMNS = ("id", "title", "source", "author", "date", "url", "path", "text", "ingested_at")
 _OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "author", "date", "url", "path")
-_MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence_start", "sentence_end")
+_MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence_start", "sentence_end", "kind",
+                    "cue")
 
 
 @dataclass
@@ -323,7 +324,8 @@ class Indexer:
             if is_new:
                 first_row = len(mention_rows)
                 self._actors.add_mention_rows(conn, story, item, mention_rows)
-                self._tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]])
+                self._tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]],
+                                [(row[1], row[7], row[8]) for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)
         if mention_rows:  # one bulk insert per file: a round trip per article is what PostgreSQL paid for

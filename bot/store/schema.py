@@ -97,6 +97,12 @@ actors = Table(
     # actor goes by alone, which the corpus-level resolution (bot.ingest.resolve) matches short-form actors to.
     Column("short_key", String(200)),
     Index("ix_actors_short_key", "short_key"),
+    # The kind a discovered actor's mentions vote for, weighed by how sure each article's cue is
+    # (bot.store.actor_stats.KIND_VOTE_COLUMNS): its kind is the one with the most.
+    Column("votes_person", Integer, default=0),
+    Column("votes_organization", Integer, default=0),
+    Column("votes_place", Integer, default=0),
+    Column("votes_other", Integer, default=0),
 )
 
 
@@ -131,6 +137,9 @@ mentions = Table(
     # The sentence the mention is in, as offsets into articles.text (migration 8; as text it was half the index).
     Column("sentence_start", Integer),
     Column("sentence_end", Integer),
+    # The kind the mention's article gives the actor and how sure it is (bot.nlp.actors Piece.cue): its vote.
+    Column("kind", String(16)),
+    Column("cue", Integer),
     # With the actor: "does this article mention that actor" and "who else is in these articles" read no row.
     Index("ix_mentions_article_actor", "article_id", "actor_id"),
 )

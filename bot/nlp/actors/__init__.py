@@ -60,5 +60,5 @@ def extract_mentions(text: str, gazetteer=None, title: str | None = None, date: 
     resolve(pieces, toks, art)
     return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", *art.sentence(p.start),
                     p.curated.name if p.curated is not None else None,
-                    p.role if p.kind == "person" else None)
+                    p.role if p.kind == "person" else None, cue=p.cue)
             for p in pieces]

@@ -17,10 +17,18 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’']*(?=\s)")
 _OPENERS = re.compile(r"(?:[\"“‘«]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener; a bracket
 # opens no sentence: (Real Espana)
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
+# A dateline: the place (and date, and agency) that opens a wire story before a dash (PARIS, March 3 -;
+# LOS ANGELES, Calif., Feb 26 -; CAIRO (Reuters) —).
+_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.]+\b[^\n!?]{0,70}?|[^\n!?(]{2,60}?\s\([^)\n]{1,30}\))\s+[-–—]{1,2}\s")
 # Lower-case words inside a name (Ministry of Justice, Bank for International Settlements).
 CONNECTORS = {"of", "for", "and", "the", "on"}
 # Lower-case words before a place's name (in Karnataka, across Darfur).
 PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
+# Lower-case words inside the name of a body made of ordinary words (Freedom from Torture, Doctors without Borders).
+BODY_PREPOSITIONS = ("from", "without", "against")
+# Numbers written in words (Qtly div three cts vs three cts prior).
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty "
+                         "sixty seventy eighty ninety hundred".split())
 # Gaps that hold an ampersand (Frost & Sullivan, AT&T).
 AMPERSANDS = (" & ", "&")
 # Endings of the words for peoples, creeds and doctrines (Cubans, Hinduism, Maoist).
@@ -73,7 +81,10 @@ class Article:
                 self.breaks.append(ends[i - 1] + max(stop.end() for stop in _SENTENCE_END.finditer(gap)))
             elif _CLAUSE.search(gap) or _OPENERS.search(gap) and not toks.possessive[i - 1]:
                 self.initial[i] = True
+        self.dateline = [False] * n  # the place, date and agency opening a wire story
+        self._mark_dateline(text, toks)
         self._mark_lines(text, toks)
+        self._mark_signature(text, toks)
         self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
         # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
         caps, joins, initial = toks.caps, toks.joins, self.initial  # (caps has one False past the end)
@@ -88,6 +99,8 @@ class Article:
             first = i
             while i < n and toks.starts[i] < line_end:
                 i += 1
+            while first < i and self.dateline[first]:
+                first += 1  # (NEW HAVEN, Conn., March 2 - Qtly div 15 cts: the row follows the dateline)
             words = toks.words[first:i]
             if words:
                 letters = [w for w in words if w[:1].isalpha()]
@@ -99,7 +112,49 @@ class Article:
                         all(w[0].isupper() for w in letters if len(w) > 3) and not _has_date(toks, first, i):
                     for j in range(first, i):
                         self.furniture[j] = True
+                elif _table_row(words, letters, stripped):
+                    for j in range(first, i):
+                        self.furniture[j] = True
             offset = line_end + 1
+
+    def _mark_dateline(self, text: str, toks: Tokens) -> None:
+        """The place a wire story was filed from, and the agency in brackets, are no mentions: the words of
+        the dateline in capitals, abbreviated (Calif., Conn.), bracketed or known as places. A name of
+        mixed case there is the outlet's and stays (afrol News, 27 January -)."""
+        match = _DATELINE.match(text)
+        place = match["place"] if match is not None else ""
+        if not place or len(place.split()) > 8 or not ("," in place or "(" in place or place.isupper()):
+            return  # (UN Secretary-General Antonio Guterres - who...: a sentence, not a dateline)
+        words, keys = toks.words, toks.keys
+        end = match.end()
+        for i in range(len(words)):
+            if toks.starts[i] >= end:
+                break
+            self.dateline[i] = True
+            gap_before = text[toks.starts[i] - 1:toks.starts[i]] if toks.starts[i] else ""
+            if words[i].isupper() or gap_before == "(" or toks.gaps[i][:1] == "." \
+                    or (keys[i],) in place_names() or _in_place_name(toks, i):
+                self.furniture[i] = True
+
+    def _mark_signature(self, text: str, toks: Tokens) -> None:
+        """A wire's signature after the last sentence (`... said. REUTER`): one to three capitalised words
+        ending the article with no punctuation of a sentence are no mentions."""
+        n = len(toks.words)
+        if not n or not toks.caps[n - 1] or any(ch.isalnum() for ch in text[toks.ends[-1]:]):
+            return  # (... North Korea said.: a sentence)
+        first = n - 1
+        while first > 0 and n - first < 3 and toks.gaps[first - 1] == " " and toks.caps[first - 1]:
+            first -= 1
+        before = toks.gaps[first - 1] if first else ""
+        # after a sentence's end, or shouted with no full stop after a lower-case word (... capitalisation REUTER;
+        # not ... the FMLN.)
+        shouted = toks.words[first].isupper() and len(toks.words[first]) > 3
+        if first and toks.caps[first] and (_SENTENCE_END.search(before + " ")
+                                           and (shouted or not _abbreviation(toks.words[first - 1]))
+                                           or shouted and toks.words[first - 1].islower()
+                                           and text[toks.ends[-1]:].strip()[:2] in ("", "..")):
+            for i in range(first, n):
+                self.furniture[i] = True
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Offsets of the sentence holding `start`, without its surrounding white space."""
@@ -110,9 +165,28 @@ class Article:
         return begin + len(chunk) - len(chunk.lstrip()), end - len(chunk) + len(chunk.rstrip())
 
 
+def _table_row(words: list[str], letters: list[str], line: str) -> bool:
+    """`Qtly div 35 cts vs 35 cts prior`: a short line of figures, mostly lower-case abbreviations, without
+    the punctuation of a sentence, is a row of a table, not prose naming anyone."""
+    return len(words) <= 12 and line[-1:] not in ".!?:\"”'’)" \
+        and sum(w[:1].isdigit() or w.casefold() in NUMBER_WORDS for w in words) > 1 \
+        and 2 * sum(w.islower() for w in letters) > len(letters)
+
+
+def _abbreviation(word: str) -> bool:
+    """`Mr.`, `Dr.`, `L.`: a short capitalised word before a full stop abbreviates (L.H. Mitchell)."""
+    return word[:1].isupper() and len(word) <= 2 and not word.isupper() or len(word) == 1
+
+
 def _has_date(toks: Tokens, first: int, last: int) -> bool:
     """A byline (`Name March 22, 2019`) is not a headline."""
     return any(toks.keys[j] in CALENDAR and j + 1 < last and toks.words[j + 1][:1].isdigit() for j in range(first, last))
+
+
+def _in_place_name(toks: Tokens, i: int) -> bool:
+    """Word i belongs to a place's name of two or three words (NEW YORK, Los Angeles)."""
+    return any(tuple(toks.keys[j:j + size]) in place_names() for size in (2, 3)
+               for j in range(max(0, i - size + 1), i + 1))
 
 
 def starts_place(toks: Tokens, j: int, stop: int) -> bool:

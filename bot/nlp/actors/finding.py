@@ -10,7 +10,9 @@ from bot.corpus.vocabulary import (
     CALENDAR, FORMS_OF_ADDRESS, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES,
     TITLE_FIRST_WORDS,
 )
-from bot.nlp.actors.article import AMPERSANDS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place
+from bot.nlp.actors.article import (
+    AMPERSANDS, BODY_PREPOSITIONS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
+)
 from bot.nlp.lexicon import (
     COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
     NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS,
@@ -18,7 +20,7 @@ from bot.nlp.lexicon import (
     WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, state_abbreviations
 
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
@@ -30,6 +32,7 @@ _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "st
                    "aligned", "allied", "funded", "sponsored", "affiliated", "controlled", "dominated", "oriented",
                    "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
                    "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
+_AGENT_PLURALS = ("ers", "ors", "ists", "ants", "ents", "ians")
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
@@ -60,7 +63,7 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
         first_words = gazetteer.first_words_or_plurals
         after = -1
         for i in [i for i, k in enumerate(keys) if k in first_words]:
-            if i > after and not art.shouting[i]:
+            if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
                                             and tuple(keys[i - 1:hit.last + 1]) in place_names()):
@@ -164,6 +167,10 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
             j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
         elif key == "and" and _portfolio_goes_on(toks, i, j, k + 1):
             j = k  # Minister of Energy and Natural Resources [Ali Veli]: the role runs on to the name
+        elif key in BODY_PREPOSITIONS and (i == j or not toks.caps[j - 1]) and _plain_word(toks, j) \
+                and _plain_word(toks, k + 1) \
+                and not (k + 2 < n and joins[k + 1] and toks.caps[k + 2]):
+            j = k  # Freedom from Torture, Doctors without Borders: ordinary words a preposition joins name a body
         else:
             break
     return j
@@ -181,6 +188,11 @@ def _portfolio_goes_on(toks: Tokens, i: int, j: int, k: int) -> bool:
             and keys[end] not in given_names() and (keys[end],) not in place_names() and toks.joins[end]:
         end += 1
     return k < end < len(keys) and caps[end] and keys[end] in given_names()
+
+
+def _plain_word(toks: Tokens, j: int) -> bool:
+    """Freedom, Torture, Borders: ordinary words a preposition can join into a body's name."""
+    return _capitalised_common_word(toks, j) and toks.keys[j] not in COMMON_STARTERS
 
 
 def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
@@ -498,9 +510,14 @@ def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
 def _ordinary_capital(toks: Tokens, m: int) -> bool:
     """`Fox Business [Maria Bartiromo]`: a capitalised ordinary English word (no given name, no place) ends
     what the person speaks for, not the person's name."""
+    return _capitalised_common_word(toks, m) and toks.keys[m] not in NAME_PARTICLES
+
+
+def _capitalised_common_word(toks: Tokens, m: int) -> bool:
+    """A capitalised (not shouted) frequent English word that is no given name nor place."""
     key = toks.keys[m]
     return toks.caps[m] and not toks.words[m].isupper() and key in common_words() and key not in given_names() \
-        and (key,) not in place_names() and key not in NAME_PARTICLES
+        and (key,) not in place_names()
 
 
 def _place_of_ends(toks: Tokens, k: int) -> bool:
@@ -696,6 +713,16 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
 
 def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
     words, keys = toks.words, toks.keys
+    if _style_of_address(toks, piece.first):
+        first = piece.first  # His [Royal Highness] Tamim bin Hamad: the name after the style, an English noun
+        while first < piece.last and toks.keys[first] in given_names() and toks.keys[first] in known_words():
+            first += 1  # (Royal, Serene)
+        if toks.keys[first] in known_words() and toks.keys[first] not in given_names():
+            if first == piece.last:
+                return False
+            piece.first, piece.start = first + 1, toks.starts[first + 1]
+    if _state_abbreviation(toks, piece.first, piece.last):
+        return False
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
         if word.isupper() and _numbered_team(toks, piece.last):
@@ -719,11 +746,47 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words() and piece.kind != "person":
             return False  # Planting, Combating: a heading's gerund (not Mr Ging)
+        if key in LEGAL_FORMS:
+            return False  # Inc, Co: a company's legal form cut from its name names no one alone
+        if key in COMPASS_WORDS and toks.joins[piece.last] and toks.keys[piece.last + 1] in DEMONYMS:
+            return False  # West German, South Korean: a compass word of a nationality adjective
         if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
-                and (key,) not in country_names() and not _subject_follows(toks, piece.last, key):
-            piece.tentative = True
+                and (key,) not in country_names() and (not _subject_follows(toks, piece.last, key)
+                                                       or plural_noun(key)):
+            piece.tentative = True  # (Analysts said: a plural noun opening a sentence is a group, not a name)
 
     return True
+
+
+def plural_noun(key: str) -> bool:
+    """`Analysts`, `Officials`, `Traders`: the plural of a frequent English noun, or of an English noun for
+    people by what they do (-ers, -ists), names a group of people, not one. A surname ending in s is the
+    plural of a given name (Williams, Peters) or of no word (Jones)."""
+    if len(key) < 4 or key[-1] != "s" or key not in known_words() or key in given_names():
+        return False
+    singulars = (key[:-1], key[:-2] if key.endswith("es") else "", key[:-3] + "y" if key.endswith("ies") else "")
+    frequent = common_words() if not key.endswith(_AGENT_PLURALS) else known_words()
+    return any(s in frequent and s not in given_names() for s in singulars if s)
+
+
+def _style_of_address(toks: Tokens, first: int) -> bool:
+    """`His Highness`, `Her Majesty`, `Your Excellency`: a capitalised possessive opens a style of address,
+    which stands for a person without naming one (the name, when given, follows its first word)."""
+    prev = first - 1
+    return prev >= 0 and toks.keys[prev] in ("his", "her", "your", "their") and toks.words[prev].istitle() \
+        and toks.joins[prev]
+
+
+def _state_abbreviation(toks: Tokens, first: int, last: int) -> bool:
+    """`Hartford, Conn.`, `Sen. Chris Dodd, D-Conn`: a state written the way wire copy abbreviates it, alone
+    or after the letter of a lawmaker's party, is a place's short form, not an actor."""
+    if last == first + 1 and len(toks.words[first]) == 1 and toks.gaps[first] == "-":
+        first = last  # D-Conn, R-Texas
+        if (toks.keys[last],) in place_names():
+            return True
+    if last != first or toks.keys[first] not in state_abbreviations() or toks.words[first].isupper():
+        return False
+    return toks.gaps[first][:1] == "." or first > 0 and toks.gaps[first - 1] in (", ", "-")
 
 
 def _numbered_team(toks: Tokens, j: int) -> bool:
@@ -752,8 +815,8 @@ def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
     if nxt >= len(toks.words):
         return False
     following = toks.keys[nxt]
-    if toks.gaps[j] == ", " and (key in given_names() or key not in known_words()):
-        return True  # Abbas, also ex-convener ...; Violeta, César's mother
+    if toks.gaps[j] == ", " and (key in given_names() and key not in common_words() or key not in known_words()):
+        return True  # Abbas, also ex-convener ...; Violeta, César's mother (not Dad, dont come: a frequent word)
     return following in SPEECH_VERBS or (toks.possessive[j] or toks.joins[j] and toks.words[nxt].islower()
                                          and (following.endswith("ed") and len(following) > 4
                                               or following in SUBJECT_VERBS)) \

@@ -3,14 +3,18 @@ prepositions), then general knowledge (bot.nlp.world: countries and cities, give
 an English word is); and one kind for each actor of an article, the surest cue's."""
 from __future__ import annotations
 
-from bot.corpus.vocabulary import PERSON_TITLES, TITLE_FIRST_WORDS
+from bot.corpus.vocabulary import CALENDAR, PERSON_TITLES, TITLE_FIRST_WORDS
 from bot.nlp.actors.article import (
-    AMPERSANDS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
+    AMPERSANDS, BODY_PREPOSITIONS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word,
+    starts_place,
 )
+from bot.nlp.actors.finding import plural_noun
 from bot.nlp.lexicon import (
-    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, MEMBER_NOUNS,
+    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
+    MEMBER_NOUNS,
     NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES,
-    PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
+    PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES,
+    TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
@@ -23,6 +27,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
     if span[head_at] in ORG_HEADS and len(span) > 1:
         return "organization", 2
+    if len(span) > 2 and any(k in BODY_PREPOSITIONS for k in span[1:-1]):
+        return "organization", 2  # Freedom from Torture, Doctors without Borders
     if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
         return "organization", 1  # the Parliament, Congress, the Cabinet (not the Institute: that one is a reference)
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
@@ -43,17 +49,31 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
         return "person", 1  # Park Joo-min, Yeung Chung-hei: a given name of hyphenated syllables
     nxt, prev = p.last + 1, p.first - 1
-    speaks = nxt < len(toks.words) and not toks.possessive[p.last] and (
+    placed = prev >= 0 and words[prev].islower() and (  # officials in Kashmir said; in Jammu and Kashmir
+        keys[prev] in PLACE_PREPOSITIONS or keys[prev] in ("and", "or") and _placed_coordinate(toks, prev - 1))
+    speaks = nxt < len(toks.words) and not toks.possessive[p.last] and not placed and (
         keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \
         prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
+    pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \
+        else None
+    if pronoun == "its" and not (len(span) == 1 and (span[0],) in place_names()):
+        # Dome said its, Chrysler said Tuesday that its: a body speaks of its own (not `said it`: a person
+        # says it was a mistake)
+        return "organization", 2
+    if prev >= 0 and keys[prev] in ORG_NOUNS and keys[prev] not in LEADER_NOUNS and words[prev].islower() \
+            and toks.joins[prev] and not toks.possessive[p.last] and toks.gaps[p.last][:1] not in "'’":
+        return "organization", 2  # brokerage firm Merrill Lynch, the oil company Texaco
     if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
             and toks.joins[prev] \
             and keys[prev] not in NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
         return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
+    if speaks and len(span) > 1 and all(k in common_words() and k not in given_names() for k in span):
+        return "organization", 1  # the Federal Reserve said: English words name a body, not a person
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
-        return "person", 2  # Zartosht said / added Morley
+        # Zartosht said / added Morley (one word alone before `said` is as often a company's: Chrysler said)
+        return "person", 2 if len(span) > 1 or pronoun in PERSON_PRONOUNS else 1
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
         return "person", 1  # Williams said, Brown told: a surname that is also a word
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in TEAM_ROLE_NOUNS and words[nxt].islower() \
@@ -67,7 +87,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
     if span[0] in PLACE_PREFIXES and not _ordinary_words_follow(toks, p.first, p.last):
         return "place", 1
-    if prev >= 0 and keys[prev] in PLACE_PREPOSITIONS and words[prev].islower() and not toks.possessive[p.last]:
+    if placed and not toks.possessive[p.last]:
         return "place", 1
     if prev >= 0 and keys[prev] in COMPASS_WORDS and words[prev].islower() and toks.joins[prev]:
         return "place", 1  # southern Burma, northern Wairarapa
@@ -92,7 +112,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in MEMBER_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last] and not span[-1].endswith(WORD_ENDINGS + GROUP_ENDINGS):
         return "organization", 1  # Greens leader Adam Bandt, ED officials (not Presidential candidate, Maoist leader)
-    if span[0] in given_names() and not (len(span) == 1 and span[0] in art.lower):
+    if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
         return "person", 1
     if len(span) > 1 and not any(ordinary_word(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
@@ -104,6 +124,41 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+PRONOUNS = {"it", "its", "he", "she", "his", "her"}
+PERSON_PRONOUNS = {"he", "she", "his", "her"}
+PREPOSITIONS = {"by", "with", "of", "for", "from", "on", "at", "to", "into", "against", "without", "about"}
+
+
+def _pronoun_after_speech(toks: Tokens, j: int) -> str | None:
+    """`X said its`, `X said Tuesday its`, `X said that he`: the pronoun opening what the name's speaker says,
+    which tells a body from a person (not `Yeutter said that with its surplus`: another's)."""
+    at = j + 2
+    for skipped in (CALENDAR, ("that",)):  # said [Tuesday] [that] its
+        if at < len(toks.words) and toks.keys[at] in skipped and toks.joins[at - 1]:
+            at += 1
+    if at >= len(toks.words) or not toks.joins[at - 1] or toks.keys[at] not in PRONOUNS:
+        return None
+    # (not `said it's important`: the it of a statement, whoever makes it)
+    return toks.keys[at] if toks.words[at].islower() and not toks.possessive[at] else None
+
+
+def _placed_coordinate(toks: Tokens, j: int) -> bool:
+    """`in Jammu and [Kashmir]`: the place after a place preposition that the name is joined to."""
+    first = j
+    while first > 0 and toks.caps[first - 1] and toks.joins[first - 1]:
+        first -= 1
+    return toks.caps[j] and first > 0 and toks.keys[first - 1] in PLACE_PREPOSITIONS \
+        and toks.words[first - 1].islower() and tuple(toks.keys[first:j + 1]) in place_names()
+
+
+def _names_a_thing(p: Piece, toks: Tokens) -> bool:
+    """`by Katyusha rockets`, `with Apple shares`: after a preposition, a name before a plural noun tells
+    what kind of thing they are (a verb cannot follow there)."""
+    prev, nxt = p.first - 1, p.last + 1
+    return prev >= 0 and nxt < len(toks.words) and toks.words[prev].islower() and toks.keys[prev] in PREPOSITIONS \
+        and toks.joins[prev] and toks.joins[p.last] and toks.words[nxt].islower() and plural_noun(toks.keys[nxt])
 
 
 def _glued_to_sign(toks: Tokens, j: int) -> bool:
@@ -150,11 +205,31 @@ def _group_word(key: str, art: Article) -> bool:
 
 
 def settle_kinds(pieces: list[Piece]) -> None:
-    """One actor, one kind in an article: the surest cue wins."""
+    """One actor, one kind in an article: the surest cue wins, and every mention carries it (how sure the
+    article is of the actor's kind is its vote for the actor across the corpus)."""
+    _short_forms_of_companies(pieces)
     best: dict[str, tuple[int, str]] = {}
     for p in pieces:
         current = best.get(p.name)
         if current is None or p.cue > current[0]:
             best[p.name] = (p.cue, p.kind or "other")
     for p in pieces:
-        p.kind = best[p.name][1]
+        p.cue, p.kind = best[p.name]
+
+
+def _short_forms_of_companies(pieces: list[Piece]) -> None:
+    """`Chrysler Corp ... Chrysler`, `Dome Petroleum ... Dome`: a name the article also writes with a legal
+    form or a company word after it is the company's short form, whatever one context suggests."""
+    companies = set()
+    for p in pieces:
+        key = p.key if p.curated is None else ()
+        while len(key) > 1 and (key[-1] in LEGAL_FORMS or key[-1] in COMPANY_WORDS or key[-1] in SUBJECT_HEADS
+                                or key[-1] in ("and", "&") and key[-2] not in LEGAL_FORMS):
+            key = key[:-1]  # Dome Petroleum Ltd: Dome Petroleum, Dome; Merrill Lynch and Co Inc: Merrill Lynch
+            if key[-1] not in ("and", "&"):
+                companies.add(key)
+    if not companies:
+        return
+    for p in pieces:
+        if p.curated is None and not p.adopted and p.key in companies and p.cue < 3:
+            p.kind, p.cue = "organization", 2

@@ -1,0 +1,124 @@
+"""Junk never becomes an actor, and an actor's kind is the vote of its mentions: wire copy of my own
+indexed with `newsbot index`, read back with `newsbot export actors` and `newsbot lookup`."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+
+def _story(number: int, text: str) -> dict:
+    return {"id": f"wire-{number}", "title": f"Story {number}", "source": "Wire", "date": f"1990-03-{number:02d}",
+            "text": text}
+
+
+WIRE = [
+    _story(1, "SPRINGFIELD, Ill., March 1 - Brandwell Corp said it would close two plants in the state.\n\n"
+              "Brandwell said its output fell by a fifth. Analysts said the cut was expected.\n\n"
+              "Sen. Harold Kleist, D-Conn, said the closures would hurt workers.        REUTER"),
+    _story(2, "NEW HAVEN, Conn., March 2 - Qtly div 15 cts vs 15 cts prior\n\n"
+              "Pay April 10\n\n"
+              "Record March 20\n\n"
+              "Officials at the company said the payout was unchanged, and Brandwell said it kept its own.        REUTER"),
+    _story(3, "TOKYO, March 3 - Brandwell said it agreed to buy a stake in a Japanese maker, and Officials "
+              "in Vartania said the deal needed approval. Traders said shares rose.\n\n"
+              "The charity Freedom from Torture said refugees from Vartania needed help.        REUTER"),
+    _story(4, "LONDON, March 4 - Brandwell told reporters at the plant. Dealers said the shares held.\n\n"
+              "Sonya Meravel, director of Freedom from Torture, said: \"We are ready.\"\n\n"
+              "Her son rang and said: Dad, come home. Economists said orders would pick up.        REUTER"),
+    _story(5, "PARIS, March 5 - Militias attacked the base with Katyusha rockets overnight, officials said.\n\n"
+              "Brandwell said Tuesday that its plant was safe.        REUTER"),
+]
+
+
+@pytest.fixture
+def wire(tmp_path, db_url, config_dir):
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "wire.jsonl").write_text("".join(json.dumps(story) + "\n" for story in WIRE))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", db_url, "index", str(folder)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+    def newsbot(*args):
+        result = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+    return newsbot
+
+
+def _actors(newsbot) -> dict[str, dict]:
+    return {row["name"]: row for row in map(json.loads, newsbot("export", "actors").splitlines())}
+
+
+def test_wire_signatures_and_datelines_are_no_actors(wire):
+    names = set(_actors(wire))
+    assert not names & {"REUTER", "SPRINGFIELD", "Ill", "NEW HAVEN", "Conn", "TOKYO", "LONDON", "PARIS"}, names
+
+
+def test_state_abbreviations_and_table_rows_are_no_actors(wire):
+    names = set(_actors(wire))
+    assert not names & {"Conn", "D-Conn", "Qtly", "Ill"}, names
+    assert "Harold Kleist" in names
+
+
+def test_plural_role_nouns_and_vocatives_are_no_actors(wire):
+    names = set(_actors(wire))
+    assert not names & {"Analysts", "Officials", "Traders", "Dealers", "Dad", "Economists"}, names
+
+
+def test_an_organisation_named_with_a_preposition_is_one_actor(wire):
+    actors = _actors(wire)
+    assert actors["Freedom from Torture"]["kind"] == "organization"
+    assert "Torture" not in actors and "Freedom" not in actors
+
+
+def test_a_weapon_named_after_a_given_name_is_no_person(wire):
+    assert _actors(wire).get("Katyusha", {"kind": "other"})["kind"] != "person"
+
+
+def test_a_company_is_an_organisation_by_its_mentions_vote(wire):
+    actors = _actors(wire)
+    # `Brandwell told reporters` alone looks like a person; `said it`, `said its` and `Brandwell Corp` in the
+    # other articles outvote it
+    assert actors["Brandwell"]["kind"] == "organization"
+    assert actors["Brandwell"]["mentions"] >= 5
+    assert actors["Vartania"]["kind"] != "person"
+
+
+def test_lookup_answers_the_voted_kind(wire):
+    answer = json.loads(wire("lookup", "--json", "Brandwell"))
+    assert answer["actor"]["kind"] == "organization", answer
+
+
+def test_the_vote_follows_the_articles_as_they_come_and_go(tmp_path, db_url, config_dir):
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps(WIRE[3]) + "\n")  # Brandwell told reporters: a person, alone
+    runner = CliRunner()
+
+    def kind_after_indexing() -> str:
+        assert runner.invoke(cli, ["--db", db_url, "index", str(folder)], catch_exceptions=False).exit_code == 0
+        result = runner.invoke(cli, ["--db", db_url, "export", "actors"], catch_exceptions=False)
+        return next(row for row in map(json.loads, result.output.splitlines()) if row["name"] == "Brandwell")["kind"]
+
+    alone = kind_after_indexing()
+    assert alone == "person"
+    (folder / "b.jsonl").write_text("".join(json.dumps(story) + "\n" for story in (WIRE[0], WIRE[2], WIRE[4])))
+    assert kind_after_indexing() == "organization"  # an incremental run adds its articles' votes
+    (folder / "b.jsonl").unlink()
+    assert kind_after_indexing() == alone  # and a run that removed them recounts
+
+
+def test_the_seeds_name_the_charity_the_anchor_and_no_weapon_or_vocative(db_url, config_dir):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "index"], catch_exceptions=False).exit_code == 0
+    result = runner.invoke(cli, ["--db", db_url, "export", "actors"], catch_exceptions=False)
+    actors = {row["name"]: row for row in map(json.loads, result.output.splitlines())}
+    assert actors["Freedom from Torture"]["kind"] == "organization"
+    assert actors["Maria Bartiromo"]["kind"] == "person"
+    assert not {"Torture", "Dad", "Fox Business Maria Bartiromo"} & set(actors)
+    assert actors.get("Katyusha", {"kind": "other"})["kind"] != "person"
