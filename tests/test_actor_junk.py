@@ -83,9 +83,10 @@ def test_a_weapon_named_after_a_given_name_is_no_person(wire):
 def test_a_company_is_an_organisation_by_its_mentions_vote(wire):
     actors = _actors(wire)
     # `Brandwell told reporters` alone looks like a person; `said it`, `said its` and `Brandwell Corp` in the
-    # other articles outvote it
-    assert actors["Brandwell"]["kind"] == "organization"
-    assert actors["Brandwell"]["mentions"] >= 5
+    # other articles outvote it, so the short form joins the company across the corpus
+    company = json.loads(wire("lookup", "--json", "Brandwell"))["actor"]["name"]
+    assert actors[company]["kind"] == "organization"
+    assert actors[company]["mentions"] >= 5
     assert actors["Vartania"]["kind"] != "person"
 
 
@@ -107,7 +108,9 @@ def test_the_vote_follows_the_articles_as_they_come_and_go(tmp_path, db_url, con
 
     alone = kind_after_indexing()
     assert alone == "person"
-    (folder / "b.jsonl").write_text("".join(json.dumps(story) + "\n" for story in (WIRE[0], WIRE[2], WIRE[4])))
+    # (not the story that names Brandwell Corp: the short form would join the company across the corpus)
+    later = (WIRE[4], _story(6, "ROME, March 6 - Brandwell said its chief executive would step down.        REUTER"))
+    (folder / "b.jsonl").write_text("".join(json.dumps(story) + "\n" for story in later))
     assert kind_after_indexing() == "organization"  # an incremental run adds its articles' votes
     (folder / "b.jsonl").unlink()
     assert kind_after_indexing() == alone  # and a run that removed them recounts
