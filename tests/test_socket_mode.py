@@ -67,8 +67,11 @@ class Bot:
         for name in ("SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "DATABASE_URL",
                      "NEWSBOT_SOCKET_PING_INTERVAL"):
             env.pop(name, None)
+        # Ctrl-C reaches the bot as it does from a terminal, even when these tests run where SIGINT is
+        # ignored (a job started in the background by a non-interactive shell, which its children inherit)
         self.proc = subprocess.Popen([sys.executable, "-m", "bot", "--db", db_url, "run"], env=env, cwd=folder,
-                                     stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+                                     stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
     def health(self) -> tuple[int, dict]:
         try:
