@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 from pathlib import Path
 
@@ -61,7 +62,12 @@ class Alias:
     capitals: tuple[bool, ...]  # which words must be capitalised in the text
     exact: tuple[str, ...] | None  # words that must appear exactly so (short all-caps aliases)
     surname: bool  # a lone word standing for a person (Khamenei): a given name before it means someone else
-    contextual: bool  # an acronym or an ordinary word: links only with evidence in the article (see evident)
+
+    @cached_property
+    def contextual(self) -> bool:
+        """An acronym or an ordinary word: links only with evidence in the article (see evident). Asked
+        when text is matched, so loading the list (a configuration check) reads no word lists."""
+        return needs_evidence(self.text, self.actor.name, self.actor.kind)
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,11 @@ class Gazetteer:
             for alias in options:
                 self._by_keys.setdefault(alias.keys, []).append(alias)
         self._lengths = {key: sorted({len(a.keys) for a in options}, reverse=True) for key, options in self._index.items()}
-        self.beat_words = _beat_words(self.actors, [a for options in self._index.values() for a in options])
+
+    @cached_property
+    def beat_words(self) -> frozenset[str]:
+        """The list's beat words (see _beat_words), built when an article first needs them."""
+        return _beat_words(self.actors, [a for options in self._index.values() for a in options])
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -192,7 +202,7 @@ def _alias(actor: CuratedActor, text: str) -> Alias | None:
     # head words may be written in lower case (Quds force, Islamic State group)
     capitals = tuple(w[0].isupper() and not (j and k in ORG_HEADS) for j, (w, k) in enumerate(zip(words, keys)))
     surname = actor.kind == Kind.PERSON and len(keys) == 1 and token_key(actor.name) != keys[0]
-    return Alias(actor, text, keys, capitals, exact, surname, needs_evidence(text, actor.name, actor.kind))
+    return Alias(actor, text, keys, capitals, exact, surname)
 
 
 def _acronym(text: str) -> bool:
