@@ -61,6 +61,18 @@ def test_according_to_a_description_is_an_anonymous_source():
     assert quote.anonymous and quote.speaker_name is None
 
 
+def test_a_plural_noun_opening_the_attribution_is_an_anonymous_group():
+    """`Analysts said:` names no one: the article's mentions (which leave the plural noun out) do not back
+    it, so it is a description, not a speaker actor; `reported Reuters`, a mention, stays a name."""
+    text = ('Valtronic Co said its profit rose.\n\nAnalysts said: "Demand for chips has turned."\n\n'
+            '"Orders will pick up," reported Reuters.')
+    mentions = [mention(text, "Valtronic Co", "Valtronic Co", "organization"),
+                mention(text, "Reuters", "Reuters", "organization")]
+    analysts, agency = quotes_of(text, mentions)
+    assert (analysts.speaker, analysts.speaker_name, analysts.anonymous) == ("Analysts", None, True)
+    assert (agency.speaker, agency.speaker_name, agency.anonymous) == ("Reuters", "Reuters", False)
+
+
 def test_a_later_reference_resolves_to_the_anonymous_source_first_described():
     text = ('"The orders came from the very top," a senior commander of an armed faction told MEE.\n\n'
             'The factions met in Qom last week.\n\n'

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from bot.corpus.vocabulary import MONTH_ABBREVIATIONS, MONTHS, SPEAKER_OFFICES, SPEAKER_TITLES, WEEKDAYS
+from bot.nlp.actors.finding import plural_noun
 from bot.nlp.models import Mention
 
 # Reporting verbs, every form a news story uses them in.
@@ -456,6 +457,8 @@ class SpeakerResolver:
             if mention.end > speaker.start and mention.kind != "place":
                 return Source(speaker.text, mention.curated or mention.name, False,
                               person=mention.kind == "person" if mention.kind in ("person", "organization") else None)
+        if self.mentions and speaker.name and plural_noun(speaker.name.casefold()):
+            return self._description(speaker)  # `Analysts said:` a group, which the article's mentions name no one
         name = speaker.name
         if name and not self.mentions:
             name = self._names(name, speaker.start)
