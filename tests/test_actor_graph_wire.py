@@ -99,8 +99,9 @@ WIRE = [
            "Record March 31\n Reuter"),
     _story(22, "1987-03-22", "GREENWICH FIRM RESULTS",
            "GREENWICH, Conn., March 22 - Oper shr 12 cts vs nine cts\n\nNet 1,200,000 vs 900,000\n\n"
-           "These figures exclude a one-time gain. Commenting on the results, the Stamford, Conn., company said "
-           "sales fell.\n\nFell sharply in the fourth quarter, it said. Goldman, Sachs and Co advised the "
+           "These figures exclude a one-time gain. The Stamford, Conn., company said sales fell.\n\n"
+           "Commenting on the results, chairman John Hale said: \"Orders have turned, and we expect a better "
+           "year.\"\n\nFell sharply in the fourth quarter, it said. Goldman, Sachs and Co advised the "
            "company.\n Reuter"),
     _story(23, "1987-03-23", "IRAN SPEAKER WARNS GULF STATES",
            "NICOSIA, March 23 - Iranian parliament speaker Akbar Hashemi Rafsanjani warned Gulf states not to "
@@ -328,6 +329,8 @@ def test_the_region_of_a_dateline_is_no_mention(wire):
 
 def test_capitalised_common_words_are_no_actors(wire):
     assert not {"These", "Fell", "Commenting", "Officials", "Western"} & set(wire.actors())
+    [quote] = [q for q in wire.exported("quotes") if q["text"].startswith("Orders have turned")]
+    assert quote["speaker_actor"] == "John Hale", quote  # not the clause that opens the sentence
 
 
 @pytest.mark.parametrize("name, kind", [

@@ -73,6 +73,15 @@ def test_a_plural_noun_opening_the_attribution_is_an_anonymous_group():
     assert (agency.speaker, agency.speaker_name, agency.anonymous) == ("Reuters", "Reuters", False)
 
 
+def test_a_clause_opening_the_attribution_is_not_the_speaker():
+    """`Commenting on the results, chairman John Hale said:` the title starts the speaker, not an appositive
+    of the clause; `Commenting on the results, the company said:` is the company's."""
+    named = only('Commenting on the results, chairman John Hale said: "Orders have turned."')
+    assert (named.speaker, named.speaker_name) == ("John Hale", "John Hale")
+    described = only('Commenting on the results, the company said: "Orders have turned."')
+    assert (described.speaker, described.anonymous) == ("the company", True)
+
+
 def test_a_later_reference_resolves_to_the_anonymous_source_first_described():
     text = ('"The orders came from the very top," a senior commander of an armed faction told MEE.\n\n'
             'The factions met in Qom last week.\n\n'

@@ -299,12 +299,19 @@ def subject_of(stretch: str, start: int) -> Speaker | None:
         if index > 0 and (spk.kind == "description" or _appositive(chunk.group())):
             first = chunks[index - 1].group().split()
             prev = classify(chunks[index - 1].group(), start + chunks[index - 1].start())
-            if prev and prev.kind == "name" and first and first[0].casefold() not in LEADING:
+            if prev and prev.kind == "name" and first and not _opens_clause(first):
                 return prev  # `Sonya Sceats, CEO of Freedom from Torture,`
         if len(_words(spk.text)) > 18:
             return None
         return spk
     return None
+
+
+def _opens_clause(words: list[str]) -> bool:
+    """`In a statement`, `Commenting on the results`: words that open a clause before the subject, not a name
+    the chunk after it stands in apposition to."""
+    first = words[0].casefold()
+    return first in LEADING or first.endswith("ing") and len(words) > 1 and words[1][:1].islower()
 
 
 def _appositive(chunk: str) -> bool:
