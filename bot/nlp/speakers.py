@@ -13,8 +13,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from bot.corpus.vocabulary import MONTH_ABBREVIATIONS, MONTHS, SPEAKER_OFFICES, SPEAKER_TITLES, WEEKDAYS
-from bot.nlp.actors.finding import plural_noun
 from bot.nlp.models import Mention
+from bot.nlp.world import given_names, known_words
 
 # Reporting verbs, every form a news story uses them in.
 CUE_VERBS = (
@@ -464,12 +464,21 @@ class SpeakerResolver:
             if mention.end > speaker.start and mention.kind != "place":
                 return Source(speaker.text, mention.curated or mention.name, False,
                               person=mention.kind == "person" if mention.kind in ("person", "organization") else None)
-        if self.mentions and speaker.name and plural_noun(speaker.name.casefold()):
-            return self._description(speaker)  # `Analysts said:` a group, which the article's mentions name no one
+        if self.mentions and speaker.name and self._not_a_name(speaker.name):
+            return self._description(speaker)
         name = speaker.name
         if name and not self.mentions:
             name = self._names(name, speaker.start)
         return Source(speaker.text, name, False, person=False if _looks_organisation(speaker.text) else None)
+
+    def _not_a_name(self, name: str) -> bool:
+        """`Analysts said:`, `Thus, the researchers concluded,`, `Commenting on Japan, …`: one English word the
+        article's mentions left out (a group, a connective, a clause's verb) names no one, unless it ends a name
+        the article mentions (Baker after James Baker)."""
+        key = name.casefold()
+        if " " in key or key not in known_words() or key in given_names():
+            return False
+        return not any(_person_name(m).casefold().endswith(" " + key) for m in self.mentions)
 
     def _antecedent(self, speaker: Speaker, at: int) -> Source | None:
         pronoun = speaker.text.casefold()
