@@ -17,8 +17,9 @@ from bot.cli import cli
 from bot.slack.answers import Answers
 from bot.store.db import Store
 from tests.conftest import BACKENDS, ROOT
+from tests.fakeslack import buttons
 from tests.slack_world import _database
-from tests.test_slack_e2e import answer, bot, buttons, press, run, slack, words  # noqa: F401  (fixtures)
+from tests.test_slack_e2e import answer, bot, press, run, slack, words  # noqa: F401  (fixtures)
 
 LISTS = ("curated", "empty")
 
@@ -151,7 +152,8 @@ def _write(folder, stories) -> None:
 
 
 def _indexed(request, tmp_path_factory, stories, with_seeds: bool):
-    """(database URL, config folder) of `stories` (and the seeds) indexed with the list `request.param` names."""
+    """(database URL, config folder, cleanup) of `stories` (and the seeds) indexed with the actor list
+    `request.param` names."""
     backend, actor_list = request.param
     folder = tmp_path_factory.mktemp(f"{backend}-{actor_list}")
     config = folder / "config"
