@@ -73,3 +73,19 @@ def test_a_web_address_names_the_business():
     found = spans("Shoppers left Baidu, Kwikmart.com, and others. According to Tradeflow.com, prices fell.")
     assert found.get("Kwikmart.com") == "organization" and found.get("Tradeflow.com") == "organization"
     assert not any(s.endswith(".au") or s.endswith(".com.") for s in spans("The site Kwikmart.com.au sells."))
+
+
+def test_a_curated_country_after_a_given_name_is_the_surname():
+    from bot.nlp.gazetteer import load_gazetteer
+    from tests.conftest import ROOT
+
+    gazetteer = load_gazetteer(ROOT / "config" / "actors.yaml")
+    found = {m.surface: m.kind for m in extract_mentions("Police held Lucinda Jordan on Monday.", gazetteer)}
+    assert found == {"Lucinda Jordan": "person"}
+    found = {m.surface: m.kind for m in extract_mentions("King Rashid of Jordan flew to Amman Jordan.", gazetteer)}
+    assert found.get("Jordan") == "place"
+
+
+def test_an_adjective_made_with_a_prefix_names_no_one():
+    found = spans("Rains fell on sub-Saharan Africa and on sub-Saharan farms, said ex-Barcelona coach Tomás Ruedas.")
+    assert "Saharan" not in found and "Africa" in found and "Tomás Ruedas" in found

@@ -27,6 +27,8 @@ _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
 _NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
 _ROMAN = re.compile(r"^[IVX]+$")
 _WEB_DOMAINS = {"com", "org", "net"}
+_ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
+_SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
 _ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
@@ -68,7 +70,8 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
             if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
-                                            and tuple(keys[i - 1:hit.last + 1]) in place_names()):
+                                            and tuple(keys[i - 1:hit.last + 1]) in place_names()) \
+                        and not _surname_of_given_name(toks, hit, i):
                     hits[i] = hit  # (not the Dawa of Dire Dawa: a place's name holds the alias)
                     after = hit.last
         _drop_out_of_context(hits, toks, art, gazetteer)
@@ -83,6 +86,12 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
             after = _run_end(toks, art, hits, i)
             _segment(toks, art, hits, i, after, pieces)
     return pieces
+
+
+def _surname_of_given_name(toks: Tokens, hit, i: int) -> bool:
+    """A curated place of one word right after a given name alone (Lucinda Jordan) is that person's surname."""
+    return hit.alias.actor.kind == "place" and hit.last == i and i > 0 and toks.gaps[i - 1] == " " \
+        and _given_name_alone(toks, i - 1) and not (i > 1 and toks.joins[i - 2] and toks.caps[i - 2])
 
 
 def _drop_out_of_context(hits: dict, toks: Tokens, art: Article, gazetteer) -> None:
@@ -398,7 +407,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
         if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
             pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
         elif key in DEMONYMS or _not_actor(words[j], key) and not _pronoun_in_name(toks, art, j, stop) \
-                or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
+                or key in ("the", "a", "an") or _is_date_word(toks, j) or _prefixed_adjective(toks, j) or not (
                 toks.caps[j] or _is_particle(toks, j) and j < stop):
             j += 1
             title_cue, role = False, None
@@ -488,10 +497,10 @@ def _adverb(key: str) -> bool:
 def _pronoun_in_name(toks: Tokens, art: Article, k: int, stop: int) -> bool:
     """`Zhao He`, `He Wenbo`, `You Mingde`: a pronoun written with a capital inside a sentence, joined to a
     capitalised word that is no frequent English word, is a syllable of a name (not `Obama I`, `Then He`)."""
-    keys, caps, joins = toks.keys, toks.caps, toks.joins
-    if len(keys[k]) < 2 or not toks.words[k].istitle() or art.initial[k] or keys[k] not in COMMON_STARTERS:
+    keys, caps = toks.keys, toks.caps
+    if keys[k] not in _SYLLABLE_PRONOUNS or not toks.words[k].istitle() or art.initial[k]:
         return False
-    return any(joins[m] and caps[n] and keys[n] not in common_words() and not toks.words[n].isupper()
+    return any(toks.gaps[m] == " " and caps[n] and keys[n] not in common_words() and not toks.words[n].isupper()
                for m, n in ((k - 1, k - 1), (k, k + 1)) if 0 <= m and n <= stop)
 
 
@@ -676,7 +685,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
         cut = last - size + 1
         if cut > first and keys[cut - 1] not in CONNECTORS and tuple(keys[cut:last + 1]) in (
                 place_names() if acronym else country_names()) and keys[last] not in ORG_HEADS and not whole_place \
-                and not (cut == first + 1 and _given_name_alone(toks, first)):
+                and not (cut == first + 1 and toks.gaps[first] == " " and _given_name_alone(toks, first)):
             head = Piece(first, cut - 1, piece.start, toks.ends[cut - 1], piece.kind, piece.cue,
                          name_start=piece.name_start)
             return [head, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
@@ -828,6 +837,15 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             piece.tentative = True  # (Analysts said: a plural noun opening a sentence is a group, not a name)
 
     return True
+
+
+def _prefixed_adjective(toks: Tokens, j: int) -> bool:
+    """`sub-Saharan`, `trans-Siberian`, `neo-Gothic`: a capitalised adjective (-an, -ic, -ese, -ish) after a
+    prefix that makes adjectives names no one (ex-, anti-, pro- take names: ex-Reagan adviser)."""
+    prev = j - 1
+    return prev >= 0 and toks.gaps[prev] in ("-", "‐") and toks.words[prev].islower() \
+        and toks.keys[prev] in _ADJECTIVE_PREFIXES and (toks.keys[j],) not in place_names() \
+        and toks.keys[j].endswith(("an", "ic", "ese", "ish")) and toks.keys[j] in known_words()
 
 
 def plural_noun(key: str) -> bool:
