@@ -89,3 +89,9 @@ def test_a_curated_country_after_a_given_name_is_the_surname():
 def test_an_adjective_made_with_a_prefix_names_no_one():
     found = spans("Rains fell on sub-Saharan Africa and on sub-Saharan farms, said ex-Barcelona coach Tomás Ruedas.")
     assert "Saharan" not in found and "Africa" in found and "Tomás Ruedas" in found
+
+
+def test_a_plural_acronym_after_a_body_is_its_members_not_part_of_its_name():
+    found = spans("On Monday the Ubuntu Alliance MPs walked out, and the KDP MLAs stayed.")
+    assert found.get("Ubuntu Alliance") == "organization" and "KDP" in found
+    assert not any("MPs" in s or "MLAs" in s for s in found)

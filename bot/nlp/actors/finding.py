@@ -454,6 +454,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS \
                     and not _pronoun_in_name(toks, art, k, stop):
                 break  # a pronoun run on: Obama I
+            if _plural_acronym(words[k]):
+                break  # ANC MPs, Congress MLAs: members of the body, named by a plural acronym
             end = k
             k += 1
         while end > j and (keys[end] in NAME_PARTICLES or keys[end] in CONNECTORS) and not _is_cap(words[end]) \
@@ -484,6 +486,11 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None
+
+
+def _plural_acronym(word: str) -> bool:
+    """NGOs, MPs, MLAs: the plural of an acronym names a kind of people or things."""
+    return word[-1] == "s" and len(word) > 2 and word[:-1].isupper()
 
 
 def _adverb(key: str) -> bool:
@@ -823,7 +830,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if word.isupper():
             # an acronym, wherever it stands; longer is a shouted word, unless no English list knows it (MONTSAME)
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
-        if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
+        if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words() and piece.kind != "person":
             return False  # Planting, Combating: a heading's gerund (not Mr Ging)
