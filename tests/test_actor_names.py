@@ -95,3 +95,11 @@ def test_a_plural_acronym_after_a_body_is_its_members_not_part_of_its_name():
     found = spans("On Monday the Ubuntu Alliance MPs walked out, and the KDP MLAs stayed.")
     assert found.get("Ubuntu Alliance") == "organization" and "KDP" in found
     assert not any("MPs" in s or "MLAs" in s for s in found)
+
+
+def test_an_ampersand_joins_surnames_into_a_firm_but_not_two_people():
+    found = spans("An analyst at research firm Hollis & Sullivan said so. Shares of Tamsin & Bailey Plc fell.")
+    assert found.get("Hollis & Sullivan") == "organization"
+    assert found.get("Tamsin & Bailey Plc") == "organization"
+    people = spans("The award went to Benjamin Otoo & Kojo Mensah on Monday.")
+    assert "Benjamin Otoo" in people and "Kojo Mensah" in people

@@ -242,10 +242,25 @@ def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
     people (Benjamin Ntim & Kojo Annan), two places (Kampala & Kayunga) or letters (R&D, J&K)."""
     keys, words, nxt = toks.keys, toks.words, j + 1
     return toks.caps[nxt] and not art.initial[nxt] \
-        and keys[i] not in given_names() and keys[nxt] not in given_names() \
+        and not _persons_around(toks, i, j, nxt) \
         and len(words[j]) > 2 and len(words[nxt]) > 2 \
         and (keys[j],) not in place_names() and (keys[nxt],) not in place_names() \
         and not _title_at(toks, nxt, len(toks.words) - 1) and not (toks.joins[nxt] and _title_at(toks, nxt + 1, len(toks.words) - 1))
+
+
+def _persons_around(toks: Tokens, i: int, j: int, nxt: int) -> bool:
+    """People on either side of an ampersand: a given name and a surname (Benjamin Ntim & Kojo Annan), or a
+    given name alone on both sides (Tom & Ann). A surname that is also a given name (Frost & Sullivan,
+    Barnum & Bailey Circus) or a word before a firm's own words (Daewoo Shipbuilding &) is none."""
+    keys, caps = toks.keys, toks.caps
+
+    def person_at(m: int, end: int) -> bool:
+        return keys[m] in given_names() and keys[m] not in common_words() and m < end and caps[m + 1] \
+            and keys[m + 1] not in common_words() and keys[m + 1] not in COMPANY_WORDS and keys[m + 1] not in ORG_HEADS
+
+    after = nxt + 1 if nxt + 1 < len(keys) and toks.joins[nxt] else nxt
+    return person_at(i, j) or person_at(nxt, after) \
+        or i == j and keys[i] in given_names() and keys[nxt] in given_names() and after == nxt
 
 
 def _nickname_end(toks: Tokens, i: int, j: int) -> int:
@@ -719,8 +734,9 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     while k <= last and k - first <= 3 and toks.caps[k] and keys[k] not in common_words() and keys[k] not in ORG_HEADS \
             and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(WORD_ENDINGS):
         k += 1
-    if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last):
-        return first
+    if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last) \
+            or any(toks.gaps[m] in AMPERSANDS for m in range(first, k)):
+        return first  # (Tate & Lyle Plc: two founders' names are the firm's)
     return k
 
 
