@@ -250,8 +250,8 @@ def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
 
 def _persons_around(toks: Tokens, i: int, j: int, nxt: int) -> bool:
     """People on either side of an ampersand: a given name and a surname (Benjamin Ntim & Kojo Annan), or a
-    given name alone on both sides (Tom & Ann). A surname that is also a given name (Frost & Sullivan,
-    Barnum & Bailey Circus) or a word before a firm's own words (Daewoo Shipbuilding &) is none."""
+    given name alone on both sides (Tom & Ann). A surname that is also a given name (Marks & Spencer,
+    Procter & Gamble Co) or a word before a firm's own words (Acme Shipbuilding &) is none."""
     keys, caps = toks.keys, toks.caps
 
     def person_at(m: int, end: int) -> bool:
@@ -470,7 +470,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                     and not _pronoun_in_name(toks, art, k, stop):
                 break  # a pronoun run on: Obama I
             if _plural_acronym(words[k]):
-                break  # ANC MPs, Congress MLAs: members of the body, named by a plural acronym
+                break  # Labour MPs, Congress MLAs: members of the body, named by a plural acronym
             end = k
             k += 1
         while end > j and (keys[end] in NAME_PARTICLES or keys[end] in CONNECTORS) and not _is_cap(words[end]) \
@@ -736,7 +736,7 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
         k += 1
     if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last) \
             or any(toks.gaps[m] in AMPERSANDS for m in range(first, k)):
-        return first  # (Tate & Lyle Plc: two founders' names are the firm's)
+        return first  # (Marks & Spencer Plc: two founders' names are the firm's)
     return k
 
 
