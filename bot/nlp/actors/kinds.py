@@ -12,7 +12,7 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.finding import plural_noun
 from bot.nlp.lexicon import (
-    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
+    BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
     MEMBER_NOUNS,
     NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES,
     PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES,
@@ -99,7 +99,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in PLACE_NOUNS and words[nxt].islower():
         return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
-    if span[-1] in PLACE_HEADS:
+    if span[-1] in PLACE_HEADS and not (span[-1] in BODY_PLACE_HEADS and all(ordinary_word(k, art) for k in span[:-1])):
+        # (after ordinary words, a head that also names a body leaves it to the context: the Federal Reserve
+        # said, the Radio Station reported; a nature reserve, a market square)
         return "place", 1
     if span[-1] in EVENT_HEADS:
         return "other", 1
