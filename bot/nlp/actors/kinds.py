@@ -118,6 +118,10 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in MEMBER_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last] and not span[-1].endswith(WORD_ENDINGS + GROUP_ENDINGS):
         return "organization", 1  # Greens leader Adam Bandt, ED officials (not Presidential candidate, Maoist leader)
+    if len(span) > 1 and span[0] in PLACE_ARTICLES and span[1] not in given_names() and toks.caps[p.first + 1]:
+        # Al Jazeera, La Prensa, El Tri: an article before a word that is no given name opens the name of a body
+        # or a place (Al Gore, La Toya: a given name), not a person's
+        return "organization", 0
     if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
         # a given name alone is a guess: news names people by surname, and lists of given names hold
         # places' and things' names too (Kashmir, Coco)
