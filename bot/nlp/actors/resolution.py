@@ -50,7 +50,7 @@ def _towns(pieces: list[Piece], toks: Tokens) -> None:
     the town. (A guessed person keeps the guess: surnames are towns' names as often.)"""
     for p in pieces:
         if p.cue == 0 and p.curated is None and not p.adopted and p.kind in ("organization", "other") \
-                and not toks.possessive[p.last] and p.key in settlement_names() \
+                and not toks.possessive[p.last] and " ".join(p.key) in settlement_names() \
                 and not (len(p.key) == 1 and p.key[0] in given_names()):
             p.kind = "place"
 
