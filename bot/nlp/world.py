@@ -76,6 +76,7 @@ def _build_settlement_names() -> frozenset[str]:
     return frozenset(" ".join(k) for k in map(_key, filter(None, names)) if k)
 
 
+@cache  # (read again by _subdivision_names while the lists are built)
 def _build_given_names() -> frozenset[str]:
     """Given names in many languages (folded), for telling a person from a place or a thing."""
     from gender_guesser.detector import Detector
@@ -109,6 +110,7 @@ def _build_country_initials() -> frozenset[str]:
     return frozenset(initials)
 
 
+@cache  # (read again by _subdivision_names while the lists are built)
 def _build_common_words() -> frozenset[str]:
     """English words frequent enough (Zipf >= 4, about one in 100,000 words) that a capital
     letter at a sentence start says nothing about them (wordfreq's English list)."""
