@@ -53,6 +53,9 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
                      "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory "
                      "regions hamlet creek cemetery monument refuge sector sectors prison jail hotel museum gallery st rd ave "
                      "gardens area block")
+# Place heads that also end the names of bodies: a central bank (Federal Reserve), a broadcaster (Radio
+# Station), a market operator (Star Market).
+BODY_PLACE_HEADS = _words("reserve station market")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
                      "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "
                      "championship championships tournament marathon summit conference forum project "

@@ -11,7 +11,7 @@ from bot.nlp.actors.article import CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS
 from bot.nlp.actors.kinds import decide_kind, settle_kinds
 from bot.nlp.lexicon import DEMONYMS, LED_BODY_HEADS, NAME_PARTICLES, ORG_HEADS
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
 
 # What stands between a name and the other name it goes by (Widodo, better known as Jokowi).
 _KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly |popularly |widely )*known as|nicknamed|"
@@ -40,7 +40,19 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _link_typos(pieces)
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
+    _towns(pieces, toks)
     settle_kinds(pieces)
+
+
+def _towns(pieces: list[Piece], toks: Tokens) -> None:
+    """Lalibela, Mallacoota: a name that no context explained, guessed a body or a thing, and that stands for
+    no one else in the article (a surname whose full name is given is that person) is, when it is a town's,
+    the town. (A guessed person keeps the guess: surnames are towns' names as often.)"""
+    for p in pieces:
+        if p.cue == 0 and p.curated is None and not p.adopted and p.kind in ("organization", "other") \
+                and not toks.possessive[p.last] and " ".join(p.key) in settlement_names() \
+                and not (len(p.key) == 1 and p.key[0] in given_names()):
+            p.kind = "place"
 
 
 def _split_joined_names(pieces: list[Piece], toks: Tokens) -> None:
@@ -226,6 +238,7 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
             persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
         elif len(p.key) == 1 and p.curated is None:
             singles.setdefault(p.key[0], p)
+    places = {p.key for p in pieces if p.kind == "place" and p.cue >= 2 and len(p.key) == 1 and p.curated is None}
     for p in pieces:
         if len(p.key) >= 3 or p.curated is not None and len(p.key) > 1:
             continue
@@ -233,7 +246,8 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         if p.kind == "place" and p.cue >= 2:
             continue
         full = persons.get(key)
-        if full is None and len(key) == 1 and key[0] in given_names():
+        if full is None and len(key) == 1 and key[0] in given_names() and key not in places:
+            # (not `travelled to Xinjiang` where the article says `Xinjiang region`: the place)
             full = persons.get(("given",) + key)
         if full is None and len(key) == 1:
             full = persons.get(("family",) + key)
