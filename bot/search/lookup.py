@@ -417,10 +417,12 @@ class LookupEngine:
 
     def _sharers(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
         """The actors a one-word query may mean when it is a surname or a given name (Baker, Ali, Mohammed),
-        among `_contenders`: first those whose surname or spelling it is, then one called just that (a
-        short form the corpus left apart: Lagos the city, Baker in articles naming no Baker), then the
-        people of that given name (spelled with the same consonants: Mohammed, Mohammad), each most
-        mentioned first. One of them alone is found by the stages, several make the word ambiguous."""
+        among `_contenders`: first those the corpus (or an editor) calls by the word alone, however few
+        their mentions (a surname stands for the holder it was written for, not for the busiest holder),
+        then those whose surname or spelling it is, then one called just that (a short form the corpus
+        left apart: Lagos the city, Baker in articles naming no Baker), then the people of that given name
+        (spelled with the same consonants: Mohammed, Mohammad), each most mentioned first. One of them
+        alone is found by the stages, several make the word ambiguous."""
         made_up = "abbreviation of"  # initials we derived are no word (ALI of Air Lines Inc)
         scored = [(index.entries[n], 1.0, index.entries[n].how) for n in index.by_key.get(form.key, ())
                   if not index.entries[n].how.startswith(made_up)]
@@ -441,9 +443,12 @@ class LookupEngine:
             return []  # a name or alias of several (Hezbollah): the stages say which is called exactly this
 
         def rank(candidate: Candidate) -> tuple:
-            group = 2 if candidate.how.startswith("given name in") else 1 if candidate.how == "exact name" else 0
+            group = 3 if candidate.how.startswith("given name in") else 2 if candidate.how == "exact name" \
+                else 1 if candidate.how.startswith("surname in") else 0
             return group, -candidate.score, -candidate.mentions, candidate.name
-        return sorted(_contenders(self._per_actor(scored, index), index), key=rank)
+        candidates = self._per_actor(scored, index)
+        kept = {c.actor_id for c in _contenders(candidates, index)}
+        return sorted((c for c in candidates if c.actor_id in kept or c.how == "exact alias"), key=rank)
 
     def _fuzzy(self, form: NameForm, index: AliasIndex, *, initials: bool) -> list[Candidate]:
         """Score the blocked candidates. Initials we made up and surnames match only exactly;
