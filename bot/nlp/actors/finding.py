@@ -371,6 +371,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             j += 1  # Chief [Election] Commissioner, [Health] Minister, Prison Warden: what the title is of
             continue
         if art.initial[j] and ordinary_word(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+                and not (key in art.surnames and key not in COMMON_STARTERS) \
                 and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
                 and not starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
