@@ -1,7 +1,8 @@
 """Surnames read as a reader reads them: in one article a surname alone is the person named in full (also
 when it is an ordinary word opening a sentence, when the full name looked like a place, and when the person
-has two surnames), and across the corpus a surname several people are called by answers `ambiguous` with
-the one the corpus writes it alone for first."""
+has two surnames), and across the corpus a name ending a longer name of the same person is that person,
+and a surname several people are called by answers `ambiguous` with the one the corpus writes it alone
+for first."""
 from __future__ import annotations
 
 import json
@@ -47,6 +48,11 @@ WIRE = [
                               "would sail on Monday."),
     ("Ferries", "2024-05-04", "KALMA, May 4 - Harbour master Pia Wendt announced new ferries. Wendt said the "
                               "timetable would follow."),
+    # one man under a longer and a shorter form of his name: one actor, one profile
+    ("Cabinet", "2024-05-05", "VESNA, May 5 - President Abdol Karim Hosseini Vahidi named a new cabinet. "
+                              "Vahidi said the ministers would start on Monday."),
+    ("Speech", "2024-05-06", "VESNA, May 6 - Hosseini Vahidi told parliament the economy would grow. "
+                             "Hosseini Vahidi gave no figures."),
 ]
 
 
@@ -72,3 +78,10 @@ def test_a_shared_surname_puts_first_the_person_the_corpus_calls_by_it(lookup):
     assert result["status"] == "ambiguous", result
     names = [c["name"] for c in result["candidates"]]
     assert names[:2] == ["Pia Wendt", "Karla Wendt"], names
+
+
+def test_a_name_ending_a_longer_name_of_the_same_person_is_one_profile(lookup):
+    short = lookup("Hosseini Vahidi")
+    assert short["status"] == "found" and short["actor"]["name"] == "Abdol Karim Hosseini Vahidi", short
+    assert short["actor"]["article_count"] == 2
+    assert lookup("Vahidi")["actor"]["id"] == short["actor"]["id"]
