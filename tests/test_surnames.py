@@ -48,6 +48,12 @@ WIRE = [
                               "would sail on Monday."),
     ("Ferries", "2024-05-04", "KALMA, May 4 - Harbour master Pia Wendt announced new ferries. Wendt said the "
                               "timetable would follow."),
+    # a surname one man is called by every day, and one other holder named once
+    ("Rates", "2024-05-07", "ODRA, May 7 - Central bank governor Rolf Tannberg kept rates unchanged. Tannberg "
+                            "said inflation was easing. Tannberg will speak again in June."),
+    ("Rates again", "2024-05-08", "ODRA, May 8 - Tannberg told lawmakers that rates would stay low. Tannberg "
+                                  "gave no date for a cut."),
+    ("Art prize", "2024-05-09", "LUMA, May 9 - The painter Ida Tannberg won the spring prize for her portraits."),
     # one man under a longer and a shorter form of his name: one actor, one profile
     ("Cabinet", "2024-05-05", "VESNA, May 5 - President Abdol Karim Hosseini Vahidi named a new cabinet. "
                               "Vahidi said the ministers would start on Monday."),
@@ -78,6 +84,14 @@ def test_a_shared_surname_puts_first_the_person_the_corpus_calls_by_it(lookup):
     assert result["status"] == "ambiguous", result
     names = [c["name"] for c in result["candidates"]]
     assert names[:2] == ["Pia Wendt", "Karla Wendt"], names
+
+
+
+def test_a_surname_names_every_holder_however_rarely_named(lookup):
+    result = lookup("Tannberg")
+    assert result["status"] == "ambiguous", result
+    names = [c["name"] for c in result["candidates"]]
+    assert names == ["Rolf Tannberg", "Ida Tannberg"], names
 
 
 def test_a_name_ending_a_longer_name_of_the_same_person_is_one_profile(lookup):

@@ -419,12 +419,13 @@ class LookupEngine:
 
     def _sharers(self, text: str, form: NameForm, index: AliasIndex) -> list[Candidate]:
         """The actors a one-word query may mean when it is a surname or a given name (Baker, Ali, Mohammed),
-        among `_contenders`: first those the corpus (or an editor) calls by the word alone, however few
-        their mentions (a surname stands for the holder it was written for, not for the busiest holder),
-        then those whose surname or spelling it is, then one called just that (a short form the corpus
-        left apart: Lagos the city, Baker in articles naming no Baker), then the people of that given name
-        (spelled with the same consonants: Mohammed, Mohammad), each most mentioned first. One of them
-        alone is found by the stages, several make the word ambiguous."""
+        first those the corpus (or an editor) calls by the word alone, the one it writes so in most articles
+        (then most often) first: a surname stands for the holder it was written for, not the busiest one;
+        then those whose surname it is; then, among `_contenders`, one called just that (a short form the
+        corpus left apart: Lagos the city, Baker in articles naming no Baker) and the people of that given
+        name (spelled with the same consonants: Mohammed, Mohammad), each most mentioned first. Every
+        holder of a surname is listed, however few its mentions (Garcia: Alan Garcia, and the Leandro
+        Garcia named once). One of them alone is found by the stages, several make the word ambiguous."""
         made_up = "abbreviation of"  # initials we derived are no word (ALI of Air Lines Inc)
         scored = [(index.entries[n], 1.0, index.entries[n].how) for n in index.by_key.get(form.key, ())
                   if not index.entries[n].how.startswith(made_up)]
@@ -446,7 +447,7 @@ class LookupEngine:
 
         candidates = self._per_actor(scored, index)
         kept = {c.actor_id for c in _contenders(candidates, index)}
-        candidates = [c for c in candidates if c.actor_id in kept or c.how == "exact alias"]
+        candidates = [c for c in candidates if c.actor_id in kept or c.how.startswith(("exact alias", "surname in"))]
         called = [c for c in candidates if c.how == "exact alias"]
         alone = self._written_alone(called, text, index.generation) if len(called) > 1 else {}
 
