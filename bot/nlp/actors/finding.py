@@ -438,6 +438,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             continue
         if art.initial[j] and (ordinary_word(key, art) or _adverb(key)) \
                 and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+                and not (key in art.surnames and key not in COMMON_STARTERS) \
                 and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
                 and not starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
