@@ -63,9 +63,9 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
                 if form in forms:
                     groups[form][actor.id] = actor
     run = _Resolution(conn)
-    for form in sorted(groups, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
-        if len(groups[form]) > 1:
-            run.resolve(form, list(groups[form].values()))
+    shared = [form for form, group in groups.items() if len(group) > 1]  # only these are sorted
+    for form in sorted(shared, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
+        run.resolve(form, list(groups[form].values()))
     return run.apply()
 
 

@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, case, column, delete, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from bot.store.db import chunks, one_of
@@ -75,30 +76,48 @@ class ActorTally:
         """Add the tally to the stored figures; False when they then disagree with the mentions
         stored (a run that died before counting, or a run alongside this one), so the caller recounts."""
         if self.mentions:
-            first, last = bindparam("first", type_=actors.c.first_seen.type), \
-                bindparam("last", type_=actors.c.last_seen.type)
             first_seen, last_seen = self.seen()
-            conn.execute(update(actors).where(actors.c.id == bindparam("actor")).values(
-                mention_count=actors.c.mention_count + bindparam("count"),
-                article_count=actors.c.article_count + bindparam("stories"),
-                first_seen=case((or_(actors.c.first_seen.is_(None), actors.c.first_seen > first), first),
-                                else_=actors.c.first_seen),
-                last_seen=case((or_(actors.c.last_seen.is_(None), actors.c.last_seen < last), last),
-                               else_=actors.c.last_seen)),
-                [{"actor": actor_id, "count": count, "stories": self.articles[actor_id],
-                  "first": first_seen.get(actor_id), "last": last_seen.get(actor_id)}
-                 for actor_id, count in self.mentions.items()])
-        if self.votes:
-            by_actor: dict[int, dict[str, int]] = {}
+            rows = {actor_id: {"actor": actor_id, "count": count, "stories": self.articles[actor_id],
+                               "first": first_seen.get(actor_id), "last": last_seen.get(actor_id),
+                               **dict.fromkeys(KINDS, 0)}
+                    for actor_id, count in self.mentions.items()}
             for (actor_id, kind), weight in self.votes.items():
-                by_actor.setdefault(actor_id, dict.fromkeys(KINDS, 0))[kind] = weight
-            conn.execute(update(actors).where(actors.c.id == bindparam("actor")).values(
-                {column: func.coalesce(column, 0) + bindparam(kind) for kind, column in KIND_VOTE_COLUMNS.items()}),
-                [{"actor": actor_id, **weights} for actor_id, weights in by_actor.items()])
-            for chunk in chunks(sorted(by_actor)):
+                rows[actor_id][kind] = weight
+            _add_to_actors(conn, list(rows.values()))
+            for chunk in chunks(sorted({actor_id for actor_id, _ in self.votes})):
                 _elect_kinds(conn, one_of(conn, actors.c.id, chunk))
         counted = conn.execute(select(func.coalesce(func.sum(actors.c.mention_count), 0))).scalar()
         return counted == conn.execute(select(func.count()).select_from(mentions)).scalar()
+
+
+_TALLY_TYPES = {"first": actors.c.first_seen.type, "last": actors.c.last_seen.type}
+
+
+def _add_to_actors(conn: Connection, rows: list[dict]) -> None:
+    """Add each row's figures and kind votes to its actor's, in one statement: on PostgreSQL an
+    UPDATE ... FROM unnest(one array per column), where executemany would send one statement per actor."""
+    if conn.dialect.name == "postgresql":
+        tally = func.unnest(*(literal([row[name] for row in rows], ARRAY(_TALLY_TYPES.get(name, Integer())))
+                              for name in rows[0])) \
+            .table_valued(*(column(name, _TALLY_TYPES.get(name, Integer())) for name in rows[0])) \
+            .render_derived(name="tally")
+        conn.execute(update(actors).where(actors.c.id == tally.c.actor).values(_additions(lambda name: tally.c[name])))
+    else:
+        conn.execute(update(actors).where(actors.c.id == bindparam("actor")).values(
+            _additions(lambda name: bindparam(name, type_=_TALLY_TYPES.get(name)))), rows)
+
+
+def _additions(tallied) -> dict:
+    """The actors' columns plus the tally's (`tallied(name)`: its column of that name): counts and votes
+    add up, first and last seen widen."""
+    first, last = tallied("first"), tallied("last")
+    return {"mention_count": actors.c.mention_count + tallied("count"),
+            "article_count": actors.c.article_count + tallied("stories"),
+            "first_seen": case((or_(actors.c.first_seen.is_(None), actors.c.first_seen > first), first),
+                               else_=actors.c.first_seen),
+            "last_seen": case((or_(actors.c.last_seen.is_(None), actors.c.last_seen < last), last),
+                              else_=actors.c.last_seen),
+            **{votes.name: func.coalesce(votes, 0) + tallied(kind) for kind, votes in KIND_VOTE_COLUMNS.items()}}
 
 
 def _elect_kinds(conn: Connection, which=None) -> None:
