@@ -54,6 +54,8 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
             forms.add(key)
             if short_key:
                 forms.add(short_key)
+        forms.update(conn.execute(select(aliases.c.key).where(one_of(conn, aliases.c.actor_id, chunk),
+                                                              aliases.c.origin == AliasOrigin.CORPUS)).scalars())
     groups: dict[str, dict[int, _Actor]] = defaultdict(dict)
     for chunk in chunks(sorted(forms)):
         for row in conn.execute(select(*_COLUMNS).where(or_(one_of(conn, actors.c.key, chunk),
@@ -62,11 +64,25 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
             for form in (actor.key, actor.short_key):
                 if form in forms:
                     groups[form][actor.id] = actor
+    called = _organisations_called(conn, [form for form, group in groups.items()
+                                          if any(actor.key == form for actor in group.values())])
     run = _Resolution(conn)
     for form in sorted(groups, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
-        if len(groups[form]) > 1:
-            run.resolve(form, list(groups[form].values()))
+        if len(groups[form]) > 1 or form in called:
+            run.resolve(form, list(groups[form].values()), called.get(form, {}).values())
     return run.apply()
+
+
+def _organisations_called(conn: Connection, forms: Collection[str]) -> dict[str, dict[int, _Actor]]:
+    """The organisations some article calls by each form (`GM` after `General Motors Corp (GM)`, `Drexel`
+    after `Drexel Burnham Lambert Inc`: bot.nlp.actors.resolution), read from their corpus spellings."""
+    called: dict[str, dict[int, _Actor]] = defaultdict(dict)
+    for chunk in chunks(sorted(forms)):
+        for form, *row in conn.execute(select(aliases.c.key, *_COLUMNS).join(actors, actors.c.id == aliases.c.actor_id)
+                                       .where(one_of(conn, aliases.c.key, chunk), aliases.c.origin == AliasOrigin.CORPUS,
+                                              actors.c.kind == Kind.ORGANIZATION, actors.c.key != aliases.c.key)):
+            called[form][row[0]] = _Actor(*row)
+    return called
 
 
 class _Resolution:
@@ -85,10 +101,13 @@ class _Resolution:
             actor_id = self.merged[actor_id]
         return actor_id
 
-    def resolve(self, form: str, group: list[_Actor]) -> None:
+    def resolve(self, form: str, group: list[_Actor], called: Collection[_Actor] = ()) -> None:
+        """`called`: the organisations articles call by the form, each an actor it may stand for."""
         group = [actor for actor in group if actor.id not in self.merged]
         bare = next((actor for actor in group if actor.key == form), None)
         families = _families([actor for actor in group if actor.key != form and actor.short_key == form])
+        held = {member.id for family in families for member in family} | {self.final(bare.id) if bare else -1}
+        families += [[actor] for actor in called if self.final(actor.id) not in held and actor.id not in self.merged]
         if not families:
             return
         for family in families:

@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.actors.article import CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word
 from bot.nlp.actors.kinds import decide_kind, settle_kinds
-from bot.nlp.lexicon import DEMONYMS, LED_BODY_HEADS, NAME_PARTICLES, ORG_HEADS
+from bot.nlp.lexicon import DEMONYMS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
 
@@ -37,6 +37,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _link_short_forms(pieces, toks, curated_here)
+    _link_company_short_forms(pieces)
     _link_typos(pieces)
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
@@ -256,6 +257,29 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         _adopt(p, full)
         if full.kind == "person":
             p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _link_company_short_forms(pieces: list[Piece]) -> None:
+    """`Drexel`, `Ford Motor` after `Drexel Burnham Lambert Inc`, `Ford Motor Co`: the first words of a
+    company's name (one named with its legal form) alone are that company, unless two of the article's
+    companies open with them or a title names a person so (the speech verb of `Merrill Lynch said` does not)."""
+    companies: dict[tuple[str, ...], Piece | None] = {}
+    for p in pieces:
+        if p.kind == "organization" and p.curated is None and len(p.key) > 1 and p.key[-1] in LEGAL_FORMS:
+            for size in range(1, len(p.key) - 1 + (p.key[-2] not in LEGAL_FORMS)):
+                prefix = p.key[:size]
+                if prefix in companies and companies[prefix] is not None and companies[prefix].key != p.key:
+                    companies[prefix] = None
+                else:
+                    companies.setdefault(prefix, p)
+    if not companies:
+        return
+    for p in pieces:
+        full = companies.get(p.key)
+        if full is not None and p.curated is None and not p.adopted and len(p.key) < len(full.key) \
+                and not (p.kind == "place" and p.cue >= 2) and p.role is None:
+            _adopt(p, full)
+            p.kind, p.cue = "organization", max(p.cue, 2)
 
 
 def _family_name_first(p: Piece, toks: Tokens) -> bool:
