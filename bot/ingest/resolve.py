@@ -18,9 +18,11 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
+from bot.nlp.lexicon import LEGAL_FORMS
 from bot.nlp.models import Kind
 from bot.nlp.names import SHARED_SHORT_FORM
 from bot.nlp.world import place_names
@@ -75,14 +77,42 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
 
 def _organisations_called(conn: Connection, forms: Collection[str]) -> dict[str, dict[int, _Actor]]:
     """The organisations some article calls by each form (`GM` after `General Motors Corp (GM)`, `Drexel`
-    after `Drexel Burnham Lambert Inc`: bot.nlp.actors.resolution), read from their corpus spellings."""
+    after `Drexel Burnham Lambert Inc`: bot.nlp.actors.resolution), read from their corpus spellings, each
+    with the number of its mentions so spelled as its `mentions`. Not a name the form ends, which a place or
+    a nationality qualifies (U.S. Senate, Spanish EC: the mention is the Senate's, the EC's)."""
     called: dict[str, dict[int, _Actor]] = defaultdict(dict)
+    calls = func.count(mentions.c.id)
     for chunk in chunks(sorted(forms)):
-        for form, *row in conn.execute(select(aliases.c.key, *_COLUMNS).join(actors, actors.c.id == aliases.c.actor_id)
-                                       .where(one_of(conn, aliases.c.key, chunk), aliases.c.origin == AliasOrigin.CORPUS,
-                                              actors.c.kind == Kind.ORGANIZATION, actors.c.key != aliases.c.key)):
-            called[form][row[0]] = _Actor(*row)
+        for form, *row, count in conn.execute(
+                select(aliases.c.key, *_COLUMNS, calls).join(actors, actors.c.id == aliases.c.actor_id)
+                .join(mentions, and_(mentions.c.actor_id == aliases.c.actor_id, mentions.c.surface == aliases.c.alias))
+                .where(one_of(conn, aliases.c.key, chunk), aliases.c.origin == AliasOrigin.CORPUS,
+                       actors.c.kind == Kind.ORGANIZATION, actors.c.key != aliases.c.key)
+                .group_by(aliases.c.key, *_COLUMNS)):
+            actor = _Actor(*row)._replace(mentions=count)
+            if _calls_by(actor.key, form):
+                called[form][actor.id] = actor
     return called
+
+
+RESPELLING_EDITS = 2  # two long names this few letters apart, one article calling each by one form, are one
+
+
+def _respelling(a: str, b: str) -> bool:
+    return len(a) >= 15 and len(b) >= 15 and Levenshtein.distance(a, b, score_cutoff=RESPELLING_EDITS) <= RESPELLING_EDITS
+
+
+def _calls_by(key: str, form: str) -> bool:
+    """Whether a name's spelling `form` is another name of it (GM for General Motors Corp, Drexel for Drexel
+    Burnham Lambert Inc), not a part of it that names something of its own: the end a place or a nationality
+    qualifies (U.S. Senate, Spanish EC), or the start of a longer name (Central Bank of Barbados, Ford Motor Co
+    of Canada Ltd), unless a company's first words before its legal form."""
+    if key.endswith(" " + form):
+        return False
+    if key.startswith(form + " "):
+        return key.split()[-1] in LEGAL_FORMS and form.split()[-1] not in LEGAL_FORMS \
+            and " of " not in key[len(form):] + " "
+    return True
 
 
 class _Resolution:
@@ -94,6 +124,7 @@ class _Resolution:
         self.merged: dict[int, int] = {}  # actor merged away -> the actor it is merged into
         self.moves: list[tuple[int, int, str]] = []  # (short-form actor, actor, article): mentions moved
         self.spellings: set[tuple[int, str, str]] = set()  # (actor, alias, key) the moves give an actor
+        self.seen: dict[int, _Actor] = {}  # the actors of the groups resolved so far
 
     def final(self, actor_id: int) -> int:
         """The actor an actor is now, after the merges decided so far."""
@@ -103,11 +134,20 @@ class _Resolution:
 
     def resolve(self, form: str, group: list[_Actor], called: Collection[_Actor] = ()) -> None:
         """`called`: the organisations articles call by the form, each an actor it may stand for."""
+        self.seen.update((actor.id, actor) for actor in group)
         group = [actor for actor in group if actor.id not in self.merged]
         bare = next((actor for actor in group if actor.key == form), None)
         families = _families([actor for actor in group if actor.key != form and actor.short_key == form])
         held = {member.id for family in families for member in family} | {self.final(bare.id) if bare else -1}
-        families += [[actor] for actor in called if self.final(actor.id) not in held and actor.id not in self.merged]
+        for actor in sorted(called, key=lambda a: -a.mentions):  # (one merged into another stands for that one)
+            final = self.seen.get(self.final(actor.id), actor)._replace(mentions=actor.mentions)
+            if final.id not in held:
+                spelled = next((family for family in families if _respelling(family[0].key, final.key)), None)
+                if spelled is not None:
+                    spelled.append(final)  # Organisation / Organization for Economic Cooperation and Development
+                else:
+                    families.append([final])
+                held.add(final.id)
         if not families:
             return
         for family in families:

@@ -36,6 +36,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _mark_affiliations(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
+    _link_initialisms(pieces, toks)
     _link_short_forms(pieces, toks, curated_here)
     _link_company_short_forms(pieces)
     _link_typos(pieces)
@@ -175,6 +176,30 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
         target = defined.get(p.key)
         if target is not None and p is not target and p.start > target.start:
             _adopt(p, target)
+
+
+def _link_initialisms(pieces: list[Piece], toks: Tokens) -> None:
+    """`IBM` in a story that names International Business Machines Corp, `OPEC` with the Organization of
+    Petroleum Exporting Countries: an acronym spelling the initials of the capitalised words of a body's
+    name the article gives (its legal form aside) is that body, as if defined in brackets."""
+    acronyms = {p.key[0] for p in pieces if p.curated is None and not p.adopted and p.first == p.last
+                and 1 < len(toks.words[p.first]) < 7 and toks.words[p.first].isupper()}
+    if not acronyms:
+        return
+    named: dict[str, Piece | None] = {}
+    for p in pieces:
+        if p.last > p.first and p.kind not in ("person", "place") and p.name_start is None:
+            words = [w for w, k in zip(toks.words[p.first:p.last + 1], toks.keys[p.first:p.last + 1])
+                     if w[:1].isupper() and k not in LEGAL_FORMS]
+            initials = "".join(w[0] for w in words).casefold()
+            if initials in acronyms and len(words) > 1:
+                named[initials] = p if named.get(initials, p).key == p.key else None  # (two bodies: neither)
+    for p in pieces:
+        target = named.get(p.key[0]) if p.first == p.last and p.curated is None and not p.adopted else None
+        if target is not None and toks.words[p.first].isupper():
+            _adopt(p, target)
+            if p.kind in ("other", "person", None):
+                p.kind, p.cue = "organization", max(p.cue, 1)
 
 
 def _link_nicknames(pieces: list[Piece], art: Article) -> None:
