@@ -193,7 +193,8 @@ def _link_initialisms(pieces: list[Piece], toks: Tokens) -> None:
                      if w[:1].isupper() and k not in LEGAL_FORMS]
             initials = "".join(w[0] for w in words).casefold()
             if initials in acronyms and len(words) > 1:
-                named[initials] = p if named.get(initials, p).key == p.key else None  # (two bodies: neither)
+                current = named.get(initials, p)
+                named[initials] = p if current is not None and current.key == p.key else None  # (two bodies: neither)
     for p in pieces:
         target = named.get(p.key[0]) if p.first == p.last and p.curated is None and not p.adopted else None
         if target is not None and toks.words[p.first].isupper():
