@@ -139,6 +139,7 @@ class _Resolution:
         bare = next((actor for actor in group if actor.key == form), None)
         families = _families([actor for actor in group if actor.key != form and actor.short_key == form])
         held = {member.id for family in families for member in family} | {self.final(bare.id) if bare else -1}
+        by_calls = set()  # the heads of the families only the articles calling them so bring
         for actor in sorted(called, key=lambda a: -a.mentions):  # (one merged into another stands for that one)
             final = self.seen.get(self.final(actor.id), actor)._replace(mentions=actor.mentions)
             if final.id not in held:
@@ -147,6 +148,7 @@ class _Resolution:
                     spelled.append(final)  # Organisation / Organization for Economic Cooperation and Development
                 else:
                     families.append([final])
+                    by_calls.add(final.id)
                 held.add(final.id)
         if not families:
             return
@@ -159,6 +161,8 @@ class _Resolution:
                          key=lambda pair: -pair[0])
         top, family = weights[0]
         head = family[0]
+        if head.id in by_calls and top < SHARED_SHORT_FORM * bare.mentions:
+            return  # (Citicorp alone, far more often than any article calls Citicorp Capital Investors Ltd so)
         if len(weights) == 1 or weights[1][0] < max(2, SHARED_SHORT_FORM * top):
             if _company(head) or bare.kind in {member.kind for member in family} or bare.kind == Kind.OTHER \
                     or bare.mentions <= top:

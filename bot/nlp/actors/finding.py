@@ -33,6 +33,7 @@ _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "st
                    "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
                    "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
 _AGENT_PLURALS = ("ers", "ors", "ists", "ants", "ents", "ians")
+_CARDINAL_POINTS = {"north", "south", "east", "west"}  # before a place's name, part of it (West Germany)
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
@@ -465,7 +466,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             piece.kind, piece.cue = "person", 2
             if role is not None and role[1] and (keys[j] in given_names() or keys[j] not in common_words()):
                 piece.role = art.text[toks.starts[role[0]]:toks.ends[j - 1]]  # (not General [Acquisition])
-        if _keep(piece, toks, art) and not _after_quantity(toks, j):
+        if j == end and keys[j] in _CARDINAL_POINTS and toks.joins[j] and end + 1 in hits \
+                and hits[end + 1].alias.actor.kind == "place":
+            pass  # West [Germany]: the curated place is the mention, its compass word no name of its own
+        elif _keep(piece, toks, art) and not _after_quantity(toks, j):
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None

@@ -181,7 +181,9 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
 def _link_initialisms(pieces: list[Piece], toks: Tokens) -> None:
     """`IBM` in a story that names International Business Machines Corp, `OPEC` with the Organization of
     Petroleum Exporting Countries: an acronym spelling the initials of the capitalised words of a body's
-    name the article gives (its legal form aside) is that body, as if defined in brackets."""
+    name the article gives (its legal form aside) is that body, as if defined in brackets. Two letters are
+    too many bodies' initials: they stand only for a company named with its legal form (GM, General Motors
+    Corp; not EC, Executive Commission)."""
     acronyms = {p.key[0] for p in pieces if p.curated is None and not p.adopted and p.first == p.last
                 and 1 < len(toks.words[p.first]) < 7 and toks.words[p.first].isupper()}
     if not acronyms:
@@ -192,7 +194,8 @@ def _link_initialisms(pieces: list[Piece], toks: Tokens) -> None:
             words = [w for w, k in zip(toks.words[p.first:p.last + 1], toks.keys[p.first:p.last + 1])
                      if w[:1].isupper() and k not in LEGAL_FORMS]
             initials = "".join(w[0] for w in words).casefold()
-            if initials in acronyms and len(words) > 1:
+            if initials in acronyms and len(words) > 1 and not any(w.isupper() for w in words) \
+                    and (len(words) > 2 or toks.keys[p.last] in LEGAL_FORMS):
                 current = named.get(initials, p)
                 named[initials] = p if current is not None and current.key == p.key else None  # (two bodies: neither)
     for p in pieces:
