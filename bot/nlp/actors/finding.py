@@ -4,6 +4,7 @@ names. A title or a head word before or inside a name gives its kind here; `kind
 from __future__ import annotations
 
 import re
+from functools import cache
 from bisect import bisect_right
 
 from bot.corpus.vocabulary import (
@@ -398,6 +399,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             title_cue = True
             continue
         key = keys[j]
+        if j < stop and _country_people(keys, j) and not _names_with_demonym(toks, j + 1, stop, hits):
+            j += 2  # Puerto Ricans, New Zealanders: a country's people, as a nationality adjective
+            title_cue, role = False, None
+            continue
         if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
             pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
         elif key in DEMONYMS or _not_actor(words[j], key) or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
@@ -705,11 +710,38 @@ def _qualifier_end(keys: list[str], first: int, last: int) -> int:
         if keys[lead] in DEMONYMS:
             lead += 1
         elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
-                                  or (keys[lead], keys[lead + 1][:-1]) in country_names() and keys[lead + 1][-1:] == "n"):
+                                  or _country_people(keys, lead)):
             lead += 2
         else:
             break
     return lead
+
+
+_PEOPLE_ENDINGS = ("n", "ns", "an", "ans", "ian", "ians", "er", "ers", "ese")
+
+
+@cache
+def _two_word_countries() -> dict[str, frozenset[str]]:
+    """The first word of each country named in two words, to the second words it goes with."""
+    seconds: dict[str, set[str]] = {}
+    for name in country_names():
+        if len(name) == 2:
+            seconds.setdefault(name[0], set()).add(name[1])
+    return {first: frozenset(words) for first, words in seconds.items()}
+
+
+def _country_people(keys: list[str], j: int) -> bool:
+    """`Costa Rican`, `Puerto Ricans`, `New Zealanders`, `Sri Lankan`: a country named in two words, its
+    second word made the word for its people."""
+    seconds = _two_word_countries().get(keys[j]) if j + 1 < len(keys) else None
+    if not seconds:
+        return False
+    word = keys[j + 1]
+    for ending in _PEOPLE_ENDINGS:
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) > 2 and (stem in seconds or any(stem + v in seconds for v in "aeio")):
+            return True
+    return False
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
