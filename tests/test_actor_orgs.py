@@ -31,6 +31,13 @@ WIRE = [
               "The company will raise 100 mln U.S. Dlrs by a note issue.        REUTER"),
     _story(7, "WASHINGTON, April 7 - The Securities and Exchange Commission said it would review trading rules. "
               "U.S. Trade Representative Marlon Tevitt said the talks went well.        REUTER"),
+    _story(8, "CHICAGO, April 8 - Vellmar Gas and Electric Co said it would raise rates. Talvern Business "
+              "Machines Corp said its profit rose, and TBM said sales grew.        REUTER"),
+    _story(9, "CHICAGO, April 9 - TBM said it cut prices. Exports from West Germany rose, and Puerto Ricans "
+              "bought more.        REUTER"),
+    _story(10, "LONDON, April 10 - The Organisation for Coffee Exporting Nations (OCEN) met on Monday to discuss quotas.        REUTER"),
+    _story(11, "LONDON, April 11 - The Organization for Coffee Exporting Nations (OCEN) met again to discuss quotas.        REUTER"),
+    _story(12, "LONDON, April 12 - OCEN said prices would fall.        REUTER"),
 ]
 
 
@@ -101,3 +108,30 @@ def test_country_initials_before_a_word_name_no_actor(newsbot):
     names = set(_actors(newsbot))
     assert not names & {"U.S. Dlrs", "Dlrs", "U.S. Trade", "Trade"}, names
     assert "Marlon Tevitt" in names
+
+
+def test_a_company_named_by_ordinary_words_either_side_of_and_is_one_name(newsbot):
+    names = set(_actors(newsbot))
+    assert "Vellmar Gas and Electric Co" in names
+    assert not names & {"Electric Co", "Vellmar Gas"}, names
+
+
+def test_an_acronym_of_a_body_the_story_names_is_that_body_without_brackets(newsbot):
+    found = _lookup(newsbot, "TBM")
+    assert found["status"] == "found", found
+    assert found["actor"]["name"] == "Talvern Business Machines Corp"
+    assert found["actor"]["article_count"] == 2  # the next story writes only TBM
+
+
+def test_a_compass_word_and_a_country_made_a_people_are_no_actors(newsbot):
+    names = set(_actors(newsbot))
+    assert not names & {"West", "Ricans", "Puerto Ricans"}, names
+
+
+def test_respellings_of_a_body_called_by_one_acronym_are_one_actor(newsbot):
+    spellings = {"Organisation for Coffee Exporting Nations", "Organization for Coffee Exporting Nations"}
+    names = set(_actors(newsbot))
+    assert len(spellings & names) == 1 and "OCEN" not in names, names
+    found = _lookup(newsbot, "OCEN")
+    assert found["status"] == "found" and found["actor"]["name"] in spellings, found
+    assert found["actor"]["article_count"] == 3

@@ -72,6 +72,16 @@ def _legal_forms_end(toks: Tokens, k: int) -> bool:
     return not (toks.joins[k] and toks.caps[k + 1])
 
 
+def _ordinary_company_end(toks: Tokens, k: int) -> bool:
+    """The capitalised words from k on are English words (no place) up to a company's legal form."""
+    m = k
+    while m + 1 < len(toks.words) and toks.joins[m] and toks.caps[m + 1] and toks.keys[m] not in LEGAL_FORMS:
+        if toks.keys[m] not in known_words() or (toks.keys[m],) in place_names() or toks.words[m].isupper():
+            return False
+        m += 1
+    return m > k and toks.keys[m] in LEGAL_FORMS
+
+
 def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
     """The names in the text in reading order: the curated list's aliases and the runs discovered around them."""
     n = len(toks.words)
@@ -179,6 +189,8 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
             j = k
         elif key == "and" and keys[k + 1] in LEGAL_FORMS and _legal_forms_end(toks, k + 1):
             j = k  # Goldman Sachs and Co, Quarrington Lytt and Co Inc: the firm's legal form after its `and`
+        elif key == "and" and keys[j] not in LEGAL_FORMS and _subject_word(toks, j) and _ordinary_company_end(toks, k + 1):
+            j = k  # Pacific Gas and Electric Co: ordinary words either side of the `and`, then the legal form
         elif key == "and" and _org_head_follows(toks, k + 1) and _subject_word(
                 toks, j, alone=all(keys[m] == "the" for m in range(i, j))) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
