@@ -78,21 +78,26 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
 def _organisations_called(conn: Connection, forms: Collection[str]) -> dict[str, dict[int, _Actor]]:
     """The organisations some article calls by each form (`GM` after `General Motors Corp (GM)`, `Drexel`
     after `Drexel Burnham Lambert Inc`: bot.nlp.actors.resolution), read from their corpus spellings, each
-    with the number of its mentions so spelled as its `mentions`. Not a name the form ends, which a place or
-    a nationality qualifies (U.S. Senate, Spanish EC: the mention is the Senate's, the EC's)."""
-    called: dict[str, dict[int, _Actor]] = defaultdict(dict)
-    calls = func.count(mentions.c.id)
+    with the number of its mentions so spelled as its `mentions`."""
+    spelled: dict[str, list[tuple[_Actor, str]]] = defaultdict(list)
     for chunk in chunks(sorted(forms)):
-        for form, *row, count in conn.execute(
-                select(aliases.c.key, *_COLUMNS, calls).join(actors, actors.c.id == aliases.c.actor_id)
-                .join(mentions, and_(mentions.c.actor_id == aliases.c.actor_id, mentions.c.surface == aliases.c.alias))
+        for form, alias, *row in conn.execute(
+                select(aliases.c.key, aliases.c.alias, *_COLUMNS).join(actors, actors.c.id == aliases.c.actor_id)
                 .where(one_of(conn, aliases.c.key, chunk), aliases.c.origin == AliasOrigin.CORPUS,
-                       actors.c.kind == Kind.ORGANIZATION, actors.c.key != aliases.c.key)
-                .group_by(aliases.c.key, *_COLUMNS)):
-            actor = _Actor(*row)._replace(mentions=count)
+                       actors.c.kind == Kind.ORGANIZATION, actors.c.key != aliases.c.key)):
+            actor = _Actor(*row)
             if _calls_by(actor.key, form):
-                called[form][actor.id] = actor
-    return called
+                spelled[form].append((actor, alias))
+    counts: dict[tuple[int, str], int] = {}
+    pairs = {(actor.id, alias) for holders in spelled.values() for actor, alias in holders}
+    for chunk in chunks(sorted({actor_id for actor_id, _ in pairs})):
+        for actor_id, surface, count in conn.execute(
+                select(mentions.c.actor_id, mentions.c.surface, func.count())
+                .where(one_of(conn, mentions.c.actor_id, chunk)).group_by(mentions.c.actor_id, mentions.c.surface)):
+            if (actor_id, surface) in pairs:
+                counts[actor_id, surface] = count
+    return {form: {actor.id: actor._replace(mentions=counts.get((actor.id, alias), 0)) for actor, alias in holders}
+            for form, holders in spelled.items()}
 
 
 RESPELLING_EDITS = 2  # two long names this few letters apart, one article calling each by one form, are one
