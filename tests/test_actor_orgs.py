@@ -135,3 +135,17 @@ def test_respellings_of_a_body_called_by_one_acronym_are_one_actor(newsbot):
     found = _lookup(newsbot, "OCEN")
     assert found["status"] == "found" and found["actor"]["name"] in spellings, found
     assert found["actor"]["article_count"] == 3
+
+
+def test_a_clipped_first_word_is_the_organisation_the_story_names(tmp_path, db_url, config_dir):
+    folder = tmp_path / "clipped"
+    folder.mkdir()
+    story = _story(20, "WASHINGTON, April 20 - The Federated Reserve Board of Vesna said on Monday it would hold rates "
+                       "steady. The Fed said inflation was low.        REUTER")
+    (folder / "wire.jsonl").write_text(json.dumps(story) + "\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "index", str(folder)], catch_exceptions=False).exit_code == 0
+    actors = {row["name"]: row for row in map(json.loads, runner.invoke(
+        cli, ["--db", db_url, "export", "actors"], catch_exceptions=False).output.splitlines())}
+    assert "Fed" not in actors
+    assert actors["Federated Reserve Board of Vesna"]["mentions"] == 2

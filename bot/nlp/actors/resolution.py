@@ -37,6 +37,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _link_initialisms(pieces, toks)
+    _link_clipped_forms(pieces, toks)
     _link_short_forms(pieces, toks, curated_here)
     _link_company_short_forms(pieces)
     _link_typos(pieces)
@@ -204,6 +205,27 @@ def _link_initialisms(pieces: list[Piece], toks: Tokens) -> None:
             _adopt(p, target)
             if p.kind in ("other", "person", None):
                 p.kind, p.cue = "organization", max(p.cue, 1)
+
+
+def _link_clipped_forms(pieces: list[Piece], toks: Tokens) -> None:
+    """`the Fed` in a story naming the Federal Reserve: a word of three or four letters that clips the first
+    word of one organisation's name the article gives (and names nothing else here) is that organisation."""
+    clips = {p.key[0] for p in pieces if p.first == p.last and p.curated is None and not p.adopted
+             and 3 <= len(toks.words[p.first]) <= 4 and toks.words[p.first].istitle()}
+    if not clips:
+        return
+    clipped: dict[str, Piece | None] = {}
+    for p in pieces:
+        if p.kind == "organization" and p.last > p.first and p.name_start is None:
+            first = p.key[0]
+            for clip in [c for c in clips if first.startswith(c) and len(first) >= len(c) + 3]:
+                current = clipped.get(clip, p)
+                clipped[clip] = p if current is not None and current.key == p.key else None
+    for p in pieces:
+        target = clipped.get(p.key[0]) if p.first == p.last and p.curated is None and not p.adopted else None
+        if target is not None and toks.words[p.first].istitle():
+            _adopt(p, target)
+            p.kind, p.cue = "organization", max(p.cue, 2)
 
 
 def _link_nicknames(pieces: list[Piece], art: Article) -> None:
