@@ -97,6 +97,16 @@ ROLES = [
     ("Prison", "2020-03-01", "Prison Warden Kemal Arslan said the inmates had been moved."),
     ("Tanzania", "2020-04-01", "A letter signed by the Republic of Tanzania Hassan Mwanga was read out on Friday."),
     ("Business", "2020-05-01", "On Tuesday, Fox Business Maria Bartiromo asked the chairman about rates."),
+    # a role or a body glued before (or after) the name, with no title of the vocabulary
+    ("Assembly", "2020-06-01", "Assemblyman Teodor Vasquel warned the council on Monday. Vasquel said the vote "
+                               "would wait."),
+    ("Budget", "2020-07-01", "The provincial MEC for Finance Thandeka Mnyandu presented the budget on Tuesday."),
+    ("Council", "2020-08-01", "Ambassador Lind met Member of the Liberation Council Abou al-Karim Tessar in May."),
+    ("Labour", "2020-09-01", "The Gabonese economist Gerard Moukala ILO Director-General, spoke on Friday."),
+    ("Road", "2020-10-01", "“We will rebuild,” Chief Rosa House of Wemindji said on Thursday."),
+    ("Games", "2020-11-01", "The minister was joined by former Kenyan Olympians Tabitha Wanjiru and Peter Kamau."),
+    # firms named after people: a word that could be a role, or a head word alone, opens no role
+    ("Firms", "2020-12-01", "Tanner Dennis Holloway reported higher profits. Shares of Bank Tomas Velde rose."),
 ]
 
 
@@ -104,7 +114,8 @@ def test_a_role_before_a_name_is_the_actors_description_not_its_name(newsbot, co
     index(newsbot, config_dir, tmp_path, ROLES)
     exported = newsbot("export", "actors", "--format", "jsonl")
     names = {json.loads(line)["name"] for line in exported.stdout.splitlines()}
-    for name in ("Ali Veli", "Kemal Arslan", "Hassan Mwanga", "Maria Bartiromo"):
+    for name in ("Ali Veli", "Kemal Arslan", "Hassan Mwanga", "Maria Bartiromo", "Teodor Vasquel", "Thandeka Mnyandu",
+                 "Abou al-Karim Tessar", "Gerard Moukala", "Rosa House", "Tabitha Wanjiru"):
         assert name in names
         assert not any(other.endswith(name) and other != name for other in names), (name, names)
     veli = lookup(newsbot, "Ali Veli")
@@ -112,5 +123,15 @@ def test_a_role_before_a_name_is_the_actors_description_not_its_name(newsbot, co
     # the role of the latest article, whatever order the corpus gives them in
     assert veli["actor"]["description"] == "Minister of Energy and Natural Resources"
     assert lookup(newsbot, "Kemal Arslan")["actor"]["description"] == "Prison Warden"
+    assert lookup(newsbot, "Teodor Vasquel")["actor"]["description"] == "Assemblyman"
+    assert lookup(newsbot, "Vasquel")["actor"]["name"] == "Teodor Vasquel"
+    assert lookup(newsbot, "Thandeka Mnyandu")["actor"]["description"] == "MEC for Finance"
+    assert lookup(newsbot, "Abou al-Karim Tessar")["actor"]["description"] == "Member of the Liberation Council"
+    assert lookup(newsbot, "Rosa House")["actor"]["description"] == "Chief"
+    assert not lookup(newsbot, "Tabitha Wanjiru")["actor"]["description"]  # one of a group, no office
+    for body in ("Liberation Council", "ILO"):  # the body before or after the name is an actor of its own
+        assert lookup(newsbot, body)["actor"]["kind"] == "organization"
+    assert not {"Assemblyman", "Finance", "Kenyan Olympians"} & names  # a role names no actor
+    assert {"Tanner Dennis Holloway", "Bank Tomas Velde"} <= names and not {"Dennis Holloway", "Tomas Velde"} & names
     assert lookup(newsbot, "Maria Bartiromo")["actor"]["kind"] == "person"
     assert lookup(newsbot, "Fox Business")["status"] == "found"

@@ -61,6 +61,33 @@ def test_according_to_a_description_is_an_anonymous_source():
     assert quote.anonymous and quote.speaker_name is None
 
 
+def test_an_english_word_the_mentions_left_out_is_no_speakers_name():
+    """`Analysts said:`, `Thus, the researchers concluded,`: one English word that the article's mentions do
+    not back names no one (a description, no speaker actor); `reported Reuters`, a mention, stays a name,
+    and so does `Baker` where the article names James Baker."""
+    text = ('Valtronic Co said its profit rose.\n\nAnalysts said: "Demand for chips has turned."\n\n'
+            'Thus, the researchers concluded, "the plant was safe."\n\n'
+            '"Orders will pick up," reported Reuters.\n\n'
+            'Treasury Secretary James Baker spoke later.\n\nBaker said: "The dollar has fallen far enough."')
+    mentions = [mention(text, "Valtronic Co", "Valtronic Co", "organization"),
+                mention(text, "Reuters", "Reuters", "organization"),
+                mention(text, "James Baker", "James Baker")]
+    analysts, thus, agency, baker = quotes_of(text, mentions)
+    assert (analysts.speaker, analysts.speaker_name, analysts.anonymous) == ("Analysts", None, True)
+    assert (thus.speaker_name, thus.anonymous) == (None, True)
+    assert (agency.speaker, agency.speaker_name, agency.anonymous) == ("Reuters", "Reuters", False)
+    assert (baker.speaker, baker.speaker_name) == ("Baker", "Baker")
+
+
+def test_a_clause_opening_the_attribution_is_not_the_speaker():
+    """`Commenting on the results, chairman John Hale said:` the title starts the speaker, not an appositive
+    of the clause; `Commenting on the results, the company said:` is the company's."""
+    named = only('Commenting on the results, chairman John Hale said: "Orders have turned."')
+    assert (named.speaker, named.speaker_name) == ("John Hale", "John Hale")
+    described = only('Commenting on the results, the company said: "Orders have turned."')
+    assert (described.speaker, described.anonymous) == ("the company", True)
+
+
 def test_a_later_reference_resolves_to_the_anonymous_source_first_described():
     text = ('"The orders came from the very top," a senior commander of an armed faction told MEE.\n\n'
             'The factions met in Qom last week.\n\n'

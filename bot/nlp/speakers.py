@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from bot.corpus.vocabulary import MONTH_ABBREVIATIONS, MONTHS, SPEAKER_OFFICES, SPEAKER_TITLES, WEEKDAYS
 from bot.nlp.models import Mention
+from bot.nlp.world import given_names, known_words
 
 # Reporting verbs, every form a news story uses them in.
 CUE_VERBS = (
@@ -298,12 +299,19 @@ def subject_of(stretch: str, start: int) -> Speaker | None:
         if index > 0 and (spk.kind == "description" or _appositive(chunk.group())):
             first = chunks[index - 1].group().split()
             prev = classify(chunks[index - 1].group(), start + chunks[index - 1].start())
-            if prev and prev.kind == "name" and first and first[0].casefold() not in LEADING:
+            if prev and prev.kind == "name" and first and not _opens_clause(first):
                 return prev  # `Sonya Sceats, CEO of Freedom from Torture,`
         if len(_words(spk.text)) > 18:
             return None
         return spk
     return None
+
+
+def _opens_clause(words: list[str]) -> bool:
+    """`In a statement`, `Commenting on the results`: words that open a clause before the subject, not a name
+    the chunk after it stands in apposition to."""
+    first = words[0].casefold()
+    return first in LEADING or first.endswith("ing") and len(words) > 1 and words[1][:1].islower()
 
 
 def _appositive(chunk: str) -> bool:
@@ -456,10 +464,21 @@ class SpeakerResolver:
             if mention.end > speaker.start and mention.kind != "place":
                 return Source(speaker.text, mention.curated or mention.name, False,
                               person=mention.kind == "person" if mention.kind in ("person", "organization") else None)
+        if self.mentions and speaker.name and self._not_a_name(speaker.name):
+            return self._description(speaker)
         name = speaker.name
         if name and not self.mentions:
             name = self._names(name, speaker.start)
         return Source(speaker.text, name, False, person=False if _looks_organisation(speaker.text) else None)
+
+    def _not_a_name(self, name: str) -> bool:
+        """`Analysts said:`, `Thus, the researchers concluded,`, `Commenting on Japan, …`: one English word the
+        article's mentions left out (a group, a connective, a clause's verb) names no one, unless it ends a name
+        the article mentions (Baker after James Baker)."""
+        key = name.casefold()
+        if " " in key or key not in known_words() or key in given_names():
+            return False
+        return not any(_person_name(m).casefold().endswith(" " + key) for m in self.mentions)
 
     def _antecedent(self, speaker: Speaker, at: int) -> Source | None:
         pronoun = speaker.text.casefold()

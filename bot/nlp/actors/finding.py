@@ -15,7 +15,7 @@ from bot.nlp.actors.article import (
     AMPERSANDS, BODY_PREPOSITIONS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
 )
 from bot.nlp.lexicon import (
-    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
+    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
     NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS,
     PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES,
     WEAK_ORG_HEADS,
@@ -34,6 +34,10 @@ _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "st
                    "friendly", "speaking", "free", "wide", "level", "class", "era", "long", "old", "like", "bound",
                    "held", "occupied", "inspired", "trained", "educated", "majority", "only", "specific", "centric"}
 _AGENT_PLURALS = ("ers", "ors", "ists", "ants", "ents", "ians")
+# Endings of English nouns for people by what they do (Assemblyman, Organizer, Olympians).
+_AGENT_ENDINGS = _AGENT_PLURALS + ("er", "or", "ist", "ian", "man", "men", "woman", "women")
+# Endings of English nouns and adjectives no name has (Ethiopic, Transitional, Development).
+_NOUN_ENDINGS = ("ic", "ics", "tion", "ment", "ive", "ness")
 _CARDINAL_POINTS = {"north", "south", "east", "west"}  # before a place's name, part of it (West Germany)
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
@@ -445,8 +449,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                     continue
                 break
             if keys[k] in CONNECTORS and not _is_cap(words[k]):
-                if title_cue and keys[k] in ("of", "for") and not any(keys[m] in ORG_HEADS for m in range(j, k)):
+                if title_cue and keys[k] in ("of", "for") and (
+                        not any(keys[m] in ORG_HEADS for m in range(j, k)) or _given_and_surname(toks, j, k - 1)):
                     break  # Justice Inyang Eden Ekwo [of the Federal High Court]: a titled person, then a body
+                    # (Chief Daisy House [of Chisasibi]: a surname that is a head word too)
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
                                     and not _surname_like_title(toks, j, k, stop)
@@ -455,11 +461,14 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                 break
             elif inside_of and _titles_person(toks, k, stop):
                 break  # Cabinet of [Prime Minister Fumio Kishida]: the person is a name of their own
-            elif _person_after_body(toks, k, stop):
+            elif _person_after_role_or_body(toks, j, k, stop, title_cue or j > 0 and keys[j - 1] in ("for", "of")
+                                            and not toks.caps[j - 1]):
                 before_person = True
-                break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe]
+                break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe], Assemblyman [Ronny Aleaga]
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
                 break  # a pronoun run on: Obama I
+            if _body_acronym_after_name(toks, j, k):
+                break  # Gilbert Houngbo [ILO]: the body the person speaks for, named after them
             end = k
             k += 1
         while end > j and (keys[end] in NAME_PARTICLES or keys[end] in CONNECTORS) and not _is_cap(words[end]):
@@ -476,9 +485,28 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             elif before.kind == "organization":
                 out.pop()  # UN Human Rights Council: a body of the organisation, named with it
                 piece = Piece(before.first, end, before.start, toks.ends[end], "organization", 2)
-        if before_person and piece.kind is None and end > j and not art.initial[j] \
-                and all(toks.caps[m] for m in range(j, end + 1)):
-            piece.kind, piece.cue = "organization", 1  # what the person speaks for: Fox Business [Maria Bartiromo]
+        if before_person:
+            # the person's role runs on to the name: the title's, or from the words before it
+            role_start = role[0] if role is not None else _role_opening(toks, j)
+            # (Namibian Olympians: a group the person is one of, no office)
+            role = None if plural_noun(keys[end]) or keys[end][-1] == "s" and _agent_noun(toks, end) \
+                else (role_start, True)
+            if _names_role(toks, j, end):  # Assemblyman, MEC for [Finance]: a role, no name of its own
+                j, title_cue = end + 1, True
+                continue
+            body = _body_after_portfolio(toks, j, end)
+            if body > j:  # Regional Director for [Africa] of [ILO]: the portfolio's place, then the body
+                if tuple(keys[j:body - 1]) in place_names():
+                    out.append(Piece(j, body - 2, toks.starts[j], toks.ends[body - 2], "place", 2))
+                body += keys[body] == "the"
+                piece = Piece(body, end, toks.starts[body], toks.ends[end])
+            if piece.kind is None and end > j and not art.initial[j] and all(toks.caps[m] for m in range(j, end + 1)) \
+                    and keys[end] not in PLACE_HEADS:
+                piece.kind, piece.cue = "organization", 1  # what the person speaks for: Fox Business [Maria Bartiromo]
+            if _keep(piece, toks, art):
+                out.extend(_split_places(piece, toks))
+            j, title_cue = end + 1, True
+            continue
         if title_cue:
             piece.kind, piece.cue = "person", 2
             if role is not None and role[1] and (keys[j] in given_names() or keys[j] not in common_words()):
@@ -554,16 +582,126 @@ def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
         toks.keys[name] in given_names() or toks.keys[name] not in common_words())
 
 
-def _person_after_body(toks: Tokens, k: int, stop: int) -> bool:
-    """A given name and a surname right after a body's head word or an acronym start a person of their
-    own: the body is who the person speaks for, written without a comma (Redfern Youth Connect Margaret Haumono)."""
-    keys, words = toks.keys, toks.words
-    prev, surname = keys[k - 1], keys[k + 1] if k < stop else ""
-    return k < stop and keys[k] in given_names() and keys[k] not in NAME_PARTICLES and not words[k].isupper() \
-        and toks.caps[k + 1] and surname not in common_words() and surname[:-1] not in known_words() \
-        and (prev in ORG_HEADS or words[k - 1].isupper() and len(prev) > 2 and prev not in NOT_ACTOR_ACRONYMS
-             or _ordinary_capital(toks, k - 1) or _place_of_ends(toks, k)) \
-        and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(k + 1, stop + 1))
+def _person_after_role_or_body(toks: Tokens, j: int, k: int, stop: int, after_office: bool) -> bool:
+    """A given name and a surname right after a role or a body, written without a comma, start a person of
+    their own: the words before say what the person is or speaks for (Redfern Youth Connect Margaret Haumono,
+    ILO Cynthia Samuel-Olonjuwon, Assemblyman Ronny Aleaga, MEC for Finance Nomusa Dube-Ncube)."""
+    keys = toks.keys
+    if k >= stop or toks.gaps[k - 1] != " " or not _opens_person(toks, k) or not _ends_role_or_body(toks, j, k - 1, k) \
+            or _place_across(toks, k):
+        return False
+    nxt = k + 2 if _is_particle(toks, k + 1) else k + 1  # (Abou al-Qassem Bartam)
+    surname = keys[nxt] if nxt <= stop else ""
+    plain = _capitalised_common_word(toks, k - 1)  # (Smith [Barney Harris Upham]: a frequent word, a surname too)
+    if keys[k - 1].endswith(("er", "or")) and _agent_noun(toks, k - 1) and not _ends_body(toks, k - 1) \
+            and not plain and (keys[k] not in given_names() or keys[k][-1] == "s"):
+        # a role ending like a surname (-er, -or) needs a given name after it, not a surname made of one:
+        # Bremer Landesbank Kreditanstalt, Archer Daniels Midland
+        return False
+    if keys[k] not in given_names() and not _ends_body(toks, k - 1) and not _agent_noun(toks, k - 1) \
+            and not all(keys[m] in DEMONYMS for m in range(j, k)) and not (
+            after_office and all(_capitalised_common_word(toks, m) or keys[m] in CONNECTORS for m in range(j, k))):
+        # a word no list knows opens a name after a body, a role, a nationality, or the plain words of
+        # an office's portfolio (MEC for Finance [Nomusa Dube-Ncube]; not Aung San [Suu Kyi], Took [Lae Dee])
+        return False
+    return toks.caps[nxt] and (surname not in common_words() or surname in given_names() and not plain) \
+        and not (surname[-1:] == "s" and surname[:-1] in known_words()) \
+        and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS or keys[m] in EVENT_HEADS or keys[m] in LEGAL_FORMS
+                    or keys[m] in DOCUMENT_HEADS or keys[m] in COMPANY_WORDS or plural_noun(keys[m])
+                    or toks.words[m].isupper() and len(keys[m]) > 1 or (keys[m],) in country_names()
+                    for m in range(k + 1, stop + 1))
+
+
+def _place_across(toks: Tokens, k: int) -> bool:
+    """Words k-1 and k belong to one place's name (New York, Hong Kong): no name starts at k."""
+    return any(tuple(toks.keys[s:s + size]) in place_names() for size in (2, 3) for s in range(k - size + 1, k))
+
+
+def _opens_person(toks: Tokens, k: int) -> bool:
+    """A word that opens a person's name: a given name, a word no English list knows (Nkululeko), or one a
+    name particle follows (Abou al-Qassem)."""
+    key, word = toks.keys[k], toks.words[k]
+    if not toks.caps[k] or word.isupper() or key in NAME_PARTICLES or not word.isalpha() or (key,) in country_names():
+        return False  # (Ford Kenya [Moses Wetangula])
+    return key in given_names() or key not in known_words() and not key.endswith(_NOUN_ENDINGS) \
+        or toks.joins[k] and _is_particle(toks, k + 1)
+
+
+def _ends_role_or_body(toks: Tokens, j: int, m: int, k: int) -> bool:
+    """Word m, before a person's name at k, ends a body's name (a head word, an acronym, a place), or a role:
+    a capitalised ordinary word (Fox Business, MEC for Finance) or a noun for what a person does; not after
+    a given name that opens the run (Regina Ip [Lau Suk-yee]: one person's names)."""
+    keys = toks.keys
+    if _ends_body(toks, m):
+        return m > j or toks.words[m].isupper()  # (not a lone head word: Bank [Julius Baer])
+    if keys[j] in given_names() and keys[j] not in common_words() \
+            and not any(keys[n] in common_words() for n in range(j + 1, m)) or keys[m] in NAME_ABBREVIATIONS:
+        return False  # (Md [Masud Rana]: Mohammad, written short)
+    return _ordinary_capital(toks, m) or _place_of_ends(toks, k) or _agent_noun(toks, m)
+
+
+def _ends_body(toks: Tokens, m: int) -> bool:
+    """Word m ends a body's or a place's name: a head word or an acronym (Council, Region, ILO)."""
+    key, word = toks.keys[m], toks.words[m]
+    return key in ORG_HEADS or key in PLACE_HEADS or word.isupper() and len(key) > 2 and key not in NOT_ACTOR_ACRONYMS
+
+
+def _agent_noun(toks: Tokens, m: int) -> bool:
+    """`Assemblyman`, `Co-organizer`, `Hall of Famer`, `Olympians`, `Judges`: an English noun for a person by
+    what they do (no given name, no place), or the plural of a title."""
+    key = toks.keys[m]
+    if not (toks.caps[m] or m > 0 and toks.gap(m - 1) == "-") or key in given_names() or (key,) in place_names():
+        return False
+    if key[-1:] == "s" and any((s,) in PERSON_TITLES for s in (key[:-1], key[:-2], key[:-3] + "y")):
+        return True
+    return key.endswith(_AGENT_ENDINGS) and key in known_words()
+
+
+def _names_role(toks: Tokens, first: int, last: int) -> bool:
+    """Words before a person's name that are their role, not a body: a noun for what a person does
+    (Assemblyman, Olympians), or ordinary words after the `for` or `of` of an office (MEC for [Finance])."""
+    keys = toks.keys
+    if _agent_noun(toks, last):
+        return True
+    return first > 0 and keys[first - 1] in ("for", "of") and not toks.caps[first - 1] \
+        and all(_ordinary_capital(toks, m) and keys[m] not in ORG_HEADS for m in range(first, last + 1))
+
+
+def _body_after_portfolio(toks: Tokens, first: int, last: int) -> int:
+    """`Africa of ILO`, `Trade of the Liberation Front`: words before a person's name that end with a body
+    after an `of` or `for` are a portfolio, then the body. Returns where the body's words start after the
+    `of` (first when the words are no such thing)."""
+    keys = toks.keys
+    of = next((m for m in range(last - 1, first, -1) if keys[m] in ("of", "for") and not toks.caps[m]), None)
+    if of is None or not _ends_body(toks, last) or any(keys[m] in ORG_HEADS for m in range(first, of)):
+        return first
+    return of + 1
+
+
+def _role_opening(toks: Tokens, j: int) -> int:
+    """Where a role written before a person's name starts: at j, or at the word whose `for` or `of` leads to
+    it (MEC for Finance, Ruler of Darfur Region, Member of the Liberation Council)."""
+    keys, caps, joins = toks.keys, toks.caps, toks.joins
+    k = j - 1 if j > 0 and keys[j - 1] == "the" and not caps[j - 1] and joins[j - 1] else j
+    if k > 1 and keys[k - 1] in ("for", "of") and not caps[k - 1] and caps[k - 2] and joins[k - 2] and joins[k - 1]:
+        return k - 2
+    return j
+
+
+def _given_and_surname(toks: Tokens, first: int, last: int) -> bool:
+    """`Daisy House`: a given name (no frequent English word) and one more word."""
+    return last == first + 1 and toks.keys[first] in given_names() and toks.keys[first] not in common_words()
+
+
+def _body_acronym_after_name(toks: Tokens, j: int, k: int) -> bool:
+    """`Gilbert Houngbo ILO`: an acronym after a given name and a surname names the body the person speaks
+    for, not part of their name (not a company's legal form, a place or a ruler's number)."""
+    word, key, keys = toks.words[k], toks.keys[k], toks.keys
+    return 2 <= k - j <= 3 and word.isupper() and len(word) > 2 and word.isalpha() and not _ROMAN.match(word) \
+        and key not in LEGAL_FORMS and (key,) not in country_names() and keys[j] in given_names() \
+        and all(toks.caps[m] and not toks.words[m].isupper() and keys[m] not in ORG_HEADS
+                and keys[m] not in COMPANY_WORDS and (keys[m] not in common_words() or keys[m] in given_names())
+                for m in range(j, k))
 
 
 def _ordinary_capital(toks: Tokens, m: int) -> bool:
@@ -647,7 +785,9 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
         rest = Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
         rest.name_start = piece.name_start if piece.name_start is not None else piece.start
         return out + [rest]
-    if out and lead < last and keys[lead] in given_names() and keys[lead] not in common_words() \
+    if out and lead < last and keys[lead] in given_names() and toks.caps[lead] and keys[lead] not in NAME_PARTICLES \
+            and toks.gaps[lead] == " " \
+            and (keys[lead] not in common_words() or keys[lead + 1] not in common_words()) \
             and not any(k in given_names() for k in keys[first:lead]) \
             and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(lead, last + 1)):
         # Nicaragua Daniel Ortega, Glasgow Dawie Augustyn: a place, then a person named after it
