@@ -243,9 +243,6 @@ def test_a_surname_finds_the_person_named_in_full(wire, surname, full_name):
     assert surname not in wire.actors()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "surnames: `Baker said`/`Baker told` opening a sentence is dropped as the English word even where the "
-    "article named James Baker, so the short form is no mention and lookup answers James Baker, found"))
 def test_a_surname_a_person_and_a_company_share_is_ambiguous_with_a_button_each(wire_db, bot, slack):
     run(bot, slack, "/lookup", "Baker")
     reply = answer(slack)

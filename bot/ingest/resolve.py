@@ -18,9 +18,11 @@ from collections import defaultdict
 from collections.abc import Collection
 from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
+from bot.nlp.lexicon import LEGAL_FORMS
 from bot.nlp.models import Kind
 from bot.nlp.names import SHARED_SHORT_FORM
 from bot.nlp.world import place_names
@@ -54,6 +56,8 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
             forms.add(key)
             if short_key:
                 forms.add(short_key)
+        forms.update(conn.execute(select(aliases.c.key).where(one_of(conn, aliases.c.actor_id, chunk),
+                                                              aliases.c.origin == AliasOrigin.CORPUS)).scalars())
     groups: dict[str, dict[int, _Actor]] = defaultdict(dict)
     for chunk in chunks(sorted(forms)):
         for row in conn.execute(select(*_COLUMNS).where(or_(one_of(conn, actors.c.key, chunk),
@@ -62,11 +66,58 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
             for form in (actor.key, actor.short_key):
                 if form in forms:
                     groups[form][actor.id] = actor
+    called = _organisations_called(conn, [form for form, group in groups.items()
+                                          if any(actor.key == form for actor in group.values())])
     run = _Resolution(conn)
-    shared = [form for form, group in groups.items() if len(group) > 1]  # only these are sorted
+    shared = [form for form, group in groups.items() if len(group) > 1 or form in called]  # only these are sorted
     for form in sorted(shared, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
-        run.resolve(form, list(groups[form].values()))
+        run.resolve(form, list(groups[form].values()), called.get(form, {}).values())
     return run.apply()
+
+
+def _organisations_called(conn: Connection, forms: Collection[str]) -> dict[str, dict[int, _Actor]]:
+    """The organisations some article calls by each form (`GM` after `General Motors Corp (GM)`, `Drexel`
+    after `Drexel Burnham Lambert Inc`: bot.nlp.actors.resolution), read from their corpus spellings, each
+    with the number of its mentions so spelled as its `mentions`."""
+    spelled: dict[str, list[tuple[_Actor, str]]] = defaultdict(list)
+    for chunk in chunks(sorted(forms)):
+        for form, alias, *row in conn.execute(
+                select(aliases.c.key, aliases.c.alias, *_COLUMNS).join(actors, actors.c.id == aliases.c.actor_id)
+                .where(one_of(conn, aliases.c.key, chunk), aliases.c.origin == AliasOrigin.CORPUS,
+                       actors.c.kind == Kind.ORGANIZATION, actors.c.key != aliases.c.key)):
+            actor = _Actor(*row)
+            if _calls_by(actor.key, form):
+                spelled[form].append((actor, alias))
+    counts: dict[tuple[int, str], int] = {}
+    pairs = {(actor.id, alias) for holders in spelled.values() for actor, alias in holders}
+    for chunk in chunks(sorted({actor_id for actor_id, _ in pairs})):
+        for actor_id, surface, count in conn.execute(
+                select(mentions.c.actor_id, mentions.c.surface, func.count())
+                .where(one_of(conn, mentions.c.actor_id, chunk)).group_by(mentions.c.actor_id, mentions.c.surface)):
+            if (actor_id, surface) in pairs:
+                counts[actor_id, surface] = count
+    return {form: {actor.id: actor._replace(mentions=counts.get((actor.id, alias), 0)) for actor, alias in holders}
+            for form, holders in spelled.items()}
+
+
+RESPELLING_EDITS = 2  # two long names this few letters apart, one article calling each by one form, are one
+
+
+def _respelling(a: str, b: str) -> bool:
+    return len(a) >= 15 and len(b) >= 15 and Levenshtein.distance(a, b, score_cutoff=RESPELLING_EDITS) <= RESPELLING_EDITS
+
+
+def _calls_by(key: str, form: str) -> bool:
+    """Whether a name's spelling `form` is another name of it (GM for General Motors Corp, Drexel for Drexel
+    Burnham Lambert Inc), not a part of it that names something of its own: the end a place or a nationality
+    qualifies (U.S. Senate, Spanish EC), or the start of a longer name (Central Bank of Barbados, Ford Motor Co
+    of Canada Ltd), unless a company's first words before its legal form."""
+    if key.endswith(" " + form):
+        return False
+    if key.startswith(form + " "):
+        return key.split()[-1] in LEGAL_FORMS and form.split()[-1] not in LEGAL_FORMS \
+            and " of " not in key[len(form):] + " "
+    return True
 
 
 class _Resolution:
@@ -78,6 +129,7 @@ class _Resolution:
         self.merged: dict[int, int] = {}  # actor merged away -> the actor it is merged into
         self.moves: list[tuple[int, int, str]] = []  # (short-form actor, actor, article): mentions moved
         self.spellings: set[tuple[int, str, str]] = set()  # (actor, alias, key) the moves give an actor
+        self.seen: dict[int, _Actor] = {}  # the actors of the groups resolved so far
 
     def final(self, actor_id: int) -> int:
         """The actor an actor is now, after the merges decided so far."""
@@ -85,10 +137,24 @@ class _Resolution:
             actor_id = self.merged[actor_id]
         return actor_id
 
-    def resolve(self, form: str, group: list[_Actor]) -> None:
+    def resolve(self, form: str, group: list[_Actor], called: Collection[_Actor] = ()) -> None:
+        """`called`: the organisations articles call by the form, each an actor it may stand for."""
+        self.seen.update((actor.id, actor) for actor in group)
         group = [actor for actor in group if actor.id not in self.merged]
         bare = next((actor for actor in group if actor.key == form), None)
         families = _families([actor for actor in group if actor.key != form and actor.short_key == form])
+        held = {member.id for family in families for member in family} | {self.final(bare.id) if bare else -1}
+        by_calls = set()  # the heads of the families only the articles calling them so bring
+        for actor in sorted(called, key=lambda a: -a.mentions):  # (one merged into another stands for that one)
+            final = self.seen.get(self.final(actor.id), actor)._replace(mentions=actor.mentions)
+            if final.id not in held:
+                spelled = next((family for family in families if _respelling(family[0].key, final.key)), None)
+                if spelled is not None:
+                    spelled.append(final)  # Organisation / Organization for Economic Cooperation and Development
+                else:
+                    families.append([final])
+                    by_calls.add(final.id)
+                held.add(final.id)
         if not families:
             return
         for family in families:
@@ -100,6 +166,8 @@ class _Resolution:
                          key=lambda pair: -pair[0])
         top, family = weights[0]
         head = family[0]
+        if head.id in by_calls and top < SHARED_SHORT_FORM * bare.mentions:
+            return  # (Citicorp alone, far more often than any article calls Citicorp Capital Investors Ltd so)
         if len(weights) == 1 or weights[1][0] < max(2, SHARED_SHORT_FORM * top):
             if _company(head) or bare.kind in {member.kind for member in family} or bare.kind == Kind.OTHER \
                     or bare.mentions <= top:

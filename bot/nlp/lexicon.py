@@ -62,7 +62,7 @@ EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement 
                      "act bill law scheme framework index report strategy policy vision declaration charter "
                      "convention resolution constitution code goals emergency exception memorandum period class yatra")
 # Words after a name that make it a quantity's unit (R92 million, USD 5bn).
-QUANTITY_WORDS = _words("million millions billion billions trillion bn mn m k percent per cent")
+QUANTITY_WORDS = _words("million millions billion billions trillion mln bln bn mn m k percent per cent")
 
 # Nationality and group adjectives (and plural nouns): NORP, not actors.
 DEMONYMS = _words("""

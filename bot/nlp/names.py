@@ -66,8 +66,8 @@ def short_form(key: str, kind: str) -> str | None:
     if len(words) < 2 or kind == "place":
         return None
     bare = words
-    while len(bare) > 1 and bare[-1] in _LEGAL_ENDINGS:
-        bare = bare[:-1]
+    while len(bare) > 1 and (bare[-1] in _LEGAL_ENDINGS or bare[-1] == "and" and len(bare) < len(words)):
+        bare = bare[:-1]  # (Merrill Lynch and Co Inc -> merrill lynch)
     if len(bare) < len(words):
         return " ".join(bare)
     if kind != "person":

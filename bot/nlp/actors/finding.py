@@ -4,6 +4,7 @@ names. A title or a head word before or inside a name gives its kind here; `kind
 from __future__ import annotations
 
 import re
+from functools import cache
 from bisect import bisect_right
 
 from bot.corpus.vocabulary import (
@@ -41,6 +42,7 @@ _AGENT_PLURALS = ("ers", "ors", "ists", "ants", "ents", "ians")
 _AGENT_ENDINGS = _AGENT_PLURALS + ("er", "or", "ist", "ian", "man", "men", "woman", "women")
 # Endings of English nouns and adjectives no name has (Ethiopic, Transitional, Development).
 _NOUN_ENDINGS = ("ic", "ics", "tion", "ment", "ive", "ness")
+_CARDINAL_POINTS = {"north", "south", "east", "west"}  # before a place's name, part of it (West Germany)
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
 
@@ -55,11 +57,37 @@ def _title_at(toks: Tokens, i: int, stop: int) -> int:
     for size in range(min(_TITLE_LEN, stop - i + 1), 0, -1):
         if tuple(toks.keys[i:i + size]) in PERSON_TITLES and all(toks.joins[j] for j in range(i, i + size - 1)):
             after = i + size
-            # `General Assembly`, `Supreme Court`: a title word that heads an organisation name is not a title
-            if after <= stop and toks.keys[after] in ORG_HEADS:
+            # `General Assembly`, `Supreme Court`: a title word that heads an organisation name is not a title;
+            # nor one opening a company's (General Electric Co): no person's name ends in a legal form
+            if after <= stop and (toks.keys[after] in ORG_HEADS or _legal_form_ends(toks, after, stop)):
                 return 0
             return size
     return 0
+
+
+def _legal_form_ends(toks: Tokens, i: int, stop: int) -> bool:
+    """The capitalised words from i on, joined, end in a company's legal form (Electric Co, Dynamics Corp)."""
+    k = i
+    while k < stop and toks.joins[k] and toks.caps[k + 1] and toks.keys[k] not in LEGAL_FORMS:
+        k += 1
+    return k > i and toks.keys[k] in LEGAL_FORMS
+
+
+def _legal_forms_end(toks: Tokens, k: int) -> bool:
+    """The capitalised words from k on are legal forms only (Co, Co Inc): the end of a company's name."""
+    while toks.joins[k] and toks.caps[k + 1] and toks.keys[k + 1] in LEGAL_FORMS:
+        k += 1
+    return not (toks.joins[k] and toks.caps[k + 1])
+
+
+def _ordinary_company_end(toks: Tokens, k: int) -> bool:
+    """The capitalised words from k on are English words (no place) up to a company's legal form."""
+    m = k
+    while m + 1 < len(toks.words) and toks.joins[m] and toks.caps[m + 1] and toks.keys[m] not in LEGAL_FORMS:
+        if toks.keys[m] not in known_words() or (toks.keys[m],) in place_names() or toks.words[m].isupper():
+            return False
+        m += 1
+    return m > k and toks.keys[m] in LEGAL_FORMS
 
 
 def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
@@ -189,7 +217,12 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
             j = k
         elif key == "the" and _epithet_follows(toks, j, k + 1):
             j = k  # Peter the Great, Ivan the Terrible
-        elif key == "and" and _org_head_follows(toks, k + 1) and _subject_word(toks, j) and (
+        elif key == "and" and keys[k + 1] in LEGAL_FORMS and _legal_forms_end(toks, k + 1):
+            j = k  # Goldman Sachs and Co, Quarrington Lytt and Co Inc: the firm's legal form after its `and`
+        elif key == "and" and keys[j] not in LEGAL_FORMS and _subject_word(toks, j) and _ordinary_company_end(toks, k + 1):
+            j = k  # Pacific Gas and Electric Co: ordinary words either side of the `and`, then the legal form
+        elif key == "and" and _org_head_follows(toks, k + 1) and _subject_word(
+                toks, j, alone=all(keys[m] == "the" for m in range(i, j))) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
             j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
@@ -317,11 +350,12 @@ def _comma_list_end(toks: Tokens, art: Article, hits: dict, i: int, j: int, has_
     return -1
 
 
-def _subject_word(toks: Tokens, j: int) -> bool:
+def _subject_word(toks: Tokens, j: int, alone: bool = False) -> bool:
     """The word before the `and` of one name is an ordinary word (Economic and Cultural Office), not the end
-    of a name of its own (TerraForm Labs and Luna Foundation Guard, University of Mongolia and ...)."""
+    of a name of its own (TerraForm Labs and Luna Foundation Guard, University of Mongolia and ...). A
+    company's word alone names no company (Securities and Exchange Commission)."""
     key = toks.keys[j]
-    return (key in known_words() or key.endswith(("al", "ic", "ary", "ive"))) and key not in COMPANY_WORDS \
+    return (key in known_words() or key.endswith(("al", "ic", "ary", "ive"))) and (alone or key not in COMPANY_WORDS) \
         and (key,) not in place_names() \
         and not toks.words[j].isupper()
 
@@ -361,17 +395,35 @@ def _possessive_org(toks: Tokens, j: int) -> bool:
         if toks.keys[j + 1] in OFFICE_HEADS and toks.caps[j] and toks.caps[j + 1] and not toks.words[j].isupper() \
                 and (toks.keys[j],) not in place_names() and toks.keys[j] not in ORG_HEADS:
             return True  # Magistrate's Court, Attorney General's Office, King's College
+        if _possessive_company(toks, j):
+            return True  # Moody's Investors Service Inc
         inside = toks.keys[j] in POSSESSIVE_ORG_WORDS
     else:  # a plural's bare apostrophe
         inside = toks.gaps[j] in ("' ", "’ ") and toks.words[j][-1:] == "s" and toks.caps[j]
     return inside and j + 1 < len(toks.words) and _org_head_follows(toks, j + 1, weak=True)
 
 
+def _possessive_company(toks: Tokens, j: int) -> bool:
+    """`Moody's Investors Service Inc`: a name that is no frequent English word, in the possessive, then ordinary
+    words ending in a company's legal form, are one company's name: the ordinary words name no company of
+    their own (not Chrysler's American Motors Corp, a company of its own)."""
+    keys, k = toks.keys, j + 1
+    if not toks.caps[j] or keys[j] in common_words() or toks.words[j].isupper():
+        return False
+    while k < len(keys) and toks.caps[k] and keys[k] not in LEGAL_FORMS:
+        if keys[k] not in common_words() or keys[k] in DEMONYMS or keys[k] in COMPANY_WORDS \
+                or (keys[k],) in place_names() or not toks.joins[k]:
+            return False
+        k += 1
+    return j + 1 < k < len(keys) and keys[k] in LEGAL_FORMS and toks.caps[k]
+
+
 def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
-    """`National Counterintelligence and Security Center`: an `and` inside an organisation's name."""
+    """`National Counterintelligence and Security Center`, `Securities and Exchange Commission`: an `and`
+    inside an organisation's name (a weak head word, Exchange, counts when a strong one follows)."""
     while i < len(toks.words) and (_is_cap(toks.words[i]) or toks.keys[i] == "and"):
-        if toks.keys[i] in ORG_HEADS:
-            return weak or toks.keys[i] not in WEAK_ORG_HEADS
+        if toks.keys[i] in ORG_HEADS and (weak or toks.keys[i] not in WEAK_ORG_HEADS):
+            return True
         if not toks.joins[i]:
             break
         i += 1
@@ -423,6 +475,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             title_cue = True
             continue
         key = keys[j]
+        if j < stop and _country_people(keys, j) and not _names_with_demonym(toks, j + 1, stop, hits):
+            j += 2  # Puerto Ricans, New Zealanders: a country's people, as a nationality adjective
+            title_cue, role = False, None
+            continue
         if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
             pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
         elif key in DEMONYMS or _not_actor(words[j], key) and not _pronoun_in_name(toks, art, j, stop) \
@@ -526,7 +582,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             piece.kind, piece.cue = "person", 2
             if role is not None and role[1] and (keys[j] in given_names() or keys[j] not in common_words()):
                 piece.role = art.text[toks.starts[role[0]]:toks.ends[j - 1]]  # (not General [Acquisition])
-        if _keep(piece, toks, art):
+        if j == end and keys[j] in _CARDINAL_POINTS and toks.joins[j] and end + 1 in hits \
+                and hits[end + 1].alias.actor.kind == "place":
+            pass  # West [Germany]: the curated place is the mention, its compass word no name of its own
+        elif _keep(piece, toks, art) and not _after_quantity(toks, j):
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None
@@ -907,11 +966,38 @@ def _qualifier_end(keys: list[str], first: int, last: int) -> int:
         if keys[lead] in DEMONYMS:
             lead += 1
         elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
-                                  or (keys[lead], keys[lead + 1][:-1]) in country_names() and keys[lead + 1][-1:] == "n"):
+                                  or _country_people(keys, lead)):
             lead += 2
         else:
             break
     return lead
+
+
+_PEOPLE_ENDINGS = ("n", "ns", "an", "ans", "ian", "ians", "er", "ers", "ese")
+
+
+@cache
+def _two_word_countries() -> dict[str, frozenset[str]]:
+    """The first word of each country named in two words, to the second words it goes with."""
+    seconds: dict[str, set[str]] = {}
+    for name in country_names():
+        if len(name) == 2:
+            seconds.setdefault(name[0], set()).add(name[1])
+    return {first: frozenset(words) for first, words in seconds.items()}
+
+
+def _country_people(keys: list[str], j: int) -> bool:
+    """`Costa Rican`, `Puerto Ricans`, `New Zealanders`, `Sri Lankan`: a country named in two words, its
+    second word made the word for its people."""
+    seconds = _two_word_countries().get(keys[j]) if j + 1 < len(keys) else None
+    if not seconds:
+        return False
+    word = keys[j + 1]
+    for ending in _PEOPLE_ENDINGS:
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) > 2 and (stem in seconds or any(stem + v in seconds for v in "aeio")):
+            return True
+    return False
 
 
 def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
@@ -1075,6 +1161,14 @@ def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
                                               or following in SUBJECT_VERBS)) \
         and key not in common_words() and (key in given_names() or not key.endswith(
             ("s", "tion", "ment", "ing", "ity", "ness")))
+
+
+def _after_quantity(toks: Tokens, j: int) -> bool:
+    """`100 mln U.S. Dlrs`, `two billion Swiss Francs`: capitalised words after a quantity name its unit."""
+    prev = j - 1
+    while prev >= 0 and toks.caps[prev] and toks.joins[prev]:
+        prev -= 1  # (100 mln [U.S.] Dlrs: a place the curated list names may stand between)
+    return prev >= 0 and toks.keys[prev] in QUANTITY_WORDS and toks.words[prev].islower() and toks.gaps[prev] == " "
 
 
 def _quantity_follows(toks: Tokens, j: int) -> bool:

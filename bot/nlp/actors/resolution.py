@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.actors.article import CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word
 from bot.nlp.actors.kinds import decide_kind, settle_kinds
-from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
+from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
 
@@ -37,7 +37,10 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _people_by_their_surnames(pieces, toks)
+    _link_initialisms(pieces, toks)
+    _link_clipped_forms(pieces, toks)
     _link_short_forms(pieces, toks, curated_here)
+    _link_company_short_forms(pieces)
     _link_typos(pieces)
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
@@ -189,6 +192,55 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
             _adopt(p, target)
 
 
+def _link_initialisms(pieces: list[Piece], toks: Tokens) -> None:
+    """`IBM` in a story that names International Business Machines Corp, `OPEC` with the Organization of
+    Petroleum Exporting Countries: an acronym spelling the initials of the capitalised words of a body's
+    name the article gives (its legal form aside) is that body, as if defined in brackets. Two letters are
+    too many bodies' initials: they stand only for a company named with its legal form (GM, General Motors
+    Corp; not EC, Executive Commission)."""
+    acronyms = {p.key[0] for p in pieces if p.curated is None and not p.adopted and p.first == p.last
+                and 1 < len(toks.words[p.first]) < 7 and toks.words[p.first].isupper()}
+    if not acronyms:
+        return
+    named: dict[str, Piece | None] = {}
+    for p in pieces:
+        if p.last > p.first and p.kind not in ("person", "place") and p.name_start is None:
+            words = [w for w, k in zip(toks.words[p.first:p.last + 1], toks.keys[p.first:p.last + 1])
+                     if w[:1].isupper() and k not in LEGAL_FORMS]
+            initials = "".join(w[0] for w in words).casefold()
+            if initials in acronyms and len(words) > 1 and not any(w.isupper() for w in words) \
+                    and (len(words) > 2 or toks.keys[p.last] in LEGAL_FORMS):
+                current = named.get(initials, p)
+                named[initials] = p if current is not None and current.key == p.key else None  # (two bodies: neither)
+    for p in pieces:
+        target = named.get(p.key[0]) if p.first == p.last and p.curated is None and not p.adopted else None
+        if target is not None and toks.words[p.first].isupper():
+            _adopt(p, target)
+            if p.kind in ("other", "person", None):
+                p.kind, p.cue = "organization", max(p.cue, 1)
+
+
+def _link_clipped_forms(pieces: list[Piece], toks: Tokens) -> None:
+    """`the Fed` in a story naming the Federal Reserve: a word of three or four letters that clips the first
+    word of one organisation's name the article gives (and names nothing else here) is that organisation."""
+    clips = {p.key[0] for p in pieces if p.first == p.last and p.curated is None and not p.adopted
+             and 3 <= len(toks.words[p.first]) <= 4 and toks.words[p.first].istitle()}
+    if not clips:
+        return
+    clipped: dict[str, Piece | None] = {}
+    for p in pieces:
+        if p.kind == "organization" and p.last > p.first and p.name_start is None:
+            first = p.key[0]
+            for clip in [c for c in clips if first.startswith(c) and len(first) >= len(c) + 3]:
+                current = clipped.get(clip, p)
+                clipped[clip] = p if current is not None and current.key == p.key else None
+    for p in pieces:
+        target = clipped.get(p.key[0]) if p.first == p.last and p.curated is None and not p.adopted else None
+        if target is not None and toks.words[p.first].istitle():
+            _adopt(p, target)
+            p.kind, p.cue = "organization", max(p.cue, 2)
+
+
 def _link_nicknames(pieces: list[Piece], art: Article) -> None:
     """`Widodo – more commonly known as Jokowi`: the one-word name a person goes by is that person."""
     known: dict[tuple[str, ...], Piece] = {}
@@ -302,6 +354,29 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         _adopt(p, full)
         if full.kind == "person":
             p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _link_company_short_forms(pieces: list[Piece]) -> None:
+    """`Drexel`, `Ford Motor` after `Drexel Burnham Lambert Inc`, `Ford Motor Co`: the first words of a
+    company's name (one named with its legal form) alone are that company, unless two of the article's
+    companies open with them or a title names a person so (the speech verb of `Merrill Lynch said` does not)."""
+    companies: dict[tuple[str, ...], Piece | None] = {}
+    for p in pieces:
+        if p.kind == "organization" and p.curated is None and len(p.key) > 1 and p.key[-1] in LEGAL_FORMS:
+            for size in range(1, len(p.key) - 1 + (p.key[-2] not in LEGAL_FORMS)):
+                prefix = p.key[:size]
+                if prefix in companies and companies[prefix] is not None and companies[prefix].key != p.key:
+                    companies[prefix] = None
+                else:
+                    companies.setdefault(prefix, p)
+    if not companies:
+        return
+    for p in pieces:
+        full = companies.get(p.key)
+        if full is not None and p.curated is None and not p.adopted and len(p.key) < len(full.key) \
+                and not (p.kind == "place" and p.cue >= 2) and p.role is None:
+            _adopt(p, full)
+            p.kind, p.cue = "organization", max(p.cue, 2)
 
 
 def _family_name_first(p: Piece, toks: Tokens) -> bool:
