@@ -360,6 +360,13 @@ def test_styles_of_address_are_no_actors(agency):
     assert not styles, styles
 
 
+@pytest.mark.parametrize("style", ["Highness", "His Highness the Amir", "Amir", "Custodian of the Two Holy Mosques"])
+def test_a_style_of_address_alone_finds_no_one(agency, style):
+    """Not Jeanine Hennis-Plasschaert as a close spelling of Highness, nor Hadi al-Amiri of Amir."""
+    found = agency.lookup(style)
+    assert (found["status"], found["candidates"]) == ("not_found", []), found
+
+
 def test_the_name_after_a_style_of_address_is_the_person(agency):
     names = agency.actors()
     for name in ("Nawaf Al-Ahmad Al-Jaber Al-Sabah", "Mishal Al-Ahmad Al-Jaber Al-Sabah",

@@ -28,9 +28,9 @@ sheikh, shaikh, supreme leader, leader
 # The other formal titles, ranks and honorifics: discovery and a name's key drop them; the attribution
 # grammar reads only the speaker titles.
 FORMAL_ADDRESS = _phrases("""
-miss, sir, dame, lord, hrh, his excellency, his highness, her highness, his royal highness, her royal highness,
-his serene highness, his majesty, her majesty, his eminence, his holiness, his beatitude,
-custodian of the two holy mosques
+miss, sir, dame, lord, hrh, excellency, his excellency, highness, royal highness, serene highness, his highness,
+her highness, his royal highness, her royal highness, majesty, his majesty, her majesty, eminence, his eminence,
+holiness, his holiness, beatitude, his beatitude, custodian of the two holy mosques
 """)
 FORMAL_TITLES = FORMAL_ADDRESS | _phrases("""
 professor, princess, crown prince, emir, amir, vice president, former president,

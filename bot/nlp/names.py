@@ -157,6 +157,12 @@ def _strip_titles(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def is_title(text: str) -> bool:
+    """`Highness`, `His Highness the Amir`: titles and styles of address alone, which name no one."""
+    tokens = fold(text).split()
+    return bool(tokens) and _strip_titles([*tokens, ""]) == [""]  # (the empty word stands for a name)
+
+
 def _strip_articles(tokens: list[str]) -> list[str]:
     out = []
     for i, tok in enumerate(tokens):

@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from bot.nlp.gazetteer import needs_evidence
 from bot.nlp.models import Kind
 from bot.nlp.names import (
-    LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token,
+    LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, is_title, looks_like_acronym, skeleton_token,
 )
 from bot.nlp.world import given_names
 from bot.search import snapshots
@@ -383,6 +383,9 @@ class LookupEngine:
             shared = self._sharers(form, index)
             if len(shared) > 1:
                 return _ambiguous(text, shared)
+        if is_title(text) and form.key not in index.by_key:
+            return LookupResult(query=text, status=LookupStatus.NOT_FOUND, explanation=(
+                f"“{text}” is a title or a style of address, which names no one by itself: type the name."))
         hits = self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text))
         if hits:
             return self._answer(text, hits, index, stage="exact")
