@@ -367,6 +367,13 @@ def test_a_style_of_address_alone_finds_no_one(agency, style):
     assert (found["status"], found["candidates"]) == ("not_found", []), found
 
 
+def test_a_title_and_a_name_find_the_bearer_of_the_name_not_his_son(agency):
+    """Salman bin Abdulaziz Al Saud, not Mohammed bin Salman, whose surname the press makes of his father's name."""
+    found = agency.lookup("King Salman")
+    assert (found["status"], found["actor"] and found["actor"]["name"]) == ("found", "Salman bin Abdulaziz Al Saud"), \
+        found
+
+
 def test_the_name_after_a_style_of_address_is_the_person(agency):
     names = agency.actors()
     for name in ("Nawaf Al-Ahmad Al-Jaber Al-Sabah", "Mishal Al-Ahmad Al-Jaber Al-Sabah",

@@ -38,7 +38,8 @@ from sqlalchemy import func, select
 from bot.nlp.gazetteer import needs_evidence
 from bot.nlp.models import Kind
 from bot.nlp.names import (
-    LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, is_title, looks_like_acronym, skeleton_token,
+    LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, fathers_name, is_title, looks_like_acronym,
+    skeleton_token, titled,
 )
 from bot.nlp.world import given_names
 from bot.search import snapshots
@@ -379,21 +380,32 @@ class LookupEngine:
             return LookupResult(query=text, status=LookupStatus.INVALID,
                                 explanation=f"“{text}” holds no letters to match. {USAGE}")
         index = self.index
+        # `King Salman`, `Sheikh Nawaf`: a title and one name address a bearer of that name, not his son
+        # (Mohammed bin Salman, names.fathers_name) nor a close spelling of another name (Najaf)
+        addressed = len(form.tokens) == 1 and titled(text)
+        if addressed:
+            def holders(candidates: list[Candidate]) -> list[Candidate]:
+                return [c for c in candidates if not fathers_name(form.tokens[0], analyse_name(c.name))]
+        else:
+            def holders(candidates: list[Candidate]) -> list[Candidate]:
+                return candidates
         if len(form.tokens) == 1 and not form.script and not looks_like_acronym(text):
-            shared = self._sharers(form, index)
+            shared = holders(self._sharers(form, index))
             if len(shared) > 1:
                 return _ambiguous(text, shared)
+            if addressed and shared:
+                return self._answer(text, shared, index, stage="exact")
         if is_title(text) and form.key not in index.by_key:
             return LookupResult(query=text, status=LookupStatus.NOT_FOUND, explanation=(
                 f"“{text}” is a title or a style of address, which names no one by itself: type the name."))
-        hits = self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text))
+        hits = holders(self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text)))
         if hits:
             return self._answer(text, hits, index, stage="exact")
         if len(form.compact) <= 3:
             return LookupResult(query=text, status=LookupStatus.NOT_FOUND, explanation=(
                 f"No actor has the alias or abbreviation “{text}”. Short names are matched only exactly; "
                 "try the full name."))
-        return self._answer(text, self._fuzzy(form, index, initials=looks_like_acronym(text)), index,
+        return self._answer(text, holders(self._fuzzy(form, index, initials=looks_like_acronym(text))), index,
                             stage="fuzzy")
 
     def _exact(self, form: NameForm, index: AliasIndex, *, word: bool = False) -> list[Candidate]:
