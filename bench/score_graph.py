@@ -28,6 +28,7 @@ What is measured (targets from issue 17):
   (`judged: junk`); an actor that is neither a gold name nor judged is listed for a human to label.
 - mentions (Newswire): person / organisation recall and precision of the index's mentions with their
   actor's kind, by bench.score_entities' matching (words agree, leading titles aside).
+  `--errors N` lists N misses and false alarms of each sort, and counts them by cause.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -335,22 +337,46 @@ def agreeing(span_start: int, span_end: int, span_words: tuple[str, ...], found:
 # -- Worldwide Newswire: gold spans --------------------------------------------------------------
 
 def aligned_offsets(original: str, stored: str) -> list[int] | None:
-    """For each offset of `stored` (normalize_text of `original`: spaces collapsed, invisible characters
-    dropped), the offset of the same character in `original`; None when they are other texts."""
+    """For each offset of `stored` (normalize_text of `original`: composed (NFC), spaces collapsed,
+    invisible characters dropped), the offset of the same character in `original`; None when they are
+    other texts. A character composed from a letter and its accents points at the letter."""
     from bot.corpus.normalize import normalize_text
 
     if normalize_text(original) != stored:
         return None
     if original == stored:
         return list(range(len(stored) + 1))
+    composed, origin = _composed(original)
     where, i = [], 0
     for ch in stored:
-        while i < len(original) and original[i] != ch and not (ch == " " and original[i].isspace()):
+        while i < len(composed) and composed[i] != ch and not (ch == " " and composed[i].isspace()) \
+                and not (ch == "\n" and composed[i] in "\u2028\u2029"):
             i += 1
-        where.append(min(i, len(original) - 1))
+        where.append(origin[min(i, len(composed) - 1)])
         i += 1
     where.append(len(original))
     return where
+
+
+def _composed(text: str) -> tuple[str, list[int]]:
+    """`text` in NFC, and for each of its characters the offset in `text` of the letter it was composed from."""
+    out, origin, i = [], [], 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFC", text[i:j])
+        out.append(piece)
+        origin.extend([i] * len(piece))
+        i = j
+    return "".join(out), origin
+
+
+def original_end(original: str, end: int) -> int:
+    """A span's end in `original` taken past the accents written after its last letter."""
+    while end < len(original) and unicodedata.combining(original[end]):
+        end += 1
+    return end
 
 
 @dataclass(frozen=True)
@@ -449,8 +475,10 @@ def newswire_mentions(data: NewswireGold, graph: Graph) -> tuple[dict[str, list[
         if where is None:
             unscored += 1
             continue
-        out[article["id"]] = [IndexedMention(where[m.start], where[m.end - 1] + 1, m.surface, m.actor_id)
-                              for m in graph.mentions.get(story, ())]
+        text = article["text"]  # (the surface as the original writes it: its words are compared with the gold's)
+        spans = [(where[m.start], original_end(text, where[m.end - 1] + 1), m.actor_id)
+                 for m in graph.mentions.get(story, ())]
+        out[article["id"]] = [IndexedMention(start, end, text[start:end], actor) for start, end, actor in spans]
     return out, unscored
 
 
@@ -521,7 +549,7 @@ def reuters_kinds(graph: Graph, gold: Gold) -> Iterable[tuple[str, str, str]]:
                 yield next(iter(kinds)), graph.actors[mention.actor_id].kind, mention.surface
 
 
-def score_newswire(db_url: str, gold: Gold, data: NewswireGold) -> dict:
+def score_newswire(db_url: str, gold: Gold, data: NewswireGold, errors: int = 0) -> dict:
     graph = load_graph(db_url, texts=True)
     found, unscored = newswire_mentions(data, graph)
     groups = [g for g in person_groups(data.entities) if g.article in found]
@@ -553,11 +581,15 @@ def score_newswire(db_url: str, gold: Gold, data: NewswireGold) -> dict:
         return [score_entities_mention(m, graph) for m in by_text[text]]
 
     by_text = {a["text"]: found[a["id"]] for a in scored}
-    counts, *_ = score_entities.score(scored, data.entities, extract)
+    counts, misses, false_alarms, _, causes = score_entities.score(scored, data.entities, extract, errors)
     mentions = score_entities.report(counts, 0, len(scored))
-    return figures(graph, queries, {"person": split}, kinds, junk_among_top(graph.top(), real, gold),
-                   mention_recall=mentions["recall"], mention_precision=mentions["precision"],
-                   mention_strict_precision=mentions["strict_precision"], articles_unscored=unscored)
+    out = figures(graph, queries, {"person": split}, kinds, junk_among_top(graph.top(), real, gold),
+                  mention_recall=mentions["recall"], mention_precision=mentions["precision"],
+                  mention_strict_precision=mentions["strict_precision"], articles_unscored=unscored)
+    out["details"]["mentions"] = {"causes": dict(causes.most_common()),
+                                  "misses": [f"{a}: {t!r} ({label}) in {around!r}" for a, t, label, around in misses],
+                                  "false alarms": [f"{a}: {t!r} ({why})" for a, t, why in false_alarms]}
+    return out
 
 
 @dataclass(frozen=True)
@@ -651,6 +683,12 @@ def render(results: dict[str, dict], errors: int) -> str:
                     lines.append(f"  [split {kind}] {example}")
             for example in details["kinds"][:errors]:
                 lines.append(f"  [kind] {example}")
+            mentions = details.get("mentions", {})
+            for cause, count in mentions.get("causes", {}).items():
+                lines.append(f"  [mention {cause}] {count}")
+            for sort in ("misses", "false alarms"):
+                for example in mentions.get(sort, [])[:errors]:
+                    lines.append(f"  [mention {sort}] {example}")
     return "\n".join(lines)
 
 
@@ -674,7 +712,7 @@ def main(argv: list[str] | None = None) -> int:
         data = load_newswire() if corpus == "newswire" else None
         for actor_list in lists:
             db_url = f"sqlite:///{build_index(corpus, actor_list, fresh=args.fresh)}"
-            results[f"{corpus}/{actor_list}"] = (score_newswire(db_url, gold, data) if data
+            results[f"{corpus}/{actor_list}"] = (score_newswire(db_url, gold, data, args.errors) if data
                                                  else score_reuters(db_url, gold))
     if args.json:
         print(json.dumps(results, ensure_ascii=False, default=str))

@@ -343,8 +343,7 @@ def test_capitalised_common_words_are_no_actors(wire):
     pytest.param("Federal Reserve", "organization", marks=pytest.mark.xfail(strict=True, reason=(
         "kinds: the Federal Reserve votes place (Reserve read as a place's head word) against its Board, "
         "its Chairman and `is expected to`"))),
-    pytest.param("Kashmir", "place", marks=pytest.mark.xfail(strict=True, reason=(
-        "kinds: `in Kashmir`, `state of Jammu and Kashmir` are outvoted by Kashmir being a given name"))),
+    ("Kashmir", "place"),
     ("Jammu", "place"),
 ])
 def test_kind_by_the_evidence_of_all_mentions(wire, name, kind):

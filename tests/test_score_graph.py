@@ -113,6 +113,16 @@ def test_offsets_into_the_stored_text_map_back_to_the_original():
     assert sg.aligned_offsets(original, "another story") is None
 
 
+def test_offsets_map_back_past_accents_the_stored_text_composed():
+    import unicodedata
+
+    original = unicodedata.normalize("NFD", "Benito Juárez met  Ana Núñez.")
+    stored = unicodedata.normalize("NFC", "Benito Juárez met Ana Núñez.")
+    where = sg.aligned_offsets(original, stored)
+    start, end = stored.index("Ana"), stored.index(".")
+    assert original[where[start]:sg.original_end(original, where[end - 1] + 1)] == unicodedata.normalize("NFD", "Ana Núñez")
+
+
 def test_reuters_splits_count_per_story_and_leave_out_stories_naming_two_bearers_of_a_form():
     gold = sg.Gold(actors=[sg.GoldActor("Walter Brennan", "person", forms=("Brennan",)),
                            sg.GoldActor("Ann Brennan", "person", forms=("Brennan",)),

@@ -37,7 +37,8 @@ professor, princess, crown prince, emir, amir, vice president, former president,
 deputy prime minister, defence minister, defense minister, interior minister, secretary of state, secretary general,
 spokesperson, captain, maj gen, major general, lt gen, lieutenant general, brig gen, brigadier general, brigadier,
 major, lt col, lieutenant, admiral, adm, field marshal, marshal, sergeant, ayatullah, hojatoleslam, hojjatoleslam,
-mullah, shaykh, sheik, cleric, mufti, grand mufti, pope, rabbi, reverend, rev, father, haj, hajj, haji, hajji
+mullah, shaykh, sheik, cleric, mufti, grand mufti, pope, rabbi, reverend, rev, father, haj, hajj, haji, hajji,
+charge daffaires
 """)
 # Offices a speaker is introduced with (`Chief Justice Roberts said`, `Gov. Newsom`) that a name's key
 # keeps: as a name's first word they as often open a body's name (Justice and Development Party).

@@ -53,6 +53,9 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
                      "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory "
                      "regions hamlet creek cemetery monument refuge sector sectors prison jail hotel museum gallery st rd ave "
                      "gardens area block")
+# Place heads that also end the names of bodies: a central bank (Federal Reserve), a broadcaster (Radio
+# Station), a market operator (Star Market).
+BODY_PLACE_HEADS = _words("reserve station market")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
                      "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "
                      "championship championships tournament marathon summit conference forum project "
@@ -111,14 +114,14 @@ fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop iq qr ma ba bs
 
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
 NAME_PARTICLES = _words("al el bin ibn bint ben abu abd de da di du do dos das del della van von der den ter la le ul ud "
-                        "ad ash as at az an ar wa")
+                        "ad ash as at az an ar wa ka")
 # Abbreviated given names that open a person's name (Md Atiqul Alam, Mohd Shah).
 NAME_ABBREVIATIONS = _words("md mohd muhd mohamad mst")
 # Possessive words that start organisation names (People's Front, Children's Fund).
 POSSESSIVE_ORG_WORDS = _words("people peoples children women men workers veterans citizens farmers students teachers "
                               "journalists traders nations lawyers doctors")
 # Particles that show a name is a person's, not a place's (al- alone does not: Deir al-Zor).
-PERSON_PARTICLES = _words("bin ibn bint abu abd ben")
+PERSON_PARTICLES = _words("bin ibn bint abu abd ben ka")
 # First words of Arabic and Persian place names.
 PLACE_PREFIXES = _words("deir dayr tel tal jebel jabal wadi bab ain ein ras ras' umm kafr khan qasr bandar sidi bir "
                         "port mount mt lake cape fort gulf strait sea river new north south east west central upper lower "

