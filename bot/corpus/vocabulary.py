@@ -27,9 +27,13 @@ sheikh, shaikh, supreme leader, leader
 """)
 # The other formal titles, ranks and honorifics: discovery and a name's key drop them; the attribution
 # grammar reads only the speaker titles.
-FORMAL_ADDRESS = _phrases("miss, sir, dame, lord, hrh, his excellency")
+FORMAL_ADDRESS = _phrases("""
+miss, sir, dame, lord, hrh, excellency, his excellency, highness, royal highness, serene highness, his highness,
+her highness, his royal highness, her royal highness, majesty, his majesty, her majesty, eminence, his eminence,
+holiness, his holiness, beatitude, his beatitude, custodian of the two holy mosques
+""")
 FORMAL_TITLES = FORMAL_ADDRESS | _phrases("""
-professor, princess, crown prince, emir, vice president, former president,
+professor, princess, crown prince, emir, amir, vice president, former president,
 deputy prime minister, defence minister, defense minister, interior minister, secretary of state, secretary general,
 spokesperson, captain, maj gen, major general, lt gen, lieutenant general, brig gen, brigadier general, brigadier,
 major, lt col, lieutenant, admiral, adm, field marshal, marshal, sergeant, ayatullah, hojatoleslam, hojjatoleslam,

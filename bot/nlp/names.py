@@ -157,6 +157,27 @@ def _strip_titles(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def is_title(text: str) -> bool:
+    """`Highness`, `His Highness the Amir`: titles and styles of address alone, which name no one."""
+    tokens = fold(text).split()
+    return bool(tokens) and _strip_titles([*tokens, ""]) == [""]  # (the empty word stands for a name)
+
+
+def titled(text: str) -> bool:
+    """`King Salman`: a name written after a title."""
+    tokens = fold(text).split()
+    return bool(tokens) and tokens[0] in _TITLE_WORDS and len(_strip_titles(tokens)) < len(tokens)
+
+
+def fathers_name(token: str, name: NameForm) -> bool:
+    """`Salman` in `Mohammed bin Salman`: the word after `bin`/`bint` names the bearer's father. It is
+    what the press calls the son by, but a title before it (King Salman) addresses the father."""
+    words = name.variants
+    token = variant_token(token)
+    return any(words[i] == token and words[i - 1] in ("bin", "bint") for i in range(1, len(words))) \
+        and words[0] != token
+
+
 def _strip_articles(tokens: list[str]) -> list[str]:
     out = []
     for i, tok in enumerate(tokens):

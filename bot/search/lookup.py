@@ -38,7 +38,8 @@ from sqlalchemy import func, select
 from bot.nlp.gazetteer import needs_evidence
 from bot.nlp.models import Kind
 from bot.nlp.names import (
-    LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, looks_like_acronym, skeleton_token,
+    LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, fathers_name, is_title, looks_like_acronym,
+    skeleton_token, titled,
 )
 from bot.nlp.world import given_names
 from bot.search import snapshots
@@ -381,18 +382,32 @@ class LookupEngine:
             return LookupResult(query=text, status=LookupStatus.INVALID,
                                 explanation=f"“{text}” holds no letters to match. {USAGE}")
         index = self.index
+        # `King Salman`: a title and one name address a bearer of that name, before any other spelling, not
+        # his son (Mohammed bin Salman, names.fathers_name)
+        addressed = len(form.tokens) == 1 and titled(text)
+        if addressed:
+            def holders(candidates: list[Candidate]) -> list[Candidate]:
+                return [c for c in candidates if not fathers_name(form.tokens[0], analyse_name(c.name))]
+        else:
+            def holders(candidates: list[Candidate]) -> list[Candidate]:
+                return candidates
         if len(form.tokens) == 1 and not form.script and not looks_like_acronym(text):
-            shared = self._sharers(text, form, index)
+            shared = holders(self._sharers(text, form, index))
             if len(shared) > 1:
                 return _ambiguous(text, shared)
-        hits = self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text))
+            if addressed and shared:
+                return self._answer(text, shared, index, stage="exact")
+        if is_title(text) and form.key not in index.by_key:
+            return LookupResult(query=text, status=LookupStatus.NOT_FOUND, explanation=(
+                f"“{text}” is a title or a style of address, which names no one by itself: type the name."))
+        hits = holders(self._exact(form, index, word=text[:1].isupper() and any(c.islower() for c in text)))
         if hits:
             return self._answer(text, hits, index, stage="exact")
         if len(form.compact) <= 3:
             return LookupResult(query=text, status=LookupStatus.NOT_FOUND, explanation=(
                 f"No actor has the alias or abbreviation “{text}”. Short names are matched only exactly; "
                 "try the full name."))
-        return self._answer(text, self._fuzzy(form, index, initials=looks_like_acronym(text)), index,
+        return self._answer(text, holders(self._fuzzy(form, index, initials=looks_like_acronym(text))), index,
                             stage="fuzzy")
 
     def _exact(self, form: NameForm, index: AliasIndex, *, word: bool = False) -> list[Candidate]:
