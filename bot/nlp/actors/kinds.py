@@ -56,7 +56,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     placed = prev >= 0 and words[prev].islower() and (  # officials in Kashmir said; in Jammu and Kashmir
         keys[prev] in PLACE_PREPOSITIONS or keys[prev] in ("and", "or") and _placed_coordinate(toks, prev - 1))
     speaks = nxt < len(toks.words) and not toks.possessive[p.last] and not placed and (
-        keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", " or _speaks_later(toks, p.last)) \
+        keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") \
         or prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
@@ -134,8 +134,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
         return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
-        if _addressed(toks, p.first):
-            return "person", 0  # told Limbaugh, to meet Gorbachev: one speaks to and meets people
+        if _addressed(toks, p.first) or _speaks_later(toks, p.last):
+            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
 
@@ -163,7 +163,8 @@ AUXILIARY_ADVERBS = {"not", "also", "never", "yet", "already", "since", "repeate
 
 
 def _speaks_later(toks: Tokens, j: int) -> bool:
-    """`Gorbachev has not replied`, `Shultz would add`: a speech verb after an auxiliary (and an adverb)."""
+    """`Gorbachev has not replied`, `USAir had said`: a speech verb after an auxiliary (and an adverb), a
+    weaker cue than one right after the name."""
     at = j + 1
     if at >= len(toks.words) or toks.keys[at] not in AUXILIARIES or not toks.joins[j]:
         return False
