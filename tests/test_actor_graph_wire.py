@@ -229,9 +229,7 @@ def agency(agency_db, monkeypatch):
 
 
 @pytest.mark.parametrize("surname, full_name", [
-    pytest.param("Gorbachev", "Mikhail Gorbachev", marks=pytest.mark.xfail(strict=True, reason=(
-        "kinds: `meet Gorbachev`, `Gorbachev has not replied` vote organization, and a busier short form of "
-        "another kind is not merged into the person (Ford is not Gerald Ford)"))),
+    ("Gorbachev", "Mikhail Gorbachev"),
     ("Nakasone", "Yasuhiro Nakasone"),
     ("Shultz", "George Shultz"),
     ("Thatcher", "Margaret Thatcher"),
@@ -337,9 +335,7 @@ def test_capitalised_common_words_are_no_actors(wire):
     ("Chrysler", "organization"),
     ("Dome", "organization"),
     ("Merrill Lynch", "organization"),
-    pytest.param("Federal Reserve", "organization", marks=pytest.mark.xfail(strict=True, reason=(
-        "kinds: the Federal Reserve votes place (Reserve read as a place's head word) against its Board, "
-        "its Chairman and `is expected to`"))),
+    ("Federal Reserve", "organization"),
     ("Kashmir", "place"),
     ("Jammu", "place"),
 ])
@@ -396,8 +392,6 @@ def test_a_given_name_after_a_title_is_not_another_mans_surname(agency):
     assert ("Ali", "Zine El Abidine Ben Ali") not in pilgrims, pilgrims
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kinds: `Trump told Limbaugh`, `interview with Limbaugh` vote organization for the radio host"))
 def test_the_seeds_radio_host_is_a_person(agency):
     found = agency.lookup("Limbaugh")
     assert found["status"] == "found" and found["actor"]["kind"] == "person", found["actor"]

@@ -56,8 +56,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     placed = prev >= 0 and words[prev].islower() and (  # officials in Kashmir said; in Jammu and Kashmir
         keys[prev] in PLACE_PREPOSITIONS or keys[prev] in ("and", "or") and _placed_coordinate(toks, prev - 1))
     speaks = nxt < len(toks.words) and not toks.possessive[p.last] and not placed and (
-        keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") or \
-        prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
+        keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") \
+        or prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
     pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \
@@ -134,6 +134,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
         return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
+        if _addressed(toks, p.first) or _speaks_later(toks, p.last):
+            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
 
@@ -154,6 +156,35 @@ def _pronoun_after_speech(toks: Tokens, j: int) -> str | None:
         return None
     # (not `said it's important`: the it of a statement, whoever makes it)
     return toks.keys[at] if toks.words[at].islower() and not toks.possessive[at] else None
+
+
+AUXILIARIES = {"has", "have", "had", "would", "will", "could", "did", "does", "may", "might"}
+AUXILIARY_ADVERBS = {"not", "also", "never", "yet", "already", "since", "repeatedly"}
+
+
+def _speaks_later(toks: Tokens, j: int) -> bool:
+    """`Gorbachev has not replied`, `USAir had said`: a speech verb after an auxiliary (and an adverb), a
+    weaker cue than one right after the name."""
+    at = j + 1
+    if at >= len(toks.words) or toks.keys[at] not in AUXILIARIES or not toks.joins[j]:
+        return False
+    at += 1
+    if at < len(toks.words) and toks.keys[at] in AUXILIARY_ADVERBS and toks.joins[at - 1]:
+        at += 1
+    return at < len(toks.words) and toks.keys[at] in SPEECH_VERBS and toks.joins[at - 1] and toks.words[at].islower()
+
+
+ADDRESSING_WORDS = {"told", "tell", "tells", "telling", "met", "meet", "meets", "meeting"}
+
+
+def _addressed(toks: Tokens, first: int) -> bool:
+    """`told Limbaugh`, `to meet Gorbachev`, `an interview with Limbaugh`: whom one tells, meets or
+    interviews is, for a word no list knows, more often a person than a body."""
+    prev = first - 1
+    if prev < 0 or not toks.joins[prev] or not toks.words[prev].islower():
+        return False
+    return toks.keys[prev] in ADDRESSING_WORDS or toks.keys[prev] == "with" and prev > 0 and toks.joins[prev - 1] \
+        and toks.keys[prev - 1] in ("interview", "interviews", "meeting", "meetings")
 
 
 def _placed_coordinate(toks: Tokens, j: int) -> bool:
@@ -234,17 +265,20 @@ def settle_kinds(pieces: list[Piece]) -> None:
 
 def _short_forms_of_companies(pieces: list[Piece]) -> None:
     """`Chrysler Corp ... Chrysler`, `Dome Petroleum ... Dome`: a name the article also writes with a legal
-    form or a company word after it is the company's short form, whatever one context suggests."""
-    companies = set()
+    form or a company word after it is the company's short form, whatever one context suggests; a name
+    of two words or more no cue gave a kind, that the article also writes before a body's head word, is
+    that body's (the Federal Reserve Board ... the Federal Reserve)."""
+    companies, bodies = set(), set()
     for p in pieces:
         key = p.key if p.curated is None else ()
+        if len(key) > 2 and key[-1] in ORG_HEADS and p.kind == "organization":
+            bodies.add(key[:-1])  # the Federal Reserve Board ... the Federal Reserve
         while len(key) > 1 and (key[-1] in LEGAL_FORMS or key[-1] in COMPANY_WORDS or key[-1] in SUBJECT_HEADS
                                 or key[-1] in ("and", "&") and key[-2] not in LEGAL_FORMS):
             key = key[:-1]  # Dome Petroleum Ltd: Dome Petroleum, Dome; Merrill Lynch and Co Inc: Merrill Lynch
             if key[-1] not in ("and", "&"):
                 companies.add(key)
-    if not companies:
-        return
     for p in pieces:
-        if p.curated is None and not p.adopted and p.key in companies and p.cue < 3:
+        if p.curated is None and not p.adopted and (p.key in companies and p.cue < 3
+                                                    or p.key in bodies and p.kind in (None, "other")):
             p.kind, p.cue = "organization", 2
