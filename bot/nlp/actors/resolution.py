@@ -7,9 +7,12 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.nlp.actors.article import CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word
+from bot.nlp.actors.article import (
+    CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
+)
 from bot.nlp.actors.kinds import decide_kind, settle_kinds
 from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
+from bot.nlp.names import short_form
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
 
@@ -38,6 +41,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _link_definitions(pieces, toks, art)
     _people_by_their_surnames(pieces, toks)
     _link_short_forms(pieces, toks, curated_here)
+    _link_company_first_words(pieces, art)
     _link_typos(pieces)
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
@@ -277,7 +281,7 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         key = p.key
         if p.kind == "place" and p.cue >= 2:
             continue
-        full = persons.get(key)
+        full = None if titled_given_name(toks, p.first, p.last) else persons.get(key)  # (King Hussein)
         if full is None and len(key) == 1 and key[0] in given_names() and key not in places:
             # (not `travelled to Xinjiang` where the article says `Xinjiang region`: the place)
             full = persons.get(("given",) + key)
@@ -302,6 +306,23 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         _adopt(p, full)
         if full.kind == "person":
             p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _link_company_first_words(pieces: list[Piece], art: Article) -> None:
+    """`Baker International Corp said ... and Baker said it expected`: a lone word after the name of a company
+    given with its legal form, opening that name, is the company when no person of the article took it and
+    nothing made it a body of its own (a company's short form the corpus resolves: Texaco)."""
+    companies: dict[str, Piece] = {}
+    for p in pieces:
+        if p.name_start is not None or p.name_end is not None:
+            continue  # (American [Motors]: the name is longer than its words)
+        if len(p.key) > 1 and p.kind == "organization" and short_form(" ".join(p.key), p.kind) is not None:
+            companies.setdefault(p.key[0], p)
+        elif len(p.key) == 1 and p.curated is None and not p.adopted and p.kind not in ("place", "organization") \
+                and (company := companies.get(p.key[0])) is not None and not _ordinary(p, art) \
+                and p.key not in place_names():
+            _adopt(p, company)
+            p.kind, p.cue = company.kind, max(p.cue, company.cue)
 
 
 def _family_name_first(p: Piece, toks: Tokens) -> bool:
