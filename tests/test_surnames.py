@@ -38,6 +38,19 @@ def test_a_given_name_and_first_surname_are_the_person_with_two_surnames():
     assert names_of(text, "Vargas") == {"Rodrigo Vargas Robles"}
 
 
+def test_a_word_opening_a_company_name_alone_is_the_company_not_a_person():
+    text = ("Holm Tooling Corp said it would close a plant. The company said orders fell, and Holm said it "
+            "expected no recovery this year.")
+    assert {(m.name, m.kind) for m in extract_mentions(text) if m.surface == "Holm"} == {
+        ("Holm Tooling Corp", "organization")}
+
+
+def test_a_given_name_after_a_rulers_title_is_its_bearer_not_a_surname():
+    text = ("Opposition leader Tomas Karim met the envoy on Monday. The envoy later visited the tomb of King "
+            "Karim, who ruled two centuries ago, and Karim said the talks would go on.")
+    assert names_of(text, "Karim") == {"King Karim", "Tomas Karim"}
+
+
 # Invented people: Karla Wendt is named often and always in full, Pia Wendt less often and by her surname.
 WIRE = [
     ("Budget", "2024-05-01", "ODRA, May 1 - Finance Minister Karla Wendt presented the budget. Karla Wendt said "

@@ -98,6 +98,10 @@ SURNAME_TITLES = frozenset("shah sheikh shaikh sheik king prince sultan dame dea
                            "marshal major haji pope".split())
 # ... of which these also stand in the middle of a name (Hassan Sheikh Mohamud, Mojahar Ali Sheikh).
 INNER_NAME_TITLES = frozenset("sheikh shaikh shah".split())
+# Titles of rulers and holy men, written before the given name they are known by (King Salman, Imam Ali,
+# Sheikh Mohammed, Pope Francis): the titled given name is its bearer, not the surname of another.
+GIVEN_NAME_TITLES = frozenset("king queen prince princess emir sultan sheikh shaikh sheik shaykh sheikha imam pope "
+                              "prophet emperor empress".split())
 
 # -- calendar words --------------------------------------------------------------------------------
 

@@ -278,6 +278,14 @@ def _company(holder: _Actor) -> bool:
     return holder.short_key != holder.key.split()[-1]
 
 
+def _shortens(long: str, short: str) -> bool:
+    """A person's name that ends a longer one (Hashemi Rafsanjani), or of three words or more keeps its first
+    word and the rest ends it (Nana Akufo-Addo of Nana Addo Dankwa Akufo-Addo: a middle name left out)."""
+    first, _, rest = short.partition(" ")
+    return long.endswith(" " + short) or len(short.split()) >= 3 and long.startswith(first + " ") \
+        and long.endswith(" " + rest) and len(long) > len(short)
+
+
 def _families(holders: list[_Actor]) -> list[list[_Actor]]:
     """The holders of a short form grouped into the actors they are, each family's head first:
     a company's names with and without legal forms are one (Texaco Inc, Texaco Corp); a person's
@@ -288,7 +296,7 @@ def _families(holders: list[_Actor]) -> list[list[_Actor]]:
     people: list[list[_Actor]] = []
     for holder in sorted((h for h in holders if not _company(h) and h.kind == Kind.PERSON),
                          key=lambda h: (-len(h.key.split()), -h.mentions, h.id)):
-        within = [family for family in people if family[0].key.endswith(" " + holder.key)]
+        within = [family for family in people if _shortens(family[0].key, holder.key)]
         if len(within) == 1:
             within[0].append(holder)
         else:

@@ -440,7 +440,9 @@ class LookupEngine:
         corpus left apart: Lagos the city, Baker in articles naming no Baker) and the people of that given
         name (spelled with the same consonants: Mohammed, Mohammad), each most mentioned first. Every
         holder of a surname is listed, however few its mentions (Garcia: Alan Garcia, and the Leandro
-        Garcia named once), when it ends the holder's name (not only an alias: Iran in Shah of Iran).
+        Garcia named once), when it ends the holder's name (not only an alias: Iran in Shah of Iran), and
+        every mentioned bearer of a given name: a given name is no one's short form, whoever the corpus
+        names most (Mohammed: Mohammad Ali Jafari, and Mohammed bin Salman named once).
         One of them alone is found by the stages, several make the word ambiguous."""
         made_up = "abbreviation of"  # initials we derived are no word (ALI of Air Lines Inc)
         scored = [(index.entries[n], 1.0, index.entries[n].how) for n in index.by_key.get(form.key, ())
@@ -463,7 +465,8 @@ class LookupEngine:
 
         candidates = self._per_actor(scored, index)
         kept = {c.actor_id for c in _contenders(candidates, index)}
-        candidates = [c for c in candidates if c.actor_id in kept or c.how in ("exact alias", f"surname in {c.name}")]
+        candidates = [c for c in candidates if c.actor_id in kept or c.how in ("exact alias", f"surname in {c.name}")
+                      or c.how.startswith("given name in") and c.mentions]
         called = [c for c in candidates if c.how == "exact alias"]
         alone = self._written_alone(called, text, index.generation) if len(called) > 1 else {}
 

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.corpus.vocabulary import CALENDAR
+from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
 from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, given_names, place_names
@@ -203,6 +203,13 @@ def _in_place_name(toks: Tokens, i: int) -> bool:
 def starts_place(toks: Tokens, j: int, stop: int) -> bool:
     """New York, Costa Rica, South Korea: ordinary words that open a place's name."""
     return any(tuple(toks.keys[j:j + size]) in place_names() for size in (2, 3) if j + size - 1 <= stop)
+
+
+def titled_given_name(toks: Tokens, first: int, last: int) -> bool:
+    """`the shrine of Imam Ali`, `King Hussein`: a lone given name after a ruler's or holy man's title is
+    the one bearer the title names, not the surname of someone else the article or corpus names."""
+    return first == last and first > 0 and toks.keys[first - 1] in GIVEN_NAME_TITLES and toks.caps[first - 1] \
+        and toks.joins[first - 1] and toks.keys[first] in given_names()
 
 
 def ordinary_word(key: str, art: Article) -> bool:

@@ -13,6 +13,7 @@ from bot.corpus.vocabulary import (
 )
 from bot.nlp.actors.article import (
     AMPERSANDS, BODY_PREPOSITIONS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
+    titled_given_name,
 )
 from bot.nlp.lexicon import (
     COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
@@ -580,6 +581,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             piece.kind, piece.cue = "organization", 2
         if title_cue:
             piece.kind, piece.cue = "person", 2
+            if titled_given_name(toks, j, end):
+                piece.name_start = toks.starts[j - 1]  # Imam Ali, King Salman: the name takes the title
             if role is not None and role[1] and (keys[j] in given_names() or keys[j] not in common_words()):
                 piece.role = art.text[toks.starts[role[0]]:toks.ends[j - 1]]  # (not General [Acquisition])
         if j == end and keys[j] in _CARDINAL_POINTS and toks.joins[j] and end + 1 in hits \

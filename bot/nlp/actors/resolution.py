@@ -7,7 +7,9 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.nlp.actors.article import CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word
+from bot.nlp.actors.article import (
+    CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
+)
 from bot.nlp.actors.kinds import decide_kind, settle_kinds
 from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
 from bot.nlp.tokens import Tokens
@@ -329,7 +331,7 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         key = p.key
         if p.kind == "place" and p.cue >= 2:
             continue
-        full = persons.get(key)
+        full = None if titled_given_name(toks, p.first, p.last) else persons.get(key)  # (King Hussein)
         if full is None and len(key) == 1 and key[0] in given_names() and key not in places:
             # (not `travelled to Xinjiang` where the article says `Xinjiang region`: the place)
             full = persons.get(("given",) + key)
