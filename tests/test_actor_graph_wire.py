@@ -319,8 +319,6 @@ def test_datelines_are_not_mentions(wire):
     assert not {"MOSCOW", "WASHINGTON", "TOKYO", "PARIS", "NEW YORK", "HOUSTON", "NICOSIA"} & set(actors)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "orgs: the province of a dateline (CALGARY, Alberta, March 17 -) is a mention, of a person"))
 def test_the_region_of_a_dateline_is_no_mention(wire):
     assert "Alberta" not in wire.actors()
 

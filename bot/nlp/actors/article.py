@@ -128,12 +128,15 @@ class Article:
             return  # (UN Secretary-General Antonio Guterres - who...: a sentence, not a dateline)
         words, keys = toks.words, toks.keys
         end = match.end()
+        commas = 0  # (CALGARY, Alberta, March 17 -: after a place in capitals, the next part is its region)
         for i in range(len(words)):
             if toks.starts[i] >= end:
                 break
             self.dateline[i] = True
             gap_before = text[toks.starts[i] - 1:toks.starts[i]] if toks.starts[i] else ""
-            if words[i].isupper() or gap_before == "(" or toks.gaps[i][:1] == "." \
+            region = commas == 1 and words[0].isupper() and len(words[0]) > 1
+            commas += toks.gaps[i][:1] == ","
+            if words[i].isupper() or gap_before == "(" or toks.gaps[i][:1] == "." or region \
                     or (keys[i],) in place_names() or _in_place_name(toks, i) \
                     or keys[i] in COMPASS_WORDS and i + 1 < len(words) and (keys[i + 1],) in place_names():
                 self.furniture[i] = True  # (West Germany: a compass word opens the place's name)
