@@ -297,3 +297,14 @@ def test_sidecar_values_of_the_wrong_type_are_refused_by_key(newsbot, tmp_path):
     [record] = exported(newsbot)
     assert (record["title"], record["source"], record["author"], record["url"], record["date"]) == (
         "Aqaba port reopens", None, None, None, "2024-02-03")
+
+
+def test_each_command_hands_its_database_connections_back(newsbot, monkeypatch):
+    """A process that runs many commands (a test suite, a notebook) keeps no pool per command open."""
+    from bot.store.db import Store
+
+    disposed = []
+    monkeypatch.setattr(Store, "dispose", lambda store: disposed.append(store.engine.url))
+    for _ in range(3):
+        assert newsbot("export", "actors").exit_code == 0
+    assert len(disposed) == 3

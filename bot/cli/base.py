@@ -31,6 +31,13 @@ class Context:
             self._store = Store(self.settings.resolved_database_url(self.db_override))
         return self._store
 
+    def close(self) -> None:
+        """Hand the store's pooled connections back to the server: a process that runs many commands
+        (a test suite, a notebook) must not hold one pool per command until the server refuses clients."""
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", metavar="URL", help="Database URL or SQLite path (default: $DATABASE_URL, then settings).")
@@ -42,6 +49,7 @@ def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     ctx.obj = Context(db)
+    ctx.call_on_close(ctx.obj.close)
 
 
 pass_context = click.make_pass_decorator(Context)
