@@ -8,43 +8,34 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from tests.indexed import index_wire, numbered_stories
 
 
-def _story(number: int, text: str) -> dict:
-    return {"id": f"wire-{number}", "title": f"Story {number}", "source": "Wire", "date": f"1990-03-{number:02d}",
-            "text": text}
-
-
-WIRE = [
-    _story(1, "SPRINGFIELD, Ill., March 1 - Brandwell Corp said it would close two plants in the state.\n\n"
+WIRE = numbered_stories("1990-03", [
+    "SPRINGFIELD, Ill., March 1 - Brandwell Corp said it would close two plants in the state.\n\n"
               "Brandwell said its output fell by a fifth. Analysts said the cut was expected.\n\n"
-              "Sen. Harold Kleist, D-Conn, said the closures would hurt workers.        REUTER"),
-    _story(2, "NEW HAVEN, Conn., March 2 - Qtly div 15 cts vs 15 cts prior\n\n"
+              "Sen. Harold Kleist, D-Conn, said the closures would hurt workers.        REUTER",
+    "NEW HAVEN, Conn., March 2 - Qtly div 15 cts vs 15 cts prior\n\n"
               "Pay April 10\n\n"
               "Record March 20\n\n"
-              "Officials at the company said the payout was unchanged, and Brandwell said it kept its own.        REUTER"),
-    _story(3, "TOKYO, March 3 - Brandwell said it agreed to buy a stake in a Japanese maker, and Officials "
+              "Officials at the company said the payout was unchanged, and Brandwell said it kept its own.        REUTER",
+    "TOKYO, March 3 - Brandwell said it agreed to buy a stake in a Japanese maker, and Officials "
               "in Vartania said the deal needed approval. Traders said shares rose.\n\n"
-              "The charity Freedom from Torture said refugees from Vartania needed help.        REUTER"),
-    _story(4, "LONDON, March 4 - Brandwell told reporters at the plant. Dealers said the shares held.\n\n"
+              "The charity Freedom from Torture said refugees from Vartania needed help.        REUTER",
+    "LONDON, March 4 - Brandwell told reporters at the plant. Dealers said the shares held.\n\n"
               "Sonya Meravel, director of Freedom from Torture, said: \"We are ready.\"\n\n"
-              "Her son rang and said: Dad, come home. Economists said orders would pick up.        REUTER"),
-    _story(5, "PARIS, March 5 - Militias attacked the base with Katyusha rockets overnight, officials said.\n\n"
-              "Brandwell said Tuesday that its plant was safe.        REUTER"),
-]
+              "Her son rang and said: Dad, come home. Economists said orders would pick up.        REUTER",
+    "PARIS, March 5 - Militias attacked the base with Katyusha rockets overnight, officials said.\n\n"
+              "Brandwell said Tuesday that its plant was safe.        REUTER",
+])
 
 
 @pytest.fixture
 def wire(tmp_path, db_url, config_dir):
-    folder = tmp_path / "wire"
-    folder.mkdir()
-    (folder / "wire.jsonl").write_text("".join(json.dumps(story) + "\n" for story in WIRE))
-    runner = CliRunner()
-    result = runner.invoke(cli, ["--db", db_url, "index", str(folder)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    run = index_wire(WIRE, tmp_path / "wire", db_url)
 
     def newsbot(*args):
-        result = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+        result = run(*args)
         assert result.exit_code == 0, result.output
         return result.output
     return newsbot
@@ -109,7 +100,8 @@ def test_the_vote_follows_the_articles_as_they_come_and_go(tmp_path, db_url, con
     alone = kind_after_indexing()
     assert alone == "person"
     # (not the story that names Brandwell Corp: the short form would join the company across the corpus)
-    later = (WIRE[4], _story(6, "ROME, March 6 - Brandwell said its chief executive would step down.        REUTER"))
+    later = (WIRE[4], *numbered_stories(
+        "1990-03", ["ROME, March 6 - Brandwell said its chief executive would step down.        REUTER"], first=6))
     (folder / "b.jsonl").write_text("".join(json.dumps(story) + "\n" for story in later))
     assert kind_after_indexing() == "organization"  # an incremental run adds its articles' votes
     (folder / "b.jsonl").unlink()

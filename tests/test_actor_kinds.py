@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import cli
 from bot.nlp.actors import extract_mentions
+from tests.indexed import index_wire, numbered_stories
 
 
 def kinds_of(text: str, surface: str) -> set[str]:
@@ -48,35 +47,25 @@ def test_a_central_bank_is_no_place_for_its_head_word():
     assert "place" not in kinds_of(text, "Federal Reserve")
 
 
-def _story(number: int, text: str) -> dict:
-    return {"id": f"kinds-{number}", "title": f"Story {number}", "source": "Wire", "date": f"1987-04-{number:02d}",
-            "text": text}
-
-
-WIRE = [
-    _story(1, "DETROIT, April 1 - Chrysler Corp said it would recall 40,000 cars. Chrysler said its dealers "
-              "would fix them free of charge.\n\nThe Federal Reserve said bank reserves rose in the week.        REUTER"),
-    _story(2, "CALGARY, April 2 - Dome Petroleum Ltd said it had reached a deal with its lenders. Dome said "
-              "the talks took a year.\n\nTreasury balances at the Federal Reserve rose on Tuesday.        REUTER"),
-    _story(3, "NEW YORK, April 3 - The brokerage firm Merrill Lynch said it would open an office in Tokyo. "
+WIRE = numbered_stories("1987-04", [
+    "DETROIT, April 1 - Chrysler Corp said it would recall 40,000 cars. Chrysler said its dealers "
+              "would fix them free of charge.\n\nThe Federal Reserve said bank reserves rose in the week.        REUTER",
+    "CALGARY, April 2 - Dome Petroleum Ltd said it had reached a deal with its lenders. Dome said "
+              "the talks took a year.\n\nTreasury balances at the Federal Reserve rose on Tuesday.        REUTER",
+    "NEW YORK, April 3 - The brokerage firm Merrill Lynch said it would open an office in Tokyo. "
               "Merrill Lynch said its staff there would number 200.\n\nChrysler told dealers the recall was "
-              "voluntary.        REUTER"),
-    _story(4, "NEW DELHI, April 4 - Officials in Kashmir said a curfew was lifted in Jammu and Kashmir. "
+              "voluntary.        REUTER",
+    "NEW DELHI, April 4 - Officials in Kashmir said a curfew was lifted in Jammu and Kashmir. "
               "Kashmir has long been disputed.\n\nA Federal Reserve spokesman said the figures were "
-              "revised.        REUTER"),
-]
+              "revised.        REUTER",
+])
 
 
 @pytest.fixture
 def exported(tmp_path, db_url, config_dir):
-    folder = tmp_path / "wire"
-    folder.mkdir()
-    (folder / "wire.jsonl").write_text("".join(json.dumps(story) + "\n" for story in WIRE))
     (config_dir / "actors.yaml").write_text("actors: []\n")  # an empty list: discovery alone
-    runner = CliRunner()
-    for args in (["index", str(folder)], ["export", "actors"]):
-        result = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
+    result = index_wire(WIRE, tmp_path / "wire", db_url)("export", "actors")
+    assert result.exit_code == 0, result.output
     return {row["name"]: row for row in map(json.loads, result.output.splitlines())}
 
 

@@ -10,48 +10,39 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from tests.indexed import index_wire, numbered_stories
 
 
-def _story(number: int, text: str) -> dict:
-    return {"id": f"orgs-{number}", "title": f"Story {number}", "source": "Wire", "date": f"1990-04-{number:02d}",
-            "text": text}
-
-
-WIRE = [
-    _story(1, "NEW YORK, April 1 - Halvorsen Brice Tollman Inc said it filed with the Securities and Exchange "
-              "Commission for an offering of shares.\n\nHalvorsen said the offering would close in May.        REUTER"),
-    _story(2, "NEW YORK, April 2 - Halvorsen said on Tuesday it hired two bankers from rivals.        REUTER"),
-    _story(3, "NEW YORK, April 3 - Quarrington Lytt and Co Inc said it bought a stake in Vantelle Corp on Monday. "
+WIRE = numbered_stories("1990-04", [
+    "NEW YORK, April 1 - Halvorsen Brice Tollman Inc said it filed with the Securities and Exchange "
+              "Commission for an offering of shares.\n\nHalvorsen said the offering would close in May.        REUTER",
+    "NEW YORK, April 2 - Halvorsen said on Tuesday it hired two bankers from rivals.        REUTER",
+    "NEW YORK, April 3 - Quarrington Lytt and Co Inc said it bought a stake in Vantelle Corp on Monday. "
               "Grenley's Investors Service Inc said it lowered the rating of Vantelle Corp.\n\n"
-              "Quarrington Lytt said the stake was for investment.        REUTER"),
-    _story(4, "NEW YORK, April 4 - Quarrington Lytt Co Inc said it sold shares of Vantelle Corp.        REUTER"),
-    _story(5, "DETROIT, April 5 - Orvanta Motor Industries Corp (OMI) said its car sales rose in March. "
-              "OMI said it would add a shift.        REUTER"),
-    _story(6, "DETROIT, April 6 - OMI said on Friday it would recall 20,000 cars. OMI shares fell. "
-              "The company will raise 100 mln U.S. Dlrs by a note issue.        REUTER"),
-    _story(7, "WASHINGTON, April 7 - The Securities and Exchange Commission said it would review trading rules. "
-              "U.S. Trade Representative Marlon Tevitt said the talks went well.        REUTER"),
-    _story(8, "CHICAGO, April 8 - Vellmar Gas and Electric Co said it would raise rates. Talvern Business "
-              "Machines Corp said its profit rose, and TBM said sales grew.        REUTER"),
-    _story(9, "CHICAGO, April 9 - TBM said it cut prices. Exports from West Germany rose, and Puerto Ricans "
-              "bought more.        REUTER"),
-    _story(10, "LONDON, April 10 - The Organisation for Coffee Exporting Nations (OCEN) met on Monday to discuss quotas.        REUTER"),
-    _story(11, "LONDON, April 11 - The Organization for Coffee Exporting Nations (OCEN) met again to discuss quotas.        REUTER"),
-    _story(12, "LONDON, April 12 - OCEN said prices would fall.        REUTER"),
-]
+              "Quarrington Lytt said the stake was for investment.        REUTER",
+    "NEW YORK, April 4 - Quarrington Lytt Co Inc said it sold shares of Vantelle Corp.        REUTER",
+    "DETROIT, April 5 - Orvanta Motor Industries Corp (OMI) said its car sales rose in March. "
+              "OMI said it would add a shift.        REUTER",
+    "DETROIT, April 6 - OMI said on Friday it would recall 20,000 cars. OMI shares fell. "
+              "The company will raise 100 mln U.S. Dlrs by a note issue.        REUTER",
+    "WASHINGTON, April 7 - The Securities and Exchange Commission said it would review trading rules. "
+              "U.S. Trade Representative Marlon Tevitt said the talks went well.        REUTER",
+    "CHICAGO, April 8 - Vellmar Gas and Electric Co said it would raise rates. Talvern Business "
+              "Machines Corp said its profit rose, and TBM said sales grew.        REUTER",
+    "CHICAGO, April 9 - TBM said it cut prices. Exports from West Germany rose, and Puerto Ricans "
+              "bought more.        REUTER",
+    "LONDON, April 10 - The Organisation for Coffee Exporting Nations (OCEN) met on Monday to discuss quotas.        REUTER",
+    "LONDON, April 11 - The Organization for Coffee Exporting Nations (OCEN) met again to discuss quotas.        REUTER",
+    "LONDON, April 12 - OCEN said prices would fall.        REUTER",
+])
 
 
 @pytest.fixture
 def newsbot(tmp_path, db_url, config_dir):
-    folder = tmp_path / "wire"
-    folder.mkdir()
-    (folder / "wire.jsonl").write_text("".join(json.dumps(story) + "\n" for story in WIRE))
-    runner = CliRunner()
-    result = runner.invoke(cli, ["--db", db_url, "index", str(folder)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    run = index_wire(WIRE, tmp_path / "wire", db_url)
 
     def invoke(*args):
-        result = runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
+        result = run(*args)
         assert result.exit_code in (0, 1), result.output
         return result.output
     return invoke
@@ -140,8 +131,9 @@ def test_respellings_of_a_body_called_by_one_acronym_are_one_actor(newsbot):
 def test_a_clipped_first_word_is_the_organisation_the_story_names(tmp_path, db_url, config_dir):
     folder = tmp_path / "clipped"
     folder.mkdir()
-    story = _story(20, "WASHINGTON, April 20 - The Federated Reserve Board of Vesna said on Monday it would hold rates "
-                       "steady. The Fed said inflation was low.        REUTER")
+    [story] = numbered_stories("1990-04", ["WASHINGTON, April 20 - The Federated Reserve Board of Vesna said on "
+                                           "Monday it would hold rates steady. The Fed said inflation was low.        REUTER"],
+                               first=20)
     (folder / "wire.jsonl").write_text(json.dumps(story) + "\n")
     runner = CliRunner()
     assert runner.invoke(cli, ["--db", db_url, "index", str(folder)], catch_exceptions=False).exit_code == 0

@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import cli
+from tests.indexed import index_wire
 
 # Invented people and companies, written as a wire writes them.
 WIRE = [
@@ -44,17 +43,8 @@ WIRE = [
 @pytest.fixture
 def newsbot(db_url, config_dir, tmp_path):
     """`newsbot --db <test database> ARGS…`, after indexing the wire."""
-    wire = tmp_path / "wire" / "wire.jsonl"
-    wire.parent.mkdir()
-    wire.write_text("".join(json.dumps({"id": f"w{n}", "title": title, "source": "Wire", "date": day, "text": text})
-                            + "\n" for n, (title, day, text) in enumerate(WIRE)), encoding="utf-8")
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
-    indexed = invoke("index", str(wire.parent))
-    assert indexed.exit_code == 0, indexed.output
-    return invoke
+    return index_wire([{"id": f"w{n}", "title": title, "source": "Wire", "date": day, "text": text}
+                       for n, (title, day, text) in enumerate(WIRE)], tmp_path / "wire", db_url)
 
 
 def lookup(newsbot, query: str) -> dict:

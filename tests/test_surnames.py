@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import cli
 from bot.nlp.actors import extract_mentions
+from tests.indexed import index_wire
 
 
 def names_of(text: str, surface: str) -> set[str]:
@@ -77,16 +76,11 @@ WIRE = [
 
 @pytest.fixture
 def lookup(db_url, config_dir, tmp_path):
-    wire = tmp_path / "wire" / "wire.jsonl"
-    wire.parent.mkdir()
-    wire.write_text("".join(json.dumps({"id": f"w{n}", "title": title, "source": "Wire", "date": day, "text": text})
-                            + "\n" for n, (title, day, text) in enumerate(WIRE)), encoding="utf-8")
-    runner = CliRunner()
-    indexed = runner.invoke(cli, ["--db", db_url, "index", str(wire.parent)], catch_exceptions=False)
-    assert indexed.exit_code == 0, indexed.output
+    newsbot = index_wire([{"id": f"w{n}", "title": title, "source": "Wire", "date": day, "text": text}
+                          for n, (title, day, text) in enumerate(WIRE)], tmp_path / "wire", db_url)
 
     def run(query: str) -> dict:
-        result = runner.invoke(cli, ["--db", db_url, "lookup", "--json", query], catch_exceptions=False)
+        result = newsbot("lookup", "--json", query)
         assert result.exit_code in (0, 1), result.output
         return json.loads(result.output)
     return run
