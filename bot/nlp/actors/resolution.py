@@ -212,8 +212,7 @@ def _link_initialisms(pieces: list[Piece], toks: Tokens) -> None:
             initials = "".join(w[0] for w in words).casefold()
             if initials in acronyms and len(words) > 1 and not any(w.isupper() for w in words) \
                     and (len(words) > 2 or toks.keys[p.last] in LEGAL_FORMS):
-                current = named.get(initials, p)
-                named[initials] = p if current is not None and current.key == p.key else None  # (two bodies: neither)
+                _claim(named, initials, p)
     for p in pieces:
         target = named.get(p.key[0]) if p.first == p.last and p.curated is None and not p.adopted else None
         if target is not None and toks.words[p.first].isupper():
@@ -234,13 +233,19 @@ def _link_clipped_forms(pieces: list[Piece], toks: Tokens) -> None:
         if p.kind == "organization" and p.last > p.first and p.name_start is None:
             first = p.key[0]
             for clip in [c for c in clips if first.startswith(c) and len(first) >= len(c) + 3]:
-                current = clipped.get(clip, p)
-                clipped[clip] = p if current is not None and current.key == p.key else None
+                _claim(clipped, clip, p)
     for p in pieces:
         target = clipped.get(p.key[0]) if p.first == p.last and p.curated is None and not p.adopted else None
         if target is not None and toks.words[p.first].istitle():
             _adopt(p, target)
             p.kind, p.cue = "organization", max(p.cue, 2)
+
+
+def _claim(claims: dict[str, Piece | None], form: str, p: Piece) -> None:
+    """Piece p's name is what `form` stands for in the article, unless another name claims it too (two
+    bodies with the same initials: neither)."""
+    current = claims.get(form, p)
+    claims[form] = p if current is not None and current.key == p.key else None
 
 
 def _link_nicknames(pieces: list[Piece], art: Article) -> None:
