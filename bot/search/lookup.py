@@ -385,12 +385,9 @@ class LookupEngine:
         # `King Salman`: a title and one name address a bearer of that name, before any other spelling, not
         # his son (Mohammed bin Salman, names.fathers_name)
         addressed = len(form.tokens) == 1 and titled(text)
-        if addressed:
-            def holders(candidates: list[Candidate]) -> list[Candidate]:
-                return [c for c in candidates if not fathers_name(form.tokens[0], analyse_name(c.name))]
-        else:
-            def holders(candidates: list[Candidate]) -> list[Candidate]:
-                return candidates
+
+        def holders(candidates: list[Candidate]) -> list[Candidate]:
+            return [c for c in candidates if not (addressed and fathers_name(form.tokens[0], analyse_name(c.name)))]
         if len(form.tokens) == 1 and not form.script and not looks_like_acronym(text):
             shared = holders(self._sharers(text, form, index))
             if len(shared) > 1:
