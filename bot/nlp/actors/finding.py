@@ -74,7 +74,7 @@ def _legal_form_ends(toks: Tokens, i: int, stop: int) -> bool:
     return k > i and toks.keys[k] in LEGAL_FORMS
 
 
-def _legal_forms_end(toks: Tokens, k: int) -> bool:
+def _only_legal_forms_follow(toks: Tokens, k: int) -> bool:
     """The capitalised words from k on are legal forms only (Co, Co Inc): the end of a company's name."""
     while toks.joins[k] and toks.caps[k + 1] and toks.keys[k + 1] in LEGAL_FORMS:
         k += 1
@@ -218,7 +218,7 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
             j = k
         elif key == "the" and _epithet_follows(toks, j, k + 1):
             j = k  # Peter the Great, Ivan the Terrible
-        elif key == "and" and keys[k + 1] in LEGAL_FORMS and _legal_forms_end(toks, k + 1):
+        elif key == "and" and keys[k + 1] in LEGAL_FORMS and _only_legal_forms_follow(toks, k + 1):
             j = k  # Goldman Sachs and Co, Quarrington Lytt and Co Inc: the firm's legal form after its `and`
         elif key == "and" and keys[j] not in LEGAL_FORMS and _subject_word(toks, j) and _ordinary_company_end(toks, k + 1):
             j = k  # Pacific Gas and Electric Co: ordinary words either side of the `and`, then the legal form
