@@ -52,7 +52,7 @@ def write_corpus(folder: Path) -> Path:
     return corpus
 
 
-def _database(backend: str, folder: Path):
+def database(backend: str, folder: Path):
     """(url, cleanup) for a fresh database on `backend`."""
     if backend == "sqlite":
         return f"sqlite:///{folder / 'newsbot.db'}", lambda: None
@@ -73,7 +73,7 @@ def indexed_store(request, tmp_path_factory):
     backend = request.param
     folder = tmp_path_factory.mktemp(f"slack-{backend}")
     corpus = write_corpus(folder)
-    url, cleanup = _database(backend, folder)
+    url, cleanup = database(backend, folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NEWSBOT_CONFIG_DIR", str(folder / "config"))
         result = CliRunner().invoke(cli, ["--db", url, "index", str(corpus)])

@@ -19,8 +19,8 @@ from bot.slack.answers import Answers
 from bot.store.db import Store
 from tests.conftest import BACKENDS, ROOT
 from tests.fakeslack import buttons
-from tests.slack_world import _database
-from tests.test_slack_e2e import answer, bot, press, run, slack, words  # noqa: F401  (fixtures)
+from tests.slack_loopback import answer, bot, press, run, slack, words  # noqa: F401  (fixtures)
+from tests.slack_world import database
 
 LISTS = ("curated", "empty")
 
@@ -163,7 +163,7 @@ def _indexed(request, tmp_path_factory, stories, with_seeds: bool):
                                         if actor_list == "curated" else "actors: []\n", encoding="utf-8")
     _write(folder / "corpus" / "wire", stories)
     paths = [str(folder / "corpus" / "wire")] + ([str(ROOT / "seeds")] if with_seeds else [])
-    url, cleanup = _database(backend, folder)
+    url, cleanup = database(backend, folder)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NEWSBOT_CONFIG_DIR", str(config))
         patch.setenv("NEWSBOT_CACHE_DIR", str(folder / "cache"))
