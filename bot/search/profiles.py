@@ -6,20 +6,27 @@ search's index (its quotes), plus a few statements on the store.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, exists, func, select, union
+from sqlalchemy import Integer, and_, bindparam, case, cast, exists, func, literal, null, or_, select, union, union_all
 
 from bot.nlp.names import analyse_name
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasIndex, actor_entry
+from bot.search.filters import NO_FILTERS, Filters
 from bot.search.lookup import LookupEngine
 from bot.search.quotes import QuoteSearch
 from bot.search.results import ArticleRef, Profile
 from bot.store.db import Store, one_of
-from bot.store.schema import AliasOrigin, actors, articles, mention_sentence, mentions
+from bot.store.schema import AliasOrigin, actors, articles, mention_sentence, mentions, occurrences
 
 DENSE = 200  # an actor in fewer articles never has its pages read through the date index (see _dense)
 WALK_FACTOR = 1  # ... nor one in fewer than sqrt(WALK_FACTOR x articles wanted x all articles)
 SURFACE_SAMPLE = 500  # a profile's aliases as written: over the actor's latest mentions
 RELATED_SAMPLE = 100  # related actors: over the actor's latest articles (from its latest 4 x this mentions)
+# How much an article is about the actor: its mentions there, plus these when the title names it or a mention
+# falls in the lead (the first LEAD_CHARS characters of the text); the newest first among equals.
+TITLE_WEIGHT = 3
+LEAD_WEIGHT = 2
+LEAD_CHARS = 400
+TITLE_NAME_CHARS = 4  # shorter names (US, KH) are found inside other words (business): not looked for in titles
 
 
 class Profiles:
@@ -34,23 +41,24 @@ class Profiles:
         self._cached_for: AliasIndex | None = None
 
     def profile(self, actor_id: int, *, articles_offset: int = 0, articles_limit: int = 5,
-                quotes_limit: int = 3) -> Profile:
-        """The profile of one actor, paged through its articles (cached per alias index)."""
+                quotes_limit: int = 3, filters: Filters = NO_FILTERS) -> Profile:
+        """The profile of one actor, paged through its articles, those and its quotes narrowed by `filters`
+        (the kind filter is the lookup's; cached per alias index)."""
         index = self.lookup_engine.index
         if index is not self._cached_for:  # the profiles made with the previous index are out of date
             self._cache, self._cached_for = {}, index
-        cache_key = (actor_id, articles_offset, articles_limit, quotes_limit, index.generation)
+        cache_key = (actor_id, articles_offset, articles_limit, quotes_limit, filters, index.generation)
         cached = self._cache.get(cache_key)
         if cached is not None:
             return cached
-        profile = self._build_profile(actor_id, articles_offset, articles_limit, quotes_limit, index)
+        profile = self._build_profile(actor_id, articles_offset, articles_limit, quotes_limit, index, filters)
         if len(self._cache) > 2000:
             self._cache = {}
         self._cache[cache_key] = profile
         return profile
 
     def _build_profile(self, actor_id: int, offset: int, limit: int, quotes_limit: int,
-                       index: AliasIndex) -> Profile:
+                       index: AliasIndex, filters: Filters) -> Profile:
         """Three statements on one connection for most actors (on PostgreSQL each is a round trip): the
         spellings, the page with its sentences, the related actors; its quotes come from the quote index."""
         authored = self._authored(actor_id, index)
@@ -63,8 +71,12 @@ class Profiles:
                 raise KeyError(f"no actor with id {actor_id}")
             surfaces = _surfaces(conn.execute(_SURFACES, {"actor_id": actor_id}).all())
             total, first_seen, last_seen = self._span(conn, actor, authored)
-            page = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
-                              offset=offset, limit=limit)
+            if filters.sort == "date" and not filters.narrows:
+                page, matched = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
+                                           offset=offset, limit=limit), None
+            else:
+                page, matched = self._ranked_page(conn, actor_id, authored, {actor.name, *surfaces}, filters,
+                                                  offset=offset, limit=limit)
             related = self._related(conn, actor_id, authored, index)
         known = {analyse_name(s).key for s in surfaces} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
@@ -73,9 +85,12 @@ class Profiles:
                           aliases=surfaces, mentions=actor.mentions, article_count=total or 0,
                           first_seen=first_seen, last_seen=last_seen, articles=page, related=related,
                           authored=len(authored), curated=actor.curated, listed_aliases=listed,
-                          articles_offset=offset)
+                          articles_offset=offset, filters=filters)
+        if filters.narrows:
+            profile.matched_articles, profile.matched_mentions = matched
         if actor_id > 0:  # after the connection: refreshing the quote index reads the store on one of its own
-            profile.quotes_by, profile.quotes_about = self.quote_search.profile_quotes(actor_id, limit=quotes_limit)
+            profile.quotes_by, profile.quotes_about = self.quote_search.profile_quotes(actor_id, limit=quotes_limit,
+                                                                                       filters=filters)
         return profile
 
     @staticmethod
@@ -127,27 +142,57 @@ class Profiles:
         else:
             page = mentioned
         page = page.offset(offset).limit(limit).subquery()
+        return _refs(self._rows_with_contexts(conn, actor_id, page, (self._newest(page.c.date), page.c.id)),
+                     authored)
+
+    def _ranked_page(self, conn, actor_id: int, authored: list[str], names: set[str], filters: Filters, *,
+                     offset: int, limit: int) -> tuple[list[ArticleRef], tuple[int, int]]:
+        """One page of the actor's articles that pass the filters, most about it first (sort relevance:
+        mentions, TITLE_WEIGHT when the title names it under one of `names`, LEAD_WEIGHT when it is
+        mentioned in the lead) or newest first (sort date), and how many articles and mentions pass.
+        Read from the actor's mentions in ix_mentions_actor_newest, one article row each."""
+        per_article = select(mentions.c.article_id.label("id"), func.count().label("n"),
+                             func.min(mentions.c.start).label("first")) \
+            .where(mentions.c.actor_id == actor_id).group_by(mentions.c.article_id)
+        if authored:  # articles it wrote, mentioned there or not
+            wrote = select(articles.c.id, literal(0, Integer), cast(null(), Integer)).where(articles.c.id.in_(authored))
+            both = union_all(per_article, wrote).subquery()
+            per_article = select(both.c.id, func.sum(both.c.n).label("n"), func.min(both.c.first).label("first")) \
+                .group_by(both.c.id)
+        per_article = per_article.subquery()
+        in_title = or_(*(articles.c.title.icontains(name, autoescape=True) for name in sorted(names)
+                         if len(name) >= TITLE_NAME_CHARS))
+        score = (per_article.c.n + case((in_title, TITLE_WEIGHT), else_=0)
+                 + case((per_article.c.first < LEAD_CHARS, LEAD_WEIGHT), else_=0)).label("score")
+        passing = _filter_conditions(filters)
+        candidates = select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url,
+                            score, func.count().over().label("matched"),
+                            func.sum(per_article.c.n).over().label("matched_mentions")) \
+            .select_from(per_article.join(articles, articles.c.id == per_article.c.id)).where(*passing)
+        by_date = (self._newest(articles.c.date), articles.c.id)
+        order = by_date if filters.sort == "date" else (score.desc(), *by_date)
+        page = candidates.order_by(*order).offset(offset).limit(limit).subquery()
+        page_order = (self._newest(page.c.date), page.c.id)
+        rows = self._rows_with_contexts(conn, actor_id, page, page_order if filters.sort == "date"
+                                        else (page.c.score.desc(), *page_order))
+        if rows:
+            return _refs(rows, authored), (rows[0].matched, int(rows[0].matched_mentions))
+        matched = conn.execute(select(func.count(), func.coalesce(func.sum(per_article.c.n), 0))
+                               .select_from(per_article.join(articles, articles.c.id == per_article.c.id))
+                               .where(*passing)).one()
+        return [], (matched[0], int(matched[1]))
+
+    @staticmethod
+    def _rows_with_contexts(conn, actor_id: int, page, order) -> list:
+        """The page's articles in `order`, one row per mention of the actor there with its sentence."""
         text = articles.alias("text")
         rows = conn.execute(
             select(page, mentions.c.surface, mention_sentence(text.c.text))
             .select_from(page.outerjoin(mentions, and_(mentions.c.article_id == page.c.id,
                                                        mentions.c.actor_id == actor_id))
                          .outerjoin(text, text.c.id == mentions.c.article_id))
-            .order_by(self._newest(page.c.date), page.c.id, mentions.c.start)).all()
-        refs: dict[str, ArticleRef] = {}
-        for row in rows:
-            ref = refs.get(row.id)
-            if ref is None:
-                ref = refs[row.id] = ArticleRef(id=row.id, title=row.title, source=row.source, date=row.date,
-                                                url=row.url)
-            if row.surface is not None:
-                ref.mentions += 1
-                ref.contexts.append(_one_line(row.sentence, row.surface))
-        for ref in refs.values():
-            ref.role = "mention" if ref.id not in authored else ("author and mention" if ref.mentions else "author")
-            ref.contexts = list(dict.fromkeys(ref.contexts))[:5]
-            ref.context = ref.contexts[0] if ref.contexts else None
-        return list(refs.values())
+            .order_by(*order, mentions.c.start)).all()
+        return rows
 
     def _newest(self, column):
         """Newest first, undated last, on either database (SQLite sorts NULLs last in DESC order)."""
@@ -184,6 +229,38 @@ class Profiles:
         ranked = sorted(((names[a], n) for a, n in counts if a in names), key=lambda x: (-x[1], x[0]))
         return ranked[:limit]
 
+
+
+def _refs(rows, authored: list[str]) -> list[ArticleRef]:
+    """A page's articles from its rows (one per mention, in the page's order), each with its mentions
+    counted and up to five distinct sentences that name the actor."""
+    refs: dict[str, ArticleRef] = {}
+    for row in rows:
+        ref = refs.get(row.id)
+        if ref is None:
+            ref = refs[row.id] = ArticleRef(id=row.id, title=row.title, source=row.source, date=row.date, url=row.url)
+        if row.surface is not None:
+            ref.mentions += 1
+            ref.contexts.append(_one_line(row.sentence, row.surface))
+    for ref in refs.values():
+        ref.role = "mention" if ref.id not in authored else ("author and mention" if ref.mentions else "author")
+        ref.contexts = list(dict.fromkeys(ref.contexts))[:5]
+        ref.context = ref.contexts[0] if ref.contexts else None
+    return list(refs.values())
+
+
+def _filter_conditions(filters: Filters) -> list:
+    """The date and outlet filters as conditions on `articles` (an outlet that carried a syndicated copy
+    counts: its occurrence names it)."""
+    conditions = []
+    if filters.since:
+        conditions.append(articles.c.date >= filters.since)
+    if filters.until:
+        conditions.append(articles.c.date <= filters.until)
+    if filters.source:
+        conditions.append(or_(articles.c.source == filters.source, exists().where(and_(
+            occurrences.c.article_id == articles.c.id, occurrences.c.source == filters.source))))
+    return conditions
 
 
 def _surfaces_statement():

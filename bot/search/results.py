@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Literal
 
 from bot.nlp.models import Kind
+from bot.search.filters import Filters
 
 
 class LookupStatus(StrEnum):
@@ -87,6 +88,11 @@ class Profile:
     curated: bool = False  # listed in config/actors.yaml
     listed_aliases: list[str] = field(default_factory=list)  # config aliases not (yet) seen in the corpus
     articles_offset: int = 0  # where `articles` starts in the full list (paging)
+    # The filters its articles and quotes passed; with any, how many articles and mentions passed
+    # (mentions, article_count, first_seen and last_seen stay the actor's totals).
+    filters: Filters = field(default_factory=Filters)
+    matched_articles: int | None = None
+    matched_mentions: int | None = None
 
 
 @dataclass
@@ -107,6 +113,7 @@ class QuoteSearchResult:
     total: int = 0
     speaker: LookupResult | None = None  # how `by` resolved, when given
     explanation: str = ""
+    filters: Filters = field(default_factory=Filters)
 
 
 def to_jsonable(value):
@@ -122,6 +129,11 @@ def to_jsonable(value):
     return value
 
 
+def filters_json(filters: Filters) -> dict:
+    """The filters an answer passed through, as JSON (unset ones left out; the order always given)."""
+    return {key: value for key, value in to_jsonable(filters).items() if value is not None}
+
+
 def lookup_to_json(result: LookupResult) -> dict:
     """The `newsbot lookup --json` contract: query, status, actor, candidates, explanation (+ quotes)."""
     profile = result.profile
@@ -135,6 +147,8 @@ def lookup_to_json(result: LookupResult) -> dict:
             "articles": [to_jsonable(a) for a in profile.articles],
             "related": [{"name": name, "count": count} for name, count in profile.related],
             "quotes_by": to_jsonable(profile.quotes_by), "quotes_about": to_jsonable(profile.quotes_about),
+            "filters": filters_json(profile.filters),
+            "matched_articles": profile.matched_articles, "matched_mentions": profile.matched_mentions,
         }
     return {
         "query": result.query, "status": result.status, "band": result.band, "explanation": result.explanation,
