@@ -149,6 +149,8 @@ def lookup_to_json(result: LookupResult) -> dict:
             "quotes_by": to_jsonable(profile.quotes_by), "quotes_about": to_jsonable(profile.quotes_about),
             "filters": filters_json(profile.filters),
             "matched_articles": profile.matched_articles, "matched_mentions": profile.matched_mentions,
+            "articles_left_out": (profile.article_count if profile.matched_articles is None
+                                  else profile.matched_articles) - len(profile.articles),
         }
     return {
         "query": result.query, "status": result.status, "band": result.band, "explanation": result.explanation,
