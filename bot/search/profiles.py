@@ -160,10 +160,12 @@ class Profiles:
             per_article = select(both.c.id, func.sum(both.c.n).label("n"), func.min(both.c.first).label("first")) \
                 .group_by(both.c.id)
         per_article = per_article.subquery()
-        in_title = or_(*(articles.c.title.icontains(name, autoescape=True) for name in sorted(names)
-                         if len(name) >= TITLE_NAME_CHARS))
-        score = (per_article.c.n + case((in_title, TITLE_WEIGHT), else_=0)
-                 + case((per_article.c.first < LEAD_CHARS, LEAD_WEIGHT), else_=0)).label("score")
+        in_title = [articles.c.title.icontains(name, autoescape=True) for name in sorted(names)
+                    if len(name) >= TITLE_NAME_CHARS]
+        score = per_article.c.n + case((per_article.c.first < LEAD_CHARS, LEAD_WEIGHT), else_=0)
+        if in_title:
+            score += case((or_(*in_title), TITLE_WEIGHT), else_=0)
+        score = score.label("score")
         passing = _filter_conditions(filters)
         candidates = select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url,
                             score, func.count().over().label("matched"),
