@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.search.filters import FilterError, Filters, match_outlet, parse_query, parse_values
+from bot.search.filters import FilterError, match_outlet, parse_query
 from bot.slack.answers import Answers
 from tests.fakeslack import buttons
 from tests.slack_loopback import answer, bot, press, run, slack, words  # noqa: F401  (fixtures)
@@ -80,13 +80,6 @@ def test_outlets_match_fuzzily_or_name_the_nearest():
     assert match_outlet("brookings", outlets) == "Brookings Institution"
     with pytest.raises(FilterError, match="Nearest: "):
         match_outlet("New York Times", outlets)
-
-
-def test_a_filter_keeps_what_is_inside_it():
-    filters = parse_values(since="2019-03", until="2019-03", source="Al-Monitor")
-    assert filters.keeps(date(2019, 3, 22), "al-monitor")
-    assert not filters.keeps(date(2019, 4, 1), "Al-Monitor") and not filters.keeps(None, "Al-Monitor")
-    assert Filters(sort="date").keeps(None) and not Filters(sort="date").narrows
 
 
 # --- the order of a profile's articles ---------------------------------------------------------------

@@ -53,15 +53,6 @@ class Filters:
         """Whether any filter leaves something out (the order alone does not)."""
         return any((self.since, self.until, self.source, self.kind))
 
-    def keeps(self, day: date | None, source: str | None = None) -> bool:
-        """Whether an article or quote of this date and outlet passes the date and outlet filters (an
-        undated one passes no date filter)."""
-        if (self.since or self.until) and day is None:
-            return False
-        if self.since and day < self.since or self.until and day > self.until:
-            return False
-        return not self.source or (source or "").casefold() == self.source.casefold()
-
     def describe(self) -> str:
         """`since 1 Jan 2019 · until 31 Mar 2019 · source Middle East Eye · kind person`, for the answer."""
         parts = []
