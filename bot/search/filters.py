@@ -51,7 +51,12 @@ class Filters:
     @property
     def narrows(self) -> bool:
         """Whether any filter leaves something out (the order alone does not)."""
-        return any((self.since, self.until, self.source, self.kind))
+        return self.narrows_articles or self.kind is not None
+
+    @property
+    def narrows_articles(self) -> bool:
+        """Whether the date or outlet filters leave articles (and quotes) out."""
+        return any((self.since, self.until, self.source))
 
     def describe(self) -> str:
         """`since 1 Jan 2019 · until 31 Mar 2019 · source Middle East Eye · kind person`, for the answer."""

@@ -6,7 +6,9 @@ search's index (its quotes), plus a few statements on the store.
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, and_, bindparam, case, cast, exists, func, literal, null, or_, select, union, union_all
+from sqlalchemy import (
+    Integer, and_, bindparam, case, cast, exists, func, literal, literal_column, null, or_, select, union, union_all,
+)
 
 from bot.nlp.names import analyse_name
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasIndex, actor_entry
@@ -71,7 +73,7 @@ class Profiles:
                 raise KeyError(f"no actor with id {actor_id}")
             surfaces = _surfaces(conn.execute(_SURFACES, {"actor_id": actor_id}).all())
             total, first_seen, last_seen = self._span(conn, actor, authored)
-            if filters.sort == "date" and not filters.narrows:
+            if filters.sort == "date" and not filters.narrows_articles:
                 page, matched = self._page(conn, actor_id, authored, dense=_dense(total, offset + limit, index),
                                            offset=offset, limit=limit), None
             else:
@@ -86,8 +88,8 @@ class Profiles:
                           first_seen=first_seen, last_seen=last_seen, articles=page, related=related,
                           authored=len(authored), curated=actor.curated, listed_aliases=listed,
                           articles_offset=offset, filters=filters)
-        if filters.narrows:
-            profile.matched_articles, profile.matched_mentions = matched
+        if filters.narrows:  # (a kind filter alone chose the actor and leaves all its articles)
+            profile.matched_articles, profile.matched_mentions = matched or (profile.article_count, actor.mentions)
         if actor_id > 0:  # after the connection: refreshing the quote index reads the store on one of its own
             profile.quotes_by, profile.quotes_about = self.quote_search.profile_quotes(actor_id, limit=quotes_limit,
                                                                                        filters=filters)
@@ -146,11 +148,13 @@ class Profiles:
                      authored)
 
     def _ranked_page(self, conn, actor_id: int, authored: list[str], names: set[str], filters: Filters, *,
-                     offset: int, limit: int) -> tuple[list[ArticleRef], tuple[int, int]]:
-        """One page of the actor's articles that pass the filters, most about it first (sort relevance:
-        mentions, TITLE_WEIGHT when the title names it under one of `names`, LEAD_WEIGHT when it is
-        mentioned in the lead) or newest first (sort date), and how many articles and mentions pass.
-        Read from the actor's mentions in ix_mentions_actor_newest, one article row each."""
+                     offset: int, limit: int) -> tuple[list[ArticleRef], tuple[int, int] | None]:
+        """One page of the actor's articles that pass the date and outlet filters, most about it first
+        (sort relevance: mentions, TITLE_WEIGHT when the title names it under one of `names`, LEAD_WEIGHT
+        when it is mentioned in the lead) or newest first (sort date), and, when filtered, how many
+        articles and mentions pass. Read from the actor's mentions in ix_mentions_actor_newest and one
+        article row for each article that passes the filters or, without them, that could reach the page
+        (its score without the title's weight is within TITLE_WEIGHT of the page's last)."""
         per_article = select(mentions.c.article_id.label("id"), func.count().label("n"),
                              func.min(mentions.c.start).label("first")) \
             .where(mentions.c.actor_id == actor_id).group_by(mentions.c.article_id)
@@ -159,24 +163,30 @@ class Profiles:
             both = union_all(per_article, wrote).subquery()
             per_article = select(both.c.id, func.sum(both.c.n).label("n"), func.min(both.c.first).label("first")) \
                 .group_by(both.c.id)
-        per_article = per_article.subquery()
+        per_article = per_article.cte("per_article")
         in_title = [articles.c.title.icontains(name, autoescape=True) for name in sorted(names)
                     if len(name) >= TITLE_NAME_CHARS]
-        score = per_article.c.n + case((per_article.c.first < LEAD_CHARS, LEAD_WEIGHT), else_=0)
-        if in_title:
-            score += case((or_(*in_title), TITLE_WEIGHT), else_=0)
-        score = score.label("score")
+        base = per_article.c.n + case((per_article.c.first < LEAD_CHARS, LEAD_WEIGHT), else_=0)
+        score = (base + case((or_(*in_title), TITLE_WEIGHT), else_=0) if in_title else base).label("score")
+        columns = [articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url, score]
         passing = _filter_conditions(filters)
-        candidates = select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url,
-                            score, func.count().over().label("matched"),
-                            func.sum(per_article.c.n).over().label("matched_mentions")) \
-            .select_from(per_article.join(articles, articles.c.id == per_article.c.id)).where(*passing)
+        if passing:
+            columns += [func.count().over().label("matched"), func.sum(per_article.c.n).over().label("matched_mentions")]
+        elif limit == 0:
+            return [], None
+        else:
+            page_last = select(base.label("base")).order_by(literal_column("base").desc()) \
+                .offset(offset + limit - 1).limit(1).scalar_subquery()
+            passing = [base + (TITLE_WEIGHT if in_title else 0) >= func.coalesce(page_last, 0)]
         by_date = (self._newest(articles.c.date), articles.c.id)
-        order = by_date if filters.sort == "date" else (score.desc(), *by_date)
-        page = candidates.order_by(*order).offset(offset).limit(limit).subquery()
+        page = select(*columns).select_from(per_article.join(articles, articles.c.id == per_article.c.id)) \
+            .where(*passing).order_by(*(by_date if filters.sort == "date" else (score.desc(), *by_date))) \
+            .offset(offset).limit(limit).subquery()
         page_order = (self._newest(page.c.date), page.c.id)
         rows = self._rows_with_contexts(conn, actor_id, page, page_order if filters.sort == "date"
                                         else (page.c.score.desc(), *page_order))
+        if not filters.narrows_articles:
+            return _refs(rows, authored), None
         if rows:
             return _refs(rows, authored), (rows[0].matched, int(rows[0].matched_mentions))
         matched = conn.execute(select(func.count(), func.coalesce(func.sum(per_article.c.n), 0))
