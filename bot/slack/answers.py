@@ -125,8 +125,10 @@ class Answers:
         if isinstance(view, ActorQuotesPage):
             actor = self.engines.profiles.profile(view.actor_id, articles_limit=0, quotes_limit=0)
             quotes = self.engines.quote_search.quotes_by if view.side == "by" else self.engines.quote_search.quotes_about
-            hits = quotes(view.actor_id, limit=views.QUOTES_PAGE, offset=view.offset)
-            return views.actor_quotes_message(actor.name, view.side, hits, actor_id=view.actor_id, offset=view.offset)
+            filters = self._filters(view.filters)[1]
+            hits = quotes(view.actor_id, limit=views.QUOTES_PAGE, offset=view.offset, filters=filters)
+            return views.actor_quotes_message(actor.name, view.side, hits, actor_id=view.actor_id, offset=view.offset,
+                                              filters=filters)
         if isinstance(view, FollowChoice):  # a "Follow …" button from /digest follow
             return digest_command.confirm_follow(view, channel_id=channel_id, store=self.store)
         return views.help_message()

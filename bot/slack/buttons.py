@@ -66,20 +66,22 @@ class QuotesPage(Encoded):
 
 @dataclass(frozen=True)
 class ActorQuotesPage(Encoded):
-    """A page of the quotes by (or about) one actor, from a profile's "More quotes" buttons."""
+    """A page of the quotes by (or about) one actor, from a profile's "More quotes" buttons, through the
+    profile's filters (as query tokens, like ProfilePage's)."""
 
     actor_id: int
     side: Literal["by", "about"]
     offset: int = 0
+    filters: str = ""
     kind: ClassVar[str] = "actor_quotes"
 
     def wire(self) -> dict:
-        return {"v": self.kind, "id": self.actor_id, "side": self.side, "o": self.offset}
+        return {"v": self.kind, "id": self.actor_id, "side": self.side, "o": self.offset, **filters_wire(self.filters)}
 
     @classmethod
     def from_wire(cls, wire: dict) -> ActorQuotesPage:
         return cls(actor_id=int(wire["id"]), side="by" if wire.get("side") == "by" else "about",
-                   offset=offset(wire, "o"))
+                   offset=offset(wire, "o"), filters=filters_of(wire))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from datetime import date
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.blockkit import Message, button, clip, context, divider, escape, finish, header, link, plain, quoted, section
-from bot.search.filters import Filters
+from bot.search.filters import NO_FILTERS, Filters
 from bot.search.results import (
     ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteHit, QuoteSearchResult,
 )
@@ -194,10 +194,12 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
     if articles_offset == 0:
         if len(profile.quotes_by) >= PROFILE_QUOTES:
             controls.append(button("More quotes by", "more",
-                                   ActorQuotesPage(profile.actor_id, "by", len(profile.quotes_by)).encode()))
+                                   ActorQuotesPage(profile.actor_id, "by", len(profile.quotes_by),
+                                                   view.filters).encode()))
         if len(profile.quotes_about) >= PROFILE_QUOTES:
             controls.append(button("More quotes about", "more",
-                                   ActorQuotesPage(profile.actor_id, "about", len(profile.quotes_about)).encode()))
+                                   ActorQuotesPage(profile.actor_id, "about", len(profile.quotes_about),
+                                                   view.filters).encode()))
     fallback = (f"{profile.name} ({profile.kind}): {plural(profile.mentions, 'mention')} in "
                 f"{plural(profile.article_count, 'article')}")
     return finish(fallback, blocks, controls=controls)
@@ -282,15 +284,18 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
 
 
 def actor_quotes_message(name: str, side: str, hits: list[QuoteHit], *, actor_id: int, offset: int,
-                         page: int = QUOTES_PAGE) -> Message:
-    """A page of the quotes by (or about) one actor, from a profile's "More quotes" button."""
+                         page: int = QUOTES_PAGE, filters: Filters = NO_FILTERS) -> Message:
+    """A page of the quotes by (or about) one actor, from a profile's "More quotes" button, through the
+    profile's filters."""
     title = f"Quotes {'by' if side == 'by' else 'about'} {name}"
-    view = ActorQuotesPage(actor_id, side, offset)
+    view = ActorQuotesPage(actor_id, side, offset, filters.tokens())
     if hits:
         blocks = [section(f"*{escape(title)}*: {offset + 1}–{offset + len(hits)}")] + [quote_block(h) for h in hits]
     else:
         blocks = [section(f"No more {escape(title[0].lower() + title[1:])}.")]
-    controls = [button("Back to profile", "open", ProfilePage(actor_id).encode())]
+    if filters.narrows:
+        blocks.insert(0, filtered_note(filters))
+    controls = [button("Back to profile", "open", ProfilePage(actor_id, filters=view.filters).encode())]
     if len(hits) >= page:
         controls.append(button("More quotes", "more", replace(view, offset=offset + len(hits)).encode()))
     return finish(title, blocks, controls=controls)
