@@ -163,8 +163,7 @@ def render_profile(p: Profile, result: LookupResult) -> str:
         lines.append("Seen in the corpus as: " + ", ".join(p.aliases))
     if p.listed_aliases:
         lines.append("Also listed as: " + ", ".join(p.listed_aliases))
-    listed = p.matched_articles if p.filters.narrows else p.article_count
-    order = "newest first" if p.filters.sort == "date" else "most about it first"
+    listed, order = p.listed, p.article_order
     if p.articles:
         first = p.articles_offset + 1
         lines += ["", f"Articles {first}–{p.articles_offset + len(p.articles)} of {listed}, {order}:"]

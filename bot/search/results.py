@@ -93,6 +93,22 @@ class Profile:
     filters: Filters = field(default_factory=Filters)
     matched_articles: int | None = None
     matched_mentions: int | None = None
+    # Set when its articles were ranked among those of its latest this many mentions only (a very busy actor):
+    # matched_articles and matched_mentions then count those.
+    ranked_mentions: int | None = None
+
+
+    @property
+    def listed(self) -> int:
+        """How many articles its list holds: those that passed the filters (or were ranked), else all."""
+        return self.article_count if self.matched_articles is None else self.matched_articles
+
+    @property
+    def article_order(self) -> str:
+        """How its articles are listed, as the answers say it: `most about it first` or `newest first`, and
+        over which."""
+        order = "newest first" if self.filters.sort == "date" else "most about it first"
+        return order + (f", among its latest {self.ranked_mentions:,} mentions" if self.ranked_mentions else "")
 
 
 @dataclass
@@ -149,8 +165,8 @@ def lookup_to_json(result: LookupResult) -> dict:
             "quotes_by": to_jsonable(profile.quotes_by), "quotes_about": to_jsonable(profile.quotes_about),
             "filters": filters_json(profile.filters),
             "matched_articles": profile.matched_articles, "matched_mentions": profile.matched_mentions,
-            "articles_left_out": (profile.article_count if profile.matched_articles is None
-                                  else profile.matched_articles) - len(profile.articles),
+            "ranked_mentions": profile.ranked_mentions,
+            "articles_left_out": profile.listed - len(profile.articles),
         }
     return {
         "query": result.query, "status": result.status, "band": result.band, "explanation": result.explanation,

@@ -144,8 +144,7 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
                     articles_offset: int = 0, share: bool = True, shared_by: str | None = None) -> Message:
     """An actor's profile: who, how it matched, how much coverage, top articles, quotes, related."""
     view = ProfilePage(profile.actor_id, articles_offset, profile.filters.tokens())
-    filtered = profile.filters.narrows
-    listed = profile.matched_articles if filtered else profile.article_count
+    filtered, listed = profile.filters.narrows, profile.listed
     kind = escape(profile.kind or "actor")
     description = clip(escape(profile.description), MAX_DESCRIPTION) if profile.description else ""
     lines = [f"*{kind}*" + (f": {description}" if description else "")]
@@ -170,7 +169,7 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
                                                      f"{plural(profile.matched_mentions, 'mention')}"))
 
     shown_to = articles_offset + len(profile.articles)
-    order = "newest first" if profile.filters.sort == "date" else "most about it first"
+    order = profile.article_order
     if profile.articles:
         span = f" {articles_offset + 1}–{shown_to} of {listed:,}" if listed > len(profile.articles) else ""
         blocks += [divider(), section(f"*Articles{span}* ({order})")]
