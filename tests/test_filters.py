@@ -246,3 +246,26 @@ def test_slack_more_quotes_keep_the_profile_filters(bot, slack):
     assert "Desk Wire" not in text and "Middle East Eye" in text.split("*Quotes about")[1]
     back = next(b for b in buttons(more) if b["text"]["text"] == "Back to profile")
     assert json.loads(back["value"])["f"] == 'source:"Middle East Eye"'
+
+
+def test_a_very_busy_actor_is_ranked_over_its_latest_mentions_and_says_so(newsbot, monkeypatch):
+    import bot.search.profiles as profiles
+
+    monkeypatch.setattr(profiles, "RANKED_MENTIONS", 40)  # Iran has 99 mentions in the seeds
+    out = newsbot("lookup", "Iran")
+    assert "most about it first, among its latest 40 mentions" in out.output
+    data = json.loads(newsbot("lookup", "Iran", "--json").output)["actor"]
+    assert data["ranked_mentions"] == 40 and data["matched_mentions"] == 40
+    assert data["articles_left_out"] == data["matched_articles"] - len(data["articles"])
+    every = json.loads(newsbot("lookup", "Iran", "--json", "--articles", "5000").output)["actor"]
+    assert every["ranked_mentions"] is None and len(every["articles"]) == every["article_count"]  # a long list: all
+
+
+def test_without_filters_only_the_articles_that_can_reach_the_page_are_read(newsbot, monkeypatch):
+    import bot.search.profiles as profiles
+
+    whole = [a["id"] for a in json.loads(newsbot("lookup", "Iraq", "--json").output)["actor"]["articles"]]
+    monkeypatch.setattr(profiles, "TITLE_CANDIDATES", 0)
+    for offset in range(len(whole)):
+        page = json.loads(newsbot("lookup", "Iraq", "--json", "--articles", "1", "--offset", str(offset)).output)
+        assert [a["id"] for a in page["actor"]["articles"]] == whole[offset:offset + 1]
