@@ -6,6 +6,9 @@ search's index (its quotes), plus a few statements on the store.
 """
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
+
 from sqlalchemy import (
     Integer, and_, bindparam, case, cast, exists, func, literal, literal_column, null, or_, select, union, union_all,
 )
@@ -156,77 +159,31 @@ class Profiles:
         else:
             page = mentioned
         page = page.offset(offset).limit(limit).subquery()
-        return _refs(self._rows_with_contexts(conn, actor_id, page, (self._newest(page.c.date), page.c.id)),
-                     authored)
+        return _refs(conn.execute(_with_contexts(page, (self._newest(page.c.date), page.c.id)),
+                                  {"actor_id": actor_id}).all(), authored)
 
     def _ranked_page(self, conn, actor_id: int, authored: list[str], names: set[str], filters: Filters, *,
                      offset: int, limit: int, sampled: bool) -> tuple[list[ArticleRef], tuple[int, int] | None]:
-        """One page of the actor's articles that pass the date and outlet filters, most about it first
-        (sort relevance: mentions, TITLE_WEIGHT when the title names it under one of `names`, LEAD_WEIGHT
-        when it is mentioned in the lead) or newest first (sort date), and, when filtered, how many
-        articles and mentions pass. Read from the actor's mentions in ix_mentions_actor_newest and one
-        article row for each article that passes the filters or, without them, that could reach the page
-        (TITLE_CANDIDATES). `sampled`: over the
-        articles of its latest RANKED_MENTIONS mentions only, and how many of those pass."""
-        own = select(mentions.c.article_id, mentions.c.start).where(mentions.c.actor_id == actor_id)
-        if sampled:
-            own = own.order_by(mentions.c.id.desc()).limit(RANKED_MENTIONS)
-        own = own.subquery()
-        per_article = select(own.c.article_id.label("id"), func.count().label("n"), func.min(own.c.start).label("first")) \
-            .group_by(own.c.article_id)
-        if authored:  # articles it wrote, mentioned there or not
-            wrote = select(articles.c.id, literal(0, Integer), cast(null(), Integer)).where(articles.c.id.in_(authored))
-            both = union_all(per_article, wrote).subquery()
-            per_article = select(both.c.id, func.sum(both.c.n).label("n"), func.min(both.c.first).label("first")) \
-                .group_by(both.c.id)
-        per_article = per_article.cte("per_article")
-        in_title = [articles.c.title.icontains(name, autoescape=True) for name in sorted(names)
-                    if len(name) >= TITLE_NAME_CHARS]
-        base = per_article.c.n + case((per_article.c.first < LEAD_CHARS, LEAD_WEIGHT), else_=0)
-        score = (base + case((or_(*in_title), TITLE_WEIGHT), else_=0) if in_title else base).label("score")
-        columns = [articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url, score]
-        passing = _filter_conditions(filters)
-        counted = bool(passing) or sampled
-        if passing:
-            columns += [func.count().over().label("matched"), func.sum(per_article.c.n).over().label("matched_mentions")]
-        elif limit == 0:
+        """One page of the actor's articles that pass the date and outlet filters, ordered as `filters` say
+        (RankShape), and, when filtered or `sampled`, how many articles and mentions pass."""
+        titles = sorted(name for name in names if len(name) >= TITLE_NAME_CHARS)
+        shape = RankShape(authored=bool(authored), titles=len(titles), since=filters.since is not None,
+                          until=filters.until is not None, source=filters.source is not None,
+                          by_date=filters.sort == "date", sampled=sampled, sqlite=self.store.is_sqlite)
+        if limit == 0 and not shape.filtered:
             return [], None
-        else:
-            page_last = select(base.label("base")).order_by(literal_column("base").desc()) \
-                .offset(offset + limit - 1).limit(1).scalar_subquery()
-            reach = select(per_article.c.id).where(base + (TITLE_WEIGHT if in_title else 0) >= func.coalesce(page_last, 0)) \
-                .order_by(base.desc(), per_article.c.first, per_article.c.id).limit(offset + limit + TITLE_CANDIDATES)
-            passing = [per_article.c.id.in_(reach)]
-            if sampled:  # how many articles were ranked, from the ranking alone
-                columns += [select(func.count()).select_from(per_article).scalar_subquery().label("matched"),
-                            select(func.sum(per_article.c.n)).scalar_subquery().label("matched_mentions")]
-        by_date = (self._newest(articles.c.date), articles.c.id)
-        page = select(*columns).select_from(per_article.join(articles, articles.c.id == per_article.c.id)) \
-            .where(*passing).order_by(*(by_date if filters.sort == "date" else (score.desc(), *by_date))) \
-            .offset(offset).limit(limit).subquery()
-        page_order = (self._newest(page.c.date), page.c.id)
-        rows = self._rows_with_contexts(conn, actor_id, page, page_order if filters.sort == "date"
-                                        else (page.c.score.desc(), *page_order))
-        if not counted:
+        page, matched = _ranked_statements(shape)
+        params = {"actor_id": actor_id, "offset": offset, "limit": limit, "last": max(offset + limit - 1, 0),
+                  "reach": offset + limit + TITLE_CANDIDATES, "since": filters.since, "until": filters.until,
+                  "source": filters.source, **({"authored": authored} if authored else {}),
+                  **{f"title{n}": f"%{_like_escaped(name.lower())}%" for n, name in enumerate(titles)}}
+        rows = conn.execute(page, params).all()
+        if not shape.counted:
             return _refs(rows, authored), None
         if rows:
-            return _refs(rows, authored), (rows[0].matched, int(rows[0].matched_mentions))
-        matched = conn.execute(select(func.count(), func.coalesce(func.sum(per_article.c.n), 0))
-                               .select_from(per_article.join(articles, articles.c.id == per_article.c.id))
-                               .where(*passing)).one()
-        return [], (matched[0], int(matched[1]))
-
-    @staticmethod
-    def _rows_with_contexts(conn, actor_id: int, page, order) -> list:
-        """The page's articles in `order`, one row per mention of the actor there with its sentence."""
-        text = articles.alias("text")
-        rows = conn.execute(
-            select(page, mentions.c.surface, mention_sentence(text.c.text))
-            .select_from(page.outerjoin(mentions, and_(mentions.c.article_id == page.c.id,
-                                                       mentions.c.actor_id == actor_id))
-                         .outerjoin(text, text.c.id == mentions.c.article_id))
-            .order_by(*order, mentions.c.start)).all()
-        return rows
+            return _refs(rows, authored), (rows[0].matched, int(rows[0].matched_mentions or 0))
+        counts = conn.execute(matched, params).one()
+        return [], (counts[0], int(counts[1]))
 
     def _newest(self, column):
         """Newest first, undated last, on either database (SQLite sorts NULLs last in DESC order)."""
@@ -283,18 +240,102 @@ def _refs(rows, authored: list[str]) -> list[ArticleRef]:
     return list(refs.values())
 
 
-def _filter_conditions(filters: Filters) -> list:
-    """The date and outlet filters as conditions on `articles` (an outlet that carried a syndicated copy
-    counts: its occurrence names it)."""
+class RankShape(NamedTuple):
+    """What the statement of a ranked page depends on besides its values: built once per shape."""
+    authored: bool  # the actor wrote articles (bylines)
+    titles: int  # names of the actor looked for in titles
+    since: bool
+    until: bool
+    source: bool
+    by_date: bool  # newest first instead of most about it first
+    sampled: bool  # over the articles of its latest RANKED_MENTIONS mentions only
+    sqlite: bool
+
+    @property
+    def filtered(self) -> bool:
+        return self.since or self.until or self.source
+
+    @property
+    def counted(self) -> bool:
+        """Whether the page tells how many articles and mentions passed (the totals are the actor's otherwise)."""
+        return self.filtered or self.sampled
+
+
+@functools.lru_cache(maxsize=256)
+def _ranked_statements(shape: RankShape):
+    """A ranked page's statement, with the sentences that name the actor, and the statement counting what
+    passed when the page is empty. Most about it first is mentions, TITLE_WEIGHT when the title names it
+    (`title0`, `title1`… LIKE patterns), LEAD_WEIGHT when it is mentioned in the lead, then newest first. Read
+    from the actor's mentions in ix_mentions_actor_newest and one article row for each article that passes
+    the filters or, without them, that could reach the page (TITLE_CANDIDATES)."""
+    own = select(mentions.c.article_id, mentions.c.start).where(mentions.c.actor_id == bindparam("actor_id"))
+    if shape.sampled:
+        own = own.order_by(mentions.c.id.desc()).limit(RANKED_MENTIONS)
+    own = own.subquery()
+    per_article = select(own.c.article_id.label("id"), func.count().label("n"), func.min(own.c.start).label("first")) \
+        .group_by(own.c.article_id)
+    if shape.authored:  # articles it wrote, mentioned there or not
+        wrote = select(articles.c.id, literal(0, Integer), cast(null(), Integer)) \
+            .where(articles.c.id.in_(bindparam("authored", expanding=True)))
+        both = union_all(per_article, wrote).subquery()
+        per_article = select(both.c.id, func.sum(both.c.n).label("n"), func.min(both.c.first).label("first")) \
+            .group_by(both.c.id)
+    per_article = per_article.cte("per_article")
+    in_title = [func.lower(articles.c.title).like(bindparam(f"title{n}"), escape="/") for n in range(shape.titles)]
+    base = per_article.c.n + case((per_article.c.first < LEAD_CHARS, LEAD_WEIGHT), else_=0)
+    score = (base + case((or_(*in_title), TITLE_WEIGHT), else_=0) if in_title else base).label("score")
+    columns = [articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url, score]
+    passing = _filter_conditions(shape)
+    if passing:
+        columns += [func.count().over().label("matched"), func.sum(per_article.c.n).over().label("matched_mentions")]
+    else:
+        page_last = select(base.label("base")).order_by(literal_column("base").desc()) \
+            .offset(bindparam("last")).limit(1).scalar_subquery()
+        reach = select(per_article.c.id).where(base + (TITLE_WEIGHT if in_title else 0) >= func.coalesce(page_last, 0)) \
+            .order_by(base.desc(), per_article.c.first, per_article.c.id).limit(bindparam("reach"))
+        passing = [per_article.c.id.in_(reach)]
+        if shape.sampled:  # how many articles were ranked, from the ranking alone
+            columns += [select(func.count()).select_from(per_article).scalar_subquery().label("matched"),
+                        select(func.sum(per_article.c.n)).scalar_subquery().label("matched_mentions")]
+
+    def newest(column):  # newest first, undated last (SQLite sorts NULLs last in DESC order)
+        return column.desc() if shape.sqlite else column.desc().nulls_last()
+    by_date = (newest(articles.c.date), articles.c.id)
+    joined = per_article.join(articles, articles.c.id == per_article.c.id)
+    page = select(*columns).select_from(joined).where(*passing) \
+        .order_by(*(by_date if shape.by_date else (score.desc(), *by_date))) \
+        .offset(bindparam("offset")).limit(bindparam("limit")).subquery()
+    page_order = (newest(page.c.date), page.c.id)
+    matched = select(func.count(), func.coalesce(func.sum(per_article.c.n), 0)).select_from(joined).where(*passing)
+    return _with_contexts(page, page_order if shape.by_date else (page.c.score.desc(), *page_order)), matched
+
+
+def _with_contexts(page, order):
+    """The page's articles in `order`, one row per mention of the actor (`actor_id`) there with its sentence."""
+    text = articles.alias("text")
+    return select(page, mentions.c.surface, mention_sentence(text.c.text)) \
+        .select_from(page.outerjoin(mentions, and_(mentions.c.article_id == page.c.id,
+                                                   mentions.c.actor_id == bindparam("actor_id")))
+                     .outerjoin(text, text.c.id == mentions.c.article_id)) \
+        .order_by(*order, mentions.c.start)
+
+
+def _filter_conditions(shape: RankShape) -> list:
+    """The date and outlet filters as conditions on `articles` (`since`, `until`, `source`); an outlet that
+    carried a syndicated copy counts: its occurrence names it."""
     conditions = []
-    if filters.since:
-        conditions.append(articles.c.date >= filters.since)
-    if filters.until:
-        conditions.append(articles.c.date <= filters.until)
-    if filters.source:
-        conditions.append(or_(articles.c.source == filters.source, exists().where(and_(
-            occurrences.c.article_id == articles.c.id, occurrences.c.source == filters.source))))
+    if shape.since:
+        conditions.append(articles.c.date >= bindparam("since"))
+    if shape.until:
+        conditions.append(articles.c.date <= bindparam("until"))
+    if shape.source:
+        conditions.append(or_(articles.c.source == bindparam("source"), exists().where(and_(
+            occurrences.c.article_id == articles.c.id, occurrences.c.source == bindparam("source")))))
     return conditions
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def _surfaces_statement():
