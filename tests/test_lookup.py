@@ -232,14 +232,18 @@ def test_profile_of_an_actor_in_many_articles_reads_pages_through_the_date_index
     """The dense path (EXISTS per article, newest first) gives the same pages as the sparse one."""
     import bot.search.profiles as profiles_module
 
+    from bot.search.filters import Filters
+
     engine, ids = world
-    sparse = [a.id for a in engine.profiles.profile(ids["Kataeb Hezbollah"], articles_limit=10).articles]
+    newest = Filters(sort="date")  # the date index serves the newest-first order
+    sparse = [a.id for a in engine.profiles.profile(ids["Kataeb Hezbollah"], articles_limit=10, filters=newest).articles]
     monkeypatch.setattr(profiles_module, "DENSE", 1)
     monkeypatch.setattr(profiles_module, "WALK_FACTOR", 0)
     engine.profiles._cache.clear()
-    dense = engine.profiles.profile(ids["Kataeb Hezbollah"], articles_limit=10)
+    dense = engine.profiles.profile(ids["Kataeb Hezbollah"], articles_limit=10, filters=newest)
     assert [a.id for a in dense.articles] == sparse == ["a3", "a1"]
-    assert [a.id for a in engine.profiles.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1).articles] == ["a1"]
+    assert [a.id for a in engine.profiles.profile(ids["Kataeb Hezbollah"], articles_offset=1, articles_limit=1,
+                                                  filters=newest).articles] == ["a1"]
 
 
 def test_an_actor_called_exactly_this_beats_one_that_only_has_it_as_an_alias(world, store):

@@ -244,7 +244,7 @@ def test_not_in_channel_is_logged_and_survived(bot, slack, caplog):
 
 
 def test_a_failing_engine_gives_an_apology_and_a_log_line(bot, slack, answers, monkeypatch, caplog):
-    def broken(query):
+    def broken(query, **options):
         raise RuntimeError("index exploded")
     monkeypatch.setattr(answers.engines, "lookup", broken)
     with caplog.at_level(logging.ERROR, logger="bot.slack"):

@@ -8,6 +8,7 @@ import sys
 import click
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.search.filters import FilterError, Filters, parse_values
 from bot.store.db import Store, StoreError
 
 
@@ -68,3 +69,32 @@ def friendly_errors(func):
             click.echo(f"Database error: {exc}", err=True)
             sys.exit(1)
     return wrapper
+
+
+def filter_options(func):
+    """--since, --until, --source and --kind (bot.search.filters), as `newsbot lookup` and `newsbot quote`
+    take them; the command gets them as `filter_values`, read by `read_filters`."""
+    options = [
+        click.option("--since", metavar="WHEN", help="Only from this day on: 2019-03-22, 2019-03, 2019, or 7d, 2w, "
+                     "6m, 1y back from today."),
+        click.option("--until", metavar="WHEN", help="Only up to this day (a month or year: to its last day)."),
+        click.option("--source", metavar="OUTLET", help="Only from this outlet (fuzzy: 'middle east eye', 'brookings')."),
+        click.option("--kind", metavar="KIND", help="Only actors (or speakers) of this kind: person, "
+                     "organisation (organization, org) or place."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, since, until, source, kind, **kwargs):
+        return func(*args, filter_values={"since": since, "until": until, "source": source, "kind": kind}, **kwargs)
+    return wrapper
+
+
+def read_filters(engines, filter_values: dict, sort: str | None = None) -> Filters:
+    """The options' filters, the outlet matched to the index's; a value that does not read is a usage error."""
+    try:
+        return engines.with_outlet(parse_values(**{k: v for k, v in filter_values.items() if v is not None},
+                                                sort=sort))
+    except FilterError as exc:
+        raise click.UsageError(str(exc).replace("`", "")) from None

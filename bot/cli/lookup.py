@@ -8,14 +8,17 @@ from pathlib import Path
 
 import click
 
-from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.cli.base import Context, cli, filter_options, friendly_errors, pass_context, read_filters
 from bot.search.engines import Engines, engines_for
+from bot.search.filters import Filters
 from bot.search.results import Band, Candidate, LookupResult, LookupStatus, Profile, lookup_to_json
 from bot.wording import plural
 
+DEFAULT_ARTICLES = 10
+EVERY_ARTICLE = 2**31 - 1  # a batch lists every article unless --articles says how many
 EXIT_CODES = {LookupStatus.FOUND: 0, LookupStatus.AMBIGUOUS: 0, LookupStatus.NOT_FOUND: 1, LookupStatus.INVALID: 2}
 CSV_FIELDS = ["line", "query", "status", "name", "kind", "score", "matched", "how", "mentions", "articles",
-              "first_seen", "last_seen", "candidates", "explanation"]
+              "first_seen", "last_seen", "candidates", "explanation", "filters", "matched_articles"]
 
 
 @cli.command("lookup")
@@ -25,38 +28,45 @@ CSV_FIELDS = ["line", "query", "status", "name", "kind", "score", "matched", "ho
               help="Look up every line of this file ('-' for standard input); one result per line, in order.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="Output format of --batch.")
-@click.option("--articles", "articles_limit", type=click.IntRange(1, 200), default=10, show_default=True,
-              help="How many articles to list.")
+@click.option("--articles", "articles_limit", type=click.IntRange(1), default=None,
+              help="How many articles to list [default: 10; with --batch, all of them].")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many articles (paging).")
 @click.option("--id", "actor_id", type=int, help="Show the actor with this id (from an ambiguous answer or --json).")
+@filter_options
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Articles most about the actor first (mentions, title and lead weighted), or newest first.")
 @pass_context
 @friendly_errors
 def lookup_command(ctx: Context, name: tuple[str, ...], as_json: bool, batch: Path | None, fmt: str,
-                   articles_limit: int, offset: int, actor_id: int | None) -> None:
+                   articles_limit: int | None, offset: int, actor_id: int | None, filter_values: dict,
+                   sort: str) -> None:
     """Find the actor called NAME (any spelling, abbreviation or Arabic/Persian script) and print its profile.
 
     \b
     Examples:
       newsbot lookup Kataeb Hezbollah
       newsbot lookup "Kata'ib Hizballah" --json
+      newsbot lookup Iran --since 2019 --source "Middle East Eye" --sort date
       newsbot lookup --batch names.txt --format csv
     """
     engines = engines_for(ctx.store)
+    filters = read_filters(engines, filter_values, sort)
     if batch is not None:
         if name or actor_id is not None:
             raise click.UsageError("give NAME, --id or --batch FILE, one of them")
-        run_batch(engines, batch, fmt)
+        run_batch(engines, batch, fmt, articles_limit, filters)
         return
     query = " ".join(name)
     if name and actor_id is not None:
         raise click.UsageError("give NAME or --id, not both")
     if actor_id is not None:
         result = by_id(engines, actor_id)
+        if result.status == LookupStatus.FOUND:
+            result.profile = engines.profiles.profile(actor_id, articles_offset=offset, filters=filters,
+                                                      articles_limit=articles_limit or DEFAULT_ARTICLES)
     else:
-        result = engines.lookup_engine.resolve(query)
-    if result.status == LookupStatus.FOUND:
-        result.profile = engines.profiles.profile(result.candidates[0].actor_id, articles_offset=offset,
-                                                  articles_limit=articles_limit)
+        result = engines.lookup(query, articles_offset=offset, articles_limit=articles_limit or DEFAULT_ARTICLES,
+                                filters=filters)
     if as_json:
         click.echo(json.dumps(lookup_to_json(result), ensure_ascii=False, indent=2))
     elif result.status == LookupStatus.INVALID:
@@ -81,8 +91,9 @@ def by_id(engines: Engines, actor_id: int) -> LookupResult:
                         explanation=f"Actor {actor_id}.")
 
 
-def run_batch(engines: Engines, path: Path, fmt: str) -> None:
-    """One result per non-empty input line, in input order, with its line number."""
+def run_batch(engines: Engines, path: Path, fmt: str, articles_limit: int | None, filters: Filters) -> None:
+    """One result per non-empty input line, in input order, with its line number: every article of each
+    actor found, or the first `articles_limit` and how many were left out (`articles_left_out`)."""
     try:
         raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
@@ -94,7 +105,7 @@ def run_batch(engines: Engines, path: Path, fmt: str) -> None:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        result = engines.lookup(line, articles_limit=5)
+        result = engines.lookup(line, articles_limit=articles_limit or EVERY_ARTICLE, filters=filters)
         if writer:
             writer.writerow(csv_row(number, result))
         else:
@@ -114,6 +125,8 @@ def csv_row(number: int, result: LookupResult) -> dict:
         "last_seen": profile.last_seen.isoformat() if profile and profile.last_seen else "",
         "candidates": " | ".join(f"{c.name} ({c.score:.2f})" for c in result.candidates),
         "explanation": result.explanation,
+        "filters": profile.filters.describe() if profile else "",
+        "matched_articles": profile.matched_articles if profile and profile.matched_articles is not None else "",
     }
 
 
@@ -142,23 +155,30 @@ def render_profile(p: Profile, result: LookupResult) -> str:
     counts = f"Mentions: {p.mentions}" + (f" in {plural(mentioned, 'article')}" if p.mentions else "")
     if p.authored:
         counts += f"; wrote {plural(p.authored, 'article')}"
-    lines.append(f"{counts}; {seen}")
+    lines.append(f"{counts}; {seen}" + (" (all articles)" if p.filters.narrows else ""))
+    if p.filters.narrows:
+        lines.append(f"Filtered: {p.filters.describe()}: {plural(p.matched_articles, 'article')}, "
+                     f"{plural(p.matched_mentions, 'mention')}")
     if p.aliases:
         lines.append("Seen in the corpus as: " + ", ".join(p.aliases))
     if p.listed_aliases:
         lines.append("Also listed as: " + ", ".join(p.listed_aliases))
+    listed, order = p.listed, p.article_order
     if p.articles:
         first = p.articles_offset + 1
-        lines += ["", f"Articles {first}–{p.articles_offset + len(p.articles)} of {p.article_count}:"]
+        lines += ["", f"Articles {first}–{p.articles_offset + len(p.articles)} of {listed}, {order}:"]
         for a in p.articles:
             role = "  [author]" if "author" in a.role else ""
-            lines.append(f"  {_day(a.date):<10}  {a.title or '(untitled)'} – {a.source or 'unknown source'}{role}")
+            lines.append(f"  {_day(a.date):<10}  {a.title or '(untitled)'} – {a.source or 'unknown source'}{role}"
+                         f" ({plural(a.mentions, 'mention')})")
             for line in a.contexts or ([a.context] if a.context else []):
                 lines.append(f"              “{line}”")
             if a.url:
                 lines.append(f"              {a.url}")
-        if p.articles_offset + len(p.articles) < p.article_count:
+        if p.articles_offset + len(p.articles) < listed:
             lines.append(f"  … more with --offset {p.articles_offset + len(p.articles)}")
+    elif p.filters.narrows:
+        lines += ["", f"No article passes the filters ({p.filters.describe()})."]
     if p.related:
         lines += ["", "Mentioned alongside: " + ", ".join(f"{name} ({count})" for name, count in p.related)]
     for title, quotes in (("Quotes by", p.quotes_by), ("Quotes about", p.quotes_about)):

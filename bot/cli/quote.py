@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from bot.cli.base import Context, cli, friendly_errors, pass_context
+from bot.cli.base import Context, cli, filter_options, friendly_errors, pass_context, read_filters
 from bot.search.engines import engines_for
-from bot.search.results import QuoteHit, QuoteSearchResult, to_jsonable
+from bot.search.results import QuoteHit, QuoteSearchResult, filters_json, to_jsonable
 from bot.wording import plural
 
 
@@ -18,24 +18,31 @@ from bot.wording import plural
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: query, by, total, results.")
 @click.option("--limit", type=click.IntRange(1, 200), default=5, show_default=True, help="How many quotes to show.")
 @click.option("--offset", type=click.IntRange(0), default=0, help="Skip this many quotes (paging).")
+@filter_options
 @pass_context
 @friendly_errors
 def quote_command(ctx: Context, words: tuple[str, ...], by: str | None, as_json: bool, limit: int,
-                  offset: int) -> None:
-    """Find quotes from WORDS you remember (any order, typos forgiven), optionally --by a speaker.
+                  offset: int, filter_values: dict) -> None:
+    """Find quotes from WORDS you remember (any order, typos forgiven), optionally --by a speaker, --since or
+    --until a day (the day a quote was first seen), from a --source (the outlet that first published it),
+    by speakers of a --kind.
 
     \b
     Examples:
       newsbot quote straightforward and clear
       newsbot quote --by Trump
       newsbot quote --by Trump terror --json
+      newsbot quote oil prices --since 1987-03 --until 1987-04 --source Reuters
     """
-    search = engines_for(ctx.store).quote_search
-    result = search.search(" ".join(words), by, limit=limit, offset=offset)
+    engines = engines_for(ctx.store)
+    filters = read_filters(engines, filter_values)
+    result = engines.quote_search.search(" ".join(words), by, limit=limit, offset=offset, filters=filters)
     if as_json:
         click.echo(json.dumps(quote_result_json(result), ensure_ascii=False, indent=2))
     elif not result.results:
         click.echo(result.explanation or f"No quote matches “{result.query}”.", err=True)
+        if result.filters.narrows:
+            click.echo(f"Filtered: {result.filters.describe()}.", err=True)
         if not words and not by:
             click.echo("Usage: newsbot quote WORDS… [--by SPEAKER] [--json]   (see newsbot quote --help)", err=True)
     else:
@@ -47,6 +54,7 @@ def quote_result_json(result: QuoteSearchResult) -> dict:
     """The `newsbot quote --json` contract."""
     return {
         "query": result.query, "by": result.by, "total": result.total, "explanation": result.explanation,
+        "filters": filters_json(result.filters),
         "speaker": ({"status": result.speaker.status, "candidates": [c.name for c in result.speaker.candidates]}
                     if result.speaker is not None else None),
         "results": [hit_json(hit) for hit in result.results],
@@ -66,6 +74,8 @@ def hit_json(hit: QuoteHit) -> dict:
 
 def render_text(result: QuoteSearchResult, offset: int = 0) -> str:
     lines = [result.explanation] if result.explanation else []
+    if result.filters.narrows:
+        lines.append(f"Filtered: {result.filters.describe()}.")
     shown = f"{offset + 1}–{offset + len(result.results)} of {result.total}"
     lines.append(f"{plural(result.total, 'quote')} found; showing {shown}.")
     for number, hit in enumerate(result.results, offset + 1):

@@ -12,16 +12,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from functools import partial
 from weakref import WeakValueDictionary
 
+from sqlalchemy import select
+
 from bot import cache
 from bot.search import lookup, quotes, snapshots
+from bot.search.filters import NO_FILTERS, Filters, match_outlet
 from bot.search.lookup import LookupEngine
 from bot.search.profiles import Profiles
 from bot.search.quotes import QuoteSearch
-from bot.search.results import LookupResult, LookupStatus
+from bot.search.results import Band, LookupResult, LookupStatus
 from bot.store.db import Store
+from bot.store.schema import occurrences
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +37,42 @@ class Engines:
     def __init__(self, store: Store):
         self.store = store
         self.lookup_engine = LookupEngine(store)
-        self.quote_search = QuoteSearch(store, self.lookup_engine.resolve)
+        self.quote_search = QuoteSearch(store, self.lookup_engine.resolve, self._actor_kind)
         self.profiles = Profiles(store, self.lookup_engine, self.quote_search)
+        self._outlets: tuple[int, list[str]] | None = None  # (generation, outlet names)
 
-    def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3) -> LookupResult:
-        """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation);
-        `found` carries the profile."""
+    def _actor_kind(self, actor_id: int) -> str | None:
+        actor = self.lookup_engine.index.actors.get(actor_id)
+        return actor.kind if actor is not None else None
+
+    def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3, articles_offset: int = 0,
+               filters: Filters = NO_FILTERS) -> LookupResult:
+        """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation), among
+        actors of the filters' kind; `found` carries the profile, its articles and quotes filtered."""
         result = self.lookup_engine.resolve(query)
+        if filters.kind and result.status in (LookupStatus.FOUND, LookupStatus.AMBIGUOUS, LookupStatus.NOT_FOUND):
+            result = of_kind(result, filters.kind)
         if result.status == LookupStatus.FOUND:
-            result.profile = self.profiles.profile(result.candidates[0].actor_id, articles_limit=articles_limit,
-                                                   quotes_limit=quotes_limit)
+            result.profile = self.profiles.profile(result.candidates[0].actor_id, articles_offset=articles_offset,
+                                                   articles_limit=articles_limit, quotes_limit=quotes_limit,
+                                                   filters=filters)
         return result
+
+    def outlets(self) -> list[str]:
+        """The outlets of the index (of every copy of a story), read once per index generation."""
+        generation = self.store.generation()
+        if self._outlets is None or self._outlets[0] != generation:
+            with self.store.connect() as conn:
+                names = conn.execute(select(occurrences.c.source).where(occurrences.c.source.is_not(None))
+                                     .distinct()).scalars()
+                self._outlets = (generation, sorted(names))
+        return self._outlets[1]
+
+    def with_outlet(self, filters: Filters) -> Filters:
+        """The filters with `source` as the outlet of the index it means (FilterError when none)."""
+        if not filters.source:
+            return filters
+        return replace(filters, source=match_outlet(filters.source, self.outlets()))
 
 
 # Keyed by the store object (which its Engines keeps alive, so the id is not reused while the entry is
@@ -76,3 +106,24 @@ def write_snapshots(store: Store) -> list[str]:
                 written.append(kind)
                 log.info("%s snapshot written in %.1fs", kind, time.perf_counter() - started)
     return written
+
+
+def of_kind(result: LookupResult, kind: str) -> LookupResult:
+    """A lookup narrowed to actors of one kind: of the actors it found or offered as close matches, those of
+    that kind (one is found, several are ambiguous); of its suggestions, those of that kind; none, and the
+    answer says which kinds the name does match."""
+    kept = [c for c in result.candidates if c.kind == kind]
+    if result.status == LookupStatus.NOT_FOUND:
+        return replace(result, candidates=kept)
+    if kept and kept[0] is result.candidates[0]:
+        return replace(result, candidates=kept) if result.status == LookupStatus.FOUND or len(kept) > 1 \
+            else replace(result, status=LookupStatus.FOUND, candidates=kept)
+    close = [c for c in kept if c.band in (Band.EXACT, Band.CLOSE)]
+    if len(close) == 1:
+        return replace(result, status=LookupStatus.FOUND, candidates=close, band=close[0].band,
+                       explanation=f"Of the actors “{result.query}” matches, only {close[0].name} is a {kind}.")
+    if close:
+        return replace(result, status=LookupStatus.AMBIGUOUS, candidates=close)
+    others = ", ".join(f"{c.name} ({c.kind})" for c in result.candidates[:3])
+    return replace(result, status=LookupStatus.NOT_FOUND, candidates=[], band=Band.NONE,
+                   explanation=f"No {kind} named “{result.query}” in the index. It matches {others}.")

@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from bot.nlp.names import fold
 from bot.search import snapshots
+from bot.search.filters import NO_FILTERS, Filters
 from bot.search.quote_index import QuoteIndex
 from bot.search.results import LookupResult, LookupStatus, QuoteHit, QuoteSearchResult
 from bot.store.db import Store
@@ -144,29 +145,61 @@ def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> Quo
         return index
 
 
-def _newest_by(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
-    return [index.hit(p) for p in index.by_actor.get(actor_id, ())[offset:offset + limit]]
+Passes = Callable[[int], bool] | None  # whether the quote at a position passes the filters; None: all do
 
 
-def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> list[QuoteHit]:
-    others = (p for p in index.about.get(actor_id, ()) if index.speakers[p] != actor_id)
+def _newest_by(index: QuoteIndex, actor_id: int, limit: int, offset: int, passes: Passes = None) -> list[QuoteHit]:
+    own = (p for p in index.by_actor.get(actor_id, ()) if passes is None or passes(p))
+    return [index.hit(p) for p in islice(own, offset, offset + limit)]
+
+
+def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int,
+                  passes: Passes = None) -> list[QuoteHit]:
+    others = (p for p in index.about.get(actor_id, ())
+              if index.speakers[p] != actor_id and (passes is None or passes(p)))
     return [index.hit(p) for p in islice(others, offset, offset + limit)]
 
 
 class QuoteSearch:
-    def __init__(self, store: Store, resolve: Callable[[str], LookupResult] | None = None):
+    def __init__(self, store: Store, resolve: Callable[[str], LookupResult] | None = None,
+                 actor_kind: Callable[[int], str | None] | None = None):
         """`resolve`: a typed name to the actors it may mean (LookupEngine.resolve); without it `by`
-        matches only the speaker as written."""
+        matches only the speaker as written. `actor_kind`: an actor id's kind, for the kind filter."""
         self.store = store
         self.resolve = resolve
+        self.actor_kind = actor_kind
+
+    def _passes(self, index: QuoteIndex, filters: Filters) -> Passes:
+        """The filters as a test of a quote position: its date is the day it was first seen, its outlet
+        the one that first published it, its kind its speaker's (an anonymous source has none)."""
+        if not filters.narrows:
+            return None
+        since = filters.since.toordinal() if filters.since else None
+        until = filters.until.toordinal() if filters.until else None
+        source = filters.source.casefold() if filters.source else None
+
+        def passes(position: int) -> bool:
+            day = index.first_seen[position]
+            if (since or until) and not day or since and day < since or until and day > until:
+                return False
+            if source and (index.articles[index.shown[position][7]][1] or "").casefold() != source:
+                return False
+            return not filters.kind or bool(self.actor_kind and index.speakers[position]
+                                            and self.actor_kind(index.speakers[position]) == filters.kind)
+        return passes
 
     # -- search ------------------------------------------------------------------------
 
-    def search(self, words: str = "", by: str | None = None, *, limit: int = 5, offset: int = 0) -> QuoteSearchResult:
-        """Quotes matching remembered words (typo and order tolerant), optionally by a speaker (fuzzy)."""
+    def search(self, words: str = "", by: str | None = None, *, limit: int = 5, offset: int = 0,
+               filters: Filters = NO_FILTERS) -> QuoteSearchResult:
+        """Quotes matching remembered words (typo and order tolerant), optionally by a speaker (fuzzy),
+        among those that pass `filters`."""
         words = " ".join((words or "").split())
         by = " ".join((by or "").split()) or None
-        result = QuoteSearchResult(query=words, by=by)
+        result = QuoteSearchResult(query=words, by=by, filters=filters)
+        if not words and not by and filters.narrows:
+            result.explanation = f"Give words or a speaker besides the filters. {USAGE}"
+            return result
         if not words and not by:
             result.explanation = f"No words and no speaker given. {USAGE}"
             return result
@@ -174,6 +207,7 @@ class QuoteSearch:
             result.explanation = f"That query is too long (at most {MAX_QUERY_CHARS} characters). {USAGE}"
             return result
         index = current_index(self.store)
+        passes = self._passes(index, filters)
         allowed = None
         if by:
             allowed, result.speaker, who = self._speaker_positions(index, by)
@@ -191,10 +225,10 @@ class QuoteSearch:
                 return result
             result.explanation = f"Quotes by {who}."
         if words:
-            ranked, note = self._match_words(index, words, allowed)
+            ranked, note = self._match_words(index, words, allowed, passes)
             result.explanation = " ".join(filter(None, [result.explanation, note]))
         else:
-            ranked = [(p, 1.0) for p in index.newest_first(allowed)]
+            ranked = [(p, 1.0) for p in index.newest_first(allowed) if passes is None or passes(p)]
         result.total = len(ranked)
         page = ranked[offset:offset + limit]
         result.results = [index.hit(p, score) for p, score in page]
@@ -230,7 +264,7 @@ class QuoteSearch:
             who = f"“{by}”"
         return positions, resolved, who
 
-    def _match_words(self, index: QuoteIndex, words: str, allowed: set[int] | None):
+    def _match_words(self, index: QuoteIndex, words: str, allowed: set[int] | None, passes: Passes = None):
         terms = fold(words).split()
         content = [t for t in terms if t not in STOPWORDS] or terms
         total = len(index.ids) or 1
@@ -253,7 +287,8 @@ class QuoteSearch:
                 scores[position] += weight * idf
                 matched[position] += 1
         need = max(1, math.ceil(0.6 * len(weights)))
-        candidates = [p for p, n in matched.items() if n >= need and (allowed is None or p in allowed)]
+        candidates = [p for p, n in matched.items() if n >= need and (allowed is None or p in allowed)
+                      and (passes is None or passes(p))]
         norm = sum(weights) or 1.0
         candidates.sort(key=lambda p: (-scores[p], -index.first_seen[p]))
         head = self._rerank(index, candidates[:RERANK], terms, {p: scores[p] / norm for p in candidates[:RERANK]})
@@ -296,15 +331,28 @@ class QuoteSearch:
 
     # -- profiles ------------------------------------------------------------------------
 
-    def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        """The actor's own quotes, newest first."""
-        return _newest_by(current_index(self.store), actor_id, limit, offset)
-
-    def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
-        """Quotes by others published near a mention of the actor (quote_occurrences.subjects), newest first."""
-        return _newest_about(current_index(self.store), actor_id, limit, offset)
-
-    def profile_quotes(self, actor_id: int, *, limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
-        """The first `limit` quotes by the actor and about it, as its profile shows them."""
+    def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0,
+                  filters: Filters = NO_FILTERS) -> list[QuoteHit]:
+        """The actor's own quotes that pass the date and outlet filters, newest first."""
         index = current_index(self.store)
-        return _newest_by(index, actor_id, limit, 0), _newest_about(index, actor_id, limit, 0)
+        return _newest_by(index, actor_id, limit, offset, self._passes(index, _dates_and_outlet(filters)))
+
+    def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0,
+                     filters: Filters = NO_FILTERS) -> list[QuoteHit]:
+        """Quotes by others published near a mention of the actor (quote_occurrences.subjects) that pass the
+        date and outlet filters, newest first."""
+        index = current_index(self.store)
+        return _newest_about(index, actor_id, limit, offset, self._passes(index, _dates_and_outlet(filters)))
+
+    def profile_quotes(self, actor_id: int, *, limit: int = 3,
+                       filters: Filters = NO_FILTERS) -> tuple[list[QuoteHit], list[QuoteHit]]:
+        """The first `limit` quotes by the actor and about it that pass the date and outlet filters, as its
+        profile shows them (the kind filter chose the actor)."""
+        index = current_index(self.store)
+        passes = self._passes(index, _dates_and_outlet(filters))
+        return _newest_by(index, actor_id, limit, 0, passes), _newest_about(index, actor_id, limit, 0, passes)
+
+
+def _dates_and_outlet(filters: Filters) -> Filters:
+    """A profile's filters as they apply to its quotes: the kind filter chose the actor, not its quotes."""
+    return Filters(since=filters.since, until=filters.until, source=filters.source)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Literal
 
 from bot.nlp.models import Kind
+from bot.search.filters import Filters
 
 
 class LookupStatus(StrEnum):
@@ -87,6 +88,27 @@ class Profile:
     curated: bool = False  # listed in config/actors.yaml
     listed_aliases: list[str] = field(default_factory=list)  # config aliases not (yet) seen in the corpus
     articles_offset: int = 0  # where `articles` starts in the full list (paging)
+    # The filters its articles and quotes passed; with any, how many articles and mentions passed
+    # (mentions, article_count, first_seen and last_seen stay the actor's totals).
+    filters: Filters = field(default_factory=Filters)
+    matched_articles: int | None = None
+    matched_mentions: int | None = None
+    # Set when its articles were ranked among those of its latest this many mentions only (a very busy actor):
+    # matched_articles and matched_mentions then count those.
+    ranked_mentions: int | None = None
+
+
+    @property
+    def listed(self) -> int:
+        """How many articles its list holds: those that passed the filters (or were ranked), else all."""
+        return self.article_count if self.matched_articles is None else self.matched_articles
+
+    @property
+    def article_order(self) -> str:
+        """How its articles are listed, as the answers say it: `most about it first` or `newest first`, and
+        over which."""
+        order = "newest first" if self.filters.sort == "date" else "most about it first"
+        return order + (f", among its latest {self.ranked_mentions:,} mentions" if self.ranked_mentions else "")
 
 
 @dataclass
@@ -107,6 +129,7 @@ class QuoteSearchResult:
     total: int = 0
     speaker: LookupResult | None = None  # how `by` resolved, when given
     explanation: str = ""
+    filters: Filters = field(default_factory=Filters)
 
 
 def to_jsonable(value):
@@ -122,6 +145,11 @@ def to_jsonable(value):
     return value
 
 
+def filters_json(filters: Filters) -> dict:
+    """The filters an answer passed through, as JSON (unset ones left out; the order always given)."""
+    return {key: value for key, value in to_jsonable(filters).items() if value is not None}
+
+
 def lookup_to_json(result: LookupResult) -> dict:
     """The `newsbot lookup --json` contract: query, status, actor, candidates, explanation (+ quotes)."""
     profile = result.profile
@@ -135,6 +163,10 @@ def lookup_to_json(result: LookupResult) -> dict:
             "articles": [to_jsonable(a) for a in profile.articles],
             "related": [{"name": name, "count": count} for name, count in profile.related],
             "quotes_by": to_jsonable(profile.quotes_by), "quotes_about": to_jsonable(profile.quotes_about),
+            "filters": filters_json(profile.filters),
+            "matched_articles": profile.matched_articles, "matched_mentions": profile.matched_mentions,
+            "ranked_mentions": profile.ranked_mentions,
+            "articles_left_out": profile.listed - len(profile.articles),
         }
     return {
         "query": result.query, "status": result.status, "band": result.band, "explanation": result.explanation,

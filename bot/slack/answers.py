@@ -11,6 +11,7 @@ import re
 
 from bot.blockkit import Message, unescape_command_text
 from bot.search.engines import engines_for
+from bot.search.filters import FilterError, Filters, parse_query
 from bot.slack import digest_command, views
 from bot.slack.buttons import (
     ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
@@ -83,12 +84,24 @@ class Answers:
             return digest_command.handle(query, user_id=user_id, channel_id=channel_id, store=self.store, client=client)
         if not query:
             return views.usage(command)
+        try:
+            query, filters = self._filters(query)
+        except FilterError as exc:
+            return views.usage(command, str(exc))
+        if not query:
+            return views.usage(command, f"Give {'a name' if command == '/lookup' else 'words or a speaker'} "
+                                        "besides the filters.")
         if command == "/lookup":
-            return views.lookup_message(self.engines.lookup(query), share=share)
+            return views.lookup_message(self.engines.lookup(query, filters=filters), share=share)
         if command == "/quote":
             words, by = parse_quote_query(query)
-            return self._show(QuotesPage(words, by or None), share=share, shared_by=None)
+            return self._show(QuotesPage(words, by or None, filters=filters.tokens()), share=share, shared_by=None)
         return views.help_message()
+
+    def _filters(self, text: str) -> tuple[str, Filters]:
+        """The text without its filter tokens, and the filters (the outlet matched to the index's)."""
+        rest, filters = parse_query(text)
+        return rest, self.engines.with_outlet(filters)
 
     def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
         """Render what a pressed button's `value` points at (a profile page, a page of quotes), or do what
@@ -102,16 +115,20 @@ class Answers:
     def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
         if isinstance(view, ProfilePage):
             profile = self.engines.profiles.profile(view.actor_id, articles_offset=view.articles_offset,
-                                                 articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES)
+                                                    articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES,
+                                                    filters=self._filters(view.filters)[1])
             return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by)
         if isinstance(view, QuotesPage):
-            result = self.engines.quote_search.search(view.words, view.by, limit=views.QUOTES_PAGE, offset=view.offset)
+            result = self.engines.quote_search.search(view.words, view.by, limit=views.QUOTES_PAGE, offset=view.offset,
+                                                      filters=self._filters(view.filters)[1])
             return views.quotes_message(result, offset=view.offset, share=share, shared_by=shared_by)
         if isinstance(view, ActorQuotesPage):
             actor = self.engines.profiles.profile(view.actor_id, articles_limit=0, quotes_limit=0)
             quotes = self.engines.quote_search.quotes_by if view.side == "by" else self.engines.quote_search.quotes_about
-            hits = quotes(view.actor_id, limit=views.QUOTES_PAGE, offset=view.offset)
-            return views.actor_quotes_message(actor.name, view.side, hits, actor_id=view.actor_id, offset=view.offset)
+            filters = self._filters(view.filters)[1]
+            hits = quotes(view.actor_id, limit=views.QUOTES_PAGE, offset=view.offset, filters=filters)
+            return views.actor_quotes_message(actor.name, view.side, hits, actor_id=view.actor_id, offset=view.offset,
+                                              filters=filters)
         if isinstance(view, FollowChoice):  # a "Follow …" button from /digest follow
             return digest_command.confirm_follow(view, channel_id=channel_id, store=self.store)
         return views.help_message()

@@ -29,18 +29,20 @@ class Encoded:
 
 @dataclass(frozen=True)
 class ProfilePage(Encoded):
-    """An actor's profile, from its `articles_offset`-th article on."""
+    """An actor's profile, from its `articles_offset`-th article on, through its filters (as query tokens,
+    bot.search.filters; `f` on the wire only when there are any)."""
 
     actor_id: int
     articles_offset: int = 0
+    filters: str = ""
     kind: ClassVar[str] = "profile"
 
     def wire(self) -> dict:
-        return {"v": self.kind, "id": self.actor_id, "ao": self.articles_offset}
+        return {"v": self.kind, "id": self.actor_id, "ao": self.articles_offset, **filters_wire(self.filters)}
 
     @classmethod
     def from_wire(cls, wire: dict) -> ProfilePage:
-        return cls(actor_id=int(wire["id"]), articles_offset=offset(wire, "ao"))
+        return cls(actor_id=int(wire["id"]), articles_offset=offset(wire, "ao"), filters=filters_of(wire))
 
 
 @dataclass(frozen=True)
@@ -50,32 +52,36 @@ class QuotesPage(Encoded):
     words: str
     by: str | None = None
     offset: int = 0
+    filters: str = ""  # as query tokens, like ProfilePage's
     kind: ClassVar[str] = "quotes"
 
     def wire(self) -> dict:
-        return {"v": self.kind, "q": self.words, "by": self.by, "o": self.offset}
+        return {"v": self.kind, "q": self.words, "by": self.by, "o": self.offset, **filters_wire(self.filters)}
 
     @classmethod
     def from_wire(cls, wire: dict) -> QuotesPage:
-        return cls(words=wire.get("q") or "", by=wire.get("by") or None, offset=offset(wire, "o"))
+        return cls(words=wire.get("q") or "", by=wire.get("by") or None, offset=offset(wire, "o"),
+                   filters=filters_of(wire))
 
 
 @dataclass(frozen=True)
 class ActorQuotesPage(Encoded):
-    """A page of the quotes by (or about) one actor, from a profile's "More quotes" buttons."""
+    """A page of the quotes by (or about) one actor, from a profile's "More quotes" buttons, through the
+    profile's filters (as query tokens, like ProfilePage's)."""
 
     actor_id: int
     side: Literal["by", "about"]
     offset: int = 0
+    filters: str = ""
     kind: ClassVar[str] = "actor_quotes"
 
     def wire(self) -> dict:
-        return {"v": self.kind, "id": self.actor_id, "side": self.side, "o": self.offset}
+        return {"v": self.kind, "id": self.actor_id, "side": self.side, "o": self.offset, **filters_wire(self.filters)}
 
     @classmethod
     def from_wire(cls, wire: dict) -> ActorQuotesPage:
         return cls(actor_id=int(wire["id"]), side="by" if wire.get("side") == "by" else "about",
-                   offset=offset(wire, "o"))
+                   offset=offset(wire, "o"), filters=filters_of(wire))
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,15 @@ class FollowChoice(Encoded):
 
 ButtonValue = ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice
 KINDS: dict[str, type[ButtonValue]] = {cls.kind: cls for cls in (ProfilePage, QuotesPage, ActorQuotesPage, FollowChoice)}
+
+
+def filters_wire(filters: str) -> dict:
+    return {"f": filters} if filters else {}
+
+
+def filters_of(wire: dict) -> str:
+    """A view's filters as sent (read by bot.search.filters when shown), cut to MAX_QUERY_IN_VIEW."""
+    return str(wire.get("f") or "")[:MAX_QUERY_IN_VIEW]
 
 
 def offset(wire: dict, key: str) -> int:

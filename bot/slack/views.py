@@ -18,6 +18,7 @@ from datetime import date
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.blockkit import Message, button, clip, context, divider, escape, finish, header, link, plain, quoted, section
+from bot.search.filters import NO_FILTERS, Filters
 from bot.search.results import (
     ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteHit, QuoteSearchResult,
 )
@@ -35,6 +36,8 @@ USAGE = (
     "Spelling variants, typos and Arabic script are fine: `/lookup Kataib Hizbollah`\n"
     "• `/quote &lt;words&gt;`: find a quote from the words you remember\n"
     "• `/quote by &lt;speaker&gt; [&lt;words&gt;]`: quotes by someone\n"
+    "• Narrow either with `since:2019-03` `until:2020` `since:7d` `source:\"Middle East Eye\"` "
+    "`kind:person|organisation|place`; `sort:date` lists a profile's articles newest first\n"
     "• `/digest preview | subscribe [HH:MM] [Area/City] [weekdays|daily] | unsubscribe | status | "
     "follow &lt;actor&gt; | unfollow &lt;actor&gt;`: this channel's daily digest\n"
     "• `@newsbot lookup &lt;name&gt;` in a thread answers in the thread\n"
@@ -60,6 +63,11 @@ def share_controls(view: ButtonValue, share: bool) -> list[ButtonElement]:
 
 def shared_note(shared_by: str | None) -> dict | None:
     return context(f"Shared by <@{shared_by}>") if shared_by and re.fullmatch(r"[UW][A-Z0-9]+", shared_by) else None
+
+
+def filtered_note(filters: Filters, counts: str = "") -> dict:
+    """`Filtered: since 1 Jan 2019 · source Middle East Eye`: the list below is not everything."""
+    return context(f"*Filtered:* {escape(filters.describe())}" + (f": {counts}" if counts else ""))
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -135,7 +143,8 @@ def quote_block(hit: QuoteHit) -> dict:
 def profile_message(profile: Profile, *, match: Candidate | None = None, explanation: str = "",
                     articles_offset: int = 0, share: bool = True, shared_by: str | None = None) -> Message:
     """An actor's profile: who, how it matched, how much coverage, top articles, quotes, related."""
-    view = ProfilePage(profile.actor_id, articles_offset)
+    view = ProfilePage(profile.actor_id, articles_offset, profile.filters.tokens())
+    filtered, listed = profile.filters.narrows, profile.listed
     kind = escape(profile.kind or "actor")
     description = clip(escape(profile.description), MAX_DESCRIPTION) if profile.description else ""
     lines = [f"*{kind}*" + (f": {description}" if description else "")]
@@ -144,7 +153,8 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
     elif match and match.matched.casefold() != profile.name.casefold():
         lines.append("M" + how_matched(match)[1:])
     if profile.article_count:
-        fields = [f"*Mentions*\n{profile.mentions:,} in {plural(profile.article_count, 'article')}",
+        fields = [f"*Mentions{' (all articles)' if filtered else ''}*\n"
+                  f"{profile.mentions:,} in {plural(profile.article_count, 'article')}",
                   f"*Seen*\n{seen_span(profile.first_seen, profile.last_seen)}"]
     else:
         fields = ["*Mentions*\nnone in the corpus yet"]
@@ -153,14 +163,21 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
         fields.append("*Also written*\n" + ", ".join(escape(a) for a in others[:8])
                       + (f" and {len(others) - 8} more" if len(others) > 8 else ""))
     blocks = [header(profile.name), section("\n".join(lines), fields=fields), shared_note(shared_by)]
+    if filtered:
+        blocks.append(filtered_note(profile.filters, f"{plural(profile.matched_articles, 'article')} of "
+                                                     f"{profile.article_count:,}, "
+                                                     f"{plural(profile.matched_mentions, 'mention')}"))
 
     shown_to = articles_offset + len(profile.articles)
+    order = profile.article_order
     if profile.articles:
-        span = f" {articles_offset + 1}–{shown_to} of {profile.article_count:,}" if profile.article_count > len(profile.articles) else ""
-        blocks += [divider(), section(f"*Articles{span}*")]
+        span = f" {articles_offset + 1}–{shown_to} of {listed:,}" if listed > len(profile.articles) else ""
+        blocks += [divider(), section(f"*Articles{span}* ({order})")]
         blocks += [section(article_line(a)) for a in profile.articles]
     elif articles_offset:
         blocks += [divider(), section("_No more articles._")]
+    elif filtered:
+        blocks += [divider(), section("_No article passes the filters._")]
     if articles_offset == 0:
         for title, hits in ((f"Quotes by {profile.name}", profile.quotes_by),
                             (f"Quotes about {profile.name}", profile.quotes_about)):
@@ -171,15 +188,17 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
             blocks += [divider(), context(f"*Related:* {related}")]
 
     controls = share_controls(view, share)
-    if shown_to < profile.article_count:
+    if shown_to < listed:
         controls.append(button("More articles", "more", replace(view, articles_offset=shown_to).encode()))
     if articles_offset == 0:
         if len(profile.quotes_by) >= PROFILE_QUOTES:
             controls.append(button("More quotes by", "more",
-                                   ActorQuotesPage(profile.actor_id, "by", len(profile.quotes_by)).encode()))
+                                   ActorQuotesPage(profile.actor_id, "by", len(profile.quotes_by),
+                                                   view.filters).encode()))
         if len(profile.quotes_about) >= PROFILE_QUOTES:
             controls.append(button("More quotes about", "more",
-                                   ActorQuotesPage(profile.actor_id, "about", len(profile.quotes_about)).encode()))
+                                   ActorQuotesPage(profile.actor_id, "about", len(profile.quotes_about),
+                                                   view.filters).encode()))
     fallback = (f"{profile.name} ({profile.kind}): {plural(profile.mentions, 'mention')} in "
                 f"{plural(profile.article_count, 'article')}")
     return finish(fallback, blocks, controls=controls)
@@ -232,10 +251,12 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
                    shared_by: str | None = None) -> Message:
     """A page of quote search results, with the speaker resolution when `by` was given."""
     words, by = result.query or "", result.by
-    view = QuotesPage(words[:MAX_QUERY_IN_VIEW], (by or "")[:MAX_QUERY_IN_VIEW] or None, offset)
+    view = QuotesPage(words[:MAX_QUERY_IN_VIEW], (by or "")[:MAX_QUERY_IN_VIEW] or None, offset, result.filters.tokens())
     asked = " ".join(p for p in [f"“{escape(clip(words, 200))}”" if words else "", f"by *{escape(clip(by, 200))}*" if by else ""] if p)
     speaker = result.speaker
     blocks: list[dict | None] = [shared_note(shared_by)]
+    if result.filters.narrows:
+        blocks.append(filtered_note(result.filters))
     controls: list[ButtonElement] = []
     if speaker is not None and speaker.status != LookupStatus.FOUND:
         label = ("could be more than one speaker" if speaker.status == LookupStatus.AMBIGUOUS
@@ -262,15 +283,18 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
 
 
 def actor_quotes_message(name: str, side: str, hits: list[QuoteHit], *, actor_id: int, offset: int,
-                         page: int = QUOTES_PAGE) -> Message:
-    """A page of the quotes by (or about) one actor, from a profile's "More quotes" button."""
+                         page: int = QUOTES_PAGE, filters: Filters = NO_FILTERS) -> Message:
+    """A page of the quotes by (or about) one actor, from a profile's "More quotes" button, through the
+    profile's filters."""
     title = f"Quotes {'by' if side == 'by' else 'about'} {name}"
-    view = ActorQuotesPage(actor_id, side, offset)
+    view = ActorQuotesPage(actor_id, side, offset, filters.tokens())
     if hits:
         blocks = [section(f"*{escape(title)}*: {offset + 1}–{offset + len(hits)}")] + [quote_block(h) for h in hits]
     else:
         blocks = [section(f"No more {escape(title[0].lower() + title[1:])}.")]
-    controls = [button("Back to profile", "open", ProfilePage(actor_id).encode())]
+    if filters.narrows:
+        blocks.insert(0, filtered_note(filters))
+    controls = [button("Back to profile", "open", ProfilePage(actor_id, filters=view.filters).encode())]
     if len(hits) >= page:
         controls.append(button("More quotes", "more", replace(view, offset=offset + len(hits)).encode()))
     return finish(title, blocks, controls=controls)
