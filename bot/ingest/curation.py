@@ -99,9 +99,10 @@ def history(store: Store, actor_id: int | None = None, *, key: str | None = None
         return edits_of(conn, [key], limit=limit) if key else []
 
 
-def get_edit(store: Store, edit_id: int) -> Edit | None:
+def actor_id_of(store: Store, key: str) -> int | None:
+    """The id the actor of this key has now (ids change when an actor is made again)."""
     with store.connect() as conn:
-        return edit_by_id(conn, edit_id)
+        return conn.execute(select(actors.c.id).where(actors.c.key == key)).scalar()
 
 
 def undo(store: Store, editor: str, edit_id: int) -> Edit:
@@ -154,7 +155,7 @@ def _make(store: Store, editor: str, action: EditAction, actor_id: int, detail: 
         applied = _APPLY[action](conn, actor, target, detail, {})
         if applied is None:
             raise EditRefused(_NOTHING.get(action, "That changes nothing.").format(actor=actor.name, **detail))
-        before, after = applied
+        before, after = applied[0], {**applied[1], "of": actor.name}
         target_key = target.key if target is not None else (
             actor_key(detail["new_name"]) if action == EditAction.MOVE else None)
         edit_id = record_edit(conn, actor_key=actor.key, action=action, target_key=target_key, detail=detail,

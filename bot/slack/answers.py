@@ -11,10 +11,11 @@ import re
 
 from bot.blockkit import Message, unescape_command_text
 from bot.search.engines import engines_for
-from bot.slack import digest_command, views
+from bot.slack import curation_command, digest_command, views
 from bot.slack.buttons import (
-    ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
+    EDITING, ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
 )
+from bot.slack.editors import Editors
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,11 @@ class Answers:
     """What every front answers, from the search engines of its store (bot.search.engines: one set per
     process, shared with /digest follow). Built once per process; the engines are thread-safe readers."""
 
-    def __init__(self, store):
+    def __init__(self, store, editors: Editors | None = None):
+        """`editors`: who may correct the index (nobody when None)."""
         self.store = store
         self.engines = engines_for(store)
+        self.editors = editors or Editors()
 
     def warm_up(self) -> None:
         """Load the engines' in-memory indexes now, so the first journalist to ask does not wait."""
@@ -77,6 +80,9 @@ class Answers:
             return views.apology(command)
 
     def _command(self, command: str, query: str, *, user_id: str, channel_id: str, client, share: bool) -> Message:
+        if command == "/newsbot" and curation_command.is_curation(query):
+            return curation_command.handle(query, user_id=user_id, engines=self.engines,
+                                           allowed=self.editors.allows(user_id, client))
         if command == "/newsbot" or query.lower() in ("help", "?", "-h", "--help"):
             return views.help_message()
         if command == "/digest":
@@ -84,26 +90,36 @@ class Answers:
         if not query:
             return views.usage(command)
         if command == "/lookup":
-            return views.lookup_message(self.engines.lookup(query), share=share)
+            result = self.engines.lookup(query)
+            editing = share and result.profile is not None and self.editors.allows(user_id, client)
+            return views.lookup_message(result, share=share, editing=editing)
         if command == "/quote":
             words, by = parse_quote_query(query)
             return self._show(QuotesPage(words, by or None), share=share, shared_by=None)
         return views.help_message()
 
-    def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
+    def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None,
+             user_id: str = "", client=None) -> Message:
         """Render what a pressed button's `value` points at (a profile page, a page of quotes), or do what
-        it asks in `channel_id`, the channel it was pressed in."""
+        it asks in `channel_id`, the channel it was pressed in, for `user_id`."""
         try:
-            return self._show(decode(value), channel_id=channel_id, share=share, shared_by=shared_by)
+            view = decode(value)
+            if isinstance(view, EDITING):
+                return curation_command.press(view, user_id=user_id, engines=self.engines,
+                                              allowed=self.editors.allows(user_id, client))
+            editing = isinstance(view, ProfilePage) and share and self.editors.allows(user_id, client)
+            return self._show(view, channel_id=channel_id, share=share, shared_by=shared_by, editing=editing)
         except Exception:
             log.exception("view %r failed", wire_of(value))
             return views.apology("/lookup" if kind_of(wire_of(value)) is ProfilePage else "/quote")
 
-    def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
+    def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None,
+              editing: bool = False) -> Message:
         if isinstance(view, ProfilePage):
             profile = self.engines.profiles.profile(view.actor_id, articles_offset=view.articles_offset,
                                                  articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES)
-            return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by)
+            return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by,
+                                         editing=editing)
         if isinstance(view, QuotesPage):
             result = self.engines.quote_search.search(view.words, view.by, limit=views.QUOTES_PAGE, offset=view.offset)
             return views.quotes_message(result, offset=view.offset, share=share, shared_by=shared_by)

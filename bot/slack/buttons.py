@@ -93,8 +93,55 @@ class FollowChoice(Encoded):
         return cls(name=str(wire.get("n") or "").strip())
 
 
-ButtonValue = ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice
-KINDS: dict[str, type[ButtonValue]] = {cls.kind: cls for cls in (ProfilePage, QuotesPage, ActorQuotesPage, FollowChoice)}
+@dataclass(frozen=True)
+class EditHistory(Encoded):
+    """An actor's edits, each with an Undo button (editors only)."""
+
+    actor_id: int
+    kind: ClassVar[str] = "edit_history"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "id": self.actor_id}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> EditHistory:
+        return cls(actor_id=int(wire["id"]))
+
+
+@dataclass(frozen=True)
+class NotActorChoice(Encoded):
+    """Mark an actor "not an actor" (editors only)."""
+
+    actor_id: int
+    kind: ClassVar[str] = "not_actor"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "id": self.actor_id}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> NotActorChoice:
+        return cls(actor_id=int(wire["id"]))
+
+
+@dataclass(frozen=True)
+class UndoEdit(Encoded):
+    """Undo one edit (editors only)."""
+
+    edit_id: int
+    kind: ClassVar[str] = "undo_edit"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "e": self.edit_id}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> UndoEdit:
+        return cls(edit_id=int(wire["e"]))
+
+
+EDITING = (EditHistory, NotActorChoice, UndoEdit)  # the values only an editor may press
+ButtonValue = ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice | EditHistory | NotActorChoice | UndoEdit
+KINDS: dict[str, type[ButtonValue]] = {cls.kind: cls for cls in (ProfilePage, QuotesPage, ActorQuotesPage, FollowChoice,
+                                                                 *EDITING)}
 
 
 def offset(wire: dict, key: str) -> int:

@@ -1,4 +1,5 @@
-"""Buttons: Share in channel, More (next page) and open (a candidate's profile).
+"""Buttons: Share in channel, More (next page), open (a candidate's profile) and edit (an editor's: the
+edit history, Not an actor, Undo).
 
 On a private (ephemeral) answer, More and open update the message in place. On a public message
 (shared, or in a thread) they answer privately, so one reader's paging never changes what the
@@ -9,6 +10,7 @@ import re
 from concurrent.futures import Executor
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.blockkit import ACTION_PATTERN
 from bot.slack.answers import Answers
@@ -17,7 +19,7 @@ from bot.slack.listeners.replies import later, send
 
 def register(app: App, answers: Answers, pool: Executor) -> None:
     @app.action(re.compile(ACTION_PATTERN))
-    def press(ack: Ack, body: dict, action: dict, respond: Respond) -> None:
+    def press(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient) -> None:
         ack()
         kind = action["action_id"].split(".")[1]
         value = action.get("value", "")
@@ -34,6 +36,6 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
                 send(respond, answers.show(value, share=False, shared_by=user_id), label,
                      response_type="in_channel", replace_original=False)
             else:
-                send(respond, answers.show(value, channel_id=channel_id), label, response_type="ephemeral",
-                     replace_original=private)
+                send(respond, answers.show(value, channel_id=channel_id, user_id=user_id or "", client=client), label,
+                     response_type="ephemeral", replace_original=private)
         later(pool, answer, f"button {action['action_id']} {value!r}")
