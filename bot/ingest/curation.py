@@ -254,7 +254,7 @@ def _apply_rename(conn: Connection, actor, target, detail: dict, before: dict):
     old = before.get("name", actor.name)
     added = before.get("alias_added")
     if added is None:
-        added = actor_key(old) not in {actor.key, *_alias_keys(conn, actor.id)}
+        added = actor_key(old) not in _alias_keys(conn, actor.id)  # (lookup finds an actor by name and aliases)
     if added and actor_key(old) not in _alias_keys(conn, actor.id):  # the old name still finds it
         conn.execute(insert(aliases).values(actor_id=actor.id, alias=old, key=actor_key(old), origin=AliasOrigin.CONFIG))
     conn.execute(update(actors).where(actors.c.id == actor.id).values(name=detail["name"]))
