@@ -118,17 +118,17 @@ def undo(store: Store, editor: str, edit_id: int) -> Edit:
             raise EditRefused(f"Undo edit #{later[0].id} first: it changed the same actor after #{edit_id}.")
         _UNDO[edit.action](conn, edit)
         mark_undone(conn, edit.id, editor)
-        reapply_edits(conn)  # recounts elect kinds again: the other edits hold
+        reapply_edits(conn, edit.keys)  # recounts elect kinds again: the other edits of these actors hold
         store.bump_generation(conn, indexed=False)
         return edit_by_id(conn, edit_id)
 
 
-def reapply_edits(conn: Connection) -> int:
-    """Apply every active edit again, oldest first, after an index run: an actor merged away or marked
-    no actor that new articles brought back, mentions of a moved spelling they added, a kind or a
-    description the run recomputed. Returns how many edits changed something."""
+def reapply_edits(conn: Connection, keys: Collection[str] | None = None) -> int:
+    """Apply every active edit (of the actors of `keys`, when given) again, oldest first, after an index
+    run: an actor merged away or marked no actor that new articles brought back, mentions of a moved
+    spelling they added, a kind or a description the run recomputed. Returns how many changed something."""
     changed = 0
-    for edit in active_edits(conn):
+    for edit in active_edits(conn, sorted(keys) if keys is not None else None):
         actor = _by_key(conn, edit.actor_key)
         target = _by_key(conn, edit.target_key) if edit.target_key else None
         applied = _APPLY[edit.action](conn, actor, target, edit.detail, edit.before)
@@ -160,7 +160,8 @@ def _make(store: Store, editor: str, action: EditAction, actor_id: int, detail: 
             actor_key(detail["new_name"]) if action == EditAction.MOVE else None)
         edit_id = record_edit(conn, actor_key=actor.key, action=action, target_key=target_key, detail=detail,
                               before=before, after=after, editor=editor)
-        reapply_edits(conn)  # recounts elect kinds again: the earlier edits hold
+        reapply_edits(conn, {actor.key, *([target_key] if target_key else [])})  # recounts elect kinds again:
+        # the earlier edits of these actors hold
         store.bump_generation(conn, indexed=False)
         return edit_by_id(conn, edit_id)
 

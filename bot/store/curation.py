@@ -60,9 +60,13 @@ def edits_of(conn: Connection, keys: list[str], *, limit: int = 50) -> list[Edit
     return [_edit(row) for row in rows]
 
 
-def active_edits(conn: Connection) -> list[Edit]:
-    """Every edit not undone, oldest first: the order they are applied again in."""
-    rows = conn.execute(select(actor_edits).where(actor_edits.c.undone_at.is_(None)).order_by(actor_edits.c.id))
+def active_edits(conn: Connection, keys: list[str] | None = None) -> list[Edit]:
+    """Every edit not undone (of these actors, when `keys` are given), oldest first: the order they are
+    applied again in."""
+    query = select(actor_edits).where(actor_edits.c.undone_at.is_(None))
+    if keys is not None:
+        query = query.where(or_(one_of(conn, actor_edits.c.actor_key, keys), one_of(conn, actor_edits.c.target_key, keys)))
+    rows = conn.execute(query.order_by(actor_edits.c.id))
     return [_edit(row) for row in rows]
 
 
