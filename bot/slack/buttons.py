@@ -94,33 +94,31 @@ class FollowChoice(Encoded):
 
 
 @dataclass(frozen=True)
-class EditHistory(Encoded):
-    """An actor's edits, each with an Undo button (editors only)."""
+class ActorEdit(Encoded):
+    """What an editor's button does to one actor; each kind below says what."""
 
     actor_id: int
-    kind: ClassVar[str] = "edit_history"
 
     def wire(self) -> dict:
         return {"v": self.kind, "id": self.actor_id}
 
     @classmethod
-    def from_wire(cls, wire: dict) -> EditHistory:
+    def from_wire(cls, wire: dict) -> ActorEdit:
         return cls(actor_id=int(wire["id"]))
 
 
 @dataclass(frozen=True)
-class NotActorChoice(Encoded):
+class EditHistory(ActorEdit):
+    """An actor's edits, each with an Undo button (editors only)."""
+
+    kind: ClassVar[str] = "edit_history"
+
+
+@dataclass(frozen=True)
+class NotActorChoice(ActorEdit):
     """Mark an actor "not an actor" (editors only)."""
 
-    actor_id: int
     kind: ClassVar[str] = "not_actor"
-
-    def wire(self) -> dict:
-        return {"v": self.kind, "id": self.actor_id}
-
-    @classmethod
-    def from_wire(cls, wire: dict) -> NotActorChoice:
-        return cls(actor_id=int(wire["id"]))
 
 
 @dataclass(frozen=True)
