@@ -16,7 +16,10 @@ from bot.slack.answers import Answers
 from bot.slack.editors import Editors
 from bot.store.db import Store
 from tests.conftest import BACKENDS
-from tests.fakeslack import action_body, buttons, command_body, post_signed
+import json
+import urllib.parse
+
+from tests.fakeslack import TEAM_ID, action_body, buttons, command_body, post_signed
 from tests.slack_loopback import SECRET, answer, bot, slack, words  # noqa: F401 (fixtures)
 from tests.slack_world import database, write_corpus
 
@@ -158,6 +161,51 @@ def test_every_kind_of_edit_from_slack(bot, slack):
     assert "No actor named" in words(lookup(bot, slack, "Freedom from Torture", "r10"))
     assert "Undone" in words(push(bot, slack, gone, "Undo", "r11"))
     assert title(lookup(bot, slack, "Freedom from Torture", "r12")) == "Freedom from Torture"
+
+
+def submit(bot, view: dict, values: dict, user: str = EDITOR):
+    """Submit the modal `view` (as views.open got it) with these {block: value} filled in."""
+    state = {"action": {"action": {"type": "static_select", "selected_option": (
+        {"value": values["action"]} if values.get("action") else None)}}}
+    for block in ("value", "spelling"):
+        state[block] = {block: {"type": "plain_text_input", "value": values.get(block)}}
+    payload = {"type": "view_submission", "team": {"id": TEAM_ID}, "user": {"id": user, "username": "someone"},
+               "api_app_id": "A0NEWSBOT", "token": "legacy", "trigger_id": "1.2.3",
+               "view": {**view, "id": "V0EDIT", "team_id": TEAM_ID, "state": {"values": state}}}
+    status, body, _ = post_signed(f"{bot}/slack/events", urllib.parse.urlencode({"payload": json.dumps(payload)}),
+                                  SECRET)
+    assert status == 200
+    return json.loads(body) if body else {}
+
+
+def test_the_edit_form_merges_and_says_so_privately_and_refuses_what_does_not_read(bot, slack):
+    profile = lookup(bot, slack, "Eurasian", "r1")
+    push_form = next(b for b in buttons(profile) if b["text"]["text"] == "Edit…")
+    post_signed(f"{bot}/slack/events", action_body(push_form, slack.response_url("r2"), user_id=EDITOR), SECRET)
+    view = slack.wait_for("/api/views.open")[0].body["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "newsbot.edit" and "Eurasian" in json.dumps(view)
+
+    refused = submit(bot, view, {"action": "same as", "value": "Nobody Known At All"})
+    assert refused["response_action"] == "errors" and "No actor is named exactly" in refused["errors"]["value"]
+    assert submit(bot, view, {"action": "move", "value": "Europe"})["errors"]["spelling"]
+    assert "Only the desk's editors" in submit(bot, view, {"action": "same as", "value": "Europe"},
+                                               user=REPORTER)["errors"]["value"]
+    assert title(lookup(bot, slack, "Eurasian", "r3")) == "Eurasian"
+
+    assert submit(bot, view, {"action": "same as", "value": "Europe"}) == {}
+    posted = slack.wait_for("/api/chat.postEphemeral")[0].body
+    assert posted["user"] == EDITOR and posted["channel"] == "C0NEWSDESK"
+    assert "merged *Eurasian* into *Europe*" in words(posted)
+    assert title(lookup(bot, slack, "Eurasian", "r4", user=REPORTER)) == "Europe"
+
+
+def test_a_forged_edit_form_button_opens_nothing(bot, slack):
+    profile = lookup(bot, slack, "Eurasian", "r1")
+    forged = next(b for b in buttons(profile) if b["text"]["text"] == "Edit…")
+    post_signed(f"{bot}/slack/events", action_body(forged, slack.response_url("r2"), user_id=REPORTER), SECRET)
+    assert "Only the desk's editors" in words(answer(slack, "r2"))
+    assert slack.calls("/api/views.open") == []
 
 
 @pytest.mark.parametrize("text, said", [

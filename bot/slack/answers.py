@@ -99,19 +99,30 @@ class Answers:
         return views.help_message()
 
     def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None,
-             user_id: str = "", client=None) -> Message:
+             user_id: str = "", client=None, open_form=None) -> Message | None:
         """Render what a pressed button's `value` points at (a profile page, a page of quotes), or do what
-        it asks in `channel_id`, the channel it was pressed in, for `user_id`."""
+        it asks in `channel_id`, the channel it was pressed in, for `user_id`. An editor's Edit… button
+        opens its form through `open_form` (a modal's view in; None: the console) and answers None."""
         try:
             view = decode(value)
             if isinstance(view, EDITING):
-                return curation_command.press(view, user_id=user_id, engines=self.engines,
-                                              allowed=self.editors.allows(user_id, client))
+                return curation_command.press(view, user_id=user_id, engines=self.engines, channel_id=channel_id,
+                                              allowed=self.editors.allows(user_id, client), open_form=open_form)
             editing = isinstance(view, ProfilePage) and share and self.editors.allows(user_id, client)
             return self._show(view, channel_id=channel_id, share=share, shared_by=shared_by, editing=editing)
         except Exception:
             log.exception("view %r failed", wire_of(value))
             return views.apology("/lookup" if kind_of(wire_of(value)) is ProfilePage else "/quote")
+
+    def submit_form(self, view: dict, *, user_id: str, client=None) -> tuple[dict | None, Message | None, str]:
+        """A submitted edit form (bot.slack.curation_command.submit_form): errors for the form, or the answer
+        and the channel to post it in."""
+        try:
+            return curation_command.submit_form(view, user_id=user_id, engines=self.engines,
+                                                allowed=self.editors.allows(user_id, client))
+        except Exception:
+            log.exception("edit form of %s failed", user_id)
+            return {"value": "Sorry, something went wrong; it has been logged."}, None, ""
 
     def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None,
               editing: bool = False) -> Message:

@@ -115,6 +115,13 @@ class EditHistory(ActorEdit):
 
 
 @dataclass(frozen=True)
+class EditForm(ActorEdit):
+    """Open the edit form (a modal) of an actor (editors only)."""
+
+    kind: ClassVar[str] = "edit_form"
+
+
+@dataclass(frozen=True)
 class NotActorChoice(ActorEdit):
     """Mark an actor "not an actor" (editors only)."""
 
@@ -136,8 +143,9 @@ class UndoEdit(Encoded):
         return cls(edit_id=int(wire["e"]))
 
 
-EDITING = (EditHistory, NotActorChoice, UndoEdit)  # the values only an editor may press
-ButtonValue = ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice | EditHistory | NotActorChoice | UndoEdit
+EDITING = (EditForm, EditHistory, NotActorChoice, UndoEdit)  # the values only an editor may press
+ButtonValue = (ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice | EditForm | EditHistory | NotActorChoice
+               | UndoEdit)
 KINDS: dict[str, type[ButtonValue]] = {cls.kind: cls for cls in (ProfilePage, QuotesPage, ActorQuotesPage, FollowChoice,
                                                                  *EDITING)}
 

@@ -13,14 +13,16 @@ and ambiguous answers show. Who may edit is decided by the caller (bot.slack.edi
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections.abc import Callable
 
 from bot.blockkit import Message, button, context, escape, finish, section
 from bot.ingest import curation
 from bot.ingest.curation import EditRefused
 from bot.search.results import Band, LookupStatus
-from bot.slack.buttons import EditHistory, NotActorChoice, ProfilePage, UndoEdit
+from bot.slack.buttons import EditForm, EditHistory, NotActorChoice, ProfilePage, UndoEdit
 from bot.store.curation import Edit
 from bot.store.schema import EditAction
 
@@ -67,12 +69,19 @@ def handle(text: str, *, user_id: str, engines, allowed: bool) -> Message:
         return _say(str(exc))
 
 
-def press(view, *, user_id: str, engines, allowed: bool) -> Message:
-    """An edit button: History, Not an actor, Undo."""
+def press(view, *, user_id: str, engines, allowed: bool, channel_id: str = "",
+          open_form: Callable[[dict], None] | None = None) -> Message | None:
+    """An edit button: Edit… (the form, through `open_form`; None where there are no forms: the console
+    is shown the commands), Edit history, Not an actor, Undo. None when the form was opened."""
     if not allowed:
         log.warning("refused a %s button from %s, who is no editor", view.kind, user_id)
         return _say(REFUSED)
     try:
+        if isinstance(view, EditForm):
+            if open_form is None:
+                return finish("/newsbot edit usage", [section(USAGE)])
+            open_form(edit_form(view.actor_id, _name(engines, view.actor_id), channel_id))
+            return None
         if isinstance(view, EditHistory):
             return history_message(engines, view.actor_id)
         if isinstance(view, NotActorChoice):
@@ -86,7 +95,8 @@ def profile_controls(actor_id: int, name: str) -> tuple[dict, list]:
     """What a profile shows an editor: the commands, and the History and Not an actor buttons."""
     hint = context(f"Editor: `/newsbot edit {escape(name)} same as …` · `rename …` · `move \"…\" to …` · "
                    "`kind …` · `describe …` · `alias …`")
-    return hint, [button("Edit history", "edit", EditHistory(actor_id).encode()),
+    return hint, [button("Edit…", "edit", EditForm(actor_id).encode()),
+                  button("Edit history", "edit", EditHistory(actor_id).encode()),
                   button("Not an actor", "edit", NotActorChoice(actor_id).encode())]
 
 
@@ -180,8 +190,7 @@ def _undone(engines, edit: Edit) -> Message:
 
 def history_message(engines, actor_id: int) -> Message:
     edits = curation.history(engines.store, actor_id)
-    name = engines.lookup_engine.index.actors.get(actor_id)
-    title = f"Edits of {name.name}" if name else f"Edits of actor #{actor_id}"
+    title = f"Edits of {_name(engines, actor_id)}"
     if not edits:
         return finish(title, [section(f"*{escape(title)}*: none yet.")])
     blocks = [section(f"*{escape(title)}* (#{actor_id}), newest first")]
@@ -193,6 +202,83 @@ def history_message(engines, actor_id: int) -> Message:
         else:
             blocks.append(section(line, accessory=button("Undo", "edit", UndoEdit(edit.id).encode())))
     return finish(title, blocks)
+
+
+def _name(engines, actor_id: int) -> str:
+    actor = engines.lookup_engine.index.actors.get(actor_id)
+    return actor.name if actor else f"actor #{actor_id}"
+
+
+# --- the edit form ------------------------------------------------------------------------------------
+
+FORM = "newsbot.edit"  # the modal's callback_id
+FORM_ACTIONS = {  # the form's choices: how each reads as `/newsbot edit #id …`
+    "same as": "Same as (merge into) another actor",
+    "move": "Move the mentions written one way to another or a new actor",
+    "rename": "Rename",
+    "kind": "Set the kind (person, organization, place, other)",
+    "describe": "Set the description",
+    "alias": "Add an alias",
+    "not an actor": "Not an actor",
+}
+
+
+def edit_form(actor_id: int, name: str, channel_id: str) -> dict:
+    """The modal an editor's Edit… button opens (views.open): what to do, and the name or text it takes."""
+    def option(value: str, label: str) -> dict:
+        return {"text": {"type": "plain_text", "text": label[:75]}, "value": value}
+
+    def field(block: str, label: str, hint: str) -> dict:
+        return {"type": "input", "block_id": block, "optional": True, "label": {"type": "plain_text", "text": label},
+                "hint": {"type": "plain_text", "text": hint},
+                "element": {"type": "plain_text_input", "action_id": block, "max_length": 600}}
+
+    return {
+        "type": "modal", "callback_id": FORM, "private_metadata": json.dumps({"id": actor_id, "c": channel_id}),
+        "title": {"type": "plain_text", "text": "Edit actor"},
+        "submit": {"type": "plain_text", "text": "Save"}, "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(name[:200])}* (#{actor_id})"}},
+            {"type": "input", "block_id": "action", "label": {"type": "plain_text", "text": "Edit"},
+             "element": {"type": "static_select", "action_id": "action",
+                         "options": [option(value, label) for value, label in FORM_ACTIONS.items()]}},
+            field("value", "Name, kind or text", "The other actor, the new name, the kind, the description or the alias"),
+            field("spelling", "Spelling (Move only)", "The mentions written this way move"),
+        ],
+    }
+
+
+def form_unavailable() -> Message:
+    """Slack would not open the form: the same edits by command."""
+    return finish("Slack did not open the edit form", [section("Slack did not open the edit form; "
+                                                               "the same edits work by command:"), section(USAGE)])
+
+
+def submit_form(view: dict, *, user_id: str, engines, allowed: bool) -> tuple[dict | None, Message | None, str]:
+    """A submitted edit form: (errors to show in the form, or None; the answer to post; the channel it
+    was opened in). The form reads as `/newsbot edit #id …`, so it does what the command does."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        actor_id, channel_id = int(meta["id"]), str(meta.get("c") or "")
+        values = view["state"]["values"]
+        action = (values["action"]["action"].get("selected_option") or {}).get("value")
+        value = (values.get("value", {}).get("value", {}).get("value") or "").strip()
+        spelling = (values.get("spelling", {}).get("spelling", {}).get("value") or "").strip()
+    except (KeyError, TypeError, ValueError, AttributeError):
+        log.warning("an edit form that does not read, from %s", user_id)
+        return {"action": "This form does not read: open it again from the profile."}, None, ""
+    if action not in FORM_ACTIONS:
+        return {"action": "Pick what to do."}, None, channel_id
+    if action == "move" and not spelling:
+        return {"spelling": "Give the spelling whose mentions move."}, None, channel_id
+    if action != "not an actor" and not value:
+        return {"value": "Give the name, kind or text."}, None, channel_id
+    command = {"move": f'move "{spelling}" to {value}', "not an actor": "not an actor"}.get(action, f"{action} {value}")
+    message = handle(f"edit #{actor_id} {command}", user_id=user_id, engines=engines, allowed=allowed)
+    said = message.text
+    if not said.startswith("Done"):
+        return {"spelling" if action == "move" and "written" in said else "value": said[:150]}, None, channel_id
+    return None, message, channel_id
 
 
 def _say(text: str) -> Message:
