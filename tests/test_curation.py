@@ -208,6 +208,20 @@ def test_a_forged_edit_form_button_opens_nothing(bot, slack):
     assert slack.calls("/api/views.open") == []
 
 
+def test_quotes_about_an_actor_follow_its_mentions_through_an_edit_and_its_undo(answers):
+    def about(name: str) -> list[str]:
+        result = answers.engines.lookup(name)
+        return [hit.text for hit in result.profile.quotes_about] if result.profile else []
+
+    quoted = about("Europe")
+    assert quoted  # Angela Merkel on Europeans, in the seeds
+    gone = answers.command("/newsbot", "edit Europe not an actor", user_id=EDITOR).to_dict()
+    assert "marked not an actor" in words(gone)
+    assert answers.engines.lookup("Europe").status == "not_found"
+    answers.command("/newsbot", "undo " + words(gone).split("edit #")[1].split(")")[0], user_id=EDITOR)
+    assert about("Europe") == quoted  # the actor made again (a new id) is the subject of its quotes again
+
+
 @pytest.mark.parametrize("text, said", [
     ("edit Nobody Known At All same as Europe", "No actor is named exactly"),
     ("edit Europe same as Europe", "already itself"),

@@ -11,31 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
+from bot.ingest.quote_merge import mentions_by_story, quote_subjects
 from bot.nlp.models import Kind
 from bot.nlp.names import actor_key, short_form
 from bot.store.actor_stats import recount_actors
-from bot.store.curation import (
-    Edit,
-    active_edits,
-    edit_by_id,
-    edits_of,
-    keep_before,
-    mark_undone,
-    record_edit,
-)
+from bot.store.curation import Edit, active_edits, edit_by_id, edits_of, keep_before, mark_undone, record_edit
 from bot.store.db import Store, chunks, one_of
 from bot.store.merges import merge_actors
 from bot.store.schema import (
-    AliasOrigin,
-    EditAction,
-    actors,
-    aliases,
-    articles,
-    mentions,
-    quotes,
+    AliasOrigin, EditAction, actors, aliases, articles, mentions, quote_occurrences, quotes,
 )
 
 MAX_NAME = 200
@@ -322,6 +309,7 @@ def _apply_not_actor(conn: Connection, actor, target, detail: dict, before: dict
     spellings = before.get("aliases") or _alias_rows(conn, actor.id)
     conn.execute(update(quotes).where(quotes.c.speaker_actor_id == actor.id).values(speaker_actor_id=None))
     conn.execute(delete(actors).where(actors.c.id == actor.id))  # its mentions and aliases with it
+    _refresh_subjects(conn, {row["article_id"] for row in rows})
     return ({"actor": before.get("actor") or _actor_dict(actor), "aliases": spellings,
              "mentions": list({(r["article_id"], r["start"], r["end"]): r for r in [*before.get("mentions", []), *rows]}
                           .values()),
@@ -338,6 +326,7 @@ def _undo_not_actor(conn: Connection, edit: Edit) -> None:
     restored = [{**row, "actor_id": actor_id} for row in rows if row["article_id"] in kept]
     if restored:
         conn.execute(insert(mentions), restored)
+        _refresh_subjects(conn, kept)
     for chunk in chunks(edit.before["quotes"]):
         conn.execute(update(quotes).where(one_of(conn, quotes.c.id, chunk), quotes.c.speaker_actor_id.is_(None))
                      .values(speaker_actor_id=actor_id))
@@ -417,6 +406,27 @@ def _move_ids(conn: Connection, mention_ids: Collection[int], quote_ids: Collect
     for chunk in chunks(sorted(quote_ids)):
         conn.execute(update(quotes).where(one_of(conn, quotes.c.id, chunk), quotes.c.speaker_actor_id == source)
                      .values(speaker_actor_id=target))
+    articles_of = set()
+    for chunk in chunks(sorted(mention_ids)):
+        articles_of.update(conn.execute(select(mentions.c.article_id).where(one_of(conn, mentions.c.id, chunk))).scalars())
+    _refresh_subjects(conn, articles_of)
+
+
+def _refresh_subjects(conn: Connection, article_ids: Collection[str]) -> None:
+    """The actors named near each quote occurrence of these articles (quote_occurrences.subjects), read again
+    from their mentions: quotes "about" an actor follow its mentions."""
+    for chunk in chunks(sorted(article_ids)):
+        named = mentions_by_story(conn.execute(
+            select(mentions.c.article_id, mentions.c.actor_id, mentions.c.start, mentions.c.end)
+            .where(one_of(conn, mentions.c.article_id, chunk))))
+        changed = [{"occurrence": row.id, "subjects": subjects} for row in conn.execute(
+            select(quote_occurrences.c.id, quote_occurrences.c.article_id, quote_occurrences.c.start,
+                   quote_occurrences.c.end, quote_occurrences.c.subjects)
+            .where(one_of(conn, quote_occurrences.c.article_id, chunk)))
+            if (subjects := quote_subjects(named.get(row.article_id, ()), row.start, row.end)) != row.subjects]
+        if changed:
+            conn.execute(update(quote_occurrences).where(quote_occurrences.c.id == bindparam("occurrence"))
+                         .values(subjects=bindparam("subjects")), changed)
 
 
 def _insert_aliases(conn: Connection, actor_id: int, rows: list[dict]) -> None:

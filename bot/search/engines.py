@@ -35,6 +35,11 @@ class Engines:
         self.quote_search = QuoteSearch(store, self.lookup_engine.resolve)
         self.profiles = Profiles(store, self.lookup_engine, self.quote_search)
 
+    def refresh(self) -> None:
+        """Read both indexes again now (after an edit made in this process), not at their next check."""
+        self.lookup_engine.refresh()
+        quotes.current_index(self.store, refresh_seconds=0)
+
     def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3) -> LookupResult:
         """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation);
         `found` carries the profile."""

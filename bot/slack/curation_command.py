@@ -165,7 +165,7 @@ def _who(user: str | None) -> str:
 
 
 def _done(engines, edit: Edit, user_id: str) -> Message:
-    engines.lookup_engine.refresh()  # this instance answers from the edited index at once
+    engines.refresh()  # this instance answers from the edited index at once
     text = f"Done (edit #{edit.id}): {describe_edit(edit)}."
     controls = [button("Undo", "edit", UndoEdit(edit.id).encode())]
     actor_id = _current_id(engines, edit)
@@ -183,7 +183,7 @@ def _current_id(engines, edit: Edit) -> int | None:
 
 
 def _undone(engines, edit: Edit) -> Message:
-    engines.lookup_engine.refresh()
+    engines.refresh()
     text = f"Undone (edit #{edit.id}): {describe_edit(edit)}."
     return finish(f"Undone edit #{edit.id}", [section(text)])
 
