@@ -208,6 +208,13 @@ def test_a_forged_edit_form_button_opens_nothing(bot, slack):
     assert slack.calls("/api/views.open") == []
 
 
+def test_an_edit_is_refused_while_an_index_run_writes(answers, store):
+    with store.index_run(wait=False):
+        said = words(answers.command("/newsbot", "edit Zartosht kind other", user_id=EDITOR).to_dict())
+    assert "An index run is writing" in said
+    assert "Done" in words(answers.command("/newsbot", "edit Zartosht kind other", user_id=EDITOR).to_dict())
+
+
 def test_quotes_about_an_actor_follow_its_mentions_through_an_edit_and_its_undo(answers):
     def about(name: str) -> list[str]:
         result = answers.engines.lookup(name)

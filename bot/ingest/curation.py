@@ -9,7 +9,8 @@ touches the same actors.
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
@@ -19,7 +20,7 @@ from bot.nlp.models import Kind
 from bot.nlp.names import actor_key, short_form
 from bot.store.actor_stats import recount_actors
 from bot.store.curation import Edit, active_edits, edit_by_id, edits_of, keep_before, mark_undone, record_edit
-from bot.store.db import Store, chunks, one_of
+from bot.store.db import IndexRunBusy, Store, chunks, one_of
 from bot.store.merges import merge_actors
 from bot.store.schema import (
     AliasOrigin, EditAction, actors, aliases, articles, mentions, quote_occurrences, quotes,
@@ -92,9 +93,20 @@ def actor_id_of(store: Store, key: str) -> int | None:
         return conn.execute(select(actors.c.id).where(actors.c.key == key)).scalar()
 
 
+@contextmanager
+def _writing(store: Store) -> Iterator[Connection]:
+    """A transaction that no index run writes beside: a run remembers the actor ids it met across files, so
+    an edit waits for none (refused while one writes: runs without new files take a moment)."""
+    try:
+        with store.index_run(wait=False), store.begin() as conn:
+            yield conn
+    except IndexRunBusy:
+        raise EditRefused("An index run is writing to the index right now: try again in a minute.") from None
+
+
 def undo(store: Store, editor: str, edit_id: int) -> Edit:
     """Put back what an edit changed; refused while a later edit touches the same actors."""
-    with store.begin() as conn:
+    with _writing(store) as conn:
         edit = edit_by_id(conn, edit_id)
         if edit is None:
             raise EditRefused(f"There is no edit #{edit_id}.")
@@ -130,7 +142,7 @@ def reapply_edits(conn: Connection, keys: Collection[str] | None = None) -> int:
 
 def _make(store: Store, editor: str, action: EditAction, actor_id: int, detail: dict, *,
           target_id: int | None = None) -> Edit:
-    with store.begin() as conn:
+    with _writing(store) as conn:
         actor = _by_id(conn, actor_id)
         target = _by_id(conn, target_id) if target_id is not None else None
         if action == EditAction.MERGE and target.id == actor.id:
