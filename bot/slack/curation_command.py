@@ -85,14 +85,14 @@ def press(view, *, user_id: str, engines, allowed: bool, channel_id: str = "",
         if isinstance(view, EditHistory):
             return history_message(engines, view.actor_id)
         if isinstance(view, NotActorChoice):
-            return _done(engines, curation.not_actor(engines.store, user_id, view.actor_id), user_id)
+            return _done(engines, curation.not_actor(engines.store, user_id, view.actor_id))
         return _undone(engines, curation.undo(engines.store, user_id, view.edit_id))
     except EditRefused as exc:
         return _say(str(exc))
 
 
 def profile_controls(actor_id: int, name: str) -> tuple[dict, list]:
-    """What a profile shows an editor: the commands, and the History and Not an actor buttons."""
+    """What a profile shows an editor: the commands, and the Edit…, Edit history and Not an actor buttons."""
     hint = context(f"Editor: `/newsbot edit {escape(name)} same as …` · `rename …` · `move \"…\" to …` · "
                    "`kind …` · `describe …` · `alias …`")
     return hint, [button("Edit…", "edit", EditForm(actor_id).encode()),
@@ -119,7 +119,7 @@ def _edit(engines, user_id: str, rest: str) -> Message:
         do = {"rename": curation.rename, "kind": curation.set_kind, "describe": curation.describe,
               "alias": curation.add_alias}[match["verb"].lower()]
         edit = do(store, user_id, actor_id, match["value"])
-    return _done(engines, edit, user_id)
+    return _done(engines, edit)
 
 
 def _actor(engines, text: str, *, missing_ok: bool = False) -> int | None:
@@ -164,7 +164,7 @@ def _who(user: str | None) -> str:
     return f"<@{user}>" if user and re.fullmatch(r"[UW][A-Z0-9]+", user) else escape(user or "someone")
 
 
-def _done(engines, edit: Edit, user_id: str) -> Message:
+def _done(engines, edit: Edit) -> Message:
     engines.refresh()  # this instance answers from the edited index at once
     text = f"Done (edit #{edit.id}): {describe_edit(edit)}."
     controls = [button("Undo", "edit", UndoEdit(edit.id).encode())]
