@@ -335,6 +335,18 @@ def test_edits_export_as_actors_yaml_entries_and_import_into_another_index(world
         cleanup()
 
 
+@pytest.mark.parametrize("text, said", [
+    ("actors:\n  - name: Europe\n    kind: continent\n", "key 'kind' expected one of"),
+    ("actors: []\nnot_actors: [3]\n", "key 'not_actors' expected a list of names"),
+])
+def test_importing_a_file_that_does_not_read_says_where(world, tmp_path, text, said):
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", world[0], "curation", "import", str(wrong)])
+    assert result.exit_code == 2
+    assert "wrong.yaml" in result.output and said in result.output and "Traceback" not in result.output
+
+
 # --- two instances ----------------------------------------------------------------------------------
 
 @pytest.mark.skipif("postgres" not in BACKENDS, reason="NEWSBOT_TEST_POSTGRES_URL is not set")
