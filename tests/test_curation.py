@@ -3,8 +3,12 @@ undone, kept across re-indexing, exported to actors.yaml entries and imported ba
 second bot instance on the same database."""
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+import threading
+import time
+import urllib.parse
 
 import pytest
 import yaml
@@ -13,12 +17,11 @@ from click.testing import CliRunner
 from bot.cli import cli
 from bot.search.lookup import REFRESH_SECONDS
 from bot.slack.answers import Answers
+from bot.slack.app import build_app
 from bot.slack.editors import Editors
+from bot.slack.server import make_http_server
 from bot.store.db import Store
 from tests.conftest import BACKENDS
-import json
-import urllib.parse
-
 from tests.fakeslack import TEAM_ID, action_body, buttons, command_body, post_signed
 from tests.slack_loopback import SECRET, answer, bot, slack, words  # noqa: F401 (fixtures)
 from tests.slack_world import database, write_corpus
@@ -349,27 +352,38 @@ def test_importing_a_file_that_does_not_read_says_where(world, tmp_path, text, s
 
 # --- two instances ----------------------------------------------------------------------------------
 
-@pytest.mark.skipif("postgres" not in BACKENDS, reason="NEWSBOT_TEST_POSTGRES_URL is not set")
-def test_an_edit_made_through_one_instance_is_seen_by_the_other(tmp_path, monkeypatch):
-    import time
+def serve(answers, slack):
+    """A bot instance's HTTP server over `answers`: (events URL, stop)."""
+    app = build_app(answers, token="xoxb-test", signing_secret=SECRET, api_url=slack.api_url, workers=4)
+    server = make_http_server(app, answers, SECRET, host="127.0.0.1", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
 
+    def stop():
+        server.shutdown()
+        server.server_close()
+    return f"http://127.0.0.1:{server.server_address[1]}", stop
+
+
+@pytest.mark.skipif("postgres" not in BACKENDS, reason="NEWSBOT_TEST_POSTGRES_URL is not set")
+def test_an_edit_made_through_one_instance_is_seen_by_the_other(slack, tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path)
     url, cleanup = database("postgres", tmp_path)
     monkeypatch.setenv("NEWSBOT_CONFIG_DIR", str(tmp_path / "config"))
     index(url, corpus)
     first, second = Store(url), Store(url)
+    one, stop_one = serve(Answers(first, editors=Editors([EDITOR])), slack)
+    two, stop_two = serve(Answers(second, editors=Editors([EDITOR])), slack)
     try:
-        one = Answers(first, editors=Editors([EDITOR]))
-        two = Answers(second, editors=Editors([EDITOR]))
-        assert one.engines is not two.engines
-        assert two.engines.lookup("Eurasian").profile.name == "Eurasian"  # its caches loaded
-        assert "Done" in words(one.command("/newsbot", "edit Eurasian same as Europe", user_id=EDITOR).to_dict())
+        assert title(lookup(two, slack, "Eurasian", "r1")) == "Eurasian"  # the second instance's caches loaded
+        assert "Done" in words(newsbot(one, slack, "edit Eurasian same as Europe", "r2"))
         time.sleep(REFRESH_SECONDS + 0.5)  # how often an instance checks the store's generation
-        assert two.engines.lookup("Eurasian").profile.name == "Europe"
-        assert "Undone" in words(two.command("/newsbot", "undo 1", user_id=EDITOR).to_dict())
+        assert title(lookup(two, slack, "Eurasian", "r3", user=REPORTER)) == "Europe"
+        assert "Undone" in words(newsbot(two, slack, "undo 1", "r4"))
         time.sleep(REFRESH_SECONDS + 0.5)
-        assert one.engines.lookup("Eurasian").profile.name == "Eurasian"
+        assert title(lookup(one, slack, "Eurasian", "r5", user=REPORTER)) == "Eurasian"
     finally:
+        stop_one()
+        stop_two()
         first.dispose()
         second.dispose()
         cleanup()
