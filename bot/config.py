@@ -220,6 +220,14 @@ class HttpSettings:
 
 
 @dataclass
+class EditorSettings:
+    """Who may correct the index from Slack: `editors:` in settings.yaml."""
+    users: list[str] = setting(yaml=list, factory=list, help="Slack user ids (U…, W…) of the desk's editors")
+    groups: list[str] = setting(yaml=list, factory=list,
+                                help="Slack user group ids (S…) whose members are editors (read with usergroups:read)")
+
+
+@dataclass
 class Settings:
     """Every setting: settings.yaml's keys in the order they are listed to an editor, then what only the
     environment gives (secrets, and what differs between hosts)."""
@@ -230,6 +238,7 @@ class Settings:
     timezone: str = setting("UTC", yaml=str, help="time zone of a digest whose subscription gives none")
     digest: DigestDefaults = section(DigestDefaults)
     http: HttpSettings = section(HttpSettings)
+    editors: EditorSettings = section(EditorSettings)
     config_dir: Path = setting(env="NEWSBOT_CONFIG_DIR", factory=config_dir,
                                help="the folder of settings.yaml, actors.yaml and digests.yaml (default ./config)")
     cache_dir: Path = setting(env="NEWSBOT_CACHE_DIR", factory=cache_dir,
@@ -335,6 +344,14 @@ def load_settings() -> Settings:
                               f"{MAX_LEASE_MINUTES} ({meaning(DigestDefaults, 'lease_minutes')}), got {lease!r}")
         defaults.lease_minutes = lease
     settings.http.bind = (http.get("bind") or "").strip()
+    editors = check_keys(path, "editors:", data.get("editors"), yaml_keys(EditorSettings))
+    for key, pattern, example in (("users", r"[UW][A-Z0-9]{2,}", "U024BE7LH"), ("groups", r"S[A-Z0-9]{2,}", "S0614TZR7")):
+        ids = editors.get(key) or []
+        wrong = [i for i in ids if not isinstance(i, str) or not re.fullmatch(pattern, i.strip())]
+        if wrong:
+            raise ConfigError(f"{path}: editors: key '{key}' expected Slack ids like {example} "
+                              f"({meaning(EditorSettings, key)}), got {wrong[0]!r}")
+        setattr(settings.editors, key, [i.strip() for i in ids])
     return settings
 
 

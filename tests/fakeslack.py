@@ -162,6 +162,7 @@ class FakeSlack:
         self._failures: dict[tuple[str, str | None], str] = {}
         self._refusals: dict[str, list[tuple[int, int]]] = {}  # path -> [(HTTP status, retry_after)]
         self._users: dict[str, dict] = {}
+        self._usergroups: dict[str, list[str]] = {}
         self.socket_mode = None  # a FakeSocketMode: apps.connections.open answers with its URL
         self._holds: dict[str, float] = {}
         self._cuts: dict[str, int] = {}  # method -> calls left whose connection closes unanswered
@@ -219,6 +220,10 @@ class FakeSlack:
     def add_user(self, user_id: str, **fields) -> None:
         """What users.info returns for `user_id` (e.g. tz="Asia/Beirut")."""
         self._users[user_id] = {"id": user_id, "name": user_id.lower(), **fields}
+
+    def add_usergroup(self, group_id: str, users: list[str]) -> None:
+        """What usergroups.users.list returns for `group_id`."""
+        self._usergroups[group_id] = list(users)
 
     def _check(self, path: str, body: dict) -> None:
         method = path[len("/api/"):] if path.startswith("/api/") else ""
@@ -300,6 +305,9 @@ class FakeSlack:
         if method == "users.info":
             user = self._users.get(body.get("user"))
             return 200, {}, ({"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"})
+        if method == "usergroups.users.list":
+            users = self._usergroups.get(body.get("usergroup"))
+            return 200, {}, ({"ok": True, "users": users} if users is not None else {"ok": False, "error": "no_such_subteam"})
         if method == "apps.connections.open":
             if self.socket_mode is None:
                 return 200, {}, {"ok": False, "error": "not_allowed_token_type"}

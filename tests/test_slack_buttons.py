@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.buttons import ActorQuotesPage, FollowChoice, ProfilePage, QuotesPage, decode
+from bot.slack.buttons import (
+    ActorQuotesPage, EditHistory, FollowChoice, NotActorChoice, ProfilePage, QuotesPage, UndoEdit, decode,
+)
 
 
 @pytest.mark.parametrize("value, view", [
@@ -15,6 +17,9 @@ from bot.slack.buttons import ActorQuotesPage, FollowChoice, ProfilePage, Quotes
     ('{"v":"actor_quotes","id":7,"side":"about","o":3}', ActorQuotesPage(7, "about", 3)),
     ('{"v":"digest_follow","n":"Hassan Nasrallah"}', FollowChoice("Hassan Nasrallah")),
     ('{"v":"digest_follow","n":"حزب الله"}', FollowChoice("حزب الله")),
+    ('{"v":"edit_history","id":7}', EditHistory(7)),
+    ('{"v":"not_actor","id":7}', NotActorChoice(7)),
+    ('{"v":"undo_edit","e":12}', UndoEdit(12)),
 ])
 def test_a_posted_button_opens_the_same_page_and_encodes_to_the_same_bytes(value, view):
     assert decode(value) == view
@@ -37,7 +42,8 @@ def test_a_value_that_is_none_of_ours_decodes_to_nothing(value):
     assert decode(value) is None
 
 
-@pytest.mark.parametrize("value", ['{"v":"profile","id":"x"}', '{"v":"profile"}', '{"v":"quotes","o":"x"}'])
+@pytest.mark.parametrize("value", ['{"v":"profile","id":"x"}', '{"v":"profile"}', '{"v":"quotes","o":"x"}',
+                                   '{"v":"undo_edit","e":"x"}', '{"v":"not_actor"}'])
 def test_a_known_kind_with_unreadable_fields_is_refused(value):
     with pytest.raises((ValueError, TypeError, KeyError)):
         decode(value)

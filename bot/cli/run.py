@@ -56,10 +56,12 @@ def listen(app, answers, secret: str, line: str, host: str, why: str, port: int)
     return server
 
 
-def answers_for(ctx: Context):
+def answers_for(ctx: Context, *, console: bool = False):
+    """The answers of every front, with the editors of the settings (and the console's user in the console)."""
     from bot.slack.answers import Answers
+    from bot.slack.editors import Editors
 
-    return Answers(ctx.store)
+    return Answers(ctx.store, editors=Editors.from_settings(ctx.settings, console=console))
 
 
 def console_for(ctx: Context, answers):
@@ -152,7 +154,7 @@ def run_command(ctx: Context, click_ctx: click.Context, port: int, bind: str | N
     ping_interval = socket_ping_interval(environment) if mode == "socket" else None
     if mode != "http":  # HTTP mode says where it listens once it is bound
         click.echo(line)
-    answers = answers_for(ctx)
+    answers = answers_for(ctx, console=mode == "console")
     if mode == "console":
         console_for(ctx, answers).run()
         return
@@ -183,4 +185,4 @@ def run_command(ctx: Context, click_ctx: click.Context, port: int, bind: str | N
 @friendly_errors
 def console_command(ctx: Context) -> None:
     """The bot in this terminal: /lookup, /quote, /digest preview and help, with history."""
-    console_for(ctx, answers_for(ctx)).run()
+    console_for(ctx, answers_for(ctx, console=True)).run()

@@ -29,6 +29,7 @@ from bot.corpus.walk import CorpusWalk, walk_corpus
 from bot.ingest.actors import RunActors
 from bot.ingest.analysis_pool import AnalysisPool, fewer_collections
 from bot.ingest.changes import KnownFile, file_digest, file_signature, known_files, stored_problems, vanished_files
+from bot.ingest.curation import reapply_edits
 from bot.ingest.near_copies import RunBodies, StoryFinder
 from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.ingest.quote_merge import mentions_by_story, store_quotes
@@ -155,6 +156,7 @@ class Indexer:
                         refresh_actor_stats(conn, stories=self._redated)
                     drop_unmentioned_actors(conn)
                 resolve_across_corpus(conn, self._tally.mentions)
+                reapply_edits(conn)  # editors' corrections hold over what the run found
                 self.store.bump_generation(conn)  # caches in running bots reload
             else:
                 self.store.mark_indexed(conn)  # nothing changed: nothing to reload

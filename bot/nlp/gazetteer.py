@@ -251,7 +251,9 @@ def _active_years(path: Path, where: str, value) -> tuple[int | None, int | None
 def load_gazetteer(path: Path | str) -> Gazetteer:
     """Read and validate config/actors.yaml."""
     path = Path(path)
-    data = check_keys(path, "", read_yaml(path), {"actors": list}, required=("actors",))
+    data = check_keys(path, "", read_yaml(path), {"actors": list, "not_actors": list}, required=("actors",))
+    if not all(isinstance(name, str) and name.strip() for name in data.get("not_actors") or []):
+        raise ConfigError(f"{path}: key 'not_actors' expected a list of names")
     actors: list[CuratedActor] = []
     owner: dict[tuple[str, ...], str] = {}
     for number, entry in enumerate(data["actors"], start=1):

@@ -45,6 +45,11 @@ class Engines:
         actor = self.lookup_engine.index.actors.get(actor_id)
         return actor.kind if actor is not None else None
 
+    def refresh(self) -> None:
+        """Read both indexes again now (after an edit made in this process), not at their next check."""
+        self.lookup_engine.refresh()
+        quotes.current_index(self.store, refresh_seconds=0)
+
     def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3, articles_offset: int = 0,
                filters: Filters = NO_FILTERS) -> LookupResult:
         """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation), among

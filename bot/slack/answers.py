@@ -12,10 +12,11 @@ import re
 from bot.blockkit import Message, unescape_command_text
 from bot.search.engines import engines_for
 from bot.search.filters import FilterError, Filters, parse_query
-from bot.slack import digest_command, views
+from bot.slack import curation_command, digest_command, views
 from bot.slack.buttons import (
-    ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
+    EDITING, ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
 )
+from bot.slack.editors import Editors
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,11 @@ class Answers:
     """What every front answers, from the search engines of its store (bot.search.engines: one set per
     process, shared with /digest follow). Built once per process; the engines are thread-safe readers."""
 
-    def __init__(self, store):
+    def __init__(self, store, editors: Editors | None = None):
+        """`editors`: who may correct the index (nobody when None)."""
         self.store = store
         self.engines = engines_for(store)
+        self.editors = editors or Editors()
 
     def warm_up(self) -> None:
         """Load the engines' in-memory indexes now, so the first journalist to ask does not wait."""
@@ -78,6 +81,9 @@ class Answers:
             return views.apology(command)
 
     def _command(self, command: str, query: str, *, user_id: str, channel_id: str, client, share: bool) -> Message:
+        if command == "/newsbot" and curation_command.is_curation(query):
+            return curation_command.handle(query, user_id=user_id, engines=self.engines,
+                                           allowed=self.editors.allows(user_id, client))
         if command == "/newsbot" or query.lower() in ("help", "?", "-h", "--help"):
             return views.help_message()
         if command == "/digest":
@@ -92,7 +98,9 @@ class Answers:
             return views.usage(command, f"Give {'a name' if command == '/lookup' else 'words or a speaker'} "
                                         "besides the filters.")
         if command == "/lookup":
-            return views.lookup_message(self.engines.lookup(query, filters=filters), share=share)
+            result = self.engines.lookup(query, filters=filters)
+            editing = share and result.profile is not None and self.editors.allows(user_id, client)
+            return views.lookup_message(result, share=share, editing=editing)
         if command == "/quote":
             words, by = parse_quote_query(query)
             return self._show(QuotesPage(words, by or None, filters=filters.tokens()), share=share, shared_by=None)
@@ -103,21 +111,40 @@ class Answers:
         rest, filters = parse_query(text)
         return rest, self.engines.with_outlet(filters)
 
-    def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
+    def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None,
+             user_id: str = "", client=None, open_form=None) -> Message | None:
         """Render what a pressed button's `value` points at (a profile page, a page of quotes), or do what
-        it asks in `channel_id`, the channel it was pressed in."""
+        it asks in `channel_id`, the channel it was pressed in, for `user_id`. An editor's Edit… button
+        opens its form through `open_form` (a modal's view in; None: the console) and answers None."""
         try:
-            return self._show(decode(value), channel_id=channel_id, share=share, shared_by=shared_by)
+            view = decode(value)
+            if isinstance(view, EDITING):
+                return curation_command.press(view, user_id=user_id, engines=self.engines, channel_id=channel_id,
+                                              allowed=self.editors.allows(user_id, client), open_form=open_form)
+            editing = isinstance(view, ProfilePage) and share and self.editors.allows(user_id, client)
+            return self._show(view, channel_id=channel_id, share=share, shared_by=shared_by, editing=editing)
         except Exception:
             log.exception("view %r failed", wire_of(value))
             return views.apology("/lookup" if kind_of(wire_of(value)) is ProfilePage else "/quote")
 
-    def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
+    def submit_form(self, view: dict, *, user_id: str, client=None) -> tuple[dict | None, Message | None, str]:
+        """A submitted edit form (bot.slack.curation_command.submit_form): errors for the form, or the answer
+        and the channel to post it in."""
+        try:
+            return curation_command.submit_form(view, user_id=user_id, engines=self.engines,
+                                                allowed=self.editors.allows(user_id, client))
+        except Exception:
+            log.exception("edit form of %s failed", user_id)
+            return {"value": "Sorry, something went wrong; it has been logged."}, None, ""
+
+    def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None,
+              editing: bool = False) -> Message:
         if isinstance(view, ProfilePage):
             profile = self.engines.profiles.profile(view.actor_id, articles_offset=view.articles_offset,
                                                     articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES,
                                                     filters=self._filters(view.filters)[1])
-            return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by)
+            return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by,
+                                         editing=editing)
         if isinstance(view, QuotesPage):
             result = self.engines.quote_search.search(view.words, view.by, limit=views.QUOTES_PAGE, offset=view.offset,
                                                       filters=self._filters(view.filters)[1])

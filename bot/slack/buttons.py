@@ -99,8 +99,61 @@ class FollowChoice(Encoded):
         return cls(name=str(wire.get("n") or "").strip())
 
 
-ButtonValue = ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice
-KINDS: dict[str, type[ButtonValue]] = {cls.kind: cls for cls in (ProfilePage, QuotesPage, ActorQuotesPage, FollowChoice)}
+@dataclass(frozen=True)
+class ActorEdit(Encoded):
+    """What an editor's button does to one actor; each kind below says what."""
+
+    actor_id: int
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "id": self.actor_id}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> ActorEdit:
+        return cls(actor_id=int(wire["id"]))
+
+
+@dataclass(frozen=True)
+class EditHistory(ActorEdit):
+    """An actor's edits, each with an Undo button (editors only)."""
+
+    kind: ClassVar[str] = "edit_history"
+
+
+@dataclass(frozen=True)
+class EditForm(ActorEdit):
+    """Open the edit form (a modal) of an actor (editors only)."""
+
+    kind: ClassVar[str] = "edit_form"
+
+
+@dataclass(frozen=True)
+class NotActorChoice(ActorEdit):
+    """Mark an actor "not an actor" (editors only)."""
+
+    kind: ClassVar[str] = "not_actor"
+
+
+@dataclass(frozen=True)
+class UndoEdit(Encoded):
+    """Undo one edit (editors only)."""
+
+    edit_id: int
+    kind: ClassVar[str] = "undo_edit"
+
+    def wire(self) -> dict:
+        return {"v": self.kind, "e": self.edit_id}
+
+    @classmethod
+    def from_wire(cls, wire: dict) -> UndoEdit:
+        return cls(edit_id=int(wire["e"]))
+
+
+EDITING = (EditForm, EditHistory, NotActorChoice, UndoEdit)  # the values only an editor may press
+ButtonValue = (ProfilePage | QuotesPage | ActorQuotesPage | FollowChoice | EditForm | EditHistory | NotActorChoice
+               | UndoEdit)
+KINDS: dict[str, type[ButtonValue]] = {cls.kind: cls for cls in (ProfilePage, QuotesPage, ActorQuotesPage, FollowChoice,
+                                                                 *EDITING)}
 
 
 def filters_wire(filters: str) -> dict:

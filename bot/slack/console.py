@@ -17,6 +17,7 @@ from typing import TextIO
 
 from bot.blockkit import Message, escape
 from bot.slack.answers import COMMANDS, Answers
+from bot.slack.editors import CONSOLE_USER
 from bot.wording import plural
 
 PROMPT = "newsbot> "
@@ -108,7 +109,7 @@ class Console:
 
     def __init__(self, answers: Answers, *, stdin: TextIO | None = None, stdout: TextIO | None = None,
                  color: bool | None = None, no_color: bool = False, history_file: Path | None = None,
-                 user_id: str = "UCONSOLE", channel_id: str = "CCONSOLE"):
+                 user_id: str = CONSOLE_USER, channel_id: str = "CCONSOLE"):
         """`color` None: bold on a terminal unless `no_color`; `history_file`: where a terminal session's
         commands are kept (None: nowhere)."""
         self.answers = answers
@@ -174,7 +175,7 @@ class Console:
             self.say("(In Slack this is now posted in the channel, for everyone to see:)")
             self.show(self.answers.show(choice.value, share=False, shared_by=self.user_id))
         else:
-            self.show(self.answers.show(choice.value, channel_id=self.channel_id))
+            self.show(self.answers.show(choice.value, channel_id=self.channel_id, user_id=self.user_id))
 
     def read_lines(self):
         if not self.interactive:

@@ -22,6 +22,7 @@ from bot.search.filters import NO_FILTERS, Filters
 from bot.search.results import (
     ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteHit, QuoteSearchResult,
 )
+from bot.slack import curation_command
 from bot.slack.buttons import MAX_QUERY_IN_VIEW, ActorQuotesPage, ButtonValue, ProfilePage, QuotesPage
 from bot.wording import plural
 
@@ -41,6 +42,8 @@ USAGE = (
     "• `/digest preview | subscribe [HH:MM] [Area/City] [weekdays|daily] | unsubscribe | status | "
     "follow &lt;actor&gt; | unfollow &lt;actor&gt;`: this channel's daily digest\n"
     "• `@newsbot lookup &lt;name&gt;` in a thread answers in the thread\n"
+    "• Editors: `/newsbot edit &lt;actor&gt; …`, `/newsbot history &lt;actor&gt;`, `/newsbot undo &lt;n&gt;` "
+    "correct the index (`/newsbot edit` alone says how)\n"
     "Answers are only visible to you until you press *Share in channel*."
 )
 
@@ -141,8 +144,10 @@ def quote_block(hit: QuoteHit) -> dict:
 
 
 def profile_message(profile: Profile, *, match: Candidate | None = None, explanation: str = "",
-                    articles_offset: int = 0, share: bool = True, shared_by: str | None = None) -> Message:
-    """An actor's profile: who, how it matched, how much coverage, top articles, quotes, related."""
+                    articles_offset: int = 0, share: bool = True, shared_by: str | None = None,
+                    editing: bool = False) -> Message:
+    """An actor's profile: who, how it matched, how much coverage, top articles, quotes, related; with
+    `editing`, an editor's controls (bot.slack.curation_command)."""
     view = ProfilePage(profile.actor_id, articles_offset, profile.filters.tokens())
     filtered, listed = profile.filters.narrows, profile.listed
     kind = escape(profile.kind or "actor")
@@ -199,6 +204,10 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
             controls.append(button("More quotes about", "more",
                                    ActorQuotesPage(profile.actor_id, "about", len(profile.quotes_about),
                                                    view.filters).encode()))
+    if editing and profile.actor_id > 0:
+        hint, edit_buttons = curation_command.profile_controls(profile.actor_id, profile.name)
+        blocks.append(hint)
+        controls += edit_buttons
     fallback = (f"{profile.name} ({profile.kind}): {plural(profile.mentions, 'mention')} in "
                 f"{plural(profile.article_count, 'article')}")
     return finish(fallback, blocks, controls=controls)
@@ -235,11 +244,12 @@ def not_found_message(result: LookupResult) -> Message:
     return finish(f"No actor named {result.query}", blocks, controls=controls)
 
 
-def lookup_message(result: LookupResult, *, share: bool = True) -> Message:
+def lookup_message(result: LookupResult, *, share: bool = True, editing: bool = False) -> Message:
     """Any lookup result, by status."""
     if result.status == LookupStatus.FOUND and result.profile is not None:
         match = result.candidates[0] if result.candidates else None
-        return profile_message(result.profile, match=match, explanation=result.explanation, share=share)
+        return profile_message(result.profile, match=match, explanation=result.explanation, share=share,
+                               editing=editing)
     if result.status == LookupStatus.AMBIGUOUS and result.candidates:
         return candidates_message(result)
     if result.status == LookupStatus.INVALID:

@@ -164,11 +164,13 @@ class Store:
         if not updated:
             conn.execute(meta.insert().values(key=key, value=value))
 
-    def bump_generation(self, conn: Connection) -> None:
-        """Mark the index as changed, so in-memory caches in every bot instance reload."""
+    def bump_generation(self, conn: Connection, *, indexed: bool = True) -> None:
+        """Mark the index as changed, so in-memory caches in every bot instance reload; `indexed`: by an
+        index run (an editor's edit is not one)."""
         current = int(self.get_meta("generation", "0", conn=conn) or 0)
         self.set_meta(conn, "generation", str(current + 1))
-        self.mark_indexed(conn)
+        if indexed:
+            self.mark_indexed(conn)
 
     def mark_indexed(self, conn: Connection) -> None:
         """Record when an index run last finished (`newsbot stats`)."""

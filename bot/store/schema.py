@@ -285,3 +285,35 @@ slack_requests_taken = Table(
     Column("taken_by", String(64), nullable=False),  # host:pid, for the operator
     Index("ix_slack_requests_taken_at", "taken_at"),
 )
+
+
+class EditAction(StrEnum):
+    """What an editor did to an actor (bot.ingest.curation applies each)."""
+    MERGE = "merge"  # the actor is another: its mentions, quotes and spellings are the target's
+    MOVE = "move"  # the mentions written with one spelling belong to another (or a new) actor
+    RENAME = "rename"
+    KIND = "kind"
+    DESCRIBE = "describe"
+    ALIAS = "alias"  # one more name the actor goes by
+    NOT_ACTOR = "not_actor"  # a name the corpus took for an actor that is none
+
+
+# Edits editors made to the index from Slack, the console or `newsbot curation import`: who, when, what the
+# actor was before and after. Actors are named by key (bot.nlp.names.actor_key), which survives re-indexing
+# where ids do not; every active (not undone) edit is applied again at the end of each index run.
+actor_edits = Table(
+    "actor_edits", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("actor_key", String(200), nullable=False),  # the actor edited
+    Column("action", String(16), nullable=False),  # EditAction
+    Column("target_key", String(200)),  # merge and move: the actor that receives
+    Column("detail", JSON, nullable=False),  # what was asked: {"name": …, "kind": …, "alias": …}
+    Column("before", JSON, nullable=False),  # what undoing it restores (rows moved, values replaced)
+    Column("after", JSON, nullable=False),  # what the edit made, for the history
+    Column("editor", String(64), nullable=False),  # a Slack user id, `console`, or `import`
+    Column("edited_at", DateTime(timezone=True), nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
+    Column("undone_by", String(64)),
+    Index("ix_actor_edits_actor_key", "actor_key"),
+    Index("ix_actor_edits_target_key", "target_key"),
+)

@@ -1,4 +1,4 @@
-"""Listeners, registered per kind (slash commands, button actions, events)."""
+"""Listeners, registered per kind (slash commands, button actions, modal submissions, events)."""
 from __future__ import annotations
 
 from concurrent.futures import Executor
@@ -7,7 +7,7 @@ from slack_bolt import App
 from slack_bolt.error import BoltUnhandledRequestError
 
 from bot.slack.answers import Answers
-from bot.slack.listeners import actions, commands, events
+from bot.slack.listeners import actions, commands, events, forms
 from bot.slack.once import AnswerOnce
 
 
@@ -16,6 +16,7 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
     across the instances sharing the database, whatever Slack repeats."""
     commands.register(app, answers, pool)
     actions.register(app, answers, pool)
+    forms.register(app, answers, pool)
     events.register(app, answers, pool, AnswerOnce(answers.store))
 
     @app.error
