@@ -158,6 +158,16 @@ def read_query(text: str) -> RoleQuery | None:
     return RoleQuery(read[0][0], read[1])
 
 
+def described_roles(description: str | None) -> list[Role]:
+    """The roles an actor's description states, a clause at a time (`Prime Minister of Iraq 2020-2022, former
+    head of ...`: prime minister, iraqi; the former one is past)."""
+    roles: list[Role] = []
+    for clause in re.split(r"[,;(]| and | since | from | until | in ", description or ""):
+        read = _read(_words(clause))
+        roles += read[0] if read else []
+    return roles
+
+
 def _before(text: str, sentence_start: int, start: int) -> list[_Word]:
     """The role phrase written right before a name (`Iraq's prime minister`, `the Saudi oil minister, `)."""
     window = text[max(sentence_start, start - 120):start]

@@ -42,7 +42,7 @@ from bot.nlp.names import (
     LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, fathers_name, is_title, looks_like_acronym,
     skeleton_token, titled,
 )
-from bot.nlp.roles import Role, RoleQuery, read_query
+from bot.nlp.roles import Role, RoleQuery, described_roles, read_query
 from bot.nlp.world import given_names
 from bot.search import snapshots
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasEntry, AliasIndex, actor_entry
@@ -443,7 +443,8 @@ class LookupEngine:
 
     def _role_holders(self, role: Role, index: AliasIndex) -> list[RoleHolder]:
         """Who the stored role mentions give the office to, by the mention's actor (however the name was later
-        resolved). A role with no country said counts for an actor the corpus also gives the asked country's."""
+        resolved). A role with no country said counts for an actor the corpus (or its description) also gives
+        the asked country's."""
         with self.store.connect() as conn:
             rows = conn.execute(
                 select(mentions.c.actor_id, role_mentions.c.of, func.min(articles.c.date), func.max(articles.c.date),
@@ -458,7 +459,8 @@ class LookupEngine:
             countries[row[0]].add(row[1])
         holders: dict[int, RoleHolder] = {}
         for actor_id, of, first, last, count, written in rows:
-            if actor_id not in index.actors or role.of and not (of == role.of or not of and role.of in countries[actor_id]):
+            if actor_id not in index.actors or role.of and not (of == role.of or not of and (
+                    role.of in countries[actor_id] or role in described_roles(index.actors[actor_id].description))):
                 continue
             held = holders.get(actor_id)
             if held is None:
