@@ -429,7 +429,7 @@ class LookupEngine:
             for other in holders[1:])
         candidates = [Candidate(actor_id=h.actor_id, name=index.actors[h.actor_id].name,
                                 kind=index.actors[h.actor_id].kind, score=1.0, matched=h.written,
-                                how=f"role, seen {_seen(h)}", band=Band.EXACT,
+                                how=f"role ({_seen(h)})", band=Band.EXACT,
                                 description=index.actors[h.actor_id].description,
                                 mentions=index.actors[h.actor_id].mentions,
                                 articles=index.actors[h.actor_id].articles) for h in holders[:8]]
