@@ -55,6 +55,8 @@ def test_a_query_is_read_as_a_role_only_when_it_is_one():
     assert read_query("oil minister of Saudi Arabia") == read_query("Saudi Arabia's oil minister") \
         == read_query("the Saudi oil minister")
     assert read_query("Ayatollah").definite is False
+    assert read_query("Saudi Arabian oil minister").role == Role("oil minister", "saudi")
+    assert read_query("West German finance minister").role == Role("finance minister", "west german")
     for name in ("Ali Khamenei", "Priti Patel", "Kataeb Hezbollah", "IRGC", "Khamenei"):
         assert read_query(name) is None
 

@@ -27,6 +27,7 @@ _OFFICE_WORDS = frozenset(word for phrase in _OFFICES for word in phrase) - {"an
 _RUN_ON = frozenset(pair for phrase in PERSON_TITLES for pair in zip(phrase, phrase[1:]))
 _PAST = frozenset({"former", "late", "ex", "then", "outgoing", "previous"})
 _ARTICLES = frozenset({"the", "a", "an"})
+_COMPASS = frozenset({"west", "east", "north", "south"})  # West German, South Korean: part of the adjective
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
 MAX_WORDS = 8  # a role is a few words; a longer run of capitalised words is something else
@@ -129,13 +130,16 @@ def _read(words: list[_Word]) -> tuple[list[Role], bool] | None:
                     country = _country([w.key for w in words[position - size + 1:position + 1]])
                     if country:
                         break
-            of = country or (word.key if word.key in DEMONYMS else None) or of
-            if of is None or (possessive and not country):
+            if possessive and not country:
                 return None
+            if country or not (of and position > 0 and words[position - 1].key in DEMONYMS):  # (Saudi Arabian)
+                compass = position > 0 and words[position - 1].key in _COMPASS
+                of = country or (f"{words[position - 1].key} {word.key}" if compass else word.key)
             definite = True
             continue
-        if not office and position + 1 < len(words) and _country([word.key, words[position + 1].key]):
-            continue  # Saudi [Arabia's]
+        if not office and position + 1 < len(words) and (_country([word.key, words[position + 1].key]) or (
+                word.key in _COMPASS and words[position + 1].key in DEMONYMS)):
+            continue  # Saudi [Arabia's], West [German]
         if not _qualifier(word):
             return None
         office.append(word.key)
