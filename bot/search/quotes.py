@@ -162,19 +162,16 @@ def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int) -> 
 PLACEMENT = 0.3  # at most this for matched words close together at the start of the quote
 
 
-def _placement(folded: str, spoken: set[str]) -> float:
-    """Up to PLACEMENT: two thirds for how tightly the matched words sit (distinct words over the span they
-    take), one third for how early the first one comes."""
-    words = folded.split()
-    first: dict[str, int] = {}
-    for number, word in enumerate(words):
-        if word in spoken:
-            first.setdefault(word, number)
-    if not first:
+def _placement(padded: str, spoken: set[str]) -> float:
+    """Up to PLACEMENT: two thirds for how tightly the matched words sit (their letters over the stretch of
+    the quote from the first to the last), one third for how early the first one comes. `padded`: the folded
+    quote between spaces; each word's first place is found, not the words counted (cheap for long quotes)."""
+    places = [(at, at + len(word) + 1) for word in spoken if (at := padded.find(f" {word} ")) >= 0]
+    if not places:
         return 0.0
-    span = max(first.values()) - min(first.values()) + 1
-    early = 1 - min(first.values()) / len(words)
-    return PLACEMENT * (2 * len(first) / span + early) / 3
+    start, end = min(p[0] for p in places), max(p[1] for p in places)
+    tight = sum(e - s for s, e in places) / (end - start)
+    return PLACEMENT * (2 * min(1.0, tight) + 1 - start / len(padded)) / 3
 
 
 class QuoteSearch:
@@ -296,7 +293,10 @@ class QuoteSearch:
                     if weight > best.get(position, 0.0):
                         best[position] = weight
             in_title: dict[int, float] = {}
-            for variant, weight in [(term, 1.0), *variants] if term in index.title_postings else variants:
+            titled = dict(variants)
+            if term in index.title_postings:  # (a word no quote has may be in a title: MAD)
+                titled.setdefault(term, 1.0)
+            for variant, weight in titled.items():
                 for position in index.title_postings.get(variant, ()):
                     if weight > in_title.get(position, 0.0):
                         in_title[position] = weight
@@ -346,7 +346,7 @@ class QuoteSearch:
                 bonus = 1.0
             elif pairs:
                 bonus = 0.3 * sum(1 for a, b in pairs if f" {a} {b} " in padded) / len(pairs)
-            fit = (base[position] + bonus + _placement(index.folded[position], spoken)) / (2 + TITLE_SHARE + PLACEMENT)
+            fit = (base[position] + bonus + _placement(padded, spoken)) / (2 + TITLE_SHARE + PLACEMENT)
             ranked.append((position, round((coverage[position] + fit) / 2, 3)))  # 0..1
         ranked.sort(key=lambda item: (-coverage[item[0]], -item[1], -index.first_seen[item[0]]))
         return ranked
