@@ -7,27 +7,28 @@ import pytest
 
 from bot.nlp.actors import extract_mentions
 from bot.nlp.roles import Role, read_query, role_mentions
-from bot.slack.answers import Answers
 from tests.indexed import index_wire
 from tests.slack_loopback import answer, bot, run, slack, words  # noqa: F401  (fixtures)
 from tests.slack_world import indexed_store  # noqa: F401  (fixture)
+from tests.test_console import after, answers, session  # noqa: F401  (fixture: the seeds and the wire story)
 
-STORIES = [
-    {"id": "oil-1", "title": "Quota talks", "source": "Gulf Wire", "date": "1986-05-01",
-     "text": "The oil minister of Saudi Arabia, Ahmed Zaki Yamani, said the quota was fair.\n\n"
-             "Yamani spoke in Geneva."},
-    {"id": "oil-2", "title": "Prices firm", "source": "Gulf Wire", "date": "1987-03-02",
-     "text": "Prices rose, the Saudi oil minister, Hisham Nazer, told reporters in Riyadh on Monday.\n\n"
-             "Nazer said output would hold."},
-    {"id": "oil-3", "title": "OPEC meets", "source": "Gulf Wire", "date": "1987-06-30",
-     "text": "Hisham Nazer, Saudi Arabia's oil minister, said OPEC would meet.\n\nNazer spoke in Vienna."},
-    {"id": "iran-1", "title": "Talks over", "source": "Gulf Wire", "date": "2019-03-22",
-     "text": "Iranian Supreme Leader Ali Khamenei said talks were over. Ayatollah Ahmad Jannati agreed with "
-             "Ayatollah Ali Khamenei.\n\nIraq's prime minister Mustafa al-Kadhimi visited Tehran."},
-    {"id": "iraq-1", "title": "Visit", "source": "Gulf Wire", "date": "2020-07-01",
-     "text": "Mustafa al-Kadhimi, the prime minister of Iraq, flew to Riyadh. Priti Patel, the British home "
-             "secretary, said nothing. Former President Bill Clinton spoke later."},
-]
+STORIES = [{"id": story_id, "title": title, "source": "Gulf Wire", "date": day, "text": text}
+           for story_id, title, day, text in [
+    ("oil-1", "Quota talks", "1986-05-01",
+     "The oil minister of Saudi Arabia, Ahmed Zaki Yamani, said the quota was fair.\n\n"
+     "Yamani spoke in Geneva."),
+    ("oil-2", "Prices firm", "1987-03-02",
+     "Prices rose, the Saudi oil minister, Hisham Nazer, told reporters in Riyadh on Monday.\n\n"
+     "Nazer said output would hold."),
+    ("oil-3", "OPEC meets", "1987-06-30",
+     "Hisham Nazer, Saudi Arabia's oil minister, said OPEC would meet.\n\nNazer spoke in Vienna."),
+    ("iran-1", "Talks over", "2019-03-22",
+     "Iranian Supreme Leader Ali Khamenei said talks were over. Ayatollah Ahmad Jannati agreed with "
+     "Ayatollah Ali Khamenei.\n\nIraq's prime minister Mustafa al-Kadhimi visited Tehran."),
+    ("iraq-1", "Visit", "2020-07-01",
+     "Mustafa al-Kadhimi, the prime minister of Iraq, flew to Riyadh. Priti Patel, the British home "
+     "secretary, said nothing. Former President Bill Clinton spoke later."),
+]]
 
 
 def roles_of(text: str) -> list[tuple[str, str, str]]:
@@ -92,11 +93,6 @@ def test_a_name_wins_over_a_role_reading(newsbot):
 
 # -- on the seeds, through Slack and the console ----------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def answers(indexed_store):  # noqa: F811
-    return Answers(indexed_store)
-
-
 def test_slack_lookup_the_supreme_leader_on_the_seeds(bot, slack):  # noqa: F811
     status, _, _ = run(bot, slack, "/lookup", "the Supreme Leader")
     assert status == 200
@@ -112,6 +108,5 @@ def test_slack_lookup_iraqs_prime_minister_on_the_seeds(bot, slack):  # noqa: F8
 
 
 def test_console_lookup_the_supreme_leader(answers):
-    from tests.test_console import after, session
     output = session(answers, "/lookup the Supreme Leader")
     assert "Ali Khamenei" in after(output, "/lookup the Supreme Leader")

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bot.slack.answers import Answers
 from tests.indexed import index_wire
 from tests.slack_loopback import answer, bot, run, slack, words  # noqa: F401  (fixtures)
 from tests.slack_world import indexed_store  # noqa: F401  (fixture)
+from tests.test_console import after, answers, session  # noqa: F401  (fixture: the seeds and the wire story)
 
 STORIES = [
     {"id": "q-1", "title": "SAUDI ARABIA WILL NOT AGREE \"MAD\" OIL PRICE RISE", "source": "Gulf Wire",
@@ -51,11 +51,6 @@ def test_a_speaker_description_searches_anonymous_sources(newsbot):
     # no one is described with every word: the sources with the head noun and the most words before it
     out = newsbot("quote", "--by", "an oil ministry industry source").output
     assert "described as “industry source”" in out and "Stocks are high" in out
-
-
-@pytest.fixture(scope="module")
-def answers(indexed_store):  # noqa: F811
-    return Answers(indexed_store)
 
 
 def test_slack_quote_by_a_senior_commander_lists_the_source_without_calling_it_unknown(bot, slack):  # noqa: F811
