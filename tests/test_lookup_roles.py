@@ -70,7 +70,7 @@ def newsbot(tmp_path, db_url):
 def test_cli_answers_a_role_with_its_holders_latest_first_and_the_dates_seen(newsbot):
     out = newsbot("lookup", "Saudi oil minister").output
     assert out.startswith("Hisham Nazer")
-    assert "held by, latest first: Hisham Nazer (1987-03-02 – 1987-06-30, 2 articles); " \
+    assert "held by: Hisham Nazer (1987-03-02 – 1987-06-30, 2 articles); " \
            "Ahmed Zaki Yamani (1986-05-01, 1 article)" in out
     assert newsbot("lookup", "oil minister of Saudi Arabia").output.startswith("Hisham Nazer")
     out = newsbot("lookup", "Iraq's prime minister").output

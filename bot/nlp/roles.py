@@ -9,6 +9,7 @@ to be past (`former`, `late`) is not one the person held on the article's date.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,17 +66,20 @@ class RoleQuery:
 
 @lru_cache(maxsize=1)
 def _country_adjectives() -> dict[tuple[str, ...], str]:
-    """Country name (folded words) -> its adjective among the demonyms (Iraq -> iraqi, Saudi Arabia -> saudi),
-    else the name itself: the text's `Iraq's` and `Iraqi` make one key."""
-    adjectives = sorted(d for d in DEMONYMS if not d.endswith("s") or d + "s" not in DEMONYMS)
+    """Country name (folded words) -> its adjective among the demonyms: the one sharing the longest start with
+    the name, at least the whole name or four letters (Iraq -> iraqi, Peru -> peruvian, Canada -> canadian),
+    else the name itself; a name opened by a demonym is that one (Saudi Arabia -> saudi). The text's `Iraq's`
+    and `Iraqi` make one key."""
+    adjectives = [d for d in DEMONYMS if not d.endswith("s")]
     table = {}
     for name in country_names():
         if name[0] in DEMONYMS:
             table[name] = name[0]
             continue
-        stem = name[0].rstrip("aeiouy") if len(name) == 1 else ""
-        found = [d for d in adjectives if len(stem) >= 4 and d.startswith(stem) and not d.endswith("s")]
-        table[name] = min(found, key=len) if found else " ".join(name)
+        word = name[0] if len(name) == 1 else ""
+        shared = {d: len(os.path.commonprefix([word, d])) for d in adjectives} if word else {}
+        best = max(shared, key=lambda d: (shared[d], -len(d)), default=None)
+        table[name] = best if best and shared[best] >= min(4, len(word)) else " ".join(name)
     return table
 
 
@@ -190,8 +194,11 @@ def _before(text: str, sentence_start: int, start: int) -> list[_Word]:
         if word.key in _ARTICLES:
             break
     while taken and not (taken[0].key in _ARTICLES or taken[0].key in _OFFICE_WORDS or taken[0].key in DEMONYMS
-                         or _POSSESSIVE.search(taken[0].text)):
+                         or _POSSESSIVE.search(taken[0].text)
+                         or taken[0].key in _COMPASS and len(taken) > 1 and taken[1].key in DEMONYMS):
         taken = taken[1:]  # (a capitalised word run on before the role: a place, the name of a body)
+    if taken and _said_past(text, sentence_start, taken[0].start):
+        return []
     if taken and text[taken[-1].end:start].strip() == "," and not (
             taken[0].key in _ARTICLES or _POSSESSIVE.search(taken[0].text)):
         return []  # `Oil minister, Nazer`: a list, not an appositive
@@ -206,6 +213,11 @@ def _titles_in(text: str, mention: Mention) -> list[_Word]:
     while count < len(words) - 1 and words[count].key in _OFFICE_WORDS:
         count += 1
     return words[:count]
+
+
+def _said_past(text: str, sentence_start: int, start: int) -> bool:
+    """One of the two words before a role says it is past: [former U.S.] Secretary of State Henry Kissinger."""
+    return any(w.key in _PAST for w in _words(text[max(sentence_start, start - 20):start])[-2:])
 
 
 def _after(text: str, end: int, sentence_end: int) -> list[_Word]:
@@ -228,9 +240,11 @@ def role_mentions(text: str, mentions: list[Mention]) -> list[RoleMention]:
         if mention.kind != "person":
             continue
         name = mention.curated or mention.name
-        phrases = [(text, _before(text, mention.sentence_start, mention.start) + _titles_in(text, mention)),
-                   (text, _after(text, mention.end, mention.sentence_end))]
-        if mention.role:
+        before = _before(text, mention.sentence_start, mention.start)
+        past = _said_past(text, mention.sentence_start, before[0].start if before else mention.start) or any(
+            w.key in _PAST for w in before)
+        phrases = [(text, before + _titles_in(text, mention)), (text, _after(text, mention.end, mention.sentence_end))]
+        if mention.role and not past:
             phrases.append((mention.role, _words(mention.role)))
         seen: set[Role] = set()
         for source, words in phrases:

@@ -65,6 +65,7 @@ TOKEN_MATCH = 0.72  # below this two tokens do not match at all
 EXTRA_CANDIDATE_COST = 0.3  # an unmatched candidate word costs this share of its weight
 MAX_CANDIDATES = 100  # aliases scored in full, the best-voted by the blocking step
 
+ROLE_RIVAL = 0.35  # another holder of an office at the same time in more than this share of articles: ambiguous
 ORIGIN_RANK = {origin: rank for rank, origin in enumerate(AliasOrigin)}  # strongest first
 USAGE = ("Type the name of a person, organisation or place, e.g. `Kataeb Hezbollah`, `Khamenei`, "
          "`IRGC` or an Arabic or Persian spelling (at most 150 characters).")
@@ -398,7 +399,7 @@ class LookupEngine:
             if addressed and shared:
                 return self._answer(text, shared, index, stage="exact")
         role = read_query(text)
-        if role is not None and form.key not in index.by_key:  # a name wins over a role reading
+        if role is not None and not self._named(form, index):  # a name wins over a role reading
             answer = self._by_role(text, role, index)
             if answer is not None:
                 return answer
@@ -415,18 +416,28 @@ class LookupEngine:
         return self._answer(text, holders(self._fuzzy(form, index, initials=looks_like_acronym(text))), index,
                             stage="fuzzy")
 
+    @staticmethod
+    def _named(form: NameForm, index: AliasIndex) -> bool:
+        """Some actor is called exactly this: a curated one, or one whose name is not itself a role phrase
+        (`Treasury Secretary`, `Sudan's Finance Minister`, discovered from a role written without a name)."""
+        return any(index.actors[index.entries[n].actor_id].curated or read_query(index.entries[n].text) is None
+                   for n in index.by_key.get(form.key, ()))
+
     def _by_role(self, text: str, query: RoleQuery, index: AliasIndex) -> LookupResult | None:
         """The actors the corpus gives the role, latest first with the dates it was seen (bot.nlp.roles); None
-        when no one has it. One office's holders follow each other: the latest is found when the query names
-        an office (the Supreme Leader, Iraq's prime minister) and no other holder was seen while they held it;
-        otherwise (holders at the same time, or a title many carry: Ayatollah) the answer is ambiguous."""
+        when no one has it. One office's holders follow each other: when the query names an office (the
+        Supreme Leader, Iraq's prime minister), the one the corpus gives it most while the latest held it is
+        found, unless another was given it then in more than ROLE_RIVAL of as many articles (a misspelt name, a
+        stray reading are fewer); otherwise (holders at the same time, or a title many carry: Ayatollah)
+        the answer is ambiguous."""
         holders = self._role_holders(query.role, index)
         if not holders:
             return None
-        latest = holders[0]
-        found = len(holders) == 1 or query.definite and all(
-            other.last_seen is not None and latest.first_seen is not None and other.last_seen < latest.first_seen
-            for other in holders[1:])
+        since = holders[0].first_seen
+        current = [h for h in holders if since is None or h.last_seen is None or h.last_seen >= since]
+        top = max(current, key=lambda h: h.articles)
+        holders = [top, *(h for h in holders if h is not top)]
+        found = query.definite and all(h.articles <= ROLE_RIVAL * top.articles for h in current if h is not top)
         candidates = [Candidate(actor_id=h.actor_id, name=index.actors[h.actor_id].name,
                                 kind=index.actors[h.actor_id].kind, score=1.0, matched=h.written,
                                 how=f"role ({_seen(h)})", band=Band.EXACT,
@@ -434,7 +445,7 @@ class LookupEngine:
                                 mentions=index.actors[h.actor_id].mentions,
                                 articles=index.actors[h.actor_id].articles) for h in holders[:8]]
         held = "; ".join(f"{c.name} ({_seen(h)})" for c, h in zip(candidates, holders))
-        explanation = f"“{text}” read as a role ({query.role}); held by, latest first: {held}."
+        explanation = f"“{text}” read as a role ({query.role}); held by: {held}."
         if found:
             return LookupResult(query=text, status=LookupStatus.FOUND, candidates=candidates, band=Band.EXACT,
                                 explanation=explanation)
