@@ -31,6 +31,7 @@ _ARTICLES = frozenset({"the", "a", "an"})
 _COMPASS = frozenset({"west", "east", "north", "south"})  # West German, South Korean: part of the adjective
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
+_ADJECTIVE_ENDINGS = ("an", "ese", "ish", "i")  # how a country's adjective ends (Iraqi, Turkish, Peruvian)
 MAX_WORDS = 8  # a role is a few words; a longer run of capitalised words is something else
 
 
@@ -58,7 +59,8 @@ class RoleMention:
 @dataclass(frozen=True)
 class RoleQuery:
     """A typed query read as a role: `definite` when it names one office (an article, a possessive or a
-    country: the Supreme Leader, Iraq's prime minister), not a title many carry (Ayatollah)."""
+    country, or an office more particular than a stock title: the Supreme Leader, Iraq's prime minister,
+    Treasury Secretary), not a title many carry (Ayatollah, prime minister)."""
 
     role: Role
     definite: bool
@@ -78,7 +80,8 @@ def _country_adjectives() -> dict[tuple[str, ...], str]:
             continue
         word = name[0] if len(name) == 1 else ""
         shared = {d: len(os.path.commonprefix([word, d])) for d in adjectives} if word else {}
-        best = max(shared, key=lambda d: (shared[d], -len(d)), default=None)
+        # (ties: an adjective's ending before another's, then the shorter: Turkey -> turkish, not turkmen)
+        best = max(sorted(shared), key=lambda d: (shared[d], d.endswith(_ADJECTIVE_ENDINGS), -len(d)), default=None)
         table[name] = best if best and shared[best] >= min(4, len(word)) else " ".join(name)
     return table
 
@@ -163,7 +166,8 @@ def read_query(text: str) -> RoleQuery | None:
     read = _read(_words(text))
     if read is None or len(read[0]) != 1:
         return None
-    return RoleQuery(read[0][0], read[1])
+    role = read[0][0]
+    return RoleQuery(role, read[1] or tuple(role.office.split()) not in PERSON_TITLES)
 
 
 def described_roles(description: str | None) -> list[Role]:
