@@ -276,7 +276,7 @@ class QuoteSearch:
         content = [t for t in terms if t not in STOPWORDS] or terms
         total = len(index.ids) or 1
         scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
+        matched: Counter[int] = Counter()
         weights = []
         unknown = []
         spoken: set[str] = set()  # the quote words the query's words stand for
@@ -292,17 +292,17 @@ class QuoteSearch:
                 for position in index.postings[variant]:
                     if weight > best.get(position, 0.0):
                         best[position] = weight
-            in_title: dict[int, float] = {}
             titled = dict(variants)
             if term in index.title_postings:  # (a word no quote has may be in a title: MAD)
                 titled.setdefault(term, 1.0)
-            for variant, weight in titled.items():
-                for position in index.title_postings.get(variant, ()):
-                    if weight > in_title.get(position, 0.0):
-                        in_title[position] = weight
-            for position in best.keys() | in_title.keys():
-                scores[position] += (best.get(position, 0.0) + TITLE_SHARE * in_title.get(position, 0.0)) * idf
-                matched[position] += 1
+            in_title: dict[int, float] = {}
+            for variant, weight in sorted(titled.items(), key=lambda item: item[1]):  # the best weight last
+                in_title.update(dict.fromkeys(index.title_postings.get(variant, ()), TITLE_SHARE * weight * idf))
+            for position, weight in best.items():
+                scores[position] += weight * idf
+            for position, weight in in_title.items():
+                scores[position] += weight
+            matched.update(best.keys() | in_title.keys())
         need = max(1, math.ceil(0.6 * len(weights)))
         candidates = [p for p, n in matched.items() if n >= need and (allowed is None or p in allowed)]
         norm = sum(weights) or 1.0
