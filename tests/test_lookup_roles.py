@@ -110,3 +110,10 @@ def test_slack_lookup_iraqs_prime_minister_on_the_seeds(bot, slack):  # noqa: F8
 def test_console_lookup_the_supreme_leader(answers):
     output = session(answers, "/lookup the Supreme Leader")
     assert "Ali Khamenei" in after(output, "/lookup the Supreme Leader")
+
+
+def test_slack_lookup_a_title_alone_offers_everyone_who_carries_it(bot, slack):  # noqa: F811
+    run(bot, slack, "/lookup", "Ayatollah")
+    text = words(answer(slack))
+    assert "could be more than one actor" in text
+    assert "Ruhollah Khomeini" in text and "Ali Khamenei" in text
