@@ -4,6 +4,7 @@
     python -m bench.score_lookup --db URL         # an existing index
     python -m bench.score_lookup --failures       # list what went wrong
     python -m bench.score_lookup --json
+    python -m bench.score_lookup --queries tests/data/role_queries.yaml --db URL   # roles, on a Reuters index
 
 A query with an expected actor is correct when the answer is `found` with that actor on top.
 An `absent` query is correct when the answer is `not_found` or `ambiguous`; a `found` there is
@@ -26,8 +27,8 @@ from bot.search.results import LookupStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "lookup_queries.yaml"
-KINDS = ("variant", "typo", "abbreviation", "script", "absent")
-TARGETS = {"variant": 0.95, "typo": 0.95, "abbreviation": 0.95, "script": 0.80, "absent": 0.90}
+KINDS = ("variant", "typo", "abbreviation", "script", "role", "absent")
+TARGETS = {"variant": 0.95, "typo": 0.95, "abbreviation": 0.95, "script": 0.80, "role": 0.90, "absent": 0.90}
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,8 @@ def test_query_set_accuracy_by_kind(seeds_engine):
     scores = evaluate(seeds_engine.lookup_engine, load_queries())
     report = {kind: f"{s.correct}/{s.total}" for kind, s in scores.items()}
     for kind, target in TARGETS.items():
+        if kind == "role":
+            continue  # role queries name 1987 office holders: measured on Reuters (tests/data/role_queries.yaml)
         assert scores[kind].total >= 20, kind
         assert scores[kind].accuracy >= target, (kind, report, scores[kind].failures)
     assert scores["absent"].wrong_found == 0, scores["absent"].failures

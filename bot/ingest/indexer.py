@@ -39,7 +39,7 @@ from bot.nlp.models import Kind
 from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
 from bot.store.bulk import delete_articles, insert_plain_rows, refresh_planner_statistics
 from bot.store.db import Store, chunks, one_of
-from bot.store.schema import FileStatus, article_bands, articles, mentions, occurrences, source_files
+from bot.store.schema import FileStatus, article_bands, articles, mentions, occurrences, role_mentions, source_files
 
 log = logging.getLogger(__name__)
 
@@ -330,6 +330,10 @@ class Indexer:
                                 [(row[1], row[7], row[8]) for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)
+        role_rows = [(story, role.mention_start, role.role.office, role.role.of, role.written)
+                     for story, item in new_items for role in item.roles]
+        if role_rows:
+            insert_plain_rows(conn, role_mentions, ("article_id", "mention_start", "office", "of", "written"), role_rows)
         if mention_rows:  # one bulk insert per file: a round trip per article is what PostgreSQL paid for
             insert_plain_rows(conn, mentions, _MENTION_COLUMNS, mention_rows)
         # A syndicated copy's quotes are its story's, already stored.

@@ -14,6 +14,7 @@ from bot.corpus.models import Document
 from bot.nlp.actors import extract_mentions
 from bot.nlp.models import Mention, Quote
 from bot.nlp.quotes import extract_quotes
+from bot.nlp.roles import RoleMention, role_mentions
 
 
 @dataclass
@@ -24,6 +25,7 @@ class AnalysedArticle:
     doc: Document
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    roles: list[RoleMention] = field(default_factory=list)
     story_id: str = field(init=False)
     bands: list[str] = field(init=False)
     traits: syndication.Traits = field(init=False)  # of the folded body: what rules most near copies out
@@ -45,4 +47,4 @@ def story_id(folded_body: str) -> str:
 def analyse(doc: Document, gazetteer=None) -> AnalysedArticle:
     mentions = extract_mentions(doc.text, gazetteer, title=doc.title, date=doc.date)
     quotes = extract_quotes(doc.text, mentions, gazetteer)
-    return AnalysedArticle(doc=doc, mentions=mentions, quotes=quotes)
+    return AnalysedArticle(doc=doc, mentions=mentions, quotes=quotes, roles=role_mentions(doc.text, mentions))

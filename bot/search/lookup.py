@@ -29,11 +29,12 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from bot.nlp.gazetteer import needs_evidence
 from bot.nlp.models import Kind
@@ -41,12 +42,14 @@ from bot.nlp.names import (
     LIGHT_WORDS, SHARED_SHORT_FORM, NameForm, acronym, analyse_name, fathers_name, is_title, looks_like_acronym,
     skeleton_token, titled,
 )
+from bot.nlp.roles import Role, RoleQuery, described_roles, read_query
 from bot.nlp.world import given_names
 from bot.search import snapshots
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasEntry, AliasIndex, actor_entry
 from bot.search.results import Band, Candidate, LookupResult, LookupStatus
 from bot.store.db import Store
-from bot.store.schema import AliasOrigin, aliases, articles, mentions
+from bot.wording import plural
+from bot.store.schema import AliasOrigin, aliases, articles, mentions, role_mentions
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ TOKEN_MATCH = 0.72  # below this two tokens do not match at all
 EXTRA_CANDIDATE_COST = 0.3  # an unmatched candidate word costs this share of its weight
 MAX_CANDIDATES = 100  # aliases scored in full, the best-voted by the blocking step
 
+ROLE_RIVAL = 0.35  # another holder of an office at the same time in more than this share of articles: ambiguous
 ORIGIN_RANK = {origin: rank for rank, origin in enumerate(AliasOrigin)}  # strongest first
 USAGE = ("Type the name of a person, organisation or place, e.g. `Kataeb Hezbollah`, `Khamenei`, "
          "`IRGC` or an Arabic or Persian spelling (at most 150 characters).")
@@ -394,6 +398,11 @@ class LookupEngine:
                 return _ambiguous(text, shared)
             if addressed and shared:
                 return self._answer(text, shared, index, stage="exact")
+        role = read_query(text)
+        if role is not None and not self._named(form, index):  # a name wins over a role reading
+            answer = self._by_role(text, role, index)
+            if answer is not None:
+                return answer
         if is_title(text) and form.key not in index.by_key:
             return LookupResult(query=text, status=LookupStatus.NOT_FOUND, explanation=(
                 f"“{text}” is a title or a style of address, which names no one by itself: type the name."))
@@ -406,6 +415,72 @@ class LookupEngine:
                 "try the full name."))
         return self._answer(text, holders(self._fuzzy(form, index, initials=looks_like_acronym(text))), index,
                             stage="fuzzy")
+
+    @staticmethod
+    def _named(form: NameForm, index: AliasIndex) -> bool:
+        """Some actor is called exactly this: a curated one, or one whose name is not itself a role phrase
+        (`Treasury Secretary`, `Sudan's Finance Minister`, discovered from a role written without a name)."""
+        return any(index.actors[index.entries[n].actor_id].curated or read_query(index.entries[n].text) is None
+                   for n in index.by_key.get(form.key, ()))
+
+    def _by_role(self, text: str, query: RoleQuery, index: AliasIndex) -> LookupResult | None:
+        """The actors the corpus gives the role, latest first with the dates it was seen (bot.nlp.roles); None
+        when no one has it. One office's holders follow each other: when the query names an office (the
+        Supreme Leader, Iraq's prime minister), the one the corpus gives it most while the latest held it is
+        found, unless another was given it then in more than ROLE_RIVAL of as many articles (a misspelt name, a
+        stray reading are fewer); otherwise (holders at the same time, or a title many carry: Ayatollah)
+        the answer is ambiguous."""
+        holders = self._role_holders(query.role, index)
+        if not holders:
+            return None
+        since = holders[0].first_seen
+        current = [h for h in holders if since is None or h.last_seen is None or h.last_seen >= since]
+        top = max(current, key=lambda h: h.articles)
+        holders = [top, *(h for h in holders if h is not top)]
+        found = query.definite and all(h.articles <= ROLE_RIVAL * top.articles for h in current if h is not top)
+        candidates = [Candidate(actor_id=h.actor_id, name=index.actors[h.actor_id].name,
+                                kind=index.actors[h.actor_id].kind, score=1.0, matched=h.written,
+                                how=f"role ({_seen(h)})", band=Band.EXACT,
+                                description=index.actors[h.actor_id].description,
+                                mentions=index.actors[h.actor_id].mentions,
+                                articles=index.actors[h.actor_id].articles) for h in holders[:8]]
+        held = "; ".join(f"{c.name} ({_seen(h)})" for c, h in zip(candidates, holders))
+        explanation = f"“{text}” read as a role ({query.role}); held by: {held}."
+        if found:
+            return LookupResult(query=text, status=LookupStatus.FOUND, candidates=candidates, band=Band.EXACT,
+                                explanation=explanation)
+        return LookupResult(query=text, status=LookupStatus.AMBIGUOUS, candidates=candidates, band=Band.EXACT,
+                            explanation=explanation)
+
+    def _role_holders(self, role: Role, index: AliasIndex) -> list[RoleHolder]:
+        """Who the stored role mentions give the office to, by the mention's actor (however the name was later
+        resolved). A role with no country said counts for an actor the corpus (or its description) also gives
+        the asked country's."""
+        with self.store.connect() as conn:
+            rows = conn.execute(
+                select(mentions.c.actor_id, role_mentions.c.of, func.min(articles.c.date), func.max(articles.c.date),
+                       func.count(role_mentions.c.article_id.distinct()), func.min(role_mentions.c.written))
+                .select_from(role_mentions.join(mentions, and_(mentions.c.article_id == role_mentions.c.article_id,
+                                                              mentions.c.start == role_mentions.c.mention_start))
+                             .join(articles, articles.c.id == role_mentions.c.article_id))
+                .where(role_mentions.c.office == role.office)
+                .group_by(mentions.c.actor_id, role_mentions.c.of)).all()
+        countries = defaultdict(set)
+        for row in rows:
+            countries[row[0]].add(row[1])
+        holders: dict[int, RoleHolder] = {}
+        for actor_id, of, first, last, count, written in rows:
+            if actor_id not in index.actors or role.of and not (of == role.of or not of and (
+                    role.of in countries[actor_id] or role in described_roles(index.actors[actor_id].description))):
+                continue
+            held = holders.get(actor_id)
+            if held is None:
+                holders[actor_id] = RoleHolder(actor_id, first, last, count, written)
+            else:
+                held.absorb(first, last, count)
+        latest_first = sorted(holders.values(), key=lambda h: (h.last_seen is None, -(h.last_seen or date.min).toordinal(),
+                                                               -h.articles, h.actor_id))
+        return latest_first
 
     def _exact(self, form: NameForm, index: AliasIndex, *, word: bool = False) -> list[Candidate]:
         """Stage 1 and 2: equal keys, then equal romanisation variants or script skeletons.
@@ -601,6 +676,30 @@ def _ambiguous(query: str, candidates: list[Candidate]) -> LookupResult:
     return LookupResult(query=query, status=LookupStatus.AMBIGUOUS, candidates=candidates[:8], band=candidates[0].band,
                         explanation=f"“{query}” matches {len(candidates)} actors equally well: " + _or_list(
                             f"{c.name} ({c.kind}, {c.how} “{c.matched}”)" for c in candidates[:8]) + ".")
+
+
+@dataclass
+class RoleHolder:
+    """An actor the corpus gives a role, and when: the first and last dated article that says so."""
+
+    actor_id: int
+    first_seen: date | None
+    last_seen: date | None
+    articles: int
+    written: str
+
+    def absorb(self, first: date | None, last: date | None, articles: int) -> None:
+        self.first_seen = min(filter(None, (self.first_seen, first)), default=None)
+        self.last_seen = max(filter(None, (self.last_seen, last)), default=None)
+        self.articles += articles
+
+
+def _seen(holder: RoleHolder) -> str:
+    """`1987-03-02 – 1987-06-30, 4 articles`: when the corpus gave the actor the role."""
+    if holder.first_seen is None:
+        return f"undated, {plural(holder.articles, 'article')}"
+    span = str(holder.first_seen) if holder.first_seen == holder.last_seen else f"{holder.first_seen} – {holder.last_seen}"
+    return f"{span}, {plural(holder.articles, 'article')}"
 
 
 def _or_list(items) -> str:

@@ -30,6 +30,7 @@ class QuoteIndex:
     by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions, newest first
     about: dict[int, array] = field(default_factory=dict)  # actor id -> positions of quotes near it, newest first
     speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
+    title_postings: dict[str, array] = field(default_factory=dict)  # folded words of each quote's article title
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos
 
     def df(self, term: str) -> int:
@@ -88,7 +89,7 @@ class QuoteIndex:
                       for name in _POSITION_MAPS for keys, lengths, joined in [data[name]]})
 
 
-_POSITION_MAPS = ("postings", "by_actor", "about", "speaker_postings")  # QuoteIndex maps to arrays of positions
+_POSITION_MAPS = ("postings", "by_actor", "about", "speaker_postings", "title_postings")  # QuoteIndex maps to arrays of positions
 
 
 def _array(typecode: str, data: bytes) -> array:

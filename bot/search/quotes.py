@@ -45,10 +45,12 @@ MAX_QUERY_CHARS = 300
 REFRESH_SECONDS = 5.0
 SNAPSHOT_AFTER_SECONDS = 0.5  # an index that took longer to build is saved for the next start
 RERANK = 200  # candidates re-ranked with their text
+TITLE_SHARE = 0.5  # a word in the quote's article title counts this share of one in the quote itself
 STOPWORDS = frozenset(
     "a an the and or but of to in on at for with from by is are was were be been it its this that these those as "
     "we i you he she they our my your his her their them us me not no so if do does did have has had will would "
     "can could should all any".split())
+DETERMINERS = frozenset("a an the one some several two three".split())  # how a description of a speaker opens
 USAGE = ("Give words you remember from the quote (`newsbot quote straightforward and clear`), a speaker "
          "(`--by Trump`), or both (`--by Trump terror`).")
 
@@ -73,6 +75,7 @@ def build_index(store: Store) -> QuoteIndex:
             .order_by(quotes.c.id))
         postings: dict[str, list[int]] = defaultdict(list)
         speakers: dict[str, list[int]] = defaultdict(list)
+        titles: dict[str, list[int]] = defaultdict(list)
         names: dict[str, str] = {}  # one string per speaker, name and cue, however many quotes share it
         for position, row in enumerate(rows):
             index.ids.append(row.id)
@@ -87,6 +90,8 @@ def build_index(store: Store) -> QuoteIndex:
                 index.articles[row.article_id] = (row.title, row.source, row.date, row.url)
             for term in set(folded.split()):
                 postings[term].append(position)
+            for term in set(fold(row.title or "").split()):
+                titles[term].append(position)
             index.speakers.append(row.speaker_actor_id or 0)
             for term in set(fold(f"{row.speaker or ''} {row.name or ''}").split()):
                 speakers[term].append(position)
@@ -101,6 +106,7 @@ def build_index(store: Store) -> QuoteIndex:
     index.about = {actor: array("i", hits) for actor, hits in about.items()}
     index.postings = {term: array("i", hits) for term, hits in postings.items()}
     index.speaker_postings = {term: array("i", hits) for term, hits in speakers.items()}
+    index.title_postings = {term: array("i", hits) for term, hits in titles.items()}
     initials: dict[str, list[str]] = defaultdict(list)
     for term in index.postings:
         if len(term) >= 4 and term.isalpha():
@@ -158,6 +164,21 @@ def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int,
     others = (p for p in index.about.get(actor_id, ())
               if index.speakers[p] != actor_id and (passes is None or passes(p)))
     return [index.hit(p) for p in islice(others, offset, offset + limit)]
+
+
+PLACEMENT = 0.3  # at most this for matched words close together at the start of the quote
+
+
+def _placement(padded: str, spoken: set[str]) -> float:
+    """Up to PLACEMENT: two thirds for how tightly the matched words sit (their letters over the stretch of
+    the quote from the first to the last), one third for how early the first one comes. `padded`: the folded
+    quote between spaces; each word's first place is found, not the words counted (cheap for long quotes)."""
+    places = [(at, at + len(word) + 1) for word in spoken if (at := padded.find(f" {word} ")) >= 0]
+    if not places:
+        return 0.0
+    start, end = min(p[0] for p in places), max(p[1] for p in places)
+    tight = sum(e - s for s, e in places) / (end - start)
+    return PLACEMENT * (2 * min(1.0, tight) + 1 - start / len(padded)) / 3
 
 
 class QuoteSearch:
@@ -249,12 +270,22 @@ class QuoteSearch:
         positions: set[int] = set()
         for actor_id in actor_ids:
             positions.update(index.by_actor.get(actor_id, ()))
-        wanted = fold(by).split()
-        if wanted:  # every word of `by` in the speaker as written (anonymous sources) or its actor's name
-            written = set(index.speaker_postings.get(wanted[0], ()))
-            for word in wanted[1:]:
-                written.intersection_update(index.speaker_postings.get(word, ()))
-            positions |= written
+        written = fold(by).split()
+        wanted = [w for w in written if w not in STOPWORDS] or written
+        described = self._described(index, wanted)
+        positions |= described
+        unknown = resolved is None or resolved.status == LookupStatus.NOT_FOUND
+        if not described and unknown and written[0] in DETERMINERS:
+            # `an oil industry source`: a description, written so; no one is described with every word, so the
+            # anonymous sources with its head noun and the most of the words before it (an industry source)
+            for first in range(1, len(wanted)):
+                described = {p for p in self._described(index, wanted[first:]) if index.shown[p][3]}
+                if described:
+                    wanted = wanted[first:]
+                    break
+            positions |= described
+        if described and unknown:  # a description of who spoke, not a name to resolve: no "speaker I know"
+            return positions, None, f"speakers described as “{' '.join(wanted)}”"
         if resolved is not None and resolved.status == LookupStatus.FOUND:
             who = resolved.candidates[0].name
         elif resolved is not None and resolved.status == LookupStatus.AMBIGUOUS:
@@ -264,18 +295,30 @@ class QuoteSearch:
             who = f"“{by}”"
         return positions, resolved, who
 
+    @staticmethod
+    def _described(index: QuoteIndex, words: list[str]) -> set[int]:
+        """Quotes whose speaker (as written, or its actor's name) has every word, singular or plural."""
+        found: set[int] | None = None
+        for word in words:
+            forms = {word, word + "s", word[:-1] if word.endswith("s") else word}
+            having = {p for form in forms for p in index.speaker_postings.get(form, ())}
+            found = having if found is None else found & having
+        return found or set()
+
     def _match_words(self, index: QuoteIndex, words: str, allowed: set[int] | None, passes: Passes = None):
         terms = fold(words).split()
         content = [t for t in terms if t not in STOPWORDS] or terms
         total = len(index.ids) or 1
         scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
+        matched: Counter[int] = Counter()
         weights = []
         unknown = []
+        spoken: set[str] = set()  # the quote words the query's words stand for
         for term in dict.fromkeys(content):
             variants = self._variants(index, term)
             if not variants:
                 unknown.append(term)
+            spoken.update(v for v, _ in variants)
             idf = math.log(1 + total / (1 + min((index.df(v) for v, _ in variants), default=0)))
             weights.append(idf)
             best: dict[int, float] = {}
@@ -283,16 +326,27 @@ class QuoteSearch:
                 for position in index.postings[variant]:
                     if weight > best.get(position, 0.0):
                         best[position] = weight
+            titled = dict(variants)
+            if term in index.title_postings:  # (a word no quote has may be in a title: MAD)
+                titled.setdefault(term, 1.0)
+            in_title: dict[int, float] = {}
+            for variant, weight in sorted(titled.items(), key=lambda item: item[1]):  # the best weight last
+                in_title.update(dict.fromkeys(index.title_postings.get(variant, ()), TITLE_SHARE * weight * idf))
             for position, weight in best.items():
                 scores[position] += weight * idf
-                matched[position] += 1
+            for position, weight in in_title.items():
+                scores[position] += weight
+            matched.update(best.keys() | in_title.keys())
         need = max(1, math.ceil(0.6 * len(weights)))
         candidates = [p for p, n in matched.items() if n >= need and (allowed is None or p in allowed)
                       and (passes is None or passes(p))]
         norm = sum(weights) or 1.0
-        candidates.sort(key=lambda p: (-scores[p], -index.first_seen[p]))
-        head = self._rerank(index, candidates[:RERANK], terms, {p: scores[p] / norm for p in candidates[:RERANK]})
-        ranked = head + [(p, round(scores[p] / norm / 2, 3)) for p in candidates[RERANK:]]
+        candidates.sort(key=lambda p: (-matched[p], -scores[p], -index.first_seen[p]))
+        head = self._rerank(index, candidates[:RERANK], terms, spoken,
+                            {p: scores[p] / norm for p in candidates[:RERANK]},
+                            {p: matched[p] / len(weights) for p in candidates[:RERANK]})
+        ranked = head + [(p, round((matched[p] / len(weights) + scores[p] / norm / 3) / 2, 3))
+                         for p in candidates[RERANK:]]
         note = f"No quote has “{'”, “'.join(unknown)}”." if unknown and not ranked else ""
         return ranked, note
 
@@ -310,9 +364,11 @@ class QuoteSearch:
         near = process.extract(term, bucket, scorer=OSA.distance, score_cutoff=limit, limit=5)
         return [(word, 0.8 if distance == 1 else 0.7) for word, distance, _ in near]
 
-    def _rerank(self, index: QuoteIndex, positions: list[int], terms: list[str],
-                base: dict[int, float]) -> list[tuple[int, float]]:
-        """Whole phrase first, then the query's word order, then the word score."""
+    def _rerank(self, index: QuoteIndex, positions: list[int], terms: list[str], spoken: set[str],
+                base: dict[int, float], coverage: dict[int, float]) -> list[tuple[int, float]]:
+        """Quotes matching more of the query's words (in the quote or its article's title) first; among them the
+        whole phrase first, then the query's word order, then the word score (title words included), then where
+        the words are in the quote: close together and early rank above scattered through a long quote."""
         if not positions:
             return []
         phrase = " ".join(terms)
@@ -325,8 +381,9 @@ class QuoteSearch:
                 bonus = 1.0
             elif pairs:
                 bonus = 0.3 * sum(1 for a, b in pairs if f" {a} {b} " in padded) / len(pairs)
-            ranked.append((position, round((base[position] + bonus) / 2, 3)))  # 0..1
-        ranked.sort(key=lambda item: (-item[1], -index.first_seen[item[0]]))
+            fit = (base[position] + bonus + _placement(padded, spoken)) / (2 + TITLE_SHARE + PLACEMENT)
+            ranked.append((position, round((coverage[position] + fit) / 2, 3)))  # 0..1
+        ranked.sort(key=lambda item: (-coverage[item[0]], -item[1], -index.first_seen[item[0]]))
         return ranked
 
     # -- profiles ------------------------------------------------------------------------

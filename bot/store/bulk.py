@@ -6,7 +6,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from bot.store.db import Store
-from bot.store.schema import actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes
+from bot.store.schema import (
+    actors, aliases, article_bands, articles, mentions, occurrences, quote_occurrences, quotes, role_mentions,
+)
 
 
 def insert_plain_rows(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -60,6 +62,7 @@ def delete_articles(conn: Connection, ids: list[str]) -> None:
             conn.execute(update(quotes).where(quotes.c.id == quote_id).values(
                 article_id=other.article_id, start=other.start, end=other.end, first_source=other.source))
     conn.execute(delete(mentions).where(mentions.c.article_id.in_(ids)))
+    conn.execute(delete(role_mentions).where(role_mentions.c.article_id.in_(ids)))
     conn.execute(delete(article_bands).where(article_bands.c.article_id.in_(ids)))
     conn.execute(delete(articles).where(articles.c.id.in_(ids)))
 

@@ -145,6 +145,22 @@ mentions = Table(
 )
 
 
+# Roles the text gives the person a mention names (bot.nlp.roles): the office and whose it is, as keys. The
+# row points at its mention by (article_id, mention_start), so it follows the mention to whichever actor the
+# name resolves to; the article gives the date.
+role_mentions = Table(
+    "role_mentions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("mention_start", Integer, nullable=False),
+    Column("office", String(200), nullable=False),
+    Column("of", String(200), nullable=False, default=""),
+    Column("written", Text, nullable=False),
+    Index("ix_role_mentions_office", "office"),
+    Index("ix_role_mentions_article", "article_id"),
+)
+
+
 def mention_sentence(text=articles.c.text):
     """A mention's sentence, cut from its article's `text` by the database (in a query that joins articles)."""
     return func.substr(text, mentions.c.sentence_start + 1,
