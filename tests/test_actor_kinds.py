@@ -81,3 +81,11 @@ def test_the_federal_reserve_is_an_organisation_and_kashmir_a_place(exported):
     assert kinds["Federal Reserve"] == "organization", kinds
     assert kinds["Kashmir"] == "place", kinds
     assert kinds["Jammu"] == "place", kinds
+
+
+def test_a_rare_given_name_alone_is_no_person_but_a_common_one_is():
+    # `Zhibo` is in the given-name lists, rare and of one country: alone, the platform's name it also is
+    text = ("Thousands of users protested on Zhibo this week. In 2019, Zhibo removed accounts deemed offensive, "
+            "and a post on Zhibo drew 40,000 comments. Maria said she would leave.")
+    assert kinds_of(text, "Zhibo") == {"organization"}
+    assert kinds_of(text, "Maria") == {"person"}

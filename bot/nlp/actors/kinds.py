@@ -19,7 +19,9 @@ from bot.nlp.lexicon import (
     TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, country_initials, country_names, given_names, known_words, place_names
+from bot.nlp.world import (
+    common_words, country_initials, country_names, given_names, known_words, place_names, popular_given_names,
+)
 
 
 def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
@@ -122,9 +124,10 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # Al Jazeera, La Prensa, El Tri: an article before a word that is no given name opens the name of a body
         # or a place (Al Gore, La Toya: a given name), not a person's
         return "organization", 0
-    if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
+    if span[0] in given_names() and not (len(span) == 1 and (span[0] not in popular_given_names()
+                                                             or span[0] in art.lower or _names_a_thing(p, toks))):
         # a given name alone is a guess: news names people by surname, and lists of given names hold
-        # places' and things' names too (Kashmir, Coco)
+        # places' and things' names too (Kashmir, Coco), the more so rare ones (Weibo, Xinhua)
         return "person", 1 if len(span) > 1 else 0
     if len(span) > 1 and not any(ordinary_word(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
