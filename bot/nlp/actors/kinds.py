@@ -20,8 +20,7 @@ from bot.nlp.lexicon import (
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import (
-    common_words, country_initials, country_names, given_names, known_words, place_names, popular_given_names,
-    region_codes,
+    common_words, country_initials, country_names, given_names, known_words, place_names, region_codes,
 )
 
 
@@ -41,7 +40,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
         if span[0] in country_initials():
             return "place", 2  # US, UK, DRC
-        if not region_codes().get(span[0], frozenset()).isdisjoint(art.countries):
+        countries = region_codes().get(span[0])
+        if countries and not countries.isdisjoint(art.countries):
             return "place", 2  # UP in an article naming India, KZN in one naming South Africa: a region's code
         if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
             return "other", 0  # HK$, BA.5, KF-21, JD(S): two letters glued to a sign or a number name a thing
@@ -129,10 +129,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # Al Jazeera, La Prensa, El Tri: an article before a word that is no given name opens the name of a body
         # or a place (Al Gore, La Toya: a given name), not a person's
         return "organization", 0
-    if span[0] in given_names() and not (len(span) == 1 and (span[0] not in popular_given_names()
-                                                             or span[0] in art.lower or _names_a_thing(p, toks))):
+    if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
         # a given name alone is a guess: news names people by surname, and lists of given names hold
-        # places' and things' names too (Kashmir, Coco), the more so rare ones (Weibo, Xinhua)
+        # places' and things' names too (Kashmir, Coco)
         return "person", 1 if len(span) > 1 else 0
     if len(span) > 1 and not any(ordinary_word(k, art) for k in span):
         return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
