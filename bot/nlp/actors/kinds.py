@@ -19,7 +19,9 @@ from bot.nlp.lexicon import (
     TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
-from bot.nlp.world import common_words, country_initials, country_names, given_names, known_words, place_names
+from bot.nlp.world import (
+    common_words, country_initials, country_names, given_names, known_words, place_names, region_codes,
+)
 
 
 def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
@@ -38,6 +40,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "place", 2  # a dateline: CAIRO - (not OAS, an acronym that is also a town's name)
         if span[0] in country_initials():
             return "place", 2  # US, UK, DRC
+        countries = region_codes().get(span[0])
+        if countries and not countries.isdisjoint(art.countries):
+            return "place", 2  # UP in an article naming India, KZN in one naming South Africa: a region's code
         if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
             return "other", 0  # HK$, BA.5, KF-21, JD(S): two letters glued to a sign or a number name a thing
         return "organization", 1
@@ -75,6 +80,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
     if speaks and len(span) > 1 and all(k in common_words() and k not in given_names() for k in span):
         return "organization", 1  # the Federal Reserve said: English words name a body, not a person
+    if speaks and len(span) == 1 and prev >= 0 and keys[prev] == "the" and toks.joins[prev]:
+        speaks = False  # the Angels, who; the Taliban said: a person's name takes no article
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         # Zartosht said / added Morley (one word alone before `said` is as often a company's: Chrysler said)
         return "person", 2 if len(span) > 1 or pronoun in PERSON_PRONOUNS else 1
@@ -134,12 +141,13 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
         return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
-        if _addressed(toks, p.first) or _speaks_later(toks, p.last):
-            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied
+        if _addressed(toks, p.first) or _speaks_later(toks, p.last) or _referred_to_as_person(toks, p.last):
+            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied, Jinnah ... his
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
 
 
+CONGLOMERATE_HEADS = {"group"}  # a company's name and `Group` after it: the group of companies, called by the name alone
 PRONOUNS = {"it", "its", "he", "she", "his", "her"}
 PERSON_PRONOUNS = {"he", "she", "his", "her"}
 PREPOSITIONS = {"by", "with", "of", "for", "from", "on", "at", "to", "into", "against", "without", "about"}
@@ -156,6 +164,21 @@ def _pronoun_after_speech(toks: Tokens, j: int) -> str | None:
         return None
     # (not `said it's important`: the it of a statement, whoever makes it)
     return toks.keys[at] if toks.words[at].islower() and not toks.possessive[at] else None
+
+
+PERSONAL_PRONOUNS = {"he", "she", "his", "her", "him", "himself", "herself"}
+REFERENCE_REACH = 10  # words after a name in which a pronoun still refers back to it
+
+
+def _referred_to_as_person(toks: Tokens, j: int) -> bool:
+    """`Shejin, a local functionary ..., said he`, `Jinnah studied law in his youth`: a personal pronoun later
+    in the name's sentence, before any other name or `it` could take it, refers to the name as a person's."""
+    for at in range(j + 1, min(j + 1 + REFERENCE_REACH, len(toks.words))):
+        if any(mark in toks.gaps[at - 1] for mark in ".!?\n") or toks.caps[at] or toks.keys[at] in ("it", "its"):
+            return False
+        if toks.keys[at] in PERSONAL_PRONOUNS:
+            return True
+    return False
 
 
 AUXILIARIES = {"has", "have", "had", "would", "will", "could", "did", "does", "may", "might"}
@@ -274,8 +297,10 @@ def _short_forms_of_companies(pieces: list[Piece]) -> None:
         if len(key) > 2 and key[-1] in ORG_HEADS and p.kind == "organization":
             bodies.add(key[:-1])  # the Federal Reserve Board ... the Federal Reserve
         while len(key) > 1 and (key[-1] in LEGAL_FORMS or key[-1] in COMPANY_WORDS or key[-1] in SUBJECT_HEADS
+                                or key[-1] in CONGLOMERATE_HEADS
                                 or key[-1] in ("and", "&") and key[-2] not in LEGAL_FORMS):
-            key = key[:-1]  # Dome Petroleum Ltd: Dome Petroleum, Dome; Merrill Lynch and Co Inc: Merrill Lynch
+            # Dome Petroleum Ltd: Dome Petroleum, Dome; Merrill Lynch and Co Inc: Merrill Lynch; the Tata Group: Tata
+            key = key[:-1]
             if key[-1] not in ("and", "&"):
                 companies.add(key)
     for p in pieces:
