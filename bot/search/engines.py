@@ -18,7 +18,7 @@ from weakref import WeakValueDictionary
 from bot import cache
 from bot.search import lookup, quotes, snapshots
 from bot.search.lookup import LookupEngine
-from bot.search.profiles import Profiles
+from bot.search.profiles import RELATED, Profiles
 from bot.search.quotes import QuoteSearch
 from bot.search.results import LookupResult, LookupStatus
 from bot.store.db import Store
@@ -35,13 +35,14 @@ class Engines:
         self.quote_search = QuoteSearch(store, self.lookup_engine.resolve)
         self.profiles = Profiles(store, self.lookup_engine, self.quote_search)
 
-    def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3) -> LookupResult:
+    def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3,
+               related_limit: int = RELATED) -> LookupResult:
         """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation);
         `found` carries the profile."""
         result = self.lookup_engine.resolve(query)
         if result.status == LookupStatus.FOUND:
             result.profile = self.profiles.profile(result.candidates[0].actor_id, articles_limit=articles_limit,
-                                                   quotes_limit=quotes_limit)
+                                                   quotes_limit=quotes_limit, related_limit=related_limit)
         return result
 
 

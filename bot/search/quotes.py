@@ -304,7 +304,12 @@ class QuoteSearch:
         """Quotes by others published near a mention of the actor (quote_occurrences.subjects), newest first."""
         return _newest_about(current_index(self.store), actor_id, limit, offset)
 
-    def profile_quotes(self, actor_id: int, *, limit: int = 3) -> tuple[list[QuoteHit], list[QuoteHit]]:
-        """The first `limit` quotes by the actor and about it, as its profile shows them."""
+    def profile_quotes(self, actor_id: int, *, limit: int = 3, by_offset: int = 0,
+                       about_offset: int = 0) -> tuple[list[QuoteHit], list[QuoteHit], int, int]:
+        """A page of `limit` quotes by the actor and one about it, as its profile shows them, and how many
+        there are of each."""
         index = current_index(self.store)
-        return _newest_by(index, actor_id, limit, 0), _newest_about(index, actor_id, limit, 0)
+        by, about = index.by_actor.get(actor_id, ()), index.about.get(actor_id, ())
+        about_total = sum(1 for p in about if index.speakers[p] != actor_id)
+        return (_newest_by(index, actor_id, limit, by_offset), _newest_about(index, actor_id, limit, about_offset),
+                len(by), about_total)

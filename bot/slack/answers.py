@@ -2,24 +2,31 @@
 call `Answers`, so a command behaves the same everywhere.
 
 An engine failure never escapes: it is logged with the command and the exception, and the user
-gets an apology.
+gets an apology. Every button value an answer carries is signed here (bot.slack.buttons), and a pressed
+value is read only when its signature holds.
 """
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.blockkit import Message, unescape_command_text
 from bot.search.engines import engines_for
 from bot.slack import digest_command, views
+from bot.search.quote_cards import quote_card
 from bot.slack.buttons import (
-    ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
+    ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuoteCardPage, QuotesPage, decode, kind_of,
+    sign_buttons, verified, wire_of,
 )
 
 log = logging.getLogger(__name__)
 
 COMMANDS = ("/lookup", "/quote", "/digest", "/newsbot")
 MAX_QUERY = 500  # longer text is cut before it reaches the engines; the answer says what was searched
+BUTTON_KEY = "button_key"  # the meta row holding the key button values are signed with
 
 
 def parse_quote_query(text: str) -> tuple[str, str | None]:
@@ -42,6 +49,26 @@ class Answers:
     def __init__(self, store):
         self.store = store
         self.engines = engines_for(store)
+        self._button_key: bytes | None = None
+
+    def button_key(self) -> bytes:
+        """The key every instance on this database signs button values with: made by the first to need it."""
+        if self._button_key is None:
+            key = self.store.get_meta(BUTTON_KEY)
+            if key is None:
+                try:
+                    with self.store.begin() as conn:
+                        self.store.set_meta(conn, BUTTON_KEY, secrets.token_hex(32))
+                except IntegrityError:  # another instance made it at the same moment: use theirs
+                    pass
+                key = self.store.get_meta(BUTTON_KEY)
+            self._button_key = key.encode("ascii")
+        return self._button_key
+
+    def signed(self, message: Message) -> Message:
+        """The message with every button value signed."""
+        sign_buttons(message.blocks, self.button_key())
+        return message
 
     def warm_up(self) -> None:
         """Load the engines' in-memory indexes now, so the first journalist to ask does not wait."""
@@ -71,7 +98,8 @@ class Answers:
         """Answer `/command text` (text as Slack sends it: escaped, with `<@U…>` tokens)."""
         query = unescape_command_text(text)[:MAX_QUERY]
         try:
-            return self._command(command, query, user_id=user_id, channel_id=channel_id, client=client, share=share)
+            return self.signed(self._command(command, query, user_id=user_id, channel_id=channel_id, client=client,
+                                             share=share))
         except Exception:
             log.exception("command %s %r failed", command, query[:200])
             return views.apology(command)
@@ -84,34 +112,52 @@ class Answers:
         if not query:
             return views.usage(command)
         if command == "/lookup":
-            return views.lookup_message(self.engines.lookup(query), share=share)
+            result = self.engines.lookup(query, articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES,
+                                         related_limit=views.RELATED_MAX)
+            return views.lookup_message(result, share=share)
         if command == "/quote":
+            card = re.fullmatch(r"(?i)card\s+#?(\d{1,12})", query)
+            if card:
+                return self._show(QuoteCardPage(int(card.group(1))), share=share, shared_by=None)
             words, by = parse_quote_query(query)
             return self._show(QuotesPage(words, by or None), share=share, shared_by=None)
         return views.help_message()
 
     def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
-        """Render what a pressed button's `value` points at (a profile page, a page of quotes), or do what
-        it asks in `channel_id`, the channel it was pressed in."""
+        """Render what a pressed button's signed `value` points at (a profile page, a page of quotes, a quote
+        card), or do what it asks in `channel_id`, the channel it was pressed in."""
+        carried = verified(value, self.button_key())
+        if carried is None:
+            log.warning("button value refused, its signature does not hold: %r", (value or "")[:200])
+            return views.unverified_button()
         try:
-            return self._show(decode(value), channel_id=channel_id, share=share, shared_by=shared_by)
+            return self.signed(self._show(decode(carried), channel_id=channel_id, share=share, shared_by=shared_by))
         except Exception:
-            log.exception("view %r failed", wire_of(value))
-            return views.apology("/lookup" if kind_of(wire_of(value)) is ProfilePage else "/quote")
+            log.exception("view %r failed", wire_of(carried))
+            return views.apology("/lookup" if kind_of(wire_of(carried)) is ProfilePage else "/quote")
 
     def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
+        if isinstance(view, ActorQuotesPage):  # posted by an earlier version: the profile at that page
+            view = view.as_profile()
         if isinstance(view, ProfilePage):
-            profile = self.engines.profiles.profile(view.actor_id, articles_offset=view.articles_offset,
-                                                 articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES)
-            return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by)
+            try:
+                profile = self.engines.profiles.profile(
+                    view.actor_id, articles_offset=view.articles_offset, articles_limit=views.ARTICLES_PAGE,
+                    quotes_limit=views.PROFILE_QUOTES, by_offset=view.by_offset, about_offset=view.about_offset,
+                    related_limit=views.RELATED_MAX)
+            except KeyError:
+                return views.gone("That actor", "/lookup")
+            return views.profile_message(profile, page=view, share=share, shared_by=shared_by)
         if isinstance(view, QuotesPage):
             result = self.engines.quote_search.search(view.words, view.by, limit=views.QUOTES_PAGE, offset=view.offset)
             return views.quotes_message(result, offset=view.offset, share=share, shared_by=shared_by)
-        if isinstance(view, ActorQuotesPage):
-            actor = self.engines.profiles.profile(view.actor_id, articles_limit=0, quotes_limit=0)
-            quotes = self.engines.quote_search.quotes_by if view.side == "by" else self.engines.quote_search.quotes_about
-            hits = quotes(view.actor_id, limit=views.QUOTES_PAGE, offset=view.offset)
-            return views.actor_quotes_message(actor.name, view.side, hits, actor_id=view.actor_id, offset=view.offset)
+        if isinstance(view, QuoteCardPage):
+            card = quote_card(self.store, view.quote_id)
+            if card is None:
+                return views.gone(f"Quote {view.quote_id}", "/quote")
+            if view.citation:
+                return views.citation_message(card)
+            return views.quote_card_message(card, share=share, shared_by=shared_by)
         if isinstance(view, FollowChoice):  # a "Follow …" button from /digest follow
             return digest_command.confirm_follow(view, channel_id=channel_id, store=self.store)
         return views.help_message()

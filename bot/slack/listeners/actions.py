@@ -1,8 +1,10 @@
-"""Buttons: Share in channel, More (next page) and open (a candidate's profile).
+"""Buttons: Share in channel, More and Previous (paging), open (a candidate's profile) and card (a quote card,
+or its citation alone).
 
-On a private (ephemeral) answer, More and open update the message in place. On a public message
+On a private (ephemeral) answer, More, Previous and open update the message in place. On a public message
 (shared, or in a thread) they answer privately, so one reader's paging never changes what the
-channel sees."""
+channel sees. A quote card (and a citation) comes as a new private message, so the answer it was opened from
+stays."""
 from __future__ import annotations
 
 import re
@@ -35,5 +37,5 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
                      response_type="in_channel", replace_original=False)
             else:
                 send(respond, answers.show(value, channel_id=channel_id), label, response_type="ephemeral",
-                     replace_original=private)
+                     replace_original=private and kind != "card")
         later(pool, answer, f"button {action['action_id']} {value!r}")
