@@ -308,7 +308,7 @@ def quote_card_message(card: QuoteCard, *, share: bool = True, shared_by: str | 
     carried = []
     for carrier in card.carriers:
         line = ", ".join(p for p in [escape(carrier.source or "unknown outlet"), format_date(carrier.date)] if p)
-        line = link(carrier.url, line) if carrier.url and carrier.url != article.url else line
+        line = link(carrier.url, line)
         carried.append(f"• {line}" + (" _(first)_" if carrier.first else ""))
     blocks = [header("Quote card"), shared_note(shared_by),
               section(quoted(f"“{escape(card.text)}”") + f"\n— {speaker}, {where}\nin {title}"
