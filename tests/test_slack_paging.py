@@ -145,7 +145,7 @@ def test_a_quote_card_from_a_profile_with_its_citation(bot, slack):
     assert "*In context*\n> \"We will respond to every aggression against our brigades,\" Abu Ali al-Askari" in text
     # the headline is corpus text: escaped, so it cannot ping the channel
     assert "&lt;!channel&gt; Kataeb Hezbollah warns &lt;@U0BOSS&gt; &amp; allies" in text and "<!channel>" not in text
-    assert "• Desk Wire, 2 Mar 2021 _(first)_" in text
+    assert "• <https://wire.example/story?id=7&amp;lang=en|Desk Wire, 2 Mar 2021> _(first)_" in text
     citation = ("“We will respond to every aggression against our brigades,” Abu Ali al-Askari, the security "
                 "official of Kataeb Hezbollah, said, Desk Wire, 2 March 2021")
     assert f"*Cite*\n{citation}" in text
