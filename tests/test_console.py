@@ -66,6 +66,18 @@ def test_a_number_presses_a_button(answers):
     assert "Articles 6–6 of 6" in page and "More articles" not in page
 
 
+def test_more_then_previous_then_share_in_the_console(answers):
+    first = after(session(answers, "/lookup Iraq"), "/lookup Iraq")
+    more = number_of(first, "More articles")
+    paged = after(session(answers, "/lookup Iraq", more), more)
+    assert "Articles 6–6 of 6" in paged and "Quotes about Iraq 1–3 of" in paged  # the quotes stay
+    previous, share = number_of(paged, "Previous articles"), number_of(paged, "Share in channel")
+    back = session(answers, "/lookup Iraq", more, previous).rsplit(f"newsbot> {previous}\n", 1)[1]
+    assert back.split("Articles", 1)[1] == first.split("Articles", 1)[1]
+    shared = session(answers, "/lookup Iraq", more, share).rsplit(f"newsbot> {share}\n", 1)[1]
+    assert "Articles 1–5 of 6" in shared and "6–6 of 6" not in shared  # the first view, not the page
+
+
 def test_share_shows_what_the_channel_would_see(answers):
     share = number_of(after(session(answers, "/lookup Iraq"), "/lookup Iraq"), "Share in channel")
     out = after(session(answers, "/lookup Iraq", share), share)

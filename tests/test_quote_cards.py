@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from pathlib import Path
+from datetime import date
 
 import pytest
 import yaml
@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 
 from bot.cli import cli
 from bot.nlp.names import actor_key
+from bot.search.quote_cards import citation
 from bot.slack.answers import Answers
 from bot.slack.console import Console
 from bot.store.db import Store
@@ -160,3 +161,14 @@ def test_console_offers_them_as_numbered_choices(answers):
     listing, opened = out.getvalue().split("newsbot> /lookup Rasuli Council\n")[1].split("newsbot> 1\n")
     assert "Also known by this name:\n\n[1] Tigris Council\n" in listing
     assert opened.startswith("Tigris Council\n")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("We will stay.", "“We will stay,” Hamid Rasuli said, Gulf Wire, 1 March 2021"),
+    ("Will we stay?", "“Will we stay?” Hamid Rasuli said, Gulf Wire, 1 March 2021"),
+    ("we will stay", "“we will stay,” Hamid Rasuli said, Gulf Wire, 1 March 2021"),
+])
+def test_the_line_to_paste_closes_the_quote_as_a_writer_would(text, line):
+    assert citation(text, "Hamid Rasuli", "Gulf Wire", date(2021, 3, 1)) == line
+    assert citation(text, "a source close to the talks, in Baghdad", None, None).endswith(
+        " a source close to the talks, in Baghdad, said")  # an appositive closes before the verb; no outlet, no date

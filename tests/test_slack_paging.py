@@ -166,3 +166,14 @@ def test_quote_card_typed_as_a_command(bot, slack, answers):
     hit = answers.engines.quote_search.search("respond to every aggression").results[0]
     run(bot, slack, "/quote", f"card {hit.id}")
     assert answer(slack)["blocks"][0]["text"]["text"] == "Quote card"
+
+
+def test_a_more_quotes_button_from_an_older_profile_opens_the_profile_at_that_page(bot, slack, answers):
+    run(bot, slack, "/lookup", "Kataeb Hezbollah")
+    actor_id = json.loads(next(b for b in buttons(answer(slack)) if b["text"]["text"] == "Share in channel")
+                          ["value"].partition(":")[2])["id"]
+    older = sign(json.dumps({"v": "actor_quotes", "id": actor_id, "side": "about", "o": 3}, separators=(",", ":")),
+                 answers.button_key())
+    page = press_value(bot, slack, older, "older")
+    assert page["blocks"][0]["text"]["text"] == "Kataeb Hezbollah"
+    assert "*Quotes about Kataeb Hezbollah 4–5 of 5*" in words(page) and "Previous quotes about" in labels(page)

@@ -67,7 +67,7 @@ class Answers:
 
     def signed(self, message: Message) -> Message:
         """The message with every button value signed."""
-        sign_buttons(message.blocks, self.button_key())
+        sign_buttons(message.blocks, self.button_key)
         return message
 
     def warm_up(self) -> None:
@@ -126,15 +126,16 @@ class Answers:
     def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None) -> Message:
         """Render what a pressed button's signed `value` points at (a profile page, a page of quotes, a quote
         card), or do what it asks in `channel_id`, the channel it was pressed in."""
-        carried = verified(value, self.button_key())
-        if carried is None:
-            log.warning("button value refused, its signature does not hold: %r", (value or "")[:200])
-            return views.unverified_button()
+        wire = wire_of((value or "").partition(":")[2])
         try:
+            carried = verified(value, self.button_key())
+            if carried is None:
+                log.warning("button value refused, its signature does not hold: %r", (value or "")[:200])
+                return views.unverified_button()
             return self.signed(self._show(decode(carried), channel_id=channel_id, share=share, shared_by=shared_by))
         except Exception:
-            log.exception("view %r failed", wire_of(carried))
-            return views.apology("/lookup" if kind_of(wire_of(carried)) is ProfilePage else "/quote")
+            log.exception("view %r failed", wire)
+            return views.apology("/lookup" if kind_of(wire) is ProfilePage else "/quote")
 
     def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None) -> Message:
         if isinstance(view, ActorQuotesPage):  # posted by an earlier version: the profile at that page

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Callable, ClassVar, Literal
 
 MAX_QUERY_IN_VIEW = 300  # keeps every button value far below 2000 characters
 
@@ -187,10 +187,11 @@ def verified(signed: str, key: bytes) -> str | None:
     return value
 
 
-def sign_buttons(blocks: list[dict], key: bytes) -> None:
-    """Sign the value of every button of ours in a message's blocks (accessories and actions), in place."""
+def sign_buttons(blocks: list[dict], key: Callable[[], bytes]) -> None:
+    """Sign the value of every button of ours in a message's blocks (accessories and actions), in place;
+    `key` is asked for only when there is a button to sign."""
     elements = [b["accessory"] for b in blocks if isinstance(b.get("accessory"), dict)]
     elements += [e for b in blocks if b.get("type") == "actions" for e in b.get("elements", [])]
     for element in elements:
         if str(element.get("action_id", "")).startswith("newsbot.") and "value" in element:
-            element["value"] = sign(element["value"], key)
+            element["value"] = sign(element["value"], key())
