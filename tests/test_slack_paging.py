@@ -81,7 +81,7 @@ def test_related_actors_page_too(bot, slack):
 
 
 def test_share_after_more_posts_the_first_view_not_the_page(bot, slack):
-    run(bot, slack, "/lookup", "Iraq")
+    run(bot, slack, "/lookup", "Iran")
     first = answer(slack)
     paged = press(bot, slack, press(bot, slack, first, "More articles", "more"), "More quotes about", "more2")
     assert "*Articles 6–6 of 6*" in words(paged)
@@ -89,7 +89,7 @@ def test_share_after_more_posts_the_first_view_not_the_page(bot, slack):
     assert shared["response_type"] == "in_channel" and shared["replace_original"] is False
     text = words(shared)
     assert "*Articles 1–5 of 6*" in text and "6–6 of 6" not in text
-    assert "*Quotes about Iraq 1–3 of" in text and quotes_shown(shared) == quotes_shown(first)
+    assert "*Quotes about Iran 1–3 of" in text and quotes_shown(shared) == quotes_shown(first)
     assert "Shared by <@U0REPORTER>" in text
 
 
