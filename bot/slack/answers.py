@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.blockkit import Message, unescape_command_text
 from bot.search.engines import engines_for
-from bot.slack import digest_command, views
 from bot.search.quote_cards import quote_card
+from bot.slack import digest_command, views
 from bot.slack.buttons import (
     ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuoteCardPage, QuotesPage, decode, kind_of,
     sign_buttons, verified, wire_of,
