@@ -38,7 +38,7 @@ MAX_FALLBACK_TEXT = 3000  # chat.update rejects more than 4000
 ELLIPSIS = "…"
 
 # Action ids: `newsbot.<kind>.<n>` (ids must be unique within a message).
-ACTION_PATTERN = r"^newsbot\.(share|more|open|edit)\.\d+$"
+ACTION_PATTERN = r"^newsbot\.(share|more|open|edit|card)\.\d+$"
 
 
 @dataclass
@@ -146,7 +146,7 @@ def divider() -> dict:
 
 
 def button(label: str, kind: str, value: str, *, primary: bool = False) -> ButtonElement:
-    """A button whose press sends `value` back; `kind` is share | more | open | edit."""
+    """A button whose press sends `value` back; `kind` is share | more | open | edit | card."""
     if len(value) > MAX_BUTTON_VALUE:
         raise ValueError(f"value too large for a button: {len(value)} characters")
     return ButtonElement(text=PlainTextObject(text=clip(label, MAX_BUTTON_TEXT)), action_id=f"newsbot.{kind}.0",

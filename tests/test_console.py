@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -36,6 +37,11 @@ def after(output: str, typed: str) -> str:
     return output.split(f"newsbot> {typed}\n", 1)[1].split("newsbot> ", 1)[0]
 
 
+def number_of(output: str, label: str) -> str:
+    """The number the console gave the button `label` (the first so labelled)."""
+    return re.search(rf"\[(\d+)\] {re.escape(label)}(?:\s{{3}}|$)", output, re.M).group(1)
+
+
 def test_banner_says_what_is_indexed(answers):
     out = session(answers)
     assert out.startswith("Index: 7 articles,")
@@ -50,18 +56,31 @@ def test_lookup_prints_a_readable_profile_with_numbered_buttons(answers):
     assert "*" not in out.split("Articles")[0]
     # the corpus headline is shown as written, with its address; nothing is a live mention here
     assert "<!channel> Kataeb Hezbollah warns <@U0BOSS> & allies (https://wire.example/story?id=7&lang=en)" in out
-    assert "[1] Share in channel" in out
+    assert "] Share in channel" in out and "] Quote card" in out
 
 
 def test_a_number_presses_a_button(answers):
-    out = session(answers, "Iraq", "2")
-    assert "[2] More articles" in after(out, "Iraq")
-    page = after(out, "2")
+    more = number_of(after(session(answers, "Iraq"), "Iraq"), "More articles")
+    out = session(answers, "Iraq", more)
+    page = after(out, more)
     assert "Articles 6–6 of 6" in page and "More articles" not in page
 
 
+def test_more_then_previous_then_share_in_the_console(answers):
+    first = after(session(answers, "/lookup Iraq"), "/lookup Iraq")
+    more = number_of(first, "More articles")
+    paged = after(session(answers, "/lookup Iraq", more), more)
+    assert "Articles 6–6 of 6" in paged and "Quotes about Iraq 1–3 of" in paged  # the quotes stay
+    previous, share = number_of(paged, "Previous articles"), number_of(paged, "Share in channel")
+    back = session(answers, "/lookup Iraq", more, previous).rsplit(f"newsbot> {previous}\n", 1)[1]
+    assert back.split("Articles", 1)[1] == first.split("Articles", 1)[1]
+    shared = session(answers, "/lookup Iraq", more, share).rsplit(f"newsbot> {share}\n", 1)[1]
+    assert "Articles 1–5 of 6" in shared and "6–6 of 6" not in shared  # the first view, not the page
+
+
 def test_share_shows_what_the_channel_would_see(answers):
-    out = after(session(answers, "/lookup Iraq", "1"), "1")
+    share = number_of(after(session(answers, "/lookup Iraq"), "/lookup Iraq"), "Share in channel")
+    out = after(session(answers, "/lookup Iraq", share), share)
     assert out.startswith("(In Slack this is now posted in the channel")
     assert "Shared by @UCONSOLE" in out and "Share in channel" not in out
 

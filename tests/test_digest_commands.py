@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from bot.digest import subscriptions as subs_db
 from bot.nlp.names import actor_key
 from bot.slack.answers import Answers
+from bot.slack.buttons import sign
 from bot.slack.app import build_app
 from bot.slack.console import Console
 from bot.slack.server import make_http_server
@@ -43,6 +44,7 @@ def bot(store, config_dir, monkeypatch):
 
         class Bot:
             fake = slack
+            button_key = staticmethod(answers.button_key)
 
             @staticmethod
             def digest(text: str, channel: str = CHANNEL) -> dict:
@@ -153,7 +155,10 @@ def test_a_follow_button_changes_the_channel_it_is_pressed_in_whatever_its_value
     offered = bot.digest("follow Hasan Nasralla")
     button = next(b for b in buttons(offered) if b["text"]["text"] == "Follow Hassan Nasrallah")
     assert other not in button["value"] and CHANNEL not in button["value"]
-    forged = {**button, "value": json.dumps({"v": "digest_follow", "c": other, "n": "Hassan Nasrallah"})}
+    named = json.dumps({"v": "digest_follow", "c": other, "n": "Hassan Nasrallah"})
+    assert "could not be verified" in said(bot.press({**button, "value": named}))  # made up: not read at all
+    assert subs_db.get(store, CHANNEL).follow == [] and subs_db.get(store, other).follow == []
+    forged = {**button, "value": sign(named, bot.button_key())}  # even signed, a value names no channel
     assert "Following *Hassan Nasrallah*" in said(bot.press(forged))
     assert subs_db.get(store, other).follow == []
     assert subs_db.get(store, CHANNEL).follow == ["Hassan Nasrallah"]

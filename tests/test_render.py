@@ -9,7 +9,7 @@ import pytest
 from bot.search.results import ArticleRef, Candidate, LookupResult, Profile, QuoteHit, QuoteSearchResult
 from bot.blockkit import Message, clip, escape, finish, unescape_command_text
 from bot.slack import views as render
-from bot.slack.buttons import wire_of
+from bot.slack.buttons import ProfilePage, wire_of
 from tests.fakeslack import block_kit_problems, buttons, mrkdwn_texts
 
 
@@ -31,7 +31,8 @@ def profile(**overrides) -> Profile:
                   first_seen=date(2018, 12, 30), last_seen=date(2019, 3, 22),
                   articles=[article(n) for n in range(1, 6)], related=[("Iran", 9), ("Popular Mobilisation Forces", 4)],
                   quotes_by=[hit(n) for n in range(1, 4)],
-                  quotes_about=[hit(n, text=f"They fired again {n}", speaker="a US official", speaker_actor=None, anonymous=True) for n in range(4, 7)])
+                  quotes_about=[hit(n, text=f"They fired again {n}", speaker="a US official", speaker_actor=None, anonymous=True) for n in range(4, 7)],
+                  quotes_by_total=7, quotes_about_total=5)
     return Profile(**{**values, **overrides})
 
 
@@ -62,7 +63,8 @@ def test_profile_reads_in_ten_seconds():
     assert "Iran (9)" in body
     assert "Kataeb Hezbollah" in message.text and "41 mentions" in message.text
     labels = [b["text"]["text"] for b in buttons(message.to_dict())]
-    assert labels == ["Share in channel", "More articles", "More quotes by", "More quotes about"]
+    assert labels == ["Quote card"] * 6 + ["Share in channel", "More articles", "More quotes by", "More quotes about"]
+    assert "*Quotes by Kataeb Hezbollah 1–3 of 7*" in body and "*Articles 1–5 of 12*" in body
 
 
 def test_buttons_carry_the_view_they_open():
@@ -70,13 +72,18 @@ def test_buttons_carry_the_view_they_open():
     views = {b["text"]["text"]: wire_of(b["value"]) for b in buttons(message.to_dict())}
     assert views["Share in channel"] == {"v": "profile", "id": 7, "ao": 0}
     assert views["More articles"] == {"v": "profile", "id": 7, "ao": 5}
-    assert views["More quotes by"] == {"v": "actor_quotes", "id": 7, "side": "by", "o": 3}  # after the three shown
+    assert views["More quotes by"] == {"v": "profile", "id": 7, "ao": 0, "qb": 3}  # after the three shown
+    cards = [wire_of(b["value"]) for b in buttons(message.to_dict()) if b["text"]["text"] == "Quote card"]
+    assert cards == [{"v": "card", "id": n} for n in range(1, 7)]  # one per quote shown, by and about
 
 
-def test_last_page_of_articles_offers_no_more():
-    message = render.profile_message(profile(articles=[article(11), article(12)]), articles_offset=10)
-    labels = [b["text"]["text"] for b in buttons(message.to_dict())]
-    assert "More articles" not in labels
+def test_last_page_of_articles_offers_previous_and_no_more():
+    page = ProfilePage(7, articles_offset=10, by_offset=3)
+    message = render.profile_message(profile(articles=[article(11), article(12)], articles_offset=10), page=page)
+    views = {b["text"]["text"]: wire_of(b["value"]) for b in buttons(message.to_dict())}
+    assert "More articles" not in views
+    assert views["Previous articles"] == {"v": "profile", "id": 7, "ao": 5, "qb": 3}  # quotes by stay on their page
+    assert views["Share in channel"] == {"v": "profile", "id": 7, "ao": 0}  # the first view, whatever the page
     assert "*Articles 11–12 of 12*" in text_of(message)
 
 

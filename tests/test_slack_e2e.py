@@ -38,8 +38,8 @@ def test_lookup_acks_at_once_then_answers_with_a_profile(bot, slack):
     assert "Kata'ib Hizballah" in text  # how it matched
     assert "mentions" in reply["text"] and "in 2 articles" in text
     assert "<https://wire.example/story?id=7&amp;lang=en|" in text  # top article, linked
-    assert "*Quotes about Kataeb Hezbollah*" in text and "*Related:*" in text
-    assert [b["text"]["text"] for b in buttons(reply)][0] == "Share in channel"
+    assert "*Quotes about Kataeb Hezbollah 1–3 of 5*" in text and "*Related 1–10 of" in text
+    assert [b["text"]["text"] for b in buttons(reply) if b["action_id"].startswith("newsbot.share.")] == ["Share in channel"]
     assert slack.calls("/api/auth.test")  # bolt checked its token against the fake
 
 
@@ -89,7 +89,7 @@ def test_more_pages_articles_in_place(bot, slack):
     assert "More articles" not in [b["text"]["text"] for b in buttons(second)]
 
 
-def test_more_quotes_about_an_actor_pages_on_from_the_profile(bot, slack):
+def test_more_quotes_about_an_actor_pages_that_section_and_keeps_the_others(bot, slack):
     run(bot, slack, "/lookup", "Kataeb Hezbollah")
     profile = answer(slack)
     shown = [q for q in mrkdwn_texts(profile) if q.startswith("> “")]
@@ -97,9 +97,11 @@ def test_more_quotes_about_an_actor_pages_on_from_the_profile(bot, slack):
     more = press(bot, slack, profile, "More quotes about", "quotes")
     assert more["replace_original"] is True
     text = words(more)
-    assert "*Quotes about Kataeb Hezbollah*: 4–" in text
+    assert "*Quotes about Kataeb Hezbollah 4–5 of 5*" in text
     assert not any(q.split("\n")[0] in text for q in shown)  # the next quotes, not the same three again
-    assert "Back to profile" in [b["text"]["text"] for b in buttons(more)]
+    assert "*Articles*" in text and "*Related 1–10 of" in text  # the other sections stay
+    labels = [b["text"]["text"] for b in buttons(more)]
+    assert "Previous quotes about" in labels and "More quotes about" not in labels
 
 
 def test_more_on_a_public_message_answers_privately(bot, slack):

@@ -22,7 +22,7 @@ from bot import cache
 from bot.search import lookup, quotes, snapshots
 from bot.search.filters import NO_FILTERS, Filters, match_outlet
 from bot.search.lookup import LookupEngine
-from bot.search.profiles import Profiles
+from bot.search.profiles import RELATED, Profiles
 from bot.search.quotes import QuoteSearch
 from bot.search.results import Band, LookupResult, LookupStatus
 from bot.store.db import Store
@@ -51,7 +51,7 @@ class Engines:
         quotes.current_index(self.store, refresh_seconds=0)
 
     def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3, articles_offset: int = 0,
-               filters: Filters = NO_FILTERS) -> LookupResult:
+               related_limit: int = RELATED, filters: Filters = NO_FILTERS) -> LookupResult:
         """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation), among
         actors of the filters' kind; `found` carries the profile, its articles and quotes filtered."""
         result = self.lookup_engine.resolve(query)
@@ -60,7 +60,7 @@ class Engines:
         if result.status == LookupStatus.FOUND:
             result.profile = self.profiles.profile(result.candidates[0].actor_id, articles_offset=articles_offset,
                                                    articles_limit=articles_limit, quotes_limit=quotes_limit,
-                                                   filters=filters)
+                                                   related_limit=related_limit, filters=filters)
         return result
 
     def outlets(self) -> list[str]:

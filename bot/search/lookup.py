@@ -652,7 +652,7 @@ class LookupEngine:
                 explanation = _explain(query, top) + " Also known by this name: " + _or_list(
                     f"{c.name} ({c.kind})" for c in others) + "."
                 return LookupResult(query=query, status=LookupStatus.FOUND, candidates=[top, *others], band=top.band,
-                                    explanation=explanation)
+                                    explanation=explanation, also=others)
         if len(close) > 1:
             return _ambiguous(query, close)
         others = [c for c in candidates[1:] if c.score >= POSSIBLE][:3]

@@ -25,6 +25,7 @@ from bot.store.schema import AliasOrigin, actors, articles, mention_sentence, me
 DENSE = 200  # an actor in fewer articles never has its pages read through the date index (see _dense)
 WALK_FACTOR = 1  # ... nor one in fewer than sqrt(WALK_FACTOR x articles wanted x all articles)
 SURFACE_SAMPLE = 500  # a profile's aliases as written: over the actor's latest mentions
+RELATED = 8  # related actors a profile names, unless asked for more (Slack pages through up to 40)
 RELATED_SAMPLE = 100  # related actors: over the actor's latest articles (from its latest 4 x this mentions)
 # How much an article is about the actor: its mentions there, plus these when the title names it or a mention
 # falls in the lead (the first LEAD_CHARS characters of the text); the newest first among equals.
@@ -55,24 +56,29 @@ class Profiles:
         self._cached_for: AliasIndex | None = None
 
     def profile(self, actor_id: int, *, articles_offset: int = 0, articles_limit: int = 5,
-                quotes_limit: int = 3, filters: Filters = NO_FILTERS) -> Profile:
-        """The profile of one actor, paged through its articles, those and its quotes narrowed by `filters`
-        (the kind filter is the lookup's; cached per alias index)."""
+                quotes_limit: int = 3, by_offset: int = 0, about_offset: int = 0,
+                related_limit: int = RELATED, filters: Filters = NO_FILTERS) -> Profile:
+        """The profile of one actor, paged through its articles, its quotes by and about it (from the
+        `by_offset`-th and `about_offset`-th on), with its `related_limit` most related actors; its articles
+        and quotes narrowed by `filters` (the kind filter is the lookup's; cached per alias index)."""
         index = self.lookup_engine.index
         if index is not self._cached_for:  # the profiles made with the previous index are out of date
             self._cache, self._cached_for = {}, index
-        cache_key = (actor_id, articles_offset, articles_limit, quotes_limit, filters, index.generation)
+        quote_pages = (quotes_limit, by_offset, about_offset)
+        cache_key = (actor_id, articles_offset, articles_limit, quote_pages, related_limit, filters,
+                     index.generation)
         cached = self._cache.get(cache_key)
         if cached is not None:
             return cached
-        profile = self._build_profile(actor_id, articles_offset, articles_limit, quotes_limit, index, filters)
+        profile = self._build_profile(actor_id, articles_offset, articles_limit, quote_pages, related_limit, index,
+                                      filters)
         if len(self._cache) > 2000:
             self._cache = {}
         self._cache[cache_key] = profile
         return profile
 
-    def _build_profile(self, actor_id: int, offset: int, limit: int, quotes_limit: int,
-                       index: AliasIndex, filters: Filters) -> Profile:
+    def _build_profile(self, actor_id: int, offset: int, limit: int, quote_pages: tuple[int, int, int],
+                       related_limit: int, index: AliasIndex, filters: Filters) -> Profile:
         """Three statements on one connection for most actors (on PostgreSQL each is a round trip): the
         spellings, the page with its sentences, the related actors; its quotes come from the quote index."""
         authored = self._authored(actor_id, index)
@@ -93,7 +99,7 @@ class Profiles:
                 sampled = actor.mentions > RANKED_MENTIONS and offset + limit <= INTERACTIVE_DEPTH
                 page, matched = self._ranked_page(conn, actor_id, authored, {actor.name, *surfaces}, filters,
                                                   offset=offset, limit=limit, sampled=sampled)
-            related = self._related(conn, actor_id, authored, index)
+            related = self._related(conn, actor_id, authored, index, related_limit)
         known = {analyse_name(s).key for s in surfaces} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
                   if index.entries[n].origin == AliasOrigin.CONFIG and index.entries[n].form.key not in known]
@@ -106,8 +112,12 @@ class Profiles:
         if matched or filters.narrows:  # (a kind filter alone chose the actor and leaves all its articles)
             profile.matched_articles, profile.matched_mentions = matched or (profile.article_count, actor.mentions)
         if actor_id > 0:  # after the connection: refreshing the quote index reads the store on one of its own
-            profile.quotes_by, profile.quotes_about = self.quote_search.profile_quotes(actor_id, limit=quotes_limit,
-                                                                                       filters=filters)
+            quotes_limit, by_offset, about_offset = quote_pages
+            (profile.quotes_by, profile.quotes_about, profile.quotes_by_total,
+             profile.quotes_about_total) = self.quote_search.profile_quotes(actor_id, limit=quotes_limit,
+                                                                            by_offset=by_offset,
+                                                                            about_offset=about_offset,
+                                                                            filters=filters)
         return profile
 
     @staticmethod
@@ -191,7 +201,7 @@ class Profiles:
 
     @staticmethod
     def _related(conn, actor_id: int, authored: list[str], index: AliasIndex,
-                 limit: int = 8) -> list[tuple[str, int]]:
+                 limit: int) -> list[tuple[str, int]]:
         """Actors most often mentioned in the same articles, over the actor's latest RELATED_SAMPLE articles:
         those it wrote, then those of its latest mentions (found by the database)."""
         wrote = authored[-RELATED_SAMPLE:]

@@ -401,13 +401,17 @@ class QuoteSearch:
         index = current_index(self.store)
         return _newest_about(index, actor_id, limit, offset, self._passes(index, _dates_and_outlet(filters)))
 
-    def profile_quotes(self, actor_id: int, *, limit: int = 3,
-                       filters: Filters = NO_FILTERS) -> tuple[list[QuoteHit], list[QuoteHit]]:
-        """The first `limit` quotes by the actor and about it that pass the date and outlet filters, as its
-        profile shows them (the kind filter chose the actor)."""
+    def profile_quotes(self, actor_id: int, *, limit: int = 3, by_offset: int = 0, about_offset: int = 0,
+                       filters: Filters = NO_FILTERS) -> tuple[list[QuoteHit], list[QuoteHit], int, int]:
+        """A page of `limit` quotes by the actor and one about it that pass the date and outlet filters, as its
+        profile shows them, and how many pass of each (the kind filter chose the actor)."""
         index = current_index(self.store)
         passes = self._passes(index, _dates_and_outlet(filters))
-        return _newest_by(index, actor_id, limit, 0, passes), _newest_about(index, actor_id, limit, 0, passes)
+        by_total = sum(1 for p in index.by_actor.get(actor_id, ()) if passes is None or passes(p))
+        about_total = sum(1 for p in index.about.get(actor_id, ())
+                          if index.speakers[p] != actor_id and (passes is None or passes(p)))
+        return (_newest_by(index, actor_id, limit, by_offset, passes),
+                _newest_about(index, actor_id, limit, about_offset, passes), by_total, about_total)
 
 
 def _dates_and_outlet(filters: Filters) -> Filters:

@@ -109,6 +109,8 @@ class Profile:
         over which."""
         order = "newest first" if self.filters.sort == "date" else "most about it first"
         return order + (f", among its latest {self.ranked_mentions:,} mentions" if self.ranked_mentions else "")
+    quotes_by_total: int = 0  # how many quotes by the actor there are (`quotes_by` is one page of them)
+    quotes_about_total: int = 0
 
 
 @dataclass
@@ -119,6 +121,7 @@ class LookupResult:
     explanation: str = ""
     profile: Profile | None = None
     band: Band | Literal[""] = ""  # the best candidate's band; "" when no name was scored
+    also: list[Candidate] = field(default_factory=list)  # found: other actors known by the same name, offered
 
 
 @dataclass
@@ -176,3 +179,28 @@ def lookup_to_json(result: LookupResult) -> dict:
                        for c in result.candidates],
         "quotes_by": actor["quotes_by"] if actor else [], "quotes_about": actor["quotes_about"] if actor else [],
     }
+
+
+@dataclass
+class Carrier:
+    """An outlet that published a quote: its copy's date, address and headline; `first` marks the earliest."""
+    source: str | None
+    date: date | None
+    url: str | None = None
+    title: str | None = None
+    first: bool = False
+
+
+@dataclass
+class QuoteCard:
+    """One quote ready to cite: where it was first published, the paragraph around it there, and every
+    outlet that carried it (earliest first)."""
+    id: int
+    text: str
+    speaker: str  # the actor's name, the speaker as written, or the anonymous source's description
+    anonymous: bool
+    paragraph: str
+    article: ArticleRef
+    carriers: list[Carrier] = field(default_factory=list)
+    partial: bool = False
+    citation: str = ""  # the one line to paste: “…,” Ali Khamenei said, Middle East Eye, 22 March 2019

@@ -2,19 +2,25 @@
 call `Answers`, so a command behaves the same everywhere.
 
 An engine failure never escapes: it is logged with the command and the exception, and the user
-gets an apology.
+gets an apology. Every button value an answer carries is signed here (bot.slack.buttons), and a pressed
+value is read only when its signature holds.
 """
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.blockkit import Message, unescape_command_text
 from bot.search.engines import engines_for
 from bot.search.filters import FilterError, Filters, parse_query
+from bot.search.quote_cards import quote_card
 from bot.slack import curation_command, digest_command, views
 from bot.slack.buttons import (
-    EDITING, ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuotesPage, decode, kind_of, wire_of,
+    EDITING, READ_ONLY, ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuoteCardPage, QuotesPage, decode,
+    kind_of, sign_buttons, verified, wire_of,
 )
 from bot.slack.editors import Editors
 
@@ -22,6 +28,7 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("/lookup", "/quote", "/digest", "/newsbot")
 MAX_QUERY = 500  # longer text is cut before it reaches the engines; the answer says what was searched
+BUTTON_KEY = "button_key"  # the meta row holding the key button values are signed with
 
 
 def parse_quote_query(text: str) -> tuple[str, str | None]:
@@ -46,6 +53,27 @@ class Answers:
         self.store = store
         self.engines = engines_for(store)
         self.editors = editors or Editors()
+        self._button_key: bytes | None = None
+
+    def button_key(self) -> bytes:
+        """The key every instance on this database signs button values with: made by the first to need it."""
+        if self._button_key is None:
+            key = self.store.get_meta(BUTTON_KEY)
+            if key is None:
+                try:
+                    with self.store.begin() as conn:
+                        self.store.set_meta(conn, BUTTON_KEY, secrets.token_hex(32))
+                except IntegrityError:  # another instance made it at the same moment: use theirs
+                    pass
+                key = self.store.get_meta(BUTTON_KEY)
+            self._button_key = key.encode("ascii")
+        return self._button_key
+
+    def signed(self, message: Message | None) -> Message | None:
+        """The message with every button value signed."""
+        if message is not None:
+            sign_buttons(message.blocks, self.button_key)
+        return message
 
     def warm_up(self) -> None:
         """Load the engines' in-memory indexes now, so the first journalist to ask does not wait."""
@@ -75,7 +103,8 @@ class Answers:
         """Answer `/command text` (text as Slack sends it: escaped, with `<@U…>` tokens)."""
         query = unescape_command_text(text)[:MAX_QUERY]
         try:
-            return self._command(command, query, user_id=user_id, channel_id=channel_id, client=client, share=share)
+            return self.signed(self._command(command, query, user_id=user_id, channel_id=channel_id, client=client,
+                                             share=share))
         except Exception:
             log.exception("command %s %r failed", command, query[:200])
             return views.apology(command)
@@ -98,10 +127,14 @@ class Answers:
             return views.usage(command, f"Give {'a name' if command == '/lookup' else 'words or a speaker'} "
                                         "besides the filters.")
         if command == "/lookup":
-            result = self.engines.lookup(query, filters=filters)
+            result = self.engines.lookup(query, articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES,
+                                         related_limit=views.RELATED_MAX, filters=filters)
             editing = share and result.profile is not None and self.editors.allows(user_id, client)
             return views.lookup_message(result, share=share, editing=editing)
         if command == "/quote":
+            card = re.fullmatch(r"(?i)card\s+#?(\d{1,12})", query)
+            if card:
+                return self._show(QuoteCardPage(int(card.group(1))), share=share, shared_by=None)
             words, by = parse_quote_query(query)
             return self._show(QuotesPage(words, by or None, filters=filters.tokens()), share=share, shared_by=None)
         return views.help_message()
@@ -113,49 +146,64 @@ class Answers:
 
     def show(self, value: str, *, channel_id: str = "", share: bool = True, shared_by: str | None = None,
              user_id: str = "", client=None, open_form=None) -> Message | None:
-        """Render what a pressed button's `value` points at (a profile page, a page of quotes), or do what
-        it asks in `channel_id`, the channel it was pressed in, for `user_id`. An editor's Edit… button
-        opens its form through `open_form` (a modal's view in; None: the console) and answers None."""
+        """Render what a pressed button's `value` points at (a profile page, a page of quotes, a quote card), or
+        do what it asks in `channel_id`, the channel it was pressed in, for `user_id`. A value that changes
+        anything must carry its signature; one that only shows what /lookup or /quote would may come unsigned
+        (posted before values were signed, or by a scheduled digest). An editor's Edit… button opens its form
+        through `open_form` (a modal's view in; None: the console) and answers None."""
+        wire = wire_of((value or "").partition(":")[2]) or wire_of(value)
         try:
-            view = decode(value)
+            carried = verified(value, self.button_key())
+            if carried is None and kind_of(wire_of(value)) not in READ_ONLY:
+                log.warning("button value refused, its signature does not hold: %r", (value or "")[:200])
+                return views.unverified_button()
+            view = decode(value if carried is None else carried)
             if isinstance(view, EDITING):
-                return curation_command.press(view, user_id=user_id, engines=self.engines, channel_id=channel_id,
-                                              allowed=self.editors.allows(user_id, client), open_form=open_form)
+                return self.signed(curation_command.press(
+                    view, user_id=user_id, engines=self.engines, channel_id=channel_id,
+                    allowed=self.editors.allows(user_id, client), open_form=open_form))
             editing = isinstance(view, ProfilePage) and share and self.editors.allows(user_id, client)
-            return self._show(view, channel_id=channel_id, share=share, shared_by=shared_by, editing=editing)
+            return self.signed(self._show(view, channel_id=channel_id, share=share, shared_by=shared_by,
+                                          editing=editing))
         except Exception:
-            log.exception("view %r failed", wire_of(value))
-            return views.apology("/lookup" if kind_of(wire_of(value)) is ProfilePage else "/quote")
+            log.exception("view %r failed", wire)
+            return views.apology("/lookup" if kind_of(wire) is ProfilePage else "/quote")
 
     def submit_form(self, view: dict, *, user_id: str, client=None) -> tuple[dict | None, Message | None, str]:
         """A submitted edit form (bot.slack.curation_command.submit_form): errors for the form, or the answer
         and the channel to post it in."""
         try:
-            return curation_command.submit_form(view, user_id=user_id, engines=self.engines,
-                                                allowed=self.editors.allows(user_id, client))
+            errors, message, channel = curation_command.submit_form(view, user_id=user_id, engines=self.engines,
+                                                                    allowed=self.editors.allows(user_id, client))
+            return errors, self.signed(message), channel
         except Exception:
             log.exception("edit form of %s failed", user_id)
             return {"value": "Sorry, something went wrong; it has been logged."}, None, ""
 
     def _show(self, view: ButtonValue | None, *, channel_id: str = "", share: bool, shared_by: str | None,
               editing: bool = False) -> Message:
+        if isinstance(view, ActorQuotesPage):  # posted by an earlier version: the profile at that page
+            view = view.as_profile()
         if isinstance(view, ProfilePage):
-            profile = self.engines.profiles.profile(view.actor_id, articles_offset=view.articles_offset,
-                                                    articles_limit=views.ARTICLES_PAGE, quotes_limit=views.PROFILE_QUOTES,
-                                                    filters=self._filters(view.filters)[1])
-            return views.profile_message(profile, articles_offset=view.articles_offset, share=share, shared_by=shared_by,
-                                         editing=editing)
+            try:
+                profile = self.engines.profiles.profile(
+                    view.actor_id, articles_offset=view.articles_offset, articles_limit=views.ARTICLES_PAGE,
+                    quotes_limit=views.PROFILE_QUOTES, by_offset=view.by_offset, about_offset=view.about_offset,
+                    related_limit=views.RELATED_MAX, filters=self._filters(view.filters)[1])
+            except KeyError:
+                return views.gone("That actor", "/lookup")
+            return views.profile_message(profile, page=view, share=share, shared_by=shared_by, editing=editing)
         if isinstance(view, QuotesPage):
             result = self.engines.quote_search.search(view.words, view.by, limit=views.QUOTES_PAGE, offset=view.offset,
                                                       filters=self._filters(view.filters)[1])
             return views.quotes_message(result, offset=view.offset, share=share, shared_by=shared_by)
-        if isinstance(view, ActorQuotesPage):
-            actor = self.engines.profiles.profile(view.actor_id, articles_limit=0, quotes_limit=0)
-            quotes = self.engines.quote_search.quotes_by if view.side == "by" else self.engines.quote_search.quotes_about
-            filters = self._filters(view.filters)[1]
-            hits = quotes(view.actor_id, limit=views.QUOTES_PAGE, offset=view.offset, filters=filters)
-            return views.actor_quotes_message(actor.name, view.side, hits, actor_id=view.actor_id, offset=view.offset,
-                                              filters=filters)
+        if isinstance(view, QuoteCardPage):
+            card = quote_card(self.store, view.quote_id)
+            if card is None:
+                return views.gone(f"Quote {view.quote_id}", "/quote")
+            if view.citation:
+                return views.citation_message(card)
+            return views.quote_card_message(card, share=share, shared_by=shared_by)
         if isinstance(view, FollowChoice):  # a "Follow …" button from /digest follow
             return digest_command.confirm_follow(view, channel_id=channel_id, store=self.store)
         return views.help_message()

@@ -29,7 +29,7 @@ class Choice:
     """A button shown as a numbered choice."""
 
     label: str
-    kind: str  # share | more | open
+    kind: str  # share | more | open | card
     value: str  # what the button carries (bot.slack.buttons)
 
 

@@ -7,7 +7,9 @@ a message with too many blocks or too many characters loses its last content blo
 and the paging buttons stay so the reader can ask for more.
 
 Buttons carry a *view* (`bot.slack.buttons`) that names what to show (a profile page, a page of
-quotes, …). "Share in channel" re-renders the same view publicly; "More" renders the next page.
+quotes, a quote card, …). "Share in channel" renders the first view of what the reader is looking at
+publicly (a profile with every section at its first page, a quote search's first page); "More" and
+"Previous" page one section and keep the others where they are.
 """
 from __future__ import annotations
 
@@ -17,18 +19,22 @@ from datetime import date
 
 from slack_sdk.models.blocks import ButtonElement
 
-from bot.blockkit import Message, button, clip, context, divider, escape, finish, header, link, plain, quoted, section
-from bot.search.filters import NO_FILTERS, Filters
+from bot.blockkit import (
+    Message, actions, button, clip, context, divider, escape, finish, header, link, plain, quoted, section,
+)
+from bot.search.filters import Filters
 from bot.search.results import (
-    ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteHit, QuoteSearchResult,
+    ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteCard, QuoteHit, QuoteSearchResult,
 )
 from bot.slack import curation_command
-from bot.slack.buttons import MAX_QUERY_IN_VIEW, ActorQuotesPage, ButtonValue, ProfilePage, QuotesPage
+from bot.slack.buttons import MAX_QUERY_IN_VIEW, ButtonValue, ProfilePage, QuoteCardPage, QuotesPage
 from bot.wording import plural
 
 QUOTES_PAGE = 5
 ARTICLES_PAGE = 5
 PROFILE_QUOTES = 3
+RELATED_PAGE = 10
+RELATED_MAX = 40  # related actors a profile pages through
 MAX_DESCRIPTION = 600  # a profile's one-line description; the match explanation must stay visible
 
 USAGE = (
@@ -39,6 +45,7 @@ USAGE = (
     "• `/quote by &lt;speaker&gt; [&lt;words&gt;]`: quotes by someone\n"
     "• Narrow either with `since:2019-03` `until:2020` `since:7d` `source:\"Middle East Eye\"` "
     "`kind:person|organisation|place`; `sort:date` lists a profile's articles newest first\n"
+    "• `/quote card &lt;number&gt;`: a quote ready to cite (every quote has a *Quote card* button)\n"
     "• `/digest preview | subscribe [HH:MM] [Area/City] [weekdays|daily] | unsubscribe | status | "
     "follow &lt;actor&gt; | unfollow &lt;actor&gt;`: this channel's daily digest\n"
     "• `@newsbot lookup &lt;name&gt;` in a thread answers in the thread\n"
@@ -140,15 +147,36 @@ def quote_block(hit: QuoteHit) -> dict:
     if hit.partial:
         details.append("partial quote")
     body = quoted(f"“{escape(hit.text)}”")
-    return section(f"{body}\n— {speaker_label(hit)}, {source}\n{' · '.join(details)}")
+    return section(f"{body}\n— {speaker_label(hit)}, {source}\n{' · '.join(details)}",
+                   accessory=button("Quote card", "card", QuoteCardPage(hit.id).encode()))
 
 
-def profile_message(profile: Profile, *, match: Candidate | None = None, explanation: str = "",
-                    articles_offset: int = 0, share: bool = True, shared_by: str | None = None,
-                    editing: bool = False) -> Message:
-    """An actor's profile: who, how it matched, how much coverage, top articles, quotes, related; with
-    `editing`, an editor's controls (bot.slack.curation_command)."""
-    view = ProfilePage(profile.actor_id, articles_offset, profile.filters.tokens())
+def page_span(offset: int, shown: int, total: int) -> str:
+    """` 6–10 of 23` when the section has more than one page, else nothing."""
+    return f" {offset + 1}–{offset + shown} of {total:,}" if shown and (offset or total > shown) else ""
+
+
+def paging_controls(section_name: str, page: ProfilePage, field: str, shown: int, total: int,
+                    size: int) -> list[ButtonElement]:
+    """Previous and More for one section of a profile; the other sections keep their pages."""
+    at = getattr(page, field)
+    controls = []
+    if at:
+        controls.append(button(f"Previous {section_name}", "more", replace(page, **{field: max(at - size, 0)}).encode()))
+    if at + shown < total:
+        controls.append(button(f"More {section_name}", "more", replace(page, **{field: at + shown}).encode()))
+    return controls
+
+
+def profile_message(profile: Profile, *, page: ProfilePage | None = None, match: Candidate | None = None,
+                    explanation: str = "", also: list[Candidate] = (), share: bool = True,
+                    shared_by: str | None = None, editing: bool = False) -> Message:
+    """An actor's profile: who, how it matched, how much coverage, then its sections (articles, quotes by and
+    about it, related actors), each at its own page (`page`) with its own Previous and More, through the
+    profile's filters. Share in channel always shares the first view. With `editing`, an editor's controls
+    (bot.slack.curation_command)."""
+    page = page or ProfilePage(profile.actor_id, articles_offset=profile.articles_offset,
+                               filters=profile.filters.tokens())
     filtered, listed = profile.filters.narrows, profile.listed
     kind = escape(profile.kind or "actor")
     description = clip(escape(profile.description), MAX_DESCRIPTION) if profile.description else ""
@@ -172,38 +200,40 @@ def profile_message(profile: Profile, *, match: Candidate | None = None, explana
         blocks.append(filtered_note(profile.filters, f"{plural(profile.matched_articles, 'article')} of "
                                                      f"{profile.article_count:,}, "
                                                      f"{plural(profile.matched_mentions, 'mention')}"))
+    if also:
+        blocks += [context("*Also known by this name:*"),
+                   actions([button(c.name, "open", ProfilePage(c.actor_id).encode()) for c in also])]
 
-    shown_to = articles_offset + len(profile.articles)
-    order = profile.article_order
     if profile.articles:
-        span = f" {articles_offset + 1}–{shown_to} of {listed:,}" if listed > len(profile.articles) else ""
-        blocks += [divider(), section(f"*Articles{span}* ({order})")]
+        span = page_span(page.articles_offset, len(profile.articles), listed)
+        blocks += [divider(), section(f"*Articles{span}* ({profile.article_order})")]
         blocks += [section(article_line(a)) for a in profile.articles]
-    elif articles_offset:
+    elif page.articles_offset:
         blocks += [divider(), section("_No more articles._")]
     elif filtered:
         blocks += [divider(), section("_No article passes the filters._")]
-    if articles_offset == 0:
-        for title, hits in ((f"Quotes by {profile.name}", profile.quotes_by),
-                            (f"Quotes about {profile.name}", profile.quotes_about)):
-            if hits:
-                blocks += [divider(), section(f"*{escape(title)}*")] + [quote_block(h) for h in hits]
-        if profile.related:
-            related = ", ".join(f"{escape(name)} ({count})" for name, count in profile.related[:10])
-            blocks += [divider(), context(f"*Related:* {related}")]
+    for title, hits, at, total in ((f"Quotes by {profile.name}", profile.quotes_by, page.by_offset,
+                                    profile.quotes_by_total),
+                                   (f"Quotes about {profile.name}", profile.quotes_about, page.about_offset,
+                                    profile.quotes_about_total)):
+        if hits:
+            blocks += [divider(), section(f"*{escape(title)}{page_span(at, len(hits), total)}*")]
+            blocks += [quote_block(h) for h in hits]
+        elif at:
+            blocks += [divider(), section(f"_No more {escape(title[0].lower() + title[1:])}._")]
+    related = profile.related[page.related_offset:page.related_offset + RELATED_PAGE]
+    if related:
+        names = ", ".join(f"{escape(name)} ({count})" for name, count in related)
+        span = page_span(page.related_offset, len(related), len(profile.related))
+        blocks += [divider(), context(f"*Related{span}:* {names}")]
 
-    controls = share_controls(view, share)
-    if shown_to < listed:
-        controls.append(button("More articles", "more", replace(view, articles_offset=shown_to).encode()))
-    if articles_offset == 0:
-        if len(profile.quotes_by) >= PROFILE_QUOTES:
-            controls.append(button("More quotes by", "more",
-                                   ActorQuotesPage(profile.actor_id, "by", len(profile.quotes_by),
-                                                   view.filters).encode()))
-        if len(profile.quotes_about) >= PROFILE_QUOTES:
-            controls.append(button("More quotes about", "more",
-                                   ActorQuotesPage(profile.actor_id, "about", len(profile.quotes_about),
-                                                   view.filters).encode()))
+    controls = share_controls(page.first, share)
+    controls += paging_controls("articles", page, "articles_offset", len(profile.articles), listed, ARTICLES_PAGE)
+    controls += paging_controls("quotes by", page, "by_offset", len(profile.quotes_by), profile.quotes_by_total,
+                                PROFILE_QUOTES)
+    controls += paging_controls("quotes about", page, "about_offset", len(profile.quotes_about),
+                                profile.quotes_about_total, PROFILE_QUOTES)
+    controls += paging_controls("related", page, "related_offset", len(related), len(profile.related), RELATED_PAGE)
     if editing and profile.actor_id > 0:
         hint, edit_buttons = curation_command.profile_controls(profile.actor_id, profile.name)
         blocks.append(hint)
@@ -248,8 +278,8 @@ def lookup_message(result: LookupResult, *, share: bool = True, editing: bool = 
     """Any lookup result, by status."""
     if result.status == LookupStatus.FOUND and result.profile is not None:
         match = result.candidates[0] if result.candidates else None
-        return profile_message(result.profile, match=match, explanation=result.explanation, share=share,
-                               editing=editing)
+        return profile_message(result.profile, match=match, explanation=result.explanation, also=result.also,
+                               share=share, editing=editing)
     if result.status == LookupStatus.AMBIGUOUS and result.candidates:
         return candidates_message(result)
     if result.status == LookupStatus.INVALID:
@@ -285,26 +315,52 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
         blocks.append(section(f"No quotes found {asked}." if asked else "No quotes found."))
         if result.explanation:
             blocks.append(context(escape(result.explanation)))
-    controls = share_controls(view, share and bool(result.results)) + controls
+    controls = share_controls(replace(view, offset=0), share and bool(result.results)) + controls
+    if offset:
+        controls.append(button("Previous quotes", "more", replace(view, offset=max(offset - QUOTES_PAGE, 0)).encode()))
     if offset + len(result.results) < result.total:
         controls.append(button("More quotes", "more", replace(view, offset=offset + len(result.results)).encode()))
     fallback = f"{plural(result.total, 'quote')} {' '.join(p for p in [words, f'by {by}' if by else ''] if p)}".strip()
     return finish(fallback, blocks, controls=controls)
 
 
-def actor_quotes_message(name: str, side: str, hits: list[QuoteHit], *, actor_id: int, offset: int,
-                         page: int = QUOTES_PAGE, filters: Filters = NO_FILTERS) -> Message:
-    """A page of the quotes by (or about) one actor, from a profile's "More quotes" button, through the
-    profile's filters."""
-    title = f"Quotes {'by' if side == 'by' else 'about'} {name}"
-    view = ActorQuotesPage(actor_id, side, offset, filters.tokens())
-    if hits:
-        blocks = [section(f"*{escape(title)}*: {offset + 1}–{offset + len(hits)}")] + [quote_block(h) for h in hits]
-    else:
-        blocks = [section(f"No more {escape(title[0].lower() + title[1:])}.")]
-    if filters.narrows:
-        blocks.insert(0, filtered_note(filters))
-    controls = [button("Back to profile", "open", ProfilePage(actor_id, filters=view.filters).encode())]
-    if len(hits) >= page:
-        controls.append(button("More quotes", "more", replace(view, offset=offset + len(hits)).encode()))
-    return finish(title, blocks, controls=controls)
+def quote_card_message(card: QuoteCard, *, share: bool = True, shared_by: str | None = None) -> Message:
+    """A quote ready to cite: the quote, who said it, where and when it was first published, the paragraph
+    around it there, every outlet that carried it (the first marked) and the line to paste."""
+    article = card.article
+    speaker = f"_{escape(card.speaker)}_ (anonymous source)" if card.anonymous else f"*{escape(card.speaker)}*"
+    where = ", ".join(p for p in [escape(article.source), format_date(article.date)] if p)
+    title = link(article.url, escape(article.title or "article"))
+    carried = []
+    for carrier in card.carriers:
+        line = ", ".join(p for p in [escape(carrier.source or "unknown outlet"), format_date(carrier.date)] if p)
+        line = link(carrier.url, line)
+        carried.append(f"• {line}" + (" _(first)_" if carrier.first else ""))
+    blocks = [header("Quote card"), shared_note(shared_by),
+              section(quoted(f"“{escape(card.text)}”") + f"\n— {speaker}, {where}\nin {title}"
+                      + (" · partial quote" if card.partial else "")),
+              section("*In context*\n" + quoted(escape(card.paragraph))),
+              section(f"*Carried by {plural(len(card.carriers), 'outlet')}*\n" + "\n".join(carried)),
+              section(f"*Cite*\n{escape(card.citation)}")]
+    controls = [button("Copy citation", "card", QuoteCardPage(card.id, citation=True).encode())]
+    controls += share_controls(QuoteCardPage(card.id), share)
+    return finish(card.citation, blocks, controls=controls)
+
+
+def citation_message(card: QuoteCard) -> Message:
+    """The one line to paste, alone (shown privately)."""
+    return finish(card.citation, [section(escape(card.citation))])
+
+
+def gone(what: str, ask: str) -> Message:
+    """An actor or quote asked for by id that the index does not hold (a button older than the last re-index,
+    or a mistyped number)."""
+    text = f"{what} is not in the index (a re-index of the corpus may have removed it). Ask again with {ask}."
+    return finish(text, [section(escape(text))])
+
+
+def unverified_button() -> Message:
+    """A pressed value whose signature does not hold."""
+    text = ("This button could not be verified: it was changed, or comes from an answer older than this "
+            "version of newsbot. Ask again with /lookup or /quote.")
+    return finish(text, [section(escape(text))])

@@ -1,9 +1,10 @@
-"""Buttons: Share in channel, More (next page), open (a candidate's profile) and edit (an editor's: the
-edit form, the edit history, Not an actor, Undo).
+"""Buttons: Share in channel, More and Previous (paging), open (a candidate's profile), card (a quote card,
+or its citation alone) and edit (an editor's: the edit form, the edit history, Not an actor, Undo).
 
-On a private (ephemeral) answer, More and open update the message in place. On a public message
+On a private (ephemeral) answer, More, Previous and open update the message in place. On a public message
 (shared, or in a thread) they answer privately, so one reader's paging never changes what the
-channel sees."""
+channel sees. A quote card (and a citation) comes as a new private message, so the answer it was opened from
+stays."""
 from __future__ import annotations
 
 import logging
@@ -44,7 +45,8 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
                 message = answers.show(value, channel_id=channel_id, user_id=user_id or "", client=client,
                                        open_form=open_form)
                 if message is not None:
-                    send(respond, message, label, response_type="ephemeral", replace_original=private)
+                    send(respond, message, label, response_type="ephemeral",
+                         replace_original=private and kind != "card")
 
         def open_form(view: dict) -> None:
             try:
