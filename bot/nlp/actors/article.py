@@ -6,6 +6,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
+from operator import itemgetter
 
 from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
 from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
@@ -86,7 +88,7 @@ class Article:
         self._mark_dateline(text, toks)
         self._mark_lines(text, toks)
         self._mark_signature(text, toks)
-        self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
+        self.lower = set(compress(toks.keys, map(str.islower, map(itemgetter(0), words))))
         # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
         caps, joins, initial = toks.caps, toks.joins, self.initial  # (caps has one False past the end)
         self.cap_inside = {toks.keys[i] for i in [i for i in range(n) if caps[i]] if not initial[i]

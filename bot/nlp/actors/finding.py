@@ -171,8 +171,10 @@ def _mark_elided_particles(toks: Tokens) -> None:
     (d’, l’, dell’) is a word of the name, written in lower case; it counts as capitalised after another
     capitalised word."""
     words, caps, joins = toks.words, toks.caps, toks.joins
+    if "'" not in toks.text and "’" not in toks.text:
+        return  # (most texts: no elision to look at)
     for i in range(1, len(words)):
-        if not caps[i] and _ELIDED.match(words[i]) and joins[i - 1] and caps[i - 1]:
+        if not caps[i] and joins[i - 1] and caps[i - 1] and _ELIDED.match(words[i]):
             caps[i] = True
 
 
