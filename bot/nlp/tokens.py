@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate, compress
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from dataclasses import dataclass, field
 
 from bot.nlp.names import fold
@@ -89,7 +89,8 @@ def tokenize(text: str) -> Tokens:
     possessive = [False] * len(words)
     if _GLUE_HINT.search(text):
         return _rebuild(text, words, starts)
-    for i in [i for i, w in enumerate(words) if w.endswith(_POSSESSIVE) and len(w) > 3]:
+    for i in [i for i in compress(range(len(words)), map(methodcaller("endswith", _POSSESSIVE), words))
+              if len(words[i]) > 3]:
         words[i] = words[i][:-2]
         ends[i] -= 2
         gaps[i] = text[ends[i]:ends[i] + 2] + gaps[i]
