@@ -41,8 +41,11 @@ NARRATIVE_OPENING = re.compile(r"^(?:However|But|Although|Though|Meanwhile|Yet|W
 TITLE_CUES = re.compile(r"\b(?:book|books|film|movie|report|titled|entitled|novel|memoir|documentary|album|song|show|"
                         r"series|op-ed|article|column|headline|programme|program|slogan|hashtag|dubbed|nicknamed|"
                         r"known as|called)[\s,:]*$", re.I)
-LOST_CONTRACTIONS = re.compile(r"\b(?:dont|doesnt|didnt|cant|couldnt|wouldnt|shouldnt|wont|isnt|wasnt|arent|werent|"
+# (no \b before the words: a pattern opening with them scans for their first letters only; lost_contractions
+# checks the word boundary before each match)
+LOST_CONTRACTIONS = re.compile(r"(?:dont|doesnt|didnt|cant|couldnt|wouldnt|shouldnt|wont|isnt|wasnt|arent|werent|"
                                r"hasnt|havent|hadnt|youre|theyre|weve|theyve|youve|ive|im)\b")
+WORD_CHAR = re.compile(r"\w")
 DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
 SINGLE_MARKS = re.compile(r"['‘’]")
 REPORTING_HINT = re.compile(r"\b(?:said|says|told|stressed|added|warned)\b")
@@ -649,9 +652,16 @@ def _capitalised_prefix_counts(text: str, words: set[str]) -> dict[str, int]:
     return counts
 
 
+def lost_contractions(text: str) -> int:
+    """How many words of `text` are contractions without their apostrophe (`dont`, `theyre`)."""
+    lower = text.lower()
+    return sum(1 for match in LOST_CONTRACTIONS.finditer(lower)
+               if not match.start() or WORD_CHAR.match(lower, match.start() - 1) is None)
+
+
 def has_lost_marks(text: str) -> bool:
     """Whether a scraped text lost its apostrophes and quotation marks (`dont`, `Irans`, `Khameneis`)."""
-    lost = len(LOST_CONTRACTIONS.findall(text.lower()))
+    lost = lost_contractions(text)
     kept = text.count("'") + text.count("’")
     if lost >= 2 and lost > kept:
         return True

@@ -8,7 +8,8 @@ lost the space before a capitalised name split apart (`MEEthatPompeo`).
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import itemgetter, methodcaller
 from dataclasses import dataclass, field
 
 from bot.nlp.names import fold
@@ -88,7 +89,8 @@ def tokenize(text: str) -> Tokens:
     possessive = [False] * len(words)
     if _GLUE_HINT.search(text):
         return _rebuild(text, words, starts)
-    for i in [i for i, w in enumerate(words) if w.endswith(_POSSESSIVE) and len(w) > 3]:
+    for i in [i for i in compress(range(len(words)), map(methodcaller("endswith", _POSSESSIVE), words))
+              if len(words[i]) > 3]:
         words[i] = words[i][:-2]
         ends[i] -= 2
         gaps[i] = text[ends[i]:ends[i] + 2] + gaps[i]
@@ -115,15 +117,18 @@ def _rebuild(text: str, words: list[str], starts: list[int]) -> Tokens:
 
 def _finish(toks: Tokens) -> Tokens:
     words, gaps, possessive = toks.words, toks.gaps, toks.possessive
-    cache = _KEY_CACHE
-    toks.keys = [cache.get(w) or token_key(w) for w in words]
-    toks.caps = [w[0].isupper() for w in words] + [False]
-    joins = toks.joins = [g == " " for g in gaps]
+    # (map over C-level methods: the per-word work stays out of the interpreter loop)
+    keys = toks.keys = list(map(_KEY_CACHE.get, words))
+    if None in keys:
+        toks.keys = [key if key is not None else token_key(w) for key, w in zip(keys, words)]
+    toks.caps = list(map(str.isupper, map(itemgetter(0), words))) + [False]
+    joins = toks.joins = list(map(" ".__eq__, gaps))
     if joins:
         joins[-1] = False
     joining = _JOINING_GAP.fullmatch
-    for i, gap in enumerate(gaps[:-1]):
-        if gap != " " and joining(gap) is not None:
+    for i in compress(range(len(gaps) - 1), map(" ".__ne__, gaps)):
+        gap = gaps[i]
+        if joining(gap) is not None:
             joins[i] = gap[:1] != "." or len(words[i]) == 1 or words[i] in ABBREVIATIONS or gap == "."
     for i in [i for i, p in enumerate(possessive) if p]:
         joins[i] = False

@@ -3,9 +3,11 @@ lines, the words it writes in lower case, and the names found in it (`Piece`).""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
 from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
@@ -21,6 +23,17 @@ _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 # A dateline: the place (and date, and agency) that opens a wire story before a dash (PARIS, March 3 -;
 # LOS ANGELES, Calif., Feb 26 -; CAIRO (Reuters) —).
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.]+\b[^\n!?]{0,70}?|[^\n!?(]{2,60}?\s\([^)\n]{1,30}\))\s+[-–—]{1,2}\s")
+
+
+@lru_cache(maxsize=4096)
+def _gap_marks(gap: str) -> tuple[int, bool, bool]:
+    """What the text between two words marks (an article has few distinct gaps): where the last
+    sentence end in it stops (0 for none; a closing quotation mark ends the sentence it closes),
+    whether it opens a clause, whether it opens a quote."""
+    return max((stop.end() for stop in _SENTENCE_END.finditer(gap)), default=0), \
+        _CLAUSE.search(gap) is not None, _OPENERS.search(gap) is not None
+
+
 # Lower-case words inside a name (Ministry of Justice, Bank for International Settlements).
 CONNECTORS = {"of", "for", "and", "the", "on"}
 # Lower-case words before a place's name (in Karnataka, across Darfur).
@@ -76,20 +89,21 @@ class Article:
             if i == 0 or "\n" in gap:
                 self.initial[i] = True
                 self.breaks.append(starts[i])
-            elif _SENTENCE_END.search(gap) and not toks.joins[i - 1]:
+                continue
+            sentence_end, clause, opener = _gap_marks(gap)
+            if sentence_end and not toks.joins[i - 1]:
                 self.initial[i] = True
-                # a closing quotation mark ends the sentence it closes
-                self.breaks.append(ends[i - 1] + max(stop.end() for stop in _SENTENCE_END.finditer(gap)))
-            elif _CLAUSE.search(gap) or _OPENERS.search(gap) and not toks.possessive[i - 1]:
+                self.breaks.append(ends[i - 1] + sentence_end)
+            elif clause or opener and not toks.possessive[i - 1]:
                 self.initial[i] = True
         self.dateline = [False] * n  # the place, date and agency opening a wire story
         self._mark_dateline(text, toks)
         self._mark_lines(text, toks)
         self._mark_signature(text, toks)
-        self.lower = {k for w, k in zip(words, toks.keys) if w[:1].islower()}
+        self.lower = set(compress(toks.keys, map(str.islower, map(itemgetter(0), words))))
         # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
         caps, joins, initial = toks.caps, toks.joins, self.initial  # (caps has one False past the end)
-        self.cap_inside = {toks.keys[i] for i in [i for i in range(n) if caps[i]] if not initial[i]
+        self.cap_inside = {toks.keys[i] for i in compress(range(n), caps) if not initial[i]
                            and not (caps[i - 1] and joins[i - 1]) and not (caps[i + 1] and joins[i])}
 
     def _mark_lines(self, text: str, toks: Tokens) -> None:
@@ -98,13 +112,12 @@ class Article:
         for line in text.split("\n"):
             line_end = offset + len(line)
             first = i
-            while i < n and toks.starts[i] < line_end:
-                i += 1
+            i = bisect_left(toks.starts, line_end, i, n)  # past the line's last word
             while first < i and self.dateline[first]:
                 first += 1  # (NEW HAVEN, Conn., March 2 - Qtly div 15 cts: the row follows the dateline)
             words = toks.words[first:i]
             if words:
-                letters = [w for w in words if w[:1].isalpha()]
+                letters = list(compress(words, map(str.isalpha, map(itemgetter(0), words))))
                 stripped = line.rstrip()
                 if letters and all(w.isupper() or len(w) == 1 for w in letters) and sum(len(w) > 1 for w in letters) > 1:
                     for j in range(first, i):

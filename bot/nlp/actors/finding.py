@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from bisect import bisect_right
+from itertools import compress
 
 from bot.corpus.vocabulary import (
     CALENDAR, FORMS_OF_ADDRESS, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES,
@@ -99,7 +100,7 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
     if gazetteer is not None:
         first_words = gazetteer.first_words_or_plurals
         after = -1
-        for i in [i for i, k in enumerate(keys) if k in first_words]:
+        for i in list(compress(range(n), map(first_words.__contains__, keys))):
             if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
@@ -112,7 +113,9 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
     _mark_elided_particles(toks)
     pieces: list[Piece] = []
     after = -1
-    for i in [i for i in range(n) if caps[i] or i in hits or keys[i] in NAME_PARTICLES]:
+    # (the words that can open a name, picked out by C-level maps: most words cannot)
+    starts = set(compress(range(n), caps)).union(hits, compress(range(n), map(NAME_PARTICLES.__contains__, keys)))
+    for i in sorted(starts):
         if i <= after:
             continue
         if i in hits or not art.furniture[i] and (caps[i] or _is_particle(toks, i) and toks.joins[i] and caps[i + 1]):
@@ -171,8 +174,10 @@ def _mark_elided_particles(toks: Tokens) -> None:
     (d’, l’, dell’) is a word of the name, written in lower case; it counts as capitalised after another
     capitalised word."""
     words, caps, joins = toks.words, toks.caps, toks.joins
+    if "'" not in toks.text and "’" not in toks.text:
+        return  # (most texts: no elision to look at)
     for i in range(1, len(words)):
-        if not caps[i] and _ELIDED.match(words[i]) and joins[i - 1] and caps[i - 1]:
+        if not caps[i] and joins[i - 1] and caps[i - 1] and _ELIDED.match(words[i]):
             caps[i] = True
 
 
