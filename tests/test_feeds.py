@@ -255,3 +255,23 @@ def test_feeds_yaml_mistakes_are_one_clear_line(newsbot, config_dir, text, messa
     result = newsbot("feeds", "poll")
     assert result.exit_code == 2
     assert "Configuration error:" in result.stderr and message in result.stderr and "feeds.yaml" in result.stderr
+
+
+def test_the_running_bots_scheduler_polls_each_feed(store, config_dir, server, newsbot):
+    """`newsbot run` starts the scheduler: each feed gets its job, polled at once and every every_minutes."""
+    from bot.config import load_settings
+    from bot.digest.scheduler import DigestScheduler
+
+    (config_dir / "feeds.yaml").write_text(f"fetch: {{host_interval_seconds: 0}}\nfeeds:\n"
+                                           f"  - {{url: {server}/atom.xml, source: Gulf, every_minutes: 30}}\n")
+    scheduler = DigestScheduler(store, load_settings(), client=None).start()
+    try:
+        job = scheduler.get_job(f"feed:{server}/atom.xml")
+        assert job is not None and job.trigger.interval.total_seconds() == 30 * 60
+        deadline = time.monotonic() + 60
+        while "never polled" in newsbot("feeds", "status").stdout and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        scheduler.shutdown(wait=True)
+    assert "2 items · 0 failed polls" in newsbot("feeds", "status").stdout
+    assert "Gulf leaders gather for summit" in newsbot("export", "articles", "--format", "jsonl").stdout
