@@ -31,6 +31,10 @@ def poll_command(ctx: Context) -> None:
         click.echo(f"No feeds in {ctx.settings.config_dir / 'feeds.yaml'}.")
         return
     report = poll_feeds(ctx.store, config, build_indexer(ctx.store, ctx.settings), wait=True)
+    if report.index is not None and report.index.files_indexed:
+        from bot.search.engines import write_snapshots
+
+        write_snapshots(ctx.store)  # as `newsbot index` does: the bot's next start loads the search indexes
     added = report.index.articles_added if report.index else 0
     copies = (report.index.occurrences_added - added) if report.index else 0
     click.echo(f"Polled {plural(len(report.outcomes), 'feed')}: "
