@@ -8,9 +8,8 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import cli
+from tests.test_cli_index import newsbot  # noqa: F401  (fixture)
 
 ETAG = '"rss-v1"'
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
@@ -46,13 +45,13 @@ PAGES = {
         "refused to share a room now drafting communiques together late into the night."]),
 }
 
-RSS = f"""<?xml version="1.0" encoding="utf-8"?>
+RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Desk Wire</title><link>http://wire/</link><description>d</description>
-<item><title>Tehran weighs new round of nuclear talks</title><link>{{base}}/articles/tehran-talks.html</link>
+<item><title>Tehran weighs new round of nuclear talks</title><link>{base}/articles/tehran-talks.html</link>
 <pubDate>Tue, 03 Dec 2024 08:30:00 GMT</pubDate></item>
-<item><title>Dock workers strike halts exports at southern port</title><link>{{base}}/articles/port-strike.html</link>
+<item><title>Dock workers strike halts exports at southern port</title><link>{base}/articles/port-strike.html</link>
 <pubDate>Mon, 02 Dec 2024 11:00:00 GMT</pubDate></item>
-<item><title>Gone</title><link>{{base}}/articles/removed.html</link></item>
+<item><title>Gone</title><link>{base}/articles/removed.html</link></item>
 </channel></rss>"""
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
@@ -167,15 +166,6 @@ def write_feeds(config_dir, base: str) -> None:
             lines.append("    full_text: true")
     lines += ["  - url: http://127.0.0.1:1/unreachable.xml", "    source: Nowhere", "    every_minutes: 5"]
     (config_dir / "feeds.yaml").write_text("\n".join(lines) + "\n")
-
-
-@pytest.fixture
-def newsbot(db_url, config_dir):
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(cli, ["--db", db_url, *args], catch_exceptions=False)
-    return invoke
 
 
 def test_poll_indexes_good_feeds_reports_bad_ones_and_polls_again_for_nothing(newsbot, config_dir, server):
