@@ -1,8 +1,9 @@
 """How fast feeds are polled: 20 feeds of 50 items each, every page new, then a second poll with nothing
-changed (issue 19's targets: ≥ 50 articles/s excluding network time; the second poll ≤ 1 s of CPU).
+changed (targets: ≥ 50 articles/s excluding network time; the second poll ≤ 1 s of CPU).
 
 Articles are built from the shared news data (bench/corpus.py) and served as RSS feeds and HTML pages by a
-server on the loopback in a process of its own. Network time is the time spent waiting on the fetches.
+server on the loopback in a process of its own. Network time is the time spent waiting on the fetches;
+articles per CPU second (this process's) is given too, as other load on the machine inflates wall time.
 Skips cleanly when ../shared/data is absent.
 
     python -m bench.feeds_speed                       # SQLite in a temporary folder
@@ -47,6 +48,7 @@ def serve(records: list[dict], feeds: int, items: int, ready) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        wbufsize = 1 << 16  # headers and body in one segment: no delayed-ACK stall per keep-alive request
 
         def log_message(self, *args):
             pass
@@ -125,10 +127,11 @@ def main(feed_count: int, items: int, db: str | None) -> None:
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             articles = report.index.articles_added if report.index else 0
             items_read = sum(o.new_items for o in report.outcomes)
-            failed = [o.line() for o in report.outcomes if o.error or o.item_problems]
+            failed = [p for o in report.outcomes for p in ([o.line()] if o.error else o.item_problems)]
             figures[poll] = {"items": items_read, "articles": articles, "wall_s": round(wall, 2),
                              "network_s": round(fetcher.waited, 2), "cpu_s": round(cpu, 2),
                              "articles_per_s_excluding_network": round(items_read / max(wall - fetcher.waited, 1e-9), 1),
+                             "articles_per_cpu_s": round(items_read / max(cpu, 1e-9), 1),
                              "failed": failed[:5]}
             click.echo(f"{poll} poll: {json.dumps(figures[poll])}")
         ok = (figures["first"]["articles_per_s_excluding_network"] >= 50 and figures["second"]["cpu_s"] <= 1.0

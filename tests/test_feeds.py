@@ -103,7 +103,9 @@ class FeedServer(BaseHTTPRequestHandler):
                 return self.send(304)
             return self.send(200, ATOM.format(base=base).encode(), Last_Modified=LAST_MODIFIED)
         if path == "/full.xml":
-            return self.send(200, FULL.format(base=base).encode())
+            if self.headers.get("If-None-Match") == '"full-v1"':
+                return self.send(304)
+            return self.send(200, FULL.format(base=base).encode(), ETag='"full-v1"')
         if path.startswith("/articles/") and path in PAGES:
             return self.send(200, PAGES[path], "text/html; charset=utf-8")
         if path == "/syndicated/tehran-talks.html":
@@ -199,12 +201,16 @@ def test_poll_indexes_good_feeds_reports_bad_ones_and_polls_again_for_nothing(ne
     FeedServer.seen = []
     again = newsbot("feeds", "poll")
     assert "0 new items, 0 new articles" in again.stdout, again.output
-    assert f"{server}/rss.xml: not modified" in again.stdout
+    assert f"{server}/full.xml: not modified" in again.stdout
     assert f"{server}/atom.xml: not modified" in again.stdout
+    # rss.xml had an item it could not read: read in full again, that item tried again, the others not
+    assert f"{server}/rss.xml: 0 new items, 1 item not read" in again.stdout
     requests_for = {path: headers for path, headers in FeedServer.seen}
-    assert requests_for["/rss.xml"].get("If-None-Match") == ETAG
+    assert requests_for["/full.xml"].get("If-None-Match") == '"full-v1"'
     assert requests_for["/atom.xml"].get("If-Modified-Since") == LAST_MODIFIED
-    assert "/articles/tehran-talks.html" not in requests_for  # full.xml's items: seen, not fetched again
+    assert "If-None-Match" not in requests_for["/rss.xml"]
+    assert "/articles/removed.html" in requests_for
+    assert "/articles/tehran-talks.html" not in requests_for and "/articles/port-strike.html" not in requests_for
     status = newsbot("feeds", "status").stdout
     assert "Error Desk" in status and "2 failed polls" in status
 
@@ -213,7 +219,7 @@ def test_restart_after_lost_validators_indexes_nothing_twice(newsbot, config_dir
     """The validators are forgotten (a poll that died before storing them): every item is read again
     from the feed, and none is indexed again."""
     (config_dir / "feeds.yaml").write_text(f"fetch: {{host_interval_seconds: 0}}\nfeeds:\n"
-                                           f"  - {{url: {server}/rss.xml, source: Wire}}\n")
+                                           f"  - {{url: {server}/atom.xml, source: Wire}}\n")
     first = newsbot("feeds", "poll")
     assert "2 new items, 2 new articles" in first.stdout, first.output
     from sqlalchemy import update
@@ -228,7 +234,8 @@ def test_restart_after_lost_validators_indexes_nothing_twice(newsbot, config_dir
     FeedServer.seen = []
     second = newsbot("feeds", "poll")
     assert "0 new items, 0 new articles" in second.stdout, second.output
-    assert [p for p, _ in FeedServer.seen if p.startswith("/articles/")] == ["/articles/removed.html"]
+    assert "If-Modified-Since" not in dict(FeedServer.seen)["/atom.xml"]  # the feed is read in full
+    assert [p for p, _ in FeedServer.seen if p.startswith(("/articles/", "/syndicated/"))] == []
     exported = newsbot("export", "articles", "--format", "jsonl").stdout.splitlines()
     assert len(exported) == 2
 

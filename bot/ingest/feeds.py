@@ -78,7 +78,7 @@ def poll_feeds(store: Store, config: FeedsConfig, indexer: Indexer, *, feeds: It
             outcome = FeedOutcome(feed)
             report.outcomes.append(outcome)
             try:
-                read = _read_feed(store, http, feed, outcome)
+                read = _read_feed(store, http, feed, outcome, clock)
             except Exception as exc:  # one feed's failure never stops the others
                 log.debug("feed %s failed", feed.url, exc_info=True)
                 outcome.error = _reason(exc)
@@ -96,8 +96,10 @@ def poll_feeds(store: Store, config: FeedsConfig, indexer: Indexer, *, feeds: It
     now = clock()
     for read in reads:
         outcome = read.outcome
-        feed_store.record_success(store, outcome.feed.url, now, etag=read.fetched.etag,
-                                  last_modified=read.fetched.last_modified, new_items=outcome.new_items,
+        retry = bool(outcome.item_problems)  # no validators: the next poll reads the feed, and tries those again
+        feed_store.record_success(store, outcome.feed.url, now, etag=None if retry else read.fetched.etag,
+                                  last_modified=None if retry else read.fetched.last_modified,
+                                  new_items=outcome.new_items,
                                   item_problems="; ".join(outcome.item_problems)[:2000] or None)
     for outcome in report.outcomes:
         if outcome.error or outcome.item_problems:
@@ -105,14 +107,15 @@ def poll_feeds(store: Store, config: FeedsConfig, indexer: Indexer, *, feeds: It
     return report
 
 
-def _read_feed(store: Store, http: Fetcher, feed: FeedConfig, outcome: FeedOutcome) -> _Read | None:
+def _read_feed(store: Store, http: Fetcher, feed: FeedConfig, outcome: FeedOutcome,
+               clock: Callable[[], datetime]) -> _Read | None:
     """Fetch the feed and read its new items; None when it has not changed since the last poll."""
     state = feed_store.feed_state(store, feed.url, feed.source)
     fetched = http.get(feed.url, etag=state.etag, last_modified=state.last_modified)
     if fetched.not_modified:
         outcome.not_modified = True
-        feed_store.record_success(store, feed.url, datetime.now(timezone.utc), etag=state.etag,
-                                  last_modified=state.last_modified, new_items=0, item_problems=state.last_error)
+        feed_store.record_success(store, feed.url, clock(), etag=state.etag,
+                                  last_modified=state.last_modified, new_items=0)
         return None
     items = parse_feed(fetched.body)
     seen = feed_store.seen_items(store, feed.url, [item.url for item in items])
