@@ -66,8 +66,9 @@ def _entry_date(entry) -> date | None:
 
 
 def document_from_page(html: str, item: FeedItem, source: str) -> Document | None:
-    """The article of an item's page; None when the page holds none."""
-    doc = document_from_html(html, item.url)
+    """The article of an item's page; None when the page holds none. The page's text is searched for
+    a date only when the feed gives none."""
+    doc = document_from_html(html, item.url, extensive_date_search=item.published is None)
     if doc is None:
         return None
     return _with_item(doc, item, source)
