@@ -123,8 +123,9 @@ def _read_feed(store: Store, http: Fetcher, feed: FeedConfig, outcome: FeedOutco
     for item in {i.url: i for i in items if i.url not in seen}.values():  # an item listed twice is read once
         try:
             doc = _read_item(http, item, feed)
-        except (FetchError, NotAFeed, BinaryContent) as exc:
-            outcome.item_problems.append(f"{item.url}: {exc}")
+        except Exception as exc:  # one item's failure never stops the feed's others
+            log.debug("item %s failed", item.url, exc_info=True)
+            outcome.item_problems.append(f"{item.url}: {_reason(exc)}")
             continue
         if doc is None:
             outcome.item_problems.append(f"{item.url}: no article text found")
@@ -150,6 +151,6 @@ def _marker(read: _Read, key: str) -> Callable[[Connection], None]:
 
 
 def _reason(exc: Exception) -> str:
-    if isinstance(exc, (FetchError, NotAFeed)):
+    if isinstance(exc, (FetchError, NotAFeed, BinaryContent)):
         return str(exc)
     return f"{exc.__class__.__name__}: {exc}"
