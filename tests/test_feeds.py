@@ -52,6 +52,7 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 <item><title>Dock workers strike halts exports at southern port</title><link>{base}/articles/port-strike.html</link>
 <pubDate>Mon, 02 Dec 2024 11:00:00 GMT</pubDate></item>
 <item><title>Gone</title><link>{base}/articles/removed.html</link></item>
+<item><title>Members only</title><link>{base}/private/story.html</link></item>
 </channel></rss>"""
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
@@ -176,8 +177,9 @@ def test_poll_indexes_good_feeds_reports_bad_ones_and_polls_again_for_nothing(ne
     assert result.exit_code == 1, result.output  # some feeds failed
     out = result.stdout
     assert "Polled 12 feeds: 5 new items, 4 new articles (+1 copy of stories already indexed)" in out
-    assert f"{server}/rss.xml: 2 new items, 1 item not read" in out
+    assert f"{server}/rss.xml: 2 new items, 2 items not read" in out
     assert f"{server}/articles/removed.html: HTTP 404" in result.stderr
+    assert f"{server}/private/story.html: disallowed by the site's robots.txt" in result.stderr
     assert f"{server}/atom.xml: 2 new items" in out
     for name, reason in BAD.items():
         assert f"{server}/{name}: " in out and reason in out.split(f"{server}/{name}: ")[1].split("\n")[0], name
@@ -204,7 +206,7 @@ def test_poll_indexes_good_feeds_reports_bad_ones_and_polls_again_for_nothing(ne
     assert f"{server}/full.xml: not modified" in again.stdout
     assert f"{server}/atom.xml: not modified" in again.stdout
     # rss.xml had an item it could not read: read in full again, that item tried again, the others not
-    assert f"{server}/rss.xml: 0 new items, 1 item not read" in again.stdout
+    assert f"{server}/rss.xml: 0 new items, 2 items not read" in again.stdout
     requests_for = {path: headers for path, headers in FeedServer.seen}
     assert requests_for["/full.xml"].get("If-None-Match") == '"full-v1"'
     assert requests_for["/atom.xml"].get("If-Modified-Since") == LAST_MODIFIED
