@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from bench.corpus import SharedDataMissing, load_material, write_corpus
+from bench.corpus import material_or_skip, write_corpus
 from bot.config import FeedConfig, FeedsConfig, FetchSettings, Settings, normalise_database_url
 from bot.ingest.feeds import poll_feeds
 from bot.ingest.fetch import Fetcher
@@ -101,10 +101,8 @@ class TimedFetcher(Fetcher):
 @click.option("--items", default=50, show_default=True, help="Items per feed, each a new page.")
 @click.option("--db", default=None, help="Database URL (default: a temporary SQLite file). Must be empty.")
 def main(feed_count: int, items: int, db: str | None) -> None:
-    try:
-        material = load_material()
-    except SharedDataMissing as exc:
-        click.echo(f"skipped: {exc}")
+    material = material_or_skip()
+    if material is None:
         return
     work = Path(tempfile.mkdtemp(prefix="feeds-speed-"))
     folder = write_corpus(feed_count * items, work / "corpus", material)
