@@ -330,6 +330,15 @@ class CorpusBuilder:
         return self.article(i)
 
 
+def material_or_skip() -> Material | None:
+    """The shared material, or None once a benchmark has said it is skipped (../shared/data absent)."""
+    try:
+        return load_material()
+    except SharedDataMissing as exc:
+        print(f"skipped: {exc}")
+        return None
+
+
 def write_corpus(n: int, folder: Path, material: Material | None = None, *, seed: int = SEED,
                  day: date | None = None) -> Path:
     """Write N articles as JSONL files of ARTICLES_PER_FILE lines under `folder`; returns the folder.

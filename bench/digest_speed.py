@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 from sqlalchemy import bindparam, select, update
 
-from bench.corpus import TMP, SharedDataMissing, load_material, write_corpus
+from bench.corpus import TMP, material_or_skip, write_corpus
 from bot.config import Settings, normalise_database_url
 from bot.digest.build import build_digest
 from bot.digest.render import render_digest
@@ -50,10 +50,8 @@ def spread_history(store: Store, before: datetime, days: int = 14) -> int:
 @click.option("--repeat", default=5, show_default=True, help="Digest builds to time (median reported).")
 @click.option("--db", default=None, help="Database URL (default: a temporary SQLite file). Must be empty.")
 def main(history: int, day_size: int, repeat: int, db: str | None) -> None:
-    try:
-        material = load_material()
-    except SharedDataMissing as exc:
-        click.echo(f"skipped: {exc}")
+    material = material_or_skip()
+    if material is None:
         return
     work = Path(tempfile.mkdtemp(prefix="digest-speed-"))
     url = normalise_database_url(db) if db else f"sqlite:///{work / 'digest.db'}"

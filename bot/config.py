@@ -379,3 +379,65 @@ def validate_timezone(path: Path, key: str, name: str) -> None:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{path}: key '{key}' expected an IANA time zone such as Europe/London, got {name!r}") from None
 
+
+
+# -- feeds.yaml ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One feed of config/feeds.yaml."""
+    url: str
+    source: str
+    every_minutes: float = 15.0
+    full_text: bool = False  # the feed carries whole articles: its items are indexed without fetching pages
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How feeds and their pages are fetched: `fetch:` in feeds.yaml."""
+    connect_timeout_seconds: float = 5.0
+    read_timeout_seconds: float = 20.0
+    retries: int = 2  # after a timeout or a 5xx, with doubling pauses
+    host_interval_seconds: float = 1.0  # at least this long between two requests to one host
+    max_megabytes: float = 10.0  # a bigger response is refused, reading stops there
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    feeds: tuple[FeedConfig, ...] = ()
+    fetch: FetchSettings = FetchSettings()
+
+
+_FEED_KEYS = {"url": str, "source": str, "every_minutes": (int, float), "full_text": bool}
+_FETCH_LIMITS = {"connect_timeout_seconds": (0.01, 600), "read_timeout_seconds": (0.01, 600), "retries": (0, 10),
+                 "host_interval_seconds": (0, 3600), "max_megabytes": (0.001, 1000)}
+
+
+def load_feeds(directory: Path | None = None) -> FeedsConfig:
+    """Read `feeds.yaml` (optional: no file, no feeds), every value checked with one line naming the
+    file, the entry and the key."""
+    path = (directory or config_dir()) / "feeds.yaml"
+    data = check_keys(path, "", read_yaml(path, required=False), {"feeds": list, "fetch": dict})
+    fetch_data = check_keys(path, "fetch:", data.get("fetch"), {key: (int, float) for key in _FETCH_LIMITS})
+    for key, (low, high) in _FETCH_LIMITS.items():
+        if fetch_data.get(key) is not None:
+            check_number(path, "fetch:", key, fetch_data[key], low, high, "see README, Feeds")
+    if fetch_data.get("retries") is not None and not isinstance(fetch_data["retries"], int):
+        raise ConfigError(f"{path}: fetch: key 'retries' expected a whole number, got {fetch_data['retries']!r}")
+    fetch = FetchSettings(**{k: v for k, v in fetch_data.items() if v is not None})
+    feeds, seen = [], set()
+    for number, entry in enumerate(data.get("feeds") or [], 1):
+        where = f"feeds: entry {number}:"
+        entry = check_keys(path, where, entry, _FEED_KEYS, required=("url", "source"))
+        url = entry["url"].strip()
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ConfigError(f"{path}: {where} key 'url' expected an http:// or https:// address, got {url!r}")
+        if url in seen:
+            raise ConfigError(f"{path}: {where} key 'url' {url} is listed twice")
+        seen.add(url)
+        every = entry.get("every_minutes")
+        if every is not None:
+            check_number(path, where, "every_minutes", every, 1, MAX_REINDEX_MINUTES, "minutes between two polls")
+        feeds.append(FeedConfig(url=url, source=entry["source"].strip(), every_minutes=float(every or 15),
+                                full_text=bool(entry.get("full_text"))))
+    return FeedsConfig(feeds=tuple(feeds), fetch=fetch)

@@ -84,12 +84,14 @@ def slack_app(answers, settings: Settings):
 def check_configuration(ctx: Context) -> None:
     """Read and validate every configuration file before the bot starts: a mistake stops it here with
     one line, not hours later in a digest job or a re-index."""
+    from bot.config import load_feeds
     from bot.digest.subscriptions import load_yaml, yaml_path
     from bot.ingest.indexer import curated_actor_list
 
     settings = ctx.settings
     curated_actor_list(settings)
     load_yaml(yaml_path(settings), settings)
+    load_feeds(settings.config_dir)
 
 
 def start_scheduler(ctx: Context, app):

@@ -9,6 +9,7 @@ it returns the running APScheduler `BackgroundScheduler` (call `.shutdown()` to 
   from any instance takes effect without a restart.
 - Every `digest.reindex_minutes` the corpus folders are re-indexed (bot.ingest.reindex: new and
   changed files only), so the next digest sees articles dropped into `seeds/` without a restart.
+- Each feed of config/feeds.yaml is polled at start and then every `every_minutes` (bot.ingest.feeds).
 - At start and then every `digest.lease_minutes`, the catch-up check posts each digest due less
   than `digest.grace_hours` ago that is not done: never claimed (missed while no bot ran), failed,
   or claimed by a process whose lease ran out (it died mid-post). Only digests due after the
@@ -29,13 +30,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import Settings
+from bot.config import FeedConfig, Settings, load_feeds
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, given_up_text, run_digest, tell_subscriber
 from bot.digest.subscriptions import DAY_NAMES, Subscription
 from bot.ingest.indexer import IndexReport, build_indexer
-from bot.ingest.reindex import reindex_corpus
+from bot.ingest.reindex import poll_feed, reindex_corpus
 from bot.store.db import Store
 from bot.wording import plural
 
@@ -149,6 +150,10 @@ class DigestScheduler:
         """The corpus re-index job (bot.ingest.reindex), taking turns with the digests of this process."""
         return reindex_corpus(self.store, self.settings, self._index_lock, self.indexer_factory)
 
+    def poll(self, feed: FeedConfig) -> None:
+        """A feed's job (bot.ingest.reindex.poll_feed), taking turns with the other index jobs and digests."""
+        poll_feed(self.store, self.settings, feed, self._index_lock, self.indexer_factory)
+
     def reconcile(self) -> None:
         """Make the cron jobs match the subscriptions table (added, changed, removed)."""
         wanted = {}
@@ -172,13 +177,17 @@ class DigestScheduler:
         minutes = self.settings.digest.reindex_minutes
         if minutes and minutes > 0:
             self.scheduler.add_job(self.reindex, IntervalTrigger(minutes=minutes), id="corpus-reindex")
+        feeds = load_feeds(self.settings.config_dir).feeds
+        for feed in feeds:  # each at once (without blocking start-up), then every every_minutes
+            self.scheduler.add_job(self.poll, IntervalTrigger(minutes=feed.every_minutes), args=[feed],
+                                   id=f"feed:{feed.url}", name=f"feed {feed.url}", next_run_time=datetime.now(timezone.utc))
         # At once (without blocking start-up), then as often as a lease can run out.
         self.scheduler.add_job(self.catch_up, IntervalTrigger(seconds=self.lease.total_seconds()), id="digest-catch-up",
                                next_run_time=datetime.now(timezone.utc))
         self.scheduler.start()
-        log.info("digest scheduler started: %s, re-index every %s min, grace %s, catch-up every %s min",
+        log.info("digest scheduler started: %s, re-index every %s min, %s polled, grace %s, catch-up every %s min",
                  plural(len([j for j in self.scheduler.get_jobs() if j.id.startswith("digest:")]), "subscription"),
-                 minutes, _hours(self.grace), self.settings.digest.lease_minutes)
+                 minutes, plural(len(feeds), "feed"), _hours(self.grace), self.settings.digest.lease_minutes)
         return self.scheduler
 
 

@@ -9,6 +9,7 @@ an error mid-file leaves the index as it was before that file.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -147,6 +148,53 @@ class Indexer:
             self._index_files(files, report, progress)
         if not keep_missing:
             self.remove_missing(roots if roots is not None else paths, walk, report)
+        self._finish(report, curated_synced)
+        return report
+
+    def index_documents(self, batches: Iterable[tuple[str, list[Document], Callable[[Connection], None]]], *,
+                        wait: bool = True) -> IndexReport:
+        """Index articles read elsewhere than from a corpus file (a feed's items): each batch (key,
+        documents, on_stored) is stored like a file named `key` (a URL), in one transaction with
+        `on_stored(conn)`. A key stored before with the same text is left alone, so a batch given twice
+        is indexed once. `batches` may be a generator: it is read while earlier batches are written."""
+        with self.store.index_run(wait=wait):
+            report = IndexReport()
+            curated_synced = self._actors.sync_curated(self.store, self.gazetteer)
+            with AnalysisPool(self.analyse, self.gazetteer, 1) as self._pool, fewer_collections():
+                for key, documents, on_stored in batches:
+                    report.files_seen += 1
+                    self._guarded(key, report, lambda _p, _r: self._store_batch(key, documents, on_stored,
+                                                                                      report))
+            self._finish(report, curated_synced)
+            return report
+
+    def _store_batch(self, key: str, documents: list[Document], on_stored: Callable[[Connection], None],
+                     report: IndexReport) -> None:
+        digest = hashlib.sha256("\n\0".join(doc.text for doc in documents).encode()).hexdigest()
+        with self.store.connect() as conn:
+            known = conn.execute(select(source_files.c.sha256).where(source_files.c.path == key)).scalar()
+        if known == digest:
+            report.files_unchanged += 1
+            with self.store.begin() as conn:
+                on_stored(conn)
+            return
+        analysed = self._pool.start(documents)()
+        try:
+            with self.store.begin() as conn:
+                self.store.prepare_bulk_writes(conn)
+                size = sum(len(doc.text) for doc in documents)
+                file_id = self._replace_file_row(conn, key, digest, size, 0.0, FileStatus.OK, [])
+                report.articles_added += self.store_articles(conn, file_id, analysed)
+                report.occurrences_added += len(analysed)
+                on_stored(conn)
+        except Exception:
+            self._recount = True
+            raise
+        report.files_indexed += 1
+
+    def _finish(self, report: IndexReport, curated_synced: bool) -> None:
+        """The end of a run that changed the index: actor figures, cross-corpus resolution, editors'
+        edits, and the generation running bots reload on."""
         with self.store.begin() as conn:
             if report.files_indexed or report.files_removed or curated_synced:
                 if self._recount or not self._tally.apply(conn):
@@ -163,7 +211,6 @@ class Indexer:
         if report.files_indexed or report.files_removed:
             refresh_planner_statistics(self.store)
             self.store.checkpoint()
-        return report
 
     def _index_files(self, files: list[Path], report: IndexReport, progress: Progress | None) -> None:
         """File by file, one step ahead: the next file is read and handed to the analysis workers
@@ -190,7 +237,7 @@ class Indexer:
             self._guarded(path, report, lambda _path, _report: write())
         return report.articles_added - before
 
-    def _guarded(self, path: Path, report: IndexReport, step: Callable[[Path, IndexReport], object]):
+    def _guarded(self, path: Path | str, report: IndexReport, step: Callable[[Path, IndexReport], object]):
         try:
             return step(path, report)
         except Exception as exc:  # one file's failure must not stop the run; its transaction rolled back
@@ -260,7 +307,7 @@ class Indexer:
 
     # -- files -----------------------------------------------------------
 
-    def _replace_file_row(self, conn: Connection, path: Path, digest: str, size: int, mtime: float, status: FileStatus,
+    def _replace_file_row(self, conn: Connection, path: Path | str, digest: str, size: int, mtime: float, status: FileStatus,
                           problems: list[FileProblem]) -> int:
         values = dict(sha256=digest, size=size, mtime=mtime, indexed_at=_now(), status=status,
                       error=json.dumps([asdict(p) for p in problems], ensure_ascii=False) if problems else None)

@@ -333,3 +333,25 @@ actor_edits = Table(
     Index("ix_actor_edits_actor_key", "actor_key"),
     Index("ix_actor_edits_target_key", "target_key"),
 )
+
+# Feeds of config/feeds.yaml, as polled: conditional-request validators and the outcome of the last polls.
+feeds = Table(
+    "feeds", metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_poll", DateTime(timezone=True)),
+    Column("last_success", DateTime(timezone=True)),
+    Column("items_indexed", Integer, nullable=False, default=0),  # items indexed from it, over all polls
+    Column("errors", Integer, nullable=False, default=0),  # polls that failed, over all polls
+    Column("last_error", Text),  # why the last poll failed (None once a poll succeeds)
+)
+
+# The item URLs of each feed already indexed: a feed lists an item in poll after poll, it is fetched once.
+feed_items = Table(
+    "feed_items", metadata,
+    Column("feed_url", String(2000), ForeignKey("feeds.url", ondelete="CASCADE"), primary_key=True),
+    Column("item_url", String(2000), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
