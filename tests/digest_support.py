@@ -18,13 +18,15 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def actor(store, name: str, kind: str = "person") -> int:
+def actor(store, name: str, kind: str = "person", *, curated: bool = True, corpus_mentions: int = 0) -> int:
+    """The actor named `name`, made on first use: curated (config/actors.yaml) unless told otherwise."""
     with store.begin() as conn:
         found = conn.execute(select(actors.c.id).where(actors.c.key == actor_key(name))).scalar()
         if found:
             return found
-        return conn.execute(insert(actors).values(key=actor_key(name), name=name, kind=kind, curated=True,
-                                                  mention_count=0, article_count=0)).inserted_primary_key[0]
+        return conn.execute(insert(actors).values(key=actor_key(name), name=name, kind=kind, curated=curated,
+                                                  mention_count=corpus_mentions,
+                                                  article_count=corpus_mentions)).inserted_primary_key[0]
 
 
 def story(store, title: str, ingested: datetime, *, source: str = "Wire", copies: tuple[str, ...] = (),
