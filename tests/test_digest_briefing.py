@@ -122,8 +122,25 @@ def test_every_name_and_quote_has_a_button_to_its_profile_or_quotes(store):
         for element in elements:
             if element.get("type") == "button":
                 pressed[element["text"]["text"]] = decode(element["value"])
-    for name in ("Mira Castellane", "Kataeb Hezbollah", "Orchard Bullion Ltd", "Iraq", "Curated Minister"):
-        assert pressed[name] == ProfilePage(actor(store, name)), name
+    for label, name in (("Profile of Mira Castellane", "Mira Castellane"),  # its story's heading and its section
+                        ("Profile of Kataeb Hezbollah", "Kataeb Hezbollah"), ("Kataeb Hezbollah", "Kataeb Hezbollah"),
+                        ("Profile of Orchard Bullion Ltd", "Orchard Bullion Ltd"), ("Iraq", "Iraq"),
+                        ("Curated Minister", "Curated Minister")):
+        assert pressed[label] == ProfilePage(actor(store, name)), label
     assert pressed["More quotes of Curated Minister"] == QuotesPage("The budget will be presented to parliament next",
                                                                     "Curated Minister")
     assert "accessory" not in json.dumps(render_digest(digest).blocks)  # the terminal's digest has no buttons
+
+
+def test_a_quote_from_a_followed_actors_story_leads_and_a_speakers_second_quote_comes_after_the_others(store):
+    actor(store, "Grand Official", curated=False, corpus_mentions=4000)
+    actor(store, "Mira Castellane", curated=False)
+    story(store, "Rally", at("2026-03-27 01:00"), quotes_by=(
+        ("We will keep the harbour open whatever they decide in the capital", "Grand Official", False),
+        ("Nobody in this city will be left without bread this winter", "Grand Official", False)))
+    story(store, "Reading", at("2026-03-27 02:00"),
+          quotes_by=(("The river remembers every name we gave it", "Quiet Versifier", False),))
+    story(store, "Exclusive: the order came from Castellane", at("2026-03-27 03:00"), mentions_of=("Mira Castellane",),
+          quotes_by=(("Her orders were clear: every convoy must stop at the border", "a senior commander", True),))
+    speakers = [q.speaker for q in digest_of(store, follow=["Mira Castellane"]).quotes]
+    assert speakers == ["a senior commander", "Grand Official", "Quiet Versifier", "Grand Official"]

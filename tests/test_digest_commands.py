@@ -200,7 +200,7 @@ def test_console_subscribes_follows_and_previews_the_followed_actors_section(sto
     assert shown.index("Militia warns the border posts") < shown.index("Ceasefire talks resume in Cairo")
     sub = subs_db.get(store, "CCONSOLE")
     assert sub.follow == ["Kataeb Hezbollah"]
-    number = next(i for i, c in enumerate(console.choices, 1) if c.label == "Kataeb Hezbollah")
+    number = next(i for i, c in enumerate(console.choices, 1) if c.label == "Profile of Kataeb Hezbollah")
     assert decode(console.choices[number - 1].value) == ProfilePage(kataeb)
     console.handle(str(number))  # pressing the name opens its profile
     assert output.getvalue().rstrip().split("Kataeb Hezbollah\n═", 1)[1]

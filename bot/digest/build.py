@@ -105,6 +105,7 @@ class DigestQuote:
     article_title: str | None
     first_time: bool  # never seen before the window
     followed: bool  # said by a followed actor
+    about_followed: bool = False  # quoted in a story that names a followed actor
     article_id: str = ""  # the story it is quoted from in the window
     speaker_actor_id: int | None = None
     prominence: float = 0.0  # the speaker's weight in the corpus: mentions (log scale), more when curated
@@ -390,6 +391,9 @@ def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int
         first_row.setdefault(row.id, row)
     if not first_row:
         return []
+    about_followed = set(conn.execute(select(mentions.c.article_id).where(and_(
+        mentions.c.article_id.in_({r.article_id for r in first_row.values()}), mentions.c.actor_id.in_(followed)))
+    ).scalars()) if followed else set()
     seen_before = set(conn.execute(
         select(quote_occurrences.c.quote_id).join(articles, articles.c.id == quote_occurrences.c.article_id)
         .where(and_(quote_occurrences.c.quote_id.in_(list(first_row)), articles.c.ingested_at < start))
@@ -404,6 +408,7 @@ def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int
             id=quote_id, text=row.text, speaker=row.speaker, anonymous=bool(row.anonymous),
             source=row.source or article.source, date=article.date, url=article.url, article_title=article.title,
             first_time=quote_id not in seen_before, followed=row.speaker_actor_id in followed,
+            about_followed=row.article_id in about_followed,
             article_id=row.article_id, speaker_actor_id=row.speaker_actor_id,
             prominence=speaker_prominence(row.mention_count or 0, bool(row.curated))))
     return result
@@ -415,7 +420,8 @@ def speaker_prominence(corpus_mentions: int, curated: bool) -> float:
 
 
 def pick_quotes(candidates: list[DigestQuote], limit: int) -> list[DigestQuote]:
-    """The best quotes, one per speaker and per story first, so one talkative source cannot fill the section."""
+    """The best quotes, one per speaker and per story first, so one talkative source cannot fill the section;
+    a second quote of a speaker or story only after them."""
     ranked = sorted(candidates, key=_quote_rank, reverse=True)
     picked, speakers, stories = [], set(), set()
     for quote in ranked:
@@ -424,16 +430,16 @@ def pick_quotes(candidates: list[DigestQuote], limit: int) -> list[DigestQuote]:
             picked.append(quote)
             speakers.add(speaker)
             stories.add(quote.article_id)
-    picked += [q for q in ranked if q not in picked][:limit - len(picked)]
-    return sorted(picked, key=_quote_rank, reverse=True)
+    return picked + [q for q in ranked if q not in picked][:limit - len(picked)]
 
 
 def _quote_rank(quote: DigestQuote):
-    """Followed speakers, then named speakers; among them a quote first seen in the window before a repeat,
-    then the more prominent speaker; a readable length breaks ties."""
+    """Followed speakers, then quotes from stories about a followed actor, then named speakers; among them a
+    quote first seen in the window before a repeat, then the more prominent speaker; a readable length breaks ties."""
     named = bool(quote.speaker) and not quote.anonymous
     readable = 40 <= len(quote.text) <= 300
-    return (quote.followed, named, quote.first_time, round(quote.prominence, 1), readable, -quote.id)
+    return (quote.followed, quote.about_followed, named, quote.first_time, round(quote.prominence, 1), readable,
+            -quote.id)
 
 
 # -- followed actors ---------------------------------------------------------

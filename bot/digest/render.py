@@ -122,15 +122,15 @@ def digest_blocks(digest: Digest, detail: Detail, values: ButtonValues | None = 
     return [b for b in blocks if b]
 
 
-def profile_button(name: str, actor_id: int, values: ButtonValues | None):
-    return button(clip(name, BUTTON_LABEL), "open", values.profile(actor_id)) if values else None
+def profile_button(label: str, actor_id: int, values: ButtonValues | None):
+    return button(clip(label, BUTTON_LABEL), "open", values.profile(actor_id)) if values else None
 
 
 def group_heading(group: StoryGroup, values: ButtonValues | None) -> dict:
     if group.about is None:
         return section("_Other stories_")
     return section(f"*{escape(group.about.name)}*",
-                   accessory=profile_button(group.about.name, group.about.actor_id, values))
+                   accessory=profile_button(f"Profile of {group.about.name}", group.about.actor_id, values))
 
 
 def profile_buttons(trends: list[ActorTrend], values: ButtonValues | None) -> dict | None:
@@ -143,7 +143,7 @@ def quote_button(quote: DigestQuote, values: ButtonValues | None):
 
 
 def followed_button(item: Followed, values: ButtonValues | None):
-    return profile_button(item.name, item.actor_id, values) if item.actor_id is not None else None
+    return profile_button(f"Profile of {item.name}", item.actor_id, values) if item.actor_id is not None else None
 
 
 def fallback_text(digest: Digest) -> str:

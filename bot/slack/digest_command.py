@@ -3,7 +3,8 @@
     handle(text, *, user_id, channel_id, store, client=None) -> Message
 
 `text` is the command text after `/digest`, already unescaped. `client` is the bot's slack_sdk
-WebClient (None in the console, which can only preview). The caller sends the answer ephemerally;
+WebClient (None in the console, whose local channel subscribes, follows and previews like any other
+without Slack's membership check). The caller sends the answer ephemerally;
 it is held to Block Kit's limits here, and corpus text in it is mrkdwn-escaped.
 
 Follow names go through the lookup engine: an exact name or alias is followed at once; a fuzzy,
