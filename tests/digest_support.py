@@ -3,10 +3,11 @@ ingestion times (extraction is tested elsewhere; digests only read what the inde
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
+from bot.digest.build import build_digest
 from bot.nlp.names import actor_key
 from bot.store.schema import actors, articles, mentions, occurrences, quote_occurrences, quotes, source_files
 
@@ -16,6 +17,16 @@ UTC = timezone.utc
 def at(text: str) -> datetime:
     """`2026-03-27 08:00` as a UTC datetime."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+MORNING = at("2026-03-27 08:00")
+DAY_BEFORE = MORNING - timedelta(hours=24)
+
+
+def digest_of(store, **kwargs):
+    """The digest of the day before MORNING, in London."""
+    return build_digest(store, window_start=DAY_BEFORE, window_end=MORNING, digest_date=MORNING.date(),
+                        tz="Europe/London", **kwargs)
 
 
 def actor(store, name: str, kind: str = "person", *, curated: bool = True, corpus_mentions: int = 0) -> int:

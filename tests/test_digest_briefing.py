@@ -5,20 +5,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.digest.build import DigestFilters, build_digest
+from bot.digest.build import DigestFilters
 from bot.digest.render import digest_as_text, render_digest
 from bot.slack.buttons import ProfilePage, QuotesPage, decode
 from bot.slack.digest_command import DIGEST_BUTTONS
-from tests.digest_support import actor, at, story
-
-MORNING = at("2026-03-27 08:00")
-DAY_BEFORE = MORNING - timedelta(hours=24)
-
-
-def digest_of(store, **kwargs):
-    return build_digest(store, window_start=DAY_BEFORE, window_end=MORNING, digest_date=MORNING.date(),
-                        tz="Europe/London", **kwargs)
-
+from tests.digest_support import DAY_BEFORE, actor, at, digest_of, story
 
 def briefing_day(store):
     """A widely carried story about nobody the desk lists, a curated actor's story, a followed actor's story."""
@@ -144,3 +135,12 @@ def test_a_quote_from_a_followed_actors_story_leads_and_a_speakers_second_quote_
           quotes_by=(("Her orders were clear: every convoy must stop at the border", "a senior commander", True),))
     speakers = [q.speaker for q in digest_of(store, follow=["Mira Castellane"]).quotes]
     assert speakers == ["a senior commander", "Grand Official", "Quiet Versifier", "Grand Official"]
+
+
+def test_an_outlet_named_in_its_own_stories_is_neither_in_the_news_nor_a_subject(store):
+    actor(store, "Harbour Wire", "organization", curated=False)
+    story(store, "Port strike", at("2026-03-27 01:00"), source="Harbour Wire",
+          mentions_of=("Harbour Wire", "Harbour Wire", "Ahmad Karimi"))
+    digest = digest_of(store)
+    assert [t.name for t in digest.in_the_news] == ["Ahmad Karimi"]
+    assert digest.stories[0].about.name == "Ahmad Karimi"

@@ -192,10 +192,13 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
     with store.connect() as conn:
         followed_ids = resolve_actors(conn, follow)
         all_followed = {i for ids in followed_ids.values() for i in ids}
-        digest.story_count, digest.source_count, stories = _stories(conn, new_ids, all_followed, end)
+        outlets = _outlets(conn, new_ids)
+        digest.source_count = len(outlets)
+        outlets = {actor_key(o) for o in outlets}  # an outlet named in its own stories is a signature, not news
+        digest.story_count, stories = _stories(conn, new_ids, all_followed, end, outlets)
         digest.stories = stories if "stories" in shown else []
         news, places, digest.new_actors, digest.new_actor_count = _actor_trends(conn, start, end, new_ids, filters,
-                                                                                   digest.story_count)
+                                                                                   digest.story_count, outlets)
         digest.in_the_news = news if "in the news" in shown else []
         digest.places = places if "places" in shown else []
         if "in the news" not in shown:
@@ -220,12 +223,21 @@ def _new_article_ids(start: datetime, end: datetime, filters: DigestFilters):
     return query
 
 
-def _stories(conn: Connection, new_ids, followed: set[int], end: datetime):
-    """How many stories and sources the window holds, and its TOP_STORIES ranked by `story_score`."""
+def _outlets(conn: Connection, new_ids) -> set[str]:
+    """Every source that carried a story of the window, syndicated copies included."""
+    carried = set(conn.execute(select(occurrences.c.source).where(occurrences.c.article_id.in_(new_ids)).distinct())
+                  .scalars())
+    named = set(conn.execute(select(articles.c.source).where(articles.c.id.in_(new_ids)).distinct()).scalars())
+    return {s for s in carried | named if s}
+
+
+def _stories(conn: Connection, new_ids, followed: set[int], end: datetime, outlets: set[str]):
+    """How many stories the window holds, and its TOP_STORIES ranked by `story_score` (`outlets`: the keys of
+    the window's sources, never a story's subject)."""
     rows = conn.execute(select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url,
                                articles.c.ingested_at).where(articles.c.id.in_(new_ids))).all()
     if not rows:
-        return 0, 0, []
+        return 0, []
     copies: dict[str, list[str]] = {}
     for article_id, source in conn.execute(select(occurrences.c.article_id, occurrences.c.source)
                                            .where(occurrences.c.article_id.in_(new_ids))
@@ -237,11 +249,10 @@ def _stories(conn: Connection, new_ids, followed: set[int], end: datetime):
                             .join(actors, actors.c.id == mentions.c.actor_id)
                             .where(mentions.c.article_id.in_(new_ids))
                             .group_by(mentions.c.article_id, actors.c.id, actors.c.name, actors.c.kind, actors.c.curated)):
-        named.setdefault(row.article_id, []).append(row)
+        if actor_key(row.name) not in outlets:
+            named.setdefault(row.article_id, []).append(row)
     for actors_named in named.values():
         actors_named.sort(key=lambda r: (r.n, -r.id), reverse=True)
-    sources = {s for row in rows for s in (copies.get(row.id) or [row.source]) if s}
-
     def rank(row):
         outlets = len({s for s in copies.get(row.id, []) if s}) or 1
         published = row.date or as_utc(row.ingested_at).date()
@@ -261,7 +272,7 @@ def _stories(conn: Connection, new_ids, followed: set[int], end: datetime):
                              date=row.date, url=row.url, summary=one_line_summary(texts.get(row.id, ""), row.title),
                              copies=max(1, len(copies.get(row.id, []))), sources=carried,
                              about=subject(named.get(row.id, []), followed)))
-    return len(rows), len(sources), stories
+    return len(rows), stories
 
 
 def story_score(*, followed: bool, curated: bool, outlets: int, age_days: int) -> float:
@@ -310,15 +321,17 @@ def shorten(text: str, limit: int) -> str:
 # -- actors ------------------------------------------------------------------
 
 def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids, filters: DigestFilters,
-                  story_count: int) -> tuple[list[ActorTrend], list[ActorTrend], list[ActorTrend], int]:
+                  story_count: int, outlets: set[str]) -> tuple[list[ActorTrend], list[ActorTrend], list[ActorTrend], int]:
     """The IN_THE_NEWS most mentioned people and organisations of the window and its PLACES most mentioned
     places, each with its usual rate over the previous BASELINE_DAYS; then the most mentioned of the other
-    newcomers, and how many newcomers there are. A name in nearly every story (boilerplate) is left out."""
+    newcomers, and how many newcomers there are. A name in nearly every story (boilerplate) and the
+    window's outlets are left out."""
     query = (select(mentions.c.actor_id, actors.c.name, actors.c.kind, func.count().label("n"),
                     func.count(func.distinct(mentions.c.article_id)).label("a"))
              .join(actors, actors.c.id == mentions.c.actor_id)
              .where(mentions.c.article_id.in_(new_ids)).group_by(mentions.c.actor_id, actors.c.name, actors.c.kind))
-    rows = [r for r in conn.execute(query) if not filters.kinds or r.kind in filters.kinds]
+    rows = [r for r in conn.execute(query)
+            if (not filters.kinds or r.kind in filters.kinds) and actor_key(r.name) not in outlets]
     if not rows:
         return [], [], [], 0
     if story_count >= BOILERPLATE_MIN_STORIES:
