@@ -144,3 +144,16 @@ def test_an_outlet_named_in_its_own_stories_is_neither_in_the_news_nor_a_subject
     digest = digest_of(store)
     assert [t.name for t in digest.in_the_news] == ["Ahmad Karimi"]
     assert digest.stories[0].about.name == "Ahmad Karimi"
+
+
+def test_a_quote_said_by_the_outlet_or_a_place_comes_after_people(store):
+    actor(store, "Harbour Wire", "organization", curated=False, corpus_mentions=9000)
+    actor(store, "Port City", "place", curated=False, corpus_mentions=9000)
+    actor(store, "Ahmad Karimi", curated=False, corpus_mentions=3)
+    story(store, "Strike", at("2026-03-27 01:00"), source="Harbour Wire",
+          quotes_by=(("One of the typical rumours that go round the harbour every spring", "Harbour Wire", False),))
+    story(store, "Listing", at("2026-03-27 02:00"), source="Harbour Wire",
+          quotes_by=(("The new brand is produced at the plant outside the old town", "Port City", False),))
+    story(store, "Union", at("2026-03-27 03:00"), source="Harbour Wire",
+          quotes_by=(("We will not unload a single ship until the contract is signed", "Ahmad Karimi", False),))
+    assert [q.speaker for q in digest_of(store).quotes] == ["Ahmad Karimi", "Port City", "Harbour Wire"]

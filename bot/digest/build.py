@@ -109,6 +109,7 @@ class DigestQuote:
     article_id: str = ""  # the story it is quoted from in the window
     speaker_actor_id: int | None = None
     prominence: float = 0.0  # the speaker's weight in the corpus: mentions (log scale), more when curated
+    outlet_speaker: bool = False  # "said" by an outlet of the window ("…, X told Reuters"): a misread speaker
 
 
 @dataclass
@@ -203,7 +204,7 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
         digest.places = places if "places" in shown else []
         if "in the news" not in shown:
             digest.new_actors = []
-        window_quotes = _window_quotes(conn, start, new_ids, all_followed)
+        window_quotes = _window_quotes(conn, start, new_ids, all_followed, outlets)
         digest.quote_count = len(window_quotes)
         digest.quotes = pick_quotes(window_quotes, QUOTES_OF_THE_DAY) if "quotes" in shown else []
         if "followed" in shown:
@@ -390,11 +391,14 @@ def resolve_actors(conn: Connection, names) -> dict[str, list[int]]:
 
 # -- quotes ------------------------------------------------------------------
 
-def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int]) -> list[DigestQuote]:
-    """Every distinct quote that appears in a new story, with where it first appeared in the window."""
+def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int], outlets: set[str]
+                   ) -> list[DigestQuote]:
+    """Every distinct quote that appears in a new story, with where it first appeared in the window
+    (`outlets`: the keys of the window's sources)."""
     rows = conn.execute(
         select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.anonymous,
-               quote_occurrences.c.article_id, quote_occurrences.c.source, actors.c.mention_count, actors.c.curated)
+               quote_occurrences.c.article_id, quote_occurrences.c.source, actors.c.mention_count, actors.c.curated,
+               actors.c.kind)
         .join(quote_occurrences, quote_occurrences.c.quote_id == quotes.c.id)
         .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id)
         .where(quote_occurrences.c.article_id.in_(new_ids))
@@ -423,12 +427,14 @@ def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int
             first_time=quote_id not in seen_before, followed=row.speaker_actor_id in followed,
             about_followed=row.article_id in about_followed,
             article_id=row.article_id, speaker_actor_id=row.speaker_actor_id,
-            prominence=speaker_prominence(row.mention_count or 0, bool(row.curated))))
+            prominence=speaker_prominence(row.mention_count or 0, bool(row.curated)) if row.kind != PLACE else 0.0,
+            outlet_speaker=bool(row.speaker) and actor_key(row.speaker) in outlets))
     return result
 
 
 def speaker_prominence(corpus_mentions: int, curated: bool) -> float:
-    """A speaker's weight: mentions across the corpus on a log scale, a curated actor worth a hundredfold more."""
+    """A speaker's weight: mentions across the corpus on a log scale, a curated actor worth a hundredfold more
+    (a place "speaking" is a misread dateline and weighs nothing)."""
     return math.log10(1 + corpus_mentions) + 2 * curated
 
 
@@ -449,7 +455,7 @@ def pick_quotes(candidates: list[DigestQuote], limit: int) -> list[DigestQuote]:
 def _quote_rank(quote: DigestQuote):
     """Followed speakers, then quotes from stories about a followed actor, then named speakers; among them a
     quote first seen in the window before a repeat, then the more prominent speaker; a readable length breaks ties."""
-    named = bool(quote.speaker) and not quote.anonymous
+    named = bool(quote.speaker) and not quote.anonymous and not quote.outlet_speaker
     readable = 40 <= len(quote.text) <= 300
     return (quote.followed, quote.about_followed, named, quote.first_time, round(quote.prominence, 1), readable,
             -quote.id)
