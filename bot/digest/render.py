@@ -103,9 +103,12 @@ def digest_blocks(digest: Digest, detail: Detail, values: ButtonValues | None = 
               context(f"*{counts_line(digest)}* {since_label(digest)} ({escape(digest.timezone)}){delayed}")]
     if digest.stories:
         blocks += [divider(), section("*Top stories*")]
-        for group in digest.groups:
-            blocks.append(group_heading(group, values))
-            blocks += [section(story_text(s, detail)) for s in group.stories]
+        for group in digest.groups:  # the heading shares its first story's block: a story costs one block
+            first, *rest = group.stories
+            blocks.append(section(f"{group_heading(group)}\n{story_text(first, detail)}",
+                                  accessory=group.about and profile_button(f"Profile of {group.about.name}",
+                                                                           group.about.actor_id, values)))
+            blocks += [section(story_text(s, detail)) for s in rest]
         if digest.more_stories:
             blocks.append(context(f"and {plural(digest.more_stories, 'more new story', 'more new stories')}"))
     for title, trends, extra in (("In the news", digest.in_the_news, new_actors_text(digest)),
@@ -126,11 +129,8 @@ def profile_button(label: str, actor_id: int, values: ButtonValues | None):
     return button(clip(label, BUTTON_LABEL), "open", values.profile(actor_id)) if values else None
 
 
-def group_heading(group: StoryGroup, values: ButtonValues | None) -> dict:
-    if group.about is None:
-        return section("_Other stories_")
-    return section(f"*{escape(group.about.name)}*",
-                   accessory=profile_button(f"Profile of {group.about.name}", group.about.actor_id, values))
+def group_heading(group: StoryGroup) -> str:
+    return f"*▸ {escape(group.about.name)}*" if group.about else "*▸ Other stories*"
 
 
 def profile_buttons(trends: list[ActorTrend], values: ButtonValues | None) -> dict | None:
