@@ -157,3 +157,21 @@ def test_a_quote_said_by_the_outlet_or_a_place_comes_after_people(store):
     story(store, "Union", at("2026-03-27 03:00"), source="Harbour Wire",
           quotes_by=(("We will not unload a single ship until the contract is signed", "Ahmad Karimi", False),))
     assert [q.speaker for q in digest_of(store).quotes] == ["Ahmad Karimi", "Port City", "Harbour Wire"]
+
+
+def test_a_full_day_with_twenty_followed_actors_fits_one_message_with_every_section(store):
+    actor(store, "Iraq", "place")
+    for number in range(12):
+        actor(store, f"Subject Number{number}", curated=False)
+        story(store, f"Story {number}", at("2026-03-27 01:00") + timedelta(minutes=number),
+              mentions_of=(f"Subject Number{number}", "Iraq"),
+              quotes_by=((f"We have said it {number} times and we will say it once more", f"Subject Number{number}",
+                          False),))
+    follow = [f"Subject Number{number}" for number in range(12)] + [f"Absent Name{n}" for n in range(8)]
+    blocks = render_digest(digest_of(store, follow=follow), DIGEST_BUTTONS).blocks
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert len(blocks) <= 50 and "Story 11" in text and "Places in the news" in text and "Quotes of the day" in text
+    assert text.count("Following: ") == 20 and "Absent Name7" in text and "did not fit" not in text
+    # A quieter day keeps its buttons.
+    quieter = json.dumps(render_digest(digest_of(store, follow=follow[:3]), DIGEST_BUTTONS).blocks)
+    assert "Profile of Subject Number2" in quieter and "did not fit" not in quieter

@@ -163,7 +163,7 @@ def test_a_follow_button_changes_the_channel_it_is_pressed_in_whatever_its_value
 
 def test_yaml_managed_channels_say_where_to_change_them(bot, store):
     subs_db.save(store, subs_db.Subscription(channel=CHANNEL, origin="yaml"))
-    for text in ("subscribe 09:00", "unsubscribe", "follow Kataeb Hezbollah"):
+    for text in ("subscribe 09:00", "unsubscribe", "follow Kataeb Hezbollah", "set places off"):
         assert "set in `config/digests.yaml`" in said(bot.digest(text))
     assert "Paused" in said(bot.digest("pause"))
 

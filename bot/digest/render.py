@@ -69,6 +69,7 @@ class Detail:
     sentences: int = 2
     sentence: int = 240
     url: int = 3000  # longer links are left out (the title stays)
+    buttons: bool = True  # a button costs ~180 of the message's 12,000 characters: the last thing to go
 
     def link(self, url: str | None, label: str) -> str:
         return link(url if url and len(url) <= self.url else None, label)
@@ -76,7 +77,9 @@ class Detail:
 
 DETAIL_LEVELS = (Detail(), Detail(title=150, quote=250, follow_stories=3, sentences=1, sentence=160),
                  Detail(title=100, summary=False, quote=160, follow_stories=2, sentences=1, sentence=100, url=500),
-                 Detail(title=80, summary=False, quote=120, follow_stories=1, sentences=0, sentence=80, url=200))
+                 Detail(title=80, summary=False, quote=120, follow_stories=1, sentences=0, sentence=80, url=200),
+                 Detail(title=80, summary=False, quote=120, follow_stories=1, sentences=0, sentence=80, url=200,
+                        buttons=False))
 
 
 def render_digest(digest: Digest, values: ButtonValues | None = None) -> Message:
@@ -98,6 +101,7 @@ def digest_content(digest: Digest, values: ButtonValues | None = None) -> tuple[
 
 
 def digest_blocks(digest: Digest, detail: Detail, values: ButtonValues | None = None) -> list[dict]:
+    values = values if detail.buttons else None
     delayed = " · _posted late, after the bot was down_" if digest.delayed else ""
     blocks = [header(title_line(digest)),
               context(f"*{counts_line(digest)}* {since_label(digest)} ({escape(digest.timezone)}){delayed}")]
