@@ -6,6 +6,11 @@ yesterday but picked up this morning is news to the desk, and a re-indexed old f
 not. Each story is one `articles` row; its syndicated copies are `occurrences` rows and
 count once (shown as "+N copies"). The publication date (`articles.date`) is what the
 digest displays next to each story.
+
+The digest is a morning briefing for one channel: stories ranked by how much they matter to it
+(`story_score`: its followed actors, the desk's curated actors, the outlets that carried the story,
+its age) and grouped under what they are about (`subject`); people and organisations apart from
+places; quotes by who said them and whether they are new. A subscription turns sections off.
 """
 from __future__ import annotations
 
