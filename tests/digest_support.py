@@ -3,10 +3,11 @@ ingestion times (extraction is tested elsewhere; digests only read what the inde
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
+from bot.digest.build import build_digest
 from bot.nlp.names import actor_key
 from bot.store.schema import actors, articles, mentions, occurrences, quote_occurrences, quotes, source_files
 
@@ -18,13 +19,25 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def actor(store, name: str, kind: str = "person") -> int:
+MORNING = at("2026-03-27 08:00")
+DAY_BEFORE = MORNING - timedelta(hours=24)
+
+
+def digest_of(store, **kwargs):
+    """The digest of the day before MORNING, in London."""
+    return build_digest(store, window_start=DAY_BEFORE, window_end=MORNING, digest_date=MORNING.date(),
+                        tz="Europe/London", **kwargs)
+
+
+def actor(store, name: str, kind: str = "person", *, curated: bool = True, corpus_mentions: int = 0) -> int:
+    """The actor named `name`, made on first use: curated (config/actors.yaml) unless told otherwise."""
     with store.begin() as conn:
         found = conn.execute(select(actors.c.id).where(actors.c.key == actor_key(name))).scalar()
         if found:
             return found
-        return conn.execute(insert(actors).values(key=actor_key(name), name=name, kind=kind, curated=True,
-                                                  mention_count=0, article_count=0)).inserted_primary_key[0]
+        return conn.execute(insert(actors).values(key=actor_key(name), name=name, kind=kind, curated=curated,
+                                                  mention_count=corpus_mentions,
+                                                  article_count=corpus_mentions)).inserted_primary_key[0]
 
 
 def story(store, title: str, ingested: datetime, *, source: str = "Wire", copies: tuple[str, ...] = (),

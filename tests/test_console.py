@@ -105,11 +105,11 @@ def test_quotes_and_quotes_by(answers):
 
 
 def test_help_digest_and_mistakes(answers):
-    out = session(answers, "help", "/digest preview", "/frobnicate", "7", "", "/lookup")
+    out = session(answers, "help", "/digest preview", "/frobnicate", "99", "", "/lookup")
     assert "/lookup <name>" in after(out, "help")  # entities decoded for the terminal
     assert after(out, "/digest preview").strip()
     assert "Unknown command /frobnicate" in after(out, "/frobnicate")
-    assert "No choice 7 here" in after(out, "7")
+    assert "No choice 99 here" in after(out, "99")
     assert "Usage: `/lookup <name>`" in after(out, "/lookup")
 
 

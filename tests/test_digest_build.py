@@ -10,16 +10,7 @@ from bot.cli import cli
 from bot.digest import ledger
 from bot.digest.build import DigestFilters, build_digest
 from bot.digest.render import digest_as_text, render_digest
-from tests.digest_support import at, story
-
-MORNING = at("2026-03-27 08:00")
-DAY_BEFORE = MORNING - timedelta(hours=24)
-
-
-def digest_of(store, **kwargs):
-    return build_digest(store, window_start=DAY_BEFORE, window_end=MORNING, digest_date=MORNING.date(),
-                        tz="Europe/London", **kwargs)
-
+from tests.digest_support import DAY_BEFORE, MORNING, at, digest_of, story
 
 def test_new_stories_are_those_ingested_in_the_window_and_copies_count_once(store):
     story(store, "Old news", at("2026-03-25 10:00"))

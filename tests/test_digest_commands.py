@@ -168,7 +168,7 @@ def test_a_follow_button_changes_the_channel_it_is_pressed_in_whatever_its_value
 
 def test_yaml_managed_channels_say_where_to_change_them(bot, store):
     subs_db.save(store, subs_db.Subscription(channel=CHANNEL, origin="yaml"))
-    for text in ("subscribe 09:00", "unsubscribe", "follow Kataeb Hezbollah"):
+    for text in ("subscribe 09:00", "unsubscribe", "follow Kataeb Hezbollah", "set places off"):
         assert "set in `config/digests.yaml`" in said(bot.digest(text))
     assert "Paused" in said(bot.digest("pause"))
 
@@ -179,16 +179,72 @@ def test_preview_and_usage(bot, store):
     assert "`/digest subscribe [HH:MM] [Area/City] [weekdays|daily]`" in said(bot.digest("frobnicate"))
 
 
-def test_console_can_preview_but_not_subscribe(store, config_dir):
-    story(store, "Ceasefire talks resume in Cairo", datetime.now(timezone.utc) - timedelta(hours=1), source="Reuters")
+def curated(store, name: str, kind: str) -> int:
+    """An actor from config/actors.yaml: its name is an alias the lookup engine matches exactly."""
+    actor_id = actor(store, name, kind)
+    with store.begin() as conn:
+        conn.execute(insert(aliases).values(actor_id=actor_id, alias=name, key=actor_key(name), origin="config"))
+    return actor_id
+
+
+def test_console_subscribes_follows_and_previews_the_followed_actors_section(store, config_dir):
+    curated(store, "Kataeb Hezbollah", "organization")
+    story(store, "Ceasefire talks resume in Cairo", datetime.now(timezone.utc) - timedelta(hours=1), source="Reuters",
+          copies=("AP", "AFP"))
+    story(store, "Militia warns the border posts", datetime.now(timezone.utc) - timedelta(minutes=30),
+          mentions_of=("Kataeb Hezbollah",))
     output = io.StringIO()
     console = Console(Answers(store), stdin=io.StringIO(), stdout=output, color=False)
-    console.handle("/digest preview")
-    console.handle("/digest subscribe 08:00")
+    for line in ("/digest subscribe 08:00", "/digest follow Kataeb Hezbollah", "/digest status", "/digest preview"):
+        console.handle(line)
     shown = " ".join(output.getvalue().split())
-    assert "Daily digest" in shown and "Ceasefire talks resume in Cairo" in shown and "Preview: only you can see this" in shown
-    assert "run `/digest subscribe` in the channel itself" in shown
-    assert subs_db.get(store, "CCONSOLE") is None
+    assert "Subscribed: this channel gets the digest at 08:00" in shown
+    assert "Following Kataeb Hezbollah" in shown and "Following: Kataeb Hezbollah" in shown
+    assert "Following: Kataeb Hezbollah: 1 new mention, 0 quotes" in shown  # the preview's followed section
+    assert shown.index("Militia warns the border posts") < shown.index("Ceasefire talks resume in Cairo")
+    sub = subs_db.get(store, "CCONSOLE")
+    assert sub.follow == ["Kataeb Hezbollah"]
+    number = next(i for i, c in enumerate(console.choices, 1) if c.label == "Profile of Kataeb Hezbollah")
+    console.handle(str(number))  # pressing the name opens its profile
+    profile = output.getvalue().rsplit("Kataeb Hezbollah\n═", 1)[1]
+    assert "Militia warns the border posts" in profile and "Ceasefire talks" not in profile
+
+
+def test_set_turns_a_section_off_and_on(bot, store):
+    curated(store, "Hassan Nasrallah", "person")
+    actor(store, "Beirut", "place")
+    story(store, "Speech in Beirut", datetime.now(timezone.utc) - timedelta(hours=1),
+          mentions_of=("Hassan Nasrallah", "Beirut"))
+    assert "no digest yet" in said(bot.digest("set places off"))
+    bot.digest("subscribe")
+    assert "*Places in the news*" in said(bot.digest("preview"))
+
+    assert "*Places* is now off" in said(bot.digest("set places off"))
+    assert "*In the news* is now off" in said(bot.digest("set In-the-News off"))
+    assert subs_db.get(store, CHANNEL).sections_off == ["places", "in the news"]
+    preview = said(bot.digest("preview"))
+    assert "Places in the news" not in preview and "*In the news*" not in preview and "Speech in Beirut" in preview
+    assert "*Sections off:* places, in the news" in said(bot.digest("status"))
+
+    assert "*Places* is now on" in said(bot.digest("set places on"))
+    assert subs_db.get(store, CHANNEL).sections_off == ["in the news"]
+    assert "is not a digest section: use one of stories, in the news, places, quotes, followed" in \
+        said(bot.digest("set weather off"))
+    assert "Usage: `/digest set &lt;section&gt; on|off`" in said(bot.digest("set places maybe"))
+    assert subs_db.get(store, CHANNEL).sections_off == ["in the news"]
+
+
+def test_a_name_in_the_digest_opens_its_profile_when_pressed(bot, store):
+    curated(store, "Hassan Nasrallah", "person")
+    story(store, "Speech in the south", datetime.now(timezone.utc) - timedelta(hours=1),
+          mentions_of=("Hassan Nasrallah",),
+          quotes_by=(("We will answer every attack on our villages", "Hassan Nasrallah", False),))
+    preview = bot.digest("preview")
+    name = next(b for b in buttons(preview) if b["text"]["text"] == "Hassan Nasrallah")
+    profile = said(bot.press(name))
+    assert "Speech in the south" in profile and "Hassan Nasrallah" in profile.split("Speech in the south")[0]
+    quote = next(b for b in buttons(preview) if b["text"]["text"] == "More quotes of Hassan Nasrallah")
+    assert "We will answer every attack on our villages" in said(bot.press(quote))
 
 
 def test_preview_after_a_digest_shows_only_what_came_in_since(bot, store):

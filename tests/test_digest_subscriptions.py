@@ -44,12 +44,25 @@ subscriptions:
     ("channel: C0123456\n    tz: UTC", "subscriptions[1]: unknown key 'tz'"),
     ("channel: C0123456\n    filters: {kinds: [militia]}", "unknown actor kind 'militia'"),
     ("time: '08:00'", "key 'channel' is required"),
+    ("channel: C0123456\n    sections: {weather: off}", "sections: “weather” is not a digest section: use one of"),
+    ("channel: C0123456\n    sections: {places: maybe}", "sections: places is 'maybe': use on or off"),
 ])
 def test_mistakes_name_the_file_the_entry_and_what_is_expected(config_dir, entry, message):
     settings = write(config_dir, f"subscriptions:\n  - {entry}\n")
     with pytest.raises(ConfigError) as error:
         load_yaml(yaml_path(settings), settings)
     assert str(error.value).startswith(str(config_dir / "digests.yaml")) and message in str(error.value)
+
+
+def test_sections_turned_off_in_the_file_reach_the_digest_and_survive_the_database(config_dir, store):
+    settings = write(config_dir, """
+subscriptions:
+  - channel: C0123456
+    sections: {places: off, in-the-news: on, Quotes: off}
+""")
+    (sub,) = subs_db.load_and_sync(store, settings)
+    assert sub.sections_off == ["places", "quotes"]
+    assert sub.filters.sections_off == ("places", "quotes")
 
 
 def test_a_channel_listed_twice_is_an_error(config_dir):

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.slack.answers import COMMANDS
+from bot.slack.buttons import ProfilePage
 from tests.fakeslack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,8 @@ def recorded(monkeypatch, tmp_path, config_dir):
         calls.append(("http", signing_secret, host, port))
         return Server(host, port)
 
-    def start_digests(*, settings, store, client):
+    def start_digests(*, settings, store, client, buttons):
+        assert buttons.profile(7) == ProfilePage(7).encode()  # posted digests carry profile buttons
         calls.append(("scheduler", client.base_url))
         return Scheduler()
 

@@ -14,6 +14,7 @@ from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import compose, post_message, run_digest
 from bot.digest.render import digest_as_text, render_digest
+from bot.slack.digest_command import DIGEST_BUTTONS
 from bot.digest.subscriptions import Subscription, SubscriptionError, parse_days
 from bot.search.results import to_jsonable
 
@@ -61,12 +62,12 @@ def digest_command(ctx: Context, channel: str, day: datetime | None, as_json: bo
     if post:
         client = slack_client(ctx.settings)
         if again:
-            ts = post_message(client, channel, render_digest(compose(ctx.store, sub, digest_date, end)))
+            ts = post_message(client, channel, render_digest(compose(ctx.store, sub, digest_date, end), DIGEST_BUTTONS))
             click.echo(f"Posted again to {channel} (ts {ts}).")
             return
         # A paused subscription can still be sent by hand: the operator asked for it.
         outcome = run_digest(ctx.store, client, replace(sub, paused=False), digest_date, now=now, end=end,
-                             lease=timedelta(minutes=ctx.settings.digest.lease_minutes))
+                             lease=timedelta(minutes=ctx.settings.digest.lease_minutes), buttons=DIGEST_BUTTONS)
         click.echo(f"{channel} {digest_date}: {outcome.status}" + (f" (ts {outcome.ts})" if outcome.ts else "")
                    + (f": {outcome.detail}" if outcome.detail else ""))
         if outcome.status == "already":
@@ -75,7 +76,7 @@ def digest_command(ctx: Context, channel: str, day: datetime | None, as_json: bo
     digest = compose(ctx.store, sub, digest_date, end)
     if as_json:
         row = ledger.get(ctx.store, channel, digest_date)
-        click.echo(json.dumps({"digest": to_jsonable(digest), "message": render_digest(digest).to_dict(),
+        click.echo(json.dumps({"digest": to_jsonable(digest), "message": render_digest(digest, DIGEST_BUTTONS).to_dict(),
                                "ledger": to_jsonable(row) if row else None}, ensure_ascii=False, indent=2))
     else:
         click.echo(digest_as_text(digest), nl=False)

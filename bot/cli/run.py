@@ -102,7 +102,9 @@ def start_scheduler(ctx: Context, app):
     except ImportError:
         log.info("digest scheduler not available: digests are not posted")
         return None
-    return start_digests(settings=ctx.settings, store=ctx.store, client=app.client)
+    from bot.slack.digest_command import DIGEST_BUTTONS
+
+    return start_digests(settings=ctx.settings, store=ctx.store, client=app.client, buttons=DIGEST_BUTTONS)
 
 
 def socket_ping_interval(env) -> float:

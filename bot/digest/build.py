@@ -6,9 +6,15 @@ yesterday but picked up this morning is news to the desk, and a re-indexed old f
 not. Each story is one `articles` row; its syndicated copies are `occurrences` rows and
 count once (shown as "+N copies"). The publication date (`articles.date`) is what the
 digest displays next to each story.
+
+The digest is a morning briefing for one channel: stories ranked by how much they matter to it
+(`story_score`: its followed actors, the desk's curated actors, the outlets that carried the story,
+its age) and grouped under what they are about (`subject`); people and organisations apart from
+places; quotes by who said them and whether they are new. A subscription turns sections off.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -24,6 +30,7 @@ from bot.store.schema import (
 
 TOP_STORIES = 10
 IN_THE_NEWS = 8
+PLACES = 6
 NEW_ACTORS = 8
 QUOTES_OF_THE_DAY = 5
 FOLLOW_STORIES = 5
@@ -32,6 +39,18 @@ FOLLOW_QUOTES = 3
 BASELINE_DAYS = 14
 SPIKE_RATIO = 3.0  # at least this many times the usual rate …
 SPIKE_MIN_MENTIONS = 3  # … and at least this many mentions, so one stray mention is never a spike
+# How much a story matters to the channel: a followed actor outweighs everything, a curated person or
+# organisation (the desk's list, config/actors.yaml; places group stories, they do not rank them) outweighs
+# the copies of up to 16 outlets, and a fresher story wins a tie.
+FOLLOWED_WEIGHT = 10.0
+CURATED_WEIGHT = 4.0
+RECENCY_HALF_LIFE_DAYS = 1.0
+# A name in nearly every story of a busy window is boilerplate (a wire's signature), not news.
+BOILERPLATE_SHARE = 0.8
+BOILERPLATE_MIN_STORIES = 20
+# The sections a subscription can turn off (config/digests.yaml `sections:`, `/digest set`).
+SECTIONS = ("stories", "in the news", "places", "quotes", "followed")
+PLACE = "place"
 
 
 @dataclass
@@ -44,6 +63,22 @@ class Story:
     summary: str
     copies: int = 1  # occurrences, syndicated copies included
     sources: list[str] = field(default_factory=list)  # every source that carried it
+    about: Subject | None = None  # the country or actor it is grouped under
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a story is about: a followed or curated actor it names, else its main place, else its main actor."""
+
+    actor_id: int
+    name: str
+    kind: str
+
+
+@dataclass
+class StoryGroup:
+    about: Subject | None  # None: stories about no actor the index knows
+    stories: list[Story]
 
 
 @dataclass
@@ -75,7 +110,11 @@ class DigestQuote:
     article_title: str | None
     first_time: bool  # never seen before the window
     followed: bool  # said by a followed actor
+    about_followed: bool = False  # quoted in a story that names a followed actor
     article_id: str = ""  # the story it is quoted from in the window
+    speaker_actor_id: int | None = None
+    prominence: float = 0.0  # the speaker's weight in the corpus: mentions (log scale), more when curated
+    outlet_speaker: bool = False  # "said" by an outlet of the window ("…, X told Reuters"): a misread speaker
 
 
 @dataclass
@@ -113,7 +152,8 @@ class Digest:
     source_count: int = 0
     quote_count: int = 0
     stories: list[Story] = field(default_factory=list)  # the top stories only
-    in_the_news: list[ActorTrend] = field(default_factory=list)
+    in_the_news: list[ActorTrend] = field(default_factory=list)  # people and organisations
+    places: list[ActorTrend] = field(default_factory=list)
     new_actors: list[ActorTrend] = field(default_factory=list)
     new_actor_count: int = 0
     quotes: list[DigestQuote] = field(default_factory=list)
@@ -128,6 +168,14 @@ class Digest:
     def more_stories(self) -> int:
         return max(0, self.story_count - len(self.stories))
 
+    @property
+    def groups(self) -> list[StoryGroup]:
+        """The top stories under the country or actor they are about, groups in the order of their best story."""
+        groups: dict[Subject | None, StoryGroup] = {}
+        for story in self.stories:
+            groups.setdefault(story.about, StoryGroup(story.about, [])).stories.append(story)
+        return list(groups.values())
+
 
 @dataclass(frozen=True)
 class DigestFilters:
@@ -135,25 +183,38 @@ class DigestFilters:
 
     sources: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    sections_off: tuple[str, ...] = ()  # of SECTIONS
 
 
 def build_digest(store: Store, *, window_start: datetime, window_end: datetime, digest_date: date,
                  tz: str = "UTC", channel: str | None = None, follow: list[str] | tuple[str, ...] = (),
                  filters: DigestFilters = DigestFilters()) -> Digest:
-    """The digest of everything ingested in [window_start, window_end)."""
+    """The digest of everything ingested in [window_start, window_end); a section turned off stays empty
+    (the counts still cover the whole window)."""
     start, end = as_utc(window_start), as_utc(window_end)
     digest = Digest(channel=channel, digest_date=digest_date, timezone=tz, window_start=start, window_end=end)
     new_ids = _new_article_ids(start, end, filters)
+    shown = set(SECTIONS) - set(filters.sections_off)
     with store.connect() as conn:
         followed_ids = resolve_actors(conn, follow)
-        digest.story_count, digest.source_count, digest.stories = _stories(conn, new_ids, followed_ids, filters)
-        digest.in_the_news, digest.new_actors, digest.new_actor_count = _actor_trends(conn, start, end, new_ids, filters)
         all_followed = {i for ids in followed_ids.values() for i in ids}
-        window_quotes = _window_quotes(conn, start, new_ids, all_followed)
+        outlets = _outlets(conn, new_ids)
+        digest.source_count = len(outlets)
+        outlets = {actor_key(o) for o in outlets}  # an outlet named in its own stories is a signature, not news
+        digest.story_count, stories = _stories(conn, new_ids, all_followed, end, outlets)
+        digest.stories = stories if "stories" in shown else []
+        news, places, digest.new_actors, digest.new_actor_count = _actor_trends(conn, start, end, new_ids, filters,
+                                                                                   digest.story_count, outlets)
+        digest.in_the_news = news if "in the news" in shown else []
+        digest.places = places if "places" in shown else []
+        if "in the news" not in shown:
+            digest.new_actors = []
+        window_quotes = _window_quotes(conn, start, new_ids, all_followed, outlets)
         digest.quote_count = len(window_quotes)
-        digest.quotes = pick_quotes(window_quotes, QUOTES_OF_THE_DAY)
-        digest.following = [_followed(conn, name, followed_ids.get(name, []), new_ids, window_quotes)
-                            for name in follow]
+        digest.quotes = pick_quotes(window_quotes, QUOTES_OF_THE_DAY) if "quotes" in shown else []
+        if "followed" in shown:
+            digest.following = [_followed(conn, name, followed_ids.get(name, []), new_ids, window_quotes)
+                                for name in follow]
     return digest
 
 
@@ -168,26 +229,44 @@ def _new_article_ids(start: datetime, end: datetime, filters: DigestFilters):
     return query
 
 
-def _stories(conn: Connection, new_ids, followed_ids: dict[str, list[int]], filters: DigestFilters):
+def _outlets(conn: Connection, new_ids) -> set[str]:
+    """Every source that carried a story of the window, syndicated copies included."""
+    carried = set(conn.execute(select(occurrences.c.source).where(occurrences.c.article_id.in_(new_ids)).distinct())
+                  .scalars())
+    named = set(conn.execute(select(articles.c.source).where(articles.c.id.in_(new_ids)).distinct()).scalars())
+    return {s for s in carried | named if s}
+
+
+def _stories(conn: Connection, new_ids, followed: set[int], end: datetime, outlets: set[str]):
+    """How many stories the window holds, and its TOP_STORIES ranked by `story_score` (`outlets`: the keys of
+    the window's sources, never a story's subject)."""
     rows = conn.execute(select(articles.c.id, articles.c.title, articles.c.source, articles.c.date, articles.c.url,
                                articles.c.ingested_at).where(articles.c.id.in_(new_ids))).all()
     if not rows:
-        return 0, 0, []
+        return 0, []
     copies: dict[str, list[str]] = {}
     for article_id, source in conn.execute(select(occurrences.c.article_id, occurrences.c.source)
                                            .where(occurrences.c.article_id.in_(new_ids))
                                            .order_by(occurrences.c.id)):
         copies.setdefault(article_id, []).append(source)
-    actor_counts = dict(conn.execute(select(mentions.c.article_id, func.count(func.distinct(mentions.c.actor_id)))
-                                     .where(mentions.c.article_id.in_(new_ids)).group_by(mentions.c.article_id)).all())
-    wanted = [i for ids in followed_ids.values() for i in ids]
-    about_followed = set(conn.execute(select(mentions.c.article_id).where(and_(
-        mentions.c.article_id.in_(new_ids), mentions.c.actor_id.in_(wanted)))).scalars()) if wanted else set()
-    sources = {s for row in rows for s in (copies.get(row.id) or [row.source]) if s}
-
-    def rank(row):  # followed actors first, then the most widely carried, the richest, the newest
-        return (row.id in about_followed, len(copies.get(row.id, [])), actor_counts.get(row.id, 0),
-                row.date or date.min, as_utc(row.ingested_at), row.id)
+    named: dict[str, list] = {}  # article id → (actor id, name, kind, curated, mentions), most mentioned first
+    for row in conn.execute(select(mentions.c.article_id, actors.c.id, actors.c.name, actors.c.kind, actors.c.curated,
+                                   func.count().label("n"))
+                            .join(actors, actors.c.id == mentions.c.actor_id)
+                            .where(mentions.c.article_id.in_(new_ids))
+                            .group_by(mentions.c.article_id, actors.c.id, actors.c.name, actors.c.kind, actors.c.curated)):
+        if actor_key(row.name) not in outlets:
+            named.setdefault(row.article_id, []).append(row)
+    for actors_named in named.values():
+        actors_named.sort(key=lambda r: (r.n, -r.id), reverse=True)
+    def rank(row):
+        outlets = len({s for s in copies.get(row.id, []) if s}) or 1
+        published = row.date or as_utc(row.ingested_at).date()
+        score = story_score(followed=any(r.id in followed for r in named.get(row.id, [])),
+                            curated=any(r.curated and r.kind != PLACE for r in named.get(row.id, [])),
+                            outlets=outlets,
+                            age_days=(end.date() - published).days)
+        return score, len(named.get(row.id, [])), as_utc(row.ingested_at), row.id
 
     top = sorted(rows, key=rank, reverse=True)[:TOP_STORIES]
     texts = dict(conn.execute(select(articles.c.id, articles.c.text)
@@ -197,8 +276,26 @@ def _stories(conn: Connection, new_ids, followed_ids: dict[str, list[int]], filt
         carried = [s for s in dict.fromkeys(copies.get(row.id, [])) if s]
         stories.append(Story(id=row.id, title=row.title, source=row.source or (carried[0] if carried else None),
                              date=row.date, url=row.url, summary=one_line_summary(texts.get(row.id, ""), row.title),
-                             copies=max(1, len(copies.get(row.id, []))), sources=carried))
-    return len(rows), len(sources), stories
+                             copies=max(1, len(copies.get(row.id, []))), sources=carried,
+                             about=subject(named.get(row.id, []), followed)))
+    return len(rows), stories
+
+
+def story_score(*, followed: bool, curated: bool, outlets: int, age_days: int) -> float:
+    """How much a story matters to the channel: its followed and curated actors, its outlets (per
+    doubling), its age in days since publication."""
+    return (FOLLOWED_WEIGHT * followed + CURATED_WEIGHT * curated + math.log2(max(outlets, 1))
+            + 0.5 ** (max(age_days, 0) / RECENCY_HALF_LIFE_DAYS))
+
+
+def subject(named: list, followed: set[int]) -> Subject | None:
+    """The story's heading: its most mentioned followed actor, else curated actor, else place, else actor."""
+    for wanted in (lambda r: r.id in followed, lambda r: r.curated and r.kind != PLACE,
+                   lambda r: r.kind == PLACE, lambda r: True):
+        found = next((r for r in named if wanted(r)), None)
+        if found is not None:
+            return Subject(actor_id=found.id, name=found.name, kind=found.kind)
+    return None
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[A-Z\"“‘'(])")
@@ -229,22 +326,29 @@ def shorten(text: str, limit: int) -> str:
 
 # -- actors ------------------------------------------------------------------
 
-def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids,
-                  filters: DigestFilters) -> tuple[list[ActorTrend], list[ActorTrend], int]:
-    """The IN_THE_NEWS most mentioned actors of the window, with their usual rate over the previous
-    BASELINE_DAYS; then the most mentioned of the other newcomers, and how many newcomers there are."""
+def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids, filters: DigestFilters,
+                  story_count: int, outlets: set[str]) -> tuple[list[ActorTrend], list[ActorTrend], list[ActorTrend], int]:
+    """The IN_THE_NEWS most mentioned people and organisations of the window and its PLACES most mentioned
+    places, each with its usual rate over the previous BASELINE_DAYS; then the most mentioned of the other
+    newcomers, and how many newcomers there are. A name in nearly every story (boilerplate) and the
+    window's outlets are left out."""
     query = (select(mentions.c.actor_id, actors.c.name, actors.c.kind, func.count().label("n"),
                     func.count(func.distinct(mentions.c.article_id)).label("a"))
              .join(actors, actors.c.id == mentions.c.actor_id)
              .where(mentions.c.article_id.in_(new_ids)).group_by(mentions.c.actor_id, actors.c.name, actors.c.kind))
-    rows = [r for r in conn.execute(query) if not filters.kinds or r.kind in filters.kinds]
+    rows = [r for r in conn.execute(query)
+            if (not filters.kinds or r.kind in filters.kinds) and actor_key(r.name) not in outlets]
     if not rows:
-        return [], [], 0
+        return [], [], [], 0
+    if story_count >= BOILERPLATE_MIN_STORIES:
+        rows = [r for r in rows if r.a <= BOILERPLATE_SHARE * story_count]
     rows.sort(key=lambda r: (r.n, r.a, r.name), reverse=True)
+    places = [r for r in rows if r.kind == PLACE][:PLACES]
+    others = [r for r in rows if r.kind != PLACE]
     seen_before = _seen_before(conn, start, new_ids)
     # An index with nothing before the window (a first run) has no newcomers: everyone would be one.
     has_history = conn.execute(select(articles.c.id).where(articles.c.ingested_at < start).limit(1)).first() is not None
-    top = [r.actor_id for r in rows[:IN_THE_NEWS]]
+    top = [r.actor_id for r in others[:IN_THE_NEWS] + places]
     earlier = (select(mentions.c.actor_id, func.count()).join(articles, articles.c.id == mentions.c.article_id)
                .where(and_(mentions.c.actor_id.in_(top), articles.c.ingested_at >= start - timedelta(days=BASELINE_DAYS),
                            articles.c.ingested_at < start)).group_by(mentions.c.actor_id))
@@ -259,8 +363,9 @@ def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids,
         return ActorTrend(actor_id=row.actor_id, name=row.name, kind=row.kind, mentions=row.n, articles=row.a,
                           usual=round(usual, 2), first_time=has_history and not known, spike=spike)
 
-    newcomers = [r for r in rows[IN_THE_NEWS:] if r.actor_id not in seen_before] if has_history else []
-    return [trend(r) for r in rows[:IN_THE_NEWS]], [trend(r) for r in newcomers[:NEW_ACTORS]], len(newcomers)
+    newcomers = [r for r in others[IN_THE_NEWS:] if r.actor_id not in seen_before] if has_history else []
+    return ([trend(r) for r in others[:IN_THE_NEWS]], [trend(r) for r in places],
+            [trend(r) for r in newcomers[:NEW_ACTORS]], len(newcomers))
 
 
 def _seen_before(conn: Connection, start: datetime, new_ids) -> set[int]:
@@ -291,12 +396,16 @@ def resolve_actors(conn: Connection, names) -> dict[str, list[int]]:
 
 # -- quotes ------------------------------------------------------------------
 
-def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int]) -> list[DigestQuote]:
-    """Every distinct quote that appears in a new story, with where it first appeared in the window."""
+def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int], outlets: set[str]
+                   ) -> list[DigestQuote]:
+    """Every distinct quote that appears in a new story, with where it first appeared in the window
+    (`outlets`: the keys of the window's sources)."""
     rows = conn.execute(
         select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.anonymous,
-               quote_occurrences.c.article_id, quote_occurrences.c.source)
+               quote_occurrences.c.article_id, quote_occurrences.c.source, actors.c.mention_count, actors.c.curated,
+               actors.c.kind)
         .join(quote_occurrences, quote_occurrences.c.quote_id == quotes.c.id)
+        .outerjoin(actors, actors.c.id == quotes.c.speaker_actor_id)
         .where(quote_occurrences.c.article_id.in_(new_ids))
         .order_by(quotes.c.id, quote_occurrences.c.id)).all()
     first_row = {}
@@ -304,6 +413,9 @@ def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int
         first_row.setdefault(row.id, row)
     if not first_row:
         return []
+    about_followed = set(conn.execute(select(mentions.c.article_id).where(and_(
+        mentions.c.article_id.in_({r.article_id for r in first_row.values()}), mentions.c.actor_id.in_(followed)))
+    ).scalars()) if followed else set()
     seen_before = set(conn.execute(
         select(quote_occurrences.c.quote_id).join(articles, articles.c.id == quote_occurrences.c.article_id)
         .where(and_(quote_occurrences.c.quote_id.in_(list(first_row)), articles.c.ingested_at < start))
@@ -318,12 +430,22 @@ def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int
             id=quote_id, text=row.text, speaker=row.speaker, anonymous=bool(row.anonymous),
             source=row.source or article.source, date=article.date, url=article.url, article_title=article.title,
             first_time=quote_id not in seen_before, followed=row.speaker_actor_id in followed,
-            article_id=row.article_id))
+            about_followed=row.article_id in about_followed,
+            article_id=row.article_id, speaker_actor_id=row.speaker_actor_id,
+            prominence=speaker_prominence(row.mention_count or 0, bool(row.curated)) if row.kind != PLACE else 0.0,
+            outlet_speaker=bool(row.speaker) and actor_key(row.speaker) in outlets))
     return result
 
 
+def speaker_prominence(corpus_mentions: int, curated: bool) -> float:
+    """A speaker's weight: mentions across the corpus on a log scale, a curated actor worth a hundredfold more
+    (a place "speaking" is a misread dateline and weighs nothing)."""
+    return math.log10(1 + corpus_mentions) + 2 * curated
+
+
 def pick_quotes(candidates: list[DigestQuote], limit: int) -> list[DigestQuote]:
-    """The best quotes, one per speaker and per story first, so one talkative source cannot fill the section."""
+    """The best quotes, one per speaker and per story first, so one talkative source cannot fill the section;
+    a second quote of a speaker or story only after them."""
     ranked = sorted(candidates, key=_quote_rank, reverse=True)
     picked, speakers, stories = [], set(), set()
     for quote in ranked:
@@ -332,15 +454,16 @@ def pick_quotes(candidates: list[DigestQuote], limit: int) -> list[DigestQuote]:
             picked.append(quote)
             speakers.add(speaker)
             stories.add(quote.article_id)
-    picked += [q for q in ranked if q not in picked][:limit - len(picked)]
-    return sorted(picked, key=_quote_rank, reverse=True)
+    return picked + [q for q in ranked if q not in picked][:limit - len(picked)]
 
 
 def _quote_rank(quote: DigestQuote):
-    """Followed speakers, then named speakers, then quotes not seen before; a readable length breaks ties."""
-    named = bool(quote.speaker) and not quote.anonymous
+    """Followed speakers, then quotes from stories about a followed actor, then named speakers; among them a
+    quote first seen in the window before a repeat, then the more prominent speaker; a readable length breaks ties."""
+    named = bool(quote.speaker) and not quote.anonymous and not quote.outlet_speaker
     readable = 40 <= len(quote.text) <= 300
-    return (quote.followed, named, quote.first_time, readable, -quote.id)
+    return (quote.followed, quote.about_followed, named, quote.first_time, round(quote.prominence, 1), readable,
+            -quote.id)
 
 
 # -- followed actors ---------------------------------------------------------

@@ -34,7 +34,7 @@ from bot.blockkit import Message, escape
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.build import Digest, build_digest
-from bot.digest.render import DIGEST_LINK_SETTINGS, render_digest
+from bot.digest.render import DIGEST_LINK_SETTINGS, ButtonValues, render_digest
 from bot.digest.subscriptions import Subscription
 from bot.store.db import Store
 from bot.store.schema import LedgerStatus
@@ -201,8 +201,10 @@ def _retry_after(response) -> float:
 
 def run_digest(store: Store, client, sub: Subscription, digest_date: date, *, now: datetime, delayed: bool = False,
                end: datetime | None = None, sleep: Callable[[float], None] = time_module.sleep,
-               claimed_by: str | None = None, lease: timedelta = ledger.LEASE) -> Outcome:
-    """Post `sub`'s digest for `digest_date` exactly once, whatever other processes do.
+               claimed_by: str | None = None, lease: timedelta = ledger.LEASE,
+               buttons: ButtonValues | None = None) -> Outcome:
+    """Post `sub`'s digest for `digest_date` exactly once, whatever other processes do (`buttons`: what its
+    profile and quote buttons carry, from the Slack front).
 
     The window ends at `end` (default: `now`, so a late digest includes everything until it is sent)."""
     channel = sub.channel
@@ -217,11 +219,11 @@ def run_digest(store: Store, client, sub: Subscription, digest_date: date, *, no
                  row.claimed_by if row else "another process")
         return Outcome(channel, digest_date, "already", detail=row.status if row else "")
     with ledger.Lease(store, claim, now=now, length=lease) as held:
-        return _deliver(store, client, sub, digest, claim, held, sleep=sleep)
+        return _deliver(store, client, sub, digest, claim, held, sleep=sleep, buttons=buttons)
 
 
 def _deliver(store: Store, client, sub: Subscription, digest: Digest, claim: ledger.Claim, held: ledger.Lease, *,
-             sleep: Callable[[float], None]) -> Outcome:
+             sleep: Callable[[float], None], buttons: ButtonValues | None) -> Outcome:
     channel, digest_date = sub.channel, claim.digest_date
     try:
         if claim.unsure_since is not None:  # an earlier holder's post may have gone through
@@ -235,7 +237,7 @@ def _deliver(store: Store, client, sub: Subscription, digest: Digest, claim: led
             ledger.mark_quiet(store, channel, digest_date)
             log.info("digest for %s on %s: nothing new, not posted", channel, digest_date)
             return Outcome(channel, digest_date, "quiet")
-        ts = post_message(client, channel, render_digest(digest), sleep=sleep, metadata=marker(channel, digest_date),
+        ts = post_message(client, channel, render_digest(digest, buttons), sleep=sleep, metadata=marker(channel, digest_date),
                           lease=held, already_posted=lambda: find_posted(client, channel, digest_date, held.started))
     except ledger.LeaseLost as exc:
         log.warning("%s: not posting it", exc)

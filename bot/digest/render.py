@@ -4,21 +4,36 @@ Escaping, clipping and every Block Kit limit come from `bot.blockkit`, the Block
 corpus text reaches mrkdwn only through `escape`, and `finish` holds the whole message
 to 50 blocks and the aggregate size. Each section here also caps itself, so a day of 500 new
 articles still fits without losing the header or the top stories.
+
+Every name and quote carries a button to its profile or its quotes. What a button carries is the
+Slack front's wire format (bot.slack.buttons), so the front hands its `ButtonValues` in; a digest
+rendered without them (the terminal) has no buttons.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.blockkit import (
-    MAX_BLOCKS, MAX_BLOCKS_CHARS, Message, clip, context, divider, escape, finish, header, link, quoted, section,
+    MAX_BLOCKS, MAX_BLOCKS_CHARS, Message, actions, button, clip, context, divider, escape,
+    finish, header, link, quoted, section,
 )
-from bot.digest.build import ActorTrend, Digest, DigestQuote, Followed, Story
+from bot.digest.build import ActorTrend, Digest, DigestQuote, Followed, Story, StoryGroup
 from bot.wording import plural
 
 DIGEST_LINK_SETTINGS = {"unfurl_links": False, "unfurl_media": False}
+BUTTON_LABEL = 60
+
+
+class ButtonValues(Protocol):
+    """What the digest's buttons carry when pressed: an actor's profile, a quote's search."""
+
+    def profile(self, actor_id: int) -> str: ...
+
+    def quote(self, quote: DigestQuote) -> str: ...
 
 
 def local(moment: datetime, tz: str) -> datetime:
@@ -54,6 +69,7 @@ class Detail:
     sentences: int = 2
     sentence: int = 240
     url: int = 3000  # longer links are left out (the title stays)
+    buttons: bool = True  # a button costs ~180 of the message's 12,000 characters: the last thing to go
 
     def link(self, url: str | None, label: str) -> str:
         return link(url if url and len(url) <= self.url else None, label)
@@ -61,45 +77,77 @@ class Detail:
 
 DETAIL_LEVELS = (Detail(), Detail(title=150, quote=250, follow_stories=3, sentences=1, sentence=160),
                  Detail(title=100, summary=False, quote=160, follow_stories=2, sentences=1, sentence=100, url=500),
-                 Detail(title=80, summary=False, quote=120, follow_stories=1, sentences=0, sentence=80, url=200))
+                 Detail(title=80, summary=False, quote=120, follow_stories=1, sentences=0, sentence=80, url=200),
+                 Detail(title=80, summary=False, quote=120, follow_stories=1, sentences=0, sentence=80, url=200,
+                        buttons=False))
 
 
-def render_digest(digest: Digest) -> Message:
+def render_digest(digest: Digest, values: ButtonValues | None = None) -> Message:
     """The message posted to the channel: the most detail that fits."""
-    return finish(*digest_content(digest))  # finish() still guarantees the limits
+    return finish(*digest_content(digest, values))  # finish() still guarantees the limits
 
 
-def digest_content(digest: Digest) -> tuple[str, list[dict]]:
+def digest_content(digest: Digest, values: ButtonValues | None = None) -> tuple[str, list[dict]]:
     """The digest's fallback text (plain) and blocks at the most detail that fits, before `finish`, so a
     caller adding to the message (a preview's note) finishes it once."""
     if digest.quiet:
         text = quiet_line(digest)
         return text, [section(escape(text))]
     for detail in DETAIL_LEVELS:
-        blocks = digest_blocks(digest, detail)
+        blocks = digest_blocks(digest, detail, values)
         if len(blocks) <= MAX_BLOCKS and len(json.dumps(blocks, ensure_ascii=False)) <= MAX_BLOCKS_CHARS:
             break
     return fallback_text(digest), blocks
 
 
-def digest_blocks(digest: Digest, detail: Detail) -> list[dict]:
+def digest_blocks(digest: Digest, detail: Detail, values: ButtonValues | None = None) -> list[dict]:
+    values = values if detail.buttons else None
     delayed = " · _posted late, after the bot was down_" if digest.delayed else ""
     blocks = [header(title_line(digest)),
               context(f"*{counts_line(digest)}* {since_label(digest)} ({escape(digest.timezone)}){delayed}")]
     if digest.stories:
         blocks += [divider(), section("*Top stories*")]
-        blocks += [section(story_text(s, detail)) for s in digest.stories]
+        for group in digest.groups:  # the heading shares its first story's block: a story costs one block
+            first, *rest = group.stories
+            blocks.append(section(f"{group_heading(group)}\n{story_text(first, detail)}",
+                                  accessory=group.about and profile_button(f"Profile of {group.about.name}",
+                                                                           group.about.actor_id, values)))
+            blocks += [section(story_text(s, detail)) for s in rest]
         if digest.more_stories:
             blocks.append(context(f"and {plural(digest.more_stories, 'more new story', 'more new stories')}"))
-    news = in_the_news_text(digest)
-    if news:
-        blocks += [divider(), section(news)]
+    for title, trends, extra in (("In the news", digest.in_the_news, new_actors_text(digest)),
+                                 ("Places in the news", digest.places, "")):
+        if trends:
+            blocks += [divider(), section(trends_text(title, trends, extra))]
+            blocks.append(profile_buttons(trends, values))
     if digest.quotes:
-        blocks += [divider(), section("*Quotes of the day*")] + [section(quote_text(q, detail)) for q in digest.quotes]
+        blocks += [divider(), section("*Quotes of the day*")]
+        blocks += [section(quote_text(q, detail), accessory=quote_button(q, values)) for q in digest.quotes]
     if digest.following:
         blocks.append(divider())
-        blocks += [section(followed_text(f, detail)) for f in digest.following]
-    return blocks
+        blocks += [section(followed_text(f, detail), accessory=followed_button(f, values)) for f in digest.following]
+    return [b for b in blocks if b]
+
+
+def profile_button(label: str, actor_id: int, values: ButtonValues | None):
+    return button(clip(label, BUTTON_LABEL), "open", values.profile(actor_id)) if values else None
+
+
+def group_heading(group: StoryGroup) -> str:
+    return f"*▸ {escape(group.about.name)}*" if group.about else "*▸ Other stories*"
+
+
+def profile_buttons(trends: list[ActorTrend], values: ButtonValues | None) -> dict | None:
+    return actions([profile_button(t.name, t.actor_id, values) for t in trends]) if values else None
+
+
+def quote_button(quote: DigestQuote, values: ButtonValues | None):
+    return button("More quotes" + (f" of {clip(quote.speaker, BUTTON_LABEL - 15)}" if quote.speaker and not quote.anonymous
+                                   else " like this"), "open", values.quote(quote)) if values else None
+
+
+def followed_button(item: Followed, values: ButtonValues | None):
+    return profile_button(f"Profile of {item.name}", item.actor_id, values) if item.actor_id is not None else None
 
 
 def fallback_text(digest: Digest) -> str:
@@ -139,15 +187,17 @@ def trend_label(trend: ActorTrend) -> str:
             + (" :chart_with_upwards_trend:" if trend.spike else ""))
 
 
-def in_the_news_text(digest: Digest) -> str:
-    parts = []
-    if digest.in_the_news:
-        parts.append("*In the news*\n" + "\n".join(f"• {trend_label(t)}" for t in digest.in_the_news))
-    if digest.new_actors:
-        names = ", ".join(f"{escape(t.name)} ({escape(t.kind)})" for t in digest.new_actors)
-        more = digest.new_actor_count - len(digest.new_actors)
-        parts.append(f"*New in the news:* {names}" + (f" and {more:,} more" if more > 0 else ""))
-    return clip("\n\n".join(parts), 2900)
+def trends_text(title: str, trends: list[ActorTrend], extra: str = "") -> str:
+    return clip(f"*{title}*\n" + "\n".join(f"• {trend_label(t)}" for t in trends) + (f"\n\n{extra}" if extra else ""),
+                2900)
+
+
+def new_actors_text(digest: Digest) -> str:
+    if not digest.new_actors:
+        return ""
+    names = ", ".join(f"{escape(t.name)} ({escape(t.kind)})" for t in digest.new_actors)
+    more = digest.new_actor_count - len(digest.new_actors)
+    return f"*New in the news:* {names}" + (f" and {more:,} more" if more > 0 else "")
 
 
 def speaker_text(quote: DigestQuote) -> str:
@@ -197,11 +247,14 @@ def digest_as_text(digest: Digest) -> str:
            + (" (posted late)" if digest.delayed else ""), ""]
     if digest.stories:
         out.append("TOP STORIES")
-        for number, story in enumerate(digest.stories, 1):
-            details = " · ".join(p for p in [story.source, story.date.isoformat() if story.date else None,
-                                             "+" + plural(story.copies - 1, "copy", "copies") if story.copies > 1 else None] if p)
-            out.append(f"{number:>2}. {story.title or 'Untitled story'} ({details})")
-            out += [f"    {line}" for line in (story.summary, story.url) if line]
+        for group in digest.groups:
+            out.append(f"  [{group.about.name if group.about else 'Other stories'}]")
+            for story in group.stories:
+                details = " · ".join(p for p in [story.source, story.date.isoformat() if story.date else None,
+                                                 "+" + plural(story.copies - 1, "copy", "copies") if story.copies > 1
+                                                 else None] if p)
+                out.append(f"{digest.stories.index(story) + 1:>2}. {story.title or 'Untitled story'} ({details})")
+                out += [f"    {line}" for line in (story.summary, story.url) if line]
         if digest.more_stories:
             out.append(f"    and {plural(digest.more_stories, 'more new story', 'more new stories')}")
         out.append("")
@@ -210,6 +263,10 @@ def digest_as_text(digest: Digest) -> str:
         out += [f"  {t.name} ({t.kind}): {trend_counts(t)}" + (" [spike]" if t.spike else "") for t in digest.in_the_news]
         if digest.new_actors:
             out.append("  New: " + ", ".join(f"{t.name} ({t.kind})" for t in digest.new_actors))
+        out.append("")
+    if digest.places:
+        out.append("PLACES IN THE NEWS")
+        out += [f"  {t.name}: {trend_counts(t)}" for t in digest.places]
         out.append("")
     if digest.quotes:
         out.append("QUOTES OF THE DAY")

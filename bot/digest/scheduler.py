@@ -34,6 +34,7 @@ from bot.config import FeedConfig, Settings, load_feeds
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, given_up_text, run_digest, tell_subscriber
+from bot.digest.render import ButtonValues
 from bot.digest.subscriptions import DAY_NAMES, Subscription
 from bot.ingest.indexer import IndexReport, build_indexer
 from bot.ingest.reindex import poll_feed, reindex_corpus
@@ -58,12 +59,14 @@ class DigestScheduler:
     """Digest jobs over one store. `clock` and `sleep` are injectable so tests drive time explicitly."""
 
     def __init__(self, store: Store, settings: Settings, client, *, clock: Callable[[], datetime] | None = None,
-                 sleep: Callable[[float], None] = time_module.sleep, indexer_factory=None):
+                 sleep: Callable[[float], None] = time_module.sleep, indexer_factory=None,
+                 buttons: ButtonValues | None = None):
         self.store = store
         self.settings = settings
         self.client = client
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.sleep = sleep
+        self.buttons = buttons
         self.indexer_factory = indexer_factory or build_indexer
         self.grace = timedelta(hours=settings.digest.grace_hours)
         self.lease = timedelta(minutes=settings.digest.lease_minutes)
@@ -89,7 +92,7 @@ class DigestScheduler:
             log.warning("digest job for %s ran at %s, too far from any scheduled time: skipped", channel, now)
             return None
         return run_digest(self.store, self.client, sub, due.date(), now=now, delayed=now - due > timedelta(minutes=5),
-                          sleep=self.sleep, lease=self.lease)
+                          sleep=self.sleep, lease=self.lease, buttons=self.buttons)
 
     def catch_up(self) -> list[Outcome]:
         """At start and every few minutes: post each digest that is owed and not done, once, if within
@@ -117,7 +120,7 @@ class DigestScheduler:
             log.info("digest for %s due %s %s %s ago: posting it now", sub.channel, due.isoformat(), what,
                      _hours(late))
             outcomes.append(run_digest(self.store, self.client, sub, due.date(), now=now, delayed=True,
-                                       sleep=self.sleep, lease=self.lease))
+                                       sleep=self.sleep, lease=self.lease, buttons=self.buttons))
         return outcomes
 
     def _owed(self, now: datetime) -> list[tuple[Subscription, datetime]]:
@@ -191,11 +194,12 @@ class DigestScheduler:
         return self.scheduler
 
 
-def start(*, store: Store, settings: Settings, client) -> BackgroundScheduler:
+def start(*, store: Store, settings: Settings, client, buttons: ButtonValues | None = None) -> BackgroundScheduler:
     """Start digests in this process (called by `newsbot run`): returns the running scheduler.
 
-    `client` is the bot's slack_sdk WebClient. Raises ConfigError when config/digests.yaml is wrong."""
-    return DigestScheduler(store, settings, client).start()
+    `client` is the bot's slack_sdk WebClient, `buttons` what the digest's buttons carry. Raises ConfigError
+    when config/digests.yaml is wrong."""
+    return DigestScheduler(store, settings, client, buttons=buttons).start()
 
 
 def _hours(delta: timedelta) -> str:

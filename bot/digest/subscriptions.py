@@ -20,7 +20,7 @@ from bot.config import (  # the schedule values are shared with settings.yaml
     DAILY, DAY_NAMES, WEEKDAYS, ConfigError, Settings, SubscriptionError, check_keys, parse_days, parse_time,
     parsed_value, read_yaml,
 )
-from bot.digest.build import DigestFilters, as_utc
+from bot.digest.build import SECTIONS, DigestFilters, as_utc
 from bot.nlp.models import Kind
 from bot.store.db import Store
 from bot.store.schema import SubscriptionOrigin, subscriptions
@@ -28,7 +28,7 @@ from bot.store.schema import SubscriptionOrigin, subscriptions
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 SUBSCRIPTION_SPEC = {"channel": str, "time": (str, int, float), "timezone": str, "days": (str, list), "follow": list,
-                     "post_when_quiet": bool, "filters": dict, "paused": bool, "subscriber": str}
+                     "post_when_quiet": bool, "filters": dict, "paused": bool, "subscriber": str, "sections": dict}
 FILTERS_SPEC = {"sources": list, "kinds": list}
 
 
@@ -41,6 +41,7 @@ class Subscription:
     follow: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    sections_off: list[str] = field(default_factory=list)  # of build.SECTIONS
     post_when_quiet: bool = False
     paused: bool = False
     paused_reason: str | None = None
@@ -50,7 +51,7 @@ class Subscription:
 
     @property
     def filters(self) -> DigestFilters:
-        return DigestFilters(sources=tuple(self.sources), kinds=tuple(self.kinds))
+        return DigestFilters(sources=tuple(self.sources), kinds=tuple(self.kinds), sections_off=tuple(self.sections_off))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -116,6 +117,14 @@ def suggest_timezone(name: str) -> str | None:
     return best[0] if best else None
 
 
+def parse_section(value: str) -> str:
+    """A digest section by name: `in the news`, `In-the-news` and `in_the_news` are one section."""
+    name = " ".join(str(value).replace("-", " ").replace("_", " ").lower().split())
+    if name not in SECTIONS:
+        raise SubscriptionError(f"“{str(value)[:60]}” is not a digest section: use one of {', '.join(SECTIONS)}")
+    return name
+
+
 def check_channel(value: str) -> str:
     channel = str(value).strip()
     if not CHANNEL_ID.match(channel):
@@ -143,6 +152,7 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
             follow=[name.strip() for name in _texts(path, where, entry, "follow") if name.strip()],
             sources=_texts(path, f"{where} filters:", filters, "sources"),
             kinds=[k.lower() for k in _texts(path, f"{where} filters:", filters, "kinds")],
+            sections_off=_sections_off(path, where, entry.get("sections") or {}),
             post_when_quiet=bool(entry.get("post_when_quiet") or False),
             paused=bool(entry.get("paused") or False),
             origin=SubscriptionOrigin.YAML, created_by=entry.get("subscriber"))
@@ -154,6 +164,21 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
         seen.add(sub.channel)
         result.append(sub)
     return result
+
+
+def _sections_off(path: Path, where: str, sections: dict) -> list[str]:
+    """`sections: {places: off, quotes: on}`: the sections turned off (YAML reads on/off as true/false)."""
+    off = []
+    for name, state in sections.items():
+        try:
+            section = parse_section(name)
+        except SubscriptionError as exc:
+            raise ConfigError(f"{path}: {where} sections: {exc}") from None
+        if not isinstance(state, bool):
+            raise ConfigError(f"{path}: {where} sections: {name} is {state!r}: use on or off")
+        if not state:
+            off.append(section)
+    return off
 
 
 def _texts(path: Path, where: str, entry: dict, key: str) -> list[str]:
@@ -188,7 +213,8 @@ def _from_row(row) -> Subscription:
     filters = row.filters or {}
     return Subscription(channel=row.channel, time=row.time, timezone=row.timezone, days=tuple(row.days or WEEKDAYS),
                         follow=list(row.follow or []), sources=list(filters.get("sources") or []),
-                        kinds=list(filters.get("kinds") or []), post_when_quiet=bool(row.post_when_quiet),
+                        kinds=list(filters.get("kinds") or []),
+                        sections_off=list(filters.get("sections_off") or []), post_when_quiet=bool(row.post_when_quiet),
                         paused=bool(row.paused), paused_reason=row.paused_reason, origin=row.origin,
                         created_by=row.created_by, created_at=row.created_at and as_utc(row.created_at))
 
@@ -207,7 +233,8 @@ def get(store: Store, channel: str) -> Subscription | None:
 def save(store: Store, sub: Subscription) -> None:
     """Insert or replace the channel's subscription."""
     values = dict(time=sub.time, timezone=sub.timezone, days=list(sub.days), follow=list(sub.follow),
-                  filters={"sources": list(sub.sources), "kinds": list(sub.kinds)},
+                  filters={"sources": list(sub.sources), "kinds": list(sub.kinds),
+                           "sections_off": list(sub.sections_off)},
                   post_when_quiet=sub.post_when_quiet, paused=sub.paused, paused_reason=sub.paused_reason,
                   origin=sub.origin, created_by=sub.created_by)
     for attempt in (1, 2):

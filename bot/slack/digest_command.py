@@ -3,7 +3,8 @@
     handle(text, *, user_id, channel_id, store, client=None) -> Message
 
 `text` is the command text after `/digest`, already unescaped. `client` is the bot's slack_sdk
-WebClient (None in the console, which can only preview). The caller sends the answer ephemerally;
+WebClient (None in the console, whose local channel subscribes, follows and previews like any other
+without Slack's membership check). The caller sends the answer ephemerally;
 it is held to Block Kit's limits here, and corpus text in it is mrkdwn-escaped.
 
 Follow names go through the lookup engine: an exact name or alias is followed at once; a fuzzy,
@@ -25,13 +26,16 @@ from bot.config import DAY_NAMES, ConfigError, load_settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import compose
+from bot.digest.build import SECTIONS, DigestQuote
 from bot.digest.render import digest_content
 from bot.digest.scheduler import cron_trigger
-from bot.digest.subscriptions import Subscription, SubscriptionError, parse_days, parse_time, parse_timezone
+from bot.digest.subscriptions import (
+    Subscription, SubscriptionError, parse_days, parse_section, parse_time, parse_timezone,
+)
 from bot.nlp.names import actor_key
 from bot.search.engines import engines_for
 from bot.search.results import Band, LookupStatus
-from bot.slack.buttons import FollowChoice
+from bot.slack.buttons import MAX_QUERY_IN_VIEW, FollowChoice, ProfilePage, QuotesPage
 from bot.store.schema import SubscriptionOrigin
 
 log = logging.getLogger(__name__)
@@ -40,8 +44,25 @@ USAGE = ("*Daily digest for this channel*\n"
          "• `/digest preview`: what today's digest holds so far (only you see it)\n"
          "• `/digest subscribe [HH:MM] [Area/City] [weekdays|daily]`: for example `/digest subscribe 07:30 Asia/Beirut daily`\n"
          "• `/digest status` · `/digest pause` · `/digest resume` · `/digest unsubscribe`\n"
-         "• `/digest follow &lt;actor&gt;` · `/digest unfollow &lt;actor&gt;`: every new mention and quote of an actor")
+         "• `/digest follow &lt;actor&gt;` · `/digest unfollow &lt;actor&gt;`: every new mention and quote of an actor\n"
+         f"• `/digest set &lt;section&gt; on|off`: sections are {', '.join(SECTIONS)}")
+QUOTE_WORDS = 8  # a quote's button searches for its opening words
 MAX_FOLLOWED = 20
+
+
+class DigestButtons:
+    """What a digest's buttons carry: a name opens its profile, a quote searches for it by its speaker."""
+
+    def profile(self, actor_id: int) -> str:
+        return ProfilePage(actor_id).encode()
+
+    def quote(self, quote: DigestQuote) -> str:
+        words = " ".join(quote.text.split()[:QUOTE_WORDS])[:MAX_QUERY_IN_VIEW]
+        by = quote.speaker[:MAX_QUERY_IN_VIEW] if quote.speaker and not quote.anonymous else None
+        return QuotesPage(words, by).encode()
+
+
+DIGEST_BUTTONS = DigestButtons()
 DAYS_WORDS = re.compile(rf"^(weekdays?|daily|everyday|mon-fri|(({'|'.join(DAY_NAMES)})[a-z]*,?)+)$", re.I)
 
 
@@ -65,7 +86,7 @@ def handle(text: str, *, user_id: str, channel_id: str, store, client=None) -> M
     command = words[0].lower() if words else ""
     rest = words[1].strip() if len(words) > 1 else ""
     handlers = {"preview": preview, "subscribe": subscribe, "unsubscribe": unsubscribe, "status": status,
-                "pause": pause, "resume": resume, "follow": follow, "unfollow": unfollow}
+                "pause": pause, "resume": resume, "follow": follow, "unfollow": unfollow, "set": set_section}
     if command not in handlers:
         lead = f"I don't know `/digest {escape(command[:40])}`.\n" if command and command != "help" else ""
         return reply(lead + USAGE)
@@ -88,7 +109,7 @@ def preview(rest, *, user_id, channel_id, store, client) -> Message:
     now = datetime.now(timezone.utc)
     due = next_fire(sub, now) if subscribed else None
     digest = compose(store, sub, (due or now).astimezone(sub.zone).date(), now)
-    text, blocks = digest_content(digest)
+    text, blocks = digest_content(digest, DIGEST_BUTTONS)
     if due:
         note = f"Preview of the digest due {due.astimezone(sub.zone):%a %-d %b %H:%M}, as it stands now: only you can see this."
     else:
@@ -156,6 +177,8 @@ def status(rest, *, user_id, channel_id, store, client) -> Message:
         lines.append("*Filters:* " + "; ".join(p for p in [
             f"sources {escape(', '.join(sub.sources))}" if sub.sources else "",
             f"actor kinds {escape(', '.join(sub.kinds))}" if sub.kinds else ""] if p))
+    if sub.sections_off:
+        lines.append(f"*Sections off:* {', '.join(sub.sections_off)} (`/digest set &lt;section&gt; on` shows one again)")
     lines.append(f"*On a quiet day:* {'posts “nothing new”' if sub.post_when_quiet else 'stays silent'}")
     history = ledger.recent(store, channel_id, limit=3)
     if history:
@@ -234,6 +257,23 @@ def unfollow(rest, *, user_id, channel_id, store, client) -> Message:
                                                            if kept else ""))
 
 
+def set_section(rest, *, user_id, channel_id, store, client) -> Message:
+    """`/digest set places off`: turn one section of this channel's digest on or off."""
+    sub = followable(store, channel_id)
+    if isinstance(sub, Message):
+        return sub
+    name, _, state = rest.strip().rpartition(" ")
+    if state.lower() not in ("on", "off") or not name.strip():
+        return reply(f"Usage: `/digest set &lt;section&gt; on|off`, such as `/digest set places off` "
+                     f"(sections: {', '.join(SECTIONS)})")
+    section_name = parse_section(name)
+    off = [s for s in sub.sections_off if s != section_name] + ([section_name] if state.lower() == "off" else [])
+    subs_db.save(store, replace(sub, sections_off=off))
+    shown = [s for s in SECTIONS if s not in off]
+    return reply(f"*{section_name.capitalize()}* is now {state.lower()} in this channel's digest. "
+                 f"Shown: {', '.join(shown) or 'no section'}.")
+
+
 def confirm_follow(choice: FollowChoice, *, channel_id: str, store) -> Message:
     """A "Follow …" button was pressed in `channel_id` (the channel Slack says it was pressed in): follow the
     name it carries there. What a button carries is only a choice, never which channel changes."""
@@ -306,9 +346,8 @@ def user_timezone(client, user_id: str) -> str | None:
 
 def channel_problem(client, channel_id: str) -> str | None:
     """Why a digest could not be posted in this channel, or None (unknown without Slack: the console)."""
-    if client is None:
-        return ("Digests are posted to Slack channels: run `/digest subscribe` in the channel itself. "
-                "(Here you can `/digest preview`; `newsbot digest --channel C…` replays any channel's digest.)")
+    if client is None:  # the console's local channel: nothing to check
+        return None
     try:
         channel = client.conversations_info(channel=channel_id).get("channel") or {}
     except SlackApiError as exc:

@@ -251,7 +251,7 @@ subscriptions = Table(
     Column("timezone", String(64), nullable=False),
     Column("days", JSON, nullable=False),  # list of weekday numbers, Monday = 0
     Column("follow", JSON, nullable=False),  # list of actor names
-    Column("filters", JSON, nullable=False),  # {"sources": [...], "kinds": [...]}
+    Column("filters", JSON, nullable=False),  # {"sources": [...], "kinds": [...], "sections_off": [...]}
     Column("post_when_quiet", Boolean, nullable=False, default=False),
     Column("paused", Boolean, nullable=False, default=False),
     Column("paused_reason", Text),  # e.g. "not_in_channel", shown by /digest status
