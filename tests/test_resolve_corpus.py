@@ -150,3 +150,19 @@ def test_a_version_9_database_gets_the_short_keys_of_its_actors(db_url):
         assert keys == {"Tomasz Wielgorski": "wielgorski", "Norvalex Inc": "norvalex", "Vesna": None}
     finally:
         store.dispose()
+
+
+COMPANY_WIRE = [
+    ("Quorvant outlook", "2024-04-01", "LUMA, April 1 - Quorvant said on Monday that orders were strong."),
+    ("Quorvant plant", "2024-04-02", "LUMA, April 2 - Quorvant said the new plant would open in May."),
+    ("Quorvant results", "2024-04-03",
+     "LUMA, April 3 - Quorvant Holdings posted a higher profit for the year. Quorvant Holdings shares rose."),
+]
+
+
+def test_a_one_word_name_the_corpus_writes_as_a_companys_is_an_organisation(db_url, config_dir, tmp_path):
+    """`Quorvant said` alone reads as a person; the articles naming Quorvant Holdings vote it a company."""
+    newsbot = index_wire([{"id": f"q{n}", "title": title, "source": "Wire", "date": day, "text": text}
+                          for n, (title, day, text) in enumerate(COMPANY_WIRE)], tmp_path / "wire", db_url)
+    kinds = {actor["name"]: actor["kind"] for actor in exported(newsbot, "actors")}
+    assert kinds.get("Quorvant") == "organization", kinds

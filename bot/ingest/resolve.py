@@ -9,6 +9,11 @@ Rafsanjani) into the longer one. A short form several actors share (Baker: James
 stays an actor of its own, holding only the articles that name none of them: in an article that names
 one, its mentions are that one's. Lookup answers `ambiguous` for a shared short form.
 
+A one-word discovered actor the corpus also writes as a company's name (Acme beside Acme Ltd, Acme Group,
+Acme Holdings) takes those names' articles as votes for `organization`, weighed as a head word's cue and
+added to its own articles' votes: `Acme said` in most articles does not make a company a person, and one
+`Acme Ltd` does not outvote a country named in fifty.
+
 Only the short forms of the touched actors are read, through the indexed actors.short_key: a day of
 new articles re-resolves what it touched, never the whole corpus.
 """
@@ -19,14 +24,14 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
-from bot.nlp.lexicon import LEGAL_FORMS
+from bot.nlp.lexicon import COMPANY_WORDS, LEGAL_FORMS
 from bot.nlp.models import Kind
 from bot.nlp.names import SHARED_SHORT_FORM
 from bot.nlp.world import place_names
-from bot.store.actor_stats import drop_unmentioned_actors, recount_actors
+from bot.store.actor_stats import KIND_VOTE_COLUMNS, KINDS, cue_weight, drop_unmentioned_actors, recount_actors
 from bot.store.db import chunks, one_of
 from bot.store.merges import merge_actors, move_mentions
 from bot.store.schema import AliasOrigin, actors, aliases, mentions
@@ -72,7 +77,42 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
     shared = [form for form, group in groups.items() if len(group) > 1 or form in called]  # only these are sorted
     for form in sorted(shared, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
         run.resolve(form, list(groups[form].values()), called.get(form, {}).values())
-    return run.apply()
+    merged = run.apply()
+    _vote_by_company_names(conn, {_company_stem(form) or form for form in forms})
+    return merged
+
+
+COMPANY_ENDINGS = LEGAL_FORMS | COMPANY_WORDS | {"group"}  # what follows a company's name: Acme Ltd, Acme Group
+COMPANY_NAME_CUE = 2  # a company's name votes as a head word does
+STEMS_PER_QUERY = 100  # key ranges ORed in one statement (SQLite bounds an expression's depth)
+
+
+def _company_stem(key: str) -> str | None:
+    """The one word a company's name adds its endings to (acme of acme holdings ltd), or None."""
+    first, *rest = key.split()
+    return first if rest and all(word in COMPANY_ENDINGS for word in rest) else None
+
+
+def _vote_by_company_names(conn: Connection, forms: Collection[str]) -> None:
+    """Re-elect the kind of each one-word discovered actor among `forms`, adding to its own votes one
+    `organization` vote per article of each actor named it with company endings (module docstring)."""
+    stems = {form for form in forms if " " not in form}
+    evidence: dict[str, int] = defaultdict(int)
+    for chunk in chunks(sorted(stems), STEMS_PER_QUERY):
+        for key, count in conn.execute(select(actors.c.key, actors.c.article_count).where(
+                or_(*(and_(actors.c.key > stem + " ", actors.c.key < stem + "!") for stem in chunk)))):  # `stem ...`
+            stem = _company_stem(key)
+            if stem in stems:
+                evidence[stem] += count * cue_weight(COMPANY_NAME_CUE)
+    for chunk in chunks(sorted(evidence)):
+        for actor_id, key, kind, *votes in conn.execute(
+                select(actors.c.id, actors.c.key, actors.c.kind, *KIND_VOTE_COLUMNS.values())
+                .where(one_of(conn, actors.c.key, chunk), actors.c.curated.is_(False))):
+            tally = dict(zip(KINDS, (vote or 0 for vote in votes)))
+            tally[Kind.ORGANIZATION] += evidence[key]
+            elected = max(KINDS, key=lambda k: (tally[k], -KINDS.index(k)))  # (ties go as in the vote)
+            if elected != kind:
+                conn.execute(actors.update().where(actors.c.id == actor_id).values(kind=elected))
 
 
 def _organisations_called(conn: Connection, forms: Collection[str]) -> dict[str, dict[int, _Actor]]:
