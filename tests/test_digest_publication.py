@@ -11,8 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.digest import ledger
 from bot.slack.answers import Answers
 from bot.slack.console import Console
+from tests.digest_support import at, story
 from tests.test_digest_commands import bot, said  # noqa: F401  (fixture: the bolt app on loopback)
 
 ARCHIVE_STORIES = 12
@@ -131,3 +133,27 @@ def test_slack_preview_says_how_many_older_articles_were_left_out(indexed, bot):
     answer = said(bot.digest("preview"))
     assert NEW in answer and LEFT_OUT in answer
     assert "Archive story" not in answer and "Undated story" not in answer
+
+
+def test_the_window_since_the_previous_digest_takes_stories_published_from_its_first_day(config_dir, store):
+    """Tuesday's digest covers Mon 08:00 to Tue 08:00 (London): stories indexed then count when published
+    on Monday or later; one published on Sunday (a late backfill) is left out as older, one undated too."""
+    ledger.claim(store, "C0DESK01", date(2026, 3, 23), (at("2026-03-22 08:00"), at("2026-03-23 08:00")),
+                 now=at("2026-03-23 08:00"))
+    ledger.complete(store, "C0DESK01", date(2026, 3, 23), "111.222")
+    story(store, "Published Monday before the digest, indexed after", at("2026-03-23 09:00"),
+          published=date(2026, 3, 23))
+    story(store, "Published Tuesday at dawn", at("2026-03-24 06:00"), published=date(2026, 3, 24))
+    story(store, "Published Sunday, indexed Monday", at("2026-03-23 10:00"), published=date(2026, 3, 22))
+    story(store, "Published Monday, indexed in Monday's window", at("2026-03-23 07:00"), published=date(2026, 3, 23))
+    story(store, "Undated page", at("2026-03-23 11:00"), undated=True)
+
+    result = CliRunner().invoke(cli, ["--db", store.url, "digest", "--channel", "C0DESK01", "--date", "2026-03-24"])
+    assert result.exit_code == 0, result.output
+    assert "2 new stories" in result.output
+    assert "Published Monday before the digest, indexed after" in result.output
+    assert "Published Tuesday at dawn" in result.output
+    assert "Sunday" not in result.output and "Undated page" not in result.output
+    assert "in Monday's window" not in result.output  # it was Monday's news: never in two digests
+    assert ("1 older article and 1 undated article indexed since the last digest are left out: "
+            "only stories published since Mon 23 Mar count as new.") in result.output
