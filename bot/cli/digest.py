@@ -78,6 +78,6 @@ def digest_command(ctx: Context, channel: str, day: datetime | None, as_json: bo
         click.echo(json.dumps({"digest": to_jsonable(digest), "message": render_digest(digest).to_dict(),
                                "ledger": to_jsonable(row) if row else None}, ensure_ascii=False, indent=2))
     else:
-        click.echo(digest_as_text(digest), nl=False)
+        click.echo(digest_as_text(digest).rstrip("\n"))
         if left_out := left_out_line(digest):
             click.echo(left_out)
