@@ -41,15 +41,17 @@ def actor(store, name: str, kind: str = "person", *, curated: bool = True, corpu
 
 
 def story(store, title: str, ingested: datetime, *, source: str = "Wire", copies: tuple[str, ...] = (),
-          published: date | None = None, url: str | None = None, body: str | None = None,
+          published: date | None = None, undated: bool = False, url: str | None = None, body: str | None = None,
           mentions_of: tuple[str, ...] = (), quotes_by: tuple[tuple[str, str | None, bool], ...] = ()) -> str:
-    """One story (plus syndicated copies from other sources) with mentions and quotes (text, speaker, anonymous)."""
+    """One story (plus syndicated copies from other sources) with mentions and quotes (text, speaker, anonymous),
+    published on `published`, else the day it is indexed (news as it breaks), or with no date when `undated`."""
     story_id = hashlib.sha1(title.encode()).hexdigest()[:20]
     body = body or f"{title}.\n\nThis is the body of the story called {title}, long enough to be a summary line."
     said = {name: f"{name} was in the story {title}." for name in mentions_of}  # the sentence naming each
     body += "".join(f"\n\n{sentence}" for sentence in said.values())
+    day = None if undated else published or ingested.date()
     with store.begin() as conn:
-        conn.execute(insert(articles).values(id=story_id, title=title, source=source, date=published or ingested.date(),
+        conn.execute(insert(articles).values(id=story_id, title=title, source=source, date=day,
                                              url=url, path=f"/corpus/{story_id}.txt", text=body, ingested_at=ingested))
         for position, carrier in enumerate((source, *copies)):
             file_id = conn.execute(insert(source_files).values(
@@ -71,7 +73,7 @@ def story(store, title: str, ingested: datetime, *, source: str = "Wire", copies
                 quote_id = conn.execute(insert(quotes).values(
                     key=actor_key(text)[:64], text=text, speaker=speaker, speaker_actor_id=speaker_id,
                     anonymous=anonymous, article_id=story_id, start=0, end=len(text), marked=True, partial=False,
-                    first_seen=published or ingested.date(), first_source=source)).inserted_primary_key[0]
+                    first_seen=day, first_source=source)).inserted_primary_key[0]
             conn.execute(insert(quote_occurrences).values(quote_id=quote_id, article_id=story_id, start=0,
                                                           end=len(text), source=source))
     return story_id

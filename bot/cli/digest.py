@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import compose, post_message, run_digest
-from bot.digest.render import digest_as_text, render_digest
+from bot.digest.render import digest_as_text, left_out_line, render_digest
 from bot.slack.digest_command import DIGEST_BUTTONS
 from bot.digest.subscriptions import Subscription, SubscriptionError, parse_days
 from bot.search.results import to_jsonable
@@ -79,4 +79,6 @@ def digest_command(ctx: Context, channel: str, day: datetime | None, as_json: bo
         click.echo(json.dumps({"digest": to_jsonable(digest), "message": render_digest(digest, DIGEST_BUTTONS).to_dict(),
                                "ledger": to_jsonable(row) if row else None}, ensure_ascii=False, indent=2))
     else:
-        click.echo(digest_as_text(digest), nl=False)
+        click.echo(digest_as_text(digest).rstrip("\n"))
+        if left_out := left_out_line(digest):
+            click.echo(left_out)

@@ -1,11 +1,14 @@
 """Build a digest from the index for one window of time: store in, `Digest` out, nothing sent.
 
-"New" means *ingested* in the window (`articles.ingested_at`), not published in it: the
-digest answers "what reached the index since the last digest", so a story published
-yesterday but picked up this morning is news to the desk, and a re-indexed old file is
-not. Each story is one `articles` row; its syndicated copies are `occurrences` rows and
-count once (shown as "+N copies"). The publication date (`articles.date`) is what the
-digest displays next to each story.
+"New" means *published* in the window: a story counts when its publication date
+(`articles.date`) falls on or after the day the window starts, in the digest's time zone, and
+it reached the index in the window (`articles.ingested_at`), so no story is in two digests.
+Dates are days, so a story dated the day of the previous digest but indexed after it still
+counts once. A backfill of older articles is indexed but never reaches a digest; an undated
+article (no feed, page, dateline, sidecar or JSONL date said when) never counts either: its
+indexing time says nothing of when it was news. Both are counted as left out, so a preview
+can say so. Each story is one `articles` row; its syndicated copies are `occurrences` rows
+and count once (shown as "+N copies").
 
 The digest is a morning briefing for one channel: stories ranked by how much they matter to it
 (`story_score`: its followed actors, the desk's curated actors, the outlets that carried the story,
@@ -18,8 +21,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Connection
 
 from bot.nlp.names import actor_key
@@ -159,6 +163,8 @@ class Digest:
     quotes: list[DigestQuote] = field(default_factory=list)
     following: list[Followed] = field(default_factory=list)
     delayed: bool = False  # posted late, after downtime
+    older_left_out: int = 0  # indexed in the window but published before it
+    undated_left_out: int = 0  # indexed in the window with no publication date
 
     @property
     def quiet(self) -> bool:
@@ -189,13 +195,15 @@ class DigestFilters:
 def build_digest(store: Store, *, window_start: datetime, window_end: datetime, digest_date: date,
                  tz: str = "UTC", channel: str | None = None, follow: list[str] | tuple[str, ...] = (),
                  filters: DigestFilters = DigestFilters()) -> Digest:
-    """The digest of everything ingested in [window_start, window_end); a section turned off stays empty
-    (the counts still cover the whole window)."""
+    """The digest of everything published and indexed in [window_start, window_end); a section turned off
+    stays empty (the counts still cover the whole window)."""
     start, end = as_utc(window_start), as_utc(window_end)
     digest = Digest(channel=channel, digest_date=digest_date, timezone=tz, window_start=start, window_end=end)
-    new_ids = _new_article_ids(start, end, filters)
+    first_day = published_since(start, tz)
+    new_ids = _new_article_ids(start, end, first_day, filters)
     shown = set(SECTIONS) - set(filters.sections_off)
     with store.connect() as conn:
+        digest.older_left_out, digest.undated_left_out = _left_out(conn, start, end, first_day, filters)
         followed_ids = resolve_actors(conn, follow)
         all_followed = {i for ids in followed_ids.values() for i in ids}
         outlets = _outlets(conn, new_ids)
@@ -220,13 +228,32 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
 
 # -- the window's articles ---------------------------------------------------
 
-def _new_article_ids(start: datetime, end: datetime, filters: DigestFilters):
-    """A subquery of the stories ingested in the window (and carried by a wanted source)."""
-    query = select(articles.c.id).where(and_(articles.c.ingested_at >= start, articles.c.ingested_at < end))
+def published_since(start: datetime, tz: str) -> date:
+    """The first publication day a window starting at `start` takes: that day in the digest's time zone."""
+    return start.astimezone(ZoneInfo(tz)).date()
+
+
+def _indexed_in_window(start: datetime, end: datetime, filters: DigestFilters):
+    """The condition on `articles` of a story indexed in the window (and carried by a wanted source)."""
+    condition = and_(articles.c.ingested_at >= start, articles.c.ingested_at < end)
     if filters.sources:
         carried = select(occurrences.c.article_id).where(occurrences.c.source.in_(filters.sources))
-        query = query.where(or_(articles.c.source.in_(filters.sources), articles.c.id.in_(carried)))
-    return query
+        condition = and_(condition, or_(articles.c.source.in_(filters.sources), articles.c.id.in_(carried)))
+    return condition
+
+
+def _new_article_ids(start: datetime, end: datetime, first_day: date, filters: DigestFilters):
+    """A subquery of the window's new stories: indexed in it and published on or after `first_day`."""
+    return select(articles.c.id).where(and_(_indexed_in_window(start, end, filters), articles.c.date >= first_day))
+
+
+def _left_out(conn: Connection, start: datetime, end: datetime, first_day: date,
+              filters: DigestFilters) -> tuple[int, int]:
+    """(older, undated): stories indexed in the window that are not new, published before it or undated."""
+    older = func.sum(case((articles.c.date < first_day, 1), else_=0))
+    undated = func.sum(case((articles.c.date.is_(None), 1), else_=0))
+    row = conn.execute(select(older, undated).where(_indexed_in_window(start, end, filters))).one()
+    return int(row[0] or 0), int(row[1] or 0)
 
 
 def _outlets(conn: Connection, new_ids) -> set[str]:

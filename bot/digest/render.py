@@ -58,6 +58,20 @@ def quiet_line(digest: Digest) -> str:
     return f"Nothing new {since_label(digest)} ({digest.timezone})."
 
 
+def left_out_line(digest: Digest) -> str | None:
+    """What was indexed in the window but is not news (a backfill, undated pages), for a preview; None if nothing."""
+    parts = []
+    if digest.older_left_out:
+        parts.append(plural(digest.older_left_out, "older article"))
+    if digest.undated_left_out:
+        parts.append(plural(digest.undated_left_out, "undated article"))
+    if not parts:
+        return None
+    verb = "is" if digest.older_left_out + digest.undated_left_out == 1 else "are"
+    return (f"{' and '.join(parts)} indexed since the last digest {verb} left out: only stories published "
+            f"since {local(digest.window_start, digest.timezone):%a %-d %b} count as new.")
+
+
 @dataclass(frozen=True)
 class Detail:
     """How much of each item to show; a busy day steps down until the whole digest fits one message."""

@@ -27,7 +27,7 @@ from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import compose
 from bot.digest.build import SECTIONS, DigestQuote
-from bot.digest.render import digest_content
+from bot.digest.render import digest_content, left_out_line
 from bot.digest.scheduler import cron_trigger
 from bot.digest.subscriptions import (
     Subscription, SubscriptionError, parse_days, parse_section, parse_time, parse_timezone,
@@ -114,7 +114,8 @@ def preview(rest, *, user_id, channel_id, store, client) -> Message:
         note = f"Preview of the digest due {due.astimezone(sub.zone):%a %-d %b %H:%M}, as it stands now: only you can see this."
     else:
         note = "Preview: only you can see this. This channel has no digest yet: `/digest subscribe`."
-    return answer(escape(text), [*blocks, context(note)])
+    left_out = left_out_line(digest)
+    return answer(escape(text), [*blocks, *([context(left_out)] if left_out else []), context(note)])
 
 
 def subscribe(rest, *, user_id, channel_id, store, client) -> Message:
