@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from bot.corpus.vocabulary import CALENDAR, FORMS_OF_ADDRESS, PERSON_TITLES
 from bot.nlp.lexicon import DEMONYMS
@@ -94,14 +94,18 @@ def _country(words: list[str]) -> str | None:
 @dataclass
 class _Word:
     text: str
-    key: str
     start: int
     end: int
 
+    @cached_property
+    def key(self) -> str:
+        """Folded when first read: a role is looked for before every person's name, and most of the words
+        of that window are never read."""
+        return fold(_POSSESSIVE.sub("", self.text))
+
 
 def _words(text: str, offset: int = 0) -> list[_Word]:
-    return [_Word(m.group(), fold(_POSSESSIVE.sub("", m.group())), offset + m.start(), offset + m.end())
-            for m in _WORD.finditer(text)]
+    return [_Word(m.group(), offset + m.start(), offset + m.end()) for m in _WORD.finditer(text)]
 
 
 def _qualifier(word: _Word) -> bool:
