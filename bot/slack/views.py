@@ -28,7 +28,7 @@ from bot.search.results import (
 )
 from bot.slack import curation_command
 from bot.slack.buttons import MAX_QUERY_IN_VIEW, ButtonValue, ProfilePage, QuoteCardPage, QuotesPage
-from bot.wording import plural
+from bot.wording import plural, short_date
 
 QUOTES_PAGE = 5
 ARTICLES_PAGE = 5
@@ -56,7 +56,7 @@ USAGE = (
 
 
 def format_date(value: date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else "unknown date"
+    return short_date(value) if value else "unknown date"
 
 
 def seen_span(first: date | None, last: date | None) -> str:
