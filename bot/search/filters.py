@@ -27,7 +27,7 @@ KIND_SPELLINGS = {
 SORTS = ("relevance", "date")
 OUTLET_CUTOFF = 80  # rapidfuzz WRatio (0-100) an outlet must reach to be the one meant
 HELP = ("Filters: `since:` and `until:` take a day (2019-03-22), a month (2019-03), a year (2019) or a span back "
-        "from today (7d, 2w, 6m, 1y); `source:` an outlet (`source:\"Middle East Eye\"`); `kind:` person, "
+        "from today (7d, 2w, 6m, 1y); `source:` an outlet (`source:\"Example News\"`); `kind:` person, "
         "organisation or place; `sort:date` lists articles newest first.")
 
 # `name:value`, the value in straight or curly quotes or up to the next space

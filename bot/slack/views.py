@@ -43,7 +43,7 @@ USAGE = (
     "Spelling variants, typos and Arabic script are fine: `/lookup Kataib Hizbollah`\n"
     "• `/quote &lt;words&gt;`: find a quote from the words you remember\n"
     "• `/quote by &lt;speaker&gt; [&lt;words&gt;]`: quotes by someone\n"
-    "• Narrow either with `since:2019-03` `until:2020` `since:7d` `source:\"Middle East Eye\"` "
+    "• Narrow either with `since:2019-03` `until:2020` `since:7d` `source:\"Example News\"` "
     "`kind:person|organisation|place`; `sort:date` lists a profile's articles newest first\n"
     "• `/quote card &lt;number&gt;`: a quote ready to cite (every quote has a *Quote card* button)\n"
     "• `/digest preview | subscribe [HH:MM] [Area/City] [weekdays|daily] | unsubscribe | status | "
