@@ -27,7 +27,7 @@ from bot.search.results import (
     ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteCard, QuoteHit, QuoteSearchResult,
 )
 from bot.slack import curation_command
-from bot.slack.buttons import MAX_QUERY_IN_VIEW, ButtonValue, ProfilePage, QuoteCardPage, QuotesPage
+from bot.slack.buttons import ButtonValue, ProfilePage, QuoteCardPage, QuotesPage
 from bot.wording import plural, short_date
 
 QUOTES_PAGE = 5
@@ -291,7 +291,7 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
                    shared_by: str | None = None) -> Message:
     """A page of quote search results, with the speaker resolution when `by` was given."""
     words, by = result.query or "", result.by
-    view = QuotesPage(words[:MAX_QUERY_IN_VIEW], (by or "")[:MAX_QUERY_IN_VIEW] or None, offset, result.filters.tokens())
+    view = QuotesPage(words, by or None, offset, result.filters.tokens())
     asked = " ".join(p for p in [f"“{escape(clip(words, 200))}”" if words else "", f"by *{escape(clip(by, 200))}*" if by else ""] if p)
     speaker = result.speaker
     blocks: list[dict | None] = [shared_note(shared_by)]
