@@ -20,7 +20,7 @@ from datetime import date
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.blockkit import (
-    Message, actions, button, clip, context, divider, escape, finish, header, link, plain, quoted, section,
+    Message, actions, button, clip, context, divider, escape, finish, header, link, plain, quoted, say, section,
 )
 from bot.search.filters import Filters
 from bot.search.results import (
@@ -100,13 +100,13 @@ def usage(command: str, explanation: str = "") -> Message:
 def apology(command: str) -> Message:
     text = (f"Sorry, something went wrong while answering `{command[:40]}`. "
             "It has been logged; please try again in a moment.")
-    return finish(text, [section(escape(text))])
+    return say(text)
 
 
 def undelivered(about: str) -> Message:
     """What the user sees when Slack would not take an answer (`about`: `/lookup Iran`, a button's label)."""
     text = f"Sorry, Slack did not take the answer to `{clip(about, 100)}`. Please try again in a moment."
-    return finish(text, [section(escape(text))])
+    return say(text)
 
 
 def how_matched(candidate: Candidate) -> str:
@@ -349,18 +349,18 @@ def quote_card_message(card: QuoteCard, *, share: bool = True, shared_by: str | 
 
 def citation_message(card: QuoteCard) -> Message:
     """The one line to paste, alone (shown privately)."""
-    return finish(card.citation, [section(escape(card.citation))])
+    return say(card.citation)
 
 
 def gone(what: str, ask: str) -> Message:
     """An actor or quote asked for by id that the index does not hold (a button older than the last re-index,
     or a mistyped number)."""
     text = f"{what} is not in the index (a re-index of the corpus may have removed it). Ask again with {ask}."
-    return finish(text, [section(escape(text))])
+    return say(text)
 
 
 def unverified_button() -> Message:
     """A pressed value whose signature does not hold."""
     text = ("This button could not be verified: it was changed, or comes from an answer older than this "
             "version of newsbot. Ask again with /lookup or /quote.")
-    return finish(text, [section(escape(text))])
+    return say(text)
