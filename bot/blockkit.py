@@ -227,3 +227,6 @@ def finish(text: str, blocks: list[dict | None], *, controls: list[ButtonElement
     return Message(text=fallback, blocks=content + footer)
 
 
+def say(text: str) -> Message:
+    """A message of one section saying `text` (plain text: escaped)."""
+    return finish(text, [section(escape(text))])

@@ -42,6 +42,12 @@ def run(bot, slack, command: str, text: str, name: str = "r1"):
     return post_signed(f"{bot}/slack/events", command_body(command, text, slack.response_url(name)), SECRET)
 
 
+def ask(bot, slack, command: str, text: str) -> dict:
+    """Send a slash command and wait for its answer."""
+    run(bot, slack, command, text)
+    return answer(slack)
+
+
 def answer(slack, name: str = "r1", count: int = 1) -> dict:
     return slack.wait_for(f"/respond/{name}", count)[count - 1].body
 

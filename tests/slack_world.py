@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from bot.cli import cli
+from bot.slack.answers import Answers
 from bot.store.db import Store
 from tests.conftest import BACKENDS
 
@@ -82,3 +83,9 @@ def indexed_store(request, tmp_path_factory):
         yield store
         store.dispose()
     cleanup()
+
+
+@pytest.fixture(scope="module")
+def answers(indexed_store):
+    """The answers every front gives over the indexed store (the `bot` fixture serves them)."""
+    return Answers(indexed_store)

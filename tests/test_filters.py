@@ -12,18 +12,12 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.search.filters import FilterError, match_outlet, parse_query
-from bot.slack.answers import Answers
 from tests.fakeslack import buttons
-from tests.slack_loopback import answer, bot, press, run, slack, words  # noqa: F401  (fixtures)
-from tests.slack_world import indexed_store  # noqa: F401  (fixture)
+from tests.slack_loopback import answer, ask, bot, press, run, slack, words  # noqa: F401  (fixtures)
+from tests.slack_world import answers, indexed_store  # noqa: F401  (fixtures)
 from tests.test_console import after, session
 
 TODAY = date(2026, 12, 6)
-
-
-@pytest.fixture(scope="module")
-def answers(indexed_store):  # noqa: F811
-    return Answers(indexed_store)
 
 
 @pytest.fixture(scope="module")
@@ -188,16 +182,14 @@ def test_console_shows_the_filters_back(answers):
 
 
 def test_slack_lookup_lists_the_article_most_about_the_actor_first(bot, slack):
-    run(bot, slack, "/lookup", "Iran")
-    text = words(answer(slack))
+    text = words(ask(bot, slack, "/lookup", "Iran"))
     assert "most about it first" in text
     first = text.split("*Articles 1–5 of 6*")[1]
     assert first.index("Brookings Institution") < first.index("Al-Monitor")
 
 
 def test_slack_lookup_with_filters_shows_them_and_more_keeps_them(bot, slack):
-    run(bot, slack, "/lookup", "Iran until:2022 since:2019-03")
-    reply = answer(slack)
+    reply = ask(bot, slack, "/lookup", "Iran until:2022 since:2019-03")
     text = words(reply)
     assert "*Filtered:* since 1 Mar 2019 · until 31 Dec 2022: 1 article of 6, 19 mentions" in text
     assert "*Mentions (all articles)*" in text and "Al-Monitor" in text and "Brookings" not in text
@@ -206,16 +198,14 @@ def test_slack_lookup_with_filters_shows_them_and_more_keeps_them(bot, slack):
 
 
 def test_slack_more_articles_pages_through_the_filtered_list(bot, slack):
-    run(bot, slack, "/lookup", "Iraq sort:date")
-    first = answer(slack)
+    first = ask(bot, slack, "/lookup", "Iraq sort:date")
     assert "newest first" in words(first)
     more = press(bot, slack, first, "More articles", "more")
     assert "newest first" in words(more) and "*Articles 6–6 of 6*" in words(more)
 
 
 def test_slack_quote_with_filters(bot, slack):
-    run(bot, slack, "/quote", "by Trump source:politico kind:person")
-    text = words(answer(slack))
+    text = words(ask(bot, slack, "/quote", "by Trump source:politico kind:person"))
     assert "*Filtered:* source POLITICO · kind person" in text and "dying to have me lose" in text
 
 
@@ -230,15 +220,13 @@ def test_slack_bad_filter_gets_help(bot, slack, typed, says):
 
 
 def test_slack_buttons_carry_the_filters(bot, slack):
-    run(bot, slack, "/lookup", "Iraq source:brookings")
-    reply = answer(slack)
+    reply = ask(bot, slack, "/lookup", "Iraq source:brookings")
     share = next(b for b in buttons(reply) if b["text"]["text"] == "Share in channel")
     assert json.loads(share["value"].partition(":")[2])["f"] == 'source:"Brookings Institution"'
 
 
 def test_slack_more_quotes_keep_the_profile_filters(bot, slack):
-    run(bot, slack, "/lookup", 'Kataeb Hezbollah source:"middle east eye"')
-    profile = answer(slack)
+    profile = ask(bot, slack, "/lookup", 'Kataeb Hezbollah source:"middle east eye"')
     assert "*Filtered:* source Middle East Eye" in words(profile)
     more = press(bot, slack, profile, "More quotes about", "quotes")
     text = words(more)

@@ -7,18 +7,10 @@ from __future__ import annotations
 import json
 import logging
 
-import pytest
-
-from bot.slack.answers import Answers
 from bot.slack.buttons import FollowChoice, ProfilePage, QuoteCardPage, sign
 from tests.fakeslack import action_body, buttons, post_signed
-from tests.slack_loopback import SECRET, answer, bot, press, run, slack, words  # noqa: F401  (fixtures)
-from tests.slack_world import indexed_store  # noqa: F401  (fixture)
-
-
-@pytest.fixture(scope="module")
-def answers(indexed_store):  # noqa: F811
-    return Answers(indexed_store)
+from tests.slack_loopback import SECRET, answer, ask, bot, press, slack, words  # noqa: F401  (fixtures)
+from tests.slack_world import answers, indexed_store  # noqa: F401  (fixtures)
 
 
 def labels(message: dict) -> list[str]:
@@ -44,8 +36,7 @@ def press_value(bot, slack, value: str, name: str) -> dict:  # noqa: F811
 
 
 def test_more_then_previous_pages_the_articles_and_keeps_quotes_and_related(bot, slack):
-    run(bot, slack, "/lookup", "Iraq")
-    first = answer(slack)
+    first = ask(bot, slack, "/lookup", "Iraq")
     assert "*Articles 1–5 of 6*" in words(first)
     quotes, related = quotes_shown(first), [t for t in words(first).splitlines() if t.startswith("*Related")]
     assert quotes and related
@@ -60,8 +51,7 @@ def test_more_then_previous_pages_the_articles_and_keeps_quotes_and_related(bot,
 
 
 def test_quotes_page_on_their_own_and_come_back(bot, slack):
-    run(bot, slack, "/lookup", "Iraq")
-    first = answer(slack)
+    first = ask(bot, slack, "/lookup", "Iraq")
     assert "*Quotes about Iraq 1–3 of" in words(first)
     second = press(bot, slack, first, "More quotes about", "more")
     assert "*Quotes about Iraq 4–6 of" in words(second) and "*Articles 1–5 of 6*" in words(second)
@@ -72,8 +62,7 @@ def test_quotes_page_on_their_own_and_come_back(bot, slack):
 
 
 def test_related_actors_page_too(bot, slack):
-    run(bot, slack, "/lookup", "Kataeb Hezbollah")
-    first = answer(slack)
+    first = ask(bot, slack, "/lookup", "Kataeb Hezbollah")
     assert "*Related 1–10 of" in words(first)
     second = press(bot, slack, first, "More related", "more")
     assert "*Related 11–" in words(second) and quotes_shown(second) == quotes_shown(first)
@@ -81,8 +70,7 @@ def test_related_actors_page_too(bot, slack):
 
 
 def test_share_after_more_posts_the_first_view_not_the_page(bot, slack):
-    run(bot, slack, "/lookup", "Iran")
-    first = answer(slack)
+    first = ask(bot, slack, "/lookup", "Iran")
     paged = press(bot, slack, press(bot, slack, first, "More articles", "more"), "More quotes about", "more2")
     assert "*Articles 6–6 of 6*" in words(paged)
     shared = press(bot, slack, paged, "Share in channel", "share")
@@ -94,8 +82,7 @@ def test_share_after_more_posts_the_first_view_not_the_page(bot, slack):
 
 
 def test_quote_search_pages_back_and_shares_its_first_page(bot, slack):
-    run(bot, slack, "/quote", "Iraq")
-    first = answer(slack)
+    first = ask(bot, slack, "/quote", "Iraq")
     assert "1–5 of" in words(first) and "Previous quotes" not in labels(first)
     second = press(bot, slack, first, "More quotes", "more")
     assert "6–" in words(second) and "Previous quotes" in labels(second)
@@ -105,8 +92,7 @@ def test_quote_search_pages_back_and_shares_its_first_page(bot, slack):
 
 
 def test_a_forged_value_is_refused_and_logged_and_an_unsigned_page_still_opens(bot, slack, caplog):
-    run(bot, slack, "/lookup", "Iraq")
-    more = next(b for b in buttons(answer(slack)) if b["text"]["text"] == "More articles")
+    more = next(b for b in buttons(ask(bot, slack, "/lookup", "Iraq")) if b["text"]["text"] == "More articles")
     signature, _, value = more["value"].partition(":")
     assert json.loads(value)["v"] == "profile" and len(signature) == 32
     edited = json.loads(value) | {"ao": 1000}
@@ -131,15 +117,13 @@ def test_a_signed_value_for_an_actor_or_quote_no_longer_indexed_says_so(bot, sla
 
 
 def test_every_button_value_stays_within_slack_limits(bot, slack):
-    run(bot, slack, "/quote", "by " + "Abu Ali al-Askari " * 40 + "brigades " * 40)
-    reply = answer(slack)
+    reply = ask(bot, slack, "/quote", "by " + "Abu Ali al-Askari " * 40 + "brigades " * 40)
     assert all(len(b["value"]) <= 2000 for b in buttons(reply))
     # slack.problems (checked by the fixture) holds any value over Slack's 2,000 characters
 
 
 def test_a_quote_card_from_a_profile_with_its_citation(bot, slack):
-    run(bot, slack, "/lookup", "Kataeb Hezbollah")
-    profile = answer(slack)
+    profile = ask(bot, slack, "/lookup", "Kataeb Hezbollah")
     card = press(bot, slack, profile, "Quote card", "card")
     assert card["response_type"] == "ephemeral" and card["replace_original"] is False  # the profile stays
     text = words(card)
@@ -160,20 +144,18 @@ def test_a_quote_card_from_a_profile_with_its_citation(bot, slack):
 
 
 def test_a_quote_card_from_a_quote_search(bot, slack):
-    run(bot, slack, "/quote", "respond to every aggression")
-    card = press(bot, slack, answer(slack), "Quote card", "card")
+    card = press(bot, slack, ask(bot, slack, "/quote", "respond to every aggression"), "Quote card", "card")
     assert "Abu Ali al-Askari" in words(card) and "Copy citation" in labels(card)
 
 
 def test_quote_card_typed_as_a_command(bot, slack, answers):
     hit = answers.engines.quote_search.search("respond to every aggression").results[0]
-    run(bot, slack, "/quote", f"card {hit.id}")
-    assert answer(slack)["blocks"][0]["text"]["text"] == "Quote card"
+    assert ask(bot, slack, "/quote", f"card {hit.id}")["blocks"][0]["text"]["text"] == "Quote card"
 
 
 def test_a_more_quotes_button_from_an_older_profile_opens_the_profile_at_that_page(bot, slack, answers):
-    run(bot, slack, "/lookup", "Kataeb Hezbollah")
-    actor_id = json.loads(next(b for b in buttons(answer(slack)) if b["text"]["text"] == "Share in channel")
+    profile = ask(bot, slack, "/lookup", "Kataeb Hezbollah")
+    actor_id = json.loads(next(b for b in buttons(profile) if b["text"]["text"] == "Share in channel")
                           ["value"].partition(":")[2])["id"]
     older = sign(json.dumps({"v": "actor_quotes", "id": actor_id, "side": "about", "o": 3}, separators=(",", ":")),
                  answers.button_key())

@@ -78,7 +78,7 @@ def filter_options(func):
         click.option("--since", metavar="WHEN", help="Only from this day on: 2019-03-22, 2019-03, 2019, or 7d, 2w, "
                      "6m, 1y back from today."),
         click.option("--until", metavar="WHEN", help="Only up to this day (a month or year: to its last day)."),
-        click.option("--source", metavar="OUTLET", help="Only from this outlet (fuzzy: 'middle east eye', 'brookings')."),
+        click.option("--source", metavar="OUTLET", help="Only from this outlet (any close spelling of an outlet in the index)."),
         click.option("--kind", metavar="KIND", help="Only actors (or speakers) of this kind: person, "
                      "organisation (organization, org) or place."),
     ]

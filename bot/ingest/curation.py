@@ -28,6 +28,7 @@ from bot.store.schema import (
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 600
+HISTORY_EDITS = 20  # edits an actor's history lists
 ACTOR_FIELDS = ("key", "name", "kind", "description", "curated", "short_key")
 MENTION_FIELDS = ("article_id", "start", "end", "surface", "sentence_start", "sentence_end", "kind", "cue")
 
@@ -79,12 +80,11 @@ def not_actor(store: Store, editor: str, actor_id: int) -> Edit:
     return _make(store, editor, EditAction.NOT_ACTOR, actor_id, {})
 
 
-def history(store: Store, actor_id: int | None = None, *, key: str | None = None, limit: int = 20) -> list[Edit]:
-    """The edits of an actor (by id, or by key when it is gone), newest first, undone ones too."""
+def history(store: Store, actor_id: int) -> list[Edit]:
+    """The latest HISTORY_EDITS edits of an actor, newest first, undone ones too."""
     with store.connect() as conn:
-        if key is None:
-            key = conn.execute(select(actors.c.key).where(actors.c.id == actor_id)).scalar()
-        return edits_of(conn, [key], limit=limit) if key else []
+        key = conn.execute(select(actors.c.key).where(actors.c.id == actor_id)).scalar()
+        return edits_of(conn, [key], limit=HISTORY_EDITS) if key else []
 
 
 def actor_id_of(store: Store, key: str) -> int | None:

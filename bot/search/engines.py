@@ -64,8 +64,9 @@ class Engines:
         return result
 
     def outlets(self) -> list[str]:
-        """The outlets of the index (of every copy of a story), read once per index generation."""
-        generation = self.store.generation()
+        """The outlets of the index (of every copy of a story), read once per index generation (the lookup
+        index's, which follows the store's every few seconds: no statement per filtered query)."""
+        generation = self.lookup_engine.index.generation
         if self._outlets is None or self._outlets[0] != generation:
             with self.store.connect() as conn:
                 names = conn.execute(select(occurrences.c.source).where(occurrences.c.source.is_not(None))

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from rapidfuzz import fuzz, process, utils
 
 from bot.nlp.models import Kind
+from bot.wording import short_date
 
 KIND_SPELLINGS = {
     Kind.PERSON: ("person", "people", "persons", "per"),
@@ -26,7 +27,7 @@ KIND_SPELLINGS = {
 SORTS = ("relevance", "date")
 OUTLET_CUTOFF = 80  # rapidfuzz WRatio (0-100) an outlet must reach to be the one meant
 HELP = ("Filters: `since:` and `until:` take a day (2019-03-22), a month (2019-03), a year (2019) or a span back "
-        "from today (7d, 2w, 6m, 1y); `source:` an outlet (`source:\"Middle East Eye\"`); `kind:` person, "
+        "from today (7d, 2w, 6m, 1y); `source:` an outlet (`source:\"Example News\"`); `kind:` person, "
         "organisation or place; `sort:date` lists articles newest first.")
 
 # `name:value`, the value in straight or curly quotes or up to the next space
@@ -62,9 +63,9 @@ class Filters:
         """`since 1 Jan 2019 · until 31 Mar 2019 · source Middle East Eye · kind person`, for the answer."""
         parts = []
         if self.since:
-            parts.append(f"since {_day(self.since)}")
+            parts.append(f"since {short_date(self.since)}")
         if self.until:
-            parts.append(f"until {_day(self.until)}")
+            parts.append(f"until {short_date(self.until)}")
         if self.source:
             parts.append(f"source {self.source}")
         if self.kind:
@@ -109,7 +110,7 @@ def parse_values(since: str | None = None, until: str | None = None, source: str
             raise FilterError(f"`source:` needs an outlet, in quotes when it has spaces. {HELP}")
         filters = replace(filters, source=" ".join(source.split()))
     if filters.since and filters.until and filters.since > filters.until:
-        raise FilterError(f"`since:` ({_day(filters.since)}) is after `until:` ({_day(filters.until)}): "
+        raise FilterError(f"`since:` ({short_date(filters.since)}) is after `until:` ({short_date(filters.until)}): "
                           "no article can be in between.")
     return filters
 
@@ -165,7 +166,3 @@ def match_outlet(typed: str, outlets: list[str]) -> str:
         return best[0][0]
     nearest = ", ".join(name for name, _, _ in best) or "none: the index has no outlet names"
     raise FilterError(f"No outlet in the index matches “{typed}”. Nearest: {nearest}.")
-
-
-def _day(value: date) -> str:
-    return value.strftime("%-d %b %Y")

@@ -28,7 +28,7 @@ class QuoteIndex:
     postings: dict[str, array] = field(default_factory=dict)
     speakers: array = field(default_factory=lambda: array("q"))  # each quote's speaker actor id, 0 when none
     by_actor: dict[int, array] = field(default_factory=dict)  # speaker actor id -> positions, newest first
-    about: dict[int, array] = field(default_factory=dict)  # actor id -> positions of quotes near it, newest first
+    about: dict[int, array] = field(default_factory=dict)  # actor id -> others' quotes near it, newest first
     speaker_postings: dict[str, array] = field(default_factory=dict)  # folded speaker words (as written, actor)
     title_postings: dict[str, array] = field(default_factory=dict)  # folded words of each quote's article title
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # vocabulary by first letter, for typos

@@ -98,10 +98,12 @@ def build_index(store: Store) -> QuoteIndex:
     by_actor: dict[int, list[int]] = defaultdict(list)
     about: dict[int, list[int]] = defaultdict(list)
     for position in index.newest_first(range(len(index.ids))):  # a profile shows the first few
-        if index.speakers[position]:
-            by_actor[index.speakers[position]].append(position)
+        speaker = index.speakers[position]
+        if speaker:
+            by_actor[speaker].append(position)
         for actor in subjects.get(index.ids[position], ()):
-            about[actor].append(position)
+            if actor != speaker:  # what an actor says near its own name is a quote by it, not about it
+                about[actor].append(position)
     index.by_actor = {actor: array("i", hits) for actor, hits in by_actor.items()}
     index.about = {actor: array("i", hits) for actor, hits in about.items()}
     index.postings = {term: array("i", hits) for term, hits in postings.items()}
@@ -154,16 +156,14 @@ def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> Quo
 Passes = Callable[[int], bool] | None  # whether the quote at a position passes the filters; None: all do
 
 
-def _newest_by(index: QuoteIndex, actor_id: int, limit: int, offset: int, passes: Passes = None) -> list[QuoteHit]:
-    own = (p for p in index.by_actor.get(actor_id, ()) if passes is None or passes(p))
-    return [index.hit(p) for p in islice(own, offset, offset + limit)]
+def _page(index: QuoteIndex, positions, limit: int, offset: int, passes: Passes = None) -> list[QuoteHit]:
+    """A page of the quotes at `positions` (newest first) that pass."""
+    passing = positions if passes is None else filter(passes, positions)
+    return [index.hit(p) for p in islice(passing, offset, offset + limit)]
 
 
-def _newest_about(index: QuoteIndex, actor_id: int, limit: int, offset: int,
-                  passes: Passes = None) -> list[QuoteHit]:
-    others = (p for p in index.about.get(actor_id, ())
-              if index.speakers[p] != actor_id and (passes is None or passes(p)))
-    return [index.hit(p) for p in islice(others, offset, offset + limit)]
+def _count(positions, passes: Passes) -> int:
+    return len(positions) if passes is None else sum(1 for p in positions if passes(p))
 
 
 PLACEMENT = 0.3  # at most this for matched words close together at the start of the quote
@@ -388,30 +388,26 @@ class QuoteSearch:
 
     # -- profiles ------------------------------------------------------------------------
 
-    def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0,
-                  filters: Filters = NO_FILTERS) -> list[QuoteHit]:
-        """The actor's own quotes that pass the date and outlet filters, newest first."""
+    def quotes_by(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
+        """The actor's own quotes, newest first."""
         index = current_index(self.store)
-        return _newest_by(index, actor_id, limit, offset, self._passes(index, _dates_and_outlet(filters)))
+        return _page(index, index.by_actor.get(actor_id, ()), limit, offset)
 
-    def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0,
-                     filters: Filters = NO_FILTERS) -> list[QuoteHit]:
-        """Quotes by others published near a mention of the actor (quote_occurrences.subjects) that pass the
-        date and outlet filters, newest first."""
+    def quotes_about(self, actor_id: int, *, limit: int = 3, offset: int = 0) -> list[QuoteHit]:
+        """Quotes by others published near a mention of the actor (quote_occurrences.subjects), newest first."""
         index = current_index(self.store)
-        return _newest_about(index, actor_id, limit, offset, self._passes(index, _dates_and_outlet(filters)))
+        return _page(index, index.about.get(actor_id, ()), limit, offset)
 
     def profile_quotes(self, actor_id: int, *, limit: int = 3, by_offset: int = 0, about_offset: int = 0,
                        filters: Filters = NO_FILTERS) -> tuple[list[QuoteHit], list[QuoteHit], int, int]:
         """A page of `limit` quotes by the actor and one about it that pass the date and outlet filters, as its
-        profile shows them, and how many pass of each (the kind filter chose the actor)."""
+        profile shows them, and how many pass of each (the kind filter chose the actor). Unfiltered, the
+        counts are the lengths of the index's lists: nothing is read quote by quote."""
         index = current_index(self.store)
         passes = self._passes(index, _dates_and_outlet(filters))
-        by_total = sum(1 for p in index.by_actor.get(actor_id, ()) if passes is None or passes(p))
-        about_total = sum(1 for p in index.about.get(actor_id, ())
-                          if index.speakers[p] != actor_id and (passes is None or passes(p)))
-        return (_newest_by(index, actor_id, limit, by_offset, passes),
-                _newest_about(index, actor_id, limit, about_offset, passes), by_total, about_total)
+        by, about = index.by_actor.get(actor_id, ()), index.about.get(actor_id, ())
+        return (_page(index, by, limit, by_offset, passes), _page(index, about, limit, about_offset, passes),
+                _count(by, passes), _count(about, passes))
 
 
 def _dates_and_outlet(filters: Filters) -> Filters:

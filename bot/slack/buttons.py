@@ -68,7 +68,8 @@ class ProfilePage(Encoded):
 
 @dataclass(frozen=True)
 class QuotesPage(Encoded):
-    """A page of quote search results: `/quote words` or `/quote by speaker words`."""
+    """A page of quote search results: `/quote words` or `/quote by speaker words` (each written cut to
+    MAX_QUERY_IN_VIEW, whoever makes the page)."""
 
     words: str
     by: str | None = None
@@ -77,7 +78,9 @@ class QuotesPage(Encoded):
     kind: ClassVar[str] = "quotes"
 
     def wire(self) -> dict:
-        return {"v": self.kind, "q": self.words, "by": self.by, "o": self.offset, **filters_wire(self.filters)}
+        by = self.by[:MAX_QUERY_IN_VIEW] if self.by else None
+        return {"v": self.kind, "q": self.words[:MAX_QUERY_IN_VIEW], "by": by, "o": self.offset,
+                **filters_wire(self.filters)}
 
     @classmethod
     def from_wire(cls, wire: dict) -> QuotesPage:

@@ -18,7 +18,7 @@ import logging
 import re
 from collections.abc import Callable
 
-from bot.blockkit import Message, button, context, escape, finish, section
+from bot.blockkit import Message, button, context, escape, finish, say, section
 from bot.ingest import curation
 from bot.ingest.curation import EditRefused
 from bot.search.results import Band, LookupStatus
@@ -55,7 +55,7 @@ def handle(text: str, *, user_id: str, engines, allowed: bool) -> Message:
     verb, rest = verb.lower(), rest.strip()
     if not allowed:
         log.warning("refused /newsbot %s by %s, who is no editor", verb, user_id)
-        return _say(REFUSED)
+        return say(REFUSED)
     try:
         if verb == "history":
             return history_message(engines, _actor(engines, rest))
@@ -66,7 +66,7 @@ def handle(text: str, *, user_id: str, engines, allowed: bool) -> Message:
             return _undone(engines, curation.undo(engines.store, user_id, int(number.group(1))))
         return _edit(engines, user_id, rest)
     except EditRefused as exc:
-        return _say(str(exc))
+        return say(str(exc))
 
 
 def press(view, *, user_id: str, engines, allowed: bool, channel_id: str = "",
@@ -75,7 +75,7 @@ def press(view, *, user_id: str, engines, allowed: bool, channel_id: str = "",
     is shown the commands), Edit history, Not an actor, Undo. None when the form was opened."""
     if not allowed:
         log.warning("refused a %s button from %s, who is no editor", view.kind, user_id)
-        return _say(REFUSED)
+        return say(REFUSED)
     try:
         if isinstance(view, EditForm):
             if open_form is None:
@@ -88,7 +88,7 @@ def press(view, *, user_id: str, engines, allowed: bool, channel_id: str = "",
             return _done(engines, curation.not_actor(engines.store, user_id, view.actor_id))
         return _undone(engines, curation.undo(engines.store, user_id, view.edit_id))
     except EditRefused as exc:
-        return _say(str(exc))
+        return say(str(exc))
 
 
 def profile_controls(actor_id: int, name: str) -> tuple[dict, list]:
@@ -279,10 +279,6 @@ def submit_form(view: dict, *, user_id: str, engines, allowed: bool) -> tuple[di
     if not said.startswith("Done"):
         return {"spelling" if action == "move" and "written" in said else "value": said[:150]}, None, channel_id
     return None, message, channel_id
-
-
-def _say(text: str) -> Message:
-    return finish(text, [section(escape(text))])
 
 
 def _usage(problem: str) -> Message:

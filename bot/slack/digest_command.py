@@ -35,7 +35,7 @@ from bot.digest.subscriptions import (
 from bot.nlp.names import actor_key
 from bot.search.engines import engines_for
 from bot.search.results import Band, LookupStatus
-from bot.slack.buttons import MAX_QUERY_IN_VIEW, FollowChoice, ProfilePage, QuotesPage
+from bot.slack.buttons import FollowChoice, ProfilePage, QuotesPage
 from bot.store.schema import SubscriptionOrigin
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,8 @@ class DigestButtons:
         return ProfilePage(actor_id).encode()
 
     def quote(self, quote: DigestQuote) -> str:
-        words = " ".join(quote.text.split()[:QUOTE_WORDS])[:MAX_QUERY_IN_VIEW]
-        by = quote.speaker[:MAX_QUERY_IN_VIEW] if quote.speaker and not quote.anonymous else None
-        return QuotesPage(words, by).encode()
+        by = quote.speaker if quote.speaker and not quote.anonymous else None
+        return QuotesPage(" ".join(quote.text.split()[:QUOTE_WORDS]), by).encode()
 
 
 DIGEST_BUTTONS = DigestButtons()

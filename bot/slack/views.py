@@ -20,15 +20,15 @@ from datetime import date
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.blockkit import (
-    Message, actions, button, clip, context, divider, escape, finish, header, link, plain, quoted, section,
+    Message, actions, button, clip, context, divider, escape, finish, header, link, plain, quoted, say, section,
 )
 from bot.search.filters import Filters
 from bot.search.results import (
     ArticleRef, Candidate, LookupResult, LookupStatus, Profile, QuoteCard, QuoteHit, QuoteSearchResult,
 )
 from bot.slack import curation_command
-from bot.slack.buttons import MAX_QUERY_IN_VIEW, ButtonValue, ProfilePage, QuoteCardPage, QuotesPage
-from bot.wording import plural
+from bot.slack.buttons import ButtonValue, ProfilePage, QuoteCardPage, QuotesPage
+from bot.wording import plural, short_date
 
 QUOTES_PAGE = 5
 ARTICLES_PAGE = 5
@@ -43,7 +43,7 @@ USAGE = (
     "Spelling variants, typos and Arabic script are fine: `/lookup Kataib Hizbollah`\n"
     "• `/quote &lt;words&gt;`: find a quote from the words you remember\n"
     "• `/quote by &lt;speaker&gt; [&lt;words&gt;]`: quotes by someone\n"
-    "• Narrow either with `since:2019-03` `until:2020` `since:7d` `source:\"Middle East Eye\"` "
+    "• Narrow either with `since:2019-03` `until:2020` `since:7d` `source:\"Example News\"` "
     "`kind:person|organisation|place`; `sort:date` lists a profile's articles newest first\n"
     "• `/quote card &lt;number&gt;`: a quote ready to cite (every quote has a *Quote card* button)\n"
     "• `/digest preview | subscribe [HH:MM] [Area/City] [weekdays|daily] | unsubscribe | status | "
@@ -56,7 +56,7 @@ USAGE = (
 
 
 def format_date(value: date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else "unknown date"
+    return short_date(value) if value else "unknown date"
 
 
 def seen_span(first: date | None, last: date | None) -> str:
@@ -100,13 +100,13 @@ def usage(command: str, explanation: str = "") -> Message:
 def apology(command: str) -> Message:
     text = (f"Sorry, something went wrong while answering `{command[:40]}`. "
             "It has been logged; please try again in a moment.")
-    return finish(text, [section(escape(text))])
+    return say(text)
 
 
 def undelivered(about: str) -> Message:
     """What the user sees when Slack would not take an answer (`about`: `/lookup Iran`, a button's label)."""
     text = f"Sorry, Slack did not take the answer to `{clip(about, 100)}`. Please try again in a moment."
-    return finish(text, [section(escape(text))])
+    return say(text)
 
 
 def how_matched(candidate: Candidate) -> str:
@@ -291,7 +291,7 @@ def quotes_message(result: QuoteSearchResult, *, offset: int = 0, share: bool = 
                    shared_by: str | None = None) -> Message:
     """A page of quote search results, with the speaker resolution when `by` was given."""
     words, by = result.query or "", result.by
-    view = QuotesPage(words[:MAX_QUERY_IN_VIEW], (by or "")[:MAX_QUERY_IN_VIEW] or None, offset, result.filters.tokens())
+    view = QuotesPage(words, by or None, offset, result.filters.tokens())
     asked = " ".join(p for p in [f"“{escape(clip(words, 200))}”" if words else "", f"by *{escape(clip(by, 200))}*" if by else ""] if p)
     speaker = result.speaker
     blocks: list[dict | None] = [shared_note(shared_by)]
@@ -349,18 +349,18 @@ def quote_card_message(card: QuoteCard, *, share: bool = True, shared_by: str | 
 
 def citation_message(card: QuoteCard) -> Message:
     """The one line to paste, alone (shown privately)."""
-    return finish(card.citation, [section(escape(card.citation))])
+    return say(card.citation)
 
 
 def gone(what: str, ask: str) -> Message:
     """An actor or quote asked for by id that the index does not hold (a button older than the last re-index,
     or a mistyped number)."""
     text = f"{what} is not in the index (a re-index of the corpus may have removed it). Ask again with {ask}."
-    return finish(text, [section(escape(text))])
+    return say(text)
 
 
 def unverified_button() -> Message:
     """A pressed value whose signature does not hold."""
     text = ("This button could not be verified: it was changed, or comes from an answer older than this "
             "version of newsbot. Ask again with /lookup or /quote.")
-    return finish(text, [section(escape(text))])
+    return say(text)
