@@ -110,6 +110,12 @@ class FeedServer(BaseHTTPRequestHandler):
             return self.send(200, PAGES[path], "text/html; charset=utf-8")
         if path == "/syndicated/tehran-talks.html":
             return self.send(200, PAGES["/articles/tehran-talks.html"], "text/html; charset=utf-8")
+        if path.startswith("/go/"):  # a redirect to this server by its loopback address
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_address[1]}/{path[4:]}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         if path == "/error.xml":
             return self.send(500, b"oops", "text/plain")
         if path == "/broken.xml":
