@@ -1,14 +1,12 @@
 """A loopback web server of feeds and article pages (RSS 2.0, Atom, a full-text feed, and every way a feed or
 a page can fail), for the tests of feeds and of links added from Slack. Requests are recorded in
-`FeedServer.seen`."""
+`FeedServer.seen`; `serve_feeds` runs it (the `server` fixture of tests/conftest.py)."""
 from __future__ import annotations
 
 import threading
 import time
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 ETAG = '"rss-v1"'
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
@@ -146,8 +144,8 @@ class FeedServer(BaseHTTPRequestHandler):
         return self.send(404, b"not found", "text/plain")
 
 
-@pytest.fixture
-def server():
+def serve_feeds():
+    """Serve FeedServer on a free loopback port: yields its base URL."""
     FeedServer.seen = []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), FeedServer)
     httpd.daemon_threads = True

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.feed_server import ETAG, LAST_MODIFIED, FeedServer, server  # noqa: F401  (fixture)
+from tests.feed_server import LAST_MODIFIED, FeedServer
 from tests.test_cli_index import newsbot  # noqa: F401  (fixture)
 
 GOOD = ["rss.xml", "atom.xml", "full.xml"]

@@ -13,7 +13,7 @@ import pytest
 from bot.slack.answers import Answers
 from bot.slack.editors import CONSOLE_USER, Editors
 from tests.fakeslack import buttons, command_body, mention_body, post_signed
-from tests.feed_server import FeedServer, server  # noqa: F401  (fixture)
+from tests.feed_server import FeedServer
 from tests.slack_loopback import SECRET, bot, slack, words  # noqa: F401  (fixtures)
 from tests.test_cli_index import newsbot  # noqa: F401  (fixture)
 
