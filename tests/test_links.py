@@ -247,3 +247,20 @@ def test_a_redirect_to_a_private_address_is_refused(bot, slack, server, config_d
     reply, _ = send(bot, slack, f"add http://wire.test:{port}/go{TEHRAN}", "redirect")
     assert "refused: 127.0.0.1 is a loopback address" in words(reply), words(reply)
     assert ("/go" + TEHRAN) in [p for p, _ in FeedServer.seen] and TEHRAN not in [p for p, _ in FeedServer.seen]
+
+
+def test_a_name_that_resolves_to_a_public_address_then_to_a_private_one_gets_nothing_read(
+        bot, slack, server, config_dir, monkeypatch, newsbot):
+    """DNS rebinding: the check before the request saw a public address (here: the test says so), the connection
+    went to the loopback. The address connected to is checked before the answer is read."""
+    import bot.ingest.fetch as fetch
+
+    port = int(server.rsplit(":", 1)[1])
+    resolve, check_public = socket.getaddrinfo, fetch.check_public
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: resolve(
+        "127.0.0.1" if host == "wire.test" else host, *a, **k))
+    monkeypatch.setattr(fetch, "check_public", lambda url: None if "//wire.test:" in url else check_public(url))
+    (config_dir / "feeds.yaml").write_text("fetch: {host_interval_seconds: 0, retries: 0}\n")
+    reply, _ = send(bot, slack, f"add http://wire.test:{port}{TEHRAN}", "rebound")
+    assert "refused: wire.test (127.0.0.1) is a loopback address" in words(reply), words(reply)
+    assert exported(newsbot) == []

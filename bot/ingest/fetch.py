@@ -181,15 +181,26 @@ class Fetcher:
         """Every response, before it is read or a redirect followed: the address connected to must be public
         (unless a proxy stands between), and so must a redirect's target."""
         try:
-            connection = getattr(response.raw, "connection", None)
-            sock = getattr(connection, "sock", None)
-            if sock is not None and not requests.utils.get_environ_proxies(response.url):
-                check_address(urlsplit(response.url).hostname or "", sock.getpeername()[0])
+            peer = _peer(response)
+            if peer is not None and not requests.utils.get_environ_proxies(response.url):
+                check_address(urlsplit(response.url).hostname or "", peer)
             if response.is_redirect:
                 check_public(urljoin(response.url, response.headers["Location"]))
         except FetchError:
             response.close()
             raise
+
+
+def _peer(response: requests.Response) -> str | None:
+    """The address a response came from: urllib3 keeps the socket on its connection, or, once the server
+    said it closes the connection, only on the response's file."""
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is None:
+        sock = getattr(getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    try:
+        return sock.getpeername()[0] if sock is not None else None
+    except OSError:  # already closed: nothing more is read from it
+        return None
 
 
 def check_public(url: str) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from bot.blockkit import Message, actions, button, context, escape, finish, link, quoted, section
-from bot.config import MAX_REINDEX_MINUTES, FeedConfig, Settings, load_feeds
+from bot.config import MAX_REINDEX_MINUTES, ConfigError, FeedConfig, Settings, load_feeds
 from bot.ingest.feeds import all_feeds, check_feed, reason, status_lines
 from bot.ingest.links import LinkRefused, add_link, indexed_article, web_address
 from bot.search.articles import ArticleFindings, article_findings
@@ -62,7 +62,7 @@ def handle(text: str, *, user_id: str, store, settings: Settings, engines, allow
             return _add(rest.strip(), user_id=user_id, store=store, settings=settings, engines=engines,
                         allowed=allowed, mentioned=mentioned)
         return _feeds(rest.strip(), user_id=user_id, store=store, settings=settings, allowed=allowed)
-    except LinkRefused as exc:
+    except (LinkRefused, ConfigError) as exc:  # ConfigError: feeds.yaml, edited while the bot runs, does not read
         return _say(str(exc))
 
 
