@@ -51,10 +51,9 @@ def poll_feed(store: Store, settings: Settings, feed: FeedConfig, lock: threadin
 def taking_turns(store: Store, lock: threading.Lock, what: str, run: Callable[[], Report], *,
                  wait: bool = False) -> Report | None:
     """`run` unless `lock` is taken (jobs that must not see an index run half-stored hold it too; with `wait`,
-    once it is free), nor
-    another process's index run writing (its run or the next turn picks the changes up). Never raises:
-    an index job's failure is logged and the next turn tries again. None when nothing ran."""
-    if not lock.acquire(blocking=wait):  # an index job or a digest is running: next time
+    once it is free), nor another process's index run writing (its run or the next turn picks the changes
+    up). Never raises: an index job's failure is logged and the next turn tries again. None when nothing ran."""
+    if not lock.acquire(blocking=wait):  # an index job or a digest is running: next time (or wait for it)
         return None
     try:
         return run()

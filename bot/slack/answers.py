@@ -14,10 +14,10 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 
 from bot.blockkit import Message, unescape_command_text
+from bot.config import Settings, load_settings
 from bot.search.engines import engines_for
 from bot.search.filters import FilterError, Filters, parse_query
 from bot.search.quote_cards import quote_card
-from bot.config import Settings, load_settings
 from bot.slack import curation_command, digest_command, links_command, views
 from bot.slack.buttons import (
     EDITING, READ_ONLY, ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuoteCardPage, QuotesPage, decode,
