@@ -390,6 +390,7 @@ class FeedConfig:
     source: str
     every_minutes: float = 15.0
     full_text: bool = False  # the feed carries whole articles: its items are indexed without fetching pages
+    added_by: str | None = None  # the Slack user who added it with `/newsbot feeds add`; None: from feeds.yaml
 
 
 @dataclass(frozen=True)
@@ -400,6 +401,9 @@ class FetchSettings:
     retries: int = 2  # after a timeout or a 5xx, with doubling pauses
     host_interval_seconds: float = 1.0  # at least this long between two requests to one host
     max_megabytes: float = 10.0  # a bigger response is refused, reading stops there
+    # Private, loopback, link-local and metadata addresses may be fetched (a feed on the desk's own network;
+    # tests' loopback servers). Off: a URL from Slack or a feed never reaches inside the bot's network.
+    allow_private_addresses: bool = False
 
 
 @dataclass(frozen=True)
@@ -418,7 +422,8 @@ def load_feeds(directory: Path | None = None) -> FeedsConfig:
     file, the entry and the key."""
     path = (directory or config_dir()) / "feeds.yaml"
     data = check_keys(path, "", read_yaml(path, required=False), {"feeds": list, "fetch": dict})
-    fetch_data = check_keys(path, "fetch:", data.get("fetch"), {key: (int, float) for key in _FETCH_LIMITS})
+    fetch_data = check_keys(path, "fetch:", data.get("fetch"),
+                            {**{key: (int, float) for key in _FETCH_LIMITS}, "allow_private_addresses": bool})
     for key, (low, high) in _FETCH_LIMITS.items():
         if fetch_data.get(key) is not None:
             check_number(path, "fetch:", key, fetch_data[key], low, high, "see README, Feeds")

@@ -69,3 +69,11 @@ def config_dir(tmp_path, monkeypatch):
     shutil.copytree(SEEDS, tmp_path / "project" / "seeds")
     monkeypatch.setenv("NEWSBOT_CONFIG_DIR", str(target))
     return target
+
+
+@pytest.fixture
+def server():
+    """The loopback feed and page server of tests/feed_server.py: its base URL."""
+    from tests.feed_server import serve_feeds
+
+    yield from serve_feeds()

@@ -456,9 +456,9 @@ def mention_body(text: str, **where) -> str:
 
 
 def mention_payload(text: str, *, channel: str = "C0NEWSDESK", ts: str = "1700000100.000200",
-                    thread_ts: str | None = None, event_id: str | None = None) -> dict:
+                    thread_ts: str | None = None, event_id: str | None = None, user: str = "U0REPORTER") -> dict:
     """An app_mention event callback."""
-    event = {"type": "app_mention", "user": "U0REPORTER", "text": text, "ts": ts, "channel": channel,
+    event = {"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": channel,
              "event_ts": ts}
     if thread_ts:
         event["thread_ts"] = thread_ts

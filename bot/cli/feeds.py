@@ -1,4 +1,5 @@
-"""`newsbot feeds poll` (once, for cron) and `newsbot feeds status`: the feeds of config/feeds.yaml."""
+"""`newsbot feeds poll` (once, for cron) and `newsbot feeds status`: the feeds of config/feeds.yaml and those
+editors added from Slack."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,7 @@ import click
 
 from bot.cli.base import Context, cli, friendly_errors, pass_context
 from bot.config import load_feeds
-from bot.ingest.feeds import poll_feeds
+from bot.ingest.feeds import all_feeds, poll_feeds, status_lines
 from bot.ingest.indexer import build_indexer
 from bot.store.feeds import all_feed_states
 from bot.wording import plural
@@ -15,7 +16,7 @@ from bot.wording import plural
 
 @cli.group("feeds")
 def feeds_group() -> None:
-    """The RSS and Atom feeds of config/feeds.yaml."""
+    """The RSS and Atom feeds of config/feeds.yaml and those added from Slack."""
 
 
 @feeds_group.command("poll")
@@ -27,8 +28,8 @@ def poll_command(ctx: Context) -> None:
     Exit code 0 when every feed and item was read, 1 when any was not (each listed with its reason),
     2 for configuration errors."""
     config = load_feeds(ctx.settings.config_dir)
-    if not config.feeds:
-        click.echo(f"No feeds in {ctx.settings.config_dir / 'feeds.yaml'}.")
+    if not all_feeds(ctx.store, config):
+        click.echo(f"No feeds in {ctx.settings.config_dir / 'feeds.yaml'}, nor added from Slack.")
         return
     report = poll_feeds(ctx.store, config, build_indexer(ctx.store, ctx.settings), wait=True)
     if report.index is not None and report.index.files_indexed:
@@ -55,23 +56,10 @@ def poll_command(ctx: Context) -> None:
 @friendly_errors
 def status_command(ctx: Context) -> None:
     """Per feed: last poll, last success, items indexed, failed polls and the last error."""
-    config = load_feeds(ctx.settings.config_dir)
-    states = all_feed_states(ctx.store)
-    if not config.feeds:
-        click.echo(f"No feeds in {ctx.settings.config_dir / 'feeds.yaml'}.")
+    feeds = all_feeds(ctx.store, load_feeds(ctx.settings.config_dir))
+    if not feeds:
+        click.echo(f"No feeds in {ctx.settings.config_dir / 'feeds.yaml'}, nor added from Slack.")
         return
-    for feed in config.feeds:
-        state = states.get(feed.url)
-        click.echo(f"{feed.source}  {feed.url}  (every {feed.every_minutes:g} min"
-                   f"{', full text' if feed.full_text else ''})")
-        if state is None or state.last_poll is None:
-            click.echo("  never polled")
-            continue
-        click.echo(f"  last poll: {_when(state.last_poll)} · last success: {_when(state.last_success)} · "
-                   f"{plural(state.items_indexed, 'item')} · {plural(state.errors, 'failed poll')}")
-        if state.last_error:
-            click.echo(f"  error: {state.last_error}")
-
-
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+    states = all_feed_states(ctx.store)
+    for feed in feeds:
+        click.echo("\n".join(status_lines(feed, states.get(feed.url))))

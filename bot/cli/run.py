@@ -61,7 +61,7 @@ def answers_for(ctx: Context, *, console: bool = False):
     from bot.slack.answers import Answers
     from bot.slack.editors import Editors
 
-    return Answers(ctx.store, editors=Editors.from_settings(ctx.settings, console=console))
+    return Answers(ctx.store, editors=Editors.from_settings(ctx.settings, console=console), settings=ctx.settings)
 
 
 def console_for(ctx: Context, answers):

@@ -9,7 +9,9 @@ it returns the running APScheduler `BackgroundScheduler` (call `.shutdown()` to 
   from any instance takes effect without a restart.
 - Every `digest.reindex_minutes` the corpus folders are re-indexed (bot.ingest.reindex: new and
   changed files only), so the next digest sees articles dropped into `seeds/` without a restart.
-- Each feed of config/feeds.yaml is polled at start and then every `every_minutes` (bot.ingest.feeds).
+- Each feed (config/feeds.yaml's and those editors added from Slack) is polled at start and then every
+  `every_minutes` (bot.ingest.feeds); every minute the feed jobs are reconciled with that list, so a feed
+  added or removed from Slack (or in feeds.yaml) is polled, or no longer, without a restart.
 - At start and then every `digest.lease_minutes`, the catch-up check posts each digest due less
   than `digest.grace_hours` ago that is not done: never claimed (missed while no bot ran), failed,
   or claimed by a process whose lease ran out (it died mid-post). Only digests due after the
@@ -30,12 +32,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import FeedConfig, Settings, load_feeds
+from bot.config import ConfigError, FeedConfig, Settings, load_feeds
 from bot.digest import ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, given_up_text, run_digest, tell_subscriber
 from bot.digest.render import ButtonValues
 from bot.digest.subscriptions import DAY_NAMES, Subscription
+from bot.ingest.feeds import all_feeds
 from bot.ingest.indexer import IndexReport, build_indexer
 from bot.ingest.reindex import poll_feed, reindex_corpus
 from bot.store.db import Store
@@ -157,8 +160,27 @@ class DigestScheduler:
         """A feed's job (bot.ingest.reindex.poll_feed), taking turns with the other index jobs and digests."""
         poll_feed(self.store, self.settings, feed, self._index_lock, self.indexer_factory)
 
+    def reconcile_feeds(self) -> None:
+        """Make the feed jobs match the feeds (added, changed, removed): a new one is polled at once. A
+        feeds.yaml that no longer reads leaves the jobs as they are (the error is logged)."""
+        try:
+            wanted = {f"feed:{feed.url}": feed for feed in all_feeds(self.store, load_feeds(self.settings.config_dir))}
+        except ConfigError as exc:
+            log.error("feeds not reconciled: %s", exc)
+            return
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("feed:") and wanted.get(job.id) != job.args[0]:
+                job.remove()
+        present = {job.id for job in self.scheduler.get_jobs()}
+        for job_id, feed in wanted.items():
+            if job_id not in present:
+                self.scheduler.add_job(self.poll, IntervalTrigger(minutes=feed.every_minutes), args=[feed], id=job_id,
+                                       name=f"feed {feed.url}", next_run_time=datetime.now(timezone.utc))
+
     def reconcile(self) -> None:
-        """Make the cron jobs match the subscriptions table (added, changed, removed)."""
+        """Make the cron jobs match the subscriptions table (added, changed, removed), and the feed jobs the
+        feeds."""
+        self.reconcile_feeds()
         wanted = {}
         for sub in subs_db.all_subscriptions(self.store):
             wanted[f"digest:{sub.channel}"] = (sub, repr(cron_trigger(sub)))  # repr() includes the time zone
@@ -180,10 +202,7 @@ class DigestScheduler:
         minutes = self.settings.digest.reindex_minutes
         if minutes and minutes > 0:
             self.scheduler.add_job(self.reindex, IntervalTrigger(minutes=minutes), id="corpus-reindex")
-        feeds = load_feeds(self.settings.config_dir).feeds
-        for feed in feeds:  # each at once (without blocking start-up), then every every_minutes
-            self.scheduler.add_job(self.poll, IntervalTrigger(minutes=feed.every_minutes), args=[feed],
-                                   id=f"feed:{feed.url}", name=f"feed {feed.url}", next_run_time=datetime.now(timezone.utc))
+        feeds = [job for job in self.scheduler.get_jobs() if job.id.startswith("feed:")]  # added by reconcile()
         # At once (without blocking start-up), then as often as a lease can run out.
         self.scheduler.add_job(self.catch_up, IntervalTrigger(seconds=self.lease.total_seconds()), id="digest-catch-up",
                                next_run_time=datetime.now(timezone.utc))

@@ -1,4 +1,4 @@
-"""Polling the feeds of config/feeds.yaml: new items fetched, read and indexed, each feed's outcome kept.
+"""Polling the feeds (config/feeds.yaml's, and those editors added from Slack): new items fetched, read and indexed, each feed's outcome kept.
 
 A poll first fetches (conditional requests: a feed unchanged since the last poll answers 304 and costs
 nothing more), then reads each new item (an item URL this feed gave before is skipped; its page fetched
@@ -65,23 +65,55 @@ class _Read:
     batches: list[tuple[str, list[Document]]]
 
 
+def all_feeds(store: Store, config: FeedsConfig) -> list[FeedConfig]:
+    """Every feed to poll: config/feeds.yaml's, then those added from Slack (one listed in both is the
+    file's)."""
+    listed = {feed.url for feed in config.feeds}
+    return [*config.feeds, *(feed for feed in feed_store.added(store) if feed.url not in listed)]
+
+
+def check_feed(config: FeedsConfig, url: str) -> int:
+    """Read `url` once as a feed (before it is added): its number of items. Raises FetchError or NotAFeed."""
+    with Fetcher(config.fetch) as http:
+        return len(parse_feed(http.get(url).body))
+
+
+def status_lines(feed: FeedConfig, state: feed_store.FeedState | None) -> list[str]:
+    """A feed and its polled state as `newsbot feeds status` and `/newsbot feeds` show them: a heading line,
+    then the last poll's outcome (plain text: a front escapes it as it needs)."""
+    origin = f"added by {feed.added_by}" if feed.added_by else "config/feeds.yaml"
+    lines = [f"{feed.source}  {feed.url}  (every {feed.every_minutes:g} min{', full text' if feed.full_text else ''}"
+             f", {origin})"]
+    if state is None or state.last_poll is None:
+        return [*lines, "  never polled"]
+    lines.append(f"  last poll: {_when(state.last_poll)} · last success: {_when(state.last_success)} · "
+                 f"{plural(state.items_indexed, 'item')} · {plural(state.errors, 'failed poll')}")
+    if state.last_error:
+        lines.append(f"  error: {state.last_error}")
+    return lines
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+
 def poll_feeds(store: Store, config: FeedsConfig, indexer: Indexer, *, feeds: Iterable[FeedConfig] | None = None,
                fetcher: Fetcher | None = None, clock: Callable[[], datetime] | None = None,
                wait: bool = True) -> PollReport:
-    """Poll `feeds` (default: every feed of `config`) once. Raises IndexRunBusy only when `wait` is False
+    """Poll `feeds` (default: every feed, all_feeds) once. Raises IndexRunBusy only when `wait` is False
     and another index run is writing."""
     clock = clock or (lambda: datetime.now(timezone.utc))
     report = PollReport()
     reads: list[_Read] = []
     with (fetcher or Fetcher(config.fetch)) as http:
-        for feed in feeds if feeds is not None else config.feeds:
+        for feed in feeds if feeds is not None else all_feeds(store, config):
             outcome = FeedOutcome(feed)
             report.outcomes.append(outcome)
             try:
                 read = _read_feed(store, http, feed, outcome, clock)
             except Exception as exc:  # one feed's failure never stops the others
                 log.debug("feed %s failed", feed.url, exc_info=True)
-                outcome.error = _reason(exc)
+                outcome.error = reason(exc)
                 feed_store.record_failure(store, feed.url, clock(), outcome.error)
                 continue
             if read is not None:
@@ -125,7 +157,7 @@ def _read_feed(store: Store, http: Fetcher, feed: FeedConfig, outcome: FeedOutco
             doc = _read_item(http, item, feed)
         except Exception as exc:  # one item's failure never stops the feed's others
             log.debug("item %s failed", item.url, exc_info=True)
-            outcome.item_problems.append(f"{item.url}: {_reason(exc)}")
+            outcome.item_problems.append(f"{item.url}: {reason(exc)}")
             continue
         if doc is None:
             outcome.item_problems.append(f"{item.url}: no article text found")
@@ -150,7 +182,7 @@ def _marker(read: _Read, key: str) -> Callable[[Connection], None]:
     return on_stored
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
     if isinstance(exc, (FetchError, NotAFeed, BinaryContent)):
         return str(exc)
     return f"{exc.__class__.__name__}: {exc}"

@@ -5,14 +5,22 @@ retries with doubling pauses after a timeout or a 5xx, at most one request per h
 `host_interval_seconds`, robots.txt obeyed (read once per host and poll), redirect loops cut off, and a
 response over the size cap refused, reading stopped there. Every failure is a FetchError whose message
 is the reason a feed's status shows.
+
+Unless `allow_private_addresses`, no request reaches a private, loopback, link-local (cloud metadata),
+multicast or otherwise non-public address: the host's every address is checked before the request, each
+redirect's target before it is followed, and the address actually connected to before the answer is read
+(a name that resolves to a public address first and a private one next is caught there). See
+docs/security.md.
 """
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
@@ -35,6 +43,7 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     not_modified: bool = False  # 304: the validators sent still hold
+    content_type: str = ""  # the media type the server declared ("text/html"), lower case, without parameters
 
 
 class Fetcher:
@@ -47,6 +56,8 @@ class Fetcher:
         self._host_lock = threading.Lock()
         self._last_request: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
+        if not settings.allow_private_addresses:
+            self.session.hooks["response"].append(self._check_response)
 
     def close(self) -> None:
         self.session.close()
@@ -59,6 +70,8 @@ class Fetcher:
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
         """The body of `url`, or `not_modified` when the validators still hold. Raises FetchError."""
+        if not self.settings.allow_private_addresses:
+            check_public(url)
         if not self.allowed(url):
             raise FetchError("disallowed by the site's robots.txt")
         headers = {}
@@ -101,7 +114,8 @@ class Fetcher:
                 raise FetchError(f"HTTP {response.status_code} {response.reason}")
             body = self._read_capped(response)
             return Fetched(response.url, body, etag=response.headers.get("ETag"),
-                           last_modified=response.headers.get("Last-Modified"))
+                           last_modified=response.headers.get("Last-Modified"),
+                           content_type=response.headers.get("Content-Type", "").split(";")[0].strip().lower())
 
     def _read_capped(self, response: requests.Response) -> bytes:
         """The body, streamed; past the cap (or a Content-Length over it) reading stops and it is refused.
@@ -161,6 +175,59 @@ class Fetcher:
         robots = RobotFileParser()
         robots.parse(body.decode("utf-8", "replace").splitlines())
         return robots
+
+
+    def _check_response(self, response: requests.Response, *args, **kwargs) -> None:
+        """Every response, before it is read or a redirect followed: the address connected to must be public
+        (unless a proxy stands between), and so must a redirect's target."""
+        try:
+            peer = _peer(response)
+            if peer is not None and not requests.utils.get_environ_proxies(response.url):
+                check_address(urlsplit(response.url).hostname or "", peer)
+            if response.is_redirect:
+                check_public(urljoin(response.url, response.headers["Location"]))
+        except FetchError:
+            response.close()
+            raise
+
+
+def _peer(response: requests.Response) -> str | None:
+    """The address a response came from: urllib3 keeps the socket on its connection, or, once the server
+    said it closes the connection, only on the response's file."""
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is None:
+        sock = getattr(getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None), "_sock", None)
+    try:
+        return sock.getpeername()[0] if sock is not None else None
+    except OSError:  # already closed: nothing more is read from it
+        return None
+
+
+def check_public(url: str) -> None:
+    """Raise FetchError unless every address `url`'s host resolves to is public."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError("not an http:// or https:// address")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        raise FetchError(f"unreachable (the name {parts.hostname} does not resolve: {exc})") from None
+    for *_, address in found:
+        check_address(parts.hostname, address[0])
+
+
+def check_address(host: str, address: str) -> None:
+    """Raise FetchError when `address` (of `host`) is not a public one: private, loopback, link-local
+    (169.254.169.254, where clouds serve instance credentials), shared, reserved or multicast."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    if not ip.is_global or ip.is_multicast:
+        what = ("a loopback" if ip.is_loopback else "a link-local (cloud metadata)" if ip.is_link_local
+                else "a private" if ip.is_private else "a non-public")
+        where = host if host == address else f"{host} ({address})"
+        raise FetchError(f"refused: {where} is {what} address, which newsbot does not fetch "
+                         "(fetch: allow_private_addresses in feeds.yaml)")
 
 
 class _Retryable(Exception):

@@ -36,21 +36,24 @@ def reindex_corpus(store: Store, settings: Settings, lock: threading.Lock,
 
 def poll_feed(store: Store, settings: Settings, feed: FeedConfig, lock: threading.Lock,
               build: Callable[[Store, Settings], Indexer]) -> PollReport | None:
-    """Poll one feed (its outcome is logged and kept for `newsbot feeds status`); see taking_turns.
-    feeds.yaml is read again, so that its fetch limits can change while the bot runs."""
+    """Poll one feed (its outcome is logged and kept for `newsbot feeds status`); see taking_turns, except that
+    it waits for this process's other index job or digest to finish rather than skip its turn (a feed polled
+    every few hours, or just added from Slack, would otherwise wait a whole interval). feeds.yaml is read
+    again, so that its fetch limits can change while the bot runs."""
     def run() -> PollReport:
         report = poll_feeds(store, load_feeds(settings.config_dir), build(store, settings), feeds=[feed], wait=False)
         if report.index is not None and report.index.articles_added:
             log.info("feed %s: %s", feed.url, plural(report.index.articles_added, "new article"))
         return report
-    return taking_turns(store, lock, f"poll of {feed.url}", run)
+    return taking_turns(store, lock, f"poll of {feed.url}", run, wait=True)
 
 
-def taking_turns(store: Store, lock: threading.Lock, what: str, run: Callable[[], Report]) -> Report | None:
-    """`run` unless `lock` is taken (jobs that must not see an index run half-stored hold it too), nor
-    another process's index run writing (its run or the next turn picks the changes up). Never raises:
-    an index job's failure is logged and the next turn tries again. None when nothing ran."""
-    if not lock.acquire(blocking=False):  # an index job or a digest is running: next time
+def taking_turns(store: Store, lock: threading.Lock, what: str, run: Callable[[], Report], *,
+                 wait: bool = False) -> Report | None:
+    """`run` unless `lock` is taken (jobs that must not see an index run half-stored hold it too; with `wait`,
+    once it is free), nor another process's index run writing (its run or the next turn picks the changes
+    up). Never raises: an index job's failure is logged and the next turn tries again. None when nothing ran."""
+    if not lock.acquire(blocking=wait):  # an index job or a digest is running: next time (or wait for it)
         return None
     try:
         return run()

@@ -14,10 +14,11 @@ import secrets
 from sqlalchemy.exc import IntegrityError
 
 from bot.blockkit import Message, unescape_command_text
+from bot.config import Settings, load_settings
 from bot.search.engines import engines_for
 from bot.search.filters import FilterError, Filters, parse_query
 from bot.search.quote_cards import quote_card
-from bot.slack import curation_command, digest_command, views
+from bot.slack import curation_command, digest_command, links_command, views
 from bot.slack.buttons import (
     EDITING, READ_ONLY, ActorQuotesPage, ButtonValue, FollowChoice, ProfilePage, QuoteCardPage, QuotesPage, decode,
     kind_of, sign_buttons, verified, wire_of,
@@ -48,12 +49,20 @@ class Answers:
     """What every front answers, from the search engines of its store (bot.search.engines: one set per
     process, shared with /digest follow). Built once per process; the engines are thread-safe readers."""
 
-    def __init__(self, store, editors: Editors | None = None):
-        """`editors`: who may correct the index (nobody when None)."""
+    def __init__(self, store, editors: Editors | None = None, settings: Settings | None = None):
+        """`editors`: who may correct the index and add to it (nobody when None); `settings`: the project's
+        (read from its config folder when None)."""
         self.store = store
         self.engines = engines_for(store)
         self.editors = editors or Editors()
+        self._settings = settings
         self._button_key: bytes | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
 
     def button_key(self) -> bytes:
         """The key every instance on this database signs button values with: made by the first to need it."""
@@ -100,8 +109,10 @@ class Answers:
 
     def command(self, command: str, text: str, *, user_id: str = "", channel_id: str = "", client=None,
                 share: bool = True) -> Message:
-        """Answer `/command text` (text as Slack sends it: escaped, with `<@U…>` tokens)."""
-        query = unescape_command_text(text)[:MAX_QUERY]
+        """Answer `/command text` (text as Slack sends it: escaped, with `<@U…>` tokens; a link's `<url|label>`
+        is read as its address, not its label, by `/newsbot add`). `share` False: a thread's answer (an @newsbot
+        mention)."""
+        query = unescape_command_text(links_command.link_targets(text) if command == "/newsbot" else text)[:MAX_QUERY]
         try:
             return self.signed(self._command(command, query, user_id=user_id, channel_id=channel_id, client=client,
                                              share=share))
@@ -113,6 +124,10 @@ class Answers:
         if command == "/newsbot" and curation_command.is_curation(query):
             return curation_command.handle(query, user_id=user_id, engines=self.engines,
                                            allowed=self.editors.allows(user_id, client))
+        if command == "/newsbot" and links_command.is_links(query):
+            return links_command.handle(query, user_id=user_id, store=self.store, settings=self.settings,
+                                        engines=self.engines, allowed=self.editors.allows(user_id, client),
+                                        mentioned=not share)
         if command == "/newsbot" or query.lower() in ("help", "?", "-h", "--help"):
             return views.help_message()
         if command == "/digest":

@@ -49,8 +49,11 @@ USAGE = (
     "• `/digest preview | subscribe [HH:MM] [Area/City] [weekdays|daily] | unsubscribe | status | "
     "follow &lt;actor&gt; | unfollow &lt;actor&gt;`: this channel's daily digest\n"
     "• `@newsbot lookup &lt;name&gt;` in a thread answers in the thread\n"
+    "• `/newsbot feeds`: the feeds the bot polls, and how their last polls went\n"
     "• Editors: `/newsbot edit &lt;actor&gt; …`, `/newsbot history &lt;actor&gt;`, `/newsbot undo &lt;n&gt;` "
-    "correct the index (`/newsbot edit` alone says how)\n"
+    "correct the index (`/newsbot edit` alone says how); `/newsbot add &lt;url&gt;` (or the link posted "
+    "with @newsbot) indexes an article now; `/newsbot feeds add &lt;url&gt; [source] [every N minutes]` "
+    "and `remove &lt;url&gt;` manage feeds\n"
     "Answers are only visible to you until you press *Share in channel*."
 )
 

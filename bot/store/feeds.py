@@ -1,14 +1,17 @@
-"""The polled state of each feed (validators, last poll, counts, last error) and the item URLs seen."""
+"""The polled state of each feed (validators, last poll, counts, last error), the item URLs seen, and the
+feeds editors added from Slack."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
+from bot.config import FeedConfig
 from bot.store.db import Store, chunks, one_of
-from bot.store.schema import feed_items, feeds
+from bot.store.schema import added_feeds, feed_items, feeds
 
 
 @dataclass(frozen=True)
@@ -73,3 +76,29 @@ def mark_seen(conn: Connection, feed_url: str, item_url: str, when: datetime) ->
         feed_items.c.feed_url == feed_url, feed_items.c.item_url == item_url)).first()
     if exists is None:
         conn.execute(insert(feed_items).values(feed_url=feed_url, item_url=item_url, seen_at=when))
+
+
+def added(store: Store) -> list[FeedConfig]:
+    """The feeds added from Slack, oldest first."""
+    with store.connect() as conn:
+        rows = conn.execute(select(added_feeds).order_by(added_feeds.c.added_at, added_feeds.c.url)).mappings()
+        return [FeedConfig(url=row["url"], source=row["source"], every_minutes=row["every_minutes"],
+                           added_by=row["added_by"]) for row in rows]
+
+
+def add(store: Store, feed: FeedConfig, when: datetime) -> bool:
+    """Keep a feed added from Slack; False when it was added already (by anyone)."""
+    try:
+        with store.begin() as conn:
+            conn.execute(insert(added_feeds).values(url=feed.url, source=feed.source, every_minutes=feed.every_minutes,
+                                                    added_by=feed.added_by or "", added_at=when))
+    except IntegrityError:
+        return False
+    return True
+
+
+def remove(store: Store, url: str) -> bool:
+    """Forget a feed added from Slack (its polled state and seen items stay: added again, it indexes nothing
+    twice); False when there was none."""
+    with store.begin() as conn:
+        return conn.execute(delete(added_feeds).where(added_feeds.c.url == url)).rowcount > 0

@@ -355,3 +355,14 @@ feed_items = Table(
     Column("item_url", String(2000), primary_key=True),
     Column("seen_at", DateTime(timezone=True), nullable=False),
 )
+
+# Feeds editors added from Slack (`/newsbot feeds add`), polled beside those of config/feeds.yaml; their polled
+# state is kept in `feeds` like any feed's.
+added_feeds = Table(
+    "added_feeds", metadata,
+    Column("url", String(2000), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("every_minutes", Float, nullable=False),
+    Column("added_by", String(64), nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+)

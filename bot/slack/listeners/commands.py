@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from bot.blockkit import clip, escape, unescape_command_text
 from bot.slack.answers import COMMANDS, Answers
 from bot.slack.curation_command import is_curation
+from bot.slack.links_command import is_links
 from bot.slack.listeners.replies import later, send
 
 WORKING = {"/lookup": "Looking up {}…", "/quote": "Searching quotes for {}…", "/digest": "Working on /digest {}…",
@@ -19,7 +20,7 @@ def register(app: App, answers: Answers, pool: Executor) -> None:
     def handle(ack: Ack, command: dict, respond: Respond, client: WebClient) -> None:
         name, text = command.get("command", ""), command.get("text") or ""
         query = unescape_command_text(text)
-        if name == "/newsbot" and not is_curation(query) or not query or query.lower() in ("help", "?"):
+        if name == "/newsbot" and not (is_curation(query) or is_links(query)) or not query or query.lower() in ("help", "?"):
             ack(**answers.command(name, text).to_dict(), response_type="ephemeral")  # instant, nothing to search
             return
         ack(WORKING.get(name, "{}…").format(f"*{escape(clip(query, 100))}*"))

@@ -1,4 +1,5 @@
-"""App mentions: `@newsbot lookup <name>` (slash commands cannot run in threads) answers in the thread."""
+"""App mentions: `@newsbot lookup <name>` (slash commands cannot run in threads) answers in the thread, and
+a link posted with @newsbot is added as `/newsbot add` adds it (bot.slack.links_command says who may)."""
 from __future__ import annotations
 
 import logging
@@ -16,16 +17,21 @@ from bot.slack.once import AnswerOnce
 log = logging.getLogger(__name__)
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+LINK = re.compile(r"<https?://[^<>]+>")
 VERBS = {"lookup": "/lookup", "look": "/lookup", "who": "/lookup", "quote": "/quote", "quotes": "/quote",
          "digest": "/digest", "help": "/newsbot"}
 
 
 def mention_command(text: str) -> tuple[str, str]:
-    """`<@BOT> lookup Kataeb Hezbollah` -> ("/lookup", "Kataeb Hezbollah"); a bare name is a lookup.
+    """`<@BOT> lookup Kataeb Hezbollah` -> ("/lookup", "Kataeb Hezbollah"); a bare name is a lookup, and a
+    message holding a link (`<@BOT> <https://…>`, `<@BOT> add <https://…|label>`) adds its first one.
     The text stays Slack-escaped: Answers.command unescapes it like slash-command text."""
     text = MENTION.sub(" ", text or "").strip()
     verb, _, rest = text.partition(" ")
     command = VERBS.get(verb.lower().lstrip("/"))
+    link = LINK.search(text)
+    if verb.lower() == "add" or link is not None and command is None:
+        return "/newsbot", f"add {link.group(0)}" if link else text  # no link: /newsbot add says what it takes
     if command is None:
         return "/lookup", text
     if verb.lower() == "look" and rest.lower().startswith("up "):
