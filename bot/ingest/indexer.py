@@ -276,7 +276,7 @@ class Indexer:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
             return None
         report.problems.extend(result.problems)
-        if any(p.fatal for p in result.problems) and not result.documents:
+        if not result.documents:  # read_file said why: the file's stored articles, if any, are kept
             return None
         analysis = self._pool.start(result.documents)
         status = FileStatus.PARTIAL if result.problems else FileStatus.OK
