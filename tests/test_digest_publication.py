@@ -6,6 +6,7 @@ import io
 import json
 import random
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -157,6 +158,26 @@ def test_the_window_since_the_previous_digest_takes_stories_published_from_its_f
     assert "in Monday's window" not in result.output  # it was Monday's news: never in two digests
     assert ("1 older article and 1 undated article indexed since the last digest are left out: "
             "only stories published since Mon 23 Mar count as new.") in result.output
+
+
+def test_a_first_digest_covers_the_last_24_hours_and_stories_published_from_the_day_they_start(config_dir, store):
+    """No digest before it: the window is the 24 hours up to the digest (a replay of tomorrow's ends now),
+    and a story indexed in them counts when published on or after the day they start (London), however
+    early in that day it broke. The grace period, how late a missed digest is still posted, plays no part."""
+    now = datetime.now(timezone.utc)
+    first_day = (now - timedelta(hours=24)).astimezone(ZoneInfo("Europe/London")).date()
+    story(store, "Published the first day, indexed 23 hours ago", now - timedelta(hours=23), published=first_day)
+    story(store, "Published the day before, indexed an hour ago", now - timedelta(hours=1),
+          published=first_day - timedelta(days=1))
+    story(store, "Published the first day, indexed 25 hours ago", now - timedelta(hours=25), published=first_day)
+    result = CliRunner().invoke(cli, ["--db", store.url, "digest", "--channel", "C0FIRST01", "--date",
+                                      (today() + timedelta(days=1)).isoformat(), "--json"])
+    assert result.exit_code == 0, result.output
+    digest = json.loads(result.stdout)["digest"]
+    start, end = (datetime.fromisoformat(digest[key]) for key in ("window_start", "window_end"))
+    assert end - start == timedelta(hours=24) and now <= end <= datetime.now(timezone.utc)
+    assert [s["title"] for s in digest["stories"]] == ["Published the first day, indexed 23 hours ago"]
+    assert (digest["older_left_out"], digest["undated_left_out"]) == (1, 0)
 
 
 @pytest.fixture
