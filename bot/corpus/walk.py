@@ -2,8 +2,9 @@
 
 Folders are walked recursively, hidden entries and sidecars skipped, each folder's files (sorted) before
 its subfolders (sorted). A dataset's own documentation found in a folder (README, LICENSE, CHANGELOG …,
-whatever the suffix) is not an article: it is set aside and listed, not read. A file is named by the path it was found under: a symbolic link keeps its own
-name, so removing the link removes its articles, never the target's.
+whatever the suffix) is not an article: it is set aside and listed, not read. A file is named by the path
+it was found under: a symbolic link keeps its own name, so removing the link removes its articles, never
+the target's.
 
 Symbolic links found inside a folder are followed when they lead inside the folders being indexed; one
 that leads elsewhere, one whose target does not exist and a loop are reported and skipped (a sidecar

@@ -10,8 +10,8 @@ indexing time says nothing of when it was news. Both are counted as left out, so
 can say so. What came before the window (`_history`) is judged the same way: a story published
 before its first day, an undated one, or one an earlier window took; so a backfill of old
 articles never makes an actor or a quote look new, and an actor's usual rate is counted over
-the fortnight of publication days before the window. Each story is one `articles` row; its syndicated copies are `occurrences` rows
-and count once (shown as "+N copies").
+the fortnight of publication days before the window. Each story is one `articles` row; its
+syndicated copies are `occurrences` rows and count once (shown as "+N copies").
 
 The digest is a morning briefing for one channel: stories ranked by how much they matter to it
 (`story_score`: its followed actors, the desk's curated actors, the outlets that carried the story,
@@ -369,8 +369,8 @@ def _actor_trends(conn: Connection, start: datetime, end: datetime, first_day: d
                   story_count: int, outlets: set[str]) -> tuple[list[ActorTrend], list[ActorTrend], list[ActorTrend], int]:
     """The IN_THE_NEWS most mentioned people and organisations of the window and its PLACES most mentioned
     places, each with its usual rate over the BASELINE_DAYS of publication before `first_day`; then the most
-    mentioned of the other newcomers (never in a story of `_history`), and how many newcomers there are. A name in nearly every story (boilerplate) and the
-    window's outlets are left out."""
+    mentioned of the other newcomers (never in a story of `_history`), and how many newcomers there are.
+    A name in nearly every story (boilerplate) and the window's outlets are left out."""
     query = (select(mentions.c.actor_id, actors.c.name, actors.c.kind, func.count().label("n"),
                     func.count(func.distinct(mentions.c.article_id)).label("a"))
              .join(actors, actors.c.id == mentions.c.actor_id)

@@ -88,9 +88,9 @@ def stored_problems(error: str | None) -> list[FileProblem]:
 
 def vanished_files(conn: Connection, roots: Iterable[Path], walk: CorpusWalk) -> tuple[list[int], list[FileProblem]]:
     """The ids of the stored files under `roots` that are gone from disk or are documentation (indexed
-    before the walk set README and the like aside), and a problem per corpus folder found empty. Never those the walk could not look at (an unreadable folder, a file that
-    cannot be reached now), nor those of an empty corpus folder, which is what an unmounted disk
-    looks like (reported instead)."""
+    before the walk set README and the like aside), and a problem per corpus folder found empty. Never
+    those the walk could not look at (an unreadable folder, a file that cannot be reached now), nor those
+    of an empty corpus folder, which is what an unmounted disk looks like (reported instead)."""
     root_prefixes = [os.path.realpath(r) + os.sep for r in roots if os.path.isdir(r)]
     if not root_prefixes:
         return [], []
