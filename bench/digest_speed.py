@@ -1,8 +1,8 @@
 """How long a digest takes to build for a day of 500 new articles (issue 6).
 
 Builds a synthetic archive from the shared news data (bench/corpus.py), indexes it, spreads its
-ingestion times over the 14 days before the digest window (so "In the news" has a real baseline
-to compare against), indexes a day of 500 new articles, then builds and renders that day's digest
+ingestion times and publication dates over the 14 days before the digest window (so "In the news"
+has a real baseline to compare against), indexes a day of 500 new articles, then builds and renders that day's digest
 several times (following three curated actors) and reports the median. Skips cleanly when
 ../shared/data is absent.
 
@@ -33,14 +33,15 @@ from bot.store.schema import articles
 
 
 def spread_history(store: Store, before: datetime, days: int = 14) -> int:
-    """Give the archive ingestion times spread over the `days` before `before` (as if indexed daily)."""
+    """Give the archive ingestion times spread over the `days` before `before`, each story published the
+    day it is indexed (as if indexed daily as the news broke: the digest's baseline counts publication days)."""
     with store.begin() as conn:
         ids = conn.execute(select(articles.c.id).order_by(articles.c.id)).scalars().all()
-        rows = [{"aid": article_id, "at": before - timedelta(minutes=1 + (n * 7919) % (days * 24 * 60))}
-                for n, article_id in enumerate(ids)]
+        times = [before - timedelta(minutes=1 + (n * 7919) % (days * 24 * 60)) for n in range(len(ids))]
+        rows = [{"aid": article_id, "at": at, "day": at.date()} for article_id, at in zip(ids, times)]
         if rows:
-            conn.execute(update(articles).where(articles.c.id == bindparam("aid")).values(ingested_at=bindparam("at")),
-                         rows)
+            conn.execute(update(articles).where(articles.c.id == bindparam("aid"))
+                         .values(ingested_at=bindparam("at"), date=bindparam("day")), rows)
     return len(ids)
 
 

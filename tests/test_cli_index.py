@@ -120,6 +120,60 @@ def test_bad_input_is_reported_by_name_and_the_rest_indexed(newsbot, tmp_path):
     assert len(titles) == 5  # 3 archive articles, the legacy-encoded page, one JSONL record
 
 
+def test_a_file_of_records_that_are_not_articles_is_one_problem_and_the_rest_indexed(newsbot, tmp_path):
+    """A dataset folder with entity annotations beside its articles (tests/fixtures/annotated), and a
+    page whose front matter has a bad date and no text below it: each is named once with why, nothing of
+    them is stored, and the articles beside them are."""
+    corpus = tmp_path / "dataset"
+    shutil.copytree(FIXTURES / "annotated", corpus)
+    (corpus / "draft.md").write_text("---\ntitle: Draft\ndate: someday\n---\n\n")
+    result = newsbot("index", str(corpus))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Error" not in result.output
+    assert "Indexed 1 file, 0 unchanged, 0 removed: 2 new articles" in result.stdout
+    problems = result.stderr.splitlines()
+    assert problems[0] == "3 problems:"
+    assert problems[1:] == [
+        f"  {corpus / 'draft.md'}: key 'date': not a date: 'someday' (expected e.g. 2019-03-22 or March 22, "
+        f"2019)",
+        f"  {corpus / 'draft.md'}: no article text found",
+        f"  {corpus / 'entities.jsonl'}: not an article file: none of its 2 lines is an article (no 'text' (a "
+        f"non-empty string is required; the record has 'id', 'entities'): 2 lines); not indexed",
+    ]
+    assert sorted(r["title"] for r in exported(newsbot)) == ["Ferry service between Aqaba and Nuweiba resumes",
+                                                             "Jordan valley farmers count frost damage"]
+    assert newsbot("stats").stdout.splitlines()[0].split() == ["articles", "2"]
+    again = newsbot("index", str(corpus))  # nothing of it was stored: said again, and the articles stay
+    assert "Indexed 0 files, 1 unchanged, 0 removed" in again.stdout and "entities.jsonl: not an article" in again.stderr
+
+
+def test_documentation_in_a_corpus_folder_is_not_an_article(newsbot, tmp_path):
+    """README, LICENSE, CHANGELOG … found in a folder (at its top or in a subfolder, with any suffix or
+    none) are left out and listed, without a problem; one indexed earlier goes. Named on its own, a
+    README is read like any file (whoever named it chose it)."""
+    corpus = tmp_path / "datasets"
+    shutil.copytree(FIXTURES / "annotated", corpus / "harbour")
+    (corpus / "harbour" / "entities.jsonl").unlink()
+    about = ("This collection holds wire stories from the harbour desk, collected in March 2023.\n\n"
+             "Each line of articles.jsonl is one story, with its title, source and publication date.\n")
+    (corpus / "README.md").write_text(about)
+    (corpus / "LICENSE").write_text("Permission is granted to use these stories for research, said the owners.\n")
+    write_story(corpus / "port" / "aqaba.txt", "Aqaba port reopens", "Aqaba")
+    (corpus / "port" / "ChangeLog.txt").write_text("Version 2 of the collection added the port stories, "
+                                                   "which were missing from the first release.\n")
+    first = newsbot("index", str(corpus / "README.md"))
+    assert first.exit_code == 0 and "1 new article" in first.stdout
+    result = newsbot("index", str(corpus))
+    assert result.exit_code == 0, result.output
+    assert "Indexed 2 files, 0 unchanged, 1 removed: 3 new articles" in result.stdout
+    assert (f"Not articles, skipped: 3 documentation files ({corpus / 'LICENSE'}, {corpus / 'README.md'}, "
+            f"{corpus / 'port' / 'ChangeLog.txt'})") in result.stdout
+    assert result.stderr == ""
+    assert sorted(r["title"] for r in exported(newsbot)) == ["Aqaba port reopens",
+                                                             "Ferry service between Aqaba and Nuweiba resumes",
+                                                             "Jordan valley farmers count frost damage"]
+
+
 def test_usage_errors_exit_2(newsbot):
     assert newsbot("index", "--no-such-option").exit_code == 2
     assert newsbot("export", "everything").exit_code == 2

@@ -6,6 +6,7 @@ import io
 import json
 import random
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -157,3 +158,94 @@ def test_the_window_since_the_previous_digest_takes_stories_published_from_its_f
     assert "in Monday's window" not in result.output  # it was Monday's news: never in two digests
     assert ("1 older article and 1 undated article indexed since the last digest are left out: "
             "only stories published since Mon 23 Mar count as new.") in result.output
+
+
+def test_a_first_digest_covers_the_last_24_hours_and_stories_published_from_the_day_they_start(config_dir, store):
+    """No digest before it: the window is the 24 hours up to the digest (a replay of tomorrow's ends now),
+    and a story indexed in them counts when published on or after the day they start (London), however
+    early in that day it broke. The grace period, how late a missed digest is still posted, plays no part."""
+    now = datetime.now(timezone.utc)
+    first_day = (now - timedelta(hours=24)).astimezone(ZoneInfo("Europe/London")).date()
+    story(store, "Published the first day, indexed 23 hours ago", now - timedelta(hours=23), published=first_day)
+    story(store, "Published the day before, indexed an hour ago", now - timedelta(hours=1),
+          published=first_day - timedelta(days=1))
+    story(store, "Published the first day, indexed 25 hours ago", now - timedelta(hours=25), published=first_day)
+    result = CliRunner().invoke(cli, ["--db", store.url, "digest", "--channel", "C0FIRST01", "--date",
+                                      (today() + timedelta(days=1)).isoformat(), "--json"])
+    assert result.exit_code == 0, result.output
+    digest = json.loads(result.stdout)["digest"]
+    start, end = (datetime.fromisoformat(digest[key]) for key in ("window_start", "window_end"))
+    assert end - start == timedelta(hours=24) and now <= end <= datetime.now(timezone.utc)
+    assert [s["title"] for s in digest["stories"]] == ["Published the first day, indexed 23 hours ago"]
+    assert (digest["older_left_out"], digest["undated_left_out"]) == (1, 0)
+
+
+@pytest.fixture
+def tuesday_digest(store):
+    """`newsbot digest [ARGS…]` for C0DESK01 on Tue 24 Mar 2026, after Monday's digest (window Mon 08:00 to
+    Tue 08:00, London: stories published from Monday on are new); what it prints."""
+    ledger.claim(store, "C0DESK01", date(2026, 3, 23), (at("2026-03-22 08:00"), at("2026-03-23 08:00")),
+                 now=at("2026-03-23 08:00"))
+    ledger.complete(store, "C0DESK01", date(2026, 3, 23), "111.222")
+
+    def newsbot_digest(*args):
+        result = CliRunner().invoke(cli, ["--db", store.url, "digest", "--channel", "C0DESK01", "--date",
+                                          "2026-03-24", *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+    return newsbot_digest
+
+
+def test_a_backfill_never_makes_an_actor_new_and_its_fortnight_counts_by_publication(config_dir, store, tuesday_digest):
+    """Older stories indexed in the window are the past of the window's news, as their dates say: an actor
+    they name is not new in the news, and those published in the fortnight before make its usual rate."""
+    story(store, "Last week's news", at("2026-03-17 10:00"), mentions_of=("Known Minister",))
+    story(store, "Archive piece from 1987", at("2026-03-23 09:00"), published=date(1987, 3, 2),
+          mentions_of=("Old Guard",))
+    for day in range(1, 15):  # a fortnight of stories, indexed late, one mention of the envoy a day
+        story(store, f"Routine day {day}", at("2026-03-23 09:30"), published=date(2026, 3, 23) - timedelta(days=day),
+              mentions_of=("Steady Envoy",))
+    story(store, "Undated profile", at("2026-03-23 09:45"), undated=True, mentions_of=("Quiet Adviser",))
+    for number in range(3):  # indexed in the fortnight, published in 1987: not part of the envoy's usual rate
+        story(store, f"Archive echo {number}", at("2026-03-20 10:00"), published=date(1987, 3, 5),
+              mentions_of=("Wire Ghost",))
+    story(store, "Today's report", at("2026-03-23 12:00"), published=date(2026, 3, 23),
+          mentions_of=("Old Guard", "Steady Envoy", "Fresh Face", "Quiet Adviser", "Wire Ghost", "Wire Ghost",
+                       "Wire Ghost"))
+
+    printed = tuesday_digest()
+    assert "1 new story" in printed
+    lines = {line.split(" (person)")[0].lstrip("• "): line for line in printed.splitlines() if "(person):" in line}
+    assert lines["Fresh Face"].endswith("1 mention in 1 story, first time in the news")
+    assert lines["Old Guard"].endswith("1 mention in 1 story")  # named in 1987: no history this fortnight
+    assert lines["Quiet Adviser"].endswith("1 mention in 1 story")  # undated: never new, so known before
+    assert lines["Steady Envoy"].endswith("1 mention in 1 story, as usual")  # 14 in the 14 days published before
+    # Its stories indexed in the fortnight were published in 1987: none this fortnight, so back after a quiet one.
+    assert lines["Wire Ghost"].endswith("3 mentions in 1 story, back after a quiet fortnight [spike]")
+
+    trends = {t["name"]: t for t in json.loads(tuesday_digest("--json"))["digest"]["in_the_news"]}
+    assert [name for name, t in trends.items() if t["first_time"]] == ["Fresh Face"]
+    assert (trends["Steady Envoy"]["usual"], trends["Wire Ghost"]["usual"]) == (1.0, 0.0)
+
+
+def test_a_quote_first_published_last_year_is_not_new_today(config_dir, store, tuesday_digest):
+    """A quote is new unless an older story has it: published before the window (even when indexed in it)
+    or undated; its first time in today's stories does not make it new."""
+    story(store, "Last week's news", at("2026-03-17 10:00"))
+    story(store, "Interview from last year", at("2026-03-23 09:00"), published=date(2025, 6, 1),
+          quotes_by=(("We will never give up the northern pipeline to anyone", "Named Minister", False),))
+    story(store, "Undated profile", at("2026-03-23 09:30"), undated=True,
+          quotes_by=(("A harbour without ships is a museum of the sea", "Old Captain", False),))
+    story(store, "Today's report", at("2026-03-23 12:00"), published=date(2026, 3, 23), quotes_by=(
+        ("We will never give up the northern pipeline to anyone", "Named Minister", False),
+        ("A harbour without ships is a museum of the sea", "Old Captain", False),
+        ("The convoy reached the crossing before dawn on Monday", "Border Official", False),
+    ))
+
+    replay = json.loads(tuesday_digest("--json"))
+    quotes = {q["speaker"]: q["first_time"] for q in replay["digest"]["quotes"]}
+    assert quotes == {"Border Official": True, "Named Minister": False, "Old Captain": False}
+    sections = [block["text"]["text"] for block in replay["message"]["blocks"] if block.get("type") == "section"]
+    said = {speaker: next(text for text in sections if f"— *{speaker}*" in text) for speaker in quotes}
+    assert "_seen before_" in said["Named Minister"] and "_seen before_" in said["Old Captain"]
+    assert "_seen before_" not in said["Border Official"]

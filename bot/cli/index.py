@@ -77,6 +77,12 @@ def summary(report: IndexReport, elapsed: float, where: str) -> str:
             f"in {elapsed:.1f}s into {where}")
 
 
+def documentation_note(paths: list[Path], shown: int = 3) -> str:
+    """The README, LICENSE … files the run left out, the first few by name."""
+    names = ", ".join(map(str, paths[:shown])) + (f" and {len(paths) - shown} more" if len(paths) > shown else "")
+    return f"Not articles, skipped: {plural(len(paths), 'documentation file')} ({names})"
+
+
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(readable=False, path_type=Path))  # reported by the run instead
 @click.option("--keep-missing", is_flag=True, help="Keep articles of files that disappeared from a corpus folder.")
@@ -105,6 +111,8 @@ def index_command(ctx: Context, paths: tuple[Path, ...], keep_missing: bool, pro
     finally:
         display.close()
     click.echo(summary(report, time.perf_counter() - started, ctx.store.display_url))
+    if report.documentation:
+        click.echo(documentation_note(report.documentation))
     from bot.search.engines import write_snapshots
 
     write_snapshots(ctx.store)  # the bot's next start loads the search indexes instead of building them

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from bot.corpus.clean import clean_blocks, repeated_blocks, repeated_within
@@ -18,6 +19,7 @@ from bot.corpus.models import Document, FileProblem, ReadResult
 from bot.corpus.normalize import join_blocks, normalize_line, normalize_text, paragraph_blocks, split_blocks
 from bot.corpus.sidecar import read_sidecar, split_front_matter
 from bot.corpus.split import split_archive
+from bot.wording import plural
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -32,7 +34,7 @@ _HTML_START = re.compile(r"\A\s*(?:<!doctype html|<html[\s>])", re.I)
 
 def read_file(path: Path, *, sidecar: bool = True) -> ReadResult:
     """The articles of `path`, with its sidecar's metadata unless not `sidecar`. OSError (unreadable
-    file) is left to the caller."""
+    file) is left to the caller. A file with no article always has a fatal problem saying why."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         result = read_jsonl(path)
@@ -42,6 +44,8 @@ def read_file(path: Path, *, sidecar: bool = True) -> ReadResult:
         result = read_text(path)
     meta, problems = read_sidecar(path) if sidecar else ({}, [])
     result.problems.extend(problems)
+    if not result.documents and not any(p.fatal for p in result.problems):
+        result.problems.append(FileProblem(str(path), "no article text found"))
     for doc in result.documents:
         for key, value in meta.items():
             if getattr(doc, key) is None:
@@ -94,8 +98,6 @@ def read_text(path: Path) -> ReadResult:
         for key, value in front.items():
             setattr(doc, key, value)
         _add(result, path, doc)
-    if not result.documents and not result.problems:
-        result.problems.append(FileProblem(str(path), "no article text found"))
     return result
 
 
@@ -176,7 +178,9 @@ def document_from_html(html: str, path: str, *, extensive_date_search: bool = Tr
 # -- JSON Lines ------------------------------------------------------------------------------------
 
 def read_jsonl(path: Path) -> ReadResult:
-    """One article per line; a bad line is reported with its number and the others are kept."""
+    """One article per line; a bad line is reported with its number and the others are kept. A file
+    none of whose lines is an article (records of another kind, such as entity annotations beside
+    the articles) is one problem, not one per line."""
     result = ReadResult()
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
@@ -203,7 +207,16 @@ def read_jsonl(path: Path) -> ReadResult:
                 _add(result, path, doc)
     if blank:
         result.problems.append(FileProblem(str(path), "empty file"))
+    elif not result.documents:
+        result.problems = [_not_articles(path, number, result.problems)]
     return result
+
+
+def _not_articles(path: Path, lines: int, problems: list[FileProblem]) -> FileProblem:
+    """The one problem of a JSONL file without an article: its lines' most common reason."""
+    reason, count = (Counter(p.reason for p in problems).most_common(1) or [("no article text", lines)])[0]
+    return FileProblem(str(path), f"not an article file: none of its {plural(lines, 'line')} is an article "
+                                  f"({reason}: {plural(count, 'line')}); not indexed")
 
 
 def document_from_record(line: str, path: str, number: int) -> tuple[Document | None, str | None]:
@@ -216,7 +229,8 @@ def document_from_record(line: str, path: str, number: int) -> tuple[Document | 
         return None, f"expected a JSON object, got {type(record).__name__}"
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
-        return None, "no 'text' (a non-empty string is required)"
+        fields = ", ".join(f"'{key[:30]}'" for key in list(record)[:5]) + (", …" if len(record) > 5 else "")
+        return None, f"no 'text' (a non-empty string is required; the record has {fields or 'no field'})"
     fields = {}
     for key in JSONL_FIELDS:
         value = record.get(key)

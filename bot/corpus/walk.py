@@ -1,8 +1,10 @@
 """Finding the corpus files under the paths given to `newsbot index`, and what could not be looked at.
 
 Folders are walked recursively, hidden entries and sidecars skipped, each folder's files (sorted) before
-its subfolders (sorted). A file is named by the path it was found under: a symbolic link keeps its own
-name, so removing the link removes its articles, never the target's.
+its subfolders (sorted). A dataset's own documentation found in a folder (README, LICENSE, CHANGELOG …,
+whatever the suffix) is not an article: it is set aside and listed, not read. A file is named by the path
+it was found under: a symbolic link keeps its own name, so removing the link removes its articles, never
+the target's.
 
 Symbolic links found inside a folder are followed when they lead inside the folders being indexed; one
 that leads elsewhere, one whose target does not exist and a loop are reported and skipped (a sidecar
@@ -33,6 +35,15 @@ class CorpusWalk:
     unseen: list[Path] = field(default_factory=list)  # folders that could not be listed: their files are unknown
     empty_folders: list[Path] = field(default_factory=list)  # folders named to index that hold nothing at all
     without_sidecar: set[str] = field(default_factory=set)  # files whose sidecar is a link not followed
+    documentation: list[Path] = field(default_factory=list)  # README, LICENSE … found in the folders: not read
+
+
+DOCUMENTATION_STEMS = frozenset({"readme", "license", "licence", "copying", "changelog", "contributing"})
+
+
+def is_documentation(name: str) -> bool:
+    """README.md, LICENSE, ChangeLog.txt …: what a dataset says about itself, never one of its articles."""
+    return name.split(".", 1)[0].lower() in DOCUMENTATION_STEMS
 
 
 def walk_corpus(paths: list[Path]) -> CorpusWalk:
@@ -78,6 +89,9 @@ class _Walker:
             if name.startswith("."):
                 continue
             path = folder / name
+            if is_documentation(name) and not entry.is_dir():
+                self.walk.documentation.append(path)
+                continue
             if entry.is_symlink():
                 target = self.link_target(path)
                 if target is None:

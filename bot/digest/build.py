@@ -7,8 +7,11 @@ Dates are days, so a story dated the day of the previous digest but indexed afte
 counts once. A backfill of older articles is indexed but never reaches a digest; an undated
 article (no feed, page, dateline, sidecar or JSONL date said when) never counts either: its
 indexing time says nothing of when it was news. Both are counted as left out, so a preview
-can say so. Each story is one `articles` row; its syndicated copies are `occurrences` rows
-and count once (shown as "+N copies").
+can say so. What came before the window (`_history`) is judged the same way: a story published
+before its first day, an undated one, or one an earlier window took; so a backfill of old
+articles never makes an actor or a quote look new, and an actor's usual rate is counted over
+the fortnight of publication days before the window. Each story is one `articles` row; its
+syndicated copies are `occurrences` rows and count once (shown as "+N copies").
 
 The digest is a morning briefing for one channel: stories ranked by how much they matter to it
 (`story_score`: its followed actors, the desk's curated actors, the outlets that carried the story,
@@ -92,7 +95,7 @@ class ActorTrend:
     kind: str
     mentions: int  # in the window
     articles: int
-    usual: float  # mentions expected in a window this long, from the previous BASELINE_DAYS
+    usual: float  # mentions expected in a window this long, from the BASELINE_DAYS of publication before it
     first_time: bool  # never mentioned before the window
     spike: bool
 
@@ -211,13 +214,13 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
         outlets = {actor_key(o) for o in outlets}  # an outlet named in its own stories is a signature, not news
         digest.story_count, stories = _stories(conn, new_ids, all_followed, end, outlets)
         digest.stories = stories if "stories" in shown else []
-        news, places, digest.new_actors, digest.new_actor_count = _actor_trends(conn, start, end, new_ids, filters,
-                                                                                   digest.story_count, outlets)
+        news, places, digest.new_actors, digest.new_actor_count = _actor_trends(conn, start, end, first_day, new_ids,
+                                                                                   filters, digest.story_count, outlets)
         digest.in_the_news = news if "in the news" in shown else []
         digest.places = places if "places" in shown else []
         if "in the news" not in shown:
             digest.new_actors = []
-        window_quotes = _window_quotes(conn, start, new_ids, all_followed, outlets)
+        window_quotes = _window_quotes(conn, _history(start, end, first_day), new_ids, all_followed, outlets)
         digest.quote_count = len(window_quotes)
         digest.quotes = pick_quotes(window_quotes, QUOTES_OF_THE_DAY) if "quotes" in shown else []
         if "followed" in shown:
@@ -245,6 +248,15 @@ def _indexed_in_window(start: datetime, end: datetime, filters: DigestFilters):
 def _new_article_ids(start: datetime, end: datetime, first_day: date, filters: DigestFilters):
     """A subquery of the window's new stories: indexed in it and published on or after `first_day`."""
     return select(articles.c.id).where(and_(_indexed_in_window(start, end, filters), articles.c.date >= first_day))
+
+
+def _history(start: datetime, end: datetime, first_day: date):
+    """The condition on `articles` of a story from before the window, as the window's new stories are told
+    apart: published before its first day or undated (never new), or taken by an earlier window (indexed
+    before it: a story dated the previous digest's day was that digest's news). Only what was indexed by the
+    window's end counts, so a replay matches the post."""
+    return and_(articles.c.ingested_at < end, or_(articles.c.date < first_day, articles.c.date.is_(None),
+                                                  articles.c.ingested_at < start))
 
 
 def _left_out(conn: Connection, start: datetime, end: datetime, first_day: date,
@@ -353,12 +365,12 @@ def shorten(text: str, limit: int) -> str:
 
 # -- actors ------------------------------------------------------------------
 
-def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids, filters: DigestFilters,
+def _actor_trends(conn: Connection, start: datetime, end: datetime, first_day: date, new_ids, filters: DigestFilters,
                   story_count: int, outlets: set[str]) -> tuple[list[ActorTrend], list[ActorTrend], list[ActorTrend], int]:
     """The IN_THE_NEWS most mentioned people and organisations of the window and its PLACES most mentioned
-    places, each with its usual rate over the previous BASELINE_DAYS; then the most mentioned of the other
-    newcomers, and how many newcomers there are. A name in nearly every story (boilerplate) and the
-    window's outlets are left out."""
+    places, each with its usual rate over the BASELINE_DAYS of publication before `first_day`; then the most
+    mentioned of the other newcomers (never in a story of `_history`), and how many newcomers there are.
+    A name in nearly every story (boilerplate) and the window's outlets are left out."""
     query = (select(mentions.c.actor_id, actors.c.name, actors.c.kind, func.count().label("n"),
                     func.count(func.distinct(mentions.c.article_id)).label("a"))
              .join(actors, actors.c.id == mentions.c.actor_id)
@@ -372,13 +384,15 @@ def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids, fil
     rows.sort(key=lambda r: (r.n, r.a, r.name), reverse=True)
     places = [r for r in rows if r.kind == PLACE][:PLACES]
     others = [r for r in rows if r.kind != PLACE]
-    seen_before = _seen_before(conn, start, new_ids)
+    history = _history(start, end, first_day)
+    seen_before = _seen_before(conn, history, new_ids)
     # An index with nothing before the window (a first run) has no newcomers: everyone would be one.
-    has_history = conn.execute(select(articles.c.id).where(articles.c.ingested_at < start).limit(1)).first() is not None
+    has_history = conn.execute(select(articles.c.id).where(history).limit(1)).first() is not None
     top = [r.actor_id for r in others[:IN_THE_NEWS] + places]
     earlier = (select(mentions.c.actor_id, func.count()).join(articles, articles.c.id == mentions.c.article_id)
-               .where(and_(mentions.c.actor_id.in_(top), articles.c.ingested_at >= start - timedelta(days=BASELINE_DAYS),
-                           articles.c.ingested_at < start)).group_by(mentions.c.actor_id))
+               .where(and_(mentions.c.actor_id.in_(top), articles.c.ingested_at < end,
+                           articles.c.date >= first_day - timedelta(days=BASELINE_DAYS), articles.c.date < first_day))
+               .group_by(mentions.c.actor_id))
     baseline = dict(conn.execute(earlier).all())
     window_days = max((end - start).total_seconds() / 86400, 1 / 24)
 
@@ -395,18 +409,12 @@ def _actor_trends(conn: Connection, start: datetime, end: datetime, new_ids, fil
             [trend(r) for r in newcomers[:NEW_ACTORS]], len(newcomers))
 
 
-def _seen_before(conn: Connection, start: datetime, new_ids) -> set[int]:
-    """Actors of the window already mentioned in a story ingested before it.
-
-    Mentions are only ever inserted with a new story, whose `ingested_at` is the time of insertion,
-    so an actor's lowest mention id belongs to its first-ingested story: one index-only MIN per actor
-    instead of joining every past mention to its article."""
+def _seen_before(conn: Connection, history, new_ids) -> set[int]:
+    """Actors of the window already mentioned in a story of `history` (`_history`)."""
     in_window = select(mentions.c.actor_id).where(mentions.c.article_id.in_(new_ids))
-    first = (select(mentions.c.actor_id, func.min(mentions.c.id).label("first_id"))
-             .where(mentions.c.actor_id.in_(in_window)).group_by(mentions.c.actor_id).subquery())
     return set(conn.execute(
-        select(first.c.actor_id).join(mentions, mentions.c.id == first.c.first_id)
-        .join(articles, articles.c.id == mentions.c.article_id).where(articles.c.ingested_at < start)).scalars())
+        select(mentions.c.actor_id).join(articles, articles.c.id == mentions.c.article_id)
+        .where(and_(mentions.c.actor_id.in_(in_window), history)).distinct()).scalars())
 
 
 def resolve_actors(conn: Connection, names) -> dict[str, list[int]]:
@@ -423,10 +431,10 @@ def resolve_actors(conn: Connection, names) -> dict[str, list[int]]:
 
 # -- quotes ------------------------------------------------------------------
 
-def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int], outlets: set[str]
+def _window_quotes(conn: Connection, history, new_ids, followed: set[int], outlets: set[str]
                    ) -> list[DigestQuote]:
     """Every distinct quote that appears in a new story, with where it first appeared in the window
-    (`outlets`: the keys of the window's sources)."""
+    (`outlets`: the keys of the window's sources); it is new unless a story of `history` (`_history`) has it."""
     rows = conn.execute(
         select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.anonymous,
                quote_occurrences.c.article_id, quote_occurrences.c.source, actors.c.mention_count, actors.c.curated,
@@ -445,7 +453,7 @@ def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int
     ).scalars()) if followed else set()
     seen_before = set(conn.execute(
         select(quote_occurrences.c.quote_id).join(articles, articles.c.id == quote_occurrences.c.article_id)
-        .where(and_(quote_occurrences.c.quote_id.in_(list(first_row)), articles.c.ingested_at < start))
+        .where(and_(quote_occurrences.c.quote_id.in_(list(first_row)), history))
         .distinct()).scalars())
     story = {row.id: row for row in conn.execute(
         select(articles.c.id, articles.c.title, articles.c.date, articles.c.url, articles.c.source)

@@ -252,7 +252,8 @@ def _key(channel: str, digest_date: date):
 
 def window_for(store: Store, channel: str, digest_date: date, end: datetime) -> tuple[datetime, datetime]:
     """Where this digest's window starts: the end of the channel's previous done digest (the start of a
-    given-up one), or 24 h before `end`.
+    given-up one), or 24 h before `end` when there is none (the new stories are then those published
+    from the day those 24 h start: build.published_since). The grace period plays no part.
 
     A digest already in the ledger for this date keeps its recorded window (replays match the post)."""
     end = as_utc(end)

@@ -87,14 +87,15 @@ def stored_problems(error: str | None) -> list[FileProblem]:
 
 
 def vanished_files(conn: Connection, roots: Iterable[Path], walk: CorpusWalk) -> tuple[list[int], list[FileProblem]]:
-    """The ids of the stored files under `roots` that are gone from disk, and a problem per corpus
-    folder found empty. Never those the walk could not look at (an unreadable folder, a file that
-    cannot be reached now), nor those of an empty corpus folder, which is what an unmounted disk
-    looks like (reported instead)."""
+    """The ids of the stored files under `roots` that are gone from disk or are documentation (indexed
+    before the walk set README and the like aside), and a problem per corpus folder found empty. Never
+    those the walk could not look at (an unreadable folder, a file that cannot be reached now), nor those
+    of an empty corpus folder, which is what an unmounted disk looks like (reported instead)."""
     root_prefixes = [os.path.realpath(r) + os.sep for r in roots if os.path.isdir(r)]
     if not root_prefixes:
         return [], []
     present = set(map(str, walk.files))
+    documentation = set(map(str, walk.documentation))
     unseen = [str(folder) + os.sep for folder in walk.unseen]
     empty = [str(folder) + os.sep for folder in walk.empty_folders]
     gone: list[int] = []
@@ -104,7 +105,7 @@ def vanished_files(conn: Connection, roots: Iterable[Path], walk: CorpusWalk) ->
             continue
         if path.startswith(tuple(empty)):
             kept_in_empty[next(folder for folder in empty if path.startswith(folder))] += 1
-        elif _gone(path):
+        elif path in documentation or _gone(path):
             gone.append(file_id)
     problems = [FileProblem(
         folder.rstrip(os.sep), f"corpus folder is empty: the articles of its {plural(count, 'indexed file')} are "

@@ -61,6 +61,7 @@ class IndexReport:
     articles_added: int = 0
     occurrences_added: int = 0
     problems: list[FileProblem] = field(default_factory=list)
+    documentation: list[Path] = field(default_factory=list)  # README, LICENSE … in the folders: not articles
     _repeated: set[int] = field(default_factory=set, repr=False)  # ids of problems reported by an earlier run
 
     @property
@@ -136,6 +137,7 @@ class Indexer:
         walk = walk_corpus(paths)
         files, self._without_sidecar = walk.files, walk.without_sidecar
         report.problems.extend(walk.problems)
+        report.documentation = walk.documentation
         report.files_seen = len(files)
         if progress is not None and not hasattr(progress, "advance"):
             progress = _CallbackProgress(progress)
@@ -276,7 +278,7 @@ class Indexer:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
             return None
         report.problems.extend(result.problems)
-        if any(p.fatal for p in result.problems) and not result.documents:
+        if not result.documents:  # read_file said why: the file's stored articles, if any, are kept
             return None
         analysis = self._pool.start(result.documents)
         status = FileStatus.PARTIAL if result.problems else FileStatus.OK
