@@ -200,7 +200,7 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
     start, end = as_utc(window_start), as_utc(window_end)
     digest = Digest(channel=channel, digest_date=digest_date, timezone=tz, window_start=start, window_end=end)
     first_day = published_since(start, tz)
-    new_ids = _new_article_ids(start, end, first_day, filters)
+    new_ids = new_article_ids(start, end, first_day, filters)
     shown = set(SECTIONS) - set(filters.sections_off)
     with store.connect() as conn:
         digest.older_left_out, digest.undated_left_out = _left_out(conn, start, end, first_day, filters)
@@ -217,11 +217,11 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
         digest.places = places if "places" in shown else []
         if "in the news" not in shown:
             digest.new_actors = []
-        window_quotes = _window_quotes(conn, start, new_ids, all_followed, outlets)
-        digest.quote_count = len(window_quotes)
-        digest.quotes = pick_quotes(window_quotes, QUOTES_OF_THE_DAY) if "quotes" in shown else []
+        quoted = window_quotes(conn, start, new_ids, all_followed, outlets)
+        digest.quote_count = len(quoted)
+        digest.quotes = pick_quotes(quoted, QUOTES_OF_THE_DAY) if "quotes" in shown else []
         if "followed" in shown:
-            digest.following = [_followed(conn, name, followed_ids.get(name, []), new_ids, window_quotes)
+            digest.following = [followed_news(conn, name, followed_ids.get(name, []), new_ids, quoted)
                                 for name in follow]
     return digest
 
@@ -242,7 +242,7 @@ def _indexed_in_window(start: datetime, end: datetime, filters: DigestFilters):
     return condition
 
 
-def _new_article_ids(start: datetime, end: datetime, first_day: date, filters: DigestFilters):
+def new_article_ids(start: datetime, end: datetime, first_day: date, filters: DigestFilters):
     """A subquery of the window's new stories: indexed in it and published on or after `first_day`."""
     return select(articles.c.id).where(and_(_indexed_in_window(start, end, filters), articles.c.date >= first_day))
 
@@ -423,7 +423,7 @@ def resolve_actors(conn: Connection, names) -> dict[str, list[int]]:
 
 # -- quotes ------------------------------------------------------------------
 
-def _window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int], outlets: set[str]
+def window_quotes(conn: Connection, start: datetime, new_ids, followed: set[int], outlets: set[str]
                    ) -> list[DigestQuote]:
     """Every distinct quote that appears in a new story, with where it first appeared in the window
     (`outlets`: the keys of the window's sources)."""
@@ -495,7 +495,7 @@ def _quote_rank(quote: DigestQuote):
 
 # -- followed actors ---------------------------------------------------------
 
-def _followed(conn: Connection, name: str, actor_ids: list[int], new_ids,
+def followed_news(conn: Connection, name: str, actor_ids: list[int], new_ids,
               window_quotes: list[DigestQuote]) -> Followed:
     item = Followed(name=name, actor_id=actor_ids[0] if actor_ids else None)
     if not actor_ids:
