@@ -8,6 +8,8 @@ import io
 import json
 import threading
 from datetime import date, datetime, timedelta, timezone
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +17,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.cli import cli
-from bot.config import DigestDefaults, Settings
+from bot.config import DigestDefaults, FeedConfig, Settings, load_settings
 from bot.digest import alerts, ledger
 from bot.digest import subscriptions as subs_db
 from bot.digest.render import render_alert
@@ -312,12 +314,30 @@ def test_slack_errors_are_logged_and_survived(db_url, store, slack):
     assert len(bot.alert()) == 1 and sleeps == [7.0]  # waited as Slack said, then posted once
     assert len(alert_posts(slack)) == 1
 
-    slack.fail("chat.postMessage", "channel_not_found", channel=CHANNEL)
+    actor_id = actor(store, ACTOR)
+    slack.fail("chat.postMessage", "fatal_error", channel=CHANNEL)
     story(store, "Quay vote", at("2026-03-27 08:40"), mentions_of=(ACTOR,))
     clock.now = at("2026-03-27 08:45")
+    assert bot.alert() == []  # retried with back-off, then left for the next look
+    assert ledger.read(store, alerts.entry(CHANNEL, actor_id, 2))["status"] == LedgerStatus.FAILED
+    clock.now = at("2026-03-27 08:46")
+    assert bot.alert() == []  # still failing
+    clock.now = at("2026-03-27 09:46")  # an hour on: given up, its news left for the next alert
+    assert bot.alert() == []
+    assert ledger.read(store, alerts.entry(CHANNEL, actor_id, 2))["status"] == LedgerStatus.GIVEN_UP
+    slack.heal("chat.postMessage", channel=CHANNEL)
+    story(store, "Dredging starts", at("2026-03-27 09:50"), mentions_of=(ACTOR,))
+    clock.now = at("2026-03-27 09:51")
+    assert len(bot.alert()) == 1
+    latest = text_of(alert_posts(slack)[-1])
+    assert "Quay vote" in latest and "and 1 more mention since Fri 27 Mar 07:31" in latest
+
+    slack.fail("chat.postMessage", "channel_not_found", channel=CHANNEL)
+    story(store, "Night shift", at("2026-03-27 11:00"), mentions_of=(ACTOR,))
+    clock.now = at("2026-03-27 11:01")
     assert bot.alert() == []  # no exception: the channel is paused, as the digest would be
     assert subs_db.get(store, CHANNEL).paused
-    assert ledger.read(store, alerts.entry(CHANNEL, actor(store, ACTOR), 2))["status"] == LedgerStatus.GIVEN_UP
+    assert ledger.read(store, alerts.entry(CHANNEL, actor_id, 4))["status"] == LedgerStatus.GIVEN_UP
     bot.store.dispose()
 
 
@@ -330,3 +350,55 @@ def test_a_subscription_with_alerts_off_gets_none(db_url, store, slack):
     clock.now = at("2026-03-27 08:31")
     assert bot.alert() == [] and alert_posts(slack) == []
     bot.store.dispose()
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Port</title>
+<link>http://port/</link><description>d</description>
+<item><title>Harbour commissioner opens the winter quay</title><link>{base}/quay.html</link>
+<pubDate>{published}</pubDate><content:encoded><![CDATA[<p>{text}</p>]]></content:encoded></item>
+</channel></rss>"""
+
+
+class FeedServer(BaseHTTPRequestHandler):
+    """A full-text feed of one story published now that names ACTOR; nothing else (robots.txt is absent)."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        if self.path != "/feed.xml":
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        text = f"{body(3000)} {ACTOR} opened the winter quay on the morning of the vote. {body(3001)}"
+        feed = FEED.format(base=f"http://{self.headers['Host']}", text=text,
+                           published=format_datetime(datetime.now(timezone.utc))).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(feed)))
+        self.end_headers()
+        self.wfile.write(feed)
+
+
+def test_a_feed_poll_in_the_running_bot_alerts_at_once(newsbot, config_dir, store, slack, tmp_path):
+    (tmp_path / "empty").mkdir()
+    newsbot("index", str(tmp_path / "empty"))  # the desk's actors, ACTOR among them
+    (config_dir / "feeds.yaml").write_text("fetch: {host_interval_seconds: 0}\nfeeds: []\n")
+    subs_db.save(store, Subscription(channel=CHANNEL, timezone="UTC", follow=[ACTOR]))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FeedServer)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        bot = DigestScheduler(store, load_settings(), WebClient(token="xoxb-test", base_url=slack.api_url),
+                              buttons=DIGEST_BUTTONS)
+        assert bot.alert() == []  # the first look: following starts
+        bot.poll(FeedConfig(url=f"http://127.0.0.1:{httpd.server_address[1]}/feed.xml", source="Port",
+                            full_text=True))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    (posted,) = alert_posts(slack)
+    shown = text_of(posted)
+    assert f"{ACTOR} is in the news" in shown and "Harbour commissioner opens the winter quay" in shown
+    assert "thread_ts" not in posted  # no digest posted today: a message of its own

@@ -12,7 +12,8 @@ before the alert. An archive backfill and undated articles never alert.
 Exactly once, as digests (bot.digest.ledger, on the `alert_ledger` table): each alert is a row keyed by
 (channel, actor, seq), claimed before posting, with a lease and a marker in the message's metadata that a
 process taking over a crashed post looks for in the thread or channel before posting again. Row 0 records
-when the channel began to follow the actor (status quiet, never posted).
+when the channel began to follow the actor (status quiet, never posted). An alert that failed, or whose
+holder died, is tried again at each look for an hour, then given up: the next alert counts its news.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from bot.digest.render import ButtonValues, render_alert
 from bot.digest.subscriptions import Subscription
 from bot.store.db import Store
 from bot.store.schema import LedgerStatus, alert_ledger
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +152,14 @@ def alert_actor(store: Store, client, sub: Subscription, name: str, actor_ids: l
     if state.status == LedgerStatus.CLAIMED and state.held(now, lease):
         return None  # another process is posting it
     if state.open_to_claim(now, lease):  # failed, or its holder died: the same alert, once
-        seq, since, until, thread_ts = latest["seq"], latest["covered_from"], latest["covered_until"], latest["thread_ts"]
+        if now - as_utc(latest["covered_until"]) > ALERT_EVERY:  # still not out: the next alert has its news
+            if ledger.abandon(store, entry(channel, actor_id, latest["seq"]), "not posted within the hour",
+                              now=now, lease=lease):
+                log.warning("alert for %s in %s given up after %s: %s", name, channel,
+                            plural(state.attempts, "attempt"), state.error or "its holder stopped")
+            return None
+        seq, thread_ts = latest["seq"], latest["thread_ts"]
+        since, until = latest["covered_from"], latest["covered_until"]
     else:
         if state.status == LedgerStatus.POSTED and now < as_utc(latest["covered_until"]) + ALERT_EVERY:
             return None  # one an hour: the rest waits for the next alert, which counts it

@@ -285,9 +285,14 @@ def give_up(store: Store, channel: str, digest_date: date, reason: str, *, now: 
             lease: timedelta = LEASE) -> bool:
     """Record that a digest past its grace period will not be posted; True for the one process that did
     (it tells the subscriber). A digest still held by a live process is left to it."""
+    return abandon(store, digest_entry(channel, digest_date), reason, now=now, lease=lease)
+
+
+def abandon(store: Store, entry: Entry, reason: str, *, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Record that an entry will not be posted (status given_up); True for the one process that did. One
+    still held by a live process is left to it."""
     values = dict(status=LedgerStatus.GIVEN_UP, error=reason[:2000], claimed_at=as_utc(now), claimed_by=instance_name())
-    _, taken = _insert_or_take_over(store, digest_entry(channel, digest_date), values, attempts=0,
-                                    may_take=lambda row: row.open_to_claim(now, lease))
+    _, taken = _insert_or_take_over(store, entry, values, attempts=0, may_take=lambda row: row.open_to_claim(now, lease))
     return taken
 
 

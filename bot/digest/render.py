@@ -1,13 +1,14 @@
-"""A `Digest` as a Slack message (Block Kit + fallback text) and as plain text for the terminal.
+"""A `Digest` as a Slack message (Block Kit + fallback text) and as plain text for the terminal; a followed
+actor's alert (`render_alert`) as a Slack message.
 
 Escaping, clipping and every Block Kit limit come from `bot.blockkit`, the Block Kit toolkit:
 corpus text reaches mrkdwn only through `escape`, and `finish` holds the whole message
 to 50 blocks and the aggregate size. Each section here also caps itself, so a day of 500 new
 articles still fits without losing the header or the top stories.
 
-Every name carries a button to its profile, every quote one to its quote card (and to more quotes like it). What a button carries is the
-Slack front's wire format (bot.slack.buttons), so the front hands its `ButtonValues` in; a digest
-rendered without them (the terminal) has no buttons.
+Every name carries a button to its profile, every quote one to its quote card (and to more quotes
+like it). What a button carries is the Slack front's wire format (bot.slack.buttons), so the front
+hands its `ButtonValues` in; a digest rendered without them (the terminal) has no buttons.
 """
 from __future__ import annotations
 
