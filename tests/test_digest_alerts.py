@@ -230,6 +230,13 @@ def test_an_alert_goes_in_the_days_digest_thread_once_an_hour_with_a_count_of_th
     card = next(b for b in latest["blocks"][-1]["elements"] if b["text"]["text"] == "Quote card")
     assert isinstance(decode(card["value"]), QuoteCardPage)
 
+    story(store, "Quote repeated", at("2026-03-27 09:30"), mentions_of=(ACTOR,), quotes_by=((QUOTE, ACTOR, False),))
+    clock.now = at("2026-03-27 10:02")
+    bot.alert()
+    again = text_of(alert_posts(slack)[-1])
+    assert "Quote repeated" in again and f"{ACTOR} is in the news" in again  # a quote said before is not new
+    assert "more quote" not in again and QUOTE not in again
+
     story(store, "Next morning", at("2026-03-28 07:00"), mentions_of=(ACTOR,))
     clock.now = at("2026-03-28 07:05")  # no digest posted yet today: a message of its own
     bot.alert()

@@ -78,8 +78,8 @@ def compose(store: Store, sub: Subscription, name: str, actor_ids: list[int], si
     filters = DigestFilters(sources=tuple(sub.sources))
     new_ids = new_article_ids(as_utc(since), as_utc(until), first_day, filters)
     with store.connect() as conn:
-        quotes = window_quotes(conn, as_utc(since), new_ids, set(actor_ids), set())
-        news = followed_news(conn, name, actor_ids, new_ids, quotes)
+        quotes = [q for q in window_quotes(conn, as_utc(since), new_ids, set(actor_ids), set()) if q.first_time]
+        news = followed_news(conn, name, actor_ids, new_ids, quotes)  # a quote said before is no new quote
     return Alert(channel=sub.channel, timezone=sub.timezone, since=as_utc(since), until=as_utc(until), news=news)
 
 

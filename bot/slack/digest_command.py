@@ -182,8 +182,9 @@ def status(rest, *, user_id, channel_id, store, client) -> Message:
         lines.append("*Filters:* " + "; ".join(p for p in [
             f"sources {escape(', '.join(sub.sources))}" if sub.sources else "",
             f"actor kinds {escape(', '.join(sub.kinds))}" if sub.kinds else ""] if p))
-    lines.append("*Alerts:* " + ("on (`/digest set alerts off` stops them)" if sub.alerts else
-                                 "off (`/digest set alerts on` starts them)"))
+    how = ("`alerts:` in config/digests.yaml" if sub.origin == SubscriptionOrigin.YAML else
+           f"`/digest set alerts {'off' if sub.alerts else 'on'}` {'stops' if sub.alerts else 'starts'} them")
+    lines.append(f"*Alerts:* {'on' if sub.alerts else 'off'} ({how})")
     if sub.sections_off:
         lines.append(f"*Sections off:* {', '.join(sub.sections_off)} (`/digest set &lt;section&gt; on` shows one again)")
     lines.append(f"*On a quiet day:* {'posts “nothing new”' if sub.post_when_quiet else 'stays silent'}")
