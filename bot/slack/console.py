@@ -4,8 +4,8 @@ It reads the same commands (`/lookup …`, `/quote …`, `/digest preview`, `hel
 `Answers`, and prints the same Block Kit messages as readable text: bold, links with their
 address, and every button as a numbered choice that typing its number presses. After each
 command, the alerts for the actors its local channel follows (bot.digest.alerts) are posted
-here, as in Slack: whatever was indexed since, by `newsbot index` in another terminal too. Line editing and
-history come from readline when the console runs in a terminal.
+here, as in Slack: whatever was indexed since, by `newsbot index` in another terminal too. Line
+editing and history come from readline when the console runs in a terminal.
 """
 from __future__ import annotations
 
