@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, exists, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.digest import ledger
@@ -37,7 +37,7 @@ from bot.digest.delivery import (
 from bot.digest.render import ButtonValues, render_alert
 from bot.digest.subscriptions import Subscription
 from bot.store.db import Store
-from bot.store.schema import LedgerStatus, alert_ledger
+from bot.store.schema import LedgerStatus, alert_ledger, articles, mentions, quote_occurrences, quotes
 from bot.wording import plural
 
 log = logging.getLogger(__name__)
@@ -76,10 +76,14 @@ def compose(store: Store, sub: Subscription, name: str, actor_ids: list[int], si
     """The followed actor's news indexed in [since, until) that is new news (see the module's docstring)."""
     first_day = published_since(max(as_utc(followed_since), as_utc(until) - NEWS_WINDOW), sub.timezone)
     filters = DigestFilters(sources=tuple(sub.sources))
-    new_ids = new_article_ids(as_utc(since), as_utc(until), first_day, filters)
+    # Only the new stories that name the actor or quote it: a quiet week is not read every minute.
+    named = exists().where(mentions.c.article_id == articles.c.id, mentions.c.actor_id.in_(actor_ids))
+    quoted = exists().where(quote_occurrences.c.article_id == articles.c.id,
+                            quote_occurrences.c.quote_id == quotes.c.id, quotes.c.speaker_actor_id.in_(actor_ids))
+    new_ids = new_article_ids(as_utc(since), as_utc(until), first_day, filters).where(or_(named, quoted))
     with store.connect() as conn:
-        quotes = [q for q in window_quotes(conn, as_utc(since), new_ids, set(actor_ids), set()) if q.first_time]
-        news = followed_news(conn, name, actor_ids, new_ids, quotes)  # a quote said before is no new quote
+        said = [q for q in window_quotes(conn, as_utc(since), new_ids, set(actor_ids), set()) if q.first_time]
+        news = followed_news(conn, name, actor_ids, new_ids, said)  # a quote said before is no new quote
     return Alert(channel=sub.channel, timezone=sub.timezone, since=as_utc(since), until=as_utc(until), news=news)
 
 
