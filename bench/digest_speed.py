@@ -2,9 +2,10 @@
 
 Builds a synthetic archive from the shared news data (bench/corpus.py), indexes it, spreads its
 ingestion times and publication dates over the 14 days before the digest window (so "In the news"
-has a real baseline to compare against), indexes a day of 500 new articles, then builds and renders that day's digest
-several times (following three curated actors) and reports the median. Skips cleanly when
-../shared/data is absent.
+has a real baseline to compare against), indexes a day of 500 new articles, then builds and renders that
+day's digest several times (following three curated actors) and reports the median; then times the alert
+look of those three actors over the same day (bot.digest.alerts.compose: the query an alert due after a
+quiet day runs). Skips cleanly when ../shared/data is absent.
 
     python -m bench.digest_speed                      # SQLite in a temporary folder
     python -m bench.digest_speed --history 2000 --db postgresql://postgres@127.0.0.1:5432/test
@@ -25,8 +26,10 @@ from sqlalchemy import bindparam, select, update
 
 from bench.corpus import TMP, material_or_skip, write_corpus
 from bot.config import Settings, normalise_database_url
-from bot.digest.build import build_digest
+from bot.digest.alerts import compose as compose_alert
+from bot.digest.build import build_digest, resolve_actors
 from bot.digest.render import render_digest
+from bot.digest.subscriptions import Subscription
 from bot.ingest.indexer import build_indexer
 from bot.store.db import Store
 from bot.store.schema import articles
@@ -83,6 +86,15 @@ def main(history: int, day_size: int, repeat: int, db: str | None) -> None:
         message = render_digest(digest)
         builds.append(built - started)
         renders.append(time.perf_counter() - built)
+    with store.connect() as conn:
+        followed = resolve_actors(conn, follow)
+    sub = Subscription(channel="C0BENCH", timezone="Europe/London", follow=follow)
+    looks = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        found = [compose_alert(store, sub, name, followed[name], window_start, window_end, window_start)
+                 for name in follow if followed[name]]
+        looks.append(time.perf_counter() - started)
     tracemalloc.start()  # a separate run: tracing slows Python down, so it is not timed
     render_digest(build())
     peak = tracemalloc.get_traced_memory()[1]
@@ -99,6 +111,8 @@ def main(history: int, day_size: int, repeat: int, db: str | None) -> None:
         "blocks": len(message.blocks), "blocks_json_chars": len(json.dumps(message.blocks, ensure_ascii=False)),
         "quotes_in_window": digest.quote_count, "actors_in_news": len(digest.in_the_news),
         "followed_mentions": [f.total_mentions for f in digest.following],
+        "alert_look_ms_median": round(statistics.median(looks) * 1000, 1),
+        "alert_mentions": [a.news.total_mentions for a in found],
     }
     click.echo(json.dumps(figures, indent=2))
     if digest.story_count < 0.95 * day_size:  # a few day articles may be copies of archive stories: counted once

@@ -12,8 +12,9 @@ and the signed requests Slack sends to the bot.
 
 Every message payload received (chat.postMessage, chat.postEphemeral, chat.update, response_url
 posts) is checked by `block_kit_problems`; what breaks a limit lands in `slack.problems`.
-Messages posted are kept per channel and read back by conversations.history (newest first, with
-their metadata when `include_all_metadata` is set, `oldest` and cursor paging as Slack does).
+Messages posted are kept per channel (a reply with its `thread_ts`) and read back by
+conversations.history, and a thread's by conversations.replies (newest first, with their metadata
+when `include_all_metadata` is set, `oldest` and cursor paging as Slack does).
 `post_signed` and the `*_body` helpers build requests exactly as Slack sends them
 (form-encoded, `X-Slack-Signature` over the raw body).
 """
@@ -285,13 +286,14 @@ class FakeSlack:
             if method == "chat.postMessage" and not error:
                 self.history.setdefault(body.get("channel"), []).append(
                     {"type": "message", "ts": ts, "bot_id": "BNEWSBOT", "text": body.get("text"),
-                     "blocks": body.get("blocks"), **({"metadata": body["metadata"]} if body.get("metadata") else {})})
+                     "blocks": body.get("blocks"), **({"metadata": body["metadata"]} if body.get("metadata") else {}),
+                     **({"thread_ts": body["thread_ts"]} if body.get("thread_ts") else {})})
             held = self._holds.get(method)
         if held:
             time.sleep(held)
         if error:
             return 200, {}, {"ok": False, "error": error}
-        if method == "conversations.history":
+        if method in ("conversations.history", "conversations.replies"):
             return 200, {}, self._history(body)
         if path.startswith("/respond/"):
             return 200, {}, {"ok": True}
@@ -318,8 +320,10 @@ class FakeSlack:
 
     def _history(self, query: dict) -> dict:
         with self._lock:
+            thread = query.get("ts")  # conversations.replies: the thread's parent and its replies
             messages = [m for m in reversed(self.history.get(query.get("channel"), []))
-                        if float(m["ts"]) > float(query.get("oldest") or 0)]
+                        if float(m["ts"]) > float(query.get("oldest") or 0)
+                        and (thread is None or thread in (m["ts"], m.get("thread_ts")))]
         start, limit = int(query.get("cursor") or 0), int(query.get("limit") or 100)
         page = messages[start:start + limit]
         if str(query.get("include_all_metadata")).lower() not in ("1", "true"):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.digest.build import DigestFilters
 from bot.digest.render import digest_as_text, render_digest
-from bot.slack.buttons import ProfilePage, QuotesPage, decode
+from bot.slack.buttons import ProfilePage, QuoteCardPage, QuotesPage, decode
 from bot.slack.digest_command import DIGEST_BUTTONS
 from tests.digest_support import DAY_BEFORE, actor, at, digest_of, story
 
@@ -101,7 +101,7 @@ def test_sections_turned_off_are_left_out(store):
     assert quiet.stories == [] and quiet.in_the_news == [] and quiet.places
 
 
-def test_every_name_and_quote_has_a_button_to_its_profile_or_quotes(store):
+def test_every_name_and_quote_has_a_button_to_its_profile_its_card_or_its_quotes(store):
     briefing_day(store)
     story(store, "Cabinet", at("2026-03-27 04:00"), mentions_of=("Curated Minister",),
           quotes_by=(("The budget will be presented to parliament next week", "Curated Minister", False),))
@@ -120,7 +120,31 @@ def test_every_name_and_quote_has_a_button_to_its_profile_or_quotes(store):
         assert pressed[label] == ProfilePage(actor(store, name)), label
     assert pressed["More quotes of Curated Minister"] == QuotesPage("The budget will be presented to parliament next",
                                                                     "Curated Minister")
+    (quote,) = digest.quotes
+    assert pressed["Quote card"] == QuoteCardPage(quote.id)  # the quote's own card
+    assert pressed["Profile of Curated Minister"] == ProfilePage(actor(store, "Curated Minister"))  # its speaker
     assert "accessory" not in json.dumps(render_digest(digest).blocks)  # the terminal's digest has no buttons
+
+
+def test_a_followed_actors_quotes_and_the_newcomers_in_the_news_have_buttons(store):
+    story(store, "Last week", DAY_BEFORE - timedelta(days=3), mentions_of=("Old Hand",))  # the index has history
+    names = [f"Newcomer {letter}" for letter in "ABCDEFGHIJ"]  # ten new names: eight in the news, two newcomers
+    for rank, name in enumerate(names):
+        actor(store, name, curated=False)
+        story(store, f"Story {rank}", at("2026-03-27 01:00") + timedelta(minutes=rank),
+              mentions_of=(name,) * (len(names) - rank))
+    story(store, "Harbour", at("2026-03-27 05:00"), mentions_of=("Mira Castellane",),
+          quotes_by=(("We will keep the harbour open whatever they decide", "Mira Castellane", False),))
+    digest = digest_of(store, follow=["Mira Castellane"])
+    assert [t.name for t in digest.new_actors] == [*names[8:], "Mira Castellane"]
+    blocks = render_digest(digest, DIGEST_BUTTONS).blocks
+    pressed = {e["text"]["text"]: decode(e["value"]) for b in blocks for e in b.get("elements", [])
+               if e.get("type") == "button"}
+    for name in [*names, "Mira Castellane"]:
+        assert pressed[name] == ProfilePage(actor(store, name)), name
+    (said,) = digest.following[0].quotes
+    (card,) = [label for label in pressed if label.startswith("Quote card: We will keep the harbour open")]
+    assert pressed[card] == QuoteCardPage(said.id)
 
 
 def test_a_quote_from_a_followed_actors_story_leads_and_a_speakers_second_quote_comes_after_the_others(store):

@@ -7,7 +7,7 @@ Dates are days, so a story dated the day of the previous digest but indexed afte
 counts once. A backfill of older articles is indexed but never reaches a digest; an undated
 article (no feed, page, dateline, sidecar or JSONL date said when) never counts either: its
 indexing time says nothing of when it was news. Both are counted as left out, so a preview
-can say so. What came before the window (`_history`) is judged the same way: a story published
+can say so. What came before the window (`history_before`) is judged the same way: a story published
 before its first day, an undated one, or one an earlier window took; so a backfill of old
 articles never makes an actor or a quote look new, and an actor's usual rate is counted over
 the fortnight of publication days before the window. Each story is one `articles` row; its
@@ -203,7 +203,7 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
     start, end = as_utc(window_start), as_utc(window_end)
     digest = Digest(channel=channel, digest_date=digest_date, timezone=tz, window_start=start, window_end=end)
     first_day = published_since(start, tz)
-    new_ids = _new_article_ids(start, end, first_day, filters)
+    new_ids = new_article_ids(start, end, first_day, filters)
     shown = set(SECTIONS) - set(filters.sections_off)
     with store.connect() as conn:
         digest.older_left_out, digest.undated_left_out = _left_out(conn, start, end, first_day, filters)
@@ -220,11 +220,11 @@ def build_digest(store: Store, *, window_start: datetime, window_end: datetime, 
         digest.places = places if "places" in shown else []
         if "in the news" not in shown:
             digest.new_actors = []
-        window_quotes = _window_quotes(conn, _history(start, end, first_day), new_ids, all_followed, outlets)
-        digest.quote_count = len(window_quotes)
-        digest.quotes = pick_quotes(window_quotes, QUOTES_OF_THE_DAY) if "quotes" in shown else []
+        quoted = window_quotes(conn, history_before(start, end, first_day), new_ids, all_followed, outlets)
+        digest.quote_count = len(quoted)
+        digest.quotes = pick_quotes(quoted, QUOTES_OF_THE_DAY) if "quotes" in shown else []
         if "followed" in shown:
-            digest.following = [_followed(conn, name, followed_ids.get(name, []), new_ids, window_quotes)
+            digest.following = [followed_news(conn, name, followed_ids.get(name, []), new_ids, quoted)
                                 for name in follow]
     return digest
 
@@ -245,12 +245,12 @@ def _indexed_in_window(start: datetime, end: datetime, filters: DigestFilters):
     return condition
 
 
-def _new_article_ids(start: datetime, end: datetime, first_day: date, filters: DigestFilters):
+def new_article_ids(start: datetime, end: datetime, first_day: date, filters: DigestFilters):
     """A subquery of the window's new stories: indexed in it and published on or after `first_day`."""
     return select(articles.c.id).where(and_(_indexed_in_window(start, end, filters), articles.c.date >= first_day))
 
 
-def _history(start: datetime, end: datetime, first_day: date):
+def history_before(start: datetime, end: datetime, first_day: date):
     """The condition on `articles` of a story from before the window, as the window's new stories are told
     apart: published before its first day or undated (never new), or taken by an earlier window (indexed
     before it: a story dated the previous digest's day was that digest's news). Only what was indexed by the
@@ -369,7 +369,7 @@ def _actor_trends(conn: Connection, start: datetime, end: datetime, first_day: d
                   story_count: int, outlets: set[str]) -> tuple[list[ActorTrend], list[ActorTrend], list[ActorTrend], int]:
     """The IN_THE_NEWS most mentioned people and organisations of the window and its PLACES most mentioned
     places, each with its usual rate over the BASELINE_DAYS of publication before `first_day`; then the most
-    mentioned of the other newcomers (never in a story of `_history`), and how many newcomers there are.
+    mentioned of the other newcomers (never in a story of `history_before`), and how many newcomers there are.
     A name in nearly every story (boilerplate) and the window's outlets are left out."""
     query = (select(mentions.c.actor_id, actors.c.name, actors.c.kind, func.count().label("n"),
                     func.count(func.distinct(mentions.c.article_id)).label("a"))
@@ -384,7 +384,7 @@ def _actor_trends(conn: Connection, start: datetime, end: datetime, first_day: d
     rows.sort(key=lambda r: (r.n, r.a, r.name), reverse=True)
     places = [r for r in rows if r.kind == PLACE][:PLACES]
     others = [r for r in rows if r.kind != PLACE]
-    history = _history(start, end, first_day)
+    history = history_before(start, end, first_day)
     seen_before = _seen_before(conn, history, new_ids)
     # An index with nothing before the window (a first run) has no newcomers: everyone would be one.
     has_history = conn.execute(select(articles.c.id).where(history).limit(1)).first() is not None
@@ -410,7 +410,7 @@ def _actor_trends(conn: Connection, start: datetime, end: datetime, first_day: d
 
 
 def _seen_before(conn: Connection, history, new_ids) -> set[int]:
-    """Actors of the window already mentioned in a story of `history` (`_history`)."""
+    """Actors of the window already mentioned in a story of `history` (`history_before`)."""
     in_window = select(mentions.c.actor_id).where(mentions.c.article_id.in_(new_ids))
     return set(conn.execute(
         select(mentions.c.actor_id).join(articles, articles.c.id == mentions.c.article_id)
@@ -431,10 +431,10 @@ def resolve_actors(conn: Connection, names) -> dict[str, list[int]]:
 
 # -- quotes ------------------------------------------------------------------
 
-def _window_quotes(conn: Connection, history, new_ids, followed: set[int], outlets: set[str]
+def window_quotes(conn: Connection, history, new_ids, followed: set[int], outlets: set[str]
                    ) -> list[DigestQuote]:
     """Every distinct quote that appears in a new story, with where it first appeared in the window
-    (`outlets`: the keys of the window's sources); it is new unless a story of `history` (`_history`) has it."""
+    (`outlets`: the keys of the window's sources); it is new unless a story of `history` (`history_before`) has it."""
     rows = conn.execute(
         select(quotes.c.id, quotes.c.text, quotes.c.speaker, quotes.c.speaker_actor_id, quotes.c.anonymous,
                quote_occurrences.c.article_id, quote_occurrences.c.source, actors.c.mention_count, actors.c.curated,
@@ -503,7 +503,7 @@ def _quote_rank(quote: DigestQuote):
 
 # -- followed actors ---------------------------------------------------------
 
-def _followed(conn: Connection, name: str, actor_ids: list[int], new_ids,
+def followed_news(conn: Connection, name: str, actor_ids: list[int], new_ids,
               window_quotes: list[DigestQuote]) -> Followed:
     item = Followed(name=name, actor_id=actor_ids[0] if actor_ids else None)
     if not actor_ids:

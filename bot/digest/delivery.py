@@ -97,15 +97,18 @@ def marker(channel: str, digest_date: date) -> dict:
     return {"event_type": MARKER_EVENT, "event_payload": {"channel": channel, "digest_date": digest_date.isoformat()}}
 
 
-def find_posted(client, channel: str, digest_date: date, since: datetime) -> str | None:
-    """The ts of the digest's message in the channel's history since `since`, or None; HistoryUnreadable
-    when Slack would not say. Only this bot's own messages count: another app's copy of the marker does not."""
-    wanted, cursor = marker(channel, digest_date), None
+def find_posted(client, channel: str, wanted: dict, since: datetime, *, thread_ts: str | None = None) -> str | None:
+    """The ts of the message carrying the `wanted` marker in the channel's history since `since` (in the thread
+    of `thread_ts`, when given), or None; HistoryUnreadable when Slack would not say. Only this bot's own
+    messages count: another app's copy of the marker does not."""
+    cursor = None
     oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}"
     bot_id = _slack_call(client.auth_test).get("bot_id")
+    read, where = ((client.conversations_replies, {"ts": thread_ts}) if thread_ts
+                   else (client.conversations_history, {}))
     for _ in range(HISTORY_PAGES):
-        response = _slack_call(client.conversations_history, channel=channel, oldest=oldest, limit=200, cursor=cursor,
-                               include_all_metadata=True)
+        response = _slack_call(read, channel=channel, oldest=oldest, limit=200, cursor=cursor,
+                               include_all_metadata=True, **where)
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
             if metadata.get("event_type") == wanted["event_type"] and \
@@ -129,7 +132,7 @@ def _slack_call(method, **arguments):
 
 
 def post_message(client, channel: str, message: Message, *, sleep: Callable[[float], None] = time_module.sleep,
-                 metadata: dict | None = None, lease: ledger.Lease | None = None,
+                 metadata: dict | None = None, thread_ts: str | None = None, lease: ledger.Lease | None = None,
                  already_posted: Callable[[], str | None] | None = None) -> str:
     """chat.postMessage with the failure rules above; returns the message ts.
 
@@ -140,7 +143,8 @@ def post_message(client, channel: str, message: Message, *, sleep: Callable[[flo
     client = without_blind_resends(client)
     rate_limited = failures = 0
     unsure = False
-    extra = dict(DIGEST_LINK_SETTINGS, **({"metadata": metadata} if metadata else {}))
+    extra = dict(DIGEST_LINK_SETTINGS, **({"metadata": metadata} if metadata else {}),
+                 **({"thread_ts": thread_ts} if thread_ts else {}))
     while True:
         if unsure and already_posted is not None and (ts := already_posted()):
             return ts
@@ -165,7 +169,7 @@ def post_message(client, channel: str, message: Message, *, sleep: Callable[[flo
                 if rate_limited > MAX_RATE_LIMIT_WAITS:
                     raise DeliveryFailed(f"still rate limited after {MAX_RATE_LIMIT_WAITS} waits") from None
                 wait = _retry_after(exc.response)
-                log.warning("digest for %s: rate limited, retrying in %.0fs", channel, wait)
+                log.warning("posting in %s: rate limited, retrying in %.0fs", channel, wait)
                 sleep(wait)
                 continue
             problem = f"Slack error {error}" + (f" (HTTP {status})" if status else "")
@@ -177,7 +181,7 @@ def post_message(client, channel: str, message: Message, *, sleep: Callable[[flo
         if failures >= MAX_ATTEMPTS:
             raise DeliveryFailed(f"{problem}, after {failures} attempts")
         wait = BACKOFF_SECONDS * 2 ** (failures - 1)
-        log.warning("digest for %s: %s; retry %d of %d in %.0fs", channel, problem, failures, MAX_ATTEMPTS - 1, wait)
+        log.warning("posting in %s: %s; retry %d of %d in %.0fs", channel, problem, failures, MAX_ATTEMPTS - 1, wait)
         sleep(wait)
 
 
@@ -224,10 +228,10 @@ def run_digest(store: Store, client, sub: Subscription, digest_date: date, *, no
 
 def _deliver(store: Store, client, sub: Subscription, digest: Digest, claim: ledger.Claim, held: ledger.Lease, *,
              sleep: Callable[[float], None], buttons: ButtonValues | None) -> Outcome:
-    channel, digest_date = sub.channel, claim.digest_date
+    channel, digest_date = sub.channel, digest.digest_date
     try:
         if claim.unsure_since is not None:  # an earlier holder's post may have gone through
-            ts = find_posted(client, channel, digest_date, claim.unsure_since)
+            ts = find_posted(client, channel, marker(channel, digest_date), claim.unsure_since)
             if ts:
                 ledger.complete(store, channel, digest_date, ts)
                 log.info("digest for %s on %s was already in the channel (ts %s): not posted again", channel,
@@ -238,7 +242,8 @@ def _deliver(store: Store, client, sub: Subscription, digest: Digest, claim: led
             log.info("digest for %s on %s: nothing new, not posted", channel, digest_date)
             return Outcome(channel, digest_date, "quiet")
         ts = post_message(client, channel, render_digest(digest, buttons), sleep=sleep, metadata=marker(channel, digest_date),
-                          lease=held, already_posted=lambda: find_posted(client, channel, digest_date, held.started))
+                          lease=held, already_posted=lambda: find_posted(client, channel, marker(channel, digest_date),
+                                                                            held.started))
     except ledger.LeaseLost as exc:
         log.warning("%s: not posting it", exc)
         return Outcome(channel, digest_date, "already", detail="taken over")

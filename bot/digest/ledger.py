@@ -1,4 +1,5 @@
 """The digest ledger: one row per (channel, digest date), claimed in the database *before* posting.
+(Alerts for followed actors use the same claims and leases on their own table: an `Entry` names a row of either.)
 
 Claiming is a plain INSERT on the (channel, digest_date) primary key: whichever process inserts
 first owns that digest, every other INSERT fails on the key, on SQLite and PostgreSQL alike, so a
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Table, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.digest.build import as_utc
@@ -42,17 +43,34 @@ UNFINISHED = (LedgerStatus.CLAIMED, LedgerStatus.FAILED)
 LEASE = timedelta(minutes=5)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One row of a ledger table, by its key: a digest's (channel, digest_date), an alert's (channel, actor_id,
+    seq). Every ledger table has the claim columns of `Leased`; claiming and leases work on any of them."""
+
+    table: Table
+    key: tuple[tuple[str, object], ...]
+
+    def where(self):
+        return and_(*(self.table.c[name] == value for name, value in self.key))
+
+    def __str__(self) -> str:
+        return ", ".join(str(value) for _, value in self.key)
+
+
+def digest_entry(channel: str, digest_date: date) -> Entry:
+    return Entry(digest_ledger, (("channel", channel), ("digest_date", digest_date)))
+
+
 @dataclass
-class LedgerRow:
-    channel: str
-    digest_date: date
+class Leased:
+    """The claim columns every ledger row has."""
+
     status: LedgerStatus
-    ts: str | None
-    window_start: datetime | None
-    window_end: datetime | None
     claimed_by: str
     attempts: int
-    error: str | None
+    error: str | None = None
+    ts: str | None = None
     claimed_at: datetime | None = None
     lease_until: datetime | None = None
     sending_since: datetime | None = None
@@ -69,14 +87,28 @@ class LedgerRow:
         return self.status == LedgerStatus.FAILED or (self.status == LedgerStatus.CLAIMED and not self.held(now, lease))
 
 
-@dataclass
-class Claim:
-    """This process's hold on one digest. `attempts` fences its writes: a taker-over increments it."""
+def leased_fields(row) -> dict:
+    """The `Leased` fields of a ledger table's row (a mapping)."""
+    return dict(status=row["status"], claimed_by=row["claimed_by"], attempts=row["attempts"] or 0, error=row["error"],
+                ts=row["ts"], claimed_at=_utc(row["claimed_at"]), lease_until=_utc(row["lease_until"]),
+                sending_since=_utc(row["sending_since"]))
 
+
+@dataclass(kw_only=True)
+class LedgerRow(Leased):
     channel: str
     digest_date: date
+    window_start: datetime | None
+    window_end: datetime | None
+
+
+@dataclass
+class Claim:
+    """This process's hold on one ledger entry. `attempts` fences its writes: a taker-over increments it."""
+
+    entry: Entry
     attempts: int
-    # Set when an earlier holder may have posted the digest: look in the channel's history from then on.
+    # Set when an earlier holder may have posted the message: look in the channel's history from then on.
     unsure_since: datetime | None = None
 
 
@@ -85,19 +117,20 @@ def instance_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-def get(store: Store, channel: str, digest_date: date) -> LedgerRow | None:
+def read(store: Store, entry: Entry):
+    """The entry's row as a mapping, or None."""
     with store.connect() as conn:
-        row = conn.execute(select(digest_ledger).where(and_(
-            digest_ledger.c.channel == channel, digest_ledger.c.digest_date == digest_date))).mappings().first()
+        return conn.execute(select(entry.table).where(entry.where())).mappings().first()
+
+
+def get(store: Store, channel: str, digest_date: date) -> LedgerRow | None:
+    row = read(store, digest_entry(channel, digest_date))
     return None if row is None else _ledger_row(row)
 
 
 def _ledger_row(row) -> LedgerRow:
-    return LedgerRow(channel=row["channel"], digest_date=row["digest_date"], status=row["status"], ts=row["ts"],
-                     window_start=_utc(row["window_start"]), window_end=_utc(row["window_end"]),
-                     claimed_by=row["claimed_by"], attempts=row["attempts"] or 0, error=row["error"],
-                     claimed_at=_utc(row["claimed_at"]), lease_until=_utc(row["lease_until"]),
-                     sending_since=_utc(row["sending_since"]))
+    return LedgerRow(**leased_fields(row), channel=row["channel"], digest_date=row["digest_date"],
+                     window_start=_utc(row["window_start"]), window_end=_utc(row["window_end"]))
 
 
 def claim(store: Store, channel: str, digest_date: date, window: tuple[datetime, datetime], *,
@@ -105,48 +138,56 @@ def claim(store: Store, channel: str, digest_date: date, window: tuple[datetime,
     """This process's claim on the (channel, date) digest, or None when another process holds or finished it.
 
     A failed or given-up digest, or one whose holder's lease ran out, is taken over (by one process only)."""
-    values = dict(status=LedgerStatus.CLAIMED, claimed_at=as_utc(now), claimed_by=claimed_by or instance_name(),
-                  lease_until=as_utc(now) + lease, window_start=as_utc(window[0]), window_end=as_utc(window[1]),
-                  ts=None, error=None)
-    row, taken = _insert_or_take_over(store, channel, digest_date, values, attempts=1,
+    return take(store, digest_entry(channel, digest_date),
+                dict(window_start=as_utc(window[0]), window_end=as_utc(window[1])),
+                now=now, lease=lease, claimed_by=claimed_by)
+
+
+def take(store: Store, entry: Entry, values: dict, *, now: datetime, lease: timedelta = LEASE,
+         claimed_by: str | None = None) -> Claim | None:
+    """This process's claim on `entry` (its row written with `values`), or None when another process holds or
+    finished it. A failed or given-up entry, or one whose holder's lease ran out, is taken over (by one process)."""
+    values = dict(values, status=LedgerStatus.CLAIMED, claimed_at=as_utc(now),
+                  claimed_by=claimed_by or instance_name(), lease_until=as_utc(now) + lease, ts=None, error=None)
+    row, taken = _insert_or_take_over(store, entry, values, attempts=1,
                                       may_take=lambda row: row.status not in DONE and not row.held(now, lease))
     if not taken:
         return None
     if row is None:  # a new row
-        return Claim(channel, digest_date, attempts=1)
+        return Claim(entry, attempts=1)
     if row.status == LedgerStatus.CLAIMED:
-        log.warning("digest for %s on %s: taking it over from %s, whose claim ran out", channel, digest_date,
-                    row.claimed_by)
+        log.warning("%s: taking it over from %s, whose claim ran out", entry, row.claimed_by)
     # A row claimed before leases existed recorded no sends: its holder may have posted any time after claiming.
     claimed_before_leases = row.status == LedgerStatus.CLAIMED and row.lease_until is None
     unsure = row.sending_since or (row.claimed_at if claimed_before_leases else None)
-    return Claim(channel, digest_date, attempts=row.attempts + 1, unsure_since=unsure)
+    return Claim(entry, attempts=row.attempts + 1, unsure_since=unsure)
 
 
-def _insert_or_take_over(store: Store, channel: str, digest_date: date, values: dict, *, attempts: int,
-                         may_take: Callable[[LedgerRow], bool]) -> tuple[LedgerRow | None, bool]:
-    """Write `values` to the (channel, date) row: a new row (with `attempts`), or over the existing one when
+def _insert_or_take_over(store: Store, entry: Entry, values: dict, *, attempts: int,
+                         may_take: Callable[[Leased], bool]) -> tuple[Leased | None, bool]:
+    """Write `values` to the entry's row: a new row (with `attempts`), or over the existing one when
     `may_take` says so and nobody changed it meanwhile (a conditional UPDATE on its `attempts`, which goes
     up by one: of several processes, exactly one takes it). (the row found, or None for a new row; taken)."""
+    table = entry.table
     try:
         with store.begin() as conn:
-            conn.execute(insert(digest_ledger).values(channel=channel, digest_date=digest_date, attempts=attempts,
-                                                      **values))
+            conn.execute(insert(table).values(**dict(entry.key), attempts=attempts, **values))
         return None, True
     except IntegrityError:
         pass
-    row = get(store, channel, digest_date)
+    found = read(store, entry)
+    row = None if found is None else Leased(**leased_fields(found))
     if row is None or not may_take(row):
         return row, False
     with store.begin() as conn:
-        taken = conn.execute(update(digest_ledger).where(
-            _key(channel, digest_date), digest_ledger.c.status == row.status,
-            digest_ledger.c.attempts == row.attempts).values(attempts=row.attempts + 1, **values)).rowcount
+        taken = conn.execute(update(table).where(
+            entry.where(), table.c.status == row.status,
+            table.c.attempts == row.attempts).values(attempts=row.attempts + 1, **values)).rowcount
     return row, taken == 1
 
 
 class LeaseLost(Exception):
-    """Another process took this digest over (this one's lease ran out): it must not post."""
+    """Another process took this entry over (this one's lease ran out): it must not post."""
 
 
 class Lease:
@@ -159,7 +200,7 @@ class Lease:
         self.started, self._at = as_utc(now), time_module.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._renew_until_stopped, daemon=True,
-                                        name=f"digest-lease-{held.channel}")
+                                        name=f"ledger-lease-{held.entry}")
         self.lost = False
 
     def now(self) -> datetime:
@@ -180,8 +221,7 @@ class Lease:
             except LeaseLost:
                 return
             except Exception:  # the database is away: keep trying, the lease may still be ours when it is back
-                log.exception("digest for %s on %s: could not renew the claim", self.claim.channel,
-                              self.claim.digest_date)
+                log.exception("%s: could not renew the claim", self.claim.entry)
 
     def renew(self) -> None:
         self._update(lease_until=self.now() + self.length)
@@ -189,47 +229,70 @@ class Lease:
     def sending(self) -> None:
         """Before each post: from now on, until Slack refuses it, the post may have gone through."""
         self._update(lease_until=self.now() + self.length,
-                     sending_since=func.coalesce(digest_ledger.c.sending_since, self.now()))
+                     sending_since=func.coalesce(self.claim.entry.table.c.sending_since, self.now()))
 
     def refused(self) -> None:
         """Slack refused the post (an error answer, not a lost connection): nothing reached the channel."""
         self._update(sending_since=None)
 
     def _update(self, **values) -> None:
+        entry = self.claim.entry
         with self.store.begin() as conn:
-            ours = conn.execute(update(digest_ledger).where(
-                _key(self.claim.channel, self.claim.digest_date), digest_ledger.c.status == LedgerStatus.CLAIMED,
-                digest_ledger.c.attempts == self.claim.attempts).values(**values)).rowcount
+            ours = conn.execute(update(entry.table).where(
+                entry.where(), entry.table.c.status == LedgerStatus.CLAIMED,
+                entry.table.c.attempts == self.claim.attempts).values(**values)).rowcount
         if not ours:
             self.lost = True
-            raise LeaseLost(f"digest for {self.claim.channel} on {self.claim.digest_date} was taken over by "
-                            "another process")
+            raise LeaseLost(f"{entry.table.name} {entry} was taken over by another process")
+
+
+def posted(store: Store, entry: Entry, ts: str) -> None:
+    finish(store, entry, status=LedgerStatus.POSTED, ts=ts, error=None, sending_since=None)
+
+
+def failed(store: Store, entry: Entry, error: str) -> None:
+    """To be tried again; `sending_since` stays, for whoever tries."""
+    finish(store, entry, status=LedgerStatus.FAILED, error=error[:2000])
+
+
+def given_up(store: Store, entry: Entry, error: str) -> None:
+    finish(store, entry, status=LedgerStatus.GIVEN_UP, error=error[:2000])
+
+
+def finish(store: Store, entry: Entry, **values) -> None:
+    with store.begin() as conn:
+        conn.execute(update(entry.table).where(entry.where()).values(**values))
 
 
 def complete(store: Store, channel: str, digest_date: date, ts: str) -> None:
-    _finish(store, channel, digest_date, status=LedgerStatus.POSTED, ts=ts, error=None, sending_since=None)
+    posted(store, digest_entry(channel, digest_date), ts)
 
 
 def mark_quiet(store: Store, channel: str, digest_date: date) -> None:
-    _finish(store, channel, digest_date, status=LedgerStatus.QUIET, error=None)
+    finish(store, digest_entry(channel, digest_date), status=LedgerStatus.QUIET, error=None)
 
 
 def mark_failed(store: Store, channel: str, digest_date: date, error: str) -> None:
-    """To be tried again (within the grace period); `sending_since` stays, for whoever tries."""
-    _finish(store, channel, digest_date, status=LedgerStatus.FAILED, error=error[:2000])
+    """To be tried again (within the grace period)."""
+    failed(store, digest_entry(channel, digest_date), error)
 
 
 def mark_given_up(store: Store, channel: str, digest_date: date, error: str) -> None:
-    _finish(store, channel, digest_date, status=LedgerStatus.GIVEN_UP, error=error[:2000])
+    given_up(store, digest_entry(channel, digest_date), error)
 
 
 def give_up(store: Store, channel: str, digest_date: date, reason: str, *, now: datetime,
             lease: timedelta = LEASE) -> bool:
     """Record that a digest past its grace period will not be posted; True for the one process that did
     (it tells the subscriber). A digest still held by a live process is left to it."""
+    return abandon(store, digest_entry(channel, digest_date), reason, now=now, lease=lease)
+
+
+def abandon(store: Store, entry: Entry, reason: str, *, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Record that an entry will not be posted (status given_up); True for the one process that did. One
+    still held by a live process is left to it."""
     values = dict(status=LedgerStatus.GIVEN_UP, error=reason[:2000], claimed_at=as_utc(now), claimed_by=instance_name())
-    _, taken = _insert_or_take_over(store, channel, digest_date, values, attempts=0,
-                                    may_take=lambda row: row.open_to_claim(now, lease))
+    _, taken = _insert_or_take_over(store, entry, values, attempts=0, may_take=lambda row: row.open_to_claim(now, lease))
     return taken
 
 
@@ -239,15 +302,6 @@ def unfinished(store: Store, since: date) -> list[LedgerRow]:
         rows = conn.execute(select(digest_ledger).where(
             digest_ledger.c.digest_date >= since, digest_ledger.c.status.in_(UNFINISHED))).mappings().all()
     return [_ledger_row(row) for row in rows]
-
-
-def _finish(store: Store, channel: str, digest_date: date, **values) -> None:
-    with store.begin() as conn:
-        conn.execute(update(digest_ledger).where(_key(channel, digest_date)).values(**values))
-
-
-def _key(channel: str, digest_date: date):
-    return and_(digest_ledger.c.channel == channel, digest_ledger.c.digest_date == digest_date)
 
 
 def window_for(store: Store, channel: str, digest_date: date, end: datetime) -> tuple[datetime, datetime]:

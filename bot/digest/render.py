@@ -1,13 +1,14 @@
-"""A `Digest` as a Slack message (Block Kit + fallback text) and as plain text for the terminal.
+"""A `Digest` as a Slack message (Block Kit + fallback text) and as plain text for the terminal; a followed
+actor's alert (`render_alert`) as a Slack message.
 
 Escaping, clipping and every Block Kit limit come from `bot.blockkit`, the Block Kit toolkit:
 corpus text reaches mrkdwn only through `escape`, and `finish` holds the whole message
 to 50 blocks and the aggregate size. Each section here also caps itself, so a day of 500 new
 articles still fits without losing the header or the top stories.
 
-Every name and quote carries a button to its profile or its quotes. What a button carries is the
-Slack front's wire format (bot.slack.buttons), so the front hands its `ButtonValues` in; a digest
-rendered without them (the terminal) has no buttons.
+Every name carries a button to its profile, every quote one to its quote card (and to more quotes
+like it). What a button carries is the Slack front's wire format (bot.slack.buttons), so the front
+hands its `ButtonValues` in; a digest rendered without them (the terminal) has no buttons.
 """
 from __future__ import annotations
 
@@ -29,9 +30,11 @@ BUTTON_LABEL = 60
 
 
 class ButtonValues(Protocol):
-    """What the digest's buttons carry when pressed: an actor's profile, a quote's search."""
+    """What the digest's buttons carry when pressed: an actor's profile, a quote's card, a search for more quotes."""
 
     def profile(self, actor_id: int) -> str: ...
+
+    def card(self, quote: DigestQuote) -> str: ...
 
     def quote(self, quote: DigestQuote) -> str: ...
 
@@ -133,13 +136,20 @@ def digest_blocks(digest: Digest, detail: Detail, values: ButtonValues | None = 
                                  ("Places in the news", digest.places, "")):
         if trends:
             blocks += [divider(), section(trends_text(title, trends, extra))]
-            blocks.append(profile_buttons(trends, values))
+            blocks.append(profile_buttons(trends + (digest.new_actors if extra else []), values))
     if digest.quotes:
         blocks += [divider(), section("*Quotes of the day*")]
-        blocks += [section(quote_text(q, detail), accessory=quote_button(q, values)) for q in digest.quotes]
-    if digest.following:
-        blocks.append(divider())
-        blocks += [section(followed_text(f, detail), accessory=followed_button(f, values)) for f in digest.following]
+        blocks += [section(quote_text(q, detail), accessory=card_button(q, values)) for q in digest.quotes]
+        speakers = {q.speaker_actor_id: q.speaker for q in digest.quotes
+                    if q.speaker_actor_id is not None and q.speaker and not q.anonymous}
+        blocks.append(actions([quote_button(q, values) for q in digest.quotes]
+                              + [profile_button(f"Profile of {name}", actor_id, values)
+                                 for actor_id, name in speakers.items()]) if values else None)
+    for item in digest.following:
+        blocks += [divider() if item is digest.following[0] else None,
+                   section(followed_text(item, detail), accessory=followed_button(item, values)),
+                   actions([card_button(q, values, label=f"Quote card: {q.text}") for q in item.quotes])
+                   if values and item.quotes else None]
     return [b for b in blocks if b]
 
 
@@ -158,6 +168,10 @@ def profile_buttons(trends: list[ActorTrend], values: ButtonValues | None) -> di
 def quote_button(quote: DigestQuote, values: ButtonValues | None):
     return button("More quotes" + (f" of {clip(quote.speaker, BUTTON_LABEL - 15)}" if quote.speaker and not quote.anonymous
                                    else " like this"), "open", values.quote(quote)) if values else None
+
+
+def card_button(quote: DigestQuote, values: ButtonValues | None, *, label: str = "Quote card"):
+    return button(clip(label, BUTTON_LABEL), "open", values.card(quote)) if values else None
 
 
 def followed_button(item: Followed, values: ButtonValues | None):
@@ -251,6 +265,34 @@ def followed_text(item: Followed, detail: Detail = Detail()) -> str:
     if item.total_quotes > len(item.quotes):
         lines.append(f"  and {plural(item.total_quotes - len(item.quotes), 'more quote')}")
     return clip("\n".join(lines), 2900)
+
+
+def render_alert(news: Followed, since: datetime, tz: str, values: ButtonValues | None = None) -> Message:
+    """A followed actor's alert: its first new quote (else its first new mention) and how many more came since
+    `since`, with a button to the actor's profile (and to the quote's card)."""
+    quote = news.quotes[0] if news.quotes else None
+    name = escape(news.name)
+    if quote is not None:
+        text = f":bell: *{name}* has a new quote\n{quote_text(quote)}"
+        fallback = f"{news.name} has a new quote: “{clip(quote.text, 200)}”"
+    else:
+        story = news.stories[0]
+        details = " · ".join(d for d in (escape(story.source) if story.source else None,
+                                         story.date.strftime("%-d %b %Y") if story.date else None) if d)
+        title = escape(clip(story.title or "Untitled story", 200))
+        text = (f":bell: *{name}* is in the news\n*{Detail().link(story.url, title)}*"
+                + (f"\n{details}" if details else "")
+                + "".join(f"\n_{escape(clip(sentence, 300))}_" for sentence in story.sentences[:1]))
+        fallback = f"{news.name} is in the news: {story.title or 'Untitled story'}"
+    more_mentions = news.total_mentions - (0 if quote is not None else 1)
+    more_quotes = news.total_quotes - (1 if quote is not None else 0)
+    rest = " and ".join(plural(n, f"more {word}") for n, word in ((more_mentions, "mention"), (more_quotes, "quote"))
+                        if n > 0)
+    blocks = [section(text),
+              context(f"and {rest} since {local(since, tz):%a %-d %b %H:%M} ({escape(tz)})") if rest else None,
+              actions([profile_button(f"Profile of {news.name}", news.actor_id, values),
+                       *([card_button(quote, values)] if quote is not None else [])]) if values else None]
+    return finish(fallback, blocks)
 
 
 def digest_as_text(digest: Digest) -> str:

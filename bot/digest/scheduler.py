@@ -12,6 +12,8 @@ it returns the running APScheduler `BackgroundScheduler` (call `.shutdown()` to 
 - Each feed (config/feeds.yaml's and those editors added from Slack) is polled at start and then every
   `every_minutes` (bot.ingest.feeds); every minute the feed jobs are reconciled with that list, so a feed
   added or removed from Slack (or in feeds.yaml) is polled, or no longer, without a restart.
+- Every minute, and right after each feed poll, the alerts for followed actors (bot.digest.alerts) look
+  at what was indexed since their last look, by this process or a separate `newsbot index`.
 - At start and then every `digest.lease_minutes`, the catch-up check posts each digest due less
   than `digest.grace_hours` ago that is not done: never claimed (missed while no bot ran), failed,
   or claimed by a process whose lease ran out (it died mid-post). Only digests due after the
@@ -34,6 +36,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import ConfigError, FeedConfig, Settings, load_feeds
 from bot.digest import ledger
+from bot.digest.alerts import run_alerts
 from bot.digest import subscriptions as subs_db
 from bot.digest.delivery import Outcome, given_up_text, run_digest, tell_subscriber
 from bot.digest.render import ButtonValues
@@ -47,6 +50,7 @@ from bot.wording import plural
 log = logging.getLogger(__name__)
 
 RECONCILE_SECONDS = 60
+ALERT_SECONDS = 60
 LEDGER_LOOKBACK = timedelta(days=7)  # unfinished digests older than this are left alone
 PACING_SECONDS = 1.0  # between posts of a catch-up burst: about one message per second
 
@@ -159,6 +163,13 @@ class DigestScheduler:
     def poll(self, feed: FeedConfig) -> None:
         """A feed's job (bot.ingest.reindex.poll_feed), taking turns with the other index jobs and digests."""
         poll_feed(self.store, self.settings, feed, self._index_lock, self.indexer_factory)
+        self.alert()
+
+    def alert(self) -> list[str]:
+        """Post the alerts for followed actors that are due (bot.digest.alerts); the ts of each one posted."""
+        with self._index_lock:  # never mid re-index, as digests
+            return run_alerts(self.store, self.client, now=self.clock(), buttons=self.buttons, sleep=self.sleep,
+                              lease=self.lease)
 
     def reconcile_feeds(self) -> None:
         """Make the feed jobs match the feeds (added, changed, removed): a new one is polled at once. A
@@ -203,6 +214,7 @@ class DigestScheduler:
         if minutes and minutes > 0:
             self.scheduler.add_job(self.reindex, IntervalTrigger(minutes=minutes), id="corpus-reindex")
         feeds = [job for job in self.scheduler.get_jobs() if job.id.startswith("feed:")]  # added by reconcile()
+        self.scheduler.add_job(self.alert, IntervalTrigger(seconds=ALERT_SECONDS), id="followed-alerts")
         # At once (without blocking start-up), then as often as a lease can run out.
         self.scheduler.add_job(self.catch_up, IntervalTrigger(seconds=self.lease.total_seconds()), id="digest-catch-up",
                                next_run_time=datetime.now(timezone.utc))

@@ -28,7 +28,8 @@ from bot.store.schema import SubscriptionOrigin, subscriptions
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 SUBSCRIPTION_SPEC = {"channel": str, "time": (str, int, float), "timezone": str, "days": (str, list), "follow": list,
-                     "post_when_quiet": bool, "filters": dict, "paused": bool, "subscriber": str, "sections": dict}
+                     "post_when_quiet": bool, "filters": dict, "paused": bool, "subscriber": str, "sections": dict,
+                     "alerts": bool}
 FILTERS_SPEC = {"sources": list, "kinds": list}
 
 
@@ -43,6 +44,7 @@ class Subscription:
     kinds: list[str] = field(default_factory=list)
     sections_off: list[str] = field(default_factory=list)  # of build.SECTIONS
     post_when_quiet: bool = False
+    alerts: bool = True  # each followed actor's news as it is indexed (bot.digest.alerts), besides the digest
     paused: bool = False
     paused_reason: str | None = None
     origin: SubscriptionOrigin = SubscriptionOrigin.SLACK
@@ -154,6 +156,7 @@ def load_yaml(path: Path, settings: Settings) -> list[Subscription]:
             kinds=[k.lower() for k in _texts(path, f"{where} filters:", filters, "kinds")],
             sections_off=_sections_off(path, where, entry.get("sections") or {}),
             post_when_quiet=bool(entry.get("post_when_quiet") or False),
+            alerts=bool(entry.get("alerts", True)),
             paused=bool(entry.get("paused") or False),
             origin=SubscriptionOrigin.YAML, created_by=entry.get("subscriber"))
         unknown = [k for k in sub.kinds if k not in tuple(Kind)]
@@ -214,7 +217,8 @@ def _from_row(row) -> Subscription:
     return Subscription(channel=row.channel, time=row.time, timezone=row.timezone, days=tuple(row.days or WEEKDAYS),
                         follow=list(row.follow or []), sources=list(filters.get("sources") or []),
                         kinds=list(filters.get("kinds") or []),
-                        sections_off=list(filters.get("sections_off") or []), post_when_quiet=bool(row.post_when_quiet),
+                        sections_off=list(filters.get("sections_off") or []), alerts=filters.get("alerts", True),
+                        post_when_quiet=bool(row.post_when_quiet),
                         paused=bool(row.paused), paused_reason=row.paused_reason, origin=row.origin,
                         created_by=row.created_by, created_at=row.created_at and as_utc(row.created_at))
 
@@ -234,7 +238,7 @@ def save(store: Store, sub: Subscription) -> None:
     """Insert or replace the channel's subscription."""
     values = dict(time=sub.time, timezone=sub.timezone, days=list(sub.days), follow=list(sub.follow),
                   filters={"sources": list(sub.sources), "kinds": list(sub.kinds),
-                           "sections_off": list(sub.sections_off)},
+                           "sections_off": list(sub.sections_off), "alerts": sub.alerts},
                   post_when_quiet=sub.post_when_quiet, paused=sub.paused, paused_reason=sub.paused_reason,
                   origin=sub.origin, created_by=sub.created_by)
     for attempt in (1, 2):

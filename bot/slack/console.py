@@ -2,24 +2,32 @@
 
 It reads the same commands (`/lookup …`, `/quote …`, `/digest preview`, `help`), asks the same
 `Answers`, and prints the same Block Kit messages as readable text: bold, links with their
-address, and every button as a numbered choice that typing its number presses. Line editing and
-history come from readline when the console runs in a terminal.
+address, and every button as a numbered choice that typing its number presses. After each
+command, the alerts for the actors its local channel follows (bot.digest.alerts) are posted
+here, as in Slack: whatever was indexed since, by `newsbot index` in another terminal too. Line
+editing and history come from readline when the console runs in a terminal.
 """
 from __future__ import annotations
 
+import itertools
+import logging
 import re
 import shutil
 import sys
 import textwrap
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 from bot.blockkit import Message, escape
+from bot.digest.alerts import run_alerts
 from bot.slack.answers import COMMANDS, Answers
+from bot.slack.digest_command import DIGEST_BUTTONS
 from bot.slack.editors import CONSOLE_USER
 from bot.wording import plural
 
+log = logging.getLogger(__name__)
 PROMPT = "newsbot> "
 BOLD, DIM, UNDERLINE, RESET = "\x1b[1m", "\x1b[2m", "\x1b[4m", "\x1b[0m"
 
@@ -104,6 +112,31 @@ class TextRenderer:
         return "\n".join(out).strip("\n"), choices
 
 
+class ConsoleChannel:
+    """The Web API calls an alert makes, answered by the console: a post is printed in place of the channel."""
+
+    def __init__(self, console: "Console"):
+        self.console = console
+        self.posted: list[dict] = []
+        self._ts = itertools.count(1)
+
+    def chat_postMessage(self, *, channel: str, text: str, blocks: list[dict], thread_ts: str | None = None,  # noqa: N802
+                         metadata: dict | None = None, **_) -> dict:
+        ts = f"{next(self._ts)}.000000"
+        self.posted.append({"ts": ts, "bot_id": "BCONSOLE", "metadata": metadata, "thread_ts": thread_ts})
+        self.console.say("(posted in the channel" + (", in the digest's thread" if thread_ts else "") + ":)")
+        self.console.show(Message(text=text, blocks=blocks))
+        return {"ts": ts}
+
+    def auth_test(self) -> dict:
+        return {"bot_id": "BCONSOLE"}
+
+    def conversations_history(self, **_) -> dict:
+        return {"messages": self.posted}
+
+    conversations_replies = conversations_history
+
+
 class Console:
     """The read-answer loop. Tests drive it through `stdin`/`stdout`."""
 
@@ -122,6 +155,7 @@ class Console:
         self.renderer = TextRenderer(color=bool(color), width=min(shutil.get_terminal_size((100, 24)).columns, 100))
         self.user_id, self.channel_id = user_id, channel_id
         self.choices: list[Choice] = []
+        self.channel = ConsoleChannel(self)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.stdout, flush=True)
@@ -164,7 +198,16 @@ class Console:
             command, rest = "/lookup", line  # a bare name is a lookup
         # Slack sends command text with &, <, > escaped; do the same so both fronts see one input.
         self.show(self.answers.command(command, escape(rest), user_id=self.user_id, channel_id=self.channel_id))
+        self.post_alerts()
         return True
+
+    def post_alerts(self) -> None:
+        """The local channel's alerts that are due, shown as Slack would post them (a failure is logged)."""
+        try:
+            run_alerts(self.answers.store, self.channel, now=datetime.now(timezone.utc), buttons=DIGEST_BUTTONS,
+                       channel=self.channel_id)
+        except Exception:
+            log.exception("console: the alerts could not be checked")
 
     def press(self, number: int) -> None:
         if not 1 <= number <= len(self.choices):

@@ -35,7 +35,7 @@ from bot.digest.subscriptions import (
 from bot.nlp.names import actor_key
 from bot.search.engines import engines_for
 from bot.search.results import Band, LookupStatus
-from bot.slack.buttons import FollowChoice, ProfilePage, QuotesPage
+from bot.slack.buttons import FollowChoice, ProfilePage, QuoteCardPage, QuotesPage
 from bot.store.schema import SubscriptionOrigin
 
 log = logging.getLogger(__name__)
@@ -45,16 +45,20 @@ USAGE = ("*Daily digest for this channel*\n"
          "• `/digest subscribe [HH:MM] [Area/City] [weekdays|daily]`: for example `/digest subscribe 07:30 Asia/Beirut daily`\n"
          "• `/digest status` · `/digest pause` · `/digest resume` · `/digest unsubscribe`\n"
          "• `/digest follow &lt;actor&gt;` · `/digest unfollow &lt;actor&gt;`: every new mention and quote of an actor\n"
-         f"• `/digest set &lt;section&gt; on|off`: sections are {', '.join(SECTIONS)}")
+         f"• `/digest set &lt;section&gt; on|off`: sections are {', '.join(SECTIONS)}\n"
+         "• `/digest set alerts on|off`: a followed actor's news as it comes in, in the digest's thread")
 QUOTE_WORDS = 8  # a quote's button searches for its opening words
 MAX_FOLLOWED = 20
 
 
 class DigestButtons:
-    """What a digest's buttons carry: a name opens its profile, a quote searches for it by its speaker."""
+    """What a digest's buttons carry: a name opens its profile, a quote its card or a search for it by its speaker."""
 
     def profile(self, actor_id: int) -> str:
         return ProfilePage(actor_id).encode()
+
+    def card(self, quote: DigestQuote) -> str:
+        return QuoteCardPage(quote.id).encode()
 
     def quote(self, quote: DigestQuote) -> str:
         by = quote.speaker if quote.speaker and not quote.anonymous else None
@@ -177,6 +181,9 @@ def status(rest, *, user_id, channel_id, store, client) -> Message:
         lines.append("*Filters:* " + "; ".join(p for p in [
             f"sources {escape(', '.join(sub.sources))}" if sub.sources else "",
             f"actor kinds {escape(', '.join(sub.kinds))}" if sub.kinds else ""] if p))
+    how = ("`alerts:` in config/digests.yaml" if sub.origin == SubscriptionOrigin.YAML else
+           f"`/digest set alerts {'off' if sub.alerts else 'on'}` {'stops' if sub.alerts else 'starts'} them")
+    lines.append(f"*Alerts:* {'on' if sub.alerts else 'off'} ({how})")
     if sub.sections_off:
         lines.append(f"*Sections off:* {', '.join(sub.sections_off)} (`/digest set &lt;section&gt; on` shows one again)")
     lines.append(f"*On a quiet day:* {'posts “nothing new”' if sub.post_when_quiet else 'stays silent'}")
@@ -266,6 +273,12 @@ def set_section(rest, *, user_id, channel_id, store, client) -> Message:
     if state.lower() not in ("on", "off") or not name.strip():
         return reply(f"Usage: `/digest set &lt;section&gt; on|off`, such as `/digest set places off` "
                      f"(sections: {', '.join(SECTIONS)})")
+    if name.strip().lower() == "alerts":
+        alerts = state.lower() == "on"
+        subs_db.save(store, replace(sub, alerts=alerts))
+        return reply("Alerts are now " + ("on: a followed actor's new mention or quote is posted as it comes in, "
+                                          "at most once an hour per actor, in the thread of the day's digest."
+                                          if alerts else "off: followed actors appear only in the digest."))
     section_name = parse_section(name)
     off = [s for s in sub.sections_off if s != section_name] + ([section_name] if state.lower() == "off" else [])
     subs_db.save(store, replace(sub, sections_off=off))
@@ -293,7 +306,9 @@ def add_followed(store, sub: Subscription, name: str, *, how: str) -> Message:
     if len(sub.follow) >= MAX_FOLLOWED:
         return reply(f"This channel already follows {MAX_FOLLOWED} actors: `/digest unfollow &lt;actor&gt;` one first.")
     subs_db.save(store, replace(sub, follow=[*sub.follow, name]))
-    return reply(f"Following *{escape(name)}* ({how}): every new mention and quote goes in this channel's digest.")
+    alerts = " and is alerted here as it comes in" if sub.alerts else ""
+    return reply(f"Following *{escape(name)}* ({how}): every new mention and quote goes in this channel's digest"
+                 f"{alerts}.")
 
 
 def followable(store, channel_id: str):

@@ -251,7 +251,8 @@ subscriptions = Table(
     Column("timezone", String(64), nullable=False),
     Column("days", JSON, nullable=False),  # list of weekday numbers, Monday = 0
     Column("follow", JSON, nullable=False),  # list of actor names
-    Column("filters", JSON, nullable=False),  # {"sources": [...], "kinds": [...], "sections_off": [...]}
+    # {"sources": [...], "kinds": [...], "sections_off": [...], "alerts": bool (absent: on)}
+    Column("filters", JSON, nullable=False),
     Column("post_when_quiet", Boolean, nullable=False, default=False),
     Column("paused", Boolean, nullable=False, default=False),
     Column("paused_reason", Text),  # e.g. "not_in_channel", shown by /digest status
@@ -270,25 +271,47 @@ class LedgerStatus(StrEnum):
     GIVEN_UP = "given_up"  # never posted: too late, or refused for good
 
 
+def claim_columns() -> list[Column]:
+    """The columns of a claim in a ledger table (bot.digest.ledger): the digests' and the alerts'."""
+    return [
+        Column("status", String(16), nullable=False),  # LedgerStatus
+        Column("ts", String(32)),  # the message posted
+        Column("claimed_at", DateTime(timezone=True), nullable=False),
+        Column("claimed_by", String(64), nullable=False),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("error", Text),
+        # A claim is a lease: its holder renews it while it works; once it has run out another process may
+        # take the row over.
+        Column("lease_until", DateTime(timezone=True)),
+        # Set before a post is sent and cleared when Slack refuses it: while set, a post may have gone
+        # through, so whoever takes the row over looks for it in the channel's history first.
+        Column("sending_since", DateTime(timezone=True)),
+    ]
+
+
 digest_ledger = Table(
     "digest_ledger", metadata,
     Column("channel", String(32), primary_key=True),
     Column("digest_date", Date, primary_key=True),
-    Column("status", String(16), nullable=False),  # LedgerStatus
-    Column("ts", String(32)),
     # The window of new articles this digest covers; the next digest starts where it ended.
     Column("window_start", DateTime(timezone=True)),
     Column("window_end", DateTime(timezone=True)),
-    Column("claimed_at", DateTime(timezone=True), nullable=False),
-    Column("claimed_by", String(64), nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("error", Text),
-    # A claim is a lease: its holder renews it while it works; once it has run out another process may
-    # take the digest over.
-    Column("lease_until", DateTime(timezone=True)),
-    # Set before a post is sent and cleared when Slack refuses it: while set, a post may have gone
-    # through, so whoever takes the digest over looks for it in the channel's history first.
-    Column("sending_since", DateTime(timezone=True)),
+    *claim_columns(),
+)
+
+# Alerts for followed actors, claimed like digests: one row per (channel, actor, seq), where `seq` counts the
+# alerts of that actor in that channel. Row 0 (status quiet, never posted) records when the channel began to
+# follow the actor: nothing indexed before it alerts. Each alert covers the mentions and quotes indexed in
+# [covered_from, covered_until); the next one starts where it ended, and not before an hour after it.
+alert_ledger = Table(
+    "alert_ledger", metadata,
+    Column("channel", String(32), primary_key=True),
+    Column("actor_id", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("thread_ts", String(32)),  # the day's digest message it was posted under, if any
+    Column("covered_from", DateTime(timezone=True), nullable=False),
+    Column("covered_until", DateTime(timezone=True), nullable=False),
+    *claim_columns(),
 )
 
 # Slack requests an instance has taken on, by a key Slack repeats when it sends a request again (an event's
