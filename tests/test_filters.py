@@ -181,6 +181,18 @@ def test_console_shows_the_filters_back(answers):
     assert "`since:yesterdayish` is not a date I can read" in bad and "Traceback" not in bad
 
 
+def test_a_candidate_chosen_opens_through_the_filters(answers):
+    typed = '/lookup Tamimi source:"middle east eye"'
+    out = session(answers, typed, "2")
+    assert "Tamimi could be more than one actor" in after(out, typed)
+    chosen = after(out, "2")
+    assert chosen.startswith("Mahmoud al-Tamimi\n") and "Filtered: source Middle East Eye" in chosen
+    typed = "/lookup Hassan since:2019"
+    out = session(answers, typed, "1")
+    assert "No actor named Hassan" in after(out, typed)
+    assert "Filtered: since 1 Jan 2019" in after(out, "1")
+
+
 def test_slack_lookup_lists_the_article_most_about_the_actor_first(bot, slack):
     text = words(ask(bot, slack, "/lookup", "Iran"))
     assert "most about it first" in text

@@ -55,6 +55,7 @@ class Engines:
         """Resolve a typed name to found / ambiguous / not_found (with candidates and an explanation), among
         actors of the filters' kind; `found` carries the profile, its articles and quotes filtered."""
         result = self.lookup_engine.resolve(query)
+        result.filters = filters
         if filters.kind and result.status in (LookupStatus.FOUND, LookupStatus.AMBIGUOUS, LookupStatus.NOT_FOUND):
             result = of_kind(result, filters.kind)
         if result.status == LookupStatus.FOUND:

@@ -122,6 +122,7 @@ class LookupResult:
     profile: Profile | None = None
     band: Band | Literal[""] = ""  # the best candidate's band; "" when no name was scored
     also: list[Candidate] = field(default_factory=list)  # found: other actors known by the same name, offered
+    filters: Filters = field(default_factory=Filters)  # what it was asked through: a candidate opens through them too
 
 
 @dataclass

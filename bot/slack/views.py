@@ -205,7 +205,8 @@ def profile_message(profile: Profile, *, page: ProfilePage | None = None, match:
                                                      f"{plural(profile.matched_mentions, 'mention')}"))
     if also:
         blocks += [context("*Also known by this name:*"),
-                   actions([button(c.name, "open", ProfilePage(c.actor_id).encode()) for c in also])]
+                   actions([button(c.name, "open", ProfilePage(c.actor_id, filters=page.filters).encode())
+                            for c in also])]
 
     if profile.articles:
         span = page_span(page.articles_offset, len(profile.articles), listed)
@@ -257,7 +258,8 @@ def candidates_message(result: LookupResult) -> Message:
         description, mentions = getattr(candidate, "description", None), getattr(candidate, "mentions", 0)
         if description or mentions:
             line += "\n" + " · ".join(p for p in [escape(description), plural(mentions, "mention") if mentions else ""] if p)
-        blocks.append(section(line, accessory=button(candidate.name, "open", ProfilePage(candidate.actor_id).encode())))
+        opens = ProfilePage(candidate.actor_id, filters=result.filters.tokens()).encode()
+        blocks.append(section(line, accessory=button(candidate.name, "open", opens)))
     names = ", ".join(c.name for c in result.candidates[:10])
     return finish(f"{result.query} could be: {names}", blocks)
 
@@ -269,7 +271,8 @@ def not_found_message(result: LookupResult) -> Message:
     if result.explanation:
         blocks.append(context(escape(result.explanation)))
     suggestions = result.candidates[:3]
-    controls = [button(c.name, "open", ProfilePage(c.actor_id).encode()) for c in suggestions]
+    controls = [button(c.name, "open", ProfilePage(c.actor_id, filters=result.filters.tokens()).encode())
+                for c in suggestions]
     if suggestions:
         blocks.append(section("Did you mean:"))
     else:
