@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.nlp.actors.article import (
     CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
 )
-from bot.nlp.actors.kinds import decide_kind, settle_kinds
+from bot.nlp.actors.kinds import decide_kind, guess_by_context, settle_kinds
 from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
@@ -47,6 +47,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _towns(pieces, toks)
+    guess_by_context(pieces, toks)
     settle_kinds(pieces)
 
 
