@@ -134,3 +134,10 @@ def test_a_guessed_person_the_article_writes_after_the_is_no_person():
     # the article of `the Terbanu-Ossei's government` is the government's: the name is still a person's
     own = "Funds went to farmers under the Terbanu-Ossei's government, and Terbanu-Ossei has not replied."
     assert kinds_of(own, "Terbanu-Ossei") == {"person"}
+
+
+def test_an_acronym_after_a_body_named_of_a_country_is_the_body():
+    # the country is a place of its own inside the body's name; the acronym in brackets is the body's
+    text = ("Lawmakers accused the Mining Board of Chile (MBC) of hiding losses. On Monday the MBC said it had "
+            "acted lawfully.")
+    assert {m.name for m in extract_mentions(text) if m.surface == "MBC"} == {"Mining Board of Chile"}

@@ -177,8 +177,10 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     """`Long Name (ACR)` and `Full Name "Nickname"`: the second is the first, here and later on."""
     text = art.text
     defined: dict[tuple[str, ...], Piece] = {}
-    for a, b in zip(pieces, pieces[1:]):
-        gap = text[a.end:b.start]
+    for before, a, b in zip([None, *pieces], pieces, pieces[1:]):
+        if before is not None and before.name_end == a.end and a.kind == "place":
+            a = before  # Mining Board of [Chile] (MBC): the acronym is the body's, whose name the place ends
+        gap = text[a.end if a.name_end is None else a.name_end:b.start]
         if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
             if a.curated is not None and a.kind != "place" and toks.words[b.first].isupper() \
                     or _abbreviates(toks.words[b.first], a, toks):  # (Latin America (LATAM) is not America's)
