@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rigour.names.org_types import extract_org_types
+
 from bot.corpus.vocabulary import CALENDAR, PERSON_TITLES, TITLE_FIRST_WORDS
 from bot.nlp.actors.article import (
     AMPERSANDS, BODY_PREPOSITIONS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word,
@@ -155,8 +157,6 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
 def _legal_form(span: list[str], written: list[str]) -> bool:
     """A legal form (rigour's table of company types in many languages) ends or opens the name; one of two
     letters only in capitals (Acme SA, not Maria Sa)."""
-    from rigour.names.org_types import extract_org_types  # (half a second to import: only extraction needs it)
-
     for form, _ in extract_org_types(" ".join(span)):
         size = len(form.split())
         for at in (slice(-size, None), slice(0, size)):
