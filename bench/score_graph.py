@@ -28,7 +28,8 @@ What is measured (targets from issue 17):
   (`judged: junk`); an actor that is neither a gold name nor judged is listed for a human to label.
 - mentions (Newswire): person / organisation recall and precision of the index's mentions with their
   actor's kind, by bench.score_entities' matching (words agree, leading titles aside).
-  `--errors N` lists N misses and false alarms of each sort, and counts them by cause.
+  `--errors N` lists N misses and false alarms of each sort, and counts them by cause; wrong kinds are
+  also counted by gold kind -> indexed kind (`kind_confusion` in --json).
 """
 from __future__ import annotations
 
@@ -239,6 +240,7 @@ class Tally:
     total: int = 0
     right: int = 0
     failures: list = field(default_factory=list)
+    confusion: Counter = field(default_factory=Counter)  # (expected, got) -> how many wrong (kinds)
 
     def add(self, ok: bool, failure=None) -> None:
         self.total += 1
@@ -303,6 +305,9 @@ def kind_accuracy(triples: Iterable[tuple[str, str | None, str]]) -> Tally:
             wrong[(name, gold_kind, kind)] += gold_kind != kind
     tally.failures = [f"{name!r}: {gold_kind}, indexed as {kind} ({count}x)"
                       for (name, gold_kind, kind), count in wrong.most_common() if count]
+    for (_, gold_kind, kind), count in wrong.items():
+        if count:
+            tally.confusion[f"{gold_kind}->{kind}"] += count
     return tally
 
 
@@ -628,7 +633,7 @@ def figures(graph: Graph, queries: dict[str, Tally], splits: dict[str, SplitTall
         **{k: round(v, 4) if isinstance(v, float) else v for k, v in more.items()},
         "details": {"queries": {t: q.failures for t, q in queries.items()},
                     "splits": {k: s.examples for k, s in splits.items()},
-                    "kinds": kinds.failures, "junk": junk.junk, "unjudged": junk.unjudged},
+                    "kinds": kinds.failures, "kind_confusion": dict(kinds.confusion), "junk": junk.junk, "unjudged": junk.unjudged},
     }
     return out
 
@@ -681,6 +686,8 @@ def render(results: dict[str, dict], errors: int) -> str:
             for kind, examples in details["splits"].items():
                 for example in examples[:errors]:
                     lines.append(f"  [split {kind}] {example}")
+            for pair, count in sorted(details["kind_confusion"].items(), key=lambda item: -item[1]):
+                lines.append(f"  [kind gold->indexed] {pair}: {count}")
             for example in details["kinds"][:errors]:
                 lines.append(f"  [kind] {example}")
             mentions = details.get("mentions", {})

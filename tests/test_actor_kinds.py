@@ -107,3 +107,37 @@ def test_a_name_the_article_also_writes_before_group_is_the_company():
 def test_a_speaker_named_after_the_is_no_person():
     text = "He hit a single for the Zorvex, who snapped a losing streak. The Zorvex said on Monday it would fight."
     assert "person" not in kinds_of(text, "Zorvex")
+
+
+def test_a_legal_form_of_any_country_makes_a_company():
+    # rigour's table of company types: SA, LLP, GmbH, JSC; two letters only in capitals
+    text = ("The ministry granted Brovantik SA tax exemptions. Ostrelda Ventures LLP and Kelmora Festhaus GmbH "
+            "also applied, along with JSC Tarvenko.")
+    assert kinds_of(text, "Brovantik SA") == {"organization"}
+    assert kinds_of(text, "Ostrelda Ventures LLP") == {"organization"}
+    assert kinds_of(text, "Kelmora Festhaus GmbH") == {"organization"}
+    assert kinds_of(text, "JSC Tarvenko") == {"organization"}
+
+
+def test_a_place_noun_or_a_compass_point_and_of_before_a_name_make_it_a_place():
+    text = ("The smugglers took us to the border city of Drevallo, where we waited. Later we moved to the "
+            "village of Quarvenna, some way west of Trosmund.")
+    assert kinds_of(text, "Drevallo") == {"place"}
+    assert kinds_of(text, "Quarvenna") == {"place"}
+    assert kinds_of(text, "Trosmund") == {"place"}
+
+
+def test_a_guessed_person_the_article_writes_after_the_is_no_person():
+    text = ("Nobody was invited inside the Tarvish Kolmaru, a former governor complained. Delegates left "
+            "the Tarvish Kolmaru early.")
+    assert kinds_of(text, "Tarvish Kolmaru") == {"organization"}
+    # the article of `the Terbanu-Ossei's government` is the government's: the name is still a person's
+    own = "Funds went to farmers under the Terbanu-Ossei's government, and Terbanu-Ossei has not replied."
+    assert kinds_of(own, "Terbanu-Ossei") == {"person"}
+
+
+def test_an_acronym_after_a_body_named_of_a_country_is_the_body():
+    # the country is a place of its own inside the body's name; the acronym in brackets is the body's
+    text = ("Lawmakers accused the Mining Board of Chile (MBC) of hiding losses. On Monday the MBC said it had "
+            "acted lawfully.")
+    assert {m.name for m in extract_mentions(text) if m.surface == "MBC"} == {"Mining Board of Chile"}

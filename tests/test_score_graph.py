@@ -52,6 +52,12 @@ def test_kinds_are_scored_only_where_the_index_has_an_actor():
     assert (tally.right, tally.total, tally.failures) == (1, 2, ["'b': organization, indexed as person (1x)"])
 
 
+def test_wrong_kinds_are_counted_by_gold_kind_and_indexed_kind():
+    tally = sg.kind_accuracy([("organization", "person", "b"), ("organization", "person", "c"),
+                              ("place", "organization", "d"), ("place", "place", "e")])
+    assert tally.confusion == {"organization->person": 2, "place->organization": 1}
+
+
 def actor(i, name, mentions, curated=False):
     return sg.IndexedActor(i, name, "organization", mentions, curated)
 

@@ -1,9 +1,12 @@
-"""Deciding kinds: cues in the text around a name first (head words, titles, speech verbs, place
-prepositions), then general knowledge (bot.nlp.world: countries and cities, given names, how common
-an English word is); and one kind for each actor of an article, the surest cue's."""
+"""Deciding kinds: cues in the text around a name first (head words, company legal forms of many countries
+from rigour's organisation-type table, titles, speech verbs, place prepositions), then general knowledge
+(bot.nlp.world: countries and cities, given names, how common an English word is); and one kind for each
+actor of an article, the surest cue's."""
 from __future__ import annotations
 
 from collections import Counter
+
+from rigour.names.org_types import extract_org_types
 
 from bot.corpus.vocabulary import CALENDAR, PERSON_TITLES, TITLE_FIRST_WORDS
 from bot.nlp.actors.article import (
@@ -31,6 +34,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
     if span[head_at] in ORG_HEADS and len(span) > 1:
         return "organization", 2
+    if len(span) > 1 and _legal_form(span, words[p.first:p.last + 1]):
+        return "organization", 2  # Acme SA, Acme Ventures LLP, JSC Acme: a company's legal form
     if len(span) > 2 and any(k in BODY_PREPOSITIONS for k in span[1:-1]):
         return "organization", 2  # Freedom from Torture, Doctors without Borders
     if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
@@ -65,6 +70,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         or prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
+    if _place_of(toks, p.first):
+        return "place", 2  # the city of Tarvo, the island of Melk, west of Ottawa
     pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \
         else None
     if pronoun == "its" and not (len(span) == 1 and (span[0],) in place_names()):
@@ -145,6 +152,28 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied, Jinnah ... his
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+def _legal_form(span: list[str], written: list[str]) -> bool:
+    """A legal form (rigour's table of company types in many languages) ends or opens the name; one of two
+    letters only in capitals (Acme SA, not Maria Sa)."""
+    for form, _ in extract_org_types(" ".join(span)):
+        size = len(form.split())
+        for at in (slice(-size, None), slice(0, size)):
+            if tuple(span[at]) == tuple(form.split()) and (len(form) > 2 or all(w.isupper() for w in written[at])):
+                return True
+    return False
+
+
+PLACE_OF_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
+
+
+def _place_of(toks: Tokens, first: int) -> bool:
+    """`the city of Salloum`, `the island of Lesbos`, `west of Ottawa`: a place noun or a compass point in
+    lower case, then `of`, before the name."""
+    at = first - 2
+    return at >= 0 and toks.keys[first - 1] == "of" and toks.joins[at] and toks.joins[first - 1] \
+        and toks.words[at].islower() and (toks.keys[at] in PLACE_NOUNS or toks.keys[at] in PLACE_OF_COMPASS)
 
 
 CONGLOMERATE_HEADS = {"group"}  # a company's name and `Group` after it: the group of companies, called by the name alone
@@ -268,6 +297,22 @@ def _group_word(key: str, art: Article) -> bool:
     """Peoples, creeds and plurals of ordinary words: Cubans, Hinduism, Maoist, NGOs."""
     return key.endswith(GROUP_ENDINGS) or key[-1:] == "s" and key[:-1] not in given_names() and (
         key[:-1] in common_words() or key[:-1] in art.lower)  # (Williams, Edwards: surnames)
+
+
+def guess_by_context(pieces: list[Piece], toks: Tokens) -> None:
+    """A name guessed a person's in every mention (no cue decided it) that the article writes after `the`
+    in mid-sentence is no person: a person's name takes no article (the Tarvish Kolmaru);
+    not `the Acme's board`, whose article is the board's."""
+    by_name: dict[str, list[Piece]] = {}
+    for p in pieces:
+        by_name.setdefault(p.name, []).append(p)
+    for group in by_name.values():
+        if group[0].kind != "person" or any(p.cue or p.curated is not None or p.adopted for p in group):
+            continue
+        if any(p.first > 0 and toks.keys[p.first - 1] == "the" and toks.words[p.first - 1].islower()
+               and toks.joins[p.first - 1] and not toks.possessive[p.last] for p in group):
+            for p in group:
+                p.kind = "organization"
 
 
 def settle_kinds(pieces: list[Piece]) -> None:

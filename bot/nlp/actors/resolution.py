@@ -10,7 +10,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.nlp.actors.article import (
     CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
 )
-from bot.nlp.actors.kinds import decide_kind, settle_kinds
+from bot.nlp.actors.kinds import decide_kind, guess_by_context, settle_kinds
 from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
@@ -47,6 +47,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _link_nicknames(pieces, art)
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _towns(pieces, toks)
+    guess_by_context(pieces, toks)
     settle_kinds(pieces)
 
 
@@ -176,8 +177,10 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     """`Long Name (ACR)` and `Full Name "Nickname"`: the second is the first, here and later on."""
     text = art.text
     defined: dict[tuple[str, ...], Piece] = {}
-    for a, b in zip(pieces, pieces[1:]):
-        gap = text[a.end:b.start]
+    for before, a, b in zip([None, *pieces], pieces, pieces[1:]):
+        if before is not None and before.name_end == a.end and a.kind == "place":
+            a = before  # Mining Board of [Chile] (MBC): the acronym is the body's, whose name the place ends
+        gap = text[a.end if a.name_end is None else a.name_end:b.start]
         if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
             if a.curated is not None and a.kind != "place" and toks.words[b.first].isupper() \
                     or _abbreviates(toks.words[b.first], a, toks):  # (Latin America (LATAM) is not America's)
