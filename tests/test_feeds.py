@@ -103,8 +103,8 @@ def test_an_item_that_cannot_be_stored_loses_none_of_the_others_and_is_tried_aga
                                                                                    monkeypatch):
     """Items are stored several to a transaction: one that fails there is reported alone, the others of its
     transaction are stored and marked seen, and the next poll stores it without storing the others again."""
-    (config_dir / "feeds.yaml").write_text(f"fetch: {{host_interval_seconds: 0, allow_private_addresses: true}}\nfeeds:\n"
-                                           f"  - {{url: {server}/atom.xml, source: Wire}}\n")
+    (config_dir / "feeds.yaml").write_text("fetch: {host_interval_seconds: 0, allow_private_addresses: true}\n"
+                                           f"feeds:\n  - {{url: {server}/atom.xml, source: Wire}}\n")
     from bot.store import feeds as feed_store
 
     mark_seen = feed_store.mark_seen
@@ -124,7 +124,8 @@ def test_an_item_that_cannot_be_stored_loses_none_of_the_others_and_is_tried_aga
     FeedServer.seen = []
     second = newsbot("feeds", "poll")
     assert f"{server}/atom.xml: 1 new item" in second.stdout and "not read" not in second.stdout, second.output
-    assert [p for p, _ in FeedServer.seen if p.startswith(("/articles/", "/syndicated/"))] == ["/articles/gulf-summit.html"]
+    pages = [p for p, _ in FeedServer.seen if p.startswith(("/articles/", "/syndicated/"))]
+    assert pages == ["/articles/gulf-summit.html"]
     assert sorted(row["title"] for row in exported(newsbot)) == [
         "Gulf leaders gather for summit on regional security", "Tehran weighs new round of nuclear talks (syndicated)"]
 

@@ -4,9 +4,9 @@ A poll first fetches (conditional requests: a feed unchanged since the last poll
 nothing more), then reads each new item (an item URL this feed gave before is skipped; its page fetched
 unless the feed carries full text), then indexes them all in one index run, each item's URL marked seen
 in the transaction that stores it (items are stored a few dozen to a transaction, Indexer.index_documents),
-so a restart never indexes an item twice. Syndicated copies are
-found by content as for files. Only then are the feed's validators stored: a poll that dies mid-way is
-done again in full. Every failure is caught per feed (or per item) and recorded with its reason.
+so a restart never indexes an item twice. Syndicated copies are found by content as for files. Only then
+are the feed's validators stored: a poll that dies mid-way is done again in full. Every failure is caught
+per feed (or per item) and recorded with its reason.
 """
 from __future__ import annotations
 

@@ -44,6 +44,7 @@ from bot.store.schema import FileStatus, article_bands, articles, mentions, occu
 
 log = logging.getLogger(__name__)
 
+Batch = tuple[str, list[Document], Callable[[Connection], None]]  # index_documents: key, documents, on_stored
 _ARTICLE_COLUMNS = ("id", "title", "source", "author", "date", "url", "path", "text", "ingested_at")
 _OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "author", "date", "url", "path")
 _MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence_start", "sentence_end", "kind",
@@ -153,7 +154,7 @@ class Indexer:
         self._finish(report, curated_synced)
         return report
 
-    def index_documents(self, batches: Iterable[tuple[str, list[Document], Callable[[Connection], None]]], *,
+    def index_documents(self, batches: Iterable[Batch], *,
                         wait: bool = True) -> IndexReport:
         """Index articles read elsewhere than from a corpus file (a feed's items): each batch (key,
         documents, on_stored) is stored like a file named `key` (a URL), in the transaction that calls
@@ -175,7 +176,7 @@ class Indexer:
             self._finish(report, curated_synced)
             return report
 
-    def _stored_together(self, group: list[tuple[str, list[Document], Callable[[Connection], None]]],
+    def _stored_together(self, group: list[Batch],
                          report: IndexReport) -> bool:
         """Store a group in one transaction; False when it failed (rolled back: nothing of it stored)."""
         try:
@@ -186,7 +187,7 @@ class Indexer:
             return False
         return True
 
-    def _store_batches(self, group: list[tuple[str, list[Document], Callable[[Connection], None]]],
+    def _store_batches(self, group: list[Batch],
                        report: IndexReport) -> None:
         """Store a group of batches in one transaction; `report` is counted only once it is committed."""
         digests = [hashlib.sha256("\n\0".join(doc.text for doc in documents).encode()).hexdigest()
@@ -204,7 +205,8 @@ class Indexer:
                 file_ids = []
                 for (key, documents, _), digest in changed:
                     size = sum(len(doc.text) for doc in documents)
-                    file_ids += [self._replace_file_row(conn, key, digest, size, 0.0, FileStatus.OK, [])] * len(documents)
+                    file_id = self._replace_file_row(conn, key, digest, size, 0.0, FileStatus.OK, [])
+                    file_ids += [file_id] * len(documents)
                 if analysed:
                     added = self.store_articles(conn, file_ids, analysed)
                 for _, _, on_stored in group:
@@ -364,9 +366,10 @@ class Indexer:
     # -- articles --------------------------------------------------------
 
     def store_articles(self, conn: Connection, file_ids: list[int], analysed: list[AnalysedArticle]) -> int:
-        """Store a file's articles (each of `analysed` from the file of `file_ids` at its place): new stories, and occurrences of stories already known
-        (syndicated copies, in the index or earlier in this file), the new stories' mentions counted
-        in the run's tally. Returns the number of new stories."""
+        """Store a file's articles (or a group of feed items, each from its own file: `file_ids`, one per
+        article): new stories, and occurrences of stories already known (syndicated copies, in the index or
+        earlier in this file), the new stories' mentions counted in the run's tally. Returns the number of
+        new stories."""
         finder = StoryFinder(conn, [item.story_id for item in analysed], [item.bands for item in analysed],
                              self._bodies)
         stories: list[str] = []
@@ -446,10 +449,10 @@ def build_indexer(store: Store, settings: Settings) -> Indexer:
 GROUP_DOCUMENTS = 50  # documents index_documents writes per transaction: about a corpus file's worth
 
 
-def _groups(batches: Iterable[tuple[str, list[Document], Callable[[Connection], None]]]) -> Iterator[list]:
+def _groups(batches: Iterable[Batch]) -> Iterator[list[Batch]]:
     """Consecutive batches, up to GROUP_DOCUMENTS documents a group; a key given again starts a new group, so
     that its second batch is compared with what the first stored."""
-    group: list = []
+    group: list[Batch] = []
     for batch in batches:
         if group and (sum(len(b[1]) for b in group) + len(batch[1]) > GROUP_DOCUMENTS
                       or batch[0] in {b[0] for b in group}):

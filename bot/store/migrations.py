@@ -136,7 +136,8 @@ def _actor_short_keys(conn: Connection) -> None:
 def _occurrences_by_url(conn: Connection) -> None:
     """occurrences.url, indexed: a page added from Slack is looked up by its address before it is fetched,
     which otherwise read every occurrence."""
-    next(index for index in schema.occurrences.indexes if index.name == "ix_occurrences_url").create(conn, checkfirst=True)
+    by_url = next(index for index in schema.occurrences.indexes if index.name == "ix_occurrences_url")
+    by_url.create(conn, checkfirst=True)
 
 
 def _replace_index(conn: Connection, indexes, new: str, old: str) -> None:
