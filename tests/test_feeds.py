@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.feed_server import LAST_MODIFIED, FeedServer
-from tests.test_cli_index import newsbot  # noqa: F401  (fixture)
+from tests.test_cli_index import exported, newsbot  # noqa: F401  (fixture)
 
 GOOD = ["rss.xml", "atom.xml", "full.xml"]
 BAD = {"missing.xml": "HTTP 404", "error.xml": "HTTP 500", "broken.xml": "broken feed XML",
@@ -97,6 +97,37 @@ def test_restart_after_lost_validators_indexes_nothing_twice(newsbot, config_dir
     assert [p for p, _ in FeedServer.seen if p.startswith(("/articles/", "/syndicated/"))] == []
     exported = newsbot("export", "articles", "--format", "jsonl").stdout.splitlines()
     assert len(exported) == 2
+
+
+def test_an_item_that_cannot_be_stored_loses_none_of_the_others_and_is_tried_again(newsbot, config_dir, server,
+                                                                                   monkeypatch):
+    """Items are stored several to a transaction: one that fails there is reported alone, the others of its
+    transaction are stored and marked seen, and the next poll stores it without storing the others again."""
+    (config_dir / "feeds.yaml").write_text("fetch: {host_interval_seconds: 0, allow_private_addresses: true}\n"
+                                           f"feeds:\n  - {{url: {server}/atom.xml, source: Wire}}\n")
+    from bot.store import feeds as feed_store
+
+    mark_seen = feed_store.mark_seen
+
+    def failing(conn, feed_url, item_url, when):
+        if item_url.endswith("/gulf-summit.html"):
+            raise RuntimeError("disk full")
+        mark_seen(conn, feed_url, item_url, when)
+    monkeypatch.setattr(feed_store, "mark_seen", failing)
+    first = newsbot("feeds", "poll")
+    assert f"{server}/atom.xml: 1 new item, 1 item not read" in first.stdout, first.output
+    assert f"{server}/articles/gulf-summit.html: not indexed" in first.stderr and "disk full" in first.stderr
+    titles = [row["title"] for row in exported(newsbot)]
+    assert titles == ["Tehran weighs new round of nuclear talks (syndicated)"]
+
+    monkeypatch.setattr(feed_store, "mark_seen", mark_seen)
+    FeedServer.seen = []
+    second = newsbot("feeds", "poll")
+    assert f"{server}/atom.xml: 1 new item" in second.stdout and "not read" not in second.stdout, second.output
+    pages = [p for p, _ in FeedServer.seen if p.startswith(("/articles/", "/syndicated/"))]
+    assert pages == ["/articles/gulf-summit.html"]
+    assert sorted(row["title"] for row in exported(newsbot)) == [
+        "Gulf leaders gather for summit on regional security", "Tehran weighs new round of nuclear talks (syndicated)"]
 
 
 @pytest.mark.parametrize("text, message", [

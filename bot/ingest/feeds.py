@@ -2,10 +2,11 @@
 
 A poll first fetches (conditional requests: a feed unchanged since the last poll answers 304 and costs
 nothing more), then reads each new item (an item URL this feed gave before is skipped; its page fetched
-unless the feed carries full text), then indexes them all in one index run, each item stored with its
-URL marked seen in one transaction, so a restart never indexes an item twice. Syndicated copies are
-found by content as for files. Only then are the feed's validators stored: a poll that dies mid-way is
-done again in full. Every failure is caught per feed (or per item) and recorded with its reason.
+unless the feed carries full text), then indexes them all in one index run, each item's URL marked seen
+in the transaction that stores it (items are stored a few dozen to a transaction, Indexer.index_documents),
+so a restart never indexes an item twice. Syndicated copies are found by content as for files. Only then
+are the feed's validators stored: a poll that dies mid-way is done again in full. Every failure is caught
+per feed (or per item) and recorded with its reason.
 """
 from __future__ import annotations
 
@@ -125,6 +126,7 @@ def poll_feeds(store: Store, config: FeedsConfig, indexer: Indexer, *, feeds: It
         for read in reads:
             read.outcome.item_problems += [f"{key}: {stored_problems[key]}" for key, _ in read.batches
                                            if key in stored_problems]
+            read.outcome.new_items = sum(key not in stored_problems for key, _ in read.batches)
     now = clock()
     for read in reads:
         outcome = read.outcome
@@ -175,11 +177,8 @@ def _read_item(http: Fetcher, item: FeedItem, feed: FeedConfig) -> Document | No
 
 
 def _marker(read: _Read, key: str) -> Callable[[Connection], None]:
-    """What marks an item seen, in the transaction that stores it, and counts it for its feed."""
-    def on_stored(conn: Connection) -> None:
-        feed_store.mark_seen(conn, read.outcome.feed.url, key, datetime.now(timezone.utc))
-        read.outcome.new_items += 1
-    return on_stored
+    """What marks an item seen, in the transaction that stores it."""
+    return lambda conn: feed_store.mark_seen(conn, read.outcome.feed.url, key, datetime.now(timezone.utc))
 
 
 def reason(exc: Exception) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -44,6 +44,7 @@ from bot.store.schema import FileStatus, article_bands, articles, mentions, occu
 
 log = logging.getLogger(__name__)
 
+Batch = tuple[str, list[Document], Callable[[Connection], None]]  # index_documents: key, documents, on_stored
 _ARTICLE_COLUMNS = ("id", "title", "source", "author", "date", "url", "path", "text", "ingested_at")
 _OCCURRENCE_COLUMNS = ("article_id", "file_id", "position", "title", "source", "author", "date", "url", "path")
 _MENTION_COLUMNS = ("article_id", "actor_id", "start", "end", "surface", "sentence_start", "sentence_end", "kind",
@@ -153,46 +154,70 @@ class Indexer:
         self._finish(report, curated_synced)
         return report
 
-    def index_documents(self, batches: Iterable[tuple[str, list[Document], Callable[[Connection], None]]], *,
+    def index_documents(self, batches: Iterable[Batch], *,
                         wait: bool = True) -> IndexReport:
         """Index articles read elsewhere than from a corpus file (a feed's items): each batch (key,
-        documents, on_stored) is stored like a file named `key` (a URL), in one transaction with
+        documents, on_stored) is stored like a file named `key` (a URL), in the transaction that calls
         `on_stored(conn)`. A key stored before with the same text is left alone, so a batch given twice
-        is indexed once. `batches` may be a generator: it is read while earlier batches are written."""
+        is indexed once. Batches are written in groups (_groups), one transaction each, as a file's articles
+        are: a transaction per item was most of a feed poll's time. A group that fails is written again
+        batch by batch, so one bad batch never loses the others. `batches` may be a generator: it is read
+        while earlier groups are written."""
         with self.store.index_run(wait=wait):
             report = IndexReport()
             curated_synced = self._actors.sync_curated(self.store, self.gazetteer)
             with AnalysisPool(self.analyse, self.gazetteer, 1) as self._pool, fewer_collections():
-                for key, documents, on_stored in batches:
-                    report.files_seen += 1
-                    self._guarded(key, report, lambda _p, _r: self._store_batch(key, documents, on_stored,
-                                                                                      report))
+                for group in _groups(batches):
+                    report.files_seen += len(group)
+                    if len(group) > 1 and self._stored_together(group, report):
+                        continue
+                    for batch in group:  # alone, each batch's failure is its own problem
+                        self._guarded(batch[0], report, lambda _p, _r: self._store_batches([batch], report))
             self._finish(report, curated_synced)
             return report
 
-    def _store_batch(self, key: str, documents: list[Document], on_stored: Callable[[Connection], None],
-                     report: IndexReport) -> None:
-        digest = hashlib.sha256("\n\0".join(doc.text for doc in documents).encode()).hexdigest()
+    def _stored_together(self, group: list[Batch],
+                         report: IndexReport) -> bool:
+        """Store a group in one transaction; False when it failed (rolled back: nothing of it stored)."""
+        try:
+            self._store_batches(group, report)
+        except Exception:
+            self._actors.forget()
+            log.debug("storing %d batches together failed: storing them one by one", len(group), exc_info=True)
+            return False
+        return True
+
+    def _store_batches(self, group: list[Batch],
+                       report: IndexReport) -> None:
+        """Store a group of batches in one transaction; `report` is counted only once it is committed."""
+        digests = [hashlib.sha256("\n\0".join(doc.text for doc in documents).encode()).hexdigest()
+                   for _, documents, _ in group]
         with self.store.connect() as conn:
-            known = conn.execute(select(source_files.c.sha256).where(source_files.c.path == key)).scalar()
-        if known == digest:
-            report.files_unchanged += 1
-            with self.store.begin() as conn:
-                on_stored(conn)
-            return
-        analysed = self._pool.start(documents)()
+            known = dict(conn.execute(select(source_files.c.path, source_files.c.sha256).where(
+                one_of(conn, source_files.c.path, [key for key, _, _ in group]))).all())
+        changed = [(batch, digest) for batch, digest in zip(group, digests) if known.get(batch[0]) != digest]
+        analysed = self._pool.start([doc for (_, documents, _), _ in changed for doc in documents])()
+        added = 0
         try:
             with self.store.begin() as conn:
-                self.store.prepare_bulk_writes(conn)
-                size = sum(len(doc.text) for doc in documents)
-                file_id = self._replace_file_row(conn, key, digest, size, 0.0, FileStatus.OK, [])
-                report.articles_added += self.store_articles(conn, file_id, analysed)
-                report.occurrences_added += len(analysed)
-                on_stored(conn)
+                if changed:
+                    self.store.prepare_bulk_writes(conn)
+                file_ids = []
+                for (key, documents, _), digest in changed:
+                    size = sum(len(doc.text) for doc in documents)
+                    file_id = self._replace_file_row(conn, key, digest, size, 0.0, FileStatus.OK, [])
+                    file_ids += [file_id] * len(documents)
+                if analysed:
+                    added = self.store_articles(conn, file_ids, analysed)
+                for _, _, on_stored in group:
+                    on_stored(conn)
         except Exception:
             self._recount = True
             raise
-        report.files_indexed += 1
+        report.articles_added += added
+        report.occurrences_added += len(analysed)
+        report.files_indexed += len(changed)
+        report.files_unchanged += len(group) - len(changed)
 
     def _finish(self, report: IndexReport, curated_synced: bool) -> None:
         """The end of a run that changed the index: actor figures, cross-corpus resolution, editors'
@@ -289,7 +314,7 @@ class Indexer:
                 with self.store.begin() as conn:  # the whole file, or nothing
                     self.store.prepare_bulk_writes(conn)
                     file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
-                    report.articles_added += self.store_articles(conn, file_id, analysed)
+                    report.articles_added += self.store_articles(conn, [file_id] * len(analysed), analysed)
                     report.occurrences_added += len(analysed)
             except Exception:
                 self._recount = True  # the run's tally may hold stories this rollback took back
@@ -340,10 +365,11 @@ class Indexer:
 
     # -- articles --------------------------------------------------------
 
-    def store_articles(self, conn: Connection, file_id: int, analysed: list[AnalysedArticle]) -> int:
-        """Store a file's articles: new stories, and occurrences of stories already known
-        (syndicated copies, in the index or earlier in this file), the new stories' mentions counted
-        in the run's tally. Returns the number of new stories."""
+    def store_articles(self, conn: Connection, file_ids: list[int], analysed: list[AnalysedArticle]) -> int:
+        """Store a file's articles (or a group of feed items, each from its own file: `file_ids`, one per
+        article): new stories, and occurrences of stories already known (syndicated copies, in the index or
+        earlier in this file), the new stories' mentions counted in the run's tally. Returns the number of
+        new stories."""
         finder = StoryFinder(conn, [item.story_id for item in analysed], [item.bands for item in analysed],
                              self._bodies)
         stories: list[str] = []
@@ -367,7 +393,7 @@ class Indexer:
             insert_plain_rows(conn, article_bands, ("band", "article_id"), band_rows)
         insert_plain_rows(conn, occurrences, _OCCURRENCE_COLUMNS, [
             (story, file_id, doc.position, doc.title, doc.source, doc.author, doc.date, doc.url, doc.path)
-            for doc, story in zip((item.doc for item in analysed), stories)])
+            for doc, story, file_id in zip((item.doc for item in analysed), stories, file_ids)])
         new_items = [(story, item) for item, story, is_new in zip(analysed, stories, fresh) if is_new]
         self._actors.cache(conn, [item for _, item in new_items])
         mention_rows: list[tuple] = []
@@ -418,6 +444,23 @@ def curated_actor_list(settings: Settings) -> Gazetteer:
 def build_indexer(store: Store, settings: Settings) -> Indexer:
     """The indexer every index run over the configured project uses: with its curated actor list."""
     return Indexer(store, gazetteer=curated_actor_list(settings))
+
+
+GROUP_DOCUMENTS = 50  # documents index_documents writes per transaction: about a corpus file's worth
+
+
+def _groups(batches: Iterable[Batch]) -> Iterator[list[Batch]]:
+    """Consecutive batches, up to GROUP_DOCUMENTS documents a group; a key given again starts a new group, so
+    that its second batch is compared with what the first stored."""
+    group: list[Batch] = []
+    for batch in batches:
+        if group and (sum(len(b[1]) for b in group) + len(batch[1]) > GROUP_DOCUMENTS
+                      or batch[0] in {b[0] for b in group}):
+            yield group
+            group = []
+        group.append(batch)
+    if group:
+        yield group
 
 
 def _now() -> datetime:

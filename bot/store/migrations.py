@@ -133,6 +133,13 @@ def _actor_short_keys(conn: Connection) -> None:
                      rows)
 
 
+def _occurrences_by_url(conn: Connection) -> None:
+    """occurrences.url, indexed: a page added from Slack is looked up by its address before it is fetched,
+    which otherwise read every occurrence."""
+    by_url = next(index for index in schema.occurrences.indexes if index.name == "ix_occurrences_url")
+    by_url.create(conn, checkfirst=True)
+
+
 def _replace_index(conn: Connection, indexes, new: str, old: str) -> None:
     """Create schema.py's index `new` (one of `indexes`) unless the database has it, and drop `old`."""
     next(index for index in indexes if index.name == new).create(conn, checkfirst=True)
@@ -150,6 +157,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _mention_sentences_as_offsets,  # 8
     _quote_occurrence_subjects,  # 9
     _actor_short_keys,  # 10
+    _occurrences_by_url,  # 11
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -68,6 +68,7 @@ occurrences = Table(
     Column("path", Text, nullable=False),
     UniqueConstraint("file_id", "position", name="uq_occurrence_file_position"),
     Index("ix_occurrences_article", "article_id"),
+    Index("ix_occurrences_url", "url"),  # "is this page indexed already?" (bot.ingest.links)
 )
 
 # MinHash-LSH bands of each article body, for near-duplicate (syndication) detection.
