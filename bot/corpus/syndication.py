@@ -14,7 +14,7 @@ import re
 import sys
 import zlib
 from collections import Counter
-from itertools import accumulate, compress, filterfalse, repeat
+from itertools import compress, filterfalse, repeat
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -54,22 +54,13 @@ def unpack(packed: bytes) -> str:
 
 def fingerprint(text: str, *, already_folded: bool = False) -> list[str]:
     """Bands of a body: the BANDS smallest 5-shingle hashes, as hex strings."""
-    body = text if already_folded else folded(text)
-    words = body.split(" ")
+    words = (text if already_folded else folded(text)).split(" ")
     if len(words) < SHINGLE:
-        return [f"{zlib.crc32(body.encode('utf-8')):08x}"]
+        return [f"{zlib.crc32(' '.join(words).encode('utf-8')):08x}"]
     starts = range(len(words) - SHINGLE + 1)
     if len(starts) > ANCHOR_ABOVE:  # (itertools keeps the per-word test out of the interpreter loop)
         starts = compress(starts, map(operator.not_, map(operator.mod, map(len, words), repeat(ANCHOR_EVERY))))
-    # A shingle's bytes are a slice of the encoded body (its words are one space apart): where each word
-    # starts, in bytes, gives every slice without joining and encoding the words again.
-    data = body.encode("utf-8")
-    sizes = map(len, words if len(data) == len(body) else map(str.encode, words))
-    offsets = list(accumulate(map((1).__add__, sizes), initial=0))
-    firsts = list(starts)
-    shingles = map(slice, map(offsets.__getitem__, firsts),
-                   map((-1).__add__, map(offsets.__getitem__, map((SHINGLE).__add__, firsts))))
-    hashes = set(map(zlib.crc32, map(data.__getitem__, shingles)))
+    hashes = {zlib.crc32(" ".join(words[i:i + SHINGLE]).encode("utf-8")) for i in starts}
     return [f"{h:08x}" for h in heapq.nsmallest(BANDS, hashes)]
 
 
