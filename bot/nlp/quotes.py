@@ -154,7 +154,7 @@ class QuoteFinder:
 
     def _is_quote(self, span: Span, para: Paragraph) -> bool:
         inner = self.text[span.start:span.end]
-        words = [w for w in inner.split() if any(ch.isalpha() for ch in w)]
+        words = [w for w in inner.split() if w.isalpha() or any(ch.isalpha() for ch in w)]  # (most words: isalpha)
         if len(words) <= 2 and not (span.closed and inner.rstrip()[-1:] in ",?!." and
                                     SHORT_ATTRIBUTED.match(self.text, span.end + 1, para.end)):
             return False  # scare quotes and nicknames; `"That," he added, "…"` is kept

@@ -101,7 +101,13 @@ class _Word:
     def key(self) -> str:
         """Folded when first read: a role is looked for before every person's name, and most of the words
         of that window are never read."""
-        return fold(_POSSESSIVE.sub("", self.text))
+        return _word_key(self.text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_key(text: str) -> str:
+    """A word's key, folded once per distinct word: the same few words stand before most names."""
+    return fold(_POSSESSIVE.sub("", text))
 
 
 def _words(text: str, offset: int = 0) -> list[_Word]:

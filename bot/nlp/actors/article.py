@@ -80,6 +80,7 @@ class Article:
         n = len(toks.words)
         self.initial = [False] * n  # first word of a sentence, clause, quote or line
         self.breaks: list[int] = [0]  # character offsets where sentences start
+        self._sentences: dict[int, tuple[int, int]] = {}  # sentence number -> its trimmed offsets
         self.furniture = [False] * n
         self.shouting = [False] * n
         starts, ends, words, gaps = toks.starts, toks.ends, toks.words, toks.gaps
@@ -191,12 +192,17 @@ class Article:
                 if tuple(keys[i:i + size]) in names}
 
     def sentence(self, start: int) -> tuple[int, int]:
-        """Offsets of the sentence holding `start`, without its surrounding white space."""
+        """Offsets of the sentence holding `start`, without its surrounding white space (trimmed once per
+        sentence: most sentences with a mention have several)."""
         k = bisect_right(self.breaks, start) - 1
-        begin = self.breaks[k]
-        end = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.text)
-        chunk = self.text[begin:end]
-        return begin + len(chunk) - len(chunk.lstrip()), end - len(chunk) + len(chunk.rstrip())
+        bounds = self._sentences.get(k)
+        if bounds is None:
+            begin = self.breaks[k]
+            end = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.text)
+            chunk = self.text[begin:end]
+            bounds = self._sentences[k] = (begin + len(chunk) - len(chunk.lstrip()),
+                                           end - len(chunk) + len(chunk.rstrip()))
+        return bounds
 
 
 def _table_row(words: list[str], letters: list[str], line: str) -> bool:
