@@ -48,7 +48,7 @@ class Engines:
     def refresh(self) -> None:
         """Read both indexes again now (after an edit made in this process), not at their next check."""
         self.lookup_engine.refresh()
-        quotes.current_index(self.store, refresh_seconds=0)
+        quotes.live_index(self.store).refresh()
 
     def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3, articles_offset: int = 0,
                related_limit: int = RELATED, filters: Filters = NO_FILTERS) -> LookupResult:
