@@ -2,8 +2,8 @@
 digest commands): the lookup engine, quote search (which resolves `by` with the lookup engine) and
 profiles (which read both).
 
-Each engine keeps its index in memory and follows the store's generation by itself, so one set of
-engines per store serves a whole process: `engines_for` hands every front the same set while one of
+Each engine keeps its index in memory and follows the store's generation by itself, rebuilding it in
+the background (bot.search.live_index), so one set of engines per store serves a whole process: `engines_for` hands every front the same set while one of
 them holds it. After an index run `write_snapshots` builds both indexes and saves them
 (bot.search.snapshots), so the bot's next start loads them instead.
 """
@@ -46,7 +46,8 @@ class Engines:
         return actor.kind if actor is not None else None
 
     def refresh(self) -> None:
-        """Read both indexes again now (after an edit made in this process), not at their next check."""
+        """Build both indexes again now, in this thread (after an edit or an index run made in this process,
+        whose user expects to find what they changed), not in the background after their next check."""
         self.lookup_engine.refresh()
         quotes.live_index(self.store).refresh()
 
