@@ -138,12 +138,12 @@ _LOCK = threading.Lock()
 
 def live_index(store: Store) -> LiveIndex[QuoteIndex]:
     """The store's quote index, shared by every QuoteSearch on its database (bot.search.live_index)."""
-    with _LOCK:
-        live = _INDEXES.get(store.url)
-        if live is None:
-            live = _INDEXES[store.url] = LiveIndex("quote", store, partial(_load_or_build, store),
-                                                   refresh_seconds=REFRESH_SECONDS)
+    live = _INDEXES.get(store.url)
+    if live is not None:
         return live
+    with _LOCK:
+        return _INDEXES.setdefault(store.url, LiveIndex("quote", store, partial(_load_or_build, store),
+                                                        refresh_seconds=REFRESH_SECONDS))
 
 
 def current_index(store: Store) -> QuoteIndex:
