@@ -98,6 +98,15 @@ def engines_for(store: Store) -> Engines:
         return engines
 
 
+def follow_index_run(store: Store) -> None:
+    """After an index run in this process that nobody waits on (a re-index, a feed poll): the engines a front
+    holds for this store start rebuilding their indexes in the background now, not at a request's next check."""
+    engines = _HELD.get(id(store))
+    if engines is not None:
+        engines.lookup_engine.live.follow()
+        quotes.live_index(store).follow()
+
+
 def write_snapshots(store: Store) -> list[str]:
     """After an index run: build and save the snapshots the store's current generation lacks, so the
     bot's next start loads them instead of building (the kinds written)."""

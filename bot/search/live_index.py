@@ -7,7 +7,9 @@ all the others until the new one is installed. One rebuild runs at a time per in
 moved on again while it ran, it rebuilds once more after it, however many runs bumped it. A failed rebuild
 is logged and the old index kept; the next check tries again.
 
-Only the first build (nothing to answer from yet) and `refresh` (after an edit or an index run in this
+An index run of this process that nobody waits on (a corpus re-index, a feed poll) starts the rebuild
+at once (bot.search.engines.follow_index_run) rather than leaving it to the next request's check. Only the
+first build (nothing to answer from yet) and `refresh` (after an edit or an index run in this
 process, whose user expects to find what they just added) build in the caller's thread.
 """
 from __future__ import annotations
@@ -51,7 +53,7 @@ class LiveIndex(Generic[Index]):
         now = time.monotonic()
         if now - self._checked >= self.refresh_seconds:
             self._checked = now
-            self._start_rebuild()
+            self.follow()
         return index
 
     def refresh(self) -> Index:
@@ -66,9 +68,11 @@ class LiveIndex(Generic[Index]):
         if thread is not None:
             thread.join(timeout)
 
-    def _start_rebuild(self) -> None:
+    def follow(self) -> None:
+        """Start a background rebuild now unless one runs (it stops at once when the generation has not moved);
+        called by the check, and after an index run in this process that nobody waits on."""
         with self._lock:
-            if self._rebuilding is not None:
+            if self._index is None or self._rebuilding is not None:
                 return  # the running one checks the generation again when it is done
             self._rebuilding = threading.Thread(target=self._follow, name=f"{self.name}-index", daemon=True)
             self._rebuilding.start()
