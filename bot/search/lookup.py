@@ -15,8 +15,9 @@ one actor is clearly best in the exact or close band, `ambiguous` when several a
 otherwise `not_found` with up to three suggestions.
 
 The alias index lives in memory, built from the store's actors and aliases, and is
-rebuilt when the store's generation changes (checked at most every few seconds), so
-several bot instances on one database never serve a stale index for long.
+rebuilt in the background when the store's generation changes (checked at most every few
+seconds; bot.search.live_index), so several bot instances on one database never serve a stale
+index for long and no lookup waits for a rebuild.
 """
 from __future__ import annotations
 
