@@ -3,6 +3,7 @@
     python -m bench.lookup_speed                   # indexes the Reuters-21578 stories once, then measures
     python -m bench.lookup_speed --db URL          # an existing index
     python -m bench.lookup_speed --lookups 2000 --json
+    python -m bench.lookup_speed --during-rebuild  # lookups while the indexes follow a new generation
 
 The index is built from ../shared/data/news-corpus/reuters-21578/articles.jsonl (internal data,
 never copied into the project) into bench/results/tmp/lookup-reuters.db, once; later runs reuse
@@ -14,6 +15,10 @@ names, plus the lookup query set): `resolve` (the answer) and `lookup` (answer +
 the profile cache cleared before each call, so every profile is read from the store), and the same
 lookups filtered (`lookup_filtered`: since the index's median article date, from its busiest outlet, so
 each profile's articles and quotes are narrowed).
+
+`--during-rebuild` measures instead what a change of the index costs the bot's users: the time to build
+the alias index and the quote index again, then, after the store's generation is bumped and the engines'
+check is due, every lookup (answer + profile) from the first until both indexes are of the new generation.
 """
 from __future__ import annotations
 
@@ -118,6 +123,43 @@ def measure(db_url: str, total: int) -> dict:
     }
 
 
+def during_rebuild(db_url: str, total: int) -> dict:
+    """Lookups from the first that finds the generation moved on until both indexes follow it."""
+    from bot.search import lookup, quotes
+    from bot.search.engines import Engines
+    from bot.store.db import Store
+
+    store = Store(db_url)
+    mix = query_mix(store, total)
+    engine = Engines(store)
+    engine.lookup(mix[0][1])  # the first build (or the snapshots' load) of both indexes, the word lists' load
+    quotes.current_index(store)
+    rebuild_s = {}
+    for kind, build in (("lookup", partial(lookup.build_index, snapshot=False)), ("quotes", quotes.build_index)):
+        started = time.perf_counter()
+        build(store)
+        rebuild_s[kind] = round(time.perf_counter() - started, 2)
+    with store.begin() as conn:
+        store.bump_generation(conn, indexed=False)
+    generation = store.generation()
+    time.sleep(max(lookup.REFRESH_SECONDS, quotes.REFRESH_SECONDS) + 0.1)  # both checks are due
+    latencies: list[float] = []
+    started = time.perf_counter()
+    followed = False
+    while not followed and time.perf_counter() - started < 300:
+        engine.profiles._cache.clear()
+        (_, wall, _) = timed(engine.lookup, mix[len(latencies) % len(mix)][1])
+        latencies.append(wall)
+        # (the lookup just checked both: these read the indexes without another check)
+        followed = (engine.lookup_engine.index.generation == generation
+                    and quotes.current_index(store).generation == generation)
+    followed_s = time.perf_counter() - started
+    store.dispose()
+    return {"rebuild_s": rebuild_s, "followed_s": round(followed_s, 2), "first_lookup_ms": round(latencies[0], 1),
+            "lookups": {k: round(v, 1) for k, v in percentiles(latencies).items()},
+            "load_average": os.getloadavg()}
+
+
 def index_filters(store):
     """Filters that narrow most profiles: since the median article date, from the outlet of most articles."""
     from sqlalchemy import func, select
@@ -149,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="an existing index (default: the Reuters index in bench/results/tmp)")
     parser.add_argument("--lookups", type=int, default=1000, help="size of the generated query mix")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--during-rebuild", action="store_true",
+                        help="bump the index generation and time the lookups while the indexes follow it")
     args = parser.parse_args(argv)
     built = None
     if args.db:
@@ -160,6 +204,14 @@ def main(argv: list[str] | None = None) -> int:
         DEFAULT_DB.parent.mkdir(parents=True, exist_ok=True)
         db_url = f"sqlite:///{DEFAULT_DB}"
         built = ensure_index(db_url)
+    if args.during_rebuild:
+        report = during_rebuild(db_url, args.lookups)
+        print(json.dumps(report, indent=2) if args.json else
+              f"rebuild (s): {report['rebuild_s']}; both indexes followed the new generation after "
+              f"{report['followed_s']} s; {report['lookups']['n']} lookups meanwhile: first "
+              f"{report['first_lookup_ms']} ms, p50 {report['lookups']['p50']} ms, max {report['lookups']['max']} ms; "
+              "load average " + " ".join(f"{x:.2f}" for x in report["load_average"]))
+        return 0
     report = measure(db_url, args.lookups)
     if built:
         report["indexing"] = built

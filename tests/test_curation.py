@@ -371,19 +371,53 @@ def test_an_edit_made_through_one_instance_is_seen_by_the_other(slack, tmp_path,
     monkeypatch.setenv("NEWSBOT_CONFIG_DIR", str(tmp_path / "config"))
     index(url, corpus)
     first, second = Store(url), Store(url)
-    one, stop_one = serve(Answers(first, editors=Editors([EDITOR])), slack)
-    two, stop_two = serve(Answers(second, editors=Editors([EDITOR])), slack)
+    first_answers, second_answers = Answers(first, editors=Editors([EDITOR])), Answers(second, editors=Editors([EDITOR]))
+    one, stop_one = serve(first_answers, slack)
+    two, stop_two = serve(second_answers, slack)
     try:
         assert title(lookup(two, slack, "Eurasian", "r1")) == "Eurasian"  # the second instance's caches loaded
         assert "Done" in words(newsbot(one, slack, "edit Eurasian same as Europe", "r2"))
         time.sleep(REFRESH_SECONDS + 0.5)  # how often an instance checks the store's generation
-        assert title(lookup(two, slack, "Eurasian", "r3", user=REPORTER)) == "Europe"
+        # the first lookup after that checks it, answers from the index in place and rebuilds it behind
+        assert title(lookup(two, slack, "Eurasian", "r3", user=REPORTER)) == "Eurasian"
+        second_answers.engines.lookup_engine.live.wait(30)
+        assert title(lookup(two, slack, "Eurasian", "r3b", user=REPORTER)) == "Europe"
         assert "Undone" in words(newsbot(two, slack, "undo 1", "r4"))
         time.sleep(REFRESH_SECONDS + 0.5)
-        assert title(lookup(one, slack, "Eurasian", "r5", user=REPORTER)) == "Eurasian"
+        lookup(one, slack, "Eurasian", "r5", user=REPORTER)
+        first_answers.engines.lookup_engine.live.wait(30)
+        assert title(lookup(one, slack, "Eurasian", "r5b", user=REPORTER)) == "Eurasian"
     finally:
         stop_one()
         stop_two()
         first.dispose()
         second.dispose()
         cleanup()
+
+
+def test_a_lookup_while_the_index_is_rebuilt_answers_at_once_from_the_index_in_place(world, answers, bot, slack,
+                                                                                      monkeypatch):
+    url, _ = world
+    assert "No actor" in words(lookup(bot, slack, "Zartosht Soltani", "r1"))
+    live = answers.engines.lookup_engine.live
+    building, release = threading.Event(), threading.Event()
+    build = live._build
+
+    def slow_build():  # a rebuild that lasts until the test lets it finish
+        building.set()
+        release.wait(60)
+        return build()
+    monkeypatch.setattr(live, "_build", slow_build)
+    monkeypatch.setattr(live, "refresh_seconds", 0.0)  # every lookup checks the store's generation
+    assert "Zartosht Soltani" in console(url, ["/newsbot edit Zartosht alias Zartosht Soltani"])  # another instance
+    try:
+        assert "No actor" in words(lookup(bot, slack, "Zartosht Soltani", "r2"))  # it starts the rebuild...
+        assert building.wait(10)
+        started = time.monotonic()
+        during = lookup(bot, slack, "Zartosht Soltani", "r3")  # ...which holds up no lookup
+        assert time.monotonic() - started < 5 and "No actor" in words(during)
+        assert live._rebuilding is not None and live._rebuilding.is_alive()
+    finally:
+        release.set()
+    live.wait(30)
+    assert title(lookup(bot, slack, "Zartosht Soltani", "r4")) == "Zartosht"

@@ -291,6 +291,24 @@ def test_a_new_file_in_the_corpus_folder_appears_in_the_next_digest(config_dir, 
     assert latest["text"].split(": ", 1)[1].startswith("1 new story from 1 source")
 
 
+def test_the_bot_answers_from_what_its_own_re_index_added_without_a_check_of_its_own(config_dir, store, client):
+    from bot.slack.answers import Answers
+
+    settings = load_settings()
+    digests = scheduler_for(store, client, Clock(datetime.now(UTC)), settings=settings)
+    digests.reindex()  # the seeds
+    engines = Answers(store).engines  # the bot's front over the scheduler's store
+    assert engines.lookup("Ulmnith Brigades").status == "not_found"
+    engines.lookup_engine.live.refresh_seconds = 3600  # no lookup checks the generation from here on
+    (Path(settings.corpus_folders[0]) / "dropped.jsonl").write_text(json.dumps({
+        "title": "Militia warns of reprisals", "source": "Test Wire", "date": datetime.now(UTC).date().isoformat(),
+        "text": "BAGHDAD - The Ulmnith Brigades warned on Saturday that their fighters would answer any strike on "
+                "their depots. The Ulmnith Brigades said the strike killed two guards."}) + "\n")
+    assert digests.reindex().articles_added == 1
+    engines.lookup_engine.live.wait(30)
+    assert engines.lookup("Ulmnith Brigades").status == "found"
+
+
 def test_followed_actors_mentions_are_posted(store, client, slack):
     subscribe(store, "C0FOLLOW1", follow=["Kataeb Hezbollah"])
     story(store, "Strike near the border", at("2026-03-27 07:00"), mentions_of=("Kataeb Hezbollah",),

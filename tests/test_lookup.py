@@ -1,5 +1,7 @@
 """The lookup engine on a small hand-made index (tests/lookup_world.py), on every backend."""
 import json
+import logging
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -147,17 +149,77 @@ def test_profile_lists_articles_the_actor_wrote(world):
 
 def test_index_follows_the_store_generation(world, store):
     engine, ids = world
-    engine.lookup_engine.refresh_seconds = 0
+    live = engine.lookup_engine.live
+    live.refresh_seconds = 0
     assert engine.lookup("Party of Allah").status == "not_found"
     with store.begin() as conn:
         conn.execute(insert(aliases).values(actor_id=ids["Hezbollah"], alias="Party of Allah", key="party of allah",
                                             origin="config"))
         store.bump_generation(conn)
+    assert engine.lookup("Party of Allah").status == "not_found"  # answered from the index in place
+    live.wait(30)  # ... while that lookup's check rebuilt it in the background
     assert engine.lookup("Party of Allah").status == "found"
     with store.begin() as conn:
         conn.execute(update(actors).where(actors.c.id == ids["Hezbollah"]).values(description="changed"))
         store.bump_generation(conn)
+    engine.lookup("Hezbollah")
+    live.wait(30)
     assert engine.lookup("Hezbollah").profile.description == "changed"
+
+
+def add_party_of_allah(store, ids):
+    with store.begin() as conn:
+        conn.execute(insert(aliases).values(actor_id=ids["Hezbollah"], alias="Party of Allah", key="party of allah",
+                                            origin="config"))
+        store.bump_generation(conn)
+
+
+def test_generations_bumped_during_a_rebuild_make_one_more_rebuild(world, store, monkeypatch):
+    engine, ids = world
+    live = engine.lookup_engine.live
+    live.refresh_seconds = 0
+    engine.lookup("Hezbollah")
+    building, release, built = threading.Event(), threading.Event(), []
+    build = live._build
+
+    def slow_build():  # reads the store, then takes until the test lets it finish
+        built.append(build())
+        building.set()
+        release.wait(60)
+        return built[-1]
+    monkeypatch.setattr(live, "_build", slow_build)
+    add_party_of_allah(store, ids)
+    assert engine.lookup("Party of Allah").status == "not_found"
+    assert building.wait(10)
+    for _ in range(3):  # three more runs while the first rebuild runs, each checked by a lookup
+        with store.begin() as conn:
+            store.bump_generation(conn)
+        assert engine.lookup("Party of Allah").status == "not_found"
+    release.set()
+    live.wait(30)
+    assert [index.generation for index in built] == [store.generation() - 3, store.generation()]
+    assert engine.lookup("Party of Allah").status == "found"
+
+
+def test_a_failed_rebuild_is_logged_and_the_old_index_answers_until_a_later_check_rebuilds(world, store, monkeypatch,
+                                                                                           caplog):
+    engine, ids = world
+    live = engine.lookup_engine.live
+    live.refresh_seconds = 0
+    engine.lookup("Hezbollah")
+    build = live._build
+    monkeypatch.setattr(live, "_build", lambda: (_ for _ in ()).throw(OSError("connection lost")))
+    add_party_of_allah(store, ids)
+    with caplog.at_level(logging.ERROR, logger="bot.search.live_index"):
+        assert engine.lookup("Party of Allah").status == "not_found"
+        live.wait(30)
+    assert any("rebuild failed" in r.getMessage() and r.exc_info for r in caplog.records)
+    assert engine.lookup("Party of Allah").status == "not_found"  # the old index, and this check tries again
+    live.wait(30)
+    monkeypatch.setattr(live, "_build", build)
+    engine.lookup("Hezbollah")
+    live.wait(30)
+    assert engine.lookup("Party of Allah").status == "found"
 
 
 def test_json_shape(world):

@@ -12,6 +12,8 @@ it returns the running APScheduler `BackgroundScheduler` (call `.shutdown()` to 
 - Each feed (config/feeds.yaml's and those editors added from Slack) is polled at start and then every
   `every_minutes` (bot.ingest.feeds); every minute the feed jobs are reconciled with that list, so a feed
   added or removed from Slack (or in feeds.yaml) is polled, or no longer, without a restart.
+- After each re-index and feed poll the search indexes this process answers from start rebuilding in the
+  background (bot.search.engines.follow_index_run), so its lookups find what it indexed within seconds.
 - Every minute, and right after each feed poll, the alerts for followed actors (bot.digest.alerts) look
   at what was indexed since their last look, by this process or a separate `newsbot index`.
 - At start and then every `digest.lease_minutes`, the catch-up check posts each digest due less
@@ -44,6 +46,7 @@ from bot.digest.subscriptions import DAY_NAMES, Subscription
 from bot.ingest.feeds import all_feeds
 from bot.ingest.indexer import IndexReport, build_indexer
 from bot.ingest.reindex import poll_feed, reindex_corpus
+from bot.search.engines import follow_index_run
 from bot.store.db import Store
 from bot.wording import plural
 
@@ -158,11 +161,14 @@ class DigestScheduler:
 
     def reindex(self) -> IndexReport | None:
         """The corpus re-index job (bot.ingest.reindex), taking turns with the digests of this process."""
-        return reindex_corpus(self.store, self.settings, self._index_lock, self.indexer_factory)
+        report = reindex_corpus(self.store, self.settings, self._index_lock, self.indexer_factory)
+        follow_index_run(self.store)  # this process's lookups find what it indexed without waiting for it
+        return report
 
     def poll(self, feed: FeedConfig) -> None:
         """A feed's job (bot.ingest.reindex.poll_feed), taking turns with the other index jobs and digests."""
         poll_feed(self.store, self.settings, feed, self._index_lock, self.indexer_factory)
+        follow_index_run(self.store)
         self.alert()
 
     def alert(self) -> list[str]:

@@ -2,9 +2,9 @@
 digest commands): the lookup engine, quote search (which resolves `by` with the lookup engine) and
 profiles (which read both).
 
-Each engine keeps its index in memory and follows the store's generation by itself, so one set of
-engines per store serves a whole process: `engines_for` hands every front the same set while one of
-them holds it. After an index run `write_snapshots` builds both indexes and saves them
+Each engine keeps its index in memory and follows the store's generation by itself, rebuilding it in
+the background (bot.search.live_index), so one set of engines per store serves a whole process:
+`engines_for` hands every front the same set while one of them holds it. After an index run `write_snapshots` builds both indexes and saves them
 (bot.search.snapshots), so the bot's next start loads them instead.
 """
 from __future__ import annotations
@@ -46,9 +46,10 @@ class Engines:
         return actor.kind if actor is not None else None
 
     def refresh(self) -> None:
-        """Read both indexes again now (after an edit made in this process), not at their next check."""
+        """Build both indexes again now, in this thread (after an edit or an index run made in this process,
+        whose user expects to find what they changed), not in the background after their next check."""
         self.lookup_engine.refresh()
-        quotes.current_index(self.store, refresh_seconds=0)
+        quotes.live_index(self.store).refresh()
 
     def lookup(self, query: str, *, articles_limit: int = 5, quotes_limit: int = 3, articles_offset: int = 0,
                related_limit: int = RELATED, filters: Filters = NO_FILTERS) -> LookupResult:
@@ -95,6 +96,15 @@ def engines_for(store: Store) -> Engines:
         if engines is None:
             engines = _HELD[id(store)] = Engines(store)
         return engines
+
+
+def follow_index_run(store: Store) -> None:
+    """After an index run in this process that nobody waits on (a re-index, a feed poll): the engines a front
+    holds for this store start rebuilding their indexes in the background now, not at a request's next check."""
+    engines = _HELD.get(id(store))
+    if engines is not None:
+        engines.lookup_engine.live.follow()
+        quotes.live_index(store).follow()
 
 
 def write_snapshots(store: Store) -> list[str]:

@@ -15,22 +15,21 @@ one actor is clearly best in the exact or close band, `ambiguous` when several a
 otherwise `not_found` with up to three suggestions.
 
 The alias index lives in memory, built from the store's actors and aliases, and is
-rebuilt when the store's generation changes (checked at most every few seconds), so
-several bot instances on one database never serve a stale index for long.
+rebuilt in the background when the store's generation changes (checked at most every few
+seconds; bot.search.live_index), so several bot instances on one database never serve a stale
+index for long and no lookup waits for a rebuild.
 """
 from __future__ import annotations
 
 import gc
-import logging
 import math
 import re
-import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -46,12 +45,12 @@ from bot.nlp.roles import Role, RoleQuery, described_roles, read_query
 from bot.nlp.world import given_names
 from bot.search import snapshots
 from bot.search.alias_index import ACTOR_COLUMNS, ActorEntry, AliasEntry, AliasIndex, actor_entry
+from bot.search.live_index import LiveIndex
 from bot.search.results import Band, Candidate, LookupResult, LookupStatus
 from bot.store.db import Store
 from bot.wording import plural
 from bot.store.schema import AliasOrigin, aliases, articles, mentions, role_mentions
 
-log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 150
 REFRESH_SECONDS = 5.0
@@ -335,10 +334,7 @@ def clean_query(query: str) -> str:
 class LookupEngine:
     def __init__(self, store: Store, *, refresh_seconds: float = REFRESH_SECONDS):
         self.store = store
-        self.refresh_seconds = refresh_seconds
-        self._index: AliasIndex | None = None
-        self._checked = 0.0
-        self._lock = threading.Lock()
+        self.live = LiveIndex("lookup", store, partial(build_index, store), refresh_seconds=refresh_seconds)
         self._alone: dict[tuple, dict[int, tuple[int, int]]] = {}  # LookupEngine._written_alone, per generation
         self._alone_generation = -1
 
@@ -346,31 +342,12 @@ class LookupEngine:
 
     @property
     def index(self) -> AliasIndex:
-        """The current alias index, rebuilt when the store's generation moved on."""
-        now = time.monotonic()
-        if self._index is None:
-            with self._lock:
-                if self._index is None:
-                    self._install(build_index(self.store))
-        elif now - self._checked >= self.refresh_seconds and self._lock.acquire(blocking=False):
-            try:  # one thread checks and rebuilds; the others keep answering from the old index
-                self._checked = now
-                if self.store.generation() != self._index.generation:
-                    self._install(build_index(self.store))
-            finally:
-                self._lock.release()
-        return self._index
-
-    def _install(self, index: AliasIndex) -> None:
-        self._index = index
-        self._checked = time.monotonic()
-        log.debug("lookup index: %d actors, %d aliases (generation %d)", len(index.actors), len(index.entries),
-                  index.generation)
+        """The current alias index (rebuilt in the background when the store's generation moved on)."""
+        return self.live.current()
 
     def refresh(self) -> None:
         """Rebuild now (after indexing in the same process)."""
-        with self._lock:
-            self._install(build_index(self.store))
+        self.live.refresh()
 
     # -- lookup --------------------------------------------------------------------
 

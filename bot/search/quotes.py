@@ -24,6 +24,7 @@ import threading
 import time
 from array import array
 from collections import Counter, defaultdict
+from functools import partial
 from itertools import islice
 from typing import Callable
 
@@ -34,6 +35,7 @@ from sqlalchemy import select
 from bot.nlp.names import fold
 from bot.search import snapshots
 from bot.search.filters import NO_FILTERS, Filters
+from bot.search.live_index import LiveIndex
 from bot.search.quote_index import QuoteIndex
 from bot.search.results import LookupResult, LookupStatus, QuoteHit, QuoteSearchResult
 from bot.store.db import Store
@@ -117,9 +119,9 @@ def build_index(store: Store) -> QuoteIndex:
     return index
 
 
-def _load_or_build(store: Store, generation: int) -> QuoteIndex:
+def _load_or_build(store: Store) -> QuoteIndex:
     """The snapshot of this generation's index (bot.search.snapshots), else a new one, saved when slow."""
-    index = snapshots.load(store, generation, "quotes")
+    index = snapshots.load(store, store.generation(), "quotes")
     if index is None:
         started = time.perf_counter()
         index = build_index(store)
@@ -130,27 +132,22 @@ def _load_or_build(store: Store, generation: int) -> QuoteIndex:
     return index
 
 
-_INDEXES: dict[str, tuple[QuoteIndex, float]] = {}
+_INDEXES: dict[str, LiveIndex[QuoteIndex]] = {}
 _LOCK = threading.Lock()
 
 
-def current_index(store: Store, refresh_seconds: float = REFRESH_SECONDS) -> QuoteIndex:
-    """The store's quote index, shared by every QuoteSearch on it; rebuilt when the generation moves on."""
-    cached = _INDEXES.get(store.url)
-    now = time.monotonic()
-    if cached is not None and now - cached[1] < refresh_seconds:
-        return cached[0]
+def live_index(store: Store) -> LiveIndex[QuoteIndex]:
+    """The store's quote index, shared by every QuoteSearch on its database (bot.search.live_index)."""
+    live = _INDEXES.get(store.url)
+    if live is not None:
+        return live
     with _LOCK:
-        cached = _INDEXES.get(store.url)
-        if cached is not None and now - cached[1] < refresh_seconds:
-            return cached[0]
-        generation = store.generation()
-        if cached is None or generation != cached[0].generation:
-            index = _load_or_build(store, generation)
-        else:
-            index = cached[0]
-        _INDEXES[store.url] = (index, time.monotonic())
-        return index
+        return _INDEXES.setdefault(store.url, LiveIndex("quote", store, partial(_load_or_build, store),
+                                                        refresh_seconds=REFRESH_SECONDS))
+
+
+def current_index(store: Store) -> QuoteIndex:
+    return live_index(store).current()
 
 
 Passes = Callable[[int], bool] | None  # whether the quote at a position passes the filters; None: all do
