@@ -204,4 +204,4 @@ class QuoteCard:
     article: ArticleRef
     carriers: list[Carrier] = field(default_factory=list)
     partial: bool = False
-    citation: str = ""  # the one line to paste: “…,” Ali Khamenei said, Middle East Eye, 22 March 2019
+    citation: str = ""  # the one line to paste: “…,” <speaker> said, <outlet>, <date>
