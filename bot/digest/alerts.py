@@ -90,12 +90,13 @@ def compose(store: Store, sub: Subscription, name: str, actor_ids: list[int], si
 
 
 def _latest(store: Store, channel: str, actor_id: int):
-    """(the follow's start row, the latest row) of this actor in this channel, or (None, None)."""
+    """(the follow's start row, the latest row) of this actor in this channel, or (None, None): two rows
+    read by the key, however many alerts the follow has had (this runs every minute)."""
+    rows = select(alert_ledger).where(and_(alert_ledger.c.channel == channel, alert_ledger.c.actor_id == actor_id))
     with store.connect() as conn:
-        rows = conn.execute(select(alert_ledger).where(and_(
-            alert_ledger.c.channel == channel, alert_ledger.c.actor_id == actor_id))
-            .order_by(alert_ledger.c.seq)).mappings().all()
-    return (rows[0], rows[-1]) if rows else (None, None)
+        start = conn.execute(rows.where(alert_ledger.c.seq == 0)).mappings().first()
+        latest = conn.execute(rows.order_by(alert_ledger.c.seq.desc()).limit(1)).mappings().first()
+    return (start, latest) if start is not None else (None, None)
 
 
 def _start(store: Store, channel: str, actor_id: int, now: datetime) -> None:
