@@ -146,6 +146,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             and any(k not in known_words() for k in span) and all(toks.caps[m] for m in range(p.first, p.last + 1)) \
             and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
+        if plural_noun(span[-1]):
+            return "organization", 0  # Baffinland Iron Mines, Zenith Logistics: a plural noun ends no person's name
         return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         if _addressed(toks, p.first) or _speaks_later(toks, p.last) or _referred_to_as_person(toks, p.last):
