@@ -258,7 +258,8 @@ def _link_nicknames(pieces: list[Piece], art: Article) -> None:
         return
     for a, b in zip(pieces, pieces[1:]):
         if a.kind == "person" and b.curated is None and b.first == b.last and b.end - a.end < 60 \
-                and _KNOWN_AS.search(art.text[a.end:b.start]):
+                and _KNOWN_AS.search(art.text[a.end:b.start]) and not art.toks.possessive[b.last] \
+                and not (b.kind == "place" and b.cue >= 2):  # (not `Weibo, known as China's answer to Twitter`)
             known[b.key] = a
     for p in pieces if known else ():
         target = known.get(p.key)
