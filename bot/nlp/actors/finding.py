@@ -231,6 +231,9 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
                 toks, j, alone=all(keys[m] == "the" for m in range(i, j))) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
             j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
+        elif key == "and" and j - i < 3 and all(_plain_name_word(toks, m) for m in range(i, j + 1)) \
+                and _org_head_follows(toks, k + 1, weak=_last_is_head(toks, k + 1)):
+            j = k  # Savings and Loan Association, Road Transport and Highway Division: ordinary words, then a body
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
                 and _ends_subject(toks, hits, k + 1):
             j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
@@ -434,6 +437,22 @@ def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
             break
         i += 1
     return False
+
+
+def _last_is_head(toks: Tokens, i: int) -> bool:
+    """The capitalised words from i on end in an organisation's head word, weak ones included (Platform and
+    [Content Group], Food Safety and [Inspection Service])."""
+    while i + 1 < len(toks.words) and toks.joins[i] and toks.caps[i + 1]:
+        i += 1
+    return toks.keys[i] in ORG_HEADS
+
+
+def _plain_name_word(toks: Tokens, m: int) -> bool:
+    """A capitalised frequent English word that is no head word, given name, place or company word: one
+    that names no body by itself (Savings, Road Transport): before an `and` and a body's words, it opens the
+    body's name (not Citgo and [Murphy Oil], Reagan and [White House])."""
+    key = toks.keys[m]
+    return _capitalised_common_word(toks, m) and key not in ORG_HEADS and key not in COMPANY_WORDS
 
 
 def _is_particle(toks: Tokens, i: int) -> bool:
