@@ -494,6 +494,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             role = (j, office) if role is None else (role[0], role[1] or office)
             j += size
             name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
+            if name == j and keys[j - 1] in ("minister", "ministers"):
+                name = _portfolio_only(toks, j, stop)  # Minister of [Health and Wellness]: the office, no body
             if place >= 0:
                 out.append(Piece(place, name - 1, toks.starts[place], toks.ends[name - 1], "place", 3))
             j = name
@@ -681,6 +683,22 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
             and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
         return k, place
     return j, -1
+
+
+def _portfolio_only(toks: Tokens, j: int, stop: int) -> int:
+    """After `Minister of` with no one named: the portfolio (Health and Wellness, Labour and Employment) up to
+    the end of the run is what the office is of, not a body of its own (the Ministry of Health is one).
+    Returns where the words after the portfolio start (j when the words are no portfolio)."""
+    keys = toks.keys
+    if j > stop or keys[j] not in ("of", "for") or toks.caps[j]:
+        return j
+    for k in range(j + 1, stop + 1):
+        if keys[k] in ("the", "and", "of", "for") and not toks.caps[k]:
+            continue
+        if not toks.caps[k] or toks.words[k].isupper() or keys[k] not in known_words() or keys[k] in given_names() \
+                or (keys[k],) in place_names() or keys[k] in ORG_HEADS and keys[k] not in WEAK_ORG_HEADS | SUBJECT_HEADS:
+            return j
+    return stop + 1
 
 
 def _rarer_word_before_given_name(toks: Tokens, k: int, stop: int) -> bool:
