@@ -912,9 +912,12 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
                     Piece(body, last, toks.starts[body], piece.end, "organization", 2,
                           name_start=piece.start if piece.name_start is None else piece.name_start)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
-        rest = Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
-        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
-        return out + [rest]
+        # (Catholic University of [Angola]: a place ends the body's name as it does with no qualifier)
+        rest = _place_after_body(toks, piece, lead)
+        if rest is None:
+            rest = [Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)]
+            rest[0].name_start = piece.name_start if piece.name_start is not None else piece.start
+        return out + rest
     country_lead = out and tuple(keys[first:lead]) in country_names() and lead <= last \
         and keys[lead] not in given_names() and keys[last] not in PLACE_HEADS and keys[last] not in EVENT_HEADS \
         and not any((keys[m],) in place_names() or keys[m] in DEMONYMS for m in range(lead, last + 1))
@@ -931,16 +934,9 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
             and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(lead, last + 1)):
         # Nicaragua Daniel Ortega, Glasgow Dawie Augustyn: a place, then a person named after it
         return out + [Piece(lead, last, toks.starts[lead], piece.end, "person", 1)]
-    qualifier, out = out, []
-    for size in (3, 2, 1):
-        cut = last - size + 1
-        if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
-                and any(k in ORG_HEADS for k in keys[lead:cut - 1]):
-            # Supreme Court of Nigeria: the court is the mention, the country one of its own
-            body = Piece(lead, cut - 2, toks.starts[lead], toks.ends[cut - 2], "organization", 2,
-                         name_start=piece.start if piece.name_start is None else piece.name_start,
-                         name_end=piece.end)
-            return qualifier + [body, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    split = _place_after_body(toks, piece, lead)
+    if split is not None:
+        return out + split  # (the place or nationality that opens the name first)
     whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
     if keys[first] in COMPASS_WORDS and first + 1 <= last and tuple(keys[first + 1:last + 1]) in place_names():
         piece.kind, piece.cue = "place", 2  # Northern Syria, Eastern Ukraine: one place
@@ -956,6 +952,22 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
                          name_start=piece.name_start)
             return [head, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     return [piece]
+
+
+def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | None:
+    """`Supreme Court of Nigeria`, `Communist Party of Cuba`: a body's words (from lead), `of` or `in`, then a
+    known place: the body is the mention (its actor the whole name), the place one of its own. None when the
+    name ends in no such place."""
+    keys, last = toks.keys, piece.last
+    for size in (3, 2, 1):
+        cut = last - size + 1
+        if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
+                and any(k in ORG_HEADS for k in keys[lead:cut - 1]):
+            body = Piece(lead, cut - 2, toks.starts[lead], toks.ends[cut - 2], "organization", 2,
+                         name_start=piece.start if piece.name_start is None else piece.name_start,
+                         name_end=piece.end)
+            return [body, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    return None
 
 
 def _given_name_alone(toks: Tokens, m: int) -> bool:
