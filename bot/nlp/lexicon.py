@@ -68,16 +68,16 @@ QUANTITY_WORDS = _words("million millions billion billions trillion mln bln bn m
 DEMONYMS = _words("""
 afghan afghans african africans albanian algerian algerians american americans angolan arab arabs arabian argentine
 argentinian armenian armenians asian asians australian australians austrian azerbaijani azeri bahraini bahrainis
-baloch baluch bangladeshi belarusian belgian beninese bolivian bosnian brazilian brazilians british briton britons
+baloch baluch bangladeshi belarusian belgian belizean beninese bhutanese bolivian bosnian brazilian brazilians british briton britons
 bulgarian burkinabe burmese burundian cambodian cameroonian canadian canadians chadian chilean chinese colombian
 congolese croatian cuban cypriot czech danish djiboutian dominican dutch ecuadorian egyptian egyptians emirati emiratis
 english eritrean estonian ethiopian ethiopians european europeans fijian filipino filipinos finnish french gabonese
-gambian georgian german germans ghanaian ghanaians greek guatemalan guinean haitian honduran hungarian icelandic indian
+gambian georgian german germans ghanaian ghanaians greek guatemalan guinean guyanese haitian honduran hungarian icelandic indian
 indians indonesian indonesians iranian iranians iraqi iraqis irish israeli israelis italian ivorian jamaican japanese
 jordanian jordanians kazakh kenyan kenyans korean koreans kosovar kurdish kurd kurds kuwaiti kuwaitis kyrgyz lao laotian
 latvian lebanese liberian libyan libyans lithuanian macedonian malagasy malawian malaysian malaysians maldivian malian
 maltese mauritanian mauritian mexican mexicans moldovan mongolian montenegrin moroccan moroccans mozambican namibian
-nepali nepalese nigerian nigerians nigerien norwegian omani omanis pakistani pakistanis palestinian palestinians
+nepali nepalese nicaraguan nicaraguans nigerian nigerians nigerien norwegian omani omanis pakistani pakistanis palestinian palestinians
 panamanian papuan paraguayan persian persians peruvian polish portuguese qatari qataris romanian russian russians
 rwandan rwandans salvadoran samoan saudi saudis scottish senegalese serbian serb serbs leonean singaporean slovak
 slovenian somali somalis sudanese spanish lankan sudanese swazi swedish swiss syrian syrians taiwanese tajik
