@@ -371,15 +371,19 @@ def _subject_word(toks: Tokens, j: int, alone: bool = False) -> bool:
 
 def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
     """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
-    Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali)."""
+    Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali), nor
+    a body's name (and Sanwa Bank; a weak head word inside the words heads nothing: and International Studies).
+    A lower-case sentence may go on after them (Ministry of Commerce and Industry and the ...)."""
     end = i
     while end + 1 < len(toks.words) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
         end += 1
-    if end - i >= 3 or end + 1 < len(toks.words) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
-        return False
+    if end - i >= 3 or end + 2 < len(toks.words) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and") \
+            and toks.joins[end + 1] and toks.caps[end + 2]:
+        return False  # (the capitalised words go on after an `of` or `and` of their own)
     span = tuple(toks.keys[i:end + 1])
     return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
-        and span[0] not in given_names() and not any(k in ORG_HEADS and k not in SUBJECT_HEADS for k in span)
+        and span[0] not in given_names() and not any(
+            k in ORG_HEADS and k not in SUBJECT_HEADS and (k not in WEAK_ORG_HEADS or k == span[-1]) for k in span)
 
 
 def _name_syllable(toks: Tokens, j: int) -> bool:
