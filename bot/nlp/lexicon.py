@@ -26,7 +26,7 @@ bloc board chamber trust mission embassy embassies consulate watch international
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-caucus nations panel taskforce administration empire archives theatre theater fm collective
+caucus nations panel taskforce administration empire archives theatre theater fm collective confederation faculty
 """)
 # Head words of the public bodies of a town or district (Wairoa District Council, Keraniganj Police).
 LOCAL_BODY_HEADS = _words("council councils assembly municipality police court government committee authority")
