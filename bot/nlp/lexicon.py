@@ -64,6 +64,11 @@ EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement 
 # Words after a name that make it a quantity's unit (R92 million, USD 5bn).
 QUANTITY_WORDS = _words("million millions billion billions trillion mln bln bn mn m k percent per cent")
 
+# Political leanings, read as the group adjectives below are (Communist Party, Liberal Democrats).
+POLITICAL_LEANINGS = _words("""
+baathist zionist zionists marxist communist communists socialist socialists liberal liberals
+conservative conservatives republican republicans democrat democrats democratic tory tories
+""")
 # Nationality and group adjectives (and plural nouns): NORP, not actors.
 DEMONYMS = _words("""
 afghan afghans african africans albanian algerian algerians american americans angolan arab arabs arabian argentine
@@ -88,9 +93,7 @@ islam christianity judaism catholic catholics protestant orthodox hindu hindus b
 islamist islamists jihadist
 jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
 uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic westerners
-baathist zionist zionists marxist communist communists socialist socialists liberal liberals
-conservative conservatives republican republicans democrat democrats democratic tory tories
-""")
+""") | POLITICAL_LEANINGS
 
 # Capitalised words that are never actors on their own: page furniture, pronouns, interjections.
 NOT_ACTORS = _words("""

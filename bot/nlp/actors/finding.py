@@ -19,8 +19,8 @@ from bot.nlp.actors.article import (
 from bot.nlp.lexicon import (
     COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
     NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS,
-    PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES,
-    WEAK_ORG_HEADS,
+    PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS,
+    SURNAME_PARTICLES, WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, state_abbreviations
@@ -960,9 +960,20 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
 
 def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | None:
     """`Supreme Court of Nigeria`, `Communist Party of Cuba`: a body's words (from lead), `of` or `in`, then a
-    known place: the body is the mention (its actor the whole name), the place one of its own. None when the
-    name ends in no such place."""
+    known place: the body is the mention (its actor the whole name), the place one of its own; likewise a
+    nationality after the `of` (Centre for African Studies: the mention `Centre`). None when the name holds
+    no such place or nationality."""
     keys, last = toks.keys, piece.last
+    for m in range(lead + 1, last - 1):
+        nat = m + 1 + (keys[m + 1] == "the")
+        if keys[m] in ("of", "for") and not toks.caps[m] and nat < last and keys[nat] in DEMONYMS \
+                and keys[nat] not in POLITICAL_LEANINGS and tuple(keys[nat:nat + 2]) not in place_names() \
+                and any(k in ORG_HEADS for k in keys[lead:m]):
+            # Centre for African Studies, Federation of Cuban Women: a nationality after the body's `of` is cut
+            # out as a place is, the body's words before it the mention (its actor the whole name)
+            return [Piece(lead, m - 1, toks.starts[lead], toks.ends[m - 1], "organization", 2,
+                          name_start=piece.start if piece.name_start is None else piece.name_start,
+                          name_end=piece.end)]
     for size in (3, 2, 1):
         cut = last - size + 1
         if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
