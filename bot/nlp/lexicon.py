@@ -42,7 +42,7 @@ COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdi
 # words alone (the Institute, the Party) refer back to a name given before.
 STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis crown")
 WEAK_ORG_HEADS = _words("group government court news times post school office service services bank church energy oil gas "
-                        "international media exchange summit conference forum")
+                        "international media exchange summit conference forum unit company")
 
 # Last words of place names and of named events: after a nationality adjective they make one name
 # (Persian Gulf, English Channel, Iranian Revolution, Arab Spring).

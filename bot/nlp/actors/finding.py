@@ -582,6 +582,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                 and toks.joins[j - 1] and _names_body(keys, j, end)):
             if before.kind == "place":
                 piece.name_start = before.start  # UK Border Force: a place that starts an organisation's name
+                if not plural_noun(keys[end]) and not (before.first > 0 and keys[before.first - 1] in ("a", "an")):
+                    piece.kind, piece.cue = "organization", 2  # US Embassy, Beijing Daily (not U.S. Banks, a ... Unit)
             elif before.kind == "organization":
                 out.pop()  # UN Human Rights Council: a body of the organisation, named with it
                 piece = Piece(before.first, end, before.start, toks.ends[end], "organization", 2)
