@@ -904,7 +904,8 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     lead = _qualifier_end(keys, first, last)
     if lead == first:
         for size in (3, 2, 1):
-            if first + size <= last and tuple(keys[first:first + size]) in place_names():
+            if first + size <= last and tuple(keys[first:first + size]) in place_names() \
+                    and not (size == 1 and _given_name_then_surname(toks, first)):
                 lead = first + size
                 out.append(Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
                 break
@@ -985,6 +986,15 @@ def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | No
                          name_end=piece.end)
             return [body, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     return None
+
+
+def _given_name_then_surname(toks: Tokens, m: int) -> bool:
+    """`George Wimpey Plc`, `Van Dusen Airport Services`: a town's name that is also a given name (no country's:
+    Kenya Kwanza), then a word no list knows (a surname), open a person's name, not a place's."""
+    key, nxt = toks.keys[m], toks.keys[m + 1]
+    return key in given_names() and (key,) not in country_names() and toks.words[m].istitle() \
+        and toks.gaps[m] == " " and toks.caps[m + 1] \
+        and toks.words[m + 1].istitle() and nxt not in known_words() and (nxt,) not in place_names()
 
 
 def _given_name_alone(toks: Tokens, m: int) -> bool:
