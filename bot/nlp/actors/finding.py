@@ -527,7 +527,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                 and not (key in art.cap_inside and key not in COMMON_STARTERS) \
                 and not (key in art.surnames and key not in COMMON_STARTERS) \
                 and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
-                and not starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
+                and not starts_place(toks, j, stop) and not (_opens_body(key) and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
             j += 1
             continue
@@ -624,6 +624,12 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None
+
+
+def _opens_body(key: str) -> bool:
+    """A word opening a sentence that may open a body's name before its head word: no sentence starter, or
+    one that opens names of places too (New Power Party, New England Journal of Medicine)."""
+    return key not in COMMON_STARTERS or key in PLACE_PREFIXES
 
 
 def _plural_acronym(word: str) -> bool:
