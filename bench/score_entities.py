@@ -154,11 +154,12 @@ def score(articles, gold, extract, errors: int = 0, all_text: bool = False):
                     false_alarms.append((article["id"], text[p.start:p.end], f"gold {same[0].label}"))
             else:
                 counts["pred_wrong"] += 1
-                overlapping = any(g.start < p.end and p.start < g.end for g in gold_spans)
+                overlapping = [g for g in gold_spans if g.start < p.end and p.start < g.end]
                 causes["false alarm: " + ("other words than the gold entity it overlaps" if overlapping
                                           else "no gold entity there")] += 1
-                if len(false_alarms) < errors * 3:
-                    false_alarms.append((article["id"], text[p.start:p.end], p.label))
+                if len(false_alarms) < errors * 3:  # (with the gold spans it overlaps, for boundary errors)
+                    false_alarms.append((article["id"], text[p.start:p.end], p.label + "".join(
+                        f"; gold {text[g.start:g.end]!r} {g.label}" for g in overlapping[:2])))
         for g in gold_spans:
             if g.label in GOLD_LABELS and g.words:
                 counts["gold"] += 1
@@ -167,7 +168,9 @@ def score(articles, gold, extract, errors: int = 0, all_text: bool = False):
                 if g not in found:
                     causes["miss: " + miss_cause(g, every, gold_spans)] += 1
                 if g not in found and len(misses) < errors * 3:
-                    misses.append((article["id"], text[g.start:g.end], g.label, text[max(0, g.start - 40):g.end + 40]))
+                    ours = tuple(f"{text[p.start:p.end]!r} {p.label}" for p in every if p.start < g.end and g.start < p.end)
+                    misses.append((article["id"], text[g.start:g.end], g.label, text[max(0, g.start - 40):g.end + 40],
+                                   ours))
     return counts, misses, false_alarms, kinds, causes
 
 

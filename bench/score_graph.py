@@ -28,7 +28,8 @@ What is measured (targets from issue 17):
   (`judged: junk`); an actor that is neither a gold name nor judged is listed for a human to label.
 - mentions (Newswire): person / organisation recall and precision of the index's mentions with their
   actor's kind, by bench.score_entities' matching (words agree, leading titles aside).
-  `--errors N` lists N misses and false alarms of each sort, and counts them by cause; wrong kinds are
+  `--errors N` lists N misses (with our mentions over them) and false alarms (with the gold spans they
+  overlap) of each sort, and counts them by cause; wrong kinds are
   also counted by gold kind -> indexed kind (`kind_confusion` in --json).
 """
 from __future__ import annotations
@@ -592,7 +593,8 @@ def score_newswire(db_url: str, gold: Gold, data: NewswireGold, errors: int = 0)
                   mention_recall=mentions["recall"], mention_precision=mentions["precision"],
                   mention_strict_precision=mentions["strict_precision"], articles_unscored=unscored)
     out["details"]["mentions"] = {"causes": dict(causes.most_common()),
-                                  "misses": [f"{a}: {t!r} ({label}) in {around!r}" for a, t, label, around in misses],
+                                  "misses": [f"{a}: {t!r} ({label}) in {around!r}; ours: "
+                                             + (", ".join(ours) or "none") for a, t, label, around, ours in misses],
                                   "false alarms": [f"{a}: {t!r} ({why})" for a, t, why in false_alarms]}
     return out
 

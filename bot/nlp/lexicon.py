@@ -26,7 +26,7 @@ bloc board chamber trust mission embassy embassies consulate watch international
 media magazine daily telegraph holdings industries secretariat directorate command division regiment brotherhood
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
-caucus nations panel taskforce administration empire archives theatre theater fm collective
+caucus nations panel taskforce administration empire archives theatre theater fm collective confederation faculty
 """)
 # Head words of the public bodies of a town or district (Wairoa District Council, Keraniganj Police).
 LOCAL_BODY_HEADS = _words("council councils assembly municipality police court government committee authority")
@@ -42,7 +42,7 @@ COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdi
 # words alone (the Institute, the Party) refer back to a name given before.
 STANDING_BODIES = _words("parliament congress cabinet house assembly senate tribunal navy army knesset majlis crown")
 WEAK_ORG_HEADS = _words("group government court news times post school office service services bank church energy oil gas "
-                        "international media exchange summit conference forum")
+                        "international media exchange summit conference forum unit company")
 
 # Last words of place names and of named events: after a nationality adjective they make one name
 # (Persian Gulf, English Channel, Iranian Revolution, Arab Spring).
@@ -64,20 +64,25 @@ EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement 
 # Words after a name that make it a quantity's unit (R92 million, USD 5bn).
 QUANTITY_WORDS = _words("million millions billion billions trillion mln bln bn mn m k percent per cent")
 
+# Political leanings, read as the group adjectives below are (Communist Party, Liberal Democrats).
+POLITICAL_LEANINGS = _words("""
+baathist zionist zionists marxist communist communists socialist socialists liberal liberals
+conservative conservatives republican republicans democrat democrats democratic tory tories
+""")
 # Nationality and group adjectives (and plural nouns): NORP, not actors.
 DEMONYMS = _words("""
 afghan afghans african africans albanian algerian algerians american americans angolan arab arabs arabian argentine
 argentinian armenian armenians asian asians australian australians austrian azerbaijani azeri bahraini bahrainis
-baloch baluch bangladeshi belarusian belgian beninese bolivian bosnian brazilian brazilians british briton britons
+baloch baluch bangladeshi belarusian belgian belizean beninese bhutanese bolivian bosnian brazilian brazilians british briton britons
 bulgarian burkinabe burmese burundian cambodian cameroonian canadian canadians chadian chilean chinese colombian
 congolese croatian cuban cypriot czech danish djiboutian dominican dutch ecuadorian egyptian egyptians emirati emiratis
 english eritrean estonian ethiopian ethiopians european europeans fijian filipino filipinos finnish french gabonese
-gambian georgian german germans ghanaian ghanaians greek guatemalan guinean haitian honduran hungarian icelandic indian
+gambian georgian german germans ghanaian ghanaians greek guatemalan guinean guyanese haitian honduran hungarian icelandic indian
 indians indonesian indonesians iranian iranians iraqi iraqis irish israeli israelis italian ivorian jamaican japanese
 jordanian jordanians kazakh kenyan kenyans korean koreans kosovar kurdish kurd kurds kuwaiti kuwaitis kyrgyz lao laotian
 latvian lebanese liberian libyan libyans lithuanian macedonian malagasy malawian malaysian malaysians maldivian malian
 maltese mauritanian mauritian mexican mexicans moldovan mongolian montenegrin moroccan moroccans mozambican namibian
-nepali nepalese nigerian nigerians nigerien norwegian omani omanis pakistani pakistanis palestinian palestinians
+nepali nepalese nicaraguan nicaraguans nigerian nigerians nigerien norwegian omani omanis pakistani pakistanis palestinian palestinians
 panamanian papuan paraguayan persian persians peruvian polish portuguese qatari qataris romanian russian russians
 rwandan rwandans salvadoran samoan saudi saudis scottish senegalese serbian serb serbs leonean singaporean slovak
 slovenian somali somalis sudanese spanish lankan sudanese swazi swedish swiss syrian syrians taiwanese tajik
@@ -88,9 +93,7 @@ islam christianity judaism catholic catholics protestant orthodox hindu hindus b
 islamist islamists jihadist
 jihadists arabic hebrew yazidi yazidis assyrian chaldean maronite coptic copts bedouin pashtun tajiks hazara uyghur
 uighur rohingya tamil tamils sinhalese maori aboriginal indigenous latino latina hispanic westerners
-baathist zionist zionists marxist communist communists socialist socialists liberal liberals
-conservative conservatives republican republicans democrat democrats democratic tory tories
-""")
+""") | POLITICAL_LEANINGS
 
 # Capitalised words that are never actors on their own: page furniture, pronouns, interjections.
 NOT_ACTORS = _words("""

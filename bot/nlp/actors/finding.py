@@ -19,8 +19,8 @@ from bot.nlp.actors.article import (
 from bot.nlp.lexicon import (
     COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
     NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS,
-    PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES,
-    WEAK_ORG_HEADS,
+    PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS,
+    SURNAME_PARTICLES, WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, state_abbreviations
@@ -231,6 +231,9 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
                 toks, j, alone=all(keys[m] == "the" for m in range(i, j))) and (
                 any(keys[m] in ("of", "for", "on") for m in range(i, j)) or j - i < 3 and not has_head):
             j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
+        elif key == "and" and j - i < 3 and all(_plain_name_word(toks, m) for m in range(i, j + 1)) \
+                and _org_head_follows(toks, k + 1, weak=_last_is_head(toks, k + 1)):
+            j = k  # Savings and Loan Association, Road Transport and Highway Division: ordinary words, then a body
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
                 and _ends_subject(toks, hits, k + 1):
             j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
@@ -368,15 +371,19 @@ def _subject_word(toks: Tokens, j: int, alone: bool = False) -> bool:
 
 def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
     """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
-    Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali)."""
+    Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali), nor
+    a body's name (and Sanwa Bank; a weak head word inside the words heads nothing: and International Studies).
+    A lower-case sentence may go on after them (Ministry of Commerce and Industry and the ...)."""
     end = i
     while end + 1 < len(toks.words) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
         end += 1
-    if end - i >= 3 or end + 1 < len(toks.words) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and"):
-        return False
+    if end - i >= 3 or end + 2 < len(toks.words) and toks.joins[end] and toks.keys[end + 1] in ("of", "for", "and") \
+            and toks.joins[end + 1] and toks.caps[end + 2]:
+        return False  # (the capitalised words go on after an `of` or `and` of their own)
     span = tuple(toks.keys[i:end + 1])
     return not any(m in hits for m in range(i, end + 1)) and span not in place_names() \
-        and span[0] not in given_names() and not any(k in ORG_HEADS and k not in SUBJECT_HEADS for k in span)
+        and span[0] not in given_names() and not any(
+            k in ORG_HEADS and k not in SUBJECT_HEADS and (k not in WEAK_ORG_HEADS or k == span[-1]) for k in span)
 
 
 def _name_syllable(toks: Tokens, j: int) -> bool:
@@ -436,6 +443,22 @@ def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
     return False
 
 
+def _last_is_head(toks: Tokens, i: int) -> bool:
+    """The capitalised words from i on end in an organisation's head word, weak ones included (Platform and
+    [Content Group], Food Safety and [Inspection Service])."""
+    while i + 1 < len(toks.words) and toks.joins[i] and toks.caps[i + 1]:
+        i += 1
+    return toks.keys[i] in ORG_HEADS
+
+
+def _plain_name_word(toks: Tokens, m: int) -> bool:
+    """A capitalised frequent English word that is no head word, given name, place or company word: one
+    that names no body by itself (Savings, Road Transport): before an `and` and a body's words, it opens the
+    body's name (not Citgo and [Murphy Oil], Reagan and [White House])."""
+    key = toks.keys[m]
+    return _capitalised_common_word(toks, m) and key not in ORG_HEADS and key not in COMPANY_WORDS
+
+
 def _is_particle(toks: Tokens, i: int) -> bool:
     """al-, bin, abu, de, van...; the ones that are also English words (as, at, an) only with a hyphen."""
     key = toks.keys[i]
@@ -475,6 +498,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             role = (j, office) if role is None else (role[0], role[1] or office)
             j += size
             name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
+            if name == j and keys[j - 1] in ("minister", "ministers"):
+                name = _portfolio_only(toks, j, stop)  # Minister of [Health and Wellness]: the office, no body
             if place >= 0:
                 out.append(Piece(place, name - 1, toks.starts[place], toks.ends[name - 1], "place", 3))
             j = name
@@ -502,7 +527,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                 and not (key in art.cap_inside and key not in COMMON_STARTERS) \
                 and not (key in art.surnames and key not in COMMON_STARTERS) \
                 and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
-                and not starts_place(toks, j, stop) and not (key not in COMMON_STARTERS and j < stop and (
+                and not starts_place(toks, j, stop) and not (_opens_body(key) and j < stop and (
                     _org_head_follows(toks, j + 1, weak=True) or key in ORG_HEADS and keys[j + 1] in ("of", "for"))):
             j += 1
             continue
@@ -557,6 +582,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                 and toks.joins[j - 1] and _names_body(keys, j, end)):
             if before.kind == "place":
                 piece.name_start = before.start  # UK Border Force: a place that starts an organisation's name
+                if not plural_noun(keys[end]) and not (before.first > 0 and keys[before.first - 1] in ("a", "an")):
+                    piece.kind, piece.cue = "organization", 2  # US Embassy, Beijing Daily (not U.S. Banks, a ... Unit)
             elif before.kind == "organization":
                 out.pop()  # UN Human Rights Council: a body of the organisation, named with it
                 piece = Piece(before.first, end, before.start, toks.ends[end], "organization", 2)
@@ -597,6 +624,12 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None
+
+
+def _opens_body(key: str) -> bool:
+    """A word opening a sentence that may open a body's name before its head word: no sentence starter, or
+    one that opens names of places too (New Power Party, New England Journal of Medicine)."""
+    return key not in COMMON_STARTERS or key in PLACE_PREFIXES
 
 
 def _plural_acronym(word: str) -> bool:
@@ -662,6 +695,22 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
             and not any(keys[m] in ORG_HEADS for m in range(k, stop + 1)):
         return k, place
     return j, -1
+
+
+def _portfolio_only(toks: Tokens, j: int, stop: int) -> int:
+    """After `Minister of` with no one named: the portfolio (Health and Wellness, Labour and Employment) up to
+    the end of the run is what the office is of, not a body of its own (the Ministry of Health is one).
+    Returns where the words after the portfolio start (j when the words are no portfolio)."""
+    keys = toks.keys
+    if j > stop or keys[j] not in ("of", "for") or toks.caps[j]:
+        return j
+    for k in range(j + 1, stop + 1):
+        if keys[k] in ("the", "and", "of", "for") and not toks.caps[k]:
+            continue
+        if not toks.caps[k] or toks.words[k].isupper() or keys[k] not in known_words() or keys[k] in given_names() \
+                or (keys[k],) in place_names() or keys[k] in ORG_HEADS and keys[k] not in WEAK_ORG_HEADS | SUBJECT_HEADS:
+            return j
+    return stop + 1
 
 
 def _rarer_word_before_given_name(toks: Tokens, k: int, stop: int) -> bool:
@@ -861,7 +910,8 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     lead = _qualifier_end(keys, first, last)
     if lead == first:
         for size in (3, 2, 1):
-            if first + size <= last and tuple(keys[first:first + size]) in place_names():
+            if first + size <= last and tuple(keys[first:first + size]) in place_names() \
+                    and not (size == 1 and _given_name_then_surname(toks, first)):
                 lead = first + size
                 out.append(Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
                 break
@@ -875,9 +925,12 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
                     Piece(body, last, toks.starts[body], piece.end, "organization", 2,
                           name_start=piece.start if piece.name_start is None else piece.name_start)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
-        rest = Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)
-        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
-        return out + [rest]
+        # (Catholic University of [Angola]: a place ends the body's name as it does with no qualifier)
+        rest = _place_after_body(toks, piece, lead)
+        if rest is None:
+            rest = [Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)]
+            rest[0].name_start = piece.name_start if piece.name_start is not None else piece.start
+        return out + rest
     country_lead = out and tuple(keys[first:lead]) in country_names() and lead <= last \
         and keys[lead] not in given_names() and keys[last] not in PLACE_HEADS and keys[last] not in EVENT_HEADS \
         and not any((keys[m],) in place_names() or keys[m] in DEMONYMS for m in range(lead, last + 1))
@@ -894,16 +947,9 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
             and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(lead, last + 1)):
         # Nicaragua Daniel Ortega, Glasgow Dawie Augustyn: a place, then a person named after it
         return out + [Piece(lead, last, toks.starts[lead], piece.end, "person", 1)]
-    qualifier, out = out, []
-    for size in (3, 2, 1):
-        cut = last - size + 1
-        if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
-                and any(k in ORG_HEADS for k in keys[lead:cut - 1]):
-            # Supreme Court of Nigeria: the court is the mention, the country one of its own
-            body = Piece(lead, cut - 2, toks.starts[lead], toks.ends[cut - 2], "organization", 2,
-                         name_start=piece.start if piece.name_start is None else piece.name_start,
-                         name_end=piece.end)
-            return qualifier + [body, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    split = _place_after_body(toks, piece, lead)
+    if split is not None:
+        return out + split  # (the place or nationality that opens the name first)
     whole_place = tuple(keys[first:last + 1]) in place_names()  # Equatorial Guinea, Papua New Guinea
     if keys[first] in COMPASS_WORDS and first + 1 <= last and tuple(keys[first + 1:last + 1]) in place_names():
         piece.kind, piece.cue = "place", 2  # Northern Syria, Eastern Ukraine: one place
@@ -919,6 +965,42 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
                          name_start=piece.name_start)
             return [head, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     return [piece]
+
+
+def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | None:
+    """`Supreme Court of Nigeria`, `Communist Party of Cuba`: a body's words (from lead), `of` or `in`, then a
+    known place: the body is the mention (its actor the whole name), the place one of its own; likewise a
+    nationality after the `of` (Centre for African Studies: the mention `Centre`). None when the name holds
+    no such place or nationality."""
+    keys, last = toks.keys, piece.last
+    for m in range(lead + 1, last - 1):
+        nat = m + 1 + (keys[m + 1] == "the")
+        if keys[m] in ("of", "for") and not toks.caps[m] and nat < last and keys[nat] in DEMONYMS \
+                and keys[nat] not in POLITICAL_LEANINGS and tuple(keys[nat:nat + 2]) not in place_names() \
+                and any(k in ORG_HEADS for k in keys[lead:m]):
+            # Centre for African Studies, Federation of Cuban Women: a nationality after the body's `of` is cut
+            # out as a place is, the body's words before it the mention (its actor the whole name)
+            return [Piece(lead, m - 1, toks.starts[lead], toks.ends[m - 1], "organization", 2,
+                          name_start=piece.start if piece.name_start is None else piece.name_start,
+                          name_end=piece.end)]
+    for size in (3, 2, 1):
+        cut = last - size + 1
+        if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
+                and any(k in ORG_HEADS for k in keys[lead:cut - 1]):
+            body = Piece(lead, cut - 2, toks.starts[lead], toks.ends[cut - 2], "organization", 2,
+                         name_start=piece.start if piece.name_start is None else piece.name_start,
+                         name_end=piece.end)
+            return [body, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
+    return None
+
+
+def _given_name_then_surname(toks: Tokens, m: int) -> bool:
+    """`George Wimpey Plc`, `Van Dusen Airport Services`: a town's name that is also a given name (no country's:
+    Kenya Kwanza), then a word no list knows (a surname), open a person's name, not a place's."""
+    key, nxt = toks.keys[m], toks.keys[m + 1]
+    return key in given_names() and (key,) not in country_names() and toks.words[m].istitle() \
+        and toks.gaps[m] == " " and toks.caps[m + 1] \
+        and toks.words[m + 1].istitle() and nxt not in known_words() and (nxt,) not in place_names()
 
 
 def _given_name_alone(toks: Tokens, m: int) -> bool:
