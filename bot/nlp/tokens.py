@@ -8,8 +8,8 @@ lost the space before a capitalised name split apart (`MEEthatPompeo`).
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress
-from operator import itemgetter, methodcaller
+from itertools import accumulate, compress, repeat
+from operator import is_, itemgetter, methodcaller
 from dataclasses import dataclass, field
 
 from bot.nlp.names import fold
@@ -24,6 +24,7 @@ _SPLIT_NO_UNDERSCORE_RE = re.compile(rf"([\w{_MARKS}]+(?:['’ʼ`][\w{_MARKS}]+)
 # spelled out: a set lookup per gap, in C, instead of a regular expression called from the interpreter).
 _JOINING_GAPS = frozenset({" ", "  ", "\u00a0", " \u00a0", "\u00a0 ", "\u00a0\u00a0", "-", "‐", ".", ". ", ".\u00a0",
                            "\u200c", ""})
+_OTHER_JOINING_GAPS = _JOINING_GAPS - {" "}  # (the one-space gap, most of them, joins without a test)
 # Function words that scraped text glues between two names: `MEEthatPompeo`.
 _GLUED = re.compile(r"(?<=[A-Z]{2})(that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)(?=[A-Z][a-z])")
 _POSSESSIVE = ("'s", "’s", "ʼs", "`s")
@@ -121,16 +122,16 @@ def _finish(toks: Tokens) -> Tokens:
     words, gaps, possessive = toks.words, toks.gaps, toks.possessive
     # (map over C-level methods: the per-word work stays out of the interpreter loop)
     keys = toks.keys = list(map(_KEY_CACHE.get, words))
-    if None in keys:
-        toks.keys = [key if key is not None else token_key(w) for key, w in zip(keys, words)]
+    if None in keys:  # (words met for the first time: only those are keyed in the interpreter)
+        for i in [i for i in compress(range(len(keys)), map(is_, keys, repeat(None)))]:
+            keys[i] = token_key(words[i])
     toks.caps = list(map(str.isupper, map(itemgetter(0), words))) + [False]
     joins = toks.joins = list(map(" ".__eq__, gaps))
     if joins:
         joins[-1] = False
-    for i in compress(range(len(gaps) - 1), map(_JOINING_GAPS.__contains__, gaps)):
+    for i in compress(range(len(gaps) - 1), map(_OTHER_JOINING_GAPS.__contains__, gaps)):
         gap = gaps[i]
-        if gap != " ":
-            joins[i] = gap[:1] != "." or len(words[i]) == 1 or words[i] in ABBREVIATIONS or gap == "."
+        joins[i] = gap[:1] != "." or len(words[i]) == 1 or words[i] in ABBREVIATIONS or gap == "."
     for i in compress(range(len(possessive)), possessive):
         joins[i] = False
     return toks

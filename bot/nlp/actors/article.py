@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress
-from operator import itemgetter
+from operator import and_, itemgetter
 
 from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
 from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
@@ -85,7 +85,7 @@ class Article:
         self.shouting = [False] * n
         starts, ends, words, gaps = toks.starts, toks.ends, toks.words, toks.gaps
         # only the words after a gap other than one space can start anything
-        for i in [0] + [j + 1 for j in range(n - 1) if gaps[j] != " "]:
+        for i in [0, *compress(range(1, n), map(" ".__ne__, gaps))]:
             gap = gaps[i - 1] if i else text[:starts[0]]
             if i == 0 or "\n" in gap:
                 self.initial[i] = True
@@ -181,15 +181,19 @@ class Article:
         sentence opening with one (`Brown said`) names that person, however ordinary the word."""
         toks, initial = self.toks, self.initial
         caps, joins, keys = toks.caps, toks.joins, toks.keys
-        return {keys[i] for i in range(1, len(keys)) if caps[i] and caps[i - 1] and joins[i - 1]
+        # (the words after a joined capitalised word, picked out by C-level maps: few words are)
+        after_caps = compress(range(1, len(keys)), map(and_, caps, joins))
+        return {keys[i] for i in after_caps if caps[i]
                 and not initial[i] and not (caps[i + 1] and joins[i]) and keys[i - 1] in given_names()}
 
     @cached_property
     def countries(self) -> set[tuple[str, ...]]:
         """The countries the article names (folded word tuples, as bot.nlp.world lists them)."""
         keys, names = self.toks.keys, country_names()
-        return {tuple(keys[i:i + size]) for size in (1, 2, 3) for i in range(len(keys) - size + 1)
-                if tuple(keys[i:i + size]) in names}
+        # (only the words that open a country's name are looked at)
+        opening = compress(range(len(keys)), map(_country_first_words().__contains__, keys))
+        return {tuple(keys[i:i + size]) for i in opening for size in (1, 2, 3) if i + size <= len(keys)
+                and tuple(keys[i:i + size]) in names}
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Offsets of the sentence holding `start`, without its surrounding white space (trimmed once per
@@ -203,6 +207,12 @@ class Article:
             bounds = self._sentences[k] = (begin + len(chunk) - len(chunk.lstrip()),
                                            end - len(chunk) + len(chunk.rstrip()))
         return bounds
+
+
+@lru_cache(maxsize=1)
+def _country_first_words() -> frozenset[str]:
+    """The first word of every country's name."""
+    return frozenset(name[0] for name in country_names())
 
 
 def _table_row(words: list[str], letters: list[str], line: str) -> bool:

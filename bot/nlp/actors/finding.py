@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from bisect import bisect_right
-from itertools import compress
+from itertools import compress, islice
 
 from bot.corpus.vocabulary import (
     CALENDAR, FORMS_OF_ADDRESS, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES,
@@ -161,7 +161,7 @@ def _mark_lower_case_brands(toks: Tokens, art: Article) -> None:
     unknown = art.lower - known_words()  # (most articles have no lower-case word that no list knows)
     if not unknown:
         return
-    for i in [i for i, key in enumerate(keys[:-1]) if key in unknown]:
+    for i in [*compress(range(len(keys) - 1), map(unknown.__contains__, keys))]:
         key = keys[i]
         if caps[i + 1] and keys[i + 1] in ORG_HEADS and not caps[i] and joins[i] and len(key) > 2 \
                 and key not in NAME_PARTICLES and words[i].isalpha() \
@@ -176,8 +176,8 @@ def _mark_elided_particles(toks: Tokens) -> None:
     words, caps, joins = toks.words, toks.caps, toks.joins
     if "'" not in toks.text and "’" not in toks.text:
         return  # (most texts: no elision to look at)
-    for i in range(1, len(words)):
-        if not caps[i] and joins[i - 1] and caps[i - 1] and _ELIDED.match(words[i]):
+    for i in [*compress(range(1, len(words)), map(_ELIDED.match, islice(words, 1, None)))]:
+        if not caps[i] and joins[i - 1] and caps[i - 1]:
             caps[i] = True
 
 
