@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from functools import cache
 from bisect import bisect_right
-from itertools import compress, islice
+from itertools import chain, compress, islice
+from operator import and_
 
 from bot.corpus.vocabulary import (
     CALENDAR, FORMS_OF_ADDRESS, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES,
@@ -98,9 +99,13 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
     keys, caps = toks.keys, toks.caps
     hits = {}
     if gazetteer is not None:
-        first_words = gazetteer.first_words_or_plurals
+        first_words, lower_case = gazetteer.first_words_or_plurals, gazetteer.lower_case_first_words
         after = -1
-        for i in list(compress(range(n), map(first_words.__contains__, keys))):
+        # (a word in lower case is looked up only when an alias may start so: Gazetteer.match would refuse it)
+        capitalised = compress(range(n), map(and_, caps, map(first_words.__contains__, keys)))
+        lower = [i for i in compress(range(n), map(lower_case.__contains__, keys))
+                 if not caps[i] and gazetteer.may_match_in_lower_case(keys, i)]
+        for i in sorted(chain(capitalised, lower)) if lower else list(capitalised):
             if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
