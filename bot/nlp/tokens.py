@@ -39,6 +39,8 @@ ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Maj", "Lt", 
 # British spellings matched as American ones (Organisation = Organization).
 _SPELLING = [(re.compile(r"isation"), "ization"), (re.compile(r"^centre"), "center"), (re.compile(r"^defence"), "defense"),
              (re.compile(r"^programme"), "program"), (re.compile(r"^labour"), "labor")]
+# (each with the letters it needs: a rule whose letters a word lacks is not run)
+_SPELLING_LITERALS = [(pattern, repl, pattern.pattern.lstrip("^")) for pattern, repl in _SPELLING]
 # Arabic letter variants writers mix freely: hamza-carrying alefs, alef maqsura, ta marbuta.
 _ARABIC_FOLD = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
                               "\u0649": "\u064a", "\u0629": "\u0647", "\u0624": "\u0648", "\u0626": "\u064a"})
@@ -49,11 +51,13 @@ def token_key(word: str) -> str:
     """The matching key of one word: folded case, accents, apostrophes, spelling, Arabic letters."""
     key = _KEY_CACHE.get(word)
     if key is None:
-        key = fold(word).replace(" ", "")
+        # (an ASCII word of letters and digits folds to its lower case: most words, no regular expression)
+        key = word.lower() if word.isascii() and word.isalnum() else fold(word).replace(" ", "")
         if key.isascii():
             if "is" in key or key[:1] in "cdpl":
-                for pattern, repl in _SPELLING:
-                    key = pattern.sub(repl, key)
+                for pattern, repl, literal in _SPELLING_LITERALS:
+                    if literal in key:
+                        key = pattern.sub(repl, key)
         else:
             key = key.translate(_ARABIC_FOLD)
         if len(_KEY_CACHE) > 200_000:

@@ -193,7 +193,7 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
     j = hits[i].last if i in hits else i
     has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
     while j + 1 < n:
-        if _web_domain(toks, j + 1):
+        if toks.gaps[j] == "." and _web_domain(toks, j + 1):
             return j + 1  # Amazon.com, Salon.com: a web address names the business
         if not joins[j] and not _possessive_org(toks, j):
             gap = toks.gaps[j]

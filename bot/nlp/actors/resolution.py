@@ -4,6 +4,7 @@ lost its apostrophe are the name they stand for; a place the article names is cu
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -415,6 +416,7 @@ def _after_place_preposition(p: Piece, toks: Tokens) -> bool:
                                                          or toks.keys[prev] in ("to", "from", "at"))
 
 
+_INITIAL = itemgetter(slice(None, 1))  # a word's first letter ("" for none), in C
 _TYPO_PAIRWISE = 32  # up to this many names of the same initials, each is compared with every earlier one
 
 
@@ -429,7 +431,7 @@ def _link_typos(pieces: list[Piece]) -> None:
     # a typo keeps the first letter of every word: only names with the same initials are compared
     buckets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for key in sorted(named, key=lambda k: (named[k].curated is None, -counts[k])):
-        buckets.setdefault(tuple(word[:1] for word in key), []).append(key)
+        buckets.setdefault(tuple(map(_INITIAL, key)), []).append(key)
     alias_of: dict[tuple[str, ...], Piece] = {}
     for keys in buckets.values():
         # Many names (a long article has thousands): each is compared only with the earlier ones
