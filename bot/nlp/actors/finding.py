@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from bisect import bisect_right
-from itertools import chain, compress, islice
+from itertools import chain, compress
 from operator import and_
 
 from bot.corpus.vocabulary import (
@@ -33,6 +33,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 _WEB_DOMAINS = {"com", "org", "net"}
 _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 _SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
+_APOSTROPHES = re.compile("['’]")
 _ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
@@ -181,9 +182,20 @@ def _mark_elided_particles(toks: Tokens) -> None:
     words, caps, joins = toks.words, toks.caps, toks.joins
     if "'" not in toks.text and "’" not in toks.text:
         return  # (most texts: no elision to look at)
-    for i in [*compress(range(1, len(words)), map(_ELIDED.match, islice(words, 1, None)))]:
-        if not caps[i] and joins[i - 1] and caps[i - 1]:
+    for i in _words_with_apostrophes(toks):
+        if i and not caps[i] and joins[i - 1] and caps[i - 1] and _ELIDED.match(words[i]):
             caps[i] = True
+
+
+def _words_with_apostrophes(toks: Tokens) -> list[int]:
+    """The words holding an apostrophe (found in the text: few words do), in order."""
+    found: list[int] = []
+    starts, ends = toks.starts, toks.ends
+    for match in _APOSTROPHES.finditer(toks.text):
+        i = bisect_right(starts, match.start()) - 1
+        if i >= 0 and match.start() < ends[i] and (not found or found[-1] != i):
+            found.append(i)
+    return found
 
 
 def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
