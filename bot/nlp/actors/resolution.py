@@ -4,6 +4,7 @@ lost its apostrophe are the name they stand for; a place the article names is cu
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
@@ -129,7 +130,7 @@ def _split_named_places(pieces: list[Piece], toks: Tokens) -> None:
 
 def _name_key(keys: list[str], first: int, last: int) -> tuple[str, ...]:
     """The words a name is compared by: its words without name particles (al-, bin, de)."""
-    return tuple(k for k in keys[first:last + 1] if k not in NAME_PARTICLES) or (keys[first],)
+    return tuple(filterfalse(NAME_PARTICLES.__contains__, keys[first:last + 1])) or (keys[first],)
 
 
 def _mark_affiliations(pieces: list[Piece], toks: Tokens, art: Article) -> None:
