@@ -99,16 +99,15 @@ class Gazetteer:
         # ... of which those an alias may start with in lower case (al-Qaeda, the Shah), to the second words
         # such an alias goes on with (None: any, an alias of one word): no other alias matches a word that
         # starts in lower case (`the`, `is`: most words of first_words_or_plurals in a text)
-        self._lower_case_openings: dict[str, frozenset[str] | None] = {}
+        self.lower_case_openings: dict[str, frozenset[str] | None] = {}
         for key, options in self._index.items():
             lower = [a for a in options if not a.capitals[0]]
             if any(len(a.keys) == 1 for a in lower):
-                self._lower_case_openings[key] = None
-                self._lower_case_openings.setdefault(key + "s", None)  # (a lost possessive)
+                self.lower_case_openings[key] = None
+                self.lower_case_openings.setdefault(key + "s", None)  # (a lost possessive)
             elif lower:
-                self._lower_case_openings[key] = frozenset(
+                self.lower_case_openings[key] = frozenset(
                     second for a in lower for second in (a.keys[1], a.keys[1] + "s"))
-        self.lower_case_first_words = frozenset(self._lower_case_openings)
         # Exact lookup by all of an alias's keys, tried longest first from each word: a handful of
         # dict probes per word instead of comparing every alias that shares the first word.
         self._by_keys: dict[tuple[str, ...], list[Alias]] = {}
@@ -127,14 +126,6 @@ class Gazetteer:
 
     def aliases_of(self, key: str) -> list[Alias]:
         return self._index.get(key, [])
-
-    def may_match_in_lower_case(self, keys: list[str], i: int) -> bool:
-        """Whether an alias may match at word i, which starts in lower case (a cheap test before `match`)."""
-        key = keys[i]
-        if key not in self._lower_case_openings:
-            return False
-        seconds = self._lower_case_openings[key]
-        return seconds is None or i + 1 < len(keys) and keys[i + 1] in seconds
 
     def match(self, toks: Tokens, i: int) -> AliasMatch | None:
         """The longest alias starting at word i (its last word may carry a lost possessive s)."""

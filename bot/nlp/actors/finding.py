@@ -100,12 +100,12 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
     keys, caps = toks.keys, toks.caps
     hits = {}
     if gazetteer is not None:
-        first_words, lower_case = gazetteer.first_words_or_plurals, gazetteer.lower_case_first_words
+        first_words, openings = gazetteer.first_words_or_plurals, gazetteer.lower_case_openings
         after = -1
         # (a word in lower case is looked up only when an alias may start so: Gazetteer.match would refuse it)
         capitalised = compress(range(n), map(and_, caps, map(first_words.__contains__, keys)))
-        lower = [i for i in compress(range(n), map(lower_case.__contains__, keys))
-                 if not caps[i] and gazetteer.may_match_in_lower_case(keys, i)]
+        lower = [i for i in compress(range(n), map(openings.__contains__, keys)) if not caps[i] and (
+            openings[keys[i]] is None or i + 1 < n and keys[i + 1] in openings[keys[i]])]
         for i in sorted(chain(capitalised, lower)) if lower else list(capitalised):
             if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
