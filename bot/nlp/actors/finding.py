@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from bisect import bisect_right
-from itertools import chain, compress
-from operator import and_
+from itertools import compress
 
 from bot.corpus.vocabulary import (
     CALENDAR, FORMS_OF_ADDRESS, INNER_NAME_TITLES, NAME_MONTH_ABBREVIATIONS, NAME_MONTHS, PERSON_TITLES, SURNAME_TITLES,
@@ -102,11 +101,10 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
     if gazetteer is not None:
         first_words, openings = gazetteer.first_words_or_plurals, gazetteer.lower_case_openings
         after = -1
-        # (a word in lower case is looked up only when an alias may start so: Gazetteer.match would refuse it)
-        capitalised = compress(range(n), map(and_, caps, map(first_words.__contains__, keys)))
-        lower = [i for i in compress(range(n), map(openings.__contains__, keys)) if not caps[i] and (
-            openings[keys[i]] is None or i + 1 < n and keys[i + 1] in openings[keys[i]])]
-        for i in sorted(chain(capitalised, lower)) if lower else list(capitalised):
+        for i in list(compress(range(n), map(first_words.__contains__, keys))):
+            if not caps[i] and (keys[i] not in openings or openings[keys[i]] is not None
+                                and not (i + 1 < n and keys[i + 1] in openings[keys[i]])):
+                continue  # (no alias starts so in lower case: Gazetteer.match would refuse it)
             if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]

@@ -56,7 +56,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 1  # Babel Finance, Integro Insurance Brokers
     if len(span) > 1 and any(toks.gaps[m] in AMPERSANDS for m in range(p.first, p.last)):
         return "organization", 1  # Frost & Sullivan, Bath & Body Works
-    if any(k in PERSON_PARTICLES for k in span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
+    if not PERSON_PARTICLES.isdisjoint(span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
             and toks.caps[p.last] and span[-1] not in ORG_HEADS:
