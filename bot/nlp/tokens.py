@@ -30,7 +30,6 @@ _OTHER_JOINING_GAPS = _JOINING_GAPS - {" "}  # (the one-space gap, most of them,
 # Function words that scraped text glues between two names: `MEEthatPompeo`.
 _GLUED = re.compile(r"(?<=[A-Z]{2})(that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)(?=[A-Z][a-z])")
 _POSSESSIVE = ("'s", "’s", "ʼs", "`s")
-_POSSESSIVE_RE = re.compile("|".join(map(re.escape, _POSSESSIVE)))  # (found in the text: few words end so)
 _GLUE_HINT = re.compile(r"[A-Z](?:that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)[A-Z]")
 # Words a full stop does not end a sentence after (besides single initials).
 ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Maj", "Lt", "Col", "Brig", "Capt", "Adm", "Sgt", "Cpl",
@@ -111,12 +110,24 @@ def _possessives(text: str, words: list[str], starts: list[int], ends: list[int]
     """The words longer than three letters that end in a possessive 's (a word holds an apostrophe only
     between letters)."""
     found = []
-    for match in _POSSESSIVE_RE.finditer(text):
-        end = match.end()
+    for at in occurrences(text, _POSSESSIVE):  # (each spelling is two characters long)
+        end = at + 2
         i = bisect_left(ends, end)
-        if i < len(ends) and ends[i] == end and starts[i] < match.start() and len(words[i]) > 3:
+        if i < len(ends) and ends[i] == end and starts[i] < at and len(words[i]) > 3:
             found.append(i)
     return found
+
+
+def occurrences(text: str, needles: tuple[str, ...]) -> list[int]:
+    """Where each of `needles` occurs in `text`, in order (str.find: ten times faster than a regular
+    expression's scan for a rare string)."""
+    found = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            found.append(at)
+            at = text.find(needle, at + 1)
+    return sorted(found) if len(needles) > 1 else found
 
 
 def _rebuild(text: str, words: list[str], starts: list[int]) -> Tokens:

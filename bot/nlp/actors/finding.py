@@ -22,7 +22,7 @@ from bot.nlp.lexicon import (
     PLACE_PREFIXES, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES,
     WEAK_ORG_HEADS,
 )
-from bot.nlp.tokens import Tokens
+from bot.nlp.tokens import Tokens, occurrences
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, state_abbreviations
 
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
@@ -32,7 +32,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 _WEB_DOMAINS = {"com", "org", "net"}
 _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 _SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
-_APOSTROPHES = re.compile("['’]")
+_APOSTROPHES = ("'", "’")
 _ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
@@ -189,9 +189,9 @@ def _words_with_apostrophes(toks: Tokens) -> list[int]:
     """The words holding an apostrophe (found in the text: few words do), in order."""
     found: list[int] = []
     starts, ends = toks.starts, toks.ends
-    for match in _APOSTROPHES.finditer(toks.text):
-        i = bisect_right(starts, match.start()) - 1
-        if i >= 0 and match.start() < ends[i] and (not found or found[-1] != i):
+    for at in occurrences(toks.text, _APOSTROPHES):
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and at < ends[i] and (not found or found[-1] != i):
             found.append(i)
     return found
 
