@@ -38,8 +38,9 @@ ABBREVIATIONS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Maj", "Lt", 
 # British spellings matched as American ones (Organisation = Organization).
 _SPELLING = [(re.compile(r"isation"), "ization"), (re.compile(r"^centre"), "center"), (re.compile(r"^defence"), "defense"),
              (re.compile(r"^programme"), "program"), (re.compile(r"^labour"), "labor")]
-# (each with the letters it needs: a rule whose letters a word lacks is not run)
-_SPELLING_LITERALS = [(pattern, repl, pattern.pattern.lstrip("^")) for pattern, repl in _SPELLING]
+# (each with the letters it needs, when its pattern is plain letters: a rule whose letters a word lacks is not run)
+_SPELLING_LITERALS = [(pattern, repl, literal if re.escape(literal) == literal else "")
+                      for pattern, repl in _SPELLING for literal in [pattern.pattern.lstrip("^")]]
 # Arabic letter variants writers mix freely: hamza-carrying alefs, alef maqsura, ta marbuta.
 _ARABIC_FOLD = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
                               "\u0649": "\u064a", "\u0629": "\u0647", "\u0624": "\u0648", "\u0626": "\u064a"})

@@ -32,7 +32,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 _WEB_DOMAINS = {"com", "org", "net"}
 _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 _SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
-_APOSTROPHES = ("'", "’")
+_APOSTROPHES = ("'", "’")  # the apostrophes _ELIDED accepts
 _ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
