@@ -96,6 +96,18 @@ class Gazetteer:
         self.first_words = frozenset(self._index)  # keys an alias can start with
         # ... and their plurals, where an alias is matched after a lost possessive (Khameneis)
         self.first_words_or_plurals = self.first_words | {key + "s" for key in self.first_words}
+        # ... of which those an alias may start with in lower case (al-Qaeda, the Shah), to the second words
+        # such an alias goes on with (None: any, an alias of one word): no other alias matches a word that
+        # starts in lower case (`the`, `is`: most words of first_words_or_plurals in a text)
+        self.lower_case_openings: dict[str, frozenset[str] | None] = {}
+        for key, options in self._index.items():
+            lower = [a for a in options if not a.capitals[0]]
+            if any(len(a.keys) == 1 for a in lower):
+                self.lower_case_openings[key] = None
+                self.lower_case_openings.setdefault(key + "s", None)  # (a lost possessive)
+            elif lower:
+                self.lower_case_openings[key] = frozenset(
+                    second for a in lower for second in (a.keys[1], a.keys[1] + "s"))
         # Exact lookup by all of an alias's keys, tried longest first from each word: a handful of
         # dict probes per word instead of comparing every alias that shares the first word.
         self._by_keys: dict[tuple[str, ...], list[Alias]] = {}

@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import compress
-from operator import itemgetter
+from operator import and_, itemgetter
 
 from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
 from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
@@ -17,6 +17,8 @@ from bot.nlp.world import common_words, country_names, given_names, place_names
 # A full stop, ! or ? (and the closing quotation marks after it) ends a sentence only before white
 # space: "said <!channel> hello" or "Yahoo!News" go on.
 _SENTENCE_END = re.compile(r"[.!?][\"”’']*(?=\s)")
+# What ends a line of prose; a headline or a table's row ends otherwise.
+_LINE_CLOSERS = ".!?:\"”'’)"
 _OPENERS = re.compile(r"(?:[\"“‘«]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener; a bracket
 # opens no sentence: (Real Espana)
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
@@ -85,7 +87,7 @@ class Article:
         self.shouting = [False] * n
         starts, ends, words, gaps = toks.starts, toks.ends, toks.words, toks.gaps
         # only the words after a gap other than one space can start anything
-        for i in [0] + [j + 1 for j in range(n - 1) if gaps[j] != " "]:
+        for i in [0, *compress(range(1, n), map(" ".__ne__, gaps))]:
             gap = gaps[i - 1] if i else text[:starts[0]]
             if i == 0 or "\n" in gap:
                 self.initial[i] = True
@@ -118,12 +120,15 @@ class Article:
                 first += 1  # (NEW HAVEN, Conn., March 2 - Qtly div 15 cts: the row follows the dateline)
             words = toks.words[first:i]
             if words:
-                letters = list(compress(words, map(str.isalpha, map(itemgetter(0), words))))
                 stripped = line.rstrip()
+                if stripped[-1:] in _LINE_CLOSERS and not _shouted(words):
+                    offset = line_end + 1
+                    continue  # (a line of prose, most lines: no headline nor table row ends so)
+                letters = list(compress(words, map(str.isalpha, map(itemgetter(0), words))))
                 if letters and all(w.isupper() or len(w) == 1 for w in letters) and sum(len(w) > 1 for w in letters) > 1:
                     for j in range(first, i):
                         self.shouting[j] = self.furniture[j] = True
-                elif len(letters) >= 4 and stripped[-1:] not in ".!?:\"”'’)" and \
+                elif len(letters) >= 4 and stripped[-1:] not in _LINE_CLOSERS and \
                         all(w[0].isupper() for w in letters if len(w) > 3) and not _has_date(toks, first, i):
                     for j in range(first, i):
                         self.furniture[j] = True
@@ -181,15 +186,19 @@ class Article:
         sentence opening with one (`Brown said`) names that person, however ordinary the word."""
         toks, initial = self.toks, self.initial
         caps, joins, keys = toks.caps, toks.joins, toks.keys
-        return {keys[i] for i in range(1, len(keys)) if caps[i] and caps[i - 1] and joins[i - 1]
+        # (the words after a joined capitalised word, picked out by C-level maps: few words are)
+        after_caps = compress(range(1, len(keys)), map(and_, caps, joins))
+        return {keys[i] for i in after_caps if caps[i]
                 and not initial[i] and not (caps[i + 1] and joins[i]) and keys[i - 1] in given_names()}
 
     @cached_property
     def countries(self) -> set[tuple[str, ...]]:
         """The countries the article names (folded word tuples, as bot.nlp.world lists them)."""
         keys, names = self.toks.keys, country_names()
-        return {tuple(keys[i:i + size]) for size in (1, 2, 3) for i in range(len(keys) - size + 1)
-                if tuple(keys[i:i + size]) in names}
+        # (only the words that open a country's name are looked at)
+        opening = compress(range(len(keys)), map(_country_first_words().__contains__, keys))
+        return {tuple(keys[i:i + size]) for i in opening for size in (1, 2, 3) if i + size <= len(keys)
+                and tuple(keys[i:i + size]) in names}
 
     def sentence(self, start: int) -> tuple[int, int]:
         """Offsets of the sentence holding `start`, without its surrounding white space (trimmed once per
@@ -205,10 +214,28 @@ class Article:
         return bounds
 
 
+@lru_cache(maxsize=1)
+def _country_first_words() -> frozenset[str]:
+    """The first word of every country's name."""
+    return frozenset(name[0] for name in country_names())
+
+
+def _shouted(words: list[str]) -> bool:
+    """_mark_lines' test of a line in capitals, word by word up to the first that says no: every word
+    starting with a letter in capitals (or one letter), two of them longer."""
+    longer = 0
+    for word in words:
+        if word[0].isalpha():
+            if not (word.isupper() or len(word) == 1):
+                return False
+            longer += len(word) > 1
+    return longer > 1
+
+
 def _table_row(words: list[str], letters: list[str], line: str) -> bool:
     """`Qtly div 35 cts vs 35 cts prior`: a short line of figures, mostly lower-case abbreviations, without
     the punctuation of a sentence, is a row of a table, not prose naming anyone."""
-    return len(words) <= 12 and line[-1:] not in ".!?:\"”'’)" \
+    return len(words) <= 12 and line[-1:] not in _LINE_CLOSERS \
         and sum(w[:1].isdigit() or w.casefold() in NUMBER_WORDS for w in words) > 1 \
         and 2 * sum(w.islower() for w in letters) > len(letters)
 

@@ -22,7 +22,7 @@ from bot.nlp.lexicon import (
     PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS,
     SURNAME_PARTICLES, WEAK_ORG_HEADS,
 )
-from bot.nlp.tokens import Tokens
+from bot.nlp.tokens import Tokens, occurrences
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, state_abbreviations
 
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
@@ -32,6 +32,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 _WEB_DOMAINS = {"com", "org", "net"}
 _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 _SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
+_APOSTROPHES = ("'", "’")  # the apostrophes _ELIDED accepts
 _ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
 _GROUP_OF_STATES = re.compile(r"^[A-Z]{1,2}\d{1,2}$")
 # Second halves of compound adjectives: Iran-backed, US-led, Tehran-based.
@@ -98,9 +99,12 @@ def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
     keys, caps = toks.keys, toks.caps
     hits = {}
     if gazetteer is not None:
-        first_words = gazetteer.first_words_or_plurals
+        first_words, openings = gazetteer.first_words_or_plurals, gazetteer.lower_case_openings
         after = -1
         for i in list(compress(range(n), map(first_words.__contains__, keys))):
+            if not caps[i] and (keys[i] not in openings or openings[keys[i]] is not None
+                                and not (i + 1 < n and keys[i + 1] in openings[keys[i]])):
+                continue  # (no alias starts so in lower case: Gazetteer.match would refuse it)
             if i > after and not art.shouting[i] and not (art.dateline[i] and art.furniture[i]):
                 hit = gazetteer.match(toks, i)
                 if hit is not None and not (i and toks.joins[i - 1] and caps[i - 1]
@@ -161,7 +165,7 @@ def _mark_lower_case_brands(toks: Tokens, art: Article) -> None:
     unknown = art.lower - known_words()  # (most articles have no lower-case word that no list knows)
     if not unknown:
         return
-    for i in [i for i, key in enumerate(keys[:-1]) if key in unknown]:
+    for i in [*compress(range(len(keys) - 1), map(unknown.__contains__, keys))]:
         key = keys[i]
         if caps[i + 1] and keys[i + 1] in ORG_HEADS and not caps[i] and joins[i] and len(key) > 2 \
                 and key not in NAME_PARTICLES and words[i].isalpha() \
@@ -176,9 +180,20 @@ def _mark_elided_particles(toks: Tokens) -> None:
     words, caps, joins = toks.words, toks.caps, toks.joins
     if "'" not in toks.text and "’" not in toks.text:
         return  # (most texts: no elision to look at)
-    for i in range(1, len(words)):
-        if not caps[i] and joins[i - 1] and caps[i - 1] and _ELIDED.match(words[i]):
+    for i in _words_with_apostrophes(toks):
+        if i and not caps[i] and joins[i - 1] and caps[i - 1] and _ELIDED.match(words[i]):
             caps[i] = True
+
+
+def _words_with_apostrophes(toks: Tokens) -> list[int]:
+    """The words holding an apostrophe (found in the text: few words do), in order."""
+    found: list[int] = []
+    starts, ends = toks.starts, toks.ends
+    for at in occurrences(toks.text, _APOSTROPHES):
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and at < ends[i] and (not found or found[-1] != i):
+            found.append(i)
+    return found
 
 
 def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
@@ -188,7 +203,7 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
     j = hits[i].last if i in hits else i
     has_head = keys[j] in ORG_HEADS or keys[j] in TITLE_FIRST_WORDS or keys[j] in PLACE_HEADS
     while j + 1 < n:
-        if _web_domain(toks, j + 1):
+        if toks.gaps[j] == "." and _web_domain(toks, j + 1):
             return j + 1  # Amazon.com, Salon.com: a web address names the business
         if not joins[j] and not _possessive_org(toks, j):
             gap = toks.gaps[j]

@@ -5,6 +5,7 @@ actor of an article, the surest cue's."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from rigour.names.org_types import extract_org_types
 
@@ -55,7 +56,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 1  # Babel Finance, Integro Insurance Brokers
     if len(span) > 1 and any(toks.gaps[m] in AMPERSANDS for m in range(p.first, p.last)):
         return "organization", 1  # Frost & Sullivan, Bath & Body Works
-    if any(k in PERSON_PARTICLES for k in span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
+    if not PERSON_PARTICLES.isdisjoint(span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
             and toks.caps[p.last] and span[-1] not in ORG_HEADS:
@@ -159,12 +160,18 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
 def _legal_form(span: list[str], written: list[str]) -> bool:
     """A legal form (rigour's table of company types in many languages) ends or opens the name; one of two
     letters only in capitals (Acme SA, not Maria Sa)."""
-    for form, _ in extract_org_types(" ".join(span)):
+    for form in _org_type_forms(" ".join(span)):
         size = len(form.split())
         for at in (slice(-size, None), slice(0, size)):
             if tuple(span[at]) == tuple(form.split()) and (len(form) > 2 or all(w.isupper() for w in written[at])):
                 return True
     return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _org_type_forms(name: str) -> tuple[str, ...]:
+    """The organisation-type designations rigour finds in a name (names recur: asked once each)."""
+    return tuple(form for form, _ in extract_org_types(name))
 
 
 PLACE_OF_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
@@ -205,7 +212,7 @@ def _referred_to_as_person(toks: Tokens, j: int) -> bool:
     """`Shejin, a local functionary ..., said he`, `Jinnah studied law in his youth`: a personal pronoun later
     in the name's sentence, before any other name or `it` could take it, refers to the name as a person's."""
     for at in range(j + 1, min(j + 1 + REFERENCE_REACH, len(toks.words))):
-        if any(mark in toks.gaps[at - 1] for mark in ".!?\n") or toks.caps[at] or toks.keys[at] in ("it", "its"):
+        if any(map(toks.gaps[at - 1].__contains__, ".!?\n")) or toks.caps[at] or toks.keys[at] in ("it", "its"):
             return False
         if toks.keys[at] in PERSONAL_PRONOUNS:
             return True

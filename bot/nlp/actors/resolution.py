@@ -4,6 +4,8 @@ lost its apostrophe are the name they stand for; a place the article names is cu
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
+from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -128,7 +130,7 @@ def _split_named_places(pieces: list[Piece], toks: Tokens) -> None:
 
 def _name_key(keys: list[str], first: int, last: int) -> tuple[str, ...]:
     """The words a name is compared by: its words without name particles (al-, bin, de)."""
-    return tuple(k for k in keys[first:last + 1] if k not in NAME_PARTICLES) or (keys[first],)
+    return tuple(filterfalse(NAME_PARTICLES.__contains__, keys[first:last + 1])) or (keys[first],)
 
 
 def _mark_affiliations(pieces: list[Piece], toks: Tokens, art: Article) -> None:
@@ -416,6 +418,7 @@ def _after_place_preposition(p: Piece, toks: Tokens) -> bool:
                                                          or toks.keys[prev] in ("to", "from", "at"))
 
 
+_INITIAL = itemgetter(slice(None, 1))  # a word's first letter ("" for none), in C
 _TYPO_PAIRWISE = 32  # up to this many names of the same initials, each is compared with every earlier one
 
 
@@ -430,7 +433,7 @@ def _link_typos(pieces: list[Piece]) -> None:
     # a typo keeps the first letter of every word: only names with the same initials are compared
     buckets: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for key in sorted(named, key=lambda k: (named[k].curated is None, -counts[k])):
-        buckets.setdefault(tuple(word[:1] for word in key), []).append(key)
+        buckets.setdefault(tuple(map(_INITIAL, key)), []).append(key)
     alias_of: dict[tuple[str, ...], Piece] = {}
     for keys in buckets.values():
         # Many names (a long article has thousands): each is compared only with the earlier ones
