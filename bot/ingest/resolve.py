@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
 from bot.nlp.lexicon import COMPANY_WORDS, LEGAL_FORMS
@@ -99,8 +100,9 @@ def _vote_by_company_names(conn: Connection, forms: Collection[str]) -> None:
     stems = {form for form in forms if " " not in form}
     evidence: dict[str, int] = defaultdict(int)
     for chunk in chunks(sorted(stems), STEMS_PER_QUERY):
-        for key, count in conn.execute(select(actors.c.key, actors.c.article_count).where(
-                or_(*(and_(actors.c.key > stem + " ", actors.c.key < stem + "!") for stem in chunk)))):  # `stem ...`
+        bounds = {f"s{i}": f"{stem} " for i, stem in enumerate(chunk)}  # `stem ...`: above `stem `, below `stem!`
+        bounds.update((f"e{i}", f"{stem}!") for i, stem in enumerate(chunk))
+        for key, count in conn.execute(_stem_ranges(len(chunk)), bounds):
             stem = _company_stem(key)
             if stem in stems:
                 evidence[stem] += count * cue_weight(COMPANY_NAME_CUE)
@@ -113,6 +115,14 @@ def _vote_by_company_names(conn: Connection, forms: Collection[str]) -> None:
             elected = max(KINDS, key=lambda k: (tally[k], -KINDS.index(k)))  # (ties go as in the vote)
             if elected != kind:
                 conn.execute(actors.update().where(actors.c.id == actor_id).values(kind=elected))
+
+
+@lru_cache(maxsize=4)
+def _stem_ranges(size: int):
+    """The names of `size` stems with something after them (key ranges bound as s0/e0 …), the statement
+    built once per size: building thousands of comparisons in SQLAlchemy cost more than running them."""
+    return select(actors.c.key, actors.c.article_count).where(
+        or_(*(and_(actors.c.key > bindparam(f"s{i}"), actors.c.key < bindparam(f"e{i}")) for i in range(size))))
 
 
 def _organisations_called(conn: Connection, forms: Collection[str]) -> dict[str, dict[int, _Actor]]:
