@@ -72,6 +72,15 @@ SPEECH_CUE = re.compile(
     r"per|sa(?:y|ying)|liken(?:ed|s)?|attack(?:ed|s)?|lament(?:ed|s)?|insist(?:ed|s)?)\b", re.I)
 BOILERPLATE = re.compile(r"\s*(?:Follow|Subscribe|Sign up|Click|Read more|Watch|Like us)\b.*(?:@\w|https?:|\.com)", re.I)
 DASH_ATTRIBUTION = re.compile(r"[”\"'’]\s*[―—–]\s*\S")
+# (the patterns below were compiled where used: the re module's cache lookup, per call, cost more)
+SPEECH_OPENS = re.compile(r"(?:^|[.?!:,;—–]\s*)$")
+CLAUSE_END = re.compile(r"[.?!,]\W*$")
+ENDS_SENTENCE = re.compile(r"[.?!]\W*$")
+RUNS_ON = re.compile(r"\s*(?:[a-z]|[―—–-])")
+PUNCTUATION_ONLY = re.compile(r"^[,.;:?!—–-]*$")
+LINE = re.compile(r"[^\n]+")
+LAST_TOKEN = re.compile(r"([\w.]+)$")
+INITIALS = re.compile(r"(?:\w\.)+\w")
 
 
 @dataclass
@@ -163,9 +172,9 @@ class QuoteFinder:
         before = self.text[max(para.start, span.start - 40):span.start - 1]
         if TITLE_CUES.search(before) and (len(words) <= 8 or is_title_case(inner)):
             return False
-        if re.search(r"(?:^|[.?!:,;—–]\s*)$", before) or before.endswith(("\u2015", "-")):
+        if SPEECH_OPENS.search(before) or before.endswith(("\u2015", "-")):
             return True  # where speech opens: a paragraph, a sentence, after `said:` (`“Here comes Big Daddy,”`)
-        return not (is_title_case(inner) and (len(words) <= 8 or not re.search(r"[.?!,]\W*$", inner.strip())))
+        return not (is_title_case(inner) and (len(words) <= 8 or not CLAUSE_END.search(inner.strip())))
 
     def _marked(self, para: Paragraph, spans: list[Span]) -> None:
         previous: Found | None = None
@@ -194,8 +203,8 @@ class QuoteFinder:
         sentence_end = sentence_end_after(text, close_at, para.end)
         head = text[sentence_start:span.start - 1]
         found = Found(start, end, para.index, marked=True)
-        if span.closed and re.search(r"[.?!]\W*$", text[span.start:span.end]) and \
-                not re.match(r"\s*(?:[a-z]|[―—–-])", text[close_at:para.end]):
+        if span.closed and ENDS_SENTENCE.search(text[span.start:span.end]) and \
+                not RUNS_ON.match(text[close_at:para.end]):
             # The quote ends its sentence: only a bare `Graham asked.` may follow as its attribution.
             if attribution is None:
                 attribution = attribution_after(text, close_at, sentence_end, strict_end=True)
@@ -223,7 +232,7 @@ class QuoteFinder:
         is_direct = not head_words or head.rstrip().endswith(":") or head.rstrip().endswith(",") and \
             attribution is not None or between_previous
         tail_rest = text[close_at:sentence_end].strip()
-        if span.closed and tail_rest and attribution is None and not re.match(r"^[,.;:?!—–-]*$", tail_rest):
+        if span.closed and tail_rest and attribution is None and not PUNCTUATION_ONLY.match(tail_rest):
             is_direct = False
         if text[start:start + 1].islower() and head_words:
             is_direct = False
@@ -409,7 +418,7 @@ class QuoteFinder:
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     paragraphs = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in LINE.finditer(text):
         if match.group().strip():
             paragraphs.append(Paragraph(len(paragraphs), match.start(), match.end(), match.group()))
     return paragraphs
@@ -503,11 +512,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    match = re.search(r"([\w.]+)$", text[max(0, dot - 12):dot])
+    match = LAST_TOKEN.search(text[max(0, dot - 12):dot])
     if not match:
         return False
     word = match.group(1).casefold().rstrip(".")
-    return word in ABBREVIATIONS or len(word) == 1 or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+    return word in ABBREVIATIONS or len(word) == 1 or bool(INITIALS.fullmatch(word))
 
 
 def sentence_start_before(text: str, floor: int, pos: int, previous: Found | None) -> int:
@@ -621,9 +630,9 @@ def looks_like_headline(line: str) -> bool:
         return False
     if len(words) <= 30 and stripped[-1] not in ".?!…\"”’'):;":
         return True
-    if len(words) <= 8 and is_title_case(stripped) and stripped[0] in OPENERS + "\"'":
-        return True  # a subheading in quotes: `'All Bets Are Off.'`
-    return len(words) <= 25 and is_title_case(stripped) and stripped[0] not in OPENERS + "\"'"
+    if stripped[0] in OPENERS + "\"'":
+        return len(words) <= 8 and is_title_case(stripped)  # a subheading in quotes: `'All Bets Are Off.'`
+    return len(words) <= 25 and is_title_case(stripped)
 
 
 def is_title_line(line: str) -> bool:
@@ -632,11 +641,19 @@ def is_title_line(line: str) -> bool:
 
 
 def is_title_case(text: str) -> bool:
-    words = [w for w in (w.strip("'’-") for w in WORDS.findall(text))
-             if w and w.casefold() not in SMALL_WORDS and not w[0].isdigit()]
-    if len(words) < 2:
-        return False
-    return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.75
+    """Three in four of the words (but small words and figures) capitalised, of two or more."""
+    found = WORDS.findall(text)
+    upper = lower = 0
+    for word in found:
+        word = word.strip("'’-")
+        if word and word.casefold() not in SMALL_WORDS and not word[0].isdigit():
+            if word[0].isupper():
+                upper += 1
+            else:
+                lower += 1
+                if 4 * lower > len(found):  # over a quarter of the most words there can be: not, whatever follows
+                    return False
+    return upper + lower >= 2 and upper / (upper + lower) >= 0.75
 
 
 def _capitalised_prefix_counts(text: str, words: set[str]) -> dict[str, int]:
