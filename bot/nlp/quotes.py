@@ -42,9 +42,11 @@ TITLE_CUES = re.compile(r"\b(?:book|books|film|movie|report|titled|entitled|nove
                         r"series|op-ed|article|column|headline|programme|program|slogan|hashtag|dubbed|nicknamed|"
                         r"known as|called)[\s,:]*$", re.I)
 # (no \b before the words: a pattern opening with them scans for their first letters only; lost_contractions
-# checks the word boundary before each match)
-LOST_CONTRACTIONS = re.compile(r"(?:dont|doesnt|didnt|cant|couldnt|wouldnt|shouldnt|wont|isnt|wasnt|arent|werent|"
-                               r"hasnt|havent|hadnt|youre|theyre|weve|theyve|youve|ive|im)\b")
+# checks the word boundary before each match.) dont doesnt didnt cant couldnt wouldnt shouldnt wont isnt wasnt
+# arent werent hasnt havent hadnt youre theyre weve theyve youve ive im, spelled as a tree of their letters:
+# none is the start of another, so the match at a place is the same, found with less backtracking.
+LOST_CONTRACTIONS = re.compile(r"(?:d(?:o(?:nt|esnt)|idnt)|c(?:ant|ouldnt)|w(?:ouldnt|ont|asnt|e(?:rent|ve))|"
+                               r"shouldnt|i(?:snt|ve|m)|arent|ha(?:snt|vent|dnt)|you(?:re|ve)|they(?:re|ve))\b")
 WORD_CHAR = re.compile(r"\w")
 DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
 SINGLE_MARKS = re.compile(r"['‘’]")
