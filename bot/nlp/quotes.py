@@ -50,13 +50,14 @@ LOST_CONTRACTIONS = re.compile(r"(?:d(?:o(?:nt|esnt)|idnt)|c(?:ant|ouldnt)|w(?:o
 WORD_CHAR = re.compile(r"\w")
 DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
 SINGLE_MARKS = re.compile(r"['‘’]")
-REPORTING_HINT = re.compile(r"\b(?:said|says|told|stressed|added|warned)\b")
+REPORTING_VERBS = ("said", "says", "told", "stressed", "added", "warned")
+REPORTED_SPEECH = re.compile(r"(?:^|(?<=[.?!]\s))([A-Z][^.?!,;:]{0,80}?)\s+(said|says|told|stressed|added|warned)\b")
 # `\b[A-Z]…` spelled with the capital first: the regex engine then skips to capitals in C
 LOST_POSSESSIVE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]{2,})s\s+(?=[a-z])")
 CAPITALISED_RUN = re.compile(r"[A-Z][a-z]*")
 DIRECT_COUNTS = 8  # possessives that lost their mark checked by searching the text, before counting all in one pass
 OPENING_SINGLE = re.compile(r"(?:^|[\s(\[—–-])'\w")
-DOUBLE_OR_OPENING = re.compile(r"[\"“”„«»‘]|(?:^|\s)'\w")
+OPENING_STRAIGHT_SINGLE = re.compile(r"(?:^|\s)'\w")
 DASH_LINE = re.compile(r"^[-–—―]\s*\S")
 WORDS = re.compile(r"[\w'’\-]+")
 SMALL_WORDS = frozenset("a an the of in on at to for with from by and or but nor into over about under as is are be it "
@@ -137,7 +138,7 @@ class QuoteFinder:
         self.noted = 0  # paragraphs whose reported speech (`The commander said …`) the resolver has seen
 
     def run(self) -> list[Quote]:
-        if not self.lost_marks and not DOUBLE_OR_OPENING.search(self.text):
+        if not self.lost_marks and not has_quotation_marks(self.text):
             return []  # no quotation mark, and none lost: nothing to find
         skip: set[int] = set()
         for para in self.paragraphs:
@@ -390,10 +391,9 @@ class QuoteFinder:
 
     def _note_reported_speech(self, para: Paragraph) -> None:
         """`The commander said the US …`: not a quote, but a later `he said` means this speaker."""
-        if not REPORTING_HINT.search(para.text):
-            return
-        for match in re.finditer(r"(?:^|(?<=[.?!]\s))([A-Z][^.?!,;:]{0,80}?)\s+(said|says|told|stressed|added|warned)\b",
-                                 para.text):
+        if not any(verb in para.text for verb in REPORTING_VERBS):
+            return  # (no verb, not even within a word: looked for as strings, in C)
+        for match in REPORTED_SPEECH.finditer(para.text):
             speaker = classify(match.group(1), para.start + match.start(1))
             if speaker is not None and speaker.kind != "pronoun":
                 source = self.resolver.resolve(speaker, para.start + match.start(1))
@@ -669,6 +669,13 @@ def _capitalised_prefix_counts(text: str, words: set[str]) -> dict[str, int]:
             if run[:end] in counts:
                 counts[run[:end]] += times
     return counts
+
+
+def has_quotation_marks(text: str) -> bool:
+    """A double mark, a curly opening single one, or a straight single one opening a word (the marks are
+    looked for as strings, in C: a pattern of them all was tried at every place up to the first mark)."""
+    return any(mark in text for mark in "\"“”„«»‘") or \
+        "'" in text and OPENING_STRAIGHT_SINGLE.search(text) is not None
 
 
 def lost_contractions(text: str) -> int:
