@@ -127,4 +127,9 @@ def comparable_lengths(a: int, b: int) -> bool:
 
 def shares_enough(shared_bands: int, bands: int) -> bool:
     """Whether a body sharing `shared_bands` of this body's `bands` is worth comparing."""
-    return shared_bands >= min(MIN_SHARED_BANDS, bands)
+    return shared_bands >= bands_needed(bands)
+
+
+def bands_needed(bands: int) -> int:
+    """The fewest of a body's `bands` another body must share to be worth comparing (shares_enough)."""
+    return min(MIN_SHARED_BANDS, bands)
