@@ -101,9 +101,14 @@ def same_traits(a: Traits, b: Traits) -> bool:
     templated story, a price notice or a results table, changes little else)."""
     if not comparable_lengths(a.length, b.length):
         return False
-    na, nb = Counter(a.figures), Counter(b.figures)
-    union = sum((na | nb).values())
-    return union == 0 or sum((na & nb).values()) >= (1.0 if a.brief else SAME_FIGURES) * union
+    if a.figures == b.figures:
+        return True  # (every figure shared: a copy's usual case)
+    share = 1.0 if a.brief else SAME_FIGURES
+    fewer, more = sorted((len(a.figures), len(b.figures)))
+    if fewer < share * more:
+        return False  # (at most `fewer` shared, of at least `more`: the counts need not be taken)
+    shared = sum((Counter(a.figures) & Counter(b.figures)).values())
+    return shared >= share * (fewer + more - shared)  # (the union's size: both sizes less what they share)
 
 
 def same_text(wa: str, wb: str, *, brief: bool) -> bool:
@@ -122,4 +127,9 @@ def comparable_lengths(a: int, b: int) -> bool:
 
 def shares_enough(shared_bands: int, bands: int) -> bool:
     """Whether a body sharing `shared_bands` of this body's `bands` is worth comparing."""
-    return shared_bands >= min(MIN_SHARED_BANDS, bands)
+    return shared_bands >= bands_needed(bands)
+
+
+def bands_needed(bands: int) -> int:
+    """The fewest of a body's `bands` another body must share to be worth comparing (shares_enough)."""
+    return min(MIN_SHARED_BANDS, bands)

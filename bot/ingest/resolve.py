@@ -19,12 +19,13 @@ new articles re-resolves what it touched, never the whole corpus.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
 from bot.nlp.lexicon import COMPANY_WORDS, LEGAL_FORMS
@@ -99,8 +100,9 @@ def _vote_by_company_names(conn: Connection, forms: Collection[str]) -> None:
     stems = {form for form in forms if " " not in form}
     evidence: dict[str, int] = defaultdict(int)
     for chunk in chunks(sorted(stems), STEMS_PER_QUERY):
-        for key, count in conn.execute(select(actors.c.key, actors.c.article_count).where(
-                or_(*(and_(actors.c.key > stem + " ", actors.c.key < stem + "!") for stem in chunk)))):  # `stem ...`
+        bounds = {f"s{i}": f"{stem} " for i, stem in enumerate(chunk)}  # `stem ...`: above `stem `, below `stem!`
+        bounds.update((f"e{i}", f"{stem}!") for i, stem in enumerate(chunk))
+        for key, count in conn.execute(_stem_ranges(len(chunk)), bounds):
             stem = _company_stem(key)
             if stem in stems:
                 evidence[stem] += count * cue_weight(COMPANY_NAME_CUE)
@@ -113,6 +115,14 @@ def _vote_by_company_names(conn: Connection, forms: Collection[str]) -> None:
             elected = max(KINDS, key=lambda k: (tally[k], -KINDS.index(k)))  # (ties go as in the vote)
             if elected != kind:
                 conn.execute(actors.update().where(actors.c.id == actor_id).values(kind=elected))
+
+
+@lru_cache(maxsize=4)
+def _stem_ranges(size: int):
+    """The names of `size` stems with something after them (key ranges bound as s0/e0 …), the statement
+    built once per size: building thousands of comparisons in SQLAlchemy cost more than running them."""
+    return select(actors.c.key, actors.c.article_count).where(
+        or_(*(and_(actors.c.key > bindparam(f"s{i}"), actors.c.key < bindparam(f"e{i}")) for i in range(size))))
 
 
 def _organisations_called(conn: Connection, forms: Collection[str]) -> dict[str, dict[int, _Actor]]:
@@ -170,6 +180,9 @@ class _Resolution:
         self.moves: list[tuple[int, int, str]] = []  # (short-form actor, actor, article): mentions moved
         self.spellings: set[tuple[int, str, str]] = set()  # (actor, alias, key) the moves give an actor
         self.seen: dict[int, _Actor] = {}  # the actors of the groups resolved so far
+        # What the stored mentions say (nothing is written before apply): read once, whichever groups ask.
+        self.named: dict[str, tuple[int, ...]] = {}  # article -> the actors it names
+        self.company: dict[int, tuple[int, Counter[int]]] = {}  # actor -> its latest articles, the actors they name
 
     def final(self, actor_id: int) -> int:
         """The actor an actor is now, after the merges decided so far."""
@@ -228,14 +241,37 @@ class _Resolution:
                                 .distinct()).scalars().all()
         ids = {self.final(head.id) for head in heads}
         unsure = {}
-        for article_id, named_here in _named_in(conn, articles).items():
+        for article_id, named_here in self._named_in(articles).items():
             sharing = {self.final(actor_id) for actor_id in named_here} & ids
             if len(sharing) == 1:
                 self._move(bare, next(iter(sharing)), article_id)
             elif not sharing:
-                unsure[article_id] = named_here - {bare.id}
-        for article_id, actor_id in _by_company(conn, ids, unsure).items():
+                unsure[article_id] = set(named_here) - {bare.id}
+        for article_id, actor_id in _by_company(ids, unsure, self._company).items():
             self._move(bare, actor_id, article_id)
+
+    def _named_in(self, article_ids: Collection[str]) -> dict[str, tuple[int, ...]]:
+        """The actors each of these articles names (in the order of the articles' ids)."""
+        conn, named = self.conn, self.named
+        for chunk in chunks(sorted(a for a in set(article_ids) if a not in named)):
+            read: dict[str, list[int]] = defaultdict(list)
+            for article_id, actor_id in conn.execute(select(mentions.c.article_id, mentions.c.actor_id).where(
+                    one_of(conn, mentions.c.article_id, chunk)).distinct()):
+                read[article_id].append(actor_id)
+            named.update((article_id, tuple(ids)) for article_id, ids in read.items())  # (a tuple: a fifth of a set)
+        return {article_id: named[article_id] for article_id in sorted(set(article_ids)) if article_id in named}
+
+    def _company(self, actor_id: int) -> tuple[int, Counter[int]]:
+        """An actor's latest COMPANY_ARTICLES articles: how many, and how many of them name each actor."""
+        if actor_id not in self.company:
+            own = list(dict.fromkeys(self.conn.execute(
+                select(mentions.c.article_id).where(mentions.c.actor_id == actor_id)
+                .order_by(mentions.c.id.desc()).limit(COMPANY_ARTICLES * 4)).scalars()))[:COMPANY_ARTICLES]
+            counts: Counter[int] = Counter()
+            for named_here in self._named_in(own).values():
+                counts.update(named_here)
+            self.company[actor_id] = len(own), counts
+        return self.company[actor_id]
 
     def _move(self, bare: _Actor, actor_id: int, article_id: str) -> None:
         self.moves.append((bare.id, actor_id, article_id))
@@ -263,21 +299,12 @@ class _Resolution:
         return len(merges)
 
 
-def _named_in(conn: Connection, article_ids: Collection[str]) -> dict[str, set[int]]:
-    """The actors each of these articles names."""
-    named: dict[str, set[int]] = defaultdict(set)
-    for chunk in chunks(sorted(article_ids)):
-        for article_id, actor_id in conn.execute(select(mentions.c.article_id, mentions.c.actor_id).where(
-                one_of(conn, mentions.c.article_id, chunk)).distinct()):
-            named[article_id].add(actor_id)
-    return named
-
-
 COMPANY_ARTICLES = 200  # the latest articles of an actor read for the company it keeps
 COMPANY_LEAD = 0.5  # how far ahead the company an article keeps puts one actor (articles' shares summed)
 
 
-def _by_company(conn: Connection, ids: set[int], unsure: dict[str, set[int]]) -> dict[str, int]:
+def _by_company(ids: set[int], unsure: dict[str, set[int]],
+                company_of: Callable[[int], tuple[int, Counter[int]]]) -> dict[str, int]:
     """Articles that name none of the actors sharing a short form, to the actor whose own articles name
     the same others (James Baker's name the Treasury, Howard Baker's the White House): for each actor,
     the share of its latest articles naming each other actor, above the average over the actors sharing
@@ -286,14 +313,8 @@ def _by_company(conn: Connection, ids: set[int], unsure: dict[str, set[int]]) ->
         return {}
     shares: dict[int, dict[int, float]] = {}
     for actor_id in ids:
-        own = list(dict.fromkeys(conn.execute(select(mentions.c.article_id).where(mentions.c.actor_id == actor_id)
-                                              .order_by(mentions.c.id.desc()).limit(COMPANY_ARTICLES * 4)).scalars()))
-        own = own[:COMPANY_ARTICLES]
-        counts: dict[int, int] = defaultdict(int)
-        for named_here in _named_in(conn, own).values():
-            for other in named_here - ids:
-                counts[other] += 1
-        shares[actor_id] = {other: count / len(own) for other, count in counts.items()} if own else {}
+        articles, counts = company_of(actor_id)  # its latest articles, and how many of them name each actor
+        shares[actor_id] = {other: count / articles for other, count in counts.items() if other not in ids}
     average: dict[int, float] = defaultdict(float)
     for company in shares.values():
         for other, share in company.items():

@@ -42,19 +42,22 @@ TITLE_CUES = re.compile(r"\b(?:book|books|film|movie|report|titled|entitled|nove
                         r"series|op-ed|article|column|headline|programme|program|slogan|hashtag|dubbed|nicknamed|"
                         r"known as|called)[\s,:]*$", re.I)
 # (no \b before the words: a pattern opening with them scans for their first letters only; lost_contractions
-# checks the word boundary before each match)
-LOST_CONTRACTIONS = re.compile(r"(?:dont|doesnt|didnt|cant|couldnt|wouldnt|shouldnt|wont|isnt|wasnt|arent|werent|"
-                               r"hasnt|havent|hadnt|youre|theyre|weve|theyve|youve|ive|im)\b")
+# checks the word boundary before each match.) dont doesnt didnt cant couldnt wouldnt shouldnt wont isnt wasnt
+# arent werent hasnt havent hadnt youre theyre weve theyve youve ive im, spelled as a tree of their letters:
+# none is the start of another, so the match at a place is the same, found with less backtracking.
+LOST_CONTRACTIONS = re.compile(r"(?:d(?:o(?:nt|esnt)|idnt)|c(?:ant|ouldnt)|w(?:ouldnt|ont|asnt|e(?:rent|ve))|"
+                               r"shouldnt|i(?:snt|ve|m)|arent|ha(?:snt|vent|dnt)|you(?:re|ve)|they(?:re|ve))\b")
 WORD_CHAR = re.compile(r"\w")
 DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
 SINGLE_MARKS = re.compile(r"['‘’]")
-REPORTING_HINT = re.compile(r"\b(?:said|says|told|stressed|added|warned)\b")
+REPORTING_VERBS = ("said", "says", "told", "stressed", "added", "warned")
+REPORTED_SPEECH = re.compile(r"(?:^|(?<=[.?!]\s))([A-Z][^.?!,;:]{0,80}?)\s+(said|says|told|stressed|added|warned)\b")
 # `\b[A-Z]…` spelled with the capital first: the regex engine then skips to capitals in C
 LOST_POSSESSIVE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]{2,})s\s+(?=[a-z])")
 CAPITALISED_RUN = re.compile(r"[A-Z][a-z]*")
 DIRECT_COUNTS = 8  # possessives that lost their mark checked by searching the text, before counting all in one pass
 OPENING_SINGLE = re.compile(r"(?:^|[\s(\[—–-])'\w")
-DOUBLE_OR_OPENING = re.compile(r"[\"“”„«»‘]|(?:^|\s)'\w")
+OPENING_STRAIGHT_SINGLE = re.compile(r"(?:^|\s)'\w")
 DASH_LINE = re.compile(r"^[-–—―]\s*\S")
 WORDS = re.compile(r"[\w'’\-]+")
 SMALL_WORDS = frozenset("a an the of in on at to for with from by and or but nor into over about under as is are be it "
@@ -72,6 +75,15 @@ SPEECH_CUE = re.compile(
     r"per|sa(?:y|ying)|liken(?:ed|s)?|attack(?:ed|s)?|lament(?:ed|s)?|insist(?:ed|s)?)\b", re.I)
 BOILERPLATE = re.compile(r"\s*(?:Follow|Subscribe|Sign up|Click|Read more|Watch|Like us)\b.*(?:@\w|https?:|\.com)", re.I)
 DASH_ATTRIBUTION = re.compile(r"[”\"'’]\s*[―—–]\s*\S")
+# (the patterns below were compiled where used: the re module's cache lookup, per call, cost more)
+SPEECH_OPENS = re.compile(r"(?:^|[.?!:,;—–]\s*)$")
+CLAUSE_END = re.compile(r"[.?!,]\W*$")
+ENDS_SENTENCE = re.compile(r"[.?!]\W*$")
+RUNS_ON = re.compile(r"\s*(?:[a-z]|[―—–-])")
+PUNCTUATION_ONLY = re.compile(r"^[,.;:?!—–-]*$")
+LINE = re.compile(r"[^\n]+")
+LAST_TOKEN = re.compile(r"([\w.]+)$")
+INITIALS = re.compile(r"(?:\w\.)+\w")
 
 
 @dataclass
@@ -126,7 +138,7 @@ class QuoteFinder:
         self.noted = 0  # paragraphs whose reported speech (`The commander said …`) the resolver has seen
 
     def run(self) -> list[Quote]:
-        if not self.lost_marks and not DOUBLE_OR_OPENING.search(self.text):
+        if not self.lost_marks and not has_quotation_marks(self.text):
             return []  # no quotation mark, and none lost: nothing to find
         skip: set[int] = set()
         for para in self.paragraphs:
@@ -163,9 +175,9 @@ class QuoteFinder:
         before = self.text[max(para.start, span.start - 40):span.start - 1]
         if TITLE_CUES.search(before) and (len(words) <= 8 or is_title_case(inner)):
             return False
-        if re.search(r"(?:^|[.?!:,;—–]\s*)$", before) or before.endswith(("\u2015", "-")):
+        if SPEECH_OPENS.search(before) or before.endswith(("\u2015", "-")):
             return True  # where speech opens: a paragraph, a sentence, after `said:` (`“Here comes Big Daddy,”`)
-        return not (is_title_case(inner) and (len(words) <= 8 or not re.search(r"[.?!,]\W*$", inner.strip())))
+        return not (is_title_case(inner) and (len(words) <= 8 or not CLAUSE_END.search(inner.strip())))
 
     def _marked(self, para: Paragraph, spans: list[Span]) -> None:
         previous: Found | None = None
@@ -194,8 +206,8 @@ class QuoteFinder:
         sentence_end = sentence_end_after(text, close_at, para.end)
         head = text[sentence_start:span.start - 1]
         found = Found(start, end, para.index, marked=True)
-        if span.closed and re.search(r"[.?!]\W*$", text[span.start:span.end]) and \
-                not re.match(r"\s*(?:[a-z]|[―—–-])", text[close_at:para.end]):
+        if span.closed and ENDS_SENTENCE.search(text[span.start:span.end]) and \
+                not RUNS_ON.match(text[close_at:para.end]):
             # The quote ends its sentence: only a bare `Graham asked.` may follow as its attribution.
             if attribution is None:
                 attribution = attribution_after(text, close_at, sentence_end, strict_end=True)
@@ -223,7 +235,7 @@ class QuoteFinder:
         is_direct = not head_words or head.rstrip().endswith(":") or head.rstrip().endswith(",") and \
             attribution is not None or between_previous
         tail_rest = text[close_at:sentence_end].strip()
-        if span.closed and tail_rest and attribution is None and not re.match(r"^[,.;:?!—–-]*$", tail_rest):
+        if span.closed and tail_rest and attribution is None and not PUNCTUATION_ONLY.match(tail_rest):
             is_direct = False
         if text[start:start + 1].islower() and head_words:
             is_direct = False
@@ -379,10 +391,9 @@ class QuoteFinder:
 
     def _note_reported_speech(self, para: Paragraph) -> None:
         """`The commander said the US …`: not a quote, but a later `he said` means this speaker."""
-        if not REPORTING_HINT.search(para.text):
-            return
-        for match in re.finditer(r"(?:^|(?<=[.?!]\s))([A-Z][^.?!,;:]{0,80}?)\s+(said|says|told|stressed|added|warned)\b",
-                                 para.text):
+        if not any(verb in para.text for verb in REPORTING_VERBS):
+            return  # (no verb, not even within a word: looked for as strings, in C)
+        for match in REPORTED_SPEECH.finditer(para.text):
             speaker = classify(match.group(1), para.start + match.start(1))
             if speaker is not None and speaker.kind != "pronoun":
                 source = self.resolver.resolve(speaker, para.start + match.start(1))
@@ -409,7 +420,7 @@ class QuoteFinder:
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     paragraphs = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in LINE.finditer(text):
         if match.group().strip():
             paragraphs.append(Paragraph(len(paragraphs), match.start(), match.end(), match.group()))
     return paragraphs
@@ -503,11 +514,11 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    match = re.search(r"([\w.]+)$", text[max(0, dot - 12):dot])
+    match = LAST_TOKEN.search(text[max(0, dot - 12):dot])
     if not match:
         return False
     word = match.group(1).casefold().rstrip(".")
-    return word in ABBREVIATIONS or len(word) == 1 or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+    return word in ABBREVIATIONS or len(word) == 1 or bool(INITIALS.fullmatch(word))
 
 
 def sentence_start_before(text: str, floor: int, pos: int, previous: Found | None) -> int:
@@ -621,9 +632,9 @@ def looks_like_headline(line: str) -> bool:
         return False
     if len(words) <= 30 and stripped[-1] not in ".?!…\"”’'):;":
         return True
-    if len(words) <= 8 and is_title_case(stripped) and stripped[0] in OPENERS + "\"'":
-        return True  # a subheading in quotes: `'All Bets Are Off.'`
-    return len(words) <= 25 and is_title_case(stripped) and stripped[0] not in OPENERS + "\"'"
+    if stripped[0] in OPENERS + "\"'":
+        return len(words) <= 8 and is_title_case(stripped)  # a subheading in quotes: `'All Bets Are Off.'`
+    return len(words) <= 25 and is_title_case(stripped)
 
 
 def is_title_line(line: str) -> bool:
@@ -632,11 +643,19 @@ def is_title_line(line: str) -> bool:
 
 
 def is_title_case(text: str) -> bool:
-    words = [w for w in (w.strip("'’-") for w in WORDS.findall(text))
-             if w and w.casefold() not in SMALL_WORDS and not w[0].isdigit()]
-    if len(words) < 2:
-        return False
-    return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.75
+    """Three in four of the words (but small words and figures) capitalised, of two or more."""
+    found = WORDS.findall(text)
+    upper = lower = 0
+    for word in found:
+        word = word.strip("'’-")
+        if word and word.casefold() not in SMALL_WORDS and not word[0].isdigit():
+            if word[0].isupper():
+                upper += 1
+            else:
+                lower += 1
+                if 4 * lower > len(found):  # over a quarter of the most words there can be: not, whatever follows
+                    return False
+    return upper + lower >= 2 and upper / (upper + lower) >= 0.75
 
 
 def _capitalised_prefix_counts(text: str, words: set[str]) -> dict[str, int]:
@@ -650,6 +669,13 @@ def _capitalised_prefix_counts(text: str, words: set[str]) -> dict[str, int]:
             if run[:end] in counts:
                 counts[run[:end]] += times
     return counts
+
+
+def has_quotation_marks(text: str) -> bool:
+    """A double mark, a curly opening single one, or a straight single one opening a word (the marks are
+    looked for as strings, in C: a pattern of them all was tried at every place up to the first mark)."""
+    return any(mark in text for mark in "\"“”„«»‘") or \
+        "'" in text and OPENING_STRAIGHT_SINGLE.search(text) is not None
 
 
 def lost_contractions(text: str) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from bot.corpus.vocabulary import CALENDAR, FORMS_OF_ADDRESS, PERSON_TITLES
 from bot.nlp.lexicon import DEMONYMS
@@ -91,17 +91,15 @@ def _country(words: list[str]) -> str | None:
     return _country_adjectives().get(tuple(words))
 
 
-@dataclass
 class _Word:
-    text: str
-    start: int
-    end: int
+    """A word of a text, at its offsets, with its key. Only the words a reading reaches are made (see
+    _before): a role is looked for before every person's name, and most words of that window are never read."""
 
-    @cached_property
-    def key(self) -> str:
-        """Folded when first read: a role is looked for before every person's name, and most of the words
-        of that window are never read."""
-        return _word_key(self.text)
+    __slots__ = ("text", "start", "end", "key")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end = text, start, end
+        self.key = _word_key(text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -193,10 +191,11 @@ def described_roles(description: str | None) -> list[Role]:
 def _before(text: str, sentence_start: int, start: int) -> list[_Word]:
     """The role phrase written right before a name (`Iraq's prime minister`, `the Saudi oil minister, `)."""
     window = text[max(sentence_start, start - 120):start]
-    words = _words(window, start - len(window))
+    offset = start - len(window)
     taken: list[_Word] = []
     gap_end = start
-    for word in reversed(words):
+    for match in reversed(list(_WORD.finditer(window))):  # (a word is made only when read: most runs stop at once)
+        word = _Word(match.group(), offset + match.start(), offset + match.end())
         gap = text[word.end:gap_end]
         if gap.strip() not in ("", ",") or (gap.strip() == "," and taken) or len(taken) >= MAX_WORDS:
             break
@@ -222,16 +221,17 @@ def _before(text: str, sentence_start: int, start: int) -> list[_Word]:
 def _titles_in(text: str, mention: Mention) -> list[_Word]:
     """The office words a mention's own text opens with (a curated name is matched with its titles:
     `Ayatollah Ali Khamenei`)."""
-    words = _words(text[mention.start:mention.end], mention.start)
+    matches = list(_WORD.finditer(text[mention.start:mention.end]))
     count = 0
-    while count < len(words) - 1 and words[count].key in _OFFICE_WORDS:
+    while count < len(matches) - 1 and _word_key(matches[count].group()) in _OFFICE_WORDS:
         count += 1
-    return words[:count]
+    return [_Word(m.group(), mention.start + m.start(), mention.start + m.end()) for m in matches[:count]]
 
 
 def _said_past(text: str, sentence_start: int, start: int) -> bool:
     """One of the two words before a role says it is past: [former U.S.] Secretary of State Henry Kissinger."""
-    return any(w.key in _PAST for w in _words(text[max(sentence_start, start - 20):start])[-2:])
+    last_two = list(_WORD.finditer(text[max(sentence_start, start - 20):start]))[-2:]
+    return any(_word_key(m.group()) in _PAST for m in last_two)
 
 
 def _after(text: str, end: int, sentence_end: int) -> list[_Word]:
