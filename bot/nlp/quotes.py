@@ -633,7 +633,7 @@ def looks_like_headline(line: str) -> bool:
     if len(words) <= 30 and stripped[-1] not in ".?!…\"”’'):;":
         return True
     if stripped[0] in OPENERS + "\"'":
-        return len(words) <= 8 and is_title_case(stripped)  # a subheading in quotes: `'All Bets Are Off.'`
+        return len(words) <= 8 and is_title_case(stripped)  # a subheading in quotes: `'No Way Back.'`
     return len(words) <= 25 and is_title_case(stripped)
 
 

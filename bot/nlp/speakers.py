@@ -110,7 +110,7 @@ def strip_titles(words: list[str]) -> list[str]:
 
 
 def classify(text: str, start: int) -> Speaker | None:
-    """Read a speaker stretch (`the politician, who …,` / `Kenneth Baer, a former aide` / `he`) that starts
+    """Read a speaker stretch (`the politician, who …,` / `Jane Doe, a former aide` / `he`) that starts
     at `start` in the article."""
     speaker = _classify(text)
     if speaker is None or not start:

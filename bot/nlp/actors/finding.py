@@ -248,7 +248,7 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
             j = k  # National Counterintelligence and Security Center, Czech Economic and Cultural Office
         elif key == "and" and j - i < 3 and all(_plain_name_word(toks, m) for m in range(i, j + 1)) \
                 and _org_head_follows(toks, k + 1, weak=_last_is_head(toks, k + 1)):
-            j = k  # Savings and Loan Association, Road Transport and Highway Division: ordinary words, then a body
+            j = k  # Savings and Loan Association, Water Supply and Drainage Division: ordinary words, then a body
         elif key == "and" and has_head and any(keys[m] in ("of", "for") for m in range(i, j)) \
                 and _ends_subject(toks, hits, k + 1):
             j = k  # Ministry of Science and Technology, Department of Economic and Social Affairs
@@ -387,7 +387,7 @@ def _subject_word(toks: Tokens, j: int, alone: bool = False) -> bool:
 def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
     """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
     Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali), nor
-    a body's name (and Sanwa Bank; a weak head word inside the words heads nothing: and International Studies).
+    a body's name (and Orlin Bank; a weak head word inside the words heads nothing: and International Studies).
     A lower-case sentence may go on after them (Ministry of Commerce and Industry and the ...)."""
     end = i
     while end + 1 < len(toks.words) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
@@ -459,8 +459,8 @@ def _org_head_follows(toks: Tokens, i: int, weak: bool = False) -> bool:
 
 
 def _last_is_head(toks: Tokens, i: int) -> bool:
-    """The capitalised words from i on end in an organisation's head word, weak ones included (Platform and
-    [Content Group], Food Safety and [Inspection Service])."""
+    """The capitalised words from i on end in an organisation's head word, weak ones included (Trade and
+    [Export Group], Road Safety and [Licensing Service])."""
     while i + 1 < len(toks.words) and toks.joins[i] and toks.caps[i + 1]:
         i += 1
     return toks.keys[i] in ORG_HEADS
@@ -469,7 +469,7 @@ def _last_is_head(toks: Tokens, i: int) -> bool:
 def _plain_name_word(toks: Tokens, m: int) -> bool:
     """A capitalised frequent English word that is no head word, given name, place or company word: one
     that names no body by itself (Savings, Road Transport): before an `and` and a body's words, it opens the
-    body's name (not Citgo and [Murphy Oil], Reagan and [White House])."""
+    body's name (not Acme and [Zenith Oil], Jane Doe and [City Hall])."""
     key = toks.keys[m]
     return _capitalised_common_word(toks, m) and key not in ORG_HEADS and key not in COMPANY_WORDS
 
@@ -598,7 +598,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             if before.kind == "place":
                 piece.name_start = before.start  # UK Border Force: a place that starts an organisation's name
                 if not plural_noun(keys[end]) and not (before.first > 0 and keys[before.first - 1] in ("a", "an")):
-                    piece.kind, piece.cue = "organization", 2  # US Embassy, Beijing Daily (not U.S. Banks, a ... Unit)
+                    piece.kind, piece.cue = "organization", 2  # US Embassy, Tarvo Daily (not U.S. Banks, a ... Unit)
             elif before.kind == "organization":
                 out.pop()  # UN Human Rights Council: a body of the organisation, named with it
                 piece = Piece(before.first, end, before.start, toks.ends[end], "organization", 2)
@@ -643,7 +643,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
 
 def _opens_body(key: str) -> bool:
     """A word opening a sentence that may open a body's name before its head word: no sentence starter, or
-    one that opens names of places too (New Power Party, New England Journal of Medicine)."""
+    one that opens names of places too (New Unity Party, New Tarvo Times)."""
     return key not in COMMON_STARTERS or key in PLACE_PREFIXES
 
 
@@ -940,7 +940,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
                     Piece(body, last, toks.starts[body], piece.end, "organization", 2,
                           name_start=piece.start if piece.name_start is None else piece.name_start)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
-        # (Catholic University of [Angola]: a place ends the body's name as it does with no qualifier)
+        # (Catholic University of [Tarvo]: a place ends the body's name as it does with no qualifier)
         rest = _place_after_body(toks, piece, lead)
         if rest is None:
             rest = [Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)]
@@ -983,9 +983,9 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
 
 
 def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | None:
-    """`Supreme Court of Nigeria`, `Communist Party of Cuba`: a body's words (from lead), `of` or `in`, then a
+    """`Supreme Court of Nigeria`, `Communist Party of Tarvo`: a body's words (from lead), `of` or `in`, then a
     known place: the body is the mention (its actor the whole name), the place one of its own; likewise a
-    nationality after the `of` (Centre for African Studies: the mention `Centre`). None when the name holds
+    nationality after the `of` (Centre for Nordic Studies: the mention `Centre`). None when the name holds
     no such place or nationality."""
     keys, last = toks.keys, piece.last
     for m in range(lead + 1, last - 1):
@@ -993,7 +993,7 @@ def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | No
         if keys[m] in ("of", "for") and not toks.caps[m] and nat < last and keys[nat] in DEMONYMS \
                 and keys[nat] not in POLITICAL_LEANINGS and tuple(keys[nat:nat + 2]) not in place_names() \
                 and any(k in ORG_HEADS for k in keys[lead:m]):
-            # Centre for African Studies, Federation of Cuban Women: a nationality after the body's `of` is cut
+            # Centre for Nordic Studies, Federation of Chilean Potters: a nationality after the body's `of` is cut
             # out as a place is, the body's words before it the mention (its actor the whole name)
             return [Piece(lead, m - 1, toks.starts[lead], toks.ends[m - 1], "organization", 2,
                           name_start=piece.start if piece.name_start is None else piece.name_start,
@@ -1010,8 +1010,8 @@ def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | No
 
 
 def _given_name_then_surname(toks: Tokens, m: int) -> bool:
-    """`George Wimpey Plc`, `Van Dusen Airport Services`: a town's name that is also a given name (no country's:
-    Kenya Kwanza), then a word no list knows (a surname), open a person's name, not a place's."""
+    """`Warren Odell Plc`, `Austin Brevik Airport Services`: a town's name that is also a given name (no country's:
+    Jordan Alliance), then a word no list knows (a surname), open a person's name, not a place's."""
     key, nxt = toks.keys[m], toks.keys[m + 1]
     return key in given_names() and (key,) not in country_names() and toks.words[m].istitle() \
         and toks.gaps[m] == " " and toks.caps[m + 1] \

@@ -72,7 +72,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
     if _place_of(toks, p.first):
-        return "place", 2  # the city of Tarvo, the island of Melk, west of Ottawa
+        return "place", 2  # the city of Tarvo, the island of Melk, west of Orlin
     pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \
         else None
     if pronoun == "its" and not (len(span) == 1 and (span[0],) in place_names()):
@@ -148,7 +148,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
         if plural_noun(span[-1]):
-            return "organization", 0  # Baffinland Iron Mines, Zenith Logistics: a plural noun ends no person's name
+            return "organization", 0  # Nordvik Iron Mines, Zenith Logistics: a plural noun ends no person's name
         return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         if _addressed(toks, p.first) or _speaks_later(toks, p.last) or _referred_to_as_person(toks, p.last):
@@ -178,7 +178,7 @@ PLACE_OF_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", 
 
 
 def _place_of(toks: Tokens, first: int) -> bool:
-    """`the city of Salloum`, `the island of Lesbos`, `west of Ottawa`: a place noun or a compass point in
+    """`the city of Tarvo`, `the island of Melk`, `west of Orlin`: a place noun or a compass point in
     lower case, then `of`, before the name."""
     at = first - 2
     return at >= 0 and toks.keys[first - 1] == "of" and toks.joins[at] and toks.joins[first - 1] \

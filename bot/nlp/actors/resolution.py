@@ -341,7 +341,7 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
             continue
         key = p.key
         if p.kind == "place" and p.cue >= 2 or key in places and p.curated is None:
-            continue  # (nor its other mentions: after `Agalega island`, `at Agalega` ends no guessed name)
+            continue  # (nor its other mentions: after `Orlin island`, `at Orlin` ends no guessed name)
         full = None if titled_given_name(toks, p.first, p.last) else persons.get(key)  # (King Hussein)
         if full is None and len(key) == 1 and key[0] in given_names() and key not in places:
             # (not `travelled to Xinjiang` where the article says `Xinjiang region`: the place)
