@@ -121,15 +121,16 @@ class Article:
             words = toks.words[first:i]
             if words:
                 stripped = line.rstrip()
-                if stripped[-1:] in _LINE_CLOSERS and not _shouted(words):
+                shouted = _shouted(words)
+                if stripped[-1:] in _LINE_CLOSERS and not shouted:
                     offset = line_end + 1
                     continue  # (a line of prose, most lines: no headline nor table row ends so)
                 letters = list(compress(words, map(str.isalpha, map(itemgetter(0), words))))
-                if letters and all(w.isupper() or len(w) == 1 for w in letters) and sum(len(w) > 1 for w in letters) > 1:
+                if shouted:
                     for j in range(first, i):
                         self.shouting[j] = self.furniture[j] = True
-                elif len(letters) >= 4 and stripped[-1:] not in _LINE_CLOSERS and \
-                        all(w[0].isupper() for w in letters if len(w) > 3) and not _has_date(toks, first, i):
+                elif len(letters) >= 4 and all(w[0].isupper() for w in letters if len(w) > 3) \
+                        and not _has_date(toks, first, i):
                     for j in range(first, i):
                         self.furniture[j] = True
                 elif _table_row(words, letters, stripped):
@@ -221,8 +222,8 @@ def _country_first_words() -> frozenset[str]:
 
 
 def _shouted(words: list[str]) -> bool:
-    """_mark_lines' test of a line in capitals, word by word up to the first that says no: every word
-    starting with a letter in capitals (or one letter), two of them longer."""
+    """A line in capitals (a headline or a dateline's row): every word starting with a letter in capitals
+    (or one letter), two of them longer; read word by word up to the first that says no."""
     longer = 0
     for word in words:
         if word[0].isalpha():
