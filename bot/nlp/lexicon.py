@@ -159,6 +159,8 @@ mr mrs ms dr
 # Lower-case compass adjectives before a name: it is a place (northern Wairarapa).
 COMPASS_WORDS = _words("northern southern eastern western central northeastern northwestern southeastern southwestern "
                        "north south east west upper lower coastal neighbouring neighboring")
+# Compass points as nouns: `west of Orlin` places the name after the `of`.
+COMPASS_POINTS = _words("north south east west northeast northwest southeast southwest")
 # Lower-case nouns after a name that make it a place (Xinjiang province, Laja river).
 PLACE_NOUNS = _words("region province district county prefecture governorate municipality city town village island "
                      "islands river valley mountains lake upazila township neighbourhood neighborhood suburb oblast "

@@ -16,8 +16,8 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.finding import plural_noun
 from bot.nlp.lexicon import (
-    BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS,
-    LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS,
+    BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS,
+    EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS,
     NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES,
     PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES,
     TEAM_ROLE_NOUNS,
@@ -174,15 +174,12 @@ def _org_type_forms(name: str) -> tuple[str, ...]:
     return tuple(form for form, _ in extract_org_types(name))
 
 
-PLACE_OF_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"}
-
-
 def _place_of(toks: Tokens, first: int) -> bool:
     """`the city of Tarvo`, `the island of Melk`, `west of Orlin`: a place noun or a compass point in
     lower case, then `of`, before the name."""
     at = first - 2
     return at >= 0 and toks.keys[first - 1] == "of" and toks.joins[at] and toks.joins[first - 1] \
-        and toks.words[at].islower() and (toks.keys[at] in PLACE_NOUNS or toks.keys[at] in PLACE_OF_COMPASS)
+        and toks.words[at].islower() and (toks.keys[at] in PLACE_NOUNS or toks.keys[at] in COMPASS_POINTS)
 
 
 CONGLOMERATE_HEADS = {"group"}  # a company's name and `Group` after it: the group of companies, called by the name alone
