@@ -51,7 +51,7 @@ WORD_CHAR = re.compile(r"\w")
 DOUBLE_MARKS = re.compile(r"[\"“”„«»]")
 SINGLE_MARKS = re.compile(r"['‘’]")
 REPORTING_VERBS = ("said", "says", "told", "stressed", "added", "warned")
-REPORTED_SPEECH = re.compile(r"(?:^|(?<=[.?!]\s))([A-Z][^.?!,;:]{0,80}?)\s+(said|says|told|stressed|added|warned)\b")
+REPORTED_SPEECH = re.compile(rf"(?:^|(?<=[.?!]\s))([A-Z][^.?!,;:]{{0,80}}?)\s+({'|'.join(REPORTING_VERBS)})\b")
 # `\b[A-Z]…` spelled with the capital first: the regex engine then skips to capitals in C
 LOST_POSSESSIVE = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]{2,})s\s+(?=[a-z])")
 CAPITALISED_RUN = re.compile(r"[A-Z][a-z]*")
@@ -75,7 +75,7 @@ SPEECH_CUE = re.compile(
     r"per|sa(?:y|ying)|liken(?:ed|s)?|attack(?:ed|s)?|lament(?:ed|s)?|insist(?:ed|s)?)\b", re.I)
 BOILERPLATE = re.compile(r"\s*(?:Follow|Subscribe|Sign up|Click|Read more|Watch|Like us)\b.*(?:@\w|https?:|\.com)", re.I)
 DASH_ATTRIBUTION = re.compile(r"[”\"'’]\s*[―—–]\s*\S")
-# (the patterns below were compiled where used: the re module's cache lookup, per call, cost more)
+# Patterns compiled once, here: the re module's cache lookup on every call costs more.
 SPEECH_OPENS = re.compile(r"(?:^|[.?!:,;—–]\s*)$")
 CLAUSE_END = re.compile(r"[.?!,]\W*$")
 ENDS_SENTENCE = re.compile(r"[.?!]\W*$")
