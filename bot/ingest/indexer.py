@@ -176,8 +176,7 @@ class Indexer:
             self._finish(report, curated_synced)
             return report
 
-    def _stored_together(self, group: list[Batch],
-                         report: IndexReport) -> bool:
+    def _stored_together(self, group: list[Batch], report: IndexReport) -> bool:
         """Store a group in one transaction; False when it failed (rolled back: nothing of it stored)."""
         try:
             self._store_batches(group, report)
@@ -187,8 +186,7 @@ class Indexer:
             return False
         return True
 
-    def _store_batches(self, group: list[Batch],
-                       report: IndexReport) -> None:
+    def _store_batches(self, group: list[Batch], report: IndexReport) -> None:
         """Store a group of batches in one transaction; `report` is counted only once it is committed."""
         digests = [hashlib.sha256("\n\0".join(doc.text for doc in documents).encode()).hexdigest()
                    for _, documents, _ in group]

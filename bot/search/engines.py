@@ -4,8 +4,9 @@ profiles (which read both).
 
 Each engine keeps its index in memory and follows the store's generation by itself, rebuilding it in
 the background (bot.search.live_index), so one set of engines per store serves a whole process:
-`engines_for` hands every front the same set while one of them holds it. After an index run `write_snapshots` builds both indexes and saves them
-(bot.search.snapshots), so the bot's next start loads them instead.
+`engines_for` hands every front the same set while one of them holds it. After an index run
+`write_snapshots` builds both indexes and saves them (bot.search.snapshots), so the bot's next start
+loads them instead.
 """
 from __future__ import annotations
 
