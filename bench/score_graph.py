@@ -29,8 +29,8 @@ What is measured (targets from issue 17):
 - mentions (Newswire): person / organisation recall and precision of the index's mentions with their
   actor's kind, by bench.score_entities' matching (words agree, leading titles aside).
   `--errors N` lists N misses (with our mentions over them) and false alarms (with the gold spans they
-  overlap) of each sort, and counts them by cause; wrong kinds are
-  also counted by gold kind -> indexed kind (`kind_confusion` in --json).
+  overlap) of each sort, and counts them by cause; wrong kinds are also counted by gold kind -> indexed
+  kind (`kind_confusion` in --json).
 """
 from __future__ import annotations
 
