@@ -47,6 +47,32 @@ def test_a_central_bank_is_no_place_for_its_head_word():
     assert "place" not in kinds_of(text, "Federal Reserve")
 
 
+
+def test_names_in_one_list_share_the_kind_its_sure_names_have():
+    # no list knows Zorvatka, Melnibor or Velgaro: the list they stand in tells what they are
+    text = "Aid convoys reached Zorvatka, Melnibor and Cairo on Monday, officials said."
+    assert kinds_of(text, "Zorvatka") == kinds_of(text, "Melnibor") == {"place"}
+    text = "The award was shared by Teodor Kastrine and Velgaro, the jury said."
+    assert kinds_of(text, "Velgaro") == {"person"}
+
+
+def test_a_name_and_a_person_after_a_comma_alone_are_no_list():
+    # an apposition, not a list: the firm a trader works at is no person
+    text = "Traders at Velgaro, Teodor Kastrine among them, expect a rise."
+    assert "person" not in kinds_of(text, "Velgaro")
+
+
+
+def test_one_odd_context_does_not_outvote_all_the_others():
+    # `said Velmora has` reads like a person speaking; nine other mentions read as a body's
+    text = ("A court dismissed a petition filed by Velmora on Monday. The bureau cancelled Velmora's registration "
+            "in June, and Velmora appealed. Velmora is one of the few groups that document abuses, and Velmora "
+            "has published reports since 1994. A deputy attorney general said Velmora has no registration. "
+            "Velmora's lawyer said it would appeal. Donors have funded Velmora for years, and Velmora's staff "
+            "of twelve stayed on. Velmora was founded in 1994.")
+    assert kinds_of(text, "Velmora") == {"organization"}
+
+
 WIRE = numbered_stories("1987-04", [
     "DETROIT, April 1 - Chrysler Corp said it would recall 40,000 cars. Chrysler said its dealers "
               "would fix them free of charge.\n\nThe Federal Reserve said bank reserves rose in the week.        REUTER",

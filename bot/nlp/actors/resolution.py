@@ -50,6 +50,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     pieces[:] = [p for p in pieces if (not p.tentative or p.adopted) and not _ordinary(p, art)]
     _towns(pieces, toks)
     guess_by_context(pieces, toks)
+    _kinds_of_coordinates(pieces, toks)
     settle_kinds(pieces)
 
 
@@ -167,6 +168,33 @@ def _split_leaders_bodies(pieces: list[Piece], toks: Tokens, art: Article) -> No
         else:
             out.append(p)
     pieces[:] = out
+
+
+LIST_GAPS = (", ", " and ", ", and ", " or ", ", or ", " & ")
+CONJUNCTION_GAPS = LIST_GAPS[1:]
+
+
+def _kinds_of_coordinates(pieces: list[Piece], toks: Tokens) -> None:
+    """`Hebbal, Tarvo, Ostrel and Silk Board`, `Keylor and Celso`: names in one list are things of one kind. A
+    name no cue decided takes the kind the list's sure names agree on. (Names joined by commas alone are no
+    list: `the head of Acme, Tom Ferris` is an apposition.)"""
+    text = toks.text
+    chain: list[Piece] = []
+    listed = False
+    for p in [*pieces, None]:
+        gap = text[chain[-1].end:p.start] if p is not None and chain else None
+        if gap in LIST_GAPS and not toks.possessive[chain[-1].last]:
+            chain.append(p)
+            listed = listed or gap in CONJUNCTION_GAPS
+            continue
+        if listed:
+            sure = {q.kind for q in chain if q.cue >= 1 and q.kind in ("person", "organization", "place")}
+            if len(sure) == 1:
+                kind = sure.pop()
+                for q in chain:
+                    if q.cue == 0 and q.curated is None and not q.adopted and q.kind != "other":
+                        q.kind = kind
+        chain, listed = ([p] if p is not None else []), False
 
 
 def _ordinary(p: Piece, art: Article) -> bool:
