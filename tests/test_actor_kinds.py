@@ -73,6 +73,22 @@ def test_one_odd_context_does_not_outvote_all_the_others():
     assert kinds_of(text, "Velmora") == {"organization"}
 
 
+
+def test_a_place_whose_name_opens_with_the_is_a_place():
+    text = "Judges at the Hague heard the case on Monday, and lawyers in The Hague said it would resume."
+    assert kinds_of(text, "Hague") == {"place"}
+
+
+def test_a_person_s_initials_defined_in_brackets_are_that_person():
+    text = ("Doctors accompanied President Ana María Lobo Ortiz (AMLO) on Monday. Critics say the plan is part of "
+            "AMLO's agenda. \"We will go on,\" AMLO said.")
+    amlo = [m for m in extract_mentions(text) if m.surface == "AMLO"]
+    assert len(amlo) == 3 and {(m.name, m.kind) for m in amlo} == {("Ana María Lobo Ortiz", "person")}
+    # a party's letters after a person's name are the party's, not hers
+    text = "Ana Lobo (PAN) voted against the bill, and the PAN said it would appeal."
+    assert kinds_of(text, "PAN") == {"organization"}
+
+
 WIRE = numbered_stories("1987-04", [
     "DETROIT, April 1 - Chrysler Corp said it would recall 40,000 cars. Chrysler said its dealers "
               "would fix them free of charge.\n\nThe Federal Reserve said bank reserves rose in the week.        REUTER",

@@ -299,9 +299,13 @@ def _link_nicknames(pieces: list[Piece], art: Article) -> None:
 
 
 def _abbreviates(short: str, long: Piece, toks: Tokens) -> bool:
-    """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP)."""
-    if long.kind == "person" or not short[:1].isupper() or len(short) > 12:
+    """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP);
+    a person's, only all of them in order (Ana María Lobo Ortiz, AMLO: not Ana Lobo (PAN), her party's)."""
+    if not short[:1].isupper() or len(short) > 12:
         return False
+    if long.kind == "person":
+        return len(short) > 1 and short.isupper() and short.casefold() == "".join(
+            w[0] for w in toks.words[long.first:long.last + 1] if w[:1].isupper()).casefold()
     first = long.first if long.name_start is None else long.first - len(toks.text[long.name_start:long.start].split())
     initials = {w[0].casefold() for w in toks.words[max(first, 0):long.last + 1] if w[:1].isupper()}
     letters = {ch.casefold() for ch in short if ch.isupper()}
