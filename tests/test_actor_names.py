@@ -103,3 +103,11 @@ def test_an_ampersand_joins_surnames_into_a_firm_but_not_two_people():
     assert found.get("Tamsin & Bailey Plc") == "organization"
     people = spans("The award went to Benjamin Otoo & Kojo Mensah on Monday.")
     assert "Benjamin Otoo" in people and "Kojo Mensah" in people
+
+
+def test_a_country_s_initials_opening_a_body_s_name_qualify_it_as_a_nationality_does():
+    # no curated list: the initials are known as a country's, as `German` is known as a nationality
+    found = {m.surface: (m.kind, m.name) for m in extract_mentions("The US Navy sent two ships to the UK Home Office.")}
+    assert found["Navy"] == ("organization", "US Navy")
+    assert found["Home Office"] == ("organization", "UK Home Office")
+    assert found["US"][0] == found["UK"][0] == "place"

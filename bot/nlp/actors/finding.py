@@ -23,7 +23,9 @@ from bot.nlp.lexicon import (
     SURNAME_PARTICLES, WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens, occurrences
-from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, state_abbreviations
+from bot.nlp.world import (
+    common_words, country_initials, country_names, given_names, known_words, place_names, state_abbreviations,
+)
 
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
@@ -925,7 +927,8 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     lead = _qualifier_end(keys, first, last)
     if lead == first:
         for size in (3, 2, 1):
-            if first + size <= last and tuple(keys[first:first + size]) in place_names() \
+            if first + size <= last and (tuple(keys[first:first + size]) in place_names() or size == 1
+                                         and keys[first] in country_initials() and toks.words[first].isupper()) \
                     and not (size == 1 and _given_name_then_surname(toks, first)):
                 lead = first + size
                 out.append(Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 2))
