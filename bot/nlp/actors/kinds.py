@@ -4,7 +4,6 @@ from rigour's organisation-type table, titles, speech verbs, place prepositions)
 actor of an article, the surest cue's."""
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 
 from rigour.names.org_types import extract_org_types
@@ -335,17 +334,27 @@ def settle_kinds(pieces: list[Piece]) -> None:
     the elected kind and the surest cue given for it (how sure the article is of the actor's kind is its
     vote for the actor across the corpus)."""
     _short_forms_of_companies(pieces)
-    votes: dict[str, Counter[str]] = {}
-    surest: dict[tuple[str, str], int] = {}
+    votes: dict[str, dict[str, list[int]]] = {}  # name -> kind -> [weight of its votes, surest cue]
     for p in pieces:
-        kind = p.kind or "other"
-        guessed_nothing = kind == "other" and p.cue == 0
-        votes.setdefault(p.name, Counter())[kind] += KIND_CUE_WEIGHTS[p.cue] // (2 if guessed_nothing else 1)
-        surest[p.name, kind] = max(surest.get((p.name, kind), 0), p.cue)
-    elected = {name: max(tally, key=tally.__getitem__) for name, tally in votes.items()}  # (a tie: the first's)
+        kind, cue = p.kind or "other", p.cue
+        weight = KIND_CUE_WEIGHTS[cue] if cue or kind != "other" else KIND_CUE_WEIGHTS[0] // 2
+        tally = votes.get(p.name)
+        if tally is None:
+            votes[p.name] = {kind: [weight, cue]}
+        elif kind in tally:
+            vote = tally[kind]
+            vote[0] += weight
+            vote[1] = max(vote[1], cue)
+        else:
+            tally[kind] = [weight, cue]
+    elected = {name: max(tally.items(), key=_weight) if len(tally) > 1 else next(iter(tally.items()))
+               for name, tally in votes.items()}  # (a tie: the first's)
     for p in pieces:
-        p.kind = elected[p.name]
-        p.cue = surest[p.name, p.kind]
+        p.kind, (_, p.cue) = elected[p.name]
+
+
+def _weight(vote: tuple[str, list[int]]) -> int:
+    return vote[1][0]
 
 
 def _short_forms_of_companies(pieces: list[Piece]) -> None:

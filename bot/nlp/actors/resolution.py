@@ -172,6 +172,7 @@ def _split_leaders_bodies(pieces: list[Piece], toks: Tokens, art: Article) -> No
 
 LIST_GAPS = (", ", " and ", ", and ", " or ", ", or ", " & ")
 CONJUNCTION_GAPS = LIST_GAPS[1:]
+LONGEST_GAP = max(map(len, LIST_GAPS))
 
 
 def _kinds_of_coordinates(pieces: list[Piece], toks: Tokens) -> None:
@@ -182,7 +183,7 @@ def _kinds_of_coordinates(pieces: list[Piece], toks: Tokens) -> None:
     chain: list[Piece] = []
     listed = False
     for p in [*pieces, None]:
-        gap = text[chain[-1].end:p.start] if p is not None and chain else None
+        gap = text[chain[-1].end:p.start] if p is not None and chain and p.start - chain[-1].end <= LONGEST_GAP else None
         if gap in LIST_GAPS and not toks.possessive[chain[-1].last]:
             chain.append(p)
             listed = listed or gap in CONJUNCTION_GAPS
