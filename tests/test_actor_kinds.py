@@ -89,6 +89,15 @@ def test_a_person_s_initials_defined_in_brackets_are_that_person():
     assert kinds_of(text, "PAN") == {"organization"}
 
 
+
+def test_a_landform_s_name_without_its_head_word_is_the_place():
+    # `Tarvan` alone is a given name in some lists; after `the Tarvan Heights` it is the place
+    text = ("Settlers moved into the Tarvan Heights last year. Tourism in the Tarvan thrived, and the Tarvan "
+            "became a source of apples.")
+    tarvan = [m for m in extract_mentions(text) if m.surface == "Tarvan"]
+    assert len(tarvan) == 2 and {(m.kind, m.name) for m in tarvan} == {("place", "Tarvan Heights")}
+
+
 WIRE = numbered_stories("1987-04", [
     "DETROIT, April 1 - Chrysler Corp said it would recall 40,000 cars. Chrysler said its dealers "
               "would fix them free of charge.\n\nThe Federal Reserve said bank reserves rose in the week.        REUTER",

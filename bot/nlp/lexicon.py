@@ -53,6 +53,10 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
                      "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory "
                      "regions hamlet creek cemetery monument refuge sector sectors prison jail hotel museum gallery st rd ave "
                      "gardens area block")
+# Place heads of the land and its waters: the name before them alone is the place too (the Golan Heights ...
+# the Golan; the Nile River ... the Nile), as it is not for a built place (the Ritz Hotel ... Ritz).
+LANDFORM_HEADS = _words("heights hills mountains valley river lake strait desert coast peninsula plateau basin sea gulf "
+                        "island islands falls delta")
 # Place heads that also end the names of bodies: a central bank (Federal Reserve), a broadcaster (Radio
 # Station), a market operator (Star Market).
 BODY_PLACE_HEADS = _words("reserve station market")

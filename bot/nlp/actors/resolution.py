@@ -13,7 +13,9 @@ from bot.nlp.actors.article import (
     CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
 )
 from bot.nlp.actors.kinds import decide_kind, guess_by_context, settle_kinds
-from bot.nlp.lexicon import DEMONYMS, EVENT_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS
+from bot.nlp.lexicon import (
+    DEMONYMS, EVENT_HEADS, LANDFORM_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS,
+)
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
 
@@ -43,6 +45,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _people_by_their_surnames(pieces, toks)
     _link_initialisms(pieces, toks)
     _link_clipped_forms(pieces, toks)
+    _link_landform_short_forms(pieces)
     _link_short_forms(pieces, toks, curated_here)
     _link_company_short_forms(pieces)
     _link_typos(pieces)
@@ -400,6 +403,18 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         _adopt(p, full)
         if full.kind == "person":
             p.kind, p.cue = "person", max(p.cue, 2)
+
+
+def _link_landform_short_forms(pieces: list[Piece]) -> None:
+    """`the Golan` after `the Golan Heights`, `the Orlin` after `the Orlin River`: a word no cue decided that
+    the article also writes before a landform's head word is that place."""
+    landforms = {p.key[:1]: p for p in pieces if p.kind == "place" and p.curated is None and len(p.key) == 2
+                 and p.key[1] in LANDFORM_HEADS}
+    for p in pieces if landforms else ():
+        full = landforms.get(p.key)
+        if full is not None and p.cue == 0 and p.curated is None and not p.adopted:
+            _adopt(p, full)
+            p.kind, p.cue = "place", 2
 
 
 def _link_company_short_forms(pieces: list[Piece]) -> None:
