@@ -80,13 +80,13 @@ def test_a_place_whose_name_opens_with_the_is_a_place():
 
 
 def test_a_person_s_initials_defined_in_brackets_are_that_person():
-    text = ("Doctors accompanied President Ana María Lobo Ortiz (AMLO) on Monday. Critics say the plan is part of "
-            "AMLO's agenda. \"We will go on,\" AMLO said.")
-    amlo = [m for m in extract_mentions(text) if m.surface == "AMLO"]
-    assert len(amlo) == 3 and {(m.name, m.kind) for m in amlo} == {("Ana María Lobo Ortiz", "person")}
+    text = ("Doctors accompanied President Tomás Ruiz Calvo (TRC) on Monday. Critics say the plan is part of "
+            "TRC's agenda. \"We will go on,\" TRC said.")
+    trc = [m for m in extract_mentions(text) if m.surface == "TRC"]
+    assert len(trc) == 3 and {(m.name, m.kind) for m in trc} == {("Tomás Ruiz Calvo", "person")}
     # a party's letters after a person's name are the party's, not hers
-    text = "Ana Lobo (PAN) voted against the bill, and the PAN said it would appeal."
-    assert kinds_of(text, "PAN") == {"organization"}
+    text = "Ana Lobo (PRV) voted against the bill, and the PRV said it would appeal."
+    assert kinds_of(text, "PRV") == {"organization"}
 
 
 

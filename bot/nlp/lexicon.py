@@ -53,8 +53,8 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
                      "bazaar chowk circle roundabout interchange reserve forest falls peak town village township territory "
                      "regions hamlet creek cemetery monument refuge sector sectors prison jail hotel museum gallery st rd ave "
                      "gardens area block")
-# Place heads of the land and its waters: the name before them alone is the place too (the Golan Heights ...
-# the Golan; the Nile River ... the Nile), as it is not for a built place (the Ritz Hotel ... Ritz).
+# Place heads of the land and its waters: the name before them alone is the place too (the Tarvan Heights ...
+# the Tarvan; the Orlin River ... the Orlin), as it is not for a built place (the Velmont Hotel ... Velmont).
 LANDFORM_HEADS = _words("heights hills mountains valley river lake strait desert coast peninsula plateau basin sea gulf "
                         "island islands falls delta")
 # Place heads that also end the names of bodies: a central bank (Federal Reserve), a broadcaster (Radio

@@ -71,7 +71,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
     if prev >= 0 and keys[prev] == "the" and ("the", *span) in place_names():
-        return "place", 2  # at the Hague: a place whose name opens with its article
+        return "place", 2  # at the Tarvesse, in The Tarvesse: a listed place whose name opens with its article
     if _place_of(toks, p.first):
         return "place", 2  # the city of Tarvo, the island of Melk, west of Orlin
     pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \

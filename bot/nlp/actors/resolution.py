@@ -179,7 +179,7 @@ LONGEST_GAP = max(map(len, LIST_GAPS))
 
 
 def _kinds_of_coordinates(pieces: list[Piece], toks: Tokens) -> None:
-    """`Hebbal, Tarvo, Ostrel and Silk Board`, `Keylor and Celso`: names in one list are things of one kind. A
+    """`Brenvik, Tarvo, Ostrel and Calder Bay`, `Teodor and Velgaro`: names in one list are things of one kind. A
     name no cue decided takes the kind the list's sure names agree on. (Names joined by commas alone are no
     list: `the head of Acme, Tom Ferris` is an apposition.)"""
     text = toks.text
@@ -304,7 +304,7 @@ def _link_nicknames(pieces: list[Piece], art: Article) -> None:
 
 def _abbreviates(short: str, long: Piece, toks: Tokens) -> bool:
     """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP);
-    a person's, only all of them in order (Ana María Lobo Ortiz, AMLO: not Ana Lobo (PAN), her party's)."""
+    a person's, only all of them in order (Tomás Ruiz Calvo, TRC: not Ana Lobo (PRV), her party's)."""
     if not short[:1].isupper() or len(short) > 12:
         return False
     if long.kind == "person":
@@ -406,7 +406,7 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
 
 
 def _link_landform_short_forms(pieces: list[Piece]) -> None:
-    """`the Golan` after `the Golan Heights`, `the Orlin` after `the Orlin River`: a word no cue decided that
+    """`the Tarvan` after `the Tarvan Heights`, `the Orlin` after `the Orlin River`: a word no cue decided that
     the article also writes before a landform's head word is that place."""
     landforms = {p.key[:1]: p for p in pieces if p.kind == "place" and p.curated is None and len(p.key) == 2
                  and p.key[1] in LANDFORM_HEADS}
