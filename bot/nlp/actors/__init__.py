@@ -22,9 +22,12 @@ is the name without it.
 
 Kinds come from cues in the text first (titles, head words, speech verbs, place
 prepositions), then from general knowledge (bot.nlp.world: countries and cities,
-given names, how common an English word is). A nationality or place that opens an
-organisation's name qualifies it: the mention covers `Development Bank`, the actor
-is `African Development Bank`, and the place gets a mention of its own.
+given names, how common an English word is); a name no cue decided takes the kind
+of the sure names in its list (`A, B and C`), and every mention of an actor votes
+for its kind in the article, weighed by how sure its cue is. A nationality, place
+or country's initials that opens an organisation's name qualifies it: the mention
+covers `Development Bank`, the actor is `African Development Bank`, and the place
+gets a mention of its own.
 
 Headline-like lines (title case, no closing punctuation) and lines in capitals
 are page furniture for discovery. The title is not scanned: the stored text does
