@@ -47,7 +47,6 @@ def test_a_central_bank_is_no_place_for_its_head_word():
     assert "place" not in kinds_of(text, "Federal Reserve")
 
 
-
 def test_names_in_one_list_share_the_kind_its_sure_names_have():
     # no list knows Zorvatka, Melnibor or Velgaro: the list they stand in tells what they are
     text = "Aid convoys reached Zorvatka, Melnibor and Cairo on Monday, officials said."
@@ -62,7 +61,6 @@ def test_a_name_and_a_person_after_a_comma_alone_are_no_list():
     assert "person" not in kinds_of(text, "Velgaro")
 
 
-
 def test_one_odd_context_does_not_outvote_all_the_others():
     # `said Velmora has` reads like a person speaking; nine other mentions read as a body's
     text = ("A court dismissed a petition filed by Velmora on Monday. The bureau cancelled Velmora's registration "
@@ -71,7 +69,6 @@ def test_one_odd_context_does_not_outvote_all_the_others():
             "Velmora's lawyer said it would appeal. Donors have funded Velmora for years, and Velmora's staff "
             "of twelve stayed on. Velmora was founded in 1994.")
     assert kinds_of(text, "Velmora") == {"organization"}
-
 
 
 def test_a_place_whose_name_opens_with_the_is_a_place():
@@ -87,7 +84,6 @@ def test_a_person_s_initials_defined_in_brackets_are_that_person():
     # a party's letters after a person's name are the party's, not hers
     text = "Ana Lobo (PRV) voted against the bill, and the PRV said it would appeal."
     assert kinds_of(text, "PRV") == {"organization"}
-
 
 
 def test_a_landform_s_name_without_its_head_word_is_the_place():
