@@ -82,8 +82,8 @@ def test_a_person_s_initials_defined_in_brackets_are_that_person():
     trc = [m for m in extract_mentions(text) if m.surface == "TRC"]
     assert len(trc) == 3 and {(m.name, m.kind) for m in trc} == {("Tomás Ruiz Calvo", "person")}
     # a party's letters after a person's name are the party's, not hers
-    text = "Ana Lobo (PRV) voted against the bill, and the PRV said it would appeal."
-    assert kinds_of(text, "PRV") == {"organization"}
+    text = "Ana Lobo (PVX) voted against the bill, and the PVX said it would appeal."
+    assert kinds_of(text, "PVX") == {"organization"}
 
 
 def test_a_landform_s_name_without_its_head_word_is_the_place():

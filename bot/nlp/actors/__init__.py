@@ -26,7 +26,7 @@ given names, how common an English word is); a name no cue decided takes the kin
 of the sure names in its list (`A, B and C`), and every mention of an actor votes
 for its kind in the article, weighed by how sure its cue is. A nationality, place
 or country's initials that opens an organisation's name qualifies it: the mention
-covers `Development Bank`, the actor is `African Development Bank`, and the place
+covers `Development Bank`, the actor is `Nordic Development Bank`, and the place
 gets a mention of its own.
 
 Headline-like lines (title case, no closing punctuation) and lines in capitals

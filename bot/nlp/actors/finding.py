@@ -388,9 +388,9 @@ def _subject_word(toks: Tokens, j: int, alone: bool = False) -> bool:
 
 def _ends_subject(toks: Tokens, hits: dict, i: int) -> bool:
     """After `Ministry of Science and`: one to three capitalised words that end the name (Technology,
-    Atmospheric Research), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali), nor
+    Marine Biology), not a place, a known actor or a person of their own (and Iraq, and Ahmed Ali), nor
     a body's name (and Orlin Bank; a weak head word inside the words heads nothing: and International Studies).
-    A lower-case sentence may go on after them (Ministry of Commerce and Industry and the ...)."""
+    A lower-case sentence may go on after them (Ministry of Ports and Industry and the ...)."""
     end = i
     while end + 1 < len(toks.words) and toks.joins[end] and toks.caps[end + 1] and end - i < 3:
         end += 1
@@ -470,7 +470,7 @@ def _last_is_head(toks: Tokens, i: int) -> bool:
 
 def _plain_name_word(toks: Tokens, m: int) -> bool:
     """A capitalised frequent English word that is no head word, given name, place or company word: one
-    that names no body by itself (Savings, Road Transport): before an `and` and a body's words, it opens the
+    that names no body by itself (Savings, Road Safety): before an `and` and a body's words, it opens the
     body's name (not Acme and [Zenith Oil], Jane Doe and [City Hall])."""
     key = toks.keys[m]
     return _capitalised_common_word(toks, m) and key not in ORG_HEADS and key not in COMPANY_WORDS
@@ -516,7 +516,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             j += size
             name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
             if name == j and keys[j - 1] in ("minister", "ministers"):
-                name = _portfolio_only(toks, j, stop)  # Minister of [Health and Wellness]: the office, no body
+                name = _portfolio_only(toks, j, stop)  # Minister of [Health and Sport]: the office, no body
             if place >= 0:
                 out.append(Piece(place, name - 1, toks.starts[place], toks.ends[name - 1], "place", 3))
             j = name
@@ -715,7 +715,7 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
 
 
 def _portfolio_only(toks: Tokens, j: int, stop: int) -> int:
-    """After `Minister of` with no one named: the portfolio (Health and Wellness, Labour and Employment) up to
+    """After `Minister of` with no one named: the portfolio (Health and Sport, Labour and Fisheries) up to
     the end of the run is what the office is of, not a body of its own (the Ministry of Health is one).
     Returns where the words after the portfolio start (j when the words are no portfolio)."""
     keys = toks.keys
@@ -943,7 +943,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
                     Piece(body, last, toks.starts[body], piece.end, "organization", 2,
                           name_start=piece.start if piece.name_start is None else piece.name_start)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
-        # (Catholic University of [Tarvo]: a place ends the body's name as it does with no qualifier)
+        # (Polytechnic Institute of [Tarvo]: a place ends the body's name as it does with no qualifier)
         rest = _place_after_body(toks, piece, lead)
         if rest is None:
             rest = [Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)]
@@ -986,7 +986,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
 
 
 def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | None:
-    """`Supreme Court of Nigeria`, `Communist Party of Tarvo`: a body's words (from lead), `of` or `in`, then a
+    """`Supreme Court of Tarvo`, `Communist Party of Orlin`: a body's words (from lead), `of` or `in`, then a
     known place: the body is the mention (its actor the whole name), the place one of its own; likewise a
     nationality after the `of` (Centre for Nordic Studies: the mention `Centre`). None when the name holds
     no such place or nationality."""

@@ -73,7 +73,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if prev >= 0 and keys[prev] == "the" and ("the", *span) in place_names():
         return "place", 2  # at the Tarvesse, in The Tarvesse: a listed place whose name opens with its article
     if _place_of(toks, p.first):
-        return "place", 2  # the city of Tarvo, the island of Melk, west of Orlin
+        return "place", 2  # the city of Tarvo, the island of Vrenna, west of Orlin
     pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \
         else None
     if pronoun == "its" and not (len(span) == 1 and (span[0],) in place_names()):
@@ -176,7 +176,7 @@ def _org_type_forms(name: str) -> tuple[str, ...]:
 
 
 def _place_of(toks: Tokens, first: int) -> bool:
-    """`the city of Tarvo`, `the island of Melk`, `west of Orlin`: a place noun or a compass point in
+    """`the city of Tarvo`, `the island of Vrenna`, `west of Orlin`: a place noun or a compass point in
     lower case, then `of`, before the name."""
     at = first - 2
     return at >= 0 and toks.keys[first - 1] == "of" and toks.joins[at] and toks.joins[first - 1] \

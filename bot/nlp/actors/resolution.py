@@ -293,7 +293,7 @@ def _link_nicknames(pieces: list[Piece], art: Article) -> None:
     for a, b in zip(pieces, pieces[1:]):
         if a.kind == "person" and b.curated is None and b.first == b.last and b.end - a.end < 60 \
                 and _KNOWN_AS.search(art.text[a.end:b.start]) and not art.toks.possessive[b.last] \
-                and not (b.kind == "place" and b.cue >= 2):  # (not `Weibo, known as China's answer to Twitter`)
+                and not (b.kind == "place" and b.cue >= 2):  # (not `Zentrix, known as Orlin's answer to Acme`)
             known[b.key] = a
     for p in pieces if known else ():
         target = known.get(p.key)
@@ -304,7 +304,7 @@ def _link_nicknames(pieces: list[Piece], art: Article) -> None:
 
 def _abbreviates(short: str, long: Piece, toks: Tokens) -> bool:
     """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP);
-    a person's, only all of them in order (Tomás Ruiz Calvo, TRC: not Ana Lobo (PRV), her party's)."""
+    a person's, only all of them in order (Tomás Ruiz Calvo, TRC: not Ana Lobo (PVX), her party's)."""
     if not short[:1].isupper() or len(short) > 12:
         return False
     if long.kind == "person":
