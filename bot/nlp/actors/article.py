@@ -72,6 +72,11 @@ class Piece:
     name_end: int | None = None  # the name ends after the mention: Supreme Court [of Nigeria]
     role: str | None = None  # the role written before the name: Minister of Energy [Ali Veli]
 
+    @property
+    def name_begin(self) -> int:
+        """Where the actor's name begins in the text: at the mention, or before it (name_start)."""
+        return self.start if self.name_start is None else self.name_start
+
 
 class Article:
     """Per-article facts discovery reads: sentence starts, furniture lines, vocabulary."""

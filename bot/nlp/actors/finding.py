@@ -714,6 +714,9 @@ def _portfolio_end(toks: Tokens, j: int, stop: int) -> tuple[int, int]:
     return j, -1
 
 
+_PORTFOLIO_HEADS = WEAK_ORG_HEADS | SUBJECT_HEADS  # head words a minister's portfolio may hold (Energy, Media)
+
+
 def _portfolio_only(toks: Tokens, j: int, stop: int) -> int:
     """After `Minister of` with no one named: the portfolio (Health and Sport, Labour and Fisheries) up to
     the end of the run is what the office is of, not a body of its own (the Ministry of Health is one).
@@ -725,7 +728,7 @@ def _portfolio_only(toks: Tokens, j: int, stop: int) -> int:
         if keys[k] in ("the", "and", "of", "for") and not toks.caps[k]:
             continue
         if not toks.caps[k] or toks.words[k].isupper() or keys[k] not in known_words() or keys[k] in given_names() \
-                or (keys[k],) in place_names() or keys[k] in ORG_HEADS and keys[k] not in WEAK_ORG_HEADS | SUBJECT_HEADS:
+                or (keys[k],) in place_names() or keys[k] in ORG_HEADS and keys[k] not in _PORTFOLIO_HEADS:
             return j
     return stop + 1
 
@@ -940,14 +943,12 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
         body = _body_after_person(toks, first, last) if lead == first else first
         if body > first:  # Kailash Satyarthi Foundation: the person the body is named after, and the body
             return [Piece(first, body - 1, piece.start, toks.ends[body - 1], "person", 2),
-                    Piece(body, last, toks.starts[body], piece.end, "organization", 2,
-                          name_start=piece.start if piece.name_start is None else piece.name_start)]
+                    Piece(body, last, toks.starts[body], piece.end, "organization", 2, name_start=piece.name_begin)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
         # (Polytechnic Institute of [Tarvo]: a place ends the body's name as it does with no qualifier)
         rest = _place_after_body(toks, piece, lead)
         if rest is None:
-            rest = [Piece(lead, last, toks.starts[lead], piece.end, "organization", 2)]
-            rest[0].name_start = piece.name_start if piece.name_start is not None else piece.start
+            rest = [Piece(lead, last, toks.starts[lead], piece.end, "organization", 2, name_start=piece.name_begin)]
         return out + rest
     country_lead = out and tuple(keys[first:lead]) in country_names() and lead <= last \
         and keys[lead] not in given_names() and keys[last] not in PLACE_HEADS and keys[last] not in EVENT_HEADS \
@@ -955,9 +956,8 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     if country_lead or lead == last and toks.words[last].isupper() and len(toks.words[last]) > 1 \
             and keys[last] not in NOT_ACTOR_ACRONYMS and keys[last] not in common_words():
         # Eritrean PFDJ, Henan AMC: a nationality or place before an acronym qualifies it
-        rest = Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue)
-        rest.name_start = piece.name_start if piece.name_start is not None else piece.start
-        return out + [rest]
+        return out + [Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue,
+                            name_start=piece.name_begin)]
     if out and lead < last and keys[lead] in given_names() and toks.caps[lead] and keys[lead] not in NAME_PARTICLES \
             and toks.gaps[lead] == " " \
             and (keys[lead] not in common_words() or keys[lead + 1] not in common_words()) \
@@ -999,14 +999,14 @@ def _place_after_body(toks: Tokens, piece: Piece, lead: int) -> list[Piece] | No
             # Centre for Nordic Studies, Federation of Chilean Potters: a nationality after the body's `of` is cut
             # out as a place is, the body's words before it the mention (its actor the whole name)
             return [Piece(lead, m - 1, toks.starts[lead], toks.ends[m - 1], "organization", 2,
-                          name_start=piece.start if piece.name_start is None else piece.name_start,
+                          name_start=piece.name_begin,
                           name_end=piece.end)]
     for size in (3, 2, 1):
         cut = last - size + 1
         if cut - 2 >= lead and keys[cut - 1] in ("of", "in") and tuple(keys[cut:cut + size]) in place_names() \
                 and any(k in ORG_HEADS for k in keys[lead:cut - 1]):
             body = Piece(lead, cut - 2, toks.starts[lead], toks.ends[cut - 2], "organization", 2,
-                         name_start=piece.start if piece.name_start is None else piece.name_start,
+                         name_start=piece.name_begin,
                          name_end=piece.end)
             return [body, Piece(cut, last, toks.starts[cut], piece.end, "place", 3)]
     return None

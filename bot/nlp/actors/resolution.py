@@ -33,7 +33,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
         if p.curated is not None:
             p.name = p.curated.name
         else:
-            p.name = art.text[p.start if p.name_start is None else p.name_start:p.end if p.name_end is None else p.name_end]
+            p.name = art.text[p.name_begin:p.end if p.name_end is None else p.name_end]
             if p.kind is None:
                 p.kind, p.cue = decide_kind(p, toks, art)
     _split_joined_names(pieces, toks)
