@@ -69,7 +69,7 @@ class Piece:
     adopted: bool = False  # resolved to another name of the article
     tentative: bool = False  # a lone capitalised word opening a sentence: kept only if it names someone known here
     name_start: int | None = None  # the name begins before the mention: [German] Development Ministry
-    name_end: int | None = None  # the name ends after the mention: Supreme Court [of Nigeria]
+    name_end: int | None = None  # the name ends after the mention: Supreme Court [of Tarvo]
     role: str | None = None  # the role written before the name: Minister of Energy [Ali Veli]
 
     @property

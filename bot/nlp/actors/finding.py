@@ -941,7 +941,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
             if lead > first:
                 out.append(Piece(first, lead - 1, toks.starts[first], toks.ends[lead - 1], "place", 1))
         body = _body_after_person(toks, first, last) if lead == first else first
-        if body > first:  # Kailash Satyarthi Foundation: the person the body is named after, and the body
+        if body > first:  # Tomas Orlik Foundation: the person the body is named after, and the body
             return [Piece(first, body - 1, piece.start, toks.ends[body - 1], "person", 2),
                     Piece(body, last, toks.starts[body], piece.end, "organization", 2, name_start=piece.name_begin)]
     if lead > first and lead <= last and any(k in ORG_HEADS for k in keys[lead:last + 1]):
@@ -955,7 +955,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
         and not any((keys[m],) in place_names() or keys[m] in DEMONYMS for m in range(lead, last + 1))
     if country_lead or lead == last and toks.words[last].isupper() and len(toks.words[last]) > 1 \
             and keys[last] not in NOT_ACTOR_ACRONYMS and keys[last] not in common_words():
-        # Eritrean PFDJ, Henan AMC: a nationality or place before an acronym qualifies it
+        # Eritrean PVX, Orlin AMC: a nationality or place before an acronym qualifies it
         return out + [Piece(lead, last, toks.starts[lead], piece.end, piece.kind, piece.cue,
                             name_start=piece.name_begin)]
     if out and lead < last and keys[lead] in given_names() and toks.caps[lead] and keys[lead] not in NAME_PARTICLES \
