@@ -115,13 +115,12 @@ def classify(text: str, start: int) -> Speaker | None:
     speaker = _classify(text)
     if speaker is None or not start:
         return speaker
-    return Speaker(speaker.text, speaker.kind, speaker.start + start, speaker.end + start, speaker.name)
+    return replace(speaker, start=speaker.start + start, end=speaker.end + start)
 
 
 @lru_cache(maxsize=1 << 14)
 def _classify(text: str) -> Speaker | None:
     """classify at offset 0: a stretch read once (`he `, `the official `, `the company` recur in every story)."""
-    start = 0
     raw = text
     if "\n" in text.strip() or re.search(r"[\"“”‘’«»]", NICKNAME.sub("", text)):
         return None  # a stretch that runs into another quote
@@ -129,7 +128,7 @@ def _classify(text: str) -> Speaker | None:
     text = RELATIVE.sub("", text).strip().strip(",").strip()
     if not text or len(text) > 220:
         return None
-    offset = start + raw.find(text) if text in raw else start
+    offset = max(raw.find(text), 0)
     low = text.casefold()
     if low in PRONOUNS:
         return Speaker(text, "pronoun", offset, offset + len(text))
