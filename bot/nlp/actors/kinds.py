@@ -324,6 +324,8 @@ def guess_by_context(pieces: list[Piece], toks: Tokens) -> None:
 
 # One mention's say in its actor's kind, by its cue (Piece.cue: 0 a guess ... 3 curated): a cue outweighs seven
 # mentions of the cue below it. A mention no cue gave any kind (`other`, a guess) says half of what a guess says.
+# (Steeper than the articles' votes across the corpus, bot.store.actor_stats.CUE_WEIGHTS: within one article the
+# mentions of a name share their contexts, and the corpus's weights gave a worse kind: BENCHMARKS.md.)
 KIND_CUE_WEIGHTS = (2, 16, 128, 1024)
 
 
