@@ -153,7 +153,7 @@ def _finish(toks: Tokens) -> Tokens:
     # (map over C-level methods: the per-word work stays out of the interpreter loop)
     keys = toks.keys = list(map(_KEY_CACHE.get, words))
     if not all(keys):  # (words met for the first time, if any: only those are keyed in the interpreter)
-        for i in [i for i in compress(range(len(keys)), map(is_, keys, repeat(None)))]:
+        for i in list(compress(range(len(keys)), map(is_, keys, repeat(None)))):
             keys[i] = token_key(words[i])
     toks.caps = list(map(str.isupper, map(itemgetter(0), words))) + [False]
     joins = toks.joins = list(map(" ".__eq__, gaps))
