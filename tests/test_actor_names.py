@@ -111,3 +111,11 @@ def test_a_country_s_initials_opening_a_body_s_name_qualify_it_as_a_nationality_
     assert found["Navy"] == ("organization", "US Navy")
     assert found["Home Office"] == ("organization", "UK Home Office")
     assert found["US"][0] == found["UK"][0] == "place"
+
+
+def test_st_before_a_name_is_saint_a_word_of_the_name_not_a_title_dropped():
+    found = spans("The pilgrims walked from St Orvald to the coast, said Mr Denholt.")
+    assert "St Orvald" in found and "Orvald" not in found
+    assert "Denholt" in found and "Mr Denholt" not in found  # Mr stays a title
+    assert spans("She moved to St. Petersburg in 1990.").get("St. Petersburg") == "place"  # the city's St form
+    assert spans("Traffic was closed on Harbour St on Sunday.").get("Harbour St") == "place"  # St after: a street

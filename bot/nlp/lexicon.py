@@ -108,7 +108,7 @@ listen image images caption credit copyright reserved rights terms privacy polic
 sign register newsletter newsletters home menu search comments comment reply trending exclusive breaking update
 updated opinion analysis editorial feature features podcast live page section category archive tags tag
 covid coronavirus internet web website online celsius fahrenheit im ive ill youre theyre weve dont cant wont isnt didnt doesnt
-mr mrs ms dr prof st
+mr mrs ms dr prof
 """)
 
 # Acronyms of things, not of organisations.

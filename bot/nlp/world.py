@@ -53,7 +53,12 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
             names.update((city["name"], city.get("asciiname") or city["name"]))
             if city.get("population", 0) >= BIG_CITY_POPULATION:  # Bombay, Calcutta, Peking, Bangalore
                 names.update(n for n in city.get("alternatenames", ()) if n[:1].isupper() and n.isascii() and len(n) > 3)
-    return frozenset(k for k in map(_key, filter(None, names)) if k) | _subdivision_names() | _dotted_initials(gc)
+    keys = {k for k in map(_key, filter(None, names)) if k}
+    keys.update(("st", *k[1:]) for k in list(keys) if k[0] in _SAINTS and len(k) > 1)  # St Petersburg, St. Gallen
+    return frozenset(keys) | _subdivision_names() | _dotted_initials(gc)
+
+
+_SAINTS = frozenset(("saint", "sainte", "sankt"))  # what news abbreviates to St
 
 
 def _initials_of_countries(gc) -> dict[str, list[dict]]:
