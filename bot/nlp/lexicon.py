@@ -28,10 +28,10 @@ organisation observatory commission consortium cooperative federation fc hospita
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
 caucus nations panel taskforce administration empire archives theatre theater fm collective confederation faculty
 """)
-# Head words of the public bodies of a town or district (Wairoa District Council, Keraniganj Police).
+# Head words of the public bodies of a town or district (Nordvik District Council, Varaganj Police).
 LOCAL_BODY_HEADS = _words("council councils assembly municipality police court government committee authority")
 # Organisation words that also stand alone in ordinary prose and start no name by themselves.
-# Last words of company names: a name ending in one is a firm (Babel Finance, Hanes Brands), though
+# Last words of company names: a name ending in one is a firm (Kestrel Finance, Orvane Brands), though
 # the word alone is no head (Finance Minister, Capital Markets).
 COMPANY_WORDS = _words("finance insurance brokers analytics brands capital holdings partners ventures resources mining "
                        "pharma pharmaceuticals technologies technology tech systems solutions labs logistics entertainment "
@@ -122,7 +122,7 @@ fta ipo npl led fdi sme smes nft nfts esg kpi roi yoy vpn nev cop iq qr ma ba bs
 # Lower-case words inside names (Osama bin Laden, Abu Bakr al-Baghdadi, Charles de Gaulle).
 NAME_PARTICLES = _words("al el bin ibn bint ben abu abd de da di du do dos das del della van von der den ter la le ul ud "
                         "ad ash as at az an ar wa ka")
-# Abbreviated given names that open a person's name (Md Atiqul Alam, Mohd Shah).
+# Abbreviated given names that open a person's name (Md Tarikul Varem, Mohd Shah).
 NAME_ABBREVIATIONS = _words("md mohd muhd mohamad mst")
 # Possessive words that start organisation names (People's Front, Children's Fund).
 POSSESSIVE_ORG_WORDS = _words("people peoples children women men workers veterans citizens farmers students teachers "
@@ -160,21 +160,21 @@ mr mrs ms dr
 """)
 
 # -- cues from the words around a name ------------------------------------------------------------
-# Lower-case compass adjectives before a name: it is a place (northern Wairarapa).
+# Lower-case compass adjectives before a name: it is a place (northern Velmarapa).
 COMPASS_WORDS = _words("northern southern eastern western central northeastern northwestern southeastern southwestern "
                        "north south east west upper lower coastal neighbouring neighboring")
 # Compass points as nouns: `west of Orlin` places the name after the `of`.
 COMPASS_POINTS = _words("north south east west northeast northwest southeast southwest")
-# Lower-case nouns after a name that make it a place (Xinjiang province, Laja river).
+# Lower-case nouns after a name that make it a place (Korvash province, Tesna river).
 PLACE_NOUNS = _words("region province district county prefecture governorate municipality city town village island "
                      "islands river valley mountains lake upazila township neighbourhood neighborhood suburb oblast "
                      "emirate canton department archipelago peninsula desert border coast")
-# Lower-case nouns after a name that make it an organisation's (Caijing magazine, the Sinaloa cartel) ...
+# Lower-case nouns after a name that make it an organisation's (Velkor magazine, the Sinaloa cartel) ...
 # ... and those that follow a leader's surname as often (the Albanese government, Labour MPs): a weak cue.
 LEADER_NOUNS = _words("government spokesman spokesperson mp mps senator senators lawmaker lawmakers")
 ORG_NOUNS = _words("party company firm militia cartel gang faction newspaper daily broadcaster organisation "
                    "organization") | LEADER_NOUNS
-# Lower-case nouns after a name for the people who act for it: a body's (Greens leader Adam Bandt, ED officials).
+# Lower-case nouns after a name for the people who act for it: a body's (Greens leader Orvin Kestle, ED officials).
 MEMBER_NOUNS = _words("leader leaders leadership official officials representative representatives member members "
                       "candidate candidates counsel founder officers analyst analysts economist economists "
                       "executive executives employee employees shareholders")
@@ -190,7 +190,7 @@ NOT_ROLE_WORDS = _words("former late senior acting vice deputy general private h
 SUBJECT_VERBS = _words("has had is was will would also says added told asked")
 
 # -- inside names ----------------------------------------------------------------------------------
-# Legal forms written after a comma: `TransparentBusiness, Inc`.
+# Legal forms written after a comma: `VarnoWorks, Inc`.
 LEGAL_FORMS = _words("inc ltd llc plc corp co cos limited gmbh bhd llp")
 # Head words that also name a ministry's subject (Ministry of Environment and Energy).
 SUBJECT_HEADS = _words("energy oil gas media services petroleum telecom television radio")
@@ -202,7 +202,7 @@ OFFICE_HEADS = _words("court office college school hospital church chambers")
 # Head words that also open bodies' names (Radio Plus, Front Line Defenders, Federation Against Torture).
 OPENING_HEADS = _words("radio daily federation league movement front alliance association coalition union network "
                        "society foundation institute confederation collective")
-# The name particles that open a surname written on its own (De Freitas, Dos Santos, Van Lieshout).
+# The name particles that open a surname written on its own (De Varnosa, Dos Santos, Van Dorvelt).
 SURNAME_PARTICLES = _words("de da dos das du del della di van von ter")
-# Articles that open Spanish, French and Arabic place names (Los Vilos, Las Cuevas, El Salvador).
+# Articles that open Spanish, French and Arabic place names (Los Tarvos, Las Orvelas, El Salvador).
 PLACE_ARTICLES = _words("los las el la le les al")
