@@ -49,19 +49,19 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         if countries and not countries.isdisjoint(art.countries):
             return "place", 2  # UP in an article naming India, KZN in one naming South Africa: a region's code
         if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
-            return "other", 0  # HK$, BA.5, KF-21, JD(S): two letters glued to a sign or a number name a thing
+            return "other", 0  # HK$, BA.5, QX-17, QV(S): two letters glued to a sign or a number name a thing
         return "organization", 1
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
-        return "organization", 1  # Babel Finance, Integro Insurance Brokers
+        return "organization", 1  # Kestrel Finance, Tarvex Insurance Brokers
     if len(span) > 1 and any(toks.gaps[m] in AMPERSANDS for m in range(p.first, p.last)):
         return "organization", 1  # Frost & Sullivan, Bath & Body Works
     if not PERSON_PARTICLES.isdisjoint(span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
             and toks.caps[p.last] and span[-1] not in ORG_HEADS:
-        return "person", 1  # L.H. Mitchell, H D Kumaraswamy, W. Gyude Moore: initials open a person's name
+        return "person", 1  # L.H. Mitchell, H D Varaswamy, W. Tarvu Moore: initials open a person's name
     if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
-        return "person", 1  # Park Joo-min, Yeung Chung-hei: a given name of hyphenated syllables
+        return "person", 1  # Park Dae-rin, Yeung Chau-lin: a given name of hyphenated syllables
     nxt, prev = p.last + 1, p.first - 1
     placed = prev >= 0 and words[prev].islower() and (  # officials in Kashmir said; in Jammu and Kashmir
         keys[prev] in PLACE_PREPOSITIONS or keys[prev] in ("and", "or") and _placed_coordinate(toks, prev - 1))
@@ -86,13 +86,13 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
             and toks.joins[prev] \
             and keys[prev] not in NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
-        return "person", 2  # spokesman Zaw Min Tun, activist Nasrin Sotoudeh
+        return "person", 2  # spokesman Kyaw Min Tarn, activist Nasrin Sotoudeh
     if speaks and len(span) > 1 and all(k in common_words() and k not in given_names() for k in span):
         return "organization", 1  # the Federal Reserve said: English words name a body, not a person
     if speaks and len(span) == 1 and prev >= 0 and keys[prev] == "the" and toks.joins[prev]:
         speaks = False  # the Angels, who; the Taliban said: a person's name takes no article
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
-        # Zartosht said / added Morley (one word alone before `said` is as often a company's: Chrysler said)
+        # Tarvosht said / added Quarnley (one word alone before `said` is as often a company's: Chrysler said)
         return "person", 2 if len(span) > 1 or pronoun in PERSON_PRONOUNS else 1
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
         return "person", 1  # Williams said, Brown told: a surname that is also a word
@@ -104,17 +104,17 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # one word may also be a given name (David, Paris): a person only when the article names one so
         return "place", 1 if len(span) == 1 else 2
     if len(span) == 2 and span[0] in SURNAME_PARTICLES and toks.caps[p.first] and not starts_place(toks, p.first, p.last):
-        return "person", 1  # De Freitas, Van Lieshout: a surname with its particle
+        return "person", 1  # De Varnosa, Van Dorvelt: a surname with its particle
     if span[0] in PLACE_PREFIXES and not _ordinary_words_follow(toks, p.first, p.last):
         return "place", 1
     if placed and not toks.possessive[p.last]:
         return "place", 1
     if prev >= 0 and keys[prev] in COMPASS_WORDS and words[prev].islower() and toks.joins[prev]:
-        return "place", 1  # southern Burma, northern Wairarapa
+        return "place", 1  # southern Burma, northern Velmarapa
     if _place_follows(toks, p.last):
-        return "place", 1  # Macomb, Illinois; Shimoda, Shizuoka Prefecture
+        return "place", 1  # Tarnby, Illinois; Shimovra, Kestaka Prefecture
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in PLACE_NOUNS and words[nxt].islower():
-        return "place", 2  # Benishangul-Gumuz region, Xinjiang province, Laja river
+        return "place", 2  # Orvashul-Gumel region, Korvash province, Tesna river
     if span[-1] in PLACE_HEADS and not (span[-1] in BODY_PLACE_HEADS and all(ordinary_word(k, art) for k in span[:-1])):
         # (after ordinary words, a head that also names a body leaves it to the context: the Federal Reserve
         # said, the Radio Station reported; a nature reserve, a market square)
@@ -126,14 +126,14 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
     if len(span) > 1 and span[0] in OPENING_HEADS and not toks.words[p.first].isupper():
-        return "organization", 1  # Front Line Defenders, Federation Against Involuntary Disappearances
+        return "organization", 1  # Front Line Defenders, Federation Against Unlawful Dredging
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in ORG_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last]:
-        # Caijing magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
+        # Velkor magazine, the Sinaloa cartel; after a surname the article gives (the Albanese government) a weak cue
         return "organization", 0 if keys[nxt] in LEADER_NOUNS else 1
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in MEMBER_NOUNS and words[nxt].islower() \
             and not toks.possessive[p.last] and not span[-1].endswith(WORD_ENDINGS + GROUP_ENDINGS):
-        return "organization", 1  # Greens leader Adam Bandt, ED officials (not Presidential candidate, Maoist leader)
+        return "organization", 1  # Greens leader Orvin Kestle, ED officials (not Presidential candidate, Maoist leader)
     if len(span) > 1 and span[0] in PLACE_ARTICLES and span[1] not in given_names() and toks.caps[p.first + 1]:
         # Al Jazeera, La Prensa, El Tri: an article before a word that is no given name opens the name of a body
         # or a place (Al Gore, La Toya: a given name), not a person's
@@ -143,17 +143,17 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # places' and things' names too (Kashmir, Coco)
         return "person", 1 if len(span) > 1 else 0
     if len(span) > 1 and not any(ordinary_word(k, art) for k in span):
-        return "person", 0  # Sonya Sceats: capitalised words that are not ordinary words
+        return "person", 0  # Sonya Varkett: capitalised words that are not ordinary words
     if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in PLACE_ARTICLES \
             and any(k not in known_words() for k in span) and all(toks.caps[m] for m in range(p.first, p.last + 1)) \
             and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
         if plural_noun(span[-1]):
             return "organization", 0  # Nordvik Iron Mines, Zenith Logistics: a plural noun ends no person's name
-        return "person", 0  # Rajnath Singh, Ace Magashule: a word no English list knows, with a common one
+        return "person", 0  # Varnath Singh, Ace Torvashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         if _addressed(toks, p.first) or _speaks_later(toks, p.last) or _referred_to_as_person(toks, p.last):
-            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied, Jinnah ... his
+            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied, Korvinah ... his
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
 
@@ -191,7 +191,7 @@ PREPOSITIONS = {"by", "with", "of", "for", "from", "on", "at", "to", "into", "ag
 
 def _pronoun_after_speech(toks: Tokens, j: int) -> str | None:
     """`X said its`, `X said Tuesday its`, `X said that he`: the pronoun opening what the name's speaker says,
-    which tells a body from a person (not `Yeutter said that with its surplus`: another's)."""
+    which tells a body from a person (not `Tolvert said that with its surplus`: another's)."""
     at = j + 2
     for skipped in (CALENDAR, ("that",)):  # said [Tuesday] [that] its
         if at < len(toks.words) and toks.keys[at] in skipped and toks.joins[at - 1]:
@@ -207,7 +207,7 @@ REFERENCE_REACH = 10  # words after a name in which a pronoun still refers back 
 
 
 def _referred_to_as_person(toks: Tokens, j: int) -> bool:
-    """`Shejin, a local functionary ..., said he`, `Jinnah studied law in his youth`: a personal pronoun later
+    """`Tarnejin, a local functionary ..., said he`, `Korvinah studied law in his youth`: a personal pronoun later
     in the name's sentence, before any other name or `it` could take it, refers to the name as a person's."""
     for at in range(j + 1, min(j + 1 + REFERENCE_REACH, len(toks.words))):
         if any(map(toks.gaps[at - 1].__contains__, ".!?\n")) or toks.caps[at] or toks.keys[at] in ("it", "its"):
@@ -264,7 +264,7 @@ def _names_a_thing(p: Piece, toks: Tokens) -> bool:
 
 
 def _glued_to_sign(toks: Tokens, j: int) -> bool:
-    """Word j runs into a sign or a number (HK$, BA.5, KF-21, JD(S), NT 3): the letters are a currency, a
+    """Word j runs into a sign or a number (HK$, BA.5, QX-17, QV(S), NT 3): the letters are a currency, a
     model or a variant. Standing alone, two capitals are mostly a body (the EC, ED officials, SM's group)."""
     nxt = j + 1
     return nxt == len(toks.words) or toks.gaps[j][:1] not in " ,;:)" or toks.gaps[j] == " (" \
@@ -273,7 +273,7 @@ def _glued_to_sign(toks: Tokens, j: int) -> bool:
 
 def _ordinary_words_follow(toks: Tokens, first: int, last: int) -> bool:
     """`Central Crime Branch`, `New Ideas`, `West Africa Cable System`: capitalised ordinary words after a
-    place prefix make a body's or a thing's name, not a place's (Gulf of Papagayo, San Juan Chamula)."""
+    place prefix make a body's or a thing's name, not a place's (Gulf of Tarvagayo, San Juan Velmula)."""
     keys = toks.keys
     return any(toks.caps[m] and keys[m] in common_words() and keys[m] not in PLACE_HEADS
                and keys[m] not in PLACE_PREFIXES and keys[m] not in given_names() and (keys[m],) not in place_names()
@@ -281,7 +281,7 @@ def _ordinary_words_follow(toks: Tokens, first: int, last: int) -> bool:
 
 
 def _place_follows(toks: Tokens, j: int) -> bool:
-    """`Macomb, Illinois,`: a name followed by a comma and a known place that ends the phrase is a
+    """`Tarnby, Illinois,`: a name followed by a comma and a known place that ends the phrase is a
     town or district and the region it lies in."""
     if toks.gaps[j] != ", ":
         return False
