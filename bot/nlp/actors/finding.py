@@ -209,7 +209,7 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
             return j + 1  # Amazon.com, Salon.com: a web address names the business
         if not joins[j] and not _possessive_org(toks, j):
             gap = toks.gaps[j]
-            if gap == ", ":  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+            if gap == ", ":  # Ministry of Sport, Youth[ and National Service]; VarnoWorks, Inc
                 listed = _comma_list_end(toks, art, hits, i, j, has_head)
             elif gap in _NICKNAME_OPENERS:
                 listed = _nickname_end(toks, i, j)  # José “Pepe” Mujica
@@ -219,7 +219,7 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
                 break
             if listed < 0:
                 break
-            j = listed  # Ministry of Sport, Youth[ and National Service]; TransparentBusiness, Inc
+            j = listed  # Ministry of Sport, Youth[ and National Service]; VarnoWorks, Inc
             continue
         nxt = j + 1
         if art.initial[nxt] or art.furniture[nxt]:
@@ -302,7 +302,7 @@ def _plain_word(toks: Tokens, j: int) -> bool:
 
 def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
     """`Frost & Sullivan`, `Bath & Body Works`: an ampersand joins the halves of a firm's name, not two
-    people (Benjamin Ntim & Kojo Annan), two places (Kampala & Kayunga) or letters (R&D, J&K)."""
+    people (Benjamin Tarvim & Kojo Velnan), two places (Kampala & Tarvunga) or letters (R&D, J&K)."""
     keys, words, nxt = toks.keys, toks.words, j + 1
     return toks.caps[nxt] and not art.initial[nxt] \
         and not _persons_around(toks, i, j, nxt) \
@@ -312,7 +312,7 @@ def _ampersand_joins(toks: Tokens, art: Article, i: int, j: int) -> bool:
 
 
 def _persons_around(toks: Tokens, i: int, j: int, nxt: int) -> bool:
-    """People on either side of an ampersand: a given name and a surname (Benjamin Ntim & Kojo Annan), or a
+    """People on either side of an ampersand: a given name and a surname (Benjamin Tarvim & Kojo Velnan), or a
     given name alone on both sides (Tom & Ann). A surname that is also a given name (Marks & Spencer,
     Procter & Gamble Co) or a word before a firm's own words (Acme Shipbuilding &) is none."""
     keys, caps = toks.keys, toks.caps
@@ -345,7 +345,7 @@ def _nickname_end(toks: Tokens, i: int, j: int) -> int:
 
 
 def _comma_list_end(toks: Tokens, art: Article, hits: dict, i: int, j: int, has_head: bool) -> int:
-    """A comma inside a name: a company's legal form (`TransparentBusiness, Inc`), or the list of
+    """A comma inside a name: a company's legal form (`VarnoWorks, Inc`), or the list of
     subjects of a body (`Ministry of Agriculture, Livestock and Fisheries`). Returns the last word the
     name reaches past the comma (the `and` of a list), or -1."""
     keys, caps, joins, gaps = toks.keys, toks.caps, toks.joins, toks.gaps
@@ -514,7 +514,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             office = tuple(keys[j:j + size]) not in FORMS_OF_ADDRESS
             role = (j, office) if role is None else (role[0], role[1] or office)
             j += size
-            name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Eskildsen]
+            name, place = _portfolio_end(toks, j, stop)  # Minister of Tourism [Iván Torvildsen]
             if name == j and keys[j - 1] in ("minister", "ministers"):
                 name = _portfolio_only(toks, j, stop)  # Minister of [Health and Sport]: the office, no body
             if place >= 0:
@@ -563,8 +563,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             if keys[k] in CONNECTORS and not _is_cap(words[k]):
                 if title_cue and keys[k] in ("of", "for") and (
                         not any(keys[m] in ORG_HEADS for m in range(j, k)) or _given_and_surname(toks, j, k - 1)):
-                    break  # Justice Inyang Eden Ekwo [of the Federal High Court]: a titled person, then a body
-                    # (Chief Daisy House [of Chisasibi]: a surname that is a head word too)
+                    break  # Justice Orvang Eden Tekwo [of the Federal High Court]: a titled person, then a body
+                    # (Chief Tarna House [of Velsasibi]: a surname that is a head word too)
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
             elif not inside_of and (_title_at(toks, k, stop) and not _name_word_after_given_name(toks, k, stop)
                                     and keys[k - 1] not in NAME_ABBREVIATIONS  # Mohd Shah Azhar
@@ -577,12 +577,12 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             elif _person_after_role_or_body(toks, j, k, stop, title_cue or j > 0 and keys[j - 1] in ("for", "of")
                                             and not toks.caps[j - 1]):
                 before_person = True
-                break  # Assembly of First Nations [Cindy Woodhouse], ANC NEC [Jeff Radebe], Assemblyman [Ronny Aleaga]
+                break  # Assembly of First Nations [Cindy Varhouse], ANC NEC [Jeff Tolvebe], Assemblyman [Ronny Valeaga]
             if _is_date_word(toks, k) or keys[k] in NOT_ACTORS and keys[k] in COMMON_STARTERS \
                     and not _pronoun_in_name(toks, art, k, stop):
                 break  # a pronoun run on: Obama I
             if _body_acronym_after_name(toks, j, k):
-                break  # Gilbert Houngbo [ILO]: the body the person speaks for, named after them
+                break  # Gilbert Tavungbo [ILO]: the body the person speaks for, named after them
             if _plural_acronym(words[k]):
                 break  # Labour MPs, Congress MLAs: members of the body, named by a plural acronym
             end = k
@@ -592,7 +592,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             end -= 1  # a trailing particle or connector (not a syllable: Tan Wei-an)
         if end > j and len(words[end]) > 1 and _ROMAN.match(words[end]) and toks.caps[end - 1] \
                 and not words[end - 1].isupper():
-            end -= 1  # Mohamed VI, Kusae Edu XV: a ruler's number is not part of the name
+            end -= 1  # Mohamed VI, Orvae Edu XV: a ruler's number is not part of the name
         piece = Piece(j, end, toks.starts[j], toks.ends[end])
         before = out[-1] if out else None
         if (before is not None and before.curated is not None and before.last == j - 1
@@ -680,7 +680,7 @@ def _names_body(keys: list[str], first: int, last: int) -> bool:
 
 
 def _name_word_after_given_name(toks: Tokens, k: int, stop: int) -> bool:
-    """`Sikandar Sultan Raja`: a one-word title that is also a given name, after a word no dictionary
+    """`Tarvandar Sultan Raja`: a one-word title that is also a given name, after a word no dictionary
     knows and before more of the name, is part of it."""
     return (k < stop and toks.keys[k] in given_names() and toks.keys[k - 1] not in known_words()
             and _title_at(toks, k, stop) == 1 and toks.caps[k + 1])
@@ -741,7 +741,7 @@ def _rarer_word_before_given_name(toks: Tokens, k: int, stop: int) -> bool:
 
 
 def _initial(toks: Tokens, k: int) -> bool:
-    """`L.Oyun-Erdene`, `B C Solanki`: a capital letter that opens a name."""
+    """`L.Oyun-Erdene`, `B C Varanki`: a capital letter that opens a name."""
     return len(toks.words[k]) == 1 and toks.words[k].isupper() and toks.joins[k] and toks.caps[k + 1]
 
 
@@ -755,25 +755,25 @@ def _titles_person(toks: Tokens, k: int, stop: int) -> bool:
 
 def _person_after_role_or_body(toks: Tokens, j: int, k: int, stop: int, after_office: bool) -> bool:
     """A given name and a surname right after a role or a body, written without a comma, start a person of
-    their own: the words before say what the person is or speaks for (Redfern Youth Connect Margaret Haumono,
-    ILO Cynthia Samuel-Olonjuwon, Assemblyman Ronny Aleaga, MEC for Finance Nomusa Dube-Ncube)."""
+    their own: the words before say what the person is or speaks for (Orlfern Youth Connect Margaret Tavumono,
+    ILO Cynthia Varuel-Olonvan, Assemblyman Ronny Valeaga, MEC for Finance Nomvelo Tarbe-Ncora)."""
     keys = toks.keys
     if k >= stop or toks.gaps[k - 1] != " " or not _opens_person(toks, k) or not _ends_role_or_body(toks, j, k - 1, k) \
             or _place_across(toks, k):
         return False
-    nxt = k + 2 if _is_particle(toks, k + 1) else k + 1  # (Abou al-Qassem Bartam)
+    nxt = k + 2 if _is_particle(toks, k + 1) else k + 1  # (Abou al-Qassem Varnam)
     surname = keys[nxt] if nxt <= stop else ""
     plain = _capitalised_common_word(toks, k - 1)  # (Smith [Barney Harris Upham]: a frequent word, a surname too)
     if keys[k - 1].endswith(("er", "or")) and _agent_noun(toks, k - 1) and not _ends_body(toks, k - 1) \
             and not plain and (keys[k] not in given_names() or keys[k][-1] == "s"):
         # a role ending like a surname (-er, -or) needs a given name after it, not a surname made of one:
-        # Bremer Landesbank Kreditanstalt, Archer Daniels Midland
+        # Velmer Landesbank Kreditanstalt, Archer Daniels Midland
         return False
     if keys[k] not in given_names() and not _ends_body(toks, k - 1) and not _agent_noun(toks, k - 1) \
             and not all(keys[m] in DEMONYMS for m in range(j, k)) and not (
             after_office and all(_capitalised_common_word(toks, m) or keys[m] in CONNECTORS for m in range(j, k))):
         # a word no list knows opens a name after a body, a role, a nationality, or the plain words of
-        # an office's portfolio (MEC for Finance [Nomusa Dube-Ncube]; not Aung San [Suu Kyi], Took [Lae Dee])
+        # an office's portfolio (MEC for Finance [Nomvelo Tarbe-Ncora]; not Aung San [Suu Kyi], Took [Lae Dorn])
         return False
     return toks.caps[nxt] and (surname not in common_words() or surname in given_names() and not plain) \
         and not (surname[-1:] == "s" and surname[:-1] in known_words()) \
@@ -789,11 +789,11 @@ def _place_across(toks: Tokens, k: int) -> bool:
 
 
 def _opens_person(toks: Tokens, k: int) -> bool:
-    """A word that opens a person's name: a given name, a word no English list knows (Nkululeko), or one a
+    """A word that opens a person's name: a given name, a word no English list knows (Nkulovelo), or one a
     name particle follows (Abou al-Qassem)."""
     key, word = toks.keys[k], toks.words[k]
     if not toks.caps[k] or word.isupper() or key in NAME_PARTICLES or not word.isalpha() or (key,) in country_names():
-        return False  # (Ford Kenya [Moses Wetangula])
+        return False  # (Ford Kenya [Moses Tarvangula])
     return key in given_names() or key not in known_words() and not key.endswith(_NOUN_ENDINGS) \
         or toks.joins[k] and _is_particle(toks, k + 1)
 
@@ -801,13 +801,13 @@ def _opens_person(toks: Tokens, k: int) -> bool:
 def _ends_role_or_body(toks: Tokens, j: int, m: int, k: int) -> bool:
     """Word m, before a person's name at k, ends a body's name (a head word, an acronym, a place), or a role:
     a capitalised ordinary word (Fox Business, MEC for Finance) or a noun for what a person does; not after
-    a given name that opens the run (Regina Ip [Lau Suk-yee]: one person's names)."""
+    a given name that opens the run (Regina Tam [Lau Vek-yin]: one person's names)."""
     keys = toks.keys
     if _ends_body(toks, m):
         return m > j or toks.words[m].isupper()  # (not a lone head word: Bank [Julius Baer])
     if keys[j] in given_names() and keys[j] not in common_words() \
             and not any(keys[n] in common_words() for n in range(j + 1, m)) or keys[m] in NAME_ABBREVIATIONS:
-        return False  # (Md [Masud Rana]: Mohammad, written short)
+        return False  # (Md [Masud Torvana]: Mohammad, written short)
     return _ordinary_capital(toks, m) or _place_of_ends(toks, k) or _agent_noun(toks, m)
 
 
@@ -865,7 +865,7 @@ def _given_and_surname(toks: Tokens, first: int, last: int) -> bool:
 
 
 def _body_acronym_after_name(toks: Tokens, j: int, k: int) -> bool:
-    """`Gilbert Houngbo ILO`: an acronym after a given name and a surname names the body the person speaks
+    """`Gilbert Tavungbo ILO`: an acronym after a given name and a surname names the body the person speaks
     for, not part of their name (not a company's legal form, a place or a ruler's number)."""
     word, key, keys = toks.words[k], toks.keys[k], toks.keys
     return 2 <= k - j <= 3 and word.isupper() and len(word) > 2 and word.isalpha() and not _ROMAN.match(word) \
@@ -896,7 +896,7 @@ def _place_of_ends(toks: Tokens, k: int) -> bool:
 
 
 def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
-    """`Amit Shah`, `Sadik Sheikh`, `Godfred Yeboah Dame`, `Tawhidul Islam`: a one-word title or creed that
+    """`Amit Shah`, `Tarvik Sheikh`, `Godfred Orvoah Dame`, `Tarvidul Islam`: a one-word title or creed that
     ends a name opened by a given name (or a word no list knows) titles no one after it, so it is the surname."""
     key = toks.keys[k]
     return (k == stop or toks.keys[k] in INNER_NAME_TITLES) and k > j \
@@ -917,7 +917,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
         return [piece]
     if toks.words[first].isupper() and len(toks.words[first]) > 1 and keys[first] not in NOT_ACTOR_ACRONYMS \
             and toks.caps[first + 1] and not toks.words[first + 1].isupper():
-        # FIFA World Cup, ANC Presidential Gala Dinner: a body and the event it holds; NSRI Shelly Beach,
+        # FIFA World Cup, ANC Presidential Golf Day: a body and the event it holds; NSRI Velmor Beach,
         # ANC KwaZulu-Natal: a body and the place of its branch
         if keys[last] in EVENT_HEADS:
             return [Piece(first, first, piece.start, toks.ends[first]),
@@ -963,7 +963,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
             and (keys[lead] not in common_words() or keys[lead + 1] not in common_words()) \
             and not any(k in given_names() for k in keys[first:lead]) \
             and not any(keys[m] in ORG_HEADS or keys[m] in PLACE_HEADS for m in range(lead, last + 1)):
-        # Nicaragua Daniel Ortega, Glasgow Dawie Augustyn: a place, then a person named after it
+        # Nicaragua Daniel Ortega, Glasgow Dawie Orlestyn: a place, then a person named after it
         return out + [Piece(lead, last, toks.starts[lead], piece.end, "person", 1)]
     split = _place_after_body(toks, piece, lead)
     if split is not None:
@@ -1030,8 +1030,8 @@ def _given_name_alone(toks: Tokens, m: int) -> bool:
 
 
 def _body_after_person(toks: Tokens, first: int, last: int) -> int:
-    """Where the body's own words start in a name that opens with a person's (Kailash Satyarthi Foundation,
-    Margaret Kenyatta Institute for Gender...): a given name, one to three words no ordinary word, then words
+    """Where the body's own words start in a name that opens with a person's (Tarvash Velyarthi Foundation,
+    Margaret Tarvatta Institute for Gender...): a given name, one to three words no ordinary word, then words
     that name a body by its head word. `first` when the name is no such thing."""
     keys = toks.keys
     if keys[first] not in given_names() or keys[first] in NAME_PARTICLES or not toks.words[first].istitle() \
@@ -1048,7 +1048,7 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
 
 
 def _locality_opens(toks: Tokens, first: int, last: int) -> int:
-    """`Wairoa District Council`, `Karnataka High Court`, `Western Cape High Court`: a word that is no frequent
+    """`Nordvik District Council`, `Velmora High Court`, `Western Cape High Court`: a word that is no frequent
     English word, or a compass word and a noun, before a local public body's name is the town or region the
     body serves. Returns how many words the place takes (0 when none)."""
     keys = toks.keys
@@ -1121,7 +1121,7 @@ def _names_with_demonym(toks: Tokens, j: int, stop: int, hits: dict) -> bool:
     last = toks.keys[k - 1]
     if last in ORG_HEADS or last in PLACE_HEADS or last in EVENT_HEADS:
         return True
-    # Tamil Nadu, Indian Express: unless a person's name follows (Kenyan Joseph Kamau)
+    # Tamil Nadu, Indian Express: unless a person's name follows (Kenyan Joseph Tarvau)
     nxt = toks.keys[j + 1]
     return nxt not in given_names() and nxt not in common_words() and toks.keys[j] not in ("the",)
 
@@ -1136,7 +1136,7 @@ def _not_actor(word: str, key: str) -> bool:
 
 
 def _is_date_word(toks: Tokens, j: int) -> bool:
-    """Months and days, unless a given name stands before (Theresa May) or a surname after (June Sculthorpe)."""
+    """Months and days, unless a given name stands before (Theresa May) or a surname after (June Varthorpe)."""
     if toks.keys[j] not in CALENDAR:
         # Jan. 12, Mar 3: abbreviated months that are also given names
         return toks.keys[j] in NAME_MONTH_ABBREVIATIONS and j + 1 < len(toks.words) and toks.words[j + 1][:1].isdigit()
@@ -1164,7 +1164,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
     if piece.first == piece.last:
         word, key = words[piece.first], keys[piece.first]
         if word.isupper() and _numbered_team(toks, piece.last):
-            piece.last += 1  # SFC 2, NCT 127: a club's or a group's numbered side
+            piece.last += 1  # ZVC 2, NCT 127: a club's or a group's numbered side
             piece.end = toks.ends[piece.last]
             piece.kind, piece.cue = "organization", 1
             return True
@@ -1178,12 +1178,12 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
             return False
         if word.isupper():
-            # an acronym, wherever it stands; longer is a shouted word, unless no English list knows it (MONTSAME)
+            # an acronym, wherever it stands; longer is a shouted word, unless no English list knows it (KORVANEX)
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if key.endswith("ing") and key in known_words() and piece.kind != "person":
-            return False  # Planting, Combating: a heading's gerund (not Mr Ging)
+            return False  # Planting, Combating: a heading's gerund (not Mr Vling)
         if key in LEGAL_FORMS:
             return False  # Inc, Co: a company's legal form cut from its name names no one alone
         if key in COMPASS_WORDS and toks.joins[piece.last] and toks.keys[piece.last + 1] in DEMONYMS:
@@ -1237,7 +1237,7 @@ def _state_abbreviation(toks: Tokens, first: int, last: int) -> bool:
 
 
 def _numbered_team(toks: Tokens, j: int) -> bool:
-    """`SFC 2`, `NCT 127`: an acronym and a small whole number that counts nothing after it."""
+    """`ZVC 2`, `NCT 127`: an acronym and a small whole number that counts nothing after it."""
     nxt = j + 1
     word = toks.words[j]
     if not word.isupper() or toks.gaps[j] != " " or nxt >= len(toks.words) or not (word.isalpha() and 2 < len(word) < 6) \
@@ -1250,7 +1250,7 @@ def _numbered_team(toks: Tokens, j: int) -> bool:
         return False
     if nxt + 1 == len(toks.words) or after != " " or toks.caps[nxt + 1]:
         return True
-    following = toks.keys[nxt + 1]  # a verb or a conjunction, not what the number counts (SKW 3 defeated SFC 1 and ...)
+    following = toks.keys[nxt + 1]  # a verb or a conjunction, not what the number counts (QKZ 3 defeated ZVC 1 and ...)
     return following in ("and", "or", "vs") or following in SPEECH_VERBS or following in SUBJECT_VERBS \
         or following.endswith("ed") and following not in QUANTITY_WORDS
 
@@ -1263,7 +1263,7 @@ def _subject_follows(toks: Tokens, j: int, key: str) -> bool:
         return False
     following = toks.keys[nxt]
     if toks.gaps[j] == ", " and (key in given_names() and key not in common_words() or key not in known_words()):
-        return True  # Abbas, also ex-convener ...; Violeta, César's mother (not Dad, dont come: a frequent word)
+        return True  # Abbas, also ex-convener ...; Orleta, César's mother (not Dad, dont come: a frequent word)
     return following in SPEECH_VERBS or (toks.possessive[j] or toks.joins[j] and toks.words[nxt].islower()
                                          and (following.endswith("ed") and len(following) > 4
                                               or following in SUBJECT_VERBS)) \
