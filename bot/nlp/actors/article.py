@@ -20,7 +20,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’']*(?=\s)")
 # What ends a line of prose; a headline or a table's row ends otherwise.
 _LINE_CLOSERS = ".!?:\"”'’)"
 _OPENERS = re.compile(r"(?:[\"“‘«]|^'|\s')$")  # a mark that opens what follows: `," Williams` is no opener; a bracket
-# opens no sentence: (Real Espana)
+# opens no sentence: (Real Tarvena)
 _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 # A dateline: the place (and date, and agency) that opens a wire story before a dash (PARIS, March 3 -;
 # LOS ANGELES, Calif., Feb 26 -; CAIRO (Reuters) —).
@@ -38,7 +38,7 @@ def _gap_marks(gap: str) -> tuple[int, bool, bool]:
 
 # Lower-case words inside a name (Ministry of Justice, Bank for International Settlements).
 CONNECTORS = {"of", "for", "and", "the", "on"}
-# Lower-case words before a place's name (in Karnataka, across Darfur).
+# Lower-case words before a place's name (in Velmora, across Darfur).
 PLACE_PREPOSITIONS = {"in", "across", "throughout", "near", "outside", "inside", "into"}
 # Lower-case words inside the name of a body made of ordinary words (Freedom from Torture, Doctors without Borders).
 BODY_PREPOSITIONS = ("from", "without", "against")
@@ -109,7 +109,7 @@ class Article:
         self._mark_lines(text, toks)
         self._mark_signature(text, toks)
         self.lower = set(compress(toks.keys, map(str.islower, map(itemgetter(0), words))))
-        # words capitalised on their own inside a sentence: names (Zartosht), not parts of longer names
+        # words capitalised on their own inside a sentence: names (Tarvosht), not parts of longer names
         caps, joins, initial = toks.caps, toks.joins, self.initial  # (caps has one False past the end)
         self.cap_inside = {toks.keys[i] for i in compress(range(n), caps) if not initial[i]
                            and not (caps[i - 1] and joins[i - 1]) and not (caps[i + 1] and joins[i])}

@@ -58,7 +58,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
 
 
 def _towns(pieces: list[Piece], toks: Tokens) -> None:
-    """Lalibela, Mallacoota: a name that no context explained, guessed a body or a thing, and that stands for
+    """Tarvibela, Orlacoota: a name that no context explained, guessed a body or a thing, and that stands for
     no one else in the article (a surname whose full name is given is that person) is, when it is a town's,
     the town. (A guessed person keeps the guess: surnames are towns' names as often.)"""
     for p in pieces:
@@ -100,9 +100,9 @@ def _split_joined_names(pieces: list[Piece], toks: Tokens) -> None:
 
 
 def _split_named_places(pieces: list[Piece], toks: Tokens) -> None:
-    """`Karnataka High Court`, `Autonomous University of Chiriquí` when the article says `in Karnataka`,
+    """`Velmora High Court`, `Autonomous University of Chiriquí` when the article says `in Velmora`,
     `in Chiriquí`: a place the article names elsewhere, opening a body's name or after its `of`, is cut out
-    of it as a known country or city is (the mention is `High Court`, the actor `Karnataka High Court`)."""
+    of it as a known country or city is (the mention is `High Court`, the actor `Velmora High Court`)."""
     places = {p.key for p in pieces if p.kind == "place" and p.curated is None and p.cue >= 1
               and not (len(p.key) == 1 and p.key[0] in common_words())}  # (not the State: an ordinary word)
     if not places:
@@ -138,7 +138,7 @@ def _name_key(keys: list[str], first: int, last: int) -> tuple[str, ...]:
 
 
 def _mark_affiliations(pieces: list[Piece], toks: Tokens, art: Article) -> None:
-    """`Ever Alvarado (Olimpia)`, `Matías Walker (DC)`: a name in brackets after a person's is the club or
+    """`Ever Varvarado (Orlimpia)`, `Matías Walker (DC)`: a name in brackets after a person's is the club or
     party they belong to (a country there is still a place)."""
     text = art.text
     if "(" not in text:
@@ -179,9 +179,9 @@ LONGEST_GAP = max(map(len, LIST_GAPS))
 
 
 def _kinds_of_coordinates(pieces: list[Piece], toks: Tokens) -> None:
-    """`Brenvik, Tarvo, Ostrel and Calder Bay`, `Teodor and Velgaro`: names in one list are things of one kind. A
+    """`Brenvik, Tarvo, Ostrel and Kelder Bay`, `Teodor and Velgaro`: names in one list are things of one kind. A
     name no cue decided takes the kind the list's sure names agree on. (Names joined by commas alone are no
-    list: `the head of Acme, Tom Ferris` is an apposition.)"""
+    list: `the head of Acme, Tom Farvis` is an apposition.)"""
     text = toks.text
     chain: list[Piece] = []
     listed = False
@@ -304,7 +304,7 @@ def _link_nicknames(pieces: list[Piece], art: Article) -> None:
 
 def _abbreviates(short: str, long: Piece, toks: Tokens) -> bool:
     """ACR stands for the words before it: its letters are their initials, in any order (Unión Popular, UP);
-    a person's, only all of them in order (Tomás Ruiz Calvo, TRC: not Ana Lobo (PVX), her party's)."""
+    a person's, only all of them in order (Tomás Ruvel Carvo, TRC: not Ana Lobo (PVX), her party's)."""
     if not short[:1].isupper() or len(short) > 12:
         return False
     if long.kind == "person":
@@ -323,7 +323,7 @@ def _adopt(p: Piece, target: Piece) -> None:
 
 
 def _people_by_their_surnames(pieces: list[Piece], toks: Tokens) -> None:
-    """`Alexandra Hill ... Chancellor Hill`, `Umm Ayman ... Ayman told`: a name of two or three words whose
+    """`Alexandra Hill ... Chancellor Hill`, `Umm Hadvan ... Hadvan told`: a name of two or three words whose
     last word the article also writes alone is a person's when it opens with a given name, or when the
     word alone is a person and the name is no body's, and no surer cue made it something else (a place
     or body by its head word). A word right after the name's other words is that name cut, not its
@@ -353,7 +353,7 @@ def _head_word(key: str) -> bool:
 
 
 def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str]) -> None:
-    """A lone surname (`Sceats`, `Kadhimi`) is the person whose full name the article gives."""
+    """A lone surname (`Varkett`, `Kadhimi`) is the person whose full name the article gives."""
     persons: dict[tuple[str, ...], Piece] = {}
     singles: dict[str, Piece] = {}
     for p in pieces:
@@ -363,9 +363,9 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
                 if current is None or current.curated is None and p.curated is not None:
                     persons[p.key[-size:]] = p
             if _family_name_first(p, toks):
-                persons.setdefault(("family",) + p.key[:1], p)  # Park Joo-min, then Park; Li Ka-shing, then Li
+                persons.setdefault(("family",) + p.key[:1], p)  # Park Dae-rin, then Park; Li Ka-shing, then Li
             if _two_surnames(p):
-                persons.setdefault(p.key[1:2], p)  # Esteban Merlo Hidalgo, then Merlo: the father's surname
+                persons.setdefault(p.key[1:2], p)  # Esteban Varlo Hidalgo, then Varlo: the father's surname
                 persons.setdefault(p.key[:2], p)  # Rodrigo Chaves Robles, then Rodrigo Chaves
             given = ("given",) + p.key[:1]
             persons[given] = None if given in persons and persons[given] is not p else p  # two Davids: neither
@@ -380,7 +380,7 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
             continue  # (nor its other mentions: after `Orlin island`, `at Orlin` ends no guessed name)
         full = None if titled_given_name(toks, p.first, p.last) else persons.get(key)  # (King Hussein)
         if full is None and len(key) == 1 and key[0] in given_names() and key not in places:
-            # (not `travelled to Xinjiang` where the article says `Xinjiang region`: the place)
+            # (not `travelled to Korvash` where the article says `Korvash region`: the place)
             full = persons.get(("given",) + key)
         if full is None and len(key) == 1:
             full = persons.get(("family",) + key)
@@ -392,7 +392,7 @@ def _link_short_forms(pieces: list[Piece], toks: Tokens, curated_here: set[str])
         if full is None or full is p or full.kind != "person" and full.curated is not None:
             continue
         if p.kind == "place" and full.cue < 1 and full.curated is None and not _names_someone(full, key):
-            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir, Twilight Taipei)
+            continue  # Kashmir is not the last word of a guessed name (Jammu Kashmir, Velvet Taipei)
         if p.curated is not None and (p.curated.kind != "person" or p.curated.name in curated_here
                                       or full.curated is p.curated):
             continue  # a curated surname keeps its actor unless the article names someone else of that name
@@ -441,26 +441,26 @@ def _link_company_short_forms(pieces: list[Piece]) -> None:
 
 
 def _family_name_first(p: Piece, toks: Tokens) -> bool:
-    """`Park Joo-min`, `Li Ka-shing`: a given name of hyphenated syllables after a one-word family
+    """`Park Dae-rin`, `Li Ka-shing`: a given name of hyphenated syllables after a one-word family
     name, the order of Korean and Chinese names, where the family name alone refers back."""
     return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
         and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
 
 
 def _names_someone(full: Piece, key: tuple[str, ...]) -> bool:
-    """`Sboniso Duma`: a guessed name whose other words are a given name or words no list knows, none a
+    """`Sbovelo Duma`: a guessed name whose other words are a given name or words no list knows, none a
     place, is a person's, so the place-like word alone (Duma) is that person."""
     return all(((k,) not in place_names() and (k in given_names() or k not in known_words())) for k in full.key if k not in key)
 
 
 def _two_surnames(p: Piece) -> bool:
-    """`Esteban Merlo Hidalgo`, `Luis Maldonado Matute`: a given name and two surnames, the Spanish and
+    """`Esteban Varlo Hidalgo`, `Luis Maldonado Orvute`: a given name and two surnames, the Spanish and
     Portuguese order, where the first surname alone refers back."""
     return len(p.key) == 3 and p.key[0] in given_names() and p.key[1] not in given_names() and len(p.key[1]) > 2
 
 
 def _after_place_preposition(p: Piece, toks: Tokens) -> bool:
-    """`in Pang`, `to Pang`: the word is read as a place there."""
+    """`in Pelk`, `to Pelk`: the word is read as a place there."""
     prev = p.first - 1
     return prev >= 0 and toks.words[prev].islower() and (toks.keys[prev] in PLACE_PREPOSITIONS
                                                          or toks.keys[prev] in ("to", "from", "at"))
