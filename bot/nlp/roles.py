@@ -1,5 +1,5 @@
 """Roles the text gives a person: `Supreme Leader Ali Khamenei`, `Iraq's prime minister Mustafa al-Kadhimi`,
-`the Saudi oil minister, Hisham Nazer`, `X, the foreign minister of Y`.
+`the Saudi oil minister, Hisham Tarzer`, `X, the foreign minister of Y`.
 
 A role is an office (`oil minister`, `supreme leader`, `ayatollah`) and whose it is (`saudi`, `iraqi`: the
 country's adjective however the text writes it, `Saudi`, `Saudi Arabia's`, `of Saudi Arabia`). The same reading
@@ -214,7 +214,7 @@ def _before(text: str, sentence_start: int, start: int) -> list[_Word]:
         return []
     if taken and text[taken[-1].end:start].strip() == "," and not (
             taken[0].key in _ARTICLES or _POSSESSIVE.search(taken[0].text)):
-        return []  # `Oil minister, Nazer`: a list, not an appositive
+        return []  # `Oil minister, Tarzer`: a list, not an appositive
     return taken
 
 
@@ -235,7 +235,7 @@ def _said_past(text: str, sentence_start: int, start: int) -> bool:
 
 
 def _after(text: str, end: int, sentence_end: int) -> list[_Word]:
-    """The role set after a name between commas: `Hisham Nazer, the Saudi oil minister, said`."""
+    """The role set after a name between commas: `Hisham Tarzer, the Saudi oil minister, said`."""
     rest = text[end:sentence_end]
     if not rest.lstrip().startswith(","):
         return []

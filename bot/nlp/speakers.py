@@ -1,7 +1,7 @@
 """Who said it: the attribution grammar around a quote and the speaker's resolution.
 
 Two halves. `parse_*` read an attribution clause (`, the politician, who was involved
-in talks, told MEE.` / `Sonya Sceats, CEO of Freedom from Torture, said:` / `said
+in talks, told MEE.` / `Sonya Varkett, CEO of Freedom from Torture, said:` / `said
 Mr. Rove`) into a `Speaker` as written. `SpeakerResolver` then follows the story:
 names go to the actor the mentions resolve them to, pronouns to the nearest fitting
 speaker, definite descriptions (`the commander`) to the anonymous source they take up.
@@ -64,7 +64,7 @@ PREPOSITIONS = frozenset("of to from in at for with on by about near close".spli
 CONNECTIVES = re.compile(r"^(?:and|but|so|yet|then|still|however|instead|meanwhile|later|now|also)\b[,]?\s*", re.I)
 RELATIVE = re.compile(r",\s*(?:who|which|whose|whom|where|while|as|when)\b.*$", re.S)
 NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.\-]*|al-\w+|el-\w+|bin|ibn|abu|de|van|von|der|la|le|du|da|di|del|[A-Z]\.)$")
-NICKNAME = re.compile(r"[\"“]\w+(?:\s\w+)?[\"”]")  # Marcia "Cia" Price
+NICKNAME = re.compile(r"[\"“]\w+(?:\s\w+)?[\"”]")  # Orlena "Lena" Price
 WORD = re.compile(r"[\w'’.\-]+|\([^)]*\)")
 
 
@@ -155,11 +155,11 @@ def _classify(text: str) -> Speaker | None:
     run = name_run(words)
     if run and first.casefold() not in DETERMINERS and (
             len(run) == len(words) or words[len(run)].casefold() in PREPOSITIONS):
-        # `Representative Charles B. Rangel of New York`, `Cameron Easley for Morning Consult`
+        # `Representative Charles B. Rangel of New York`, `Cameron Varsley for Morning Consult`
         return replace(named, name=" ".join(strip_titles(run)))
     if len(words) > 1 and first.casefold() == "the" and all(w[0].isupper() for w in words[1:]):
         return replace(named, name=" ".join(words[1:]))  # `The New York Times`: an organisation, named
-    # `the mayor, Hana Saleh,`: a description with the name in apposition is that name.
+    # `the mayor, Hana Tarvel,`: a description with the name in apposition is that name.
     for part in text.split(",")[1:]:
         apposed = _words(part)
         if len(apposed) >= 2 and name_run(apposed) == apposed and first.casefold() in DETERMINERS:
@@ -272,7 +272,7 @@ def short_complement(rest: str, strict: bool) -> bool:
 
 
 def attribution_before(text: str, start: int, pos: int) -> Attribution | None:
-    """An attribution that introduces a quote: `Sonya Sceats, CEO of …, said:` / `Trump told Limbaugh,`."""
+    """An attribution that introduces a quote: `Sonya Varkett, CEO of …, said:` / `Trump told Limbaugh,`."""
     head = text[start:pos]
     stripped = head.rstrip()
     if not stripped or stripped[-1] not in ":,":
@@ -311,7 +311,7 @@ def subject_of(stretch: str, start: int) -> Speaker | None:
             first = chunks[index - 1].group().split()
             prev = classify(chunks[index - 1].group(), start + chunks[index - 1].start())
             if prev and prev.kind == "name" and first and not _opens_clause(first):
-                return prev  # `Sonya Sceats, CEO of Freedom from Torture,`
+                return prev  # `Sonya Varkett, CEO of Freedom from Torture,`
         if len(_words(spk.text)) > 18:
             return None
         return spk

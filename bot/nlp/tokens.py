@@ -3,7 +3,7 @@
 Shared by the gazetteer matcher and actor discovery so both read a text the
 same way: one pass of one regular expression, parallel lists (cheap to index),
 possessives split off (`Iran's` -> `Iran` + possessive flag), and words that
-lost the space before a capitalised name split apart (`MEEthatPompeo`).
+lost the space before a capitalised name split apart (`KTVthatOrlev`).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ _SPLIT_NO_UNDERSCORE_RE = re.compile(rf"([\w{_MARKS}]++(?:['’ʼ`][\w{_MARKS}]+
 _JOINING_GAPS = frozenset({" ", "  ", "\u00a0", " \u00a0", "\u00a0 ", "\u00a0\u00a0", "-", "‐", ".", ". ", ".\u00a0",
                            "\u200c", ""})
 _OTHER_JOINING_GAPS = _JOINING_GAPS - {" "}  # (the one-space gap, most of them, joins without a test)
-# Function words that scraped text glues between two names: `MEEthatPompeo`.
+# Function words that scraped text glues between two names: `KTVthatOrlev`.
 _GLUED = re.compile(r"(?<=[A-Z]{2})(that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)(?=[A-Z][a-z])")
 _POSSESSIVE = ("'s", "’s", "ʼs", "`s")
 _GLUE_HINT = re.compile(r"[A-Z](?:that|the|and|of|to|in|for|from|with|by|on|at|as|said|says|told)[A-Z]")
@@ -132,7 +132,7 @@ def occurrences(text: str, needles: tuple[str, ...]) -> list[int]:
 
 
 def _rebuild(text: str, words: list[str], starts: list[int]) -> Tokens:
-    """The slow path, for texts with words run together (MEEthatPompeo)."""
+    """The slow path, for texts with words run together (KTVthatOrlev)."""
     toks = Tokens(text)
     for word, start in zip(words, starts):
         if len(word) > 6 and _GLUE_HINT.search(word):
