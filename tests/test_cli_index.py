@@ -362,3 +362,16 @@ def test_each_command_hands_its_database_connections_back(newsbot, monkeypatch):
     for _ in range(3):
         assert newsbot("export", "actors").exit_code == 0
     assert len(disposed) == 3
+
+
+def test_a_place_written_with_st_is_found_by_saint_and_the_other_way(newsbot, tmp_path):
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "stories.jsonl").write_text(json.dumps({
+        "id": "w1", "title": "Port reopens", "source": "Wire", "date": "2024-05-01",
+        "text": "The ferry sailed from St. Orvald on Monday. Officials in St. Orvald said the port would reopen.\n\n"
+                "Climbers returned from Mount Tarvo on Tuesday, and the pass below Mount Tarvo was closed."}) + "\n")
+    assert newsbot("index", str(folder)).exit_code == 0
+    for query, name in (("Saint Orvald", "St. Orvald"), ("St Orvald", "St. Orvald"), ("Mt Tarvo", "Mount Tarvo")):
+        found = json.loads(newsbot("lookup", "--json", query).stdout)
+        assert (found["status"], found["actor"]["name"]) == ("found", name), (query, found)

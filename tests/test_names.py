@@ -27,6 +27,8 @@ def test_fold_removes_harakat_tatweel_and_zero_width_joiners():
     ("Osama ibn Laden", "Osama bin Laden"),
     ("Maj. Gen. Mohammad Ali Jafari", "Mohammad Ali Jafari"),
     ("Seyed Hossein Mousavian", "Hossein Mousavian"),
+    ("Saint Orvald", "St. Orvald"),  # a saint's or a place's name, abbreviated or in full
+    ("Mount Tarvo", "Mt Tarvo"),
 ])
 def test_titles_articles_and_particles_do_not_change_the_key(name, other):
     assert analyse_name(name).key == analyse_name(other).key
