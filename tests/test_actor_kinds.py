@@ -188,3 +188,11 @@ def test_an_acronym_after_a_body_named_of_a_country_is_the_body():
     text = ("Lawmakers accused the Mining Board of Chile (MBC) of hiding losses. On Monday the MBC said it had "
             "acted lawfully.")
     assert {m.name for m in extract_mentions(text) if m.surface == "MBC"} == {"Mining Board of Chile"}
+
+
+def test_a_name_before_the_role_of_a_person_named_next_is_whom_they_work_for():
+    text = "Former Marvello anchor Jo Tarnby cited sources close to the couple."
+    assert kinds_of(text, "Marvello") == {"organization"}  # (the title before it is the anchor's)
+    assert kinds_of(text, "Jo Tarnby") == {"person"}
+    leader = "President Orvin Daskel spokesman Jo Tarn spoke to reporters."
+    assert kinds_of(leader, "Orvin Daskel") == {"person"}  # a leader's spokesman: the leader stays a person

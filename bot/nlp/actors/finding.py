@@ -17,10 +17,10 @@ from bot.nlp.actors.article import (
     titled_given_name,
 )
 from bot.nlp.lexicon import (
-    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
-    NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS,
-    PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS,
-    SURNAME_PARTICLES, WEAK_ORG_HEADS,
+    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
+    LOCAL_BODY_HEADS, MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS,
+    OFFICE_HEADS, ORG_HEADS, PLACE_HEADS, PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS,
+    SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS, WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens, occurrences
 from bot.nlp.world import (
@@ -562,7 +562,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
                 break
             if keys[k] in CONNECTORS and not _is_cap(words[k]):
                 if title_cue and keys[k] in ("of", "for") and (
-                        not any(keys[m] in ORG_HEADS for m in range(j, k)) or _given_and_surname(toks, j, k - 1)):
+                        not any(keys[m] in ORG_HEADS for m in range(j, k)) or given_and_surname(toks, j, k - 1)):
                     break  # Justice Orvang Eden Tekwo [of the Federal High Court]: a titled person, then a body
                     # (Chief Tarna House [of Velsasibi]: a surname that is a head word too)
                 inside_of = True  # Ministry of Justice, Federation of Cuban Women
@@ -628,7 +628,9 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             continue
         if end > j and _web_domain(toks, end):
             piece.kind, piece.cue = "organization", 2
-        if title_cue:
+        if title_cue and employs_person_after(toks, end) and not given_and_surname(toks, j, end):
+            piece.kind, piece.cue = "organization", 2  # Former Velkor TV anchor Jo Tarn: whom the person worked for
+        elif title_cue:
             piece.kind, piece.cue = "person", 2
             if titled_given_name(toks, j, end):
                 piece.name_start = toks.starts[j - 1]  # Imam Ali, King Salman: the name takes the title
@@ -641,6 +643,22 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None
+
+
+def employs_person_after(toks: Tokens, end: int) -> bool:
+    """`Velkor TV anchor Jo Tarn`, `Orlin Weather senior meteorologist Tom Varde`: a name, then the lower-case
+    role of a person named right after it: the name is whom the person works or plays for, not a person."""
+    k, role = end + 1, False
+    while k < len(toks.words) - 1 and k <= end + 3 and toks.joins[k - 1] and toks.words[k].islower():
+        key = toks.keys[k]
+        if key in LEADER_NOUNS:
+            return False  # (President Tom Varde spokesman Jo Tarn: a leader's spokesman)
+        if (key,) in PERSON_TITLES or key in MEMBER_NOUNS or key in TEAM_ROLE_NOUNS:
+            role = True
+        elif key not in NOT_ROLE_WORDS:
+            return False
+        k += 1
+    return role and toks.joins[k - 1] and _opens_person(toks, k)
 
 
 def _opens_body(key: str) -> bool:
@@ -859,7 +877,7 @@ def _role_opening(toks: Tokens, j: int) -> int:
     return j
 
 
-def _given_and_surname(toks: Tokens, first: int, last: int) -> bool:
+def given_and_surname(toks: Tokens, first: int, last: int) -> bool:
     """`Daisy House`: a given name (no frequent English word) and one more word."""
     return last == first + 1 and toks.keys[first] in given_names() and toks.keys[first] not in common_words()
 

@@ -13,7 +13,7 @@ from bot.nlp.actors.article import (
     AMPERSANDS, BODY_PREPOSITIONS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word,
     starts_place,
 )
-from bot.nlp.actors.finding import plural_noun
+from bot.nlp.actors.finding import employs_person_after, given_and_surname, plural_noun
 from bot.nlp.lexicon import (
     BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS,
     EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS,
@@ -38,6 +38,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 2  # Acme SA, Acme Ventures LLP, JSC Acme: a company's legal form
     if len(span) > 2 and any(k in BODY_PREPOSITIONS for k in span[1:-1]):
         return "organization", 2  # Freedom from Torture, Doctors without Borders
+    if employs_person_after(toks, p.last) and not given_and_surname(toks, p.first, p.last):
+        return "organization", 2  # Orlin Weather senior meteorologist Tom Varde
     if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
         return "organization", 1  # the Parliament, Congress, the Cabinet (not the Institute: that one is a reference)
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
