@@ -196,3 +196,11 @@ def test_a_name_before_the_role_of_a_person_named_next_is_whom_they_work_for():
     assert kinds_of(text, "Jo Tarnby") == {"person"}
     leader = "President Orvin Daskel spokesman Jo Tarn spoke to reporters."
     assert kinds_of(leader, "Orvin Daskel") == {"person"}  # a leader's spokesman: the leader stays a person
+
+
+def test_a_name_whose_possessive_is_a_person_s_is_whom_the_person_plays_or_works_for():
+    text = "Only Rio Dorvo's Marcelo Tarvani and Kestrel's Fernando Gavra have managed it."
+    assert kinds_of(text, "Rio Dorvo") == {"organization"}
+    assert kinds_of(text, "Kestrel") == {"organization"}
+    aide = "Minister Jo Varde arrived late. Varde's Tomas Orlin followed him."
+    assert kinds_of(aide, "Varde") == {"person"}  # the surname of a person the article names

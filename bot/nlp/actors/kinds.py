@@ -140,6 +140,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # Al Jazeera, La Prensa, El Tri: an article before a word that is no given name opens the name of a body
         # or a place (Al Gore, La Toya: a given name), not a person's
         return "organization", 0
+    if toks.possessive[p.last] and _person_follows(toks, p.last) and not given_and_surname(toks, p.first, p.last) \
+            and not (len(span) == 1 and span[0] in art.surnames):  # (Varde's Tomas Orlin: a surname's own man)
+        return "organization", 1  # Orlin United's Tomas Varde: whom the person plays or works for
     if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
         # a given name alone is a guess: news names people by surname, and lists of given names hold
         # places' and things' names too (Kashmir, Coco)
@@ -293,6 +296,14 @@ def _place_follows(toks: Tokens, j: int) -> bool:
                 and all(toks.joins[m] for m in range(j + 1, last)):
             return last + 1 == len(toks.words) or toks.gaps[last][:1] in ",.;)"
     return False
+
+
+def _person_follows(toks: Tokens, j: int) -> bool:
+    """A given name and a capitalised word come right after word j (its possessive): a person's name."""
+    k = j + 1
+    return k + 1 < len(toks.words) and toks.keys[k] in given_names() and toks.keys[k] not in common_words() \
+        and toks.caps[k] and toks.caps[k + 1] \
+        and toks.joins[k] and not toks.words[k].isupper()
 
 
 def _modifier(p: Piece, toks: Tokens) -> bool:
