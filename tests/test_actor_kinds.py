@@ -204,3 +204,18 @@ def test_a_name_whose_possessive_is_a_person_s_is_whom_the_person_plays_or_works
     assert kinds_of(text, "Kestrel") == {"organization"}
     aide = "Minister Jo Varde arrived late. Varde's Tomas Orlin followed him."
     assert kinds_of(aide, "Varde") == {"person"}  # the surname of a person the article names
+
+
+def test_the_noun_of_an_apposition_or_of_is_a_gives_the_kind():
+    text = ("Sales rose, according to Velkor Data, a market research firm. Dev Osman, 45, from Tarvapalli, one of "
+            "the six villages flooded, spoke. Gemo is a settlement of 3,000 people. The startup Zenvora said it "
+            "would hire.")
+    assert kinds_of(text, "Velkor Data") == {"organization"}
+    assert kinds_of(text, "Tarvapalli") == {"place"}  # (the noun, not the participle after it)
+    assert kinds_of(text, "Gemo") == {"place"}
+    assert kinds_of(text, "Zenvora") == {"organization"}  # the noun before the name
+    placed = "The Kestavo-based group said residents of Orvanda, a town north of the capital, fled."
+    assert kinds_of(placed, "Kestavo") == {"place"}
+    assert kinds_of(placed, "Orvanda") == {"place"}
+    believer = "Jo Tarnby, a firm believer in luck, won the race."
+    assert kinds_of(believer, "Jo Tarnby") == {"person"}  # the apposition's noun is `believer`

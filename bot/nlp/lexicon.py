@@ -183,6 +183,13 @@ TEAM_ROLE_NOUNS = _words("coach striker forward midfielder defender goalkeeper k
                          "fullback")
 # Bodies named after who leads them (the Kishida Cabinet, the Modi government).
 LED_BODY_HEADS = _words("cabinet government administration regime camp")
+# Nouns an apposition or `is a` gives a name, making it a body's (`Velkor Data, a market research firm`) or a
+# place's (`Tarvo, one of six villages`; `Tarvo is a settlement of 3,000 people`).
+APPOSITION_ORG_NOUNS = (ORG_NOUNS - LEADER_NOUNS) | _words(
+    "group agency bank charity network association union club team institute subsidiary startup manufacturer "
+    "maker operator provider lender insurer retailer publisher carrier airline developer producer magazine outlet "
+    "broadcaster foundation movement coalition alliance conglomerate consultancy")
+APPOSITION_PLACE_NOUNS = PLACE_NOUNS | _words("settlement hamlet suburb enclave capital")
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
 NOT_ROLE_WORDS = _words("former late senior acting vice deputy general private head chief major chair leader father "
                         "expert principal representative director manager")

@@ -15,7 +15,7 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.finding import employs_person_after, given_and_surname, plural_noun
 from bot.nlp.lexicon import (
-    BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS,
+    APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS,
     EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS,
     NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES,
     PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES,
@@ -40,6 +40,11 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 2  # Freedom from Torture, Doctors without Borders
     if employs_person_after(toks, p.last) and not given_and_surname(toks, p.first, p.last):
         return "organization", 2  # Orlin Weather senior meteorologist Tom Varde
+    if p.last + 1 < len(keys) and toks.gaps[p.last] == "-" and keys[p.last + 1] == "based":
+        return "place", 2  # the Kestavo-based group
+    named = _apposition_kind(toks, p.last)
+    if named is not None:
+        return named, 2
     if len(span) == 1 and span[0] in STANDING_BODIES and not art.initial[p.first]:
         return "organization", 1  # the Parliament, Congress, the Cabinet (not the Institute: that one is a reference)
     if len(span) == 1 and words[p.first].isupper() and len(words[p.first]) >= 2:
@@ -82,7 +87,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # Dome said its, Chrysler said Tuesday that its: a body speaks of its own (not `said it`: a person
         # says it was a mistake)
         return "organization", 2
-    if prev >= 0 and keys[prev] in ORG_NOUNS and keys[prev] not in LEADER_NOUNS and words[prev].islower() \
+    if prev >= 0 and keys[prev] in APPOSITION_ORG_NOUNS and words[prev].islower() \
             and toks.joins[prev] and not toks.possessive[p.last] and toks.gaps[p.last][:1] not in "'’":
         return "organization", 2  # brokerage firm Merrill Lynch, the oil company Texaco
     if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
@@ -296,6 +301,46 @@ def _place_follows(toks: Tokens, j: int) -> bool:
                 and all(toks.joins[m] for m in range(j + 1, last)):
             return last + 1 == len(toks.words) or toks.gaps[last][:1] in ",.;)"
     return False
+
+
+_APPOSITION_ENDS = frozenset(("of", "for", "in", "at", "from", "with", "by", "on", "to", "that", "which", "who",
+                              "and", "or", "based", "owned", "run", "where", "whose"))
+
+
+def _apposition_kind(toks: Tokens, j: int) -> str | None:
+    """`Velkor Data, a market research firm`, `Tarvo, one of six villages`, `Tarvo is a settlement`: the kind
+    the noun of an apposition or of `is a` after word j gives it (None when there is none, or another noun)."""
+    keys, words, n = toks.keys, toks.words, len(toks.words)
+    k = j + 1
+    if k + 1 >= n or toks.possessive[j]:
+        return None
+    if toks.gaps[j] == " " and keys[k] in ("is", "was") and words[k].islower():
+        k += 1
+    elif toks.gaps[j] != ", ":
+        return None
+    if keys[k] in ("a", "an", "the") and words[k].islower():
+        k += 1
+    elif keys[k] == "one" and k + 2 < n and keys[k + 1] == "of" and words[k].islower():
+        k += 2 + (keys[k + 2] == "the")
+    else:
+        return None
+    noun = None
+    for m in range(k, min(n, k + 6)):
+        if not words[m].islower() and not words[m].isdigit() or keys[m] in _APPOSITION_ENDS or toks.possessive[m] \
+                or keys[m] in COMPASS_POINTS and noun is not None \
+                or noun is not None and keys[m].endswith(("ed", "ing")):  # (six villages [impacted])
+            break
+        noun = keys[m]
+        if toks.gaps[m] not in (" ", "-"):
+            break
+    if noun is None:
+        return None
+    for form in (noun, noun[:-1] if noun.endswith("s") else noun):
+        if form in APPOSITION_ORG_NOUNS:
+            return "organization"
+        if form in APPOSITION_PLACE_NOUNS:
+            return "place"
+    return None
 
 
 def _person_follows(toks: Tokens, j: int) -> bool:
