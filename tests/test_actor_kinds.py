@@ -217,5 +217,6 @@ def test_the_noun_of_an_apposition_or_of_is_a_gives_the_kind():
     placed = "The Kestavo-based group said residents of Orvanda, a town north of the capital, fled."
     assert kinds_of(placed, "Kestavo") == {"place"}
     assert kinds_of(placed, "Orvanda") == {"place"}
+    assert kinds_of("Crowds gathered on the outskirts of Korvanta on Friday.", "Korvanta") == {"place"}
     believer = "Jo Tarnby, a firm believer in luck, won the race."
     assert kinds_of(believer, "Jo Tarnby") == {"person"}  # the apposition's noun is `believer`

@@ -15,11 +15,10 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.finding import employs_person_after, given_and_surname, plural_noun
 from bot.nlp.lexicon import (
-    APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS,
-    EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS,
-    NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES,
-    PLACE_HEADS, PLACE_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES,
-    TEAM_ROLE_NOUNS,
+    APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS,
+    COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
+    NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS,
+    PLACE_OF_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import (
@@ -186,11 +185,11 @@ def _org_type_forms(name: str) -> tuple[str, ...]:
 
 
 def _place_of(toks: Tokens, first: int) -> bool:
-    """`the city of Tarvo`, `the island of Vrenna`, `west of Orlin`: a place noun or a compass point in
+    """`the city of Tarvo`, `the outskirts of Vrenna`, `west of Orlin`: a place noun or a compass point in
     lower case, then `of`, before the name."""
     at = first - 2
     return at >= 0 and toks.keys[first - 1] == "of" and toks.joins[at] and toks.joins[first - 1] \
-        and toks.words[at].islower() and (toks.keys[at] in PLACE_NOUNS or toks.keys[at] in COMPASS_POINTS)
+        and toks.words[at].islower() and (toks.keys[at] in PLACE_OF_NOUNS or toks.keys[at] in COMPASS_POINTS)
 
 
 CONGLOMERATE_HEADS = {"group"}  # a company's name and `Group` after it: the group of companies, called by the name alone
