@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.nlp.actors import extract_mentions
 from tests.indexed import index_wire, numbered_stories
 
 
@@ -48,6 +49,14 @@ def _actors(newsbot) -> dict[str, dict]:
 def test_wire_signatures_and_datelines_are_no_actors(wire):
     names = set(_actors(wire))
     assert not names & {"REUTER", "SPRINGFIELD", "Ill", "NEW HAVEN", "Conn", "TOKYO", "LONDON", "PARIS"}, names
+
+
+def test_a_dateline_glued_to_its_dash_or_agency_is_no_mention_but_the_city_opening_a_sentence_is():
+    surfaces = [m.surface for m in extract_mentions("Nairobi- The council met on Monday.\n\n"
+                                                    "Nairobi police said the road to Mombasa was closed.")]
+    assert surfaces == ["Nairobi", "Mombasa"]  # (the second sentence's: a city before a lower-case noun)
+    agency = [m.surface for m in extract_mentions("Nairobi/KORVANEX/. The minister met officials in Mombasa.")]
+    assert agency == ["Mombasa"]
 
 
 def test_state_abbreviations_and_table_rows_are_no_actors(wire):

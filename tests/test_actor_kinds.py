@@ -196,6 +196,9 @@ def test_a_name_before_the_role_of_a_person_named_next_is_whom_they_work_for():
     assert kinds_of(text, "Jo Tarnby") == {"person"}
     leader = "President Orvin Daskel spokesman Jo Tarn spoke to reporters."
     assert kinds_of(leader, "Orvin Daskel") == {"person"}  # a leader's spokesman: the leader stays a person
+    office = "On Friday, Nairobi chief executive Jo Tarn and Kestavo mayor Dev Orlin met."
+    assert kinds_of(office, "Nairobi") == {"place"}  # a place's officials work for no body
+    assert kinds_of(office, "Kestavo") != {"organization"}
 
 
 def test_a_name_whose_possessive_is_a_person_s_is_whom_the_person_plays_or_works_for():

@@ -11,7 +11,7 @@ from operator import and_, itemgetter
 
 from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
 from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
-from bot.nlp.tokens import Tokens
+from bot.nlp.tokens import Tokens, tokenize
 from bot.nlp.world import common_words, country_names, given_names, place_names
 
 # A full stop, ! or ? (and the closing quotation marks after it) ends a sentence only before white
@@ -25,6 +25,8 @@ _CLAUSE = re.compile(r"[:;]|\s[-–—]\s")
 # A dateline: the place (and date, and agency) that opens a wire story before a dash (PARIS, March 3 -;
 # LOS ANGELES, Calif., Feb 26 -; CAIRO (Reuters) —).
 _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.]+\b[^\n!?]{0,70}?|[^\n!?(]{2,60}?\s\([^)\n]{1,30}\))\s+[-–—]{1,2}\s")
+# ... and a known place glued to its dash or to the agency's slashes (Tarvo- The council met; Orlin/KORVANEX/.).
+_GLUED_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2})(?:[-–—]{1,2}\s|/[A-Z]{2,}/)")
 
 
 @lru_cache(maxsize=4096)
@@ -150,7 +152,9 @@ class Article:
         match = _DATELINE.match(text)
         place = match["place"] if match is not None else ""
         if not place or len(place.split()) > 8 or not ("," in place or "(" in place or place.isupper()):
-            return  # (UN Secretary-General Antonio Guterres - who...: a sentence, not a dateline)
+            match = _GLUED_DATELINE.match(text)
+            if match is None or tuple(tokenize(match["place"]).keys) not in place_names():
+                return  # (UN Secretary-General Antonio Guterres - who...: a sentence, not a dateline)
         words, keys = toks.words, toks.keys
         end = match.end()
         commas = 0  # (CALGARY, Alberta, March 17 -: after a place in capitals, the next part is its region)

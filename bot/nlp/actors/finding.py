@@ -17,10 +17,10 @@ from bot.nlp.actors.article import (
     titled_given_name,
 )
 from bot.nlp.lexicon import (
-    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
-    LOCAL_BODY_HEADS, MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS,
-    OFFICE_HEADS, ORG_HEADS, PLACE_HEADS, PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS, QUANTITY_WORDS,
-    SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS, WEAK_ORG_HEADS,
+    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
+    MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS, OFFICE_HEADS,
+    ORG_HEADS, PLACE_HEADS, PLACE_OFFICE_WORDS, PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS,
+    QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS, WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens, occurrences
 from bot.nlp.world import (
@@ -628,7 +628,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             continue
         if end > j and _web_domain(toks, end):
             piece.kind, piece.cue = "organization", 2
-        if title_cue and employs_person_after(toks, end) and not given_and_surname(toks, j, end):
+        if title_cue and employs_person_after(toks, j, end) and not given_and_surname(toks, j, end):
             piece.kind, piece.cue = "organization", 2  # Former Velkor TV anchor Jo Tarn: whom the person worked for
         elif title_cue:
             piece.kind, piece.cue = "person", 2
@@ -645,20 +645,22 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
         title_cue, role = False, None
 
 
-def employs_person_after(toks: Tokens, end: int) -> bool:
-    """`Velkor TV anchor Jo Tarn`, `Orlin Weather senior meteorologist Tom Varde`: a name, then the lower-case
-    role of a person named right after it: the name is whom the person works or plays for, not a person."""
+def employs_person_after(toks: Tokens, first: int, end: int) -> bool:
+    """`Velkor TV anchor Jo Tarn`, `Orlin Weather senior anchor Tom Varde`: a name (words first to end), then
+    the lower-case role of a person named right after it: the name is whom the person works or plays for, not
+    a person (nor a place, whose offices a person holds: Delhi chief minister)."""
     k, role = end + 1, False
     while k < len(toks.words) - 1 and k <= end + 3 and toks.joins[k - 1] and toks.words[k].islower():
         key = toks.keys[k]
-        if key in LEADER_NOUNS:
-            return False  # (President Tom Varde spokesman Jo Tarn: a leader's spokesman)
+        if key in PLACE_OFFICE_WORDS:
+            return False  # (President Tom Varde spokesman Jo Tarn; Tarvo mayor Jo Tarn: a leader's, a place's)
         if (key,) in PERSON_TITLES or key in MEMBER_NOUNS or key in TEAM_ROLE_NOUNS:
             role = True
         elif key not in NOT_ROLE_WORDS:
             return False
         k += 1
-    return role and toks.joins[k - 1] and _opens_person(toks, k)
+    return role and toks.joins[k - 1] and _opens_person(toks, k) \
+        and tuple(toks.keys[first:end + 1]) not in place_names()
 
 
 def _opens_body(key: str) -> bool:
@@ -1207,7 +1209,8 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if key in COMPASS_WORDS and toks.joins[piece.last] and toks.keys[piece.last + 1] in DEMONYMS:
             return False  # West German, South Korean: a compass word of a nationality adjective
         if art.initial[piece.first] and key not in art.cap_inside and key in known_words() \
-                and (key,) not in country_names() and (not _subject_follows(toks, piece.last, key)
+                and (key,) not in country_names() and ((key,) not in place_names() or key in common_words()) \
+                and (not _subject_follows(toks, piece.last, key)
                                                        or plural_noun(key)):
             piece.tentative = True  # (Analysts said: a plural noun opening a sentence is a group, not a name)
 

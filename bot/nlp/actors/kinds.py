@@ -37,8 +37,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 2  # Acme SA, Acme Ventures LLP, JSC Acme: a company's legal form
     if len(span) > 2 and any(k in BODY_PREPOSITIONS for k in span[1:-1]):
         return "organization", 2  # Freedom from Torture, Doctors without Borders
-    if employs_person_after(toks, p.last) and not given_and_surname(toks, p.first, p.last):
-        return "organization", 2  # Orlin Weather senior meteorologist Tom Varde
+    if employs_person_after(toks, p.first, p.last) and not given_and_surname(toks, p.first, p.last):
+        return "organization", 2  # Orlin Weather senior anchor Tom Varde
     if p.last + 1 < len(keys) and toks.gaps[p.last] == "-" and keys[p.last + 1] == "based":
         return "place", 2  # the Kestavo-based group
     named = _apposition_kind(toks, p.last)
