@@ -221,5 +221,10 @@ def test_the_noun_of_an_apposition_or_of_is_a_gives_the_kind():
     assert kinds_of(placed, "Kestavo") == {"place"}
     assert kinds_of(placed, "Orvanda") == {"place"}
     assert kinds_of("Crowds gathered on the outskirts of Korvanta on Friday.", "Korvanta") == {"place"}
+    maker = ("Vaporvel, a Dutch subsidiary of Kestrova, won a licence. Kestrova, the world's biggest contract maker "
+             "of vaping devices, agreed, Tarvo-listed Orvanex said.")
+    assert kinds_of(maker, "Vaporvel") == {"organization"}  # (a nationality inside the apposition)
+    assert kinds_of(maker, "Kestrova") == {"organization"}  # (the world's: no noun of the apposition)
+    assert kinds_of(maker, "Orvanex") == {"organization"}  # listed on a stock exchange
     believer = "Jo Tarnby, a firm believer in luck, won the race."
     assert kinds_of(believer, "Jo Tarnby") == {"person"}  # the apposition's noun is `believer`

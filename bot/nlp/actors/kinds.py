@@ -41,6 +41,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 2  # Orlin Weather senior anchor Tom Varde
     if p.last + 1 < len(keys) and toks.gaps[p.last] == "-" and keys[p.last + 1] == "based":
         return "place", 2  # the Kestavo-based group
+    if p.first > 1 and toks.gaps[p.first - 2] == "-" and keys[p.first - 1] in _COMPANY_PARTICIPLES \
+            and toks.joins[p.first - 1]:
+        return "organization", 2  # Tarvo-listed Kestrel, state-owned Velkor
     named = _apposition_kind(toks, p.last)
     if named is not None:
         return named, 2
@@ -302,6 +305,7 @@ def _place_follows(toks: Tokens, j: int) -> bool:
     return False
 
 
+_COMPANY_PARTICIPLES = frozenset(("listed", "headquartered"))  # (not -based, -owned: UK-based Wu, Japan-owned islands)
 _APPOSITION_ENDS = frozenset(("of", "for", "in", "at", "from", "with", "by", "on", "to", "that", "which", "who",
                               "and", "or", "based", "owned", "run", "where", "whose"))
 
@@ -325,6 +329,8 @@ def _apposition_kind(toks: Tokens, j: int) -> str | None:
         return None
     noun = None
     for m in range(k, min(n, k + 6)):
+        if m == k and toks.possessive[m] and words[m].islower() or keys[m] in DEMONYMS and toks.gaps[m] == " ":
+            continue  # the world's biggest maker, a Dutch subsidiary
         if not words[m].islower() and not words[m].isdigit() or keys[m] in _APPOSITION_ENDS or toks.possessive[m] \
                 or keys[m] in COMPASS_POINTS and noun is not None \
                 or noun is not None and keys[m].endswith(("ed", "ing")):  # (six villages [impacted])
