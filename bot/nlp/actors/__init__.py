@@ -21,7 +21,8 @@ the name they follow, and a possessive that lost its apostrophe (`Khameneis`)
 is the name without it.
 
 Kinds come from cues in the text first (titles, head words, speech verbs, place
-prepositions), then from general knowledge (bot.nlp.world: countries and cities,
+prepositions, the noun of an apposition: `Velkor Data, a research firm`, and the
+role of the person named after a name: `Velkor TV anchor Jo Tarn`), then from general knowledge (bot.nlp.world: countries and cities,
 given names, how common an English word is); a name no cue decided takes the kind
 of the sure names in its list (`A, B and C`), and every mention of an actor votes
 for its kind in the article, weighed by how sure its cue is. A nationality, place

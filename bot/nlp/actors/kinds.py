@@ -43,7 +43,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "place", 2  # the Kestavo-based group
     if p.first > 1 and toks.gaps[p.first - 2] == "-" and keys[p.first - 1] in _COMPANY_PARTICIPLES \
             and toks.joins[p.first - 1]:
-        return "organization", 2  # Tarvo-listed Kestrel, state-owned Velkor
+        return "organization", 2  # Tarvo-listed Kestrel, the Orlin-headquartered Velkor
     named = _apposition_kind(toks, p.last)
     if named is not None:
         return named, 2
@@ -91,7 +91,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 2
     if prev >= 0 and keys[prev] in APPOSITION_ORG_NOUNS and words[prev].islower() \
             and toks.joins[prev] and not toks.possessive[p.last] and toks.gaps[p.last][:1] not in "'’":
-        return "organization", 2  # brokerage firm Merrill Lynch, the oil company Texaco
+        return "organization", 2  # brokerage firm Merrill Lynch, the oil company Texaco, the startup Zenvora
     if prev >= 0 and keys[prev] in TITLE_FIRST_WORDS and words[prev].islower() and (keys[prev],) in PERSON_TITLES \
             and toks.joins[prev] \
             and keys[prev] not in NOT_ROLE_WORDS and not (len(span) == 1 and (span[0],) in place_names()):
