@@ -192,7 +192,7 @@ APPOSITION_ORG_NOUNS = (ORG_NOUNS - LEADER_NOUNS) | _words(
 APPOSITION_PLACE_NOUNS = PLACE_NOUNS | _words("settlement hamlet suburb enclave capital")
 # Lower-case nouns before `of` that make the name after it a place (the outskirts of Tarvo, the mayor of Orlin).
 PLACE_OF_NOUNS = APPOSITION_PLACE_NOUNS | _words("outskirts residents inhabitants mayor streets suburbs")
-# Offices a place has (the Tarvo mayor, Delhi chief minister): a name before one is no employer.
+# Offices a place has (the Tarvo mayor, Orlin chief minister): a name before one is no employer.
 PLACE_OFFICE_WORDS = _words("mayor governor premier minister councillor councilor legislator mla") | LEADER_NOUNS
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
 NOT_ROLE_WORDS = _words("former late senior acting vice deputy general private head chief major chair leader father "

@@ -628,7 +628,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             continue
         if end > j and _web_domain(toks, end):
             piece.kind, piece.cue = "organization", 2
-        if title_cue and employs_person_after(toks, j, end) and not given_and_surname(toks, j, end):
+        if title_cue and employs_person_after(toks, j, end):
             piece.kind, piece.cue = "organization", 2  # Former Velkor TV anchor Jo Tarn: whom the person worked for
         elif title_cue:
             piece.kind, piece.cue = "person", 2
@@ -648,7 +648,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
 def employs_person_after(toks: Tokens, first: int, end: int) -> bool:
     """`Velkor TV anchor Jo Tarn`, `Orlin Weather senior anchor Tom Varde`: a name (words first to end), then
     the lower-case role of a person named right after it: the name is whom the person works or plays for, not
-    a person (nor a place, whose offices a person holds: Delhi chief minister)."""
+    a person (nor a place, whose offices a person holds: Tarvo chief minister; nor a given name and surname)."""
     k, role = end + 1, False
     while k < len(toks.words) - 1 and k <= end + 3 and toks.joins[k - 1] and toks.words[k].islower():
         key = toks.keys[k]
@@ -660,7 +660,7 @@ def employs_person_after(toks: Tokens, first: int, end: int) -> bool:
             return False
         k += 1
     return role and toks.joins[k - 1] and _opens_person(toks, k) \
-        and tuple(toks.keys[first:end + 1]) not in place_names()
+        and tuple(toks.keys[first:end + 1]) not in place_names() and not given_and_surname(toks, first, end)
 
 
 def _opens_body(key: str) -> bool:

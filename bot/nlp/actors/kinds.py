@@ -37,7 +37,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 2  # Acme SA, Acme Ventures LLP, JSC Acme: a company's legal form
     if len(span) > 2 and any(k in BODY_PREPOSITIONS for k in span[1:-1]):
         return "organization", 2  # Freedom from Torture, Doctors without Borders
-    if employs_person_after(toks, p.first, p.last) and not given_and_surname(toks, p.first, p.last):
+    if employs_person_after(toks, p.first, p.last):
         return "organization", 2  # Orlin Weather senior anchor Tom Varde
     if p.last + 1 < len(keys) and toks.gaps[p.last] == "-" and keys[p.last + 1] == "based":
         return "place", 2  # the Kestavo-based group
@@ -305,7 +305,7 @@ def _place_follows(toks: Tokens, j: int) -> bool:
     return False
 
 
-_COMPANY_PARTICIPLES = frozenset(("listed", "headquartered"))  # (not -based, -owned: UK-based Wu, Japan-owned islands)
+_COMPANY_PARTICIPLES = frozenset(("listed", "headquartered"))  # (not -based, -owned: UK-based Tarn, Orlin-owned islands)
 _APPOSITION_ENDS = frozenset(("of", "for", "in", "at", "from", "with", "by", "on", "to", "that", "which", "who",
                               "and", "or", "based", "owned", "run", "where", "whose"))
 
@@ -330,17 +330,17 @@ def _apposition_kind(toks: Tokens, j: int) -> str | None:
     noun = None
     for m in range(k, min(n, k + 6)):
         if m == k and toks.possessive[m] and words[m].islower() or keys[m] in DEMONYMS and toks.gaps[m] == " ":
-            continue  # the world's biggest maker, a Dutch subsidiary
+            continue  # the country's largest lender, a Swiss subsidiary
         if not words[m].islower() and not words[m].isdigit() or keys[m] in _APPOSITION_ENDS or toks.possessive[m] \
                 or keys[m] in COMPASS_POINTS and noun is not None \
-                or noun is not None and keys[m].endswith(("ed", "ing")):  # (six villages [impacted])
+                or noun is not None and keys[m].endswith(("ed", "ing")):  # (six villages [flooded])
             break
         noun = keys[m]
         if toks.gaps[m] not in (" ", "-"):
             break
     if noun is None:
         return None
-    for form in (noun, noun[:-1] if noun.endswith("s") else noun):
+    for form in (noun, noun[:-1]) if noun.endswith("s") else (noun,):
         if form in APPOSITION_ORG_NOUNS:
             return "organization"
         if form in APPOSITION_PLACE_NOUNS:
