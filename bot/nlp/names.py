@@ -138,9 +138,9 @@ _SUN_ARTICLE = re.compile(r"^[aeiu](d|dh|n|r|s|sh|t|th|z|zh)$")
 _ABD = ("abdul", "abdel", "abdol", "abdal", "abdoul", "abdil")
 _PARTICLES = {"bin": "bin", "ibn": "bin", "ben": "bin", "bn": "bin", "bint": "bint", "binti": "bint",
               "abou": "abu", "abo": "abu"}
-# Words of place and saints' names that news writes in full or abbreviated: one form each (St Petersburg is
-# Saint Petersburg, Mt Kenya is Mount Kenya).
-_ABBREVIATED_WORDS = {"saint": "st", "sainte": "st", "sankt": "st", "ste": "st", "mount": "mt", "fort": "ft"}
+# Words of place and saints' names that news writes in full or abbreviated, to the one form both are read as
+# (lookup reads Saint Petersburg as St Petersburg; bot.nlp.world's place list holds both forms).
+ABBREVIATED_NAME_WORDS = {"saint": "st", "sainte": "st", "sankt": "st", "ste": "st", "mount": "mt", "fort": "ft"}
 # Words that carry little identity in a name: they weigh less when scoring.
 LIGHT_WORDS = frozenset({"abu", "umm", "bin", "bint", "of", "the", "and", "for", "in", "de", "van", "von", "der",
                          "da", "di", "la", "le", "du", "y"})
@@ -318,8 +318,8 @@ def analyse_name(text: str) -> NameForm:
         tokens = _strip_articles(tokens)
     if any(t.startswith(("ab", "ib", "bi", "be", "bn")) for t in tokens):
         tokens = _unify_particles(tokens)
-    if len(tokens) > 1 and not _ABBREVIATED_WORDS.keys().isdisjoint(tokens):
-        tokens = [_ABBREVIATED_WORDS.get(t, t) for t in tokens]
+    if len(tokens) > 1 and not ABBREVIATED_NAME_WORDS.keys().isdisjoint(tokens):
+        tokens = [ABBREVIATED_NAME_WORDS.get(t, t) for t in tokens]
     return NameForm.of(tokens, script)
 
 

