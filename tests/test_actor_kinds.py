@@ -12,7 +12,11 @@ from tests.indexed import index_wire, numbered_stories
 
 
 def kinds_of(text: str, surface: str) -> set[str]:
-    return {m.kind for m in extract_mentions(text) if m.surface == surface}
+    return {m.kind for m in mentions_of(text, surface)}
+
+
+def mentions_of(text: str, surface: str) -> list:
+    return [m for m in extract_mentions(text) if m.surface == surface]
 
 
 def test_a_region_that_is_also_a_given_name_is_the_place_the_article_puts_things_in():
@@ -79,7 +83,7 @@ def test_a_place_whose_name_opens_with_the_is_a_place():
 def test_a_person_s_initials_defined_in_brackets_are_that_person():
     text = ("Doctors accompanied President Tomás Ruiz Calvo (TRC) on Monday. Critics say the plan is part of "
             "TRC's agenda. \"We will go on,\" TRC said.")
-    trc = [m for m in extract_mentions(text) if m.surface == "TRC"]
+    trc = mentions_of(text, "TRC")
     assert len(trc) == 3 and {(m.name, m.kind) for m in trc} == {("Tomás Ruiz Calvo", "person")}
     # a party's letters after a person's name are the party's, not hers
     text = "Ana Lobo (PVX) voted against the bill, and the PVX said it would appeal."
@@ -90,7 +94,7 @@ def test_a_landform_s_name_without_its_head_word_is_the_place():
     # `Tarvan` alone is a given name in some lists; after `the Tarvan Heights` it is the place
     text = ("Settlers moved into the Tarvan Heights last year. Tourism in the Tarvan thrived, and the Tarvan "
             "became a source of apples.")
-    tarvan = [m for m in extract_mentions(text) if m.surface == "Tarvan"]
+    tarvan = mentions_of(text, "Tarvan")
     assert len(tarvan) == 2 and {(m.kind, m.name) for m in tarvan} == {("place", "Tarvan Heights")}
 
 
@@ -187,7 +191,7 @@ def test_an_acronym_after_a_body_named_of_a_country_is_the_body():
     # the country is a place of its own inside the body's name; the acronym in brackets is the body's
     text = ("Lawmakers accused the Mining Board of Chile (MBC) of hiding losses. On Monday the MBC said it had "
             "acted lawfully.")
-    assert {m.name for m in extract_mentions(text) if m.surface == "MBC"} == {"Mining Board of Chile"}
+    assert {m.name for m in mentions_of(text, "MBC")} == {"Mining Board of Chile"}
 
 
 def test_a_name_before_the_role_of_a_person_named_next_is_whom_they_work_for():
