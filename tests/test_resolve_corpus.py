@@ -126,6 +126,36 @@ def test_a_day_indexed_later_resolves_what_it_touches(newsbot, tmp_path):
     assert found["actor"]["article_count"] == 2
 
 
+def test_a_later_day_attributes_a_shared_surname_in_its_own_stories_only(newsbot, tmp_path, monkeypatch):
+    """Brandvik is shared: the day's story naming Helena Brandvik gives her its `Brandvik`, and only the day's
+    stories are weighed by the company they keep; the earlier `Which Brandvik` story was weighed when it
+    came in, and is not read again."""
+    from bot.ingest import resolve
+
+    weighed: list[str] = []
+    by_company = resolve._by_company
+
+    def spy(ids, unsure, company_of):
+        weighed.extend(unsure)
+        return by_company(ids, unsure, company_of)
+    monkeypatch.setattr(resolve, "_by_company", spy)
+    day = tmp_path / "day" / "day.jsonl"
+    day.parent.mkdir()
+    day.write_text("\n".join(json.dumps({"id": f"d{n}", "title": title, "source": "Wire", "date": "2024-03-10",
+                                         "text": text}) for n, (title, text) in enumerate([
+        ("Exports again", "ODRA, March 10 - Finance Minister Helena Brandvik said exports held up. "
+                          "Brandvik said March would be better."),
+        ("Brandvik again", "ODRA, March 10 - Brandvik said on Sunday that talks would go on.")])) + "\n",
+        encoding="utf-8")
+    assert newsbot("index", str(day.parent)).exit_code == 0
+    titles = {a["id"]: a["title"] for a in exported(newsbot, "articles")}
+    assert {titles[article_id] for article_id in weighed} == {"Brandvik again"}
+    assert lookup(newsbot, "Helena Brandvik")["actor"]["article_count"] == 3
+    exports = next(a for a, title in titles.items() if title == "Exports again")
+    assert {m["actor"] for m in exported(newsbot, "mentions")
+            if m["article_id"] == exports and "Brandvik" in m["surface"]} == {"Helena Brandvik"}
+
+
 def test_a_version_9_database_gets_the_short_keys_of_its_actors(db_url):
     """Migration 10: actors.short_key, indexed, filled for the actors an older newsbot stored."""
     from sqlalchemy import inspect, select

@@ -228,7 +228,7 @@ class Indexer:
                     if self._redated:
                         refresh_actor_stats(conn, stories=self._redated)
                     drop_unmentioned_actors(conn)
-                resolve_across_corpus(conn, self._tally.mentions)
+                resolve_across_corpus(conn, self._tally.mentions, self._tally.stories)
                 reapply_edits(conn)  # editors' corrections hold over what the run found
                 self.store.bump_generation(conn)  # caches in running bots reload
             else:
@@ -399,7 +399,7 @@ class Indexer:
             if is_new:
                 first_row = len(mention_rows)
                 self._actors.add_mention_rows(conn, story, item, mention_rows)
-                self._tally.add(item.doc.date, [row[1] for row in mention_rows[first_row:]],
+                self._tally.add(story, item.doc.date, [row[1] for row in mention_rows[first_row:]],
                                 [(row[1], row[7], row[8]) for row in mention_rows[first_row:]])
             else:
                 self._fill_story_gaps(conn, story, item.doc)

@@ -14,8 +14,9 @@ Acme Holdings) takes those names' articles as votes for `organization`, weighed 
 added to its own articles' votes: `Acme said` in most articles does not make a company a person, and one
 `Acme Ltd` does not outvote a country named in fifty.
 
-Only the short forms of the touched actors are read, through the indexed actors.short_key: a day of
-new articles re-resolves what it touched, never the whole corpus.
+Only the short forms of the touched actors are read, through the indexed actors.short_key, and a shared
+short form's mentions are attributed in the run's new stories only (the older ones were attributed when
+they came in): a day of new articles re-resolves what it touched, never the whole corpus.
 """
 from __future__ import annotations
 
@@ -52,9 +53,11 @@ _COLUMNS = (actors.c.id, actors.c.key, actors.c.name, actors.c.kind, actors.c.cu
             actors.c.short_key)
 
 
-def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
+def resolve_across_corpus(conn: Connection, touched: Collection[int], stories: Collection[str] | None = None) -> int:
     """Resolve the short forms of the `touched` actors over the corpus (figures must be current); the
-    actors mentions moved between are recounted. Returns the number of actors merged away."""
+    actors mentions moved between are recounted. `stories`: the run's new stories, the only ones whose
+    mentions of a shared short form are attributed (None: every story). Returns the number of actors
+    merged away."""
     forms: set[str] = set()
     for chunk in chunks(sorted(touched)):
         for key, short_key in conn.execute(select(actors.c.key, actors.c.short_key)
@@ -74,7 +77,7 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int]) -> int:
                     groups[form][actor.id] = actor
     called = _organisations_called(conn, [form for form, group in groups.items()
                                           if any(actor.key == form for actor in group.values())])
-    run = _Resolution(conn)
+    run = _Resolution(conn, stories)
     shared = [form for form, group in groups.items() if len(group) > 1 or form in called]  # only these are sorted
     for form in sorted(shared, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
         run.resolve(form, list(groups[form].values()), called.get(form, {}).values())
@@ -174,8 +177,9 @@ class _Resolution:
     """The merges and moves of one run: decided group by group, then written together (a few statements
     for thousands of actors)."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection, stories: Collection[str] | None = None):
         self.conn = conn
+        self.stories = stories  # the only stories a shared short form's mentions are attributed in (None: all)
         self.merged: dict[int, int] = {}  # actor merged away -> the actor it is merged into
         self.moves: list[tuple[int, int, str]] = []  # (short-form actor, actor, article): mentions moved
         self.spellings: set[tuple[int, str, str]] = set()  # (actor, alias, key) the moves give an actor
@@ -239,6 +243,8 @@ class _Resolution:
         conn = self.conn
         articles = conn.execute(select(mentions.c.article_id).where(mentions.c.actor_id == bare.id)
                                 .distinct()).scalars().all()
+        if self.stories is not None:
+            articles = [article_id for article_id in articles if article_id in self.stories]
         ids = {self.final(head.id) for head in heads}
         unsure = {}
         for article_id, named_here in self._named_in(articles).items():

@@ -44,13 +44,15 @@ class ActorTally:
         self.articles: Counter[int] = Counter()
         self.named_on: dict[date, set[int]] = {}  # story date -> actors its new stories name
         self.votes: Counter[tuple[int, str]] = Counter()  # (actor, kind) -> weight the new stories vote
+        self.stories: set[str] = set()  # the new stories' ids
 
-    def add(self, story_date: date | None, actor_ids: list[int],
+    def add(self, story: str, story_date: date | None, actor_ids: list[int],
             kinds: list[tuple[int, str, int | None]] = ()) -> None:
         """The mentions of one new story (each story is added once): an actor's mentions here count
         once as an article, and the story votes once for each kind it gives an actor (`kinds`: actor,
         kind, cue of its mentions), with its surest cue."""
         named = set(actor_ids)
+        self.stories.add(story)
         self.mentions.update(actor_ids)
         self.articles.update(named)
         surest: dict[tuple[int, str], int] = {}
