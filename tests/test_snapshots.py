@@ -40,7 +40,7 @@ def test_a_restart_loads_the_snapshot(store, saving, monkeypatch):
     build_world(store)
     first = build_and_wait(store)
     assert snapshot_path(store).exists()
-    monkeypatch.setattr(lookup, "_build_index", lambda store: pytest.fail("rebuilt instead of loading"))
+    monkeypatch.setattr(lookup, "build_alias_index", lambda store: pytest.fail("rebuilt instead of loading"))
     again = lookup.build_index(store)
     assert len(again.entries) == len(first.entries)
     engine = engines.Engines(store)
@@ -63,7 +63,7 @@ def test_an_index_run_leaves_snapshots_the_next_start_loads(store, saving, monke
     build_world(store)
     assert engines.write_snapshots(store) == ["lookup", "quotes"]
     assert engines.write_snapshots(store) == []  # already made for this generation
-    monkeypatch.setattr(lookup, "_build_index", lambda store: pytest.fail("rebuilt instead of loading"))
+    monkeypatch.setattr(lookup, "build_alias_index", lambda store: pytest.fail("rebuilt instead of loading"))
     assert engines.Engines(store).lookup("Kata'ib Hizbullah").profile.name == "Kataeb Hezbollah"
     assert snapshots.load(store, store.generation(), "quotes") is not None
 

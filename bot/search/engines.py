@@ -11,6 +11,8 @@ loads them instead.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 import time
 from dataclasses import replace
@@ -108,22 +110,49 @@ def follow_index_run(store: Store) -> None:
         quotes.live_index(store).follow()
 
 
+_SNAPSHOT_BUILDS = {"lookup": lookup.build_alias_index, "quotes": quotes.build_index}
+
+
 def write_snapshots(store: Store) -> list[str]:
     """After an index run: build and save the snapshots the store's current generation lacks, so the
-    bot's next start loads them instead of building (the kinds written)."""
+    bot's next start loads them instead of building (the kinds written). With a core to spare, the
+    second is built at the same time in a forked process: neither needs the other."""
     if cache.usable_folder() is None:
         return []  # no cache to write to (the reason is logged): nothing to build
     generation = store.generation()
-    written = []
-    for kind, build in (("lookup", partial(lookup.build_index, snapshot=False)), ("quotes", quotes.build_index)):
-        if not snapshots.is_current(store, generation, kind):
-            started = time.perf_counter()
-            index = build(store)
-            # (an index of a later generation is another run's: that run saves it)
-            if index.generation == generation and snapshots.save(store, generation, index, kind):
-                written.append(kind)
-                log.info("%s snapshot written in %.1fs", kind, time.perf_counter() - started)
+    due = [kind for kind in _SNAPSHOT_BUILDS if not snapshots.is_current(store, generation, kind)]
+    beside = None
+    if len(due) > 1 and (os.cpu_count() or 1) > 1:
+        beside = multiprocessing.get_context("fork").Process(
+            target=_write_snapshot_apart, args=(store.url, due[-1], generation), name=f"{due[-1]}-snapshot")
+        beside.start()
+    written = [kind for kind in due[:-1 if beside else None] if _write_snapshot(store, kind, generation)]
+    if beside is not None:
+        beside.join()
+        if beside.exitcode == 0 and snapshots.is_current(store, generation, due[-1]):
+            written.append(due[-1])
     return written
+
+
+def _write_snapshot(store: Store, kind: str, generation: int) -> bool:
+    """Build the index of this kind and save it, unless it is of a later generation than `generation`
+    (another run's: that run saves it); whether it was saved."""
+    started = time.perf_counter()
+    index = snapshots.load_or_build(store, kind, partial(_SNAPSHOT_BUILDS[kind], store), use_saved=False)
+    if index.generation == generation and snapshots.save(store, generation, index, kind):
+        log.info("%s snapshot written in %.1fs", kind, time.perf_counter() - started)
+        return True
+    return False
+
+
+def _write_snapshot_apart(url: str, kind: str, generation: int) -> None:
+    """_write_snapshot in a forked process, over a store of its own (the parent's connections stay the
+    parent's); the exit code says whether it failed."""
+    store = Store(url, migrate=False)
+    try:
+        _write_snapshot(store, kind, generation)
+    finally:
+        store.dispose()
 
 
 def of_kind(result: LookupResult, kind: str) -> LookupResult:

@@ -21,10 +21,8 @@ index for long and no lookup waits for a rebuild.
 """
 from __future__ import annotations
 
-import gc
 import math
 import re
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -72,33 +70,12 @@ USAGE = ("Type the name of a person, organisation or place, e.g. `Kataeb Hezboll
 
 def build_index(store: Store, *, snapshot: bool = True) -> AliasIndex:
     """Read actors and aliases (and article authors) into an AliasIndex, or load the local
-    snapshot of it saved for the same generation (bot.search.snapshots).
-
-    The cyclic garbage collector is paused while the index's million small objects are made
-    (it would otherwise walk them again and again), and the result is frozen out of its reach
-    afterwards (after one collection when it was built; loading a snapshot leaves no garbage), so
-    no later collection stalls a lookup by walking it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        generation = store.generation()
-        index = snapshots.load(store, generation) if snapshot else None
-        built = index is None
-        if built:
-            started = time.perf_counter()
-            index = _build_index(store)
-            if snapshot and time.perf_counter() - started > SNAPSHOT_AFTER_SECONDS:
-                snapshots.save_in_background(store, index.generation, index)
-    finally:
-        if was_enabled:
-            gc.enable()
-    if built:
-        gc.collect()  # garbage cycles left now would be frozen for good
-    gc.freeze()
-    return index
+    snapshot of it saved for the same generation (bot.search.snapshots.load_or_build)."""
+    return snapshots.load_or_build(store, "lookup", partial(build_alias_index, store), use_saved=snapshot,
+                                   save_after=SNAPSHOT_AFTER_SECONDS if snapshot else None)
 
 
-def _build_index(store: Store) -> AliasIndex:
+def build_alias_index(store: Store) -> AliasIndex:
     with store.connect() as conn:
         generation = int(store.get_meta("generation", "0", conn=conn) or 0)
         actor_rows = conn.execute(select(*ACTOR_COLUMNS)).all()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import math
 import threading
-import time
 from array import array
 from collections import Counter, defaultdict
 from functools import partial
@@ -79,6 +78,9 @@ def build_index(store: Store) -> QuoteIndex:
         speakers: dict[str, list[int]] = defaultdict(list)
         titles: dict[str, list[int]] = defaultdict(list)
         names: dict[str, str] = {}  # one string per speaker, name and cue, however many quotes share it
+        # An article's title words and a speaker's words, folded once however many quotes share them.
+        title_terms: dict[str, set[str]] = {}
+        speaker_terms: dict[tuple[str | None, str | None], set[str]] = {}
         for position, row in enumerate(rows):
             index.ids.append(row.id)
             index.first_seen.append(row.first_seen.toordinal() if row.first_seen else 0)
@@ -90,12 +92,16 @@ def build_index(store: Store) -> QuoteIndex:
                                 row.article_id))
             if row.article_id not in index.articles:
                 index.articles[row.article_id] = (row.title, row.source, row.date, row.url)
+                title_terms[row.article_id] = set(fold(row.title or "").split())
             for term in set(folded.split()):
                 postings[term].append(position)
-            for term in set(fold(row.title or "").split()):
+            for term in title_terms[row.article_id]:
                 titles[term].append(position)
             index.speakers.append(row.speaker_actor_id or 0)
-            for term in set(fold(f"{row.speaker or ''} {row.name or ''}").split()):
+            said_by = (row.speaker, row.name)
+            if said_by not in speaker_terms:
+                speaker_terms[said_by] = set(fold(f"{row.speaker or ''} {row.name or ''}").split())
+            for term in speaker_terms[said_by]:
                 speakers[term].append(position)
     by_actor: dict[int, list[int]] = defaultdict(list)
     about: dict[int, list[int]] = defaultdict(list)
@@ -121,15 +127,7 @@ def build_index(store: Store) -> QuoteIndex:
 
 def _load_or_build(store: Store) -> QuoteIndex:
     """The snapshot of this generation's index (bot.search.snapshots), else a new one, saved when slow."""
-    index = snapshots.load(store, store.generation(), "quotes")
-    if index is None:
-        started = time.perf_counter()
-        index = build_index(store)
-        elapsed = time.perf_counter() - started
-        log.debug("quote index: %d quotes, %d words in %.2fs", len(index.ids), len(index.postings), elapsed)
-        if elapsed > SNAPSHOT_AFTER_SECONDS:
-            snapshots.save_in_background(store, index.generation, index, "quotes")
-    return index
+    return snapshots.load_or_build(store, "quotes", partial(build_index, store), save_after=SNAPSHOT_AFTER_SECONDS)
 
 
 _INDEXES: dict[str, LiveIndex[QuoteIndex]] = {}

@@ -10,11 +10,14 @@ cache folder, means "build it".
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy.engine import make_url
 
@@ -88,3 +91,31 @@ def save_in_background(store, generation: int, index, kind: str = "lookup") -> t
 def _write(name: str, made_for: list, index) -> bool:
     return cache.write(name, made_for, index.to_data())
 
+
+
+def load_or_build(store, kind: str, build: Callable[[], object], *, use_saved: bool = True,
+                  save_after: float | None = None):
+    """The saved index of this kind for the store's generation (unless not `use_saved`), else the one `build`
+    makes, saved in the background when it took longer than `save_after` seconds.
+
+    The cyclic garbage collector is paused while the index's million small objects are made (it would
+    otherwise walk them again and again), and the result is frozen out of its reach afterwards (after
+    one collection when it was built; loading a snapshot leaves no garbage), so no later collection
+    stalls a search by walking it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        index = load(store, store.generation(), kind) if use_saved else None
+        built = index is None
+        if built:
+            started = time.perf_counter()
+            index = build()
+            if save_after is not None and time.perf_counter() - started > save_after:
+                save_in_background(store, index.generation, index, kind)
+    finally:
+        if was_enabled:
+            gc.enable()
+    if built:
+        gc.collect()  # garbage cycles left now would be frozen for good
+    gc.freeze()
+    return index
