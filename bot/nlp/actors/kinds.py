@@ -13,7 +13,7 @@ from bot.nlp.actors.article import (
     AMPERSANDS, BODY_PREPOSITIONS, GROUP_ENDINGS, PLACE_PREPOSITIONS, WORD_ENDINGS, Article, Piece, ordinary_word,
     starts_place,
 )
-from bot.nlp.actors.finding import employs_person_after, given_and_surname, plural_noun
+from bot.nlp.actors.finding import employs_person_after, given_and_surname, introduces_person, plural_noun
 from bot.nlp.lexicon import (
     APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS,
     COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
@@ -22,7 +22,7 @@ from bot.nlp.lexicon import (
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import (
-    common_words, country_initials, country_names, given_names, known_words, place_names, region_codes,
+    capitals, common_words, country_initials, country_names, given_names, known_words, place_names, region_codes,
 )
 
 
@@ -73,18 +73,25 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "person", 1  # Park Dae-rin, Yeung Chau-lin: a given name of hyphenated syllables
     nxt, prev = p.last + 1, p.first - 1
     placed = prev >= 0 and words[prev].islower() and (  # officials in Kashmir said; in Jammu and Kashmir
-        keys[prev] in PLACE_PREPOSITIONS or keys[prev] in ("and", "or") and _placed_coordinate(toks, prev - 1))
+        keys[prev] in PLACE_PREPOSITIONS or keys[prev] in ("and", "or") and _placed_coordinate(toks, prev - 1)) \
+        or prev >= 0 and keys[prev] == "in" and art.initial[prev] and toks.joins[prev] \
+        and toks.gaps[p.last].startswith(",")  # In Tarvo, the port reopened: where the sentence is set
     speaks = nxt < len(toks.words) and not toks.possessive[p.last] and not placed and (
         keys[nxt] in SPEECH_VERBS or keys[nxt] == "who" and toks.gaps[p.last] == ", ") \
-        or prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev]
+        or prev >= 0 and keys[prev] in ("said", "added", "says", "adds") and toks.joins[prev] \
+        and not introduces_person(toks, p.last)  # (said Velkor spokesman Jo Tarn: Jo Tarn speaks)
     if tuple(span) in country_names():
         return "place", 3  # Sudan announced: a country speaks through its government, still a place
     if prev >= 0 and keys[prev] == "the" and ("the", *span) in place_names():
         return "place", 2  # at the Tarvesse, in The Tarvesse: a listed place whose name opens with its article
     if _place_of(toks, p.first):
         return "place", 2  # the city of Tarvo, the island of Vrenna, west of Orlin
+    if _works_at(toks, p.first) and tuple(span) not in place_names():
+        return "organization", 2  # an analyst at Velkor Data, a researcher with Orlin
     pronoun = _pronoun_after_speech(toks, p.last) if speaks and nxt < len(toks.words) and keys[nxt] in SPEECH_VERBS \
         else None
+    if speaks and capitals().get(tuple(span)) in art.countries and pronoun not in PERSON_PRONOUNS:
+        return "place", 2  # Tehran said, in an article naming Iran: a capital speaks for its government
     if pronoun == "its" and not (len(span) == 1 and (span[0],) in place_names()):
         # Dome said its, Chrysler said Tuesday that its: a body speaks of its own (not `said it`: a person
         # says it was a mistake)
@@ -122,6 +129,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "place", 1  # southern Burma, northern Velmarapa
     if _place_follows(toks, p.last):
         return "place", 1  # Tarnby, Illinois; Shimovra, Kestaka Prefecture
+    if _between_places(toks, p.first, p.last):
+        return "place", 1  # from Tarvo to Cairo, from Cairo to Tarvo
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in PLACE_NOUNS and words[nxt].islower():
         return "place", 2  # Orvashul-Gumel region, Korvash province, Tesna river
     if span[-1] in PLACE_HEADS and not (span[-1] in BODY_PLACE_HEADS and all(ordinary_word(k, art) for k in span[:-1])):
@@ -193,6 +202,18 @@ def _place_of(toks: Tokens, first: int) -> bool:
     at = first - 2
     return at >= 0 and toks.keys[first - 1] == "of" and toks.joins[at] and toks.joins[first - 1] \
         and toks.words[at].islower() and (toks.keys[at] in PLACE_OF_NOUNS or toks.keys[at] in COMPASS_POINTS)
+
+
+EMPLOYER_PREPOSITIONS = {"at", "with"}
+
+
+def _works_at(toks: Tokens, first: int) -> bool:
+    """`an analyst at Velkor`, `a researcher with Orlin`: a person's role in lower case, then `at` or `with`,
+    before the name: whom the person works for."""
+    at = first - 2
+    return at >= 0 and toks.keys[first - 1] in EMPLOYER_PREPOSITIONS and toks.joins[at] and toks.joins[first - 1] \
+        and toks.words[at].islower() and ((toks.keys[at],) in PERSON_TITLES or toks.keys[at] in MEMBER_NOUNS) \
+        and toks.keys[at] not in NOT_ROLE_WORDS
 
 
 CONGLOMERATE_HEADS = {"group"}  # a company's name and `Group` after it: the group of companies, called by the name alone
@@ -302,6 +323,32 @@ def _place_follows(toks: Tokens, j: int) -> bool:
         if last < len(toks.words) and tuple(toks.keys[j + 1:last + 1]) in place_names() and not toks.possessive[last] \
                 and all(toks.joins[m] for m in range(j + 1, last)):
             return last + 1 == len(toks.words) or toks.gaps[last][:1] in ",.;)"
+    return False
+
+
+def _listed_place_at(toks: Tokens, start: int, backwards: bool = False) -> bool:
+    """Whether a listed place of one to three joined words starts (or, `backwards`, ends) at word `start`."""
+    for size in (3, 2, 1):
+        first, last = (start - size + 1, start) if backwards else (start, start + size - 1)
+        if first >= 0 and last < len(toks.words) and all(toks.caps[m] for m in range(first, last + 1)) \
+                and all(toks.joins[m] for m in range(first, last)) \
+                and tuple(toks.keys[first:last + 1]) in place_names():
+            return True
+    return False
+
+
+def _between_places(toks: Tokens, first: int, last: int) -> bool:
+    """`from Tarvo to Cairo`, `from Cairo to Tarvo`: a journey's ends are places when one of them is listed."""
+    keys, words, joins = toks.keys, toks.words, toks.joins
+    before, after = first - 1, last + 1
+    if before >= 0 and keys[before] == "from" and words[before].islower() and joins[before] \
+            and after + 1 < len(words) and keys[after] == "to" and joins[last] and joins[after]:
+        return _listed_place_at(toks, after + 1)
+    if before >= 2 and keys[before] == "to" and words[before].islower() and joins[before] and joins[before - 1]:
+        start = before - 1
+        while start > 0 and toks.caps[start - 1] and joins[start - 1]:
+            start -= 1
+        return start > 0 and keys[start - 1] == "from" and joins[start - 1] and _listed_place_at(toks, before - 1, True)
     return False
 
 
