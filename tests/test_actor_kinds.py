@@ -276,3 +276,15 @@ def test_the_ends_of_a_journey_one_of_which_is_listed_are_places():
 def test_a_community_named_by_its_region_is_one_body():
     text = "The East African Community said on Monday that the talks would resume."
     assert [(m.name, m.kind) for m in mentions_of(text, "Community")] == [("East African Community", "organization")]
+
+
+def test_a_place_s_head_before_of_makes_the_name_a_place():
+    text = "The Republic of Tarvania signed the accord. Ships crossed the Gulf of Orvenna on Monday."
+    assert kinds_of(text, "Republic of Tarvania") == {"place"}
+    assert kinds_of(text, "Gulf of Orvenna") == {"place"}
+
+
+def test_a_name_ending_in_a_place_s_head_is_no_speaker_for_it():
+    # a team named after its islands: `replied` is said of a person, not of the Vellwind Islands
+    text = "Korvastan beat Vellwind Islands by 186 runs. Vellwind Islands replied with 84 all out."
+    assert kinds_of(text, "Vellwind Islands") == {"place"}

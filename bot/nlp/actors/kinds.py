@@ -107,7 +107,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 1  # the Federal Reserve said: English words name a body, not a person
     if speaks and len(span) == 1 and prev >= 0 and keys[prev] == "the" and toks.joins[prev]:
         speaks = False  # the Angels, who; the Taliban said: a person's name takes no article
-    if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
+    if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())) \
+            and not (len(span) > 1 and span[-1] in PLACE_HEADS and span[-1] not in BODY_PLACE_HEADS):
         # Tarvosht said / added Quarnley (one word alone before `said` is as often a company's: Chrysler said)
         return "person", 2 if len(span) > 1 or pronoun in PERSON_PRONOUNS else 1
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
@@ -141,6 +142,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "other", 1
     if 0 <= head_at < len(span) - 1 and span[head_at] in DOCUMENT_HEADS:
         return "other", 1  # Memorandum of Understanding, Declaration of Independence, Plan of Action
+    if 0 <= head_at < len(span) - 1 and span[head_at] in PLACE_HEADS and span[head_at] not in BODY_PLACE_HEADS \
+            and span[head_at + 1] == "of":
+        return "place", 1  # the Republic of Tarvo, the Gulf of Orlin, the Province of Vrenna
     if len(span) > 1 and any(k in ("of", "for", "and") for k in span):
         return "organization", 1
     if len(span) > 1 and span[0] in OPENING_HEADS and not toks.words[p.first].isupper():
