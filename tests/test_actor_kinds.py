@@ -288,3 +288,10 @@ def test_a_name_ending_in_a_place_s_head_is_no_speaker_for_it():
     # a team named after its islands: `replied` is said of a person, not of the Vellwind Islands
     text = "Korvastan beat Vellwind Islands by 186 runs. Vellwind Islands replied with 84 all out."
     assert kinds_of(text, "Vellwind Islands") == {"place"}
+
+
+def test_a_name_whose_birthday_or_widow_the_article_gives_is_a_person():
+    # (a one-word name no list knows, called so without a given name, is otherwise a guess)
+    text = ("Crowds gathered on Varenko's birthday in the capital. Volunteers recalled Varenko's widow, and the "
+            "legacy of Varenko was celebrated.")
+    assert kinds_of(text, "Varenko") == {"person"}

@@ -17,8 +17,9 @@ from bot.nlp.actors.finding import employs_person_after, given_and_surname, intr
 from bot.nlp.lexicon import (
     APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS,
     COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
-    NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS,
-    PLACE_OF_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
+    NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PERSON_POSSESSIONS, PLACE_ARTICLES,
+    PLACE_HEADS, PLACE_NOUNS, PLACE_OF_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS,
+    SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import (
@@ -96,6 +97,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         # Dome said its, Chrysler said Tuesday that its: a body speaks of its own (not `said it`: a person
         # says it was a mistake)
         return "organization", 2
+    if toks.possessive[p.last] and nxt < len(words) and keys[nxt] in PERSON_POSSESSIONS and words[nxt].islower():
+        return "person", 2  # Varde's widow, Tarvo's birthday: only a person has them
     if prev >= 0 and keys[prev] in APPOSITION_ORG_NOUNS and words[prev].islower() \
             and toks.joins[prev] and not toks.possessive[p.last] and toks.gaps[p.last][:1] not in "'’":
         return "organization", 2  # brokerage firm Merrill Lynch, the oil company Texaco, the startup Zenvora
