@@ -295,3 +295,14 @@ def test_a_name_whose_birthday_or_widow_the_article_gives_is_a_person():
     text = ("Crowds gathered on Varenko's birthday in the capital. Volunteers recalled Varenko's widow, and the "
             "legacy of Varenko was celebrated.")
     assert kinds_of(text, "Varenko") == {"person"}
+
+
+def test_a_personal_pronoun_that_refers_back_to_a_rare_word_outweighs_its_guesses():
+    # two mentions no cue explains, guessed a body, and one the article refers back to as `he`
+    text = ("Neither the party nor Korvinah have understood the voters. Korvinah was advised to forge an alliance. "
+            "Korvinah must rue the day he said no.")
+    assert kinds_of(text, "Korvinah") == {"person"}
+    # a pronoun after the end of a quotation is its speaker's
+    quoted = ("Tarvoskom cut power again on Monday. \"Tarvoskom will not be fixed overnight,\" he said. Tarvoskom "
+              "blamed old plants.")
+    assert kinds_of(quoted, "Tarvoskom") == {"organization"}

@@ -180,8 +180,10 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "organization", 0  # Nordvik Iron Mines, Zenith Logistics: a plural noun ends no person's name
         return "person", 0  # Varnath Singh, Ace Torvashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
-        if _addressed(toks, p.first) or _speaks_later(toks, p.last) or _referred_to_as_person(toks, p.last):
-            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied, Korvinah ... his
+        if _referred_to_as_person(toks, p.last):
+            return "person", 1  # Korvinah studied law in his youth: the article's own word for it
+        if _addressed(toks, p.first) or _speaks_later(toks, p.last):
+            return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
 
@@ -250,7 +252,8 @@ def _referred_to_as_person(toks: Tokens, j: int) -> bool:
     """`Tarnejin, a local functionary ..., said he`, `Korvinah studied law in his youth`: a personal pronoun later
     in the name's sentence, before any other name or `it` could take it, refers to the name as a person's."""
     for at in range(j + 1, min(j + 1 + REFERENCE_REACH, len(toks.words))):
-        if any(map(toks.gaps[at - 1].__contains__, ".!?\n")) or toks.caps[at] or toks.keys[at] in ("it", "its"):
+        if any(map(toks.gaps[at - 1].__contains__, ".!?\n\"\u201c\u201d")) or toks.caps[at] \
+                or toks.keys[at] in ("it", "its"):  # (a quotation's end: `Tarvo will pay,” he said` is the speaker)
             return False
         if toks.keys[at] in PERSONAL_PRONOUNS:
             return True
