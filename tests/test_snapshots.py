@@ -68,6 +68,27 @@ def test_an_index_run_leaves_snapshots_the_next_start_loads(store, saving, monke
     assert snapshots.load(store, store.generation(), "quotes") is not None
 
 
+@pytest.mark.parametrize("beside", [True, False], ids=["forked", "one-after-the-other"])
+def test_an_index_run_s_snapshots_built_side_by_side_or_one_after_the_other_are_the_indexes(
+        store, saving, config_dir, monkeypatch, beside):
+    """With a core to spare and no other thread, `newsbot index` builds the quote snapshot in a forked process."""
+    import threading
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from bot.search import quotes
+
+    monkeypatch.setattr(engines.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(threading, "active_count", lambda: 1 if beside else 2)
+    result = CliRunner().invoke(cli, ["--db", store.url, "index", str(config_dir.parent / "seeds")])
+    assert result.exit_code == 0, result.output
+    generation = store.generation()
+    saved = snapshots.load(store, generation, "quotes")
+    assert saved is not None and saved.shown and saved == quotes.build_index(store)
+    assert snapshots.load(store, generation) == lookup.build_index(store, snapshot=False)
+
+
 def test_a_database_made_again_at_the_same_url_does_not_load_the_old_ones_snapshot(store, saving):
     build_world(store)
     engines.write_snapshots(store)

@@ -116,13 +116,14 @@ _SNAPSHOT_BUILDS = {"lookup": lookup.build_alias_index, "quotes": quotes.build_i
 def write_snapshots(store: Store) -> list[str]:
     """After an index run: build and save the snapshots the store's current generation lacks, so the
     bot's next start loads them instead of building (the kinds written). With a core to spare, the
-    second is built at the same time in a forked process: neither needs the other."""
+    second is built at the same time in a forked process: neither needs the other. (Not from a process
+    running other threads: the child could inherit a lock one of them holds.)"""
     if cache.usable_folder() is None:
         return []  # no cache to write to (the reason is logged): nothing to build
     generation = store.generation()
     due = [kind for kind in _SNAPSHOT_BUILDS if not snapshots.is_current(store, generation, kind)]
     beside = None
-    if len(due) > 1 and (os.cpu_count() or 1) > 1:
+    if len(due) > 1 and (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
         beside = multiprocessing.get_context("fork").Process(
             target=_write_snapshot_apart, args=(store.url, due[-1], generation), name=f"{due[-1]}-snapshot")
         beside.start()

@@ -92,7 +92,6 @@ def _write(name: str, made_for: list, index) -> bool:
     return cache.write(name, made_for, index.to_data())
 
 
-
 def load_or_build(store, kind: str, build: Callable[[], object], *, use_saved: bool = True,
                   save_after: float | None = None):
     """The saved index of this kind for the store's generation (unless not `use_saved`), else the one `build`
