@@ -336,15 +336,15 @@ def _place_follows(toks: Tokens, j: int) -> bool:
     return False
 
 
-def _listed_place_at(toks: Tokens, start: int, backwards: bool = False) -> bool:
-    """Whether a listed place of one to three joined words starts (or, `backwards`, ends) at word `start`."""
+def _listed_place_from(toks: Tokens, first: int, step: int) -> int | None:
+    """The other end of a listed place of one to three joined capitalised words that starts at word `first`
+    (`step` 1) or ends there (`step` -1), the longest first; None when none does."""
     for size in (3, 2, 1):
-        first, last = (start - size + 1, start) if backwards else (start, start + size - 1)
-        if first >= 0 and last < len(toks.words) and all(toks.caps[m] for m in range(first, last + 1)) \
-                and all(toks.joins[m] for m in range(first, last)) \
-                and tuple(toks.keys[first:last + 1]) in place_names():
-            return True
-    return False
+        low, high = sorted((first, first + step * (size - 1)))
+        if low >= 0 and high < len(toks.words) and all(toks.caps[m] for m in range(low, high + 1)) \
+                and all(toks.joins[m] for m in range(low, high)) and tuple(toks.keys[low:high + 1]) in place_names():
+            return first + step * (size - 1)
+    return None
 
 
 def _between_places(toks: Tokens, first: int, last: int) -> bool:
@@ -353,12 +353,10 @@ def _between_places(toks: Tokens, first: int, last: int) -> bool:
     before, after = first - 1, last + 1
     if before >= 0 and keys[before] == "from" and words[before].islower() and joins[before] \
             and after + 1 < len(words) and keys[after] == "to" and joins[last] and joins[after]:
-        return _listed_place_at(toks, after + 1)
+        return _listed_place_from(toks, after + 1, 1) is not None
     if before >= 2 and keys[before] == "to" and words[before].islower() and joins[before] and joins[before - 1]:
-        start = before - 1
-        while start > 0 and toks.caps[start - 1] and joins[start - 1]:
-            start -= 1
-        return start > 0 and keys[start - 1] == "from" and joins[start - 1] and _listed_place_at(toks, before - 1, True)
+        start = _listed_place_from(toks, before - 1, -1)
+        return start is not None and start > 0 and keys[start - 1] == "from" and joins[start - 1]
     return False
 
 
