@@ -231,6 +231,18 @@ def test_quantities_dates_and_what_a_title_is_of_are_not_actors(gazetteer):
         ("Sikandar Sultan Raja", "person"), ("National Shippers' Council", "organization"), ("L.H. Mitchell", "person")]
 
 
+def test_a_number_that_counts_the_next_noun_or_is_a_share_leaves_the_name_an_actor(gazetteer):
+    found = mentions("Tamsin Orvell joined the VKRF 11 years ago. In the poll, Velkorra held 24.8 percent and Dorvashi "
+                     "3.3%. Orvell said Dorvashi would not concede.", gazetteer)
+    assert {"VKRF", "Velkorra", "Dorvashi"} <= {m.surface for m in found}
+
+
+def test_a_name_ending_in_ing_is_no_gerund_unless_its_stem_is_a_word(gazetteer):
+    found = mentions("The panel heard from Kipling on Monday. Farming, Mapping and Kayaking were on the agenda.",
+                     gazetteer)
+    assert [m.surface for m in found] == ["Kipling"]
+
+
 def test_kinds_of_things_and_references_back_are_not_actors(gazetteer):
     found = mentions("The Institute said the NGOs were Combating fraud. Babel Finance told Parliament it had paid.",
                      gazetteer)

@@ -1208,8 +1208,8 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
-        if key.endswith("ing") and key in known_words() and piece.kind != "person":
-            return False  # Planting, Combating: a heading's gerund (not Mr Vling)
+        if _gerund(key) and piece.kind != "person":
+            return False  # Planting, Combating: a heading's gerund (not Mr Vling, not Boeing)
         if key in LEGAL_FORMS:
             return False  # Inc, Co: a company's legal form cut from its name names no one alone
         if key in COMPASS_WORDS and toks.joins[piece.last] and toks.keys[piece.last + 1] in DEMONYMS:
@@ -1306,8 +1306,34 @@ def _after_quantity(toks: Tokens, j: int) -> bool:
     return prev >= 0 and toks.keys[prev] in QUANTITY_WORDS and toks.words[prev].islower() and toks.gaps[prev] == " "
 
 
+def _gerund(key: str) -> bool:
+    """An English verb's -ing form: its stem is an English word (plant, combat, make, run; not Boeing)."""
+    if len(key) < 6 or not key.endswith("ing") or key not in known_words():
+        return False
+    stem = key[:-3]
+    return any(w in common_words() or len(w) > 3 and w in known_words()
+               for w in (stem, stem + "e", stem[:-1] if stem[-1] == stem[-2] else ""))
+
+
 def _quantity_follows(toks: Tokens, j: int) -> bool:
+    """A number or an amount right after a lone word is the word's own (R92 million, MNT 3,380, Resolution
+    2231), unless it is the word's share (Tarvo 24.8 percent) or counts the common noun after it (joined the
+    Tarvo 11 years ago, a Velkor 737 jet)."""
     nxt = j + 1
     if nxt >= len(toks.words) or toks.gaps[j] != " ":
         return False
-    return toks.words[nxt][:1].isdigit() or toks.keys[nxt] in QUANTITY_WORDS
+    if toks.keys[nxt] in QUANTITY_WORDS:
+        return True
+    if not toks.words[nxt][:1].isdigit():
+        return False
+    while nxt + 1 < len(toks.words) and toks.gaps[nxt] in (".", ",") and toks.words[nxt + 1].isdigit():
+        nxt += 1  # 24.8, 3,380
+    if toks.gaps[nxt][:1] == "%":
+        return False
+    after = nxt + 1
+    if after >= len(toks.words) or toks.gaps[nxt] != " " or not toks.words[after].islower():
+        return True
+    key = toks.keys[after]
+    if key in ("percent", "pct") or key == "per" and after + 1 < len(toks.keys) and toks.keys[after + 1] == "cent":
+        return False
+    return not plural_noun(key)
