@@ -1208,7 +1208,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
-        if _gerund(key) and piece.kind != "person":
+        if _gerund(key) and word.isascii() and piece.kind != "person":
             return False  # Planting, Combating: a heading's gerund (not Mr Vling, not Boeing)
         if key in LEGAL_FORMS:
             return False  # Inc, Co: a company's legal form cut from its name names no one alone
@@ -1308,7 +1308,7 @@ def _after_quantity(toks: Tokens, j: int) -> bool:
 
 def _gerund(key: str) -> bool:
     """An English verb's -ing form: its stem is an English word (plant, combat, make, run; not Boeing)."""
-    if len(key) < 6 or not key.endswith("ing") or key not in known_words():
+    if len(key) < 6 or not key.endswith("ing"):
         return False
     stem = key[:-3]
     return any(w in common_words() or len(w) > 3 and w in known_words()
