@@ -157,6 +157,16 @@ def test_no_actors_from_headlines_months_or_furniture(gazetteer):
     assert {m.name for m in found if m.curated is None} == set()
 
 
+def test_a_subhead_of_ordinary_words_is_no_actor_but_a_place_on_its_own_line_is(gazetteer):
+    text = ("The fund lost money for a third year, its managers told investors on Monday.\n\n"
+            "Hard Times\n"
+            "To investors, Velkor Data, the fund's largest holder, said it would stay.\n\n"
+            "Cairo\n\n"
+            "The fund's office there will close in May, the managers said.")
+    found = mentions(text, gazetteer)
+    assert [m.surface for m in found] == ["Velkor Data", "Cairo"]
+
+
 def test_sentence_initial_words_are_not_actors(gazetteer):
     text = "Shocked residents gathered. Angry crowds returned. Nothing changed. Pompeo left."
     found = mentions(text, gazetteer)

@@ -140,7 +140,7 @@ class Article:
                         and not _has_date(toks, first, i):
                     for j in range(first, i):
                         self.furniture[j] = True
-                elif _table_row(words, letters, stripped):
+                elif _table_row(words, letters, stripped) or _subhead(toks, first, i):
                     for j in range(first, i):
                         self.furniture[j] = True
             offset = line_end + 1
@@ -248,6 +248,14 @@ def _table_row(words: list[str], letters: list[str], line: str) -> bool:
     return len(words) <= 12 and line[-1:] not in _LINE_CLOSERS \
         and sum(w[:1].isdigit() or w.casefold() in NUMBER_WORDS for w in words) > 1 \
         and 2 * sum(w.islower() for w in letters) > len(letters)
+
+
+def _subhead(toks: Tokens, first: int, end: int) -> bool:
+    """`Tough Times`, `Early Partners`: a line of its own of one to three capitalised ordinary English words
+    heads a section; it names no one (a place's name is no ordinary word)."""
+    keys = toks.keys[first:end]
+    return 0 < len(keys) <= 3 and all(toks.caps[first:end]) and (*keys,) not in place_names() and all(
+        k in common_words() and k not in given_names() and k not in COMMON_STARTERS for k in keys)
 
 
 def _abbreviation(word: str) -> bool:
