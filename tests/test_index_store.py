@@ -242,3 +242,38 @@ def test_opening_a_current_sqlite_database_waits_for_no_writer(tmp_path):
             Store(url, connect_args={"timeout": 0.2}).dispose()
     finally:
         writer.dispose()
+
+
+def test_a_run_that_adds_a_tenth_of_the_stories_refreshes_postgresql_statistics_before_resolving(db_url, tmp_path):
+    """The end of a run reads the actor tables back; after a bulk load PostgreSQL's autovacuum has not yet
+    analyzed them, so a run that adds at least a tenth of the stories analyzes them first. A smaller run
+    leaves that to autovacuum; SQLite is never sent ANALYZE (it keeps `PRAGMA optimize`)."""
+    from sqlalchemy import event
+
+    from bot.ingest.indexer import Indexer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    places = ["Velmora", "Tarvosh", "Orlinde", "Kestava", "Dornis", "Brevana", "Ulmsted", "Quorra", "Saldine",
+              "Haverk", "Ostrel", "Pemburg"]
+    for n, place in enumerate(places[:11]):
+        (corpus / f"story{n}.txt").write_text(
+            f"Title: Talks in {place}\n\nVarko Telm met the mayor of {place} on day {n}. The {place} council said "
+            f"the {n * 7 + 3} new homes of {place} would wait until {place} had water.\n", encoding="utf-8")
+    store = Store(db_url)
+    analyzed: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *rest: analyzed.append(statement)
+                 if statement.startswith("ANALYZE") else None)
+    Indexer(store).run([corpus])
+    after_the_first = list(analyzed)
+    (corpus / "story11.txt").write_text(
+        f"Title: Talks in {places[11]}\n\nVarko Telm flew to {places[11]}, where the port reopened on Friday.\n",
+        encoding="utf-8")
+    Indexer(store).run([corpus])
+    with store.connect() as conn:
+        stories = conn.execute(select(schema.articles.c.id)).scalars().all()
+    store.dispose()
+    assert len(stories) == 12
+    assert after_the_first == (['ANALYZE "actors", "aliases", "mentions"'] if db_url.startswith("postgresql") else [])
+    assert analyzed == after_the_first

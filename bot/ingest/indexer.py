@@ -38,7 +38,7 @@ from bot.ingest.resolve import resolve_across_corpus
 from bot.nlp.gazetteer import Gazetteer, load_gazetteer
 from bot.nlp.models import Kind
 from bot.store.actor_stats import ActorTally, drop_unmentioned_actors, refresh_actor_stats
-from bot.store.bulk import delete_articles, insert_plain_rows, refresh_planner_statistics
+from bot.store.bulk import analyze_after_bulk_load, delete_articles, insert_plain_rows, refresh_planner_statistics
 from bot.store.db import Store, chunks, one_of
 from bot.store.schema import FileStatus, article_bands, articles, mentions, occurrences, role_mentions, source_files
 
@@ -222,6 +222,7 @@ class Indexer:
         edits, and the generation running bots reload on."""
         with self.store.begin() as conn:
             if report.files_indexed or report.files_removed or curated_synced:
+                analyze_after_bulk_load(conn, report.articles_added)
                 if self._recount or not self._tally.apply(conn):
                     refresh_actor_stats(conn)
                 else:
