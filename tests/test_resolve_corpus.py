@@ -196,3 +196,28 @@ def test_a_one_word_name_the_corpus_writes_as_a_companys_is_an_organisation(db_u
                           for n, (title, day, text) in enumerate(COMPANY_WIRE)], tmp_path / "wire", db_url)
     kinds = {actor["name"]: actor["kind"] for actor in exported(newsbot, "actors")}
     assert kinds.get("Quorvant") == "organization", kinds
+
+
+def test_a_name_with_its_saints_or_mounts_word_in_full_or_short_is_one_actor(db_url, config_dir, tmp_path):
+    """Saint Velmorsk and St Velmorsk, Mount Orvan and Mt Orvan: one actor each, however the articles
+    wrote them, whether they come in one run or the other spelling a day later."""
+    newsbot = index_wire([
+        {"id": "p1", "title": "Port", "source": "Wire", "date": "2024-05-01",
+         "text": "The ship left St Velmorsk on Monday, port officials in St Velmorsk said."},
+        {"id": "p2", "title": "Forum", "source": "Wire", "date": "2024-05-02",
+         "text": "The forum opened in Saint Velmorsk on Friday, and delegates praised Saint Velmorsk."},
+        {"id": "p3", "title": "Climb", "source": "Wire", "date": "2024-05-03",
+         "text": "Climbers reached the top of Mount Orvan on Sunday, the first to climb Mount Orvan this year."},
+    ], tmp_path / "wire", db_url)
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "day.jsonl").write_text(json.dumps(
+        {"id": "p4", "title": "Snow", "source": "Wire", "date": "2024-05-04",
+         "text": "Snow closed the roads around Mt Orvan on Tuesday, and rangers on Mt Orvan turned hikers back."})
+        + "\n", encoding="utf-8")
+    assert newsbot("index", str(day)).exit_code == 0
+    names = [actor["name"] for actor in exported(newsbot, "actors")]
+    assert sum("Velmorsk" in name for name in names) == 1 and sum("Orvan" in name for name in names) == 1, names
+    for query in ("Saint Velmorsk", "St Velmorsk", "Mount Orvan", "Mt Orvan"):
+        found = lookup(newsbot, query)
+        assert found["status"] == "found" and found["actor"]["article_count"] == 2, (query, found)

@@ -9,6 +9,9 @@ Rafsanjani) into the longer one. A short form several actors share (Baker: James
 stays an actor of its own, holding only the articles that name none of them: in an article that names
 one, its mentions are that one's. Lookup answers `ambiguous` for a shared short form.
 
+Names written with a saint's, mount's or fort's word in full in one article and short in another (Saint
+Petersburg, St Petersburg; Mount Kenya, Mt Kenya) are one actor, as lookup reads them.
+
 A one-word discovered actor the corpus also writes as a company's name (Acme beside Acme Ltd, Acme Group,
 Acme Holdings) takes those names' articles as votes for `organization`, weighed as a head word's cue and
 added to its own articles' votes: `Acme said` in most articles does not make a company a person, and one
@@ -23,6 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection
 from functools import lru_cache
+from itertools import product
 from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
@@ -31,7 +35,7 @@ from sqlalchemy.engine import Connection
 
 from bot.nlp.lexicon import COMPANY_WORDS, LEGAL_FORMS
 from bot.nlp.models import Kind
-from bot.nlp.names import SHARED_SHORT_FORM
+from bot.nlp.names import ABBREVIATED_NAME_WORDS, SHARED_SHORT_FORM
 from bot.nlp.world import place_names
 from bot.store.actor_stats import KIND_VOTE_COLUMNS, KINDS, cue_weight, drop_unmentioned_actors, recount_actors
 from bot.store.db import chunks, one_of
@@ -81,9 +85,43 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int], stories: C
     shared = [form for form, group in groups.items() if len(group) > 1 or form in called]  # only these are sorted
     for form in sorted(shared, key=lambda f: (-len(f.split()), f)):  # a longer name's family first
         run.resolve(form, list(groups[form].values()), called.get(form, {}).values())
+    for spellings in _written_in_full_and_short(conn, forms):
+        run.merge_spellings(spellings)
     merged = run.apply()
     _vote_by_company_names(conn, {_company_stem(form) or form for form in forms})
     return merged
+
+
+# A saint's, mount's or fort's word as a key writes it short (bot.nlp.names) -> every way of writing it.
+_WRITTEN: dict[str, tuple[str, ...]] = {
+    short: (short, *sorted(full for full, to in ABBREVIATED_NAME_WORDS.items() if to == short))
+    for short in set(ABBREVIATED_NAME_WORDS.values())}
+
+
+def _one_way(key: str) -> str:
+    return " ".join(ABBREVIATED_NAME_WORDS.get(word, word) for word in key.split())
+
+
+def _every_way(key: str) -> set[str]:
+    """The keys of a name of several words written with its saint's, mount's or fort's word in full or short
+    (st petersburg, saint petersburg, sankt petersburg …), itself among them."""
+    words = _one_way(key).split()
+    if len(words) < 2 or all(word not in _WRITTEN for word in words):
+        return {key}
+    return {" ".join(choice) for choice in product(*(_WRITTEN.get(word, (word,)) for word in words))}
+
+
+def _written_in_full_and_short(conn: Connection, forms: Collection[str]) -> list[list[_Actor]]:
+    """Actors of one kind whose names differ only in writing a saint's, mount's or fort's word in full or
+    short (St Petersburg, Saint Petersburg): one actor each, though the articles spelled them apart."""
+    ways = [_every_way(form) for form in forms if " " in form]
+    keys = set().union(*(written for written in ways if len(written) > 1))
+    found: dict[tuple[str, str], list[_Actor]] = defaultdict(list)
+    for chunk in chunks(sorted(keys)):
+        for row in conn.execute(select(*_COLUMNS).where(one_of(conn, actors.c.key, chunk))):
+            actor = _Actor(*row)
+            found[_one_way(actor.key), actor.kind].append(actor)
+    return [spellings for spellings in found.values() if len(spellings) > 1]
 
 
 COMPANY_ENDINGS = LEGAL_FORMS | COMPANY_WORDS | {"group"}  # what follows a company's name: Acme Ltd, Acme Group
@@ -231,6 +269,13 @@ class _Resolution:
                 self._merge(bare, head)  # (a busier name of another kind is not a surname: Ford is not Gerald Ford)
             return
         self._split(bare, [family[0] for family in families])
+
+    def merge_spellings(self, spellings: list[_Actor]) -> None:
+        """One actor under several spellings of its name: into the curated one, else the most mentioned."""
+        head = max(spellings, key=lambda actor: (actor.curated, actor.mentions, -actor.id))
+        for actor in spellings:
+            if actor is not head and actor.id not in self.merged:
+                self._merge(actor, head)
 
     def _merge(self, source: _Actor, target: _Actor) -> None:
         if not source.curated and self.final(target.id) != source.id:
