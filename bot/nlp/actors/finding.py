@@ -1317,8 +1317,8 @@ def _gerund(key: str) -> bool:
 
 def _quantity_follows(toks: Tokens, j: int) -> bool:
     """A number or an amount right after a lone word is the word's own (R92 million, MNT 3,380, Resolution
-    2231), unless it is the word's share (Tarvo 24.8 percent) or counts the common noun after it (joined the
-    Tarvo 11 years ago, a Velkor 737 jet)."""
+    2231, a Velkor 737 jet), unless it is the word's share (Tarvo 24.8 percent) or counts the plural noun after
+    it (joined the Tarvo 11 years ago)."""
     nxt = j + 1
     if nxt >= len(toks.words) or toks.gaps[j] != " ":
         return False
