@@ -10,7 +10,7 @@ stays an actor of its own, holding only the articles that name none of them: in 
 one, its mentions are that one's. Lookup answers `ambiguous` for a shared short form.
 
 Names written with a saint's, mount's or fort's word in full in one article and short in another (Saint
-Petersburg, St Petersburg; Mount Kenya, Mt Kenya) are one actor, as lookup reads them.
+Velmorsk, St Velmorsk; Mount Orvan, Mt Orvan) are one actor, as lookup reads them.
 
 A one-word discovered actor the corpus also writes as a company's name (Acme beside Acme Ltd, Acme Group,
 Acme Holdings) takes those names' articles as votes for `organization`, weighed as a head word's cue and
@@ -104,7 +104,7 @@ def _one_way(key: str) -> str:
 
 def _every_way(key: str) -> set[str]:
     """The keys of a name of several words written with its saint's, mount's or fort's word in full or short
-    (st petersburg, saint petersburg, sankt petersburg …), itself among them."""
+    (st velmorsk, saint velmorsk, sankt velmorsk …), itself among them."""
     words = _one_way(key).split()
     if len(words) < 2 or all(word not in _WRITTEN for word in words):
         return {key}
@@ -113,7 +113,7 @@ def _every_way(key: str) -> set[str]:
 
 def _written_in_full_and_short(conn: Connection, forms: Collection[str]) -> list[list[_Actor]]:
     """Actors of one kind whose names differ only in writing a saint's, mount's or fort's word in full or
-    short (St Petersburg, Saint Petersburg): one actor each, though the articles spelled them apart."""
+    short (St Velmorsk, Saint Velmorsk): one actor each, though the articles spelled them apart."""
     ways = [_every_way(form) for form in forms if " " in form]
     keys = set().union(*(written for written in ways if len(written) > 1))
     found: dict[tuple[str, str], list[_Actor]] = defaultdict(list)

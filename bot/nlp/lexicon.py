@@ -58,13 +58,13 @@ PLACE_HEADS = _words("republic kingdom emirates gulf ocean sea channel peninsula
 # the Tarvan; the Orlin River ... the Orlin), as it is not for a built place (the Velmont Hotel ... Velmont).
 LANDFORM_HEADS = _words("heights hills mountains valley river lake strait desert coast peninsula plateau basin sea gulf "
                         "island islands falls delta")
-# Place heads that also end the names of bodies: a central bank (Federal Reserve), a broadcaster (Radio
-# Station), a market operator (Star Market).
 # What only a person has, after a possessive: Tarvo's widow, Varde's birthday (not family or children: a
 # town's children; not death: a town's death toll).
 PERSON_POSSESSIONS = _words("birthday wife husband son daughter mother father brother sister widow widower funeral "
                             "assassination memoir memoirs autobiography grandson granddaughter grandfather "
                             "grandmother girlfriend boyfriend fiancee fiance spouse")
+# Place heads that also end the names of bodies: a central bank (Federal Reserve), a broadcaster (Radio
+# Station), a market operator (Star Market).
 BODY_PLACE_HEADS = _words("reserve station market")
 EVENT_HEADS = _words("revolution war wars spring uprising crisis deal agreement accord accords treaty intifada "
                      "games cup olympics election elections plan doctrine festival week day fair expo award awards prize "

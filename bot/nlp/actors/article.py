@@ -251,7 +251,7 @@ def _table_row(words: list[str], letters: list[str], line: str) -> bool:
 
 
 def _subhead(toks: Tokens, first: int, end: int) -> bool:
-    """`Tough Times`, `Early Partners`: a line of its own of one to three capitalised ordinary English words
+    """`Lean Years`, `Mixed Signals`: a line of its own of one to three capitalised ordinary English words
     heads a section; it names no one (a place's name is no ordinary word)."""
     keys = toks.keys[first:end]
     return 0 < len(keys) <= 3 and all(toks.caps[first:end]) and (*keys,) not in place_names() and all(

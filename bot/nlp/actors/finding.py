@@ -1195,7 +1195,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             piece.kind, piece.cue = "organization", 1
             return True
         if _quantity_follows(toks, piece.last):
-            return False  # R92 million, MNT 3,380, Resolution 2231: currencies, units and numbered things
+            return False  # R47 million, KZT 2,150, Resolution 1187: currencies, units and numbered things
         if _GROUP_OF_STATES.match(word):
             if toks.gaps[piece.last][:1] == ":":
                 return False  # Q8: an interview's numbered question, A8: its answer
@@ -1209,7 +1209,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if _gerund(key) and word.isascii() and piece.kind != "person":
-            return False  # Planting, Combating: a heading's gerund (not Mr Vling, not Boeing)
+            return False  # Planting, Combating: a heading's gerund (not Mr Vling, not Kipling)
         if key in LEGAL_FORMS:
             return False  # Inc, Co: a company's legal form cut from its name names no one alone
         if key in COMPASS_WORDS and toks.joins[piece.last] and toks.keys[piece.last + 1] in DEMONYMS:
@@ -1307,7 +1307,7 @@ def _after_quantity(toks: Tokens, j: int) -> bool:
 
 
 def _gerund(key: str) -> bool:
-    """An English verb's -ing form: its stem is an English word (plant, combat, make, run; not Boeing)."""
+    """An English verb's -ing form: its stem is an English word (plant, combat, make, run; not Kipling)."""
     if len(key) < 6 or not key.endswith("ing"):
         return False
     stem = key[:-3]
@@ -1316,8 +1316,8 @@ def _gerund(key: str) -> bool:
 
 
 def _quantity_follows(toks: Tokens, j: int) -> bool:
-    """A number or an amount right after a lone word is the word's own (R92 million, MNT 3,380, Resolution
-    2231, a Velkor 737 jet), unless it is the word's share (Tarvo 24.8 percent) or counts the plural noun after
+    """A number or an amount right after a lone word is the word's own (R47 million, KZT 2,150, Resolution
+    1187, a Velkor 737 jet), unless it is the word's share (Tarvo 31.6 percent) or counts the plural noun after
     it (joined the Tarvo 11 years ago)."""
     nxt = j + 1
     if nxt >= len(toks.words) or toks.gaps[j] != " ":
@@ -1327,7 +1327,7 @@ def _quantity_follows(toks: Tokens, j: int) -> bool:
     if not toks.words[nxt][:1].isdigit():
         return False
     while nxt + 1 < len(toks.words) and toks.gaps[nxt] in (".", ",") and toks.words[nxt + 1].isdigit():
-        nxt += 1  # 24.8, 3,380
+        nxt += 1  # 31.6, 2,150
     if toks.gaps[nxt][:1] == "%":
         return False
     after = nxt + 1
