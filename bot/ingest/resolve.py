@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 
 from bot.nlp.lexicon import COMPANY_WORDS, LEGAL_FORMS
 from bot.nlp.models import Kind
-from bot.nlp.names import ABBREVIATED_NAME_WORDS, SHARED_SHORT_FORM
+from bot.nlp.names import ABBREVIATED_NAME_WORDS, SHARED_SHORT_FORM, written_short
 from bot.nlp.world import place_names
 from bot.store.actor_stats import KIND_VOTE_COLUMNS, KINDS, cue_weight, drop_unmentioned_actors, recount_actors
 from bot.store.db import chunks, one_of
@@ -98,14 +98,10 @@ _WRITTEN: dict[str, tuple[str, ...]] = {
     for short in set(ABBREVIATED_NAME_WORDS.values())}
 
 
-def _one_way(key: str) -> str:
-    return " ".join(ABBREVIATED_NAME_WORDS.get(word, word) for word in key.split())
-
-
 def _every_way(key: str) -> set[str]:
     """The keys of a name of several words written with its saint's, mount's or fort's word in full or short
     (st velmorsk, saint velmorsk, sankt velmorsk …), itself among them."""
-    words = _one_way(key).split()
+    words = written_short(key.split())
     if len(words) < 2 or all(word not in _WRITTEN for word in words):
         return {key}
     return {" ".join(choice) for choice in product(*(_WRITTEN.get(word, (word,)) for word in words))}
@@ -120,7 +116,7 @@ def _written_in_full_and_short(conn: Connection, forms: Collection[str]) -> list
     for chunk in chunks(sorted(keys)):
         for row in conn.execute(select(*_COLUMNS).where(one_of(conn, actors.c.key, chunk))):
             actor = _Actor(*row)
-            found[_one_way(actor.key), actor.kind].append(actor)
+            found[" ".join(written_short(actor.key.split())), actor.kind].append(actor)
     return [spellings for spellings in found.values() if len(spellings) > 1]
 
 
