@@ -141,3 +141,19 @@ def test_a_clipped_first_word_is_the_organisation_the_story_names(tmp_path, db_u
         cli, ["--db", db_url, "export", "actors"], catch_exceptions=False).output.splitlines())}
     assert "Fed" not in actors
     assert actors["Federated Reserve Board of Vesna"]["mentions"] == 2
+
+
+def test_an_acronym_in_brackets_spells_the_whole_name_discovery_had_cut(tmp_path, db_url, config_dir):
+    folder = tmp_path / "spelled"
+    folder.mkdir()
+    [story] = numbered_stories("1990-04", ["ASMARA, April 21 - The People's Front for Unity and Renewal (PFUR) won "
+                                           "the vote on Sunday. A teacher at Sher-e-Varno Farming College (SFC) said "
+                                           "the PFUR would build roads.        REUTER"], first=21)
+    (folder / "wire.jsonl").write_text(json.dumps(story) + "\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", db_url, "index", str(folder)], catch_exceptions=False).exit_code == 0
+    actors = {row["name"]: row for row in map(json.loads, runner.invoke(
+        cli, ["--db", db_url, "export", "actors"], catch_exceptions=False).output.splitlines())}
+    assert actors["People's Front for Unity and Renewal"]["mentions"] == 3  # the name and the acronym twice
+    assert actors["Sher-e-Varno Farming College"]["kind"] == "organization"
+    assert not set(actors) & {"Renewal", "People's Front for Unity", "Sher", "Varno Farming College", "PFUR", "SFC"}

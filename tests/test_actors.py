@@ -65,6 +65,16 @@ def test_acronym_defined_in_brackets_of_a_discovered_organisation(gazetteer):
     assert [m.name for m in found if m.surface == "TIA"] == [long_form.name, long_form.name]
 
 
+def test_an_acronym_spelling_a_qualified_name_keeps_its_nationality_and_place_apart(gazetteer):
+    text = ("The Kenyan Dockworkers Solidarity Union (KDSU) met the Reserve Bank of Malawi (RBM) on Monday, "
+            "and the Liberal Workers Party (LWP) joined them.")
+    found = {m.surface: m for m in mentions(text, gazetteer)}
+    assert found["Dockworkers Solidarity Union"].name == "Kenyan Dockworkers Solidarity Union"
+    assert found["Reserve Bank"].name == "Reserve Bank of Malawi" and found["Malawi"].kind == "place"
+    assert found["Liberal Workers Party"].kind == "organization"  # (a leaning is part of a party's name)
+    assert found["KDSU"].name == "Kenyan Dockworkers Solidarity Union" and found["RBM"].name == "Reserve Bank of Malawi"
+
+
 def test_curated_acronym_defined_in_brackets(gazetteer):
     found = mentions("The Popular Mobilisation Authority (PMA) met. The PMA refused.", gazetteer)
     assert {m.curated for m in found} == {"Popular Mobilization Forces"}

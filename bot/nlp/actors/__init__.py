@@ -18,7 +18,8 @@ the full name introduced in the article, a one-letter typo of a name (`Abu Fadek
 is that name, an acronym defined in brackets (`Popular Mobilisation Authority
 (PMA)`) and a nickname in quotes (`Abdulaziz al-Muhammadawi "Abu Fadak"`) are
 the name they follow, and a possessive that lost its apostrophe (`Khameneis`)
-is the name without it.
+is the name without it. An acronym in brackets also says where the name it spells begins
+(`People's Front for Unity and Renewal (PFUR)` is one name, not `Renewal` after another).
 
 Kinds come from cues in the text first (titles, head words, speech verbs, place
 prepositions, the noun of an apposition: `Velkor Data, a research firm`, and the

@@ -14,7 +14,8 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.kinds import decide_kind, guess_by_context, settle_kinds
 from bot.nlp.lexicon import (
-    DEMONYMS, EVENT_HEADS, LANDFORM_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS,
+    COMPASS_WORDS, DEMONYMS, EVENT_HEADS, LANDFORM_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS,
+    PLACE_HEADS, POLITICAL_LEANINGS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
@@ -40,6 +41,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _split_leaders_bodies(pieces, toks, art)
     _split_named_places(pieces, toks)
     _mark_affiliations(pieces, toks, art)
+    _spelled_by_acronyms(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
     _people_by_their_surnames(pieces, toks)
@@ -205,6 +207,99 @@ def _ordinary(p: Piece, art: Article) -> bool:
     """A lone ordinary word nothing marks as a name (Articles, Channel): not an actor."""
     return p.kind == "other" and not p.adopted and len(p.key) == 1 and p.curated is None \
         and ordinary_word(p.key[0], art)
+
+
+# Lower-case words an acronym skips inside the name it spells (Bank of Tarvo, Frente de Unidad y Cambio).
+_ACRONYM_SKIPS = CONNECTORS | {"in", "de", "del", "la", "las", "los", "des", "du", "da", "do", "di", "et", "y", "e"}
+_NAME_GAPS = (" ", "-", "‐", "'s ", "’s ", " & ")
+
+
+def _spelled_by_acronyms(pieces: list[Piece], toks: Tokens, art: Article) -> None:
+    """`People's Front for Unity and Renewal (PFUR)`, `Sher-e-Tarvo Farming College (STFC)`: the acronym in
+    brackets spells the whole name, so where discovery cut the name short or into pieces, it is one mention
+    from the word the acronym's first letter stands for (a nationality or place qualifying it aside)."""
+    text = art.text
+    if "(" not in text:
+        return
+    for b in list(pieces):
+        end = b.first - 1
+        if b.first != b.last or end < 0 or toks.gaps[end].strip() != "(" or text[b.end:b.end + 1] != ")":
+            continue
+        first = _acronym_start(toks, art, end, toks.words[b.first])
+        if first is None:
+            continue
+        inside = [p for p in pieces if first <= p.first and p.last <= end]
+        if not inside or any(p.curated is not None for p in inside) \
+                or any(p.first < first <= p.last or p.first <= end < p.last for p in pieces):
+            continue
+        begin, end = _qualified_span(toks, inside, first, end)
+        kept = [p for p in inside if begin <= p.first and p.last <= end]
+        if not kept or begin > end or toks.keys[begin] in _ACRONYM_SKIPS \
+                or len(kept) == 1 and (kept[0].first, kept[0].last) == (begin, end):
+            continue
+        name = kept[-1]
+        name.first, name.last, name.start, name.end = begin, end, toks.starts[begin], toks.ends[end]
+        name.name_start = toks.starts[first] if begin > first else None
+        name.name_end = toks.ends[b.first - 1] if end < b.first - 1 else None
+        name.key, name.tentative = _name_key(toks.keys, begin, end), False
+        name.name = text[toks.starts[first]:toks.ends[b.first - 1]]
+        name.kind, name.cue = decide_kind(name, toks, art)
+        if name.kind == "other" or name.kind == "person" and name.cue < 2:
+            name.kind, name.cue = "organization", 1  # what gets an acronym is mostly an organisation
+        gone = {id(p) for p in kept[:-1]}
+        pieces[:] = [p for p in pieces if id(p) not in gone]
+
+
+_NATIONALITIES = DEMONYMS - POLITICAL_LEANINGS
+
+
+def _qualified_span(toks: Tokens, inside: list[Piece], first: int, end: int) -> tuple[int, int]:
+    """The words of first..end a mention covers: a nationality or place opening the name (Velmoran, Central
+    Orlish, Tarvo) and a place after its last `of` or `in` qualify it and keep mentions of their own, as
+    discovery reads them (the actor's name still holds them)."""
+    keys = toks.keys
+    places = {p.first: p for p in inside if p.kind == "place"}
+    begin = first
+    while begin <= end:
+        if begin in places:
+            begin = places[begin].last + 1
+        elif keys[begin] in _NATIONALITIES:
+            begin += 1
+        elif keys[begin] in COMPASS_WORDS and begin < end and keys[begin + 1] in _NATIONALITIES:
+            begin += 2
+        else:
+            break
+    last = inside[-1]
+    if last.kind == "place" and last.last == end and last.first - 2 > begin and keys[last.first - 1] in ("of", "in"):
+        end = last.first - 2
+    return begin, end
+
+
+def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | None:
+    """The word the acronym's first letter stands for, reading back from `end` over capitalised words and
+    the lower-case words names hold: where the initials spell the acronym's capitals (a hyphenated word's
+    either by its first part or by each capitalised part: Sher-e-Tarvo, Science-Policy)."""
+    letters = "".join(ch for ch in acronym if ch.isupper()).casefold()
+    if len(letters) < 2 or len(acronym) > 12 or not acronym[:1].isupper():
+        return None
+    keys, caps, gaps = toks.keys, toks.caps, toks.gaps
+    whole = parts = ""  # initials read so far: one per word, one per capitalised part
+    m = end
+    while m >= 0 and end - m < 15:
+        hyphened = m > 0 and gaps[m - 1] in ("-", "‐")
+        if caps[m] and keys[m] not in _ACRONYM_SKIPS:
+            parts = keys[m][0] + parts
+            if not hyphened:
+                whole = keys[m][0] + whole
+            if not hyphened and letters in (whole, parts):
+                return m
+        elif not (hyphened or m < end and gaps[m] in ("-", "‐") or keys[m] in _ACRONYM_SKIPS):
+            return None
+        if len(whole) > len(letters) and len(parts) > len(letters) or art.initial[m] or m == 0 \
+                or gaps[m - 1] not in _NAME_GAPS:
+            return None
+        m -= 1
+    return None
 
 
 def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
