@@ -306,3 +306,12 @@ def test_a_personal_pronoun_that_refers_back_to_a_rare_word_outweighs_its_guesse
     quoted = ("Tarvoskom cut power again on Monday. \"Tarvoskom will not be fixed overnight,\" he said. Tarvoskom "
               "blamed old plants.")
     assert kinds_of(quoted, "Tarvoskom") == {"organization"}
+
+
+def test_a_word_bodies_are_named_with_in_any_language_outweighs_a_guessed_person():
+    # rigour's organisation tagger knows Minera, Banque and Uranium; `Dev`, a given name, is also its clipped word
+    text = ("Minera Tarvex said on Monday it would cut jobs. Officials met Banque Orlin and Velkor Uranium "
+            "later. Dev Varkett said on Monday he would run.")
+    for body in ("Minera Tarvex", "Banque Orlin", "Velkor Uranium"):
+        assert kinds_of(text, body) == {"organization"}, body
+    assert kinds_of(text, "Dev Varkett") == {"person"}

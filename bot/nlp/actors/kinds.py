@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 from rigour.names.org_types import extract_org_types
 
 from bot.corpus.vocabulary import CALENDAR, PERSON_TITLES, TITLE_FIRST_WORDS
@@ -113,7 +114,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())) \
             and not (len(span) > 1 and span[-1] in PLACE_HEADS and span[-1] not in BODY_PLACE_HEADS):
         # Tarvosht said / added Quarnley (one word alone before `said` is as often a company's: Chrysler said)
-        return "person", 2 if len(span) > 1 or pronoun in PERSON_PRONOUNS else 1
+        return _unless_a_body(span, 2) if len(span) > 1 else ("person", 2 if pronoun in PERSON_PRONOUNS else 1)
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
         return "person", 1  # Williams said, Brown told: a surname that is also a word
     if nxt < len(toks.words) and toks.joins[p.last] and keys[nxt] in TEAM_ROLE_NOUNS and words[nxt].islower() \
@@ -169,16 +170,16 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
         # a given name alone is a guess: news names people by surname, and lists of given names hold
         # places' and things' names too (Kashmir, Coco)
-        return "person", 1 if len(span) > 1 else 0
+        return _unless_a_body(span, 1) if len(span) > 1 else ("person", 0)
     if len(span) > 1 and not any(ordinary_word(k, art) for k in span):
-        return "person", 0  # Sonya Varkett: capitalised words that are not ordinary words
+        return _unless_a_body(span, 0)  # Sonya Varkett: capitalised words that are not ordinary words
     if 1 < len(span) < 4 and span[0] not in COMMON_STARTERS and span[0] not in PLACE_ARTICLES \
             and any(k not in known_words() for k in span) and all(toks.caps[m] for m in range(p.first, p.last + 1)) \
             and not any(k in ORG_HEADS or k in EVENT_HEADS or k in PLACE_HEADS or k in DEMONYMS
                         or (k,) in PERSON_TITLES or (k[:-1],) in PERSON_TITLES for k in span):
         if plural_noun(span[-1]):
             return "organization", 0  # Nordvik Iron Mines, Zenith Logistics: a plural noun ends no person's name
-        return "person", 0  # Varnath Singh, Ace Torvashule: a word no English list knows, with a common one
+        return _unless_a_body(span, 0)  # Varnath Singh, Ace Torvashule: a word no English list knows, with a common one
     if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
         if _referred_to_as_person(toks, p.last):
             return "person", 1  # Korvinah studied law in his youth: the article's own word for it
@@ -203,6 +204,31 @@ def _legal_form(span: list[str], written: list[str]) -> bool:
 def _org_type_forms(name: str) -> tuple[str, ...]:
     """The organisation-type designations rigour finds in a name (names recur: asked once each)."""
     return tuple(form for form, _ in extract_org_types(name))
+
+
+# rigour's symbols for words that name places as often as bodies (United, City, Central, Region, Republic,
+# Capital, Municipal, State, National, Global, World, Hotel, House): no evidence of a body.
+_BODY_SYMBOL_CATEGORIES = (SymbolCategory.DOMAIN, SymbolCategory.SYMBOL)
+_PLACE_SYMBOLS = frozenset("UNITED CITY CENTRAL REGION REPU CAPITAL MUNICIPAL GOV NATL GLOBAL WORLD ALLRUSSIAN "
+                           "HOTEL HOUSE".split())
+
+
+def _unless_a_body(span: list[str], cue: int) -> tuple[str, int]:
+    """A name guessed a person's, unless a word of it is one bodies are named with (Minera Tarvex, Banque
+    Orlin, Velkor Uranium: a surer cue than the guess)."""
+    return ("organization", 1) if _body_vocabulary(" ".join(span)) else ("person", cue)
+
+
+@lru_cache(maxsize=1 << 16)
+def _body_vocabulary(name: str) -> bool:
+    """A word of the vocabulary organisations are named with, in many languages (rigour's organisation
+    tagger: Minera, Banque, Ministerio, Uranium, Hospital, Party), other than a place's, a given name or a
+    clipped word (Dev). (rigour's person tagger would say which words are name parts, but loading it takes
+    seconds and hundreds of megabytes in every process.)"""
+    return any(span.symbol.category in _BODY_SYMBOL_CATEGORIES and span.symbol.id not in _PLACE_SYMBOLS
+               and all(len(part.form) > 3 and part.form not in given_names() for part in span.parts)
+               for tagged in analyze_names(NameTypeTag.ORG, [name], phonetics=False, numerics=False)
+               for span in tagged.spans)
 
 
 def _place_of(toks: Tokens, first: int) -> bool:
