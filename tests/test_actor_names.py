@@ -58,6 +58,12 @@ def test_an_adverb_opening_a_sentence_is_not_part_of_the_name_after_it():
     assert "Donnolly" in spans("Donnolly said the plan would work.")  # a surname in -ly is no adjective's adverb
 
 
+def test_a_verb_s_ing_form_opening_a_sentence_is_not_part_of_the_name_after_it():
+    found = spans("Protecting Velmora's reefs took years. Tarnishing Orlin Kestrel's record was the aim.")
+    assert "Velmora" in found and "Orlin Kestrel" in found
+    assert not any(s.startswith(("Protecting", "Tarnishing")) for s in found), found
+
+
 def test_an_abbreviated_given_name_opens_the_name_even_before_a_title_word():
     assert "Md Rafiqul Alam Sarker" in spans("Justice Md Rafiqul Alam Sarker delivered the verdict.")
     assert "Mohd Shah Azhar Rizal" in spans("Mohd Shah Azhar Rizal accepted the money as an inducement.")

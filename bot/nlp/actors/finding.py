@@ -540,7 +540,8 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             role = (j, False) if role is None else role
             j += 1  # Chief [Election] Commissioner, [Health] Minister, Prison Warden: what the title is of
             continue
-        if art.initial[j] and (ordinary_word(key, art) or _adverb(key)) \
+        if art.initial[j] and (ordinary_word(key, art) or _adverb(key)
+                               or j < stop and _gerund(key) and words[j].isascii()) \
                 and not (key in art.cap_inside and key not in COMMON_STARTERS) \
                 and not (key in art.surnames and key not in COMMON_STARTERS) \
                 and not (j < stop and (key in SURNAME_PARTICLES or key in NAME_ABBREVIATIONS or _initial(toks, j))) \
