@@ -64,6 +64,13 @@ def test_a_verb_s_ing_form_opening_a_sentence_is_not_part_of_the_name_after_it()
     assert not any(s.startswith(("Protecting", "Tarnishing")) for s in found), found
 
 
+def test_a_sentence_opening_with_the_surname_of_a_person_the_article_names_is_that_person():
+    text = ("The council's chair Kaiwhare Young said the plan would work.\n\n"
+            "Young said teaching the language mattered. Young people agreed.")
+    found = [(m.surface, m.name) for m in extract_mentions(text)]
+    assert found.count(("Young", "Kaiwhare Young")) == 1, found  # (not `Young people`: a word before a noun)
+
+
 def test_an_abbreviated_given_name_opens_the_name_even_before_a_title_word():
     assert "Md Rafiqul Alam Sarker" in spans("Justice Md Rafiqul Alam Sarker delivered the verdict.")
     assert "Mohd Shah Azhar Rizal" in spans("Mohd Shah Azhar Rizal accepted the money as an inducement.")

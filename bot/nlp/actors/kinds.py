@@ -180,7 +180,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         if plural_noun(span[-1]):
             return "organization", 0  # Nordvik Iron Mines, Zenith Logistics: a plural noun ends no person's name
         return _unless_a_body(span, 0)  # Varnath Singh, Ace Torvashule: a word no English list knows, with a common one
-    if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not _modifier(p, toks):
+    if len(span) == 1 and not ordinary_word(span[0], art) and not _group_word(span[0], art) and not modifier(p, toks):
         if _referred_to_as_person(toks, p.last):
             return "person", 1  # Korvinah studied law in his youth: the article's own word for it
         if _addressed(toks, p.first) or _speaks_later(toks, p.last):
@@ -437,7 +437,7 @@ def _person_follows(toks: Tokens, j: int) -> bool:
         and toks.joins[k] and not toks.words[k].isupper()
 
 
-def _modifier(p: Piece, toks: Tokens) -> bool:
+def modifier(p: Piece, toks: Tokens) -> bool:
     """`Ebola outbreak`, `Mapuche community`: a capitalised word used as an adjective."""
     nxt = p.last + 1
     return (nxt < len(toks.words) and toks.joins[p.last] and not toks.caps[nxt] and toks.keys[nxt] not in COMMON_STARTERS

@@ -4,15 +4,15 @@ lost its apostrophe are the name they stand for; a place the article names is cu
 from __future__ import annotations
 
 import re
-from itertools import filterfalse
-from operator import itemgetter
+from itertools import compress, filterfalse
+from operator import attrgetter, itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.actors.article import (
     CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
 )
-from bot.nlp.actors.kinds import decide_kind, guess_by_context, settle_kinds
+from bot.nlp.actors.kinds import decide_kind, guess_by_context, modifier, settle_kinds
 from bot.nlp.lexicon import (
     COMPASS_WORDS, DEMONYMS, EVENT_HEADS, LANDFORM_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS,
     PLACE_HEADS, POLITICAL_LEANINGS,
@@ -44,6 +44,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _spelled_by_acronyms(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
+    _surnames_opening_sentences(pieces, toks, art)
     _people_by_their_surnames(pieces, toks)
     _link_initialisms(pieces, toks)
     _link_clipped_forms(pieces, toks)
@@ -300,6 +301,28 @@ def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | 
             return None
         m -= 1
     return None
+
+
+def _surnames_opening_sentences(pieces: list[Piece], toks: Tokens, art: Article) -> None:
+    """`Rawiri Varde said ... Varde said`: a sentence opening with the last word of a person's name the article
+    gives names that person, however ordinary the word (discovery drops an ordinary word opening a sentence
+    unless a given name it knows came before it: Wright, Young, Brown)."""
+    surnames = {p.key[-1]: p for p in pieces if p.kind == "person" and p.cue >= 1 and len(p.key) > 1
+                and toks.caps[p.last] and p.key[-1] not in _ACRONYM_SKIPS
+                and not _head_word(p.key[-1])}  # (not the `in` of Kim Jae-in, nor Tarvo Station)
+    if not surnames:
+        return
+    keys, covered = toks.keys, {m for p in pieces for m in range(p.first, p.last + 1)}
+    found = []
+    for at in compress(range(len(keys)), map(surnames.__contains__, keys)):
+        if art.initial[at] and at not in covered and toks.caps[at] and not toks.words[at].isupper() \
+                and not (toks.joins[at] and at + 1 < len(keys) and toks.caps[at + 1]):
+            piece = Piece(at, at, toks.starts[at], toks.ends[at], "person", min(surnames[keys[at]].cue, 1),
+                          key=(keys[at],), name=toks.words[at])
+            if not modifier(piece, toks):  # (not `Young people`)
+                found.append(piece)
+    if found:
+        pieces[:] = sorted(pieces + found, key=attrgetter("start"))
 
 
 def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
