@@ -24,7 +24,8 @@ is the name without it. An acronym in brackets also says where the name it spell
 Kinds come from cues in the text first (titles, head words, speech verbs, place
 prepositions, the noun of an apposition: `Velkor Data, a research firm`, and the
 role of the person named after a name: `Velkor TV anchor Jo Tarn`), then from general knowledge (bot.nlp.world: countries and cities,
-given names, how common an English word is); a name no cue decided takes the kind
+given names, how common an English word is; rigour's organisation tagger for the words
+bodies are named with in many languages: `Minera`, `Banque`); a name no cue decided takes the kind
 of the sure names in its list (`A, B and C`), and every mention of an actor votes
 for its kind in the article, weighed by how sure its cue is. A nationality, place
 or country's initials that opens an organisation's name qualifies it: the mention

@@ -1,6 +1,7 @@
 """Deciding kinds: cues in the text around a name first (head words, company legal forms of many countries
 from rigour's organisation-type table, titles, speech verbs, place prepositions), then general knowledge
-(bot.nlp.world: countries and cities, given names, how common an English word is); and one kind for each
+(bot.nlp.world: countries and cities, given names, how common an English word is; rigour's organisation
+tagger: the words bodies are named with in many languages, Minera, Banque, Uranium); and one kind for each
 actor of an article, the surest cue's."""
 from __future__ import annotations
 
