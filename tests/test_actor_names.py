@@ -71,6 +71,13 @@ def test_a_sentence_opening_with_the_surname_of_a_person_the_article_names_is_th
     assert found.count(("Young", "Kaiwhare Young")) == 1, found  # (not `Young people`: a word before a noun)
 
 
+def test_a_family_name_written_first_refers_back_alone_even_when_it_is_a_place_word():
+    text = ("Yoshiro Tanabe met Foreign Minister Park Velin on Monday. Tanabe and Park agreed to meet again, "
+            "and Park said talks would go on.")
+    found = [(m.surface, m.name, m.kind) for m in extract_mentions(text)]
+    assert found.count(("Park", "Park Velin", "person")) == 2, found
+
+
 def test_an_abbreviated_given_name_opens_the_name_even_before_a_title_word():
     assert "Md Rafiqul Alam Sarker" in spans("Justice Md Rafiqul Alam Sarker delivered the verdict.")
     assert "Mohd Shah Azhar Rizal" in spans("Mohd Shah Azhar Rizal accepted the money as an inducement.")

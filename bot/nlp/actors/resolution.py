@@ -560,9 +560,17 @@ def _link_company_short_forms(pieces: list[Piece]) -> None:
 
 def _family_name_first(p: Piece, toks: Tokens) -> bool:
     """`Park Dae-rin`, `Li Ka-shing`: a given name of hyphenated syllables after a one-word family
-    name, the order of Korean and Chinese names, where the family name alone refers back."""
+    name, the order of Korean and Chinese names, where the family name alone refers back; or two words
+    the first of which is short and neither a given name nor a place's, in a name a title or speech made a
+    person's (`Foreign Minister Xu Velin`)."""
+    keys = toks.keys
+    if p.last - p.first == 1:
+        return p.cue >= 2 and len(keys[p.first]) <= 5 and keys[p.first] not in given_names() \
+            and (keys[p.first],) not in place_names() and toks.joins[p.first] and toks.words[p.first].istitle() \
+            and toks.words[p.last].istitle() and len(keys[p.last]) > 1 and keys[p.last] not in ORG_HEADS \
+            and keys[p.first] not in NAME_PARTICLES  # (not BP.L, a ticker)
     return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
-        and toks.joins[p.first] and toks.caps[p.first + 1] and toks.keys[p.first + 1] not in ORG_HEADS
+        and toks.joins[p.first] and toks.caps[p.first + 1] and keys[p.first + 1] not in ORG_HEADS
 
 
 def _names_someone(full: Piece, key: tuple[str, ...]) -> bool:
