@@ -141,11 +141,6 @@ _PARTICLES = {"bin": "bin", "ibn": "bin", "ben": "bin", "bn": "bin", "bint": "bi
 # Words of place and saints' names that news writes in full or abbreviated, to the one form both are read as
 # (lookup reads Saint Petersburg as St Petersburg; bot.nlp.world's place list holds both forms).
 ABBREVIATED_NAME_WORDS = {"saint": "st", "sainte": "st", "sankt": "st", "ste": "st", "mount": "mt", "fort": "ft"}
-
-
-def written_short(words: list[str]) -> list[str]:
-    """A name's folded words with its saint's, mount's or fort's word written short (saint orvan -> st orvan)."""
-    return [ABBREVIATED_NAME_WORDS.get(word, word) for word in words]
 # Words that carry little identity in a name: they weigh less when scoring.
 LIGHT_WORDS = frozenset({"abu", "umm", "bin", "bint", "of", "the", "and", "for", "in", "de", "van", "von", "der",
                          "da", "di", "la", "le", "du", "y"})
@@ -225,6 +220,11 @@ _LETTERS = str.maketrans({"o": "u", "e": "i", "y": "i", "w": "v"})
 _FINAL_H = re.compile(r"(?<=[aiu])h$")
 _NOT_CONSONANT = re.compile(r"[aeiouyvw]")
 _DOUBLED = re.compile(r"(.)\1+")
+
+
+def written_short(words: list[str]) -> list[str]:
+    """A name's folded words with its saint's, mount's or fort's word written short (saint orvan -> st orvan)."""
+    return [ABBREVIATED_NAME_WORDS.get(word, word) for word in words]
 
 
 @lru_cache(maxsize=262144)
