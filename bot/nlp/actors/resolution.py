@@ -304,12 +304,12 @@ def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | 
 
 
 def _surnames_opening_sentences(pieces: list[Piece], toks: Tokens, art: Article) -> None:
-    """`Rawiri Varde said ... Varde said`: a sentence opening with the last word of a person's name the article
-    gives names that person, however ordinary the word (discovery drops an ordinary word opening a sentence
-    unless a given name it knows came before it: Wright, Young, Brown)."""
+    """`Kaiwhare Young said ... Young said`: a sentence opening with the last word of a person's name the
+    article gives names that person, however ordinary the word (discovery drops an ordinary word opening a
+    sentence unless a given name it knows came before it: Young, Brown, Hill)."""
     surnames = {p.key[-1]: p for p in pieces if p.kind == "person" and p.cue >= 1 and len(p.key) > 1
                 and toks.caps[p.last] and p.key[-1] not in _ACRONYM_SKIPS
-                and not _head_word(p.key[-1])}  # (not the `in` of Kim Jae-in, nor Tarvo Station)
+                and not _head_word(p.key[-1])}  # (not a `The` a name ran into, nor Tarvo Station)
     if not surnames:
         return
     keys, covered = toks.keys, {m for p in pieces for m in range(p.first, p.last + 1)}
@@ -568,7 +568,7 @@ def _family_name_first(p: Piece, toks: Tokens) -> bool:
         return p.cue >= 2 and len(keys[p.first]) <= 5 and keys[p.first] not in given_names() \
             and (keys[p.first],) not in place_names() and toks.joins[p.first] and toks.words[p.first].istitle() \
             and toks.words[p.last].istitle() and len(keys[p.last]) > 1 and keys[p.last] not in ORG_HEADS \
-            and keys[p.first] not in NAME_PARTICLES  # (not BP.L, a ticker)
+            and keys[p.first] not in NAME_PARTICLES  # (not VKX.L, a ticker)
     return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
         and toks.joins[p.first] and toks.caps[p.first + 1] and keys[p.first + 1] not in ORG_HEADS
 
