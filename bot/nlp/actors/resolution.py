@@ -244,9 +244,7 @@ def _spelled_by_acronyms(pieces: list[Piece], toks: Tokens, art: Article) -> Non
         name.name_end = toks.ends[b.first - 1] if end < b.first - 1 else None
         name.key, name.tentative = _name_key(toks.keys, begin, end), False
         name.name = text[toks.starts[first]:toks.ends[b.first - 1]]
-        name.kind, name.cue = decide_kind(name, toks, art)
-        if name.kind == "other" or name.kind == "person" and name.cue < 2:
-            name.kind, name.cue = "organization", 1  # what gets an acronym is mostly an organisation
+        name.kind, name.cue = decide_kind(name, toks, art)  # (`other`: _link_definitions makes it a body's)
         gone = {id(p) for p in kept[:-1]}
         pieces[:] = [p for p in pieces if id(p) not in gone]
 
