@@ -306,19 +306,23 @@ def _surnames_opening_sentences(pieces: list[Piece], toks: Tokens, art: Article)
     article gives names that person, however ordinary the word (discovery drops an ordinary word opening a
     sentence unless a given name it knows came before it: Young, Brown, Hill)."""
     surnames = {p.key[-1]: p for p in pieces if p.kind == "person" and p.cue >= 1 and len(p.key) > 1
-                and toks.caps[p.last] and p.key[-1] not in _ACRONYM_SKIPS
+                and toks.caps[p.last] and p.key[-1] not in CONNECTORS
                 and not _head_word(p.key[-1])}  # (not a `The` a name ran into, nor Tarvo Station)
     if not surnames:
         return
-    keys, covered = toks.keys, {m for p in pieces for m in range(p.first, p.last + 1)}
+    keys = toks.keys
+    opening = [at for at in compress(range(len(keys)), map(surnames.__contains__, keys))
+               if art.initial[at] and toks.caps[at] and not toks.words[at].isupper()
+               and not (toks.joins[at] and at + 1 < len(keys) and toks.caps[at + 1])]
+    if not opening:
+        return
+    covered = {m for p in pieces for m in range(p.first, p.last + 1)}
     found = []
-    for at in compress(range(len(keys)), map(surnames.__contains__, keys)):
-        if art.initial[at] and at not in covered and toks.caps[at] and not toks.words[at].isupper() \
-                and not (toks.joins[at] and at + 1 < len(keys) and toks.caps[at + 1]):
-            piece = Piece(at, at, toks.starts[at], toks.ends[at], "person", min(surnames[keys[at]].cue, 1),
-                          key=(keys[at],), name=toks.words[at])
-            if not modifier(piece, toks):  # (not `Young people`)
-                found.append(piece)
+    for at in opening:
+        piece = Piece(at, at, toks.starts[at], toks.ends[at], "person", min(surnames[keys[at]].cue, 1),
+                      key=(keys[at],), name=toks.words[at])
+        if at not in covered and not modifier(piece, toks):  # (not `Young people`)
+            found.append(piece)
     if found:
         pieces[:] = sorted(pieces + found, key=attrgetter("start"))
 
