@@ -288,6 +288,16 @@ def test_a_name_ending_in_a_place_s_head_is_no_speaker_for_it():
     # a team named after its islands: `replied` is said of a person, not of the Vellwind Islands
     text = "Korvastan beat Vellwind Islands by 186 runs. Vellwind Islands replied with 84 all out."
     assert kinds_of(text, "Vellwind Islands") == {"place"}
+    # nor is `says` after a comma: the word before it is no surname
+    region = "Water is scarce in the Tarvashou Region, says a farmer who grows rice."
+    assert kinds_of(region, "Tarvashou Region") == {"place"}
+
+
+def test_a_rare_word_things_happen_at_is_a_place_and_one_people_work_at_a_body():
+    text = ("A whale washed up at Korranoota on Monday, and rangers at Korranoota closed the beach. "
+            "Lena Varde, an analyst at Velkorix, said the season was early.")
+    assert kinds_of(text, "Korranoota") == {"place"}
+    assert kinds_of(text, "Velkorix") == {"organization"}
 
 
 def test_a_name_whose_birthday_or_widow_the_article_gives_is_a_person():

@@ -112,8 +112,9 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         return "organization", 1  # the Federal Reserve said: English words name a body, not a person
     if speaks and len(span) == 1 and prev >= 0 and keys[prev] == "the" and toks.joins[prev]:
         speaks = False  # the Angels, who; the Taliban said: a person's name takes no article
-    if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())) \
-            and not (len(span) > 1 and span[-1] in PLACE_HEADS and span[-1] not in BODY_PLACE_HEADS):
+    if speaks and len(span) > 1 and span[-1] in PLACE_HEADS and span[-1] not in BODY_PLACE_HEADS:
+        speaks = False  # the Tarvo Region says: a place's name speaks for its government (its head word decides)
+    if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         # Tarvosht said / added Quarnley (one word alone before `said` is as often a company's: Chrysler said)
         return _unless_a_body(span, 2) if len(span) > 1 else ("person", 2 if pronoun in PERSON_PRONOUNS else 1)
     if speaks and span[0] not in ORG_HEADS and span[0] not in COMMON_STARTERS and not _group_word(span[0], art):
@@ -186,6 +187,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "person", 1  # Korvinah studied law in his youth: the article's own word for it
         if _addressed(toks, p.first) or _speaks_later(toks, p.last):
             return "person", 0  # told Limbaugh, to meet Gorbachev, Gorbachev has not replied
+        if prev >= 0 and keys[prev] == "at" and not toks.possessive[p.last]:
+            return "place", 0  # washed up at Tarnacoota, buried at Velkhej (an employer is `_works_at`'s)
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
 
