@@ -62,6 +62,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "place", 2  # UP in an article naming India, KZN in one naming South Africa: a region's code
         if len(words[p.first]) == 2 and _glued_to_sign(toks, p.last):
             return "other", 0  # HK$, BA.5, QX-17, QV(S): two letters glued to a sign or a number name a thing
+        if _referred_to_as_person(toks, p.last):
+            return "person", 1  # TVK summed up his case: a politician known by his initials
         return "organization", 1
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
         return "organization", 1  # Kestrel Finance, Tarvex Insurance Brokers
