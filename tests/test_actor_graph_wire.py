@@ -91,7 +91,7 @@ WIRE = [
            "Congress that inflation was under control.\n\nMerrill Lynch economist Jane Ridley said the Federal "
            "Reserve would wait.\n Reuter"),
     _story(18, "1987-03-19", "CHIPMAKER PROFIT RISES",
-           "SAN JOSE, Calif., March 19 - Valtronic Co said its first quarter profit rose 20 pct. The Santa Clara, "
+           "SAN JOSE, Calif., March 19 - Valtronic Co <VALT.O> said its first quarter profit rose 20 pct. The Santa Clara, "
            "Calif.-based company said demand for chips had turned.\n\nAnalysts said the rise was expected.\n\n"
            "Analysts said: \"Demand for chips has turned, and the second quarter will be better.\"\n Reuter"),
     _story(20, "1987-03-20", "FAIRFIELD BANK DIVIDEND",
@@ -310,6 +310,12 @@ def test_analysts_are_no_person_and_their_quote_is_anonymous(wire):
     assert wire.lookup("Analysts")["status"] == "not_found"  # no profile, no "Quotes by Analysts"
     [quote] = [q for q in wire.exported("quotes") if q["text"].startswith("Demand for chips")]
     assert (quote["speaker"], quote["speaker_actor"], quote["anonymous"]) == ("Analysts", None, True), quote
+
+
+def test_a_ticker_after_a_company_s_name_is_no_actor(wire):
+    actors = wire.actors()
+    assert "VALT.O" not in actors and wire.lookup("VALT.O")["status"] == "not_found"
+    assert actors["Valtronic Co"]["kind"] == "organization", actors["Valtronic Co"]
 
 
 def test_datelines_are_not_mentions(wire):

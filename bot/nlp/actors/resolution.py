@@ -331,11 +331,19 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     """`Long Name (ACR)` and `Full Name "Nickname"`: the second is the first, here and later on."""
     text = art.text
     defined: dict[tuple[str, ...], Piece] = {}
+    tickers: set[int] = set()
     for before, a, b in zip([None, *pieces], pieces, pieces[1:]):
         if before is not None and before.name_end == a.end and a.kind == "place":
             a = before  # Mining Board of [Chile] (MBC): the acronym is the body's, whose name the place ends
         gap = text[a.end if a.name_end is None else a.name_end:b.start]
-        if gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
+        if gap == " <" and text[b.end:b.end + 1] == ">" and a.kind != "place" \
+                and all(w.isupper() for w in toks.words[b.first:b.last + 1]):
+            # Velkor Motor Corp <VLKM.F>: a listed company and its ticker, a code for the markets rather than a
+            # name (<UK> is a ticker too): no actor of its own, nor another name of the company
+            tickers.add(id(b))
+            if a.kind != "organization" and a.cue < 2:
+                a.kind, a.cue = "organization", 2
+        elif gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
             if a.curated is not None and a.kind != "place" and toks.words[b.first].isupper() \
                     or _abbreviates(toks.words[b.first], a, toks):  # (Latin America (LATAM) is not America's)
                 defined[b.key] = a  # Popular Mobilisation Authority (PMA), Indian Institute of Science (IISc)
@@ -343,6 +351,8 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
                     a.kind, a.cue = "organization", 1  # what gets an acronym is mostly an organisation
         elif gap.strip() in ('"', "“", "‘", "'") and b.curated is None and a.kind in ("person", None):
             defined[b.key] = a
+    if tickers:
+        pieces[:] = [p for p in pieces if id(p) not in tickers]
     if not defined:
         return
     for p in pieces:
