@@ -325,3 +325,11 @@ def test_a_word_bodies_are_named_with_in_any_language_outweighs_a_guessed_person
     for body in ("Minera Tarvex", "Banque Orlin", "Velkor Uranium"):
         assert kinds_of(text, body) == {"organization"}, body
     assert kinds_of(text, "Dev Varkett") == {"person"}
+
+
+def test_initials_the_article_refers_back_to_as_he_are_a_person():
+    # a politician known by his initials; a body's stay a body's
+    text = ("The opposition leader spoke on Monday. RVK summed up his case in a short statement. "
+            "The QTFA said its members would strike.")
+    assert kinds_of(text, "RVK") == {"person"}
+    assert kinds_of(text, "QTFA") == {"organization"}
