@@ -69,6 +69,10 @@ def test_a_sentence_opening_with_the_surname_of_a_person_the_article_names_is_th
             "Young said teaching the language mattered. Young people agreed.")
     found = [(m.surface, m.name) for m in extract_mentions(text)]
     assert found.count(("Young", "Kaiwhare Young")) == 1, found  # (not `Young people`: a word before a noun)
+    # a family name written first, that opens a sentence
+    korean = "Lawmaker Park Tae-rin asked the first question.\n\nPark attacked the plan on Monday."
+    found = [(m.surface, m.name) for m in extract_mentions(korean)]
+    assert ("Park", "Park Tae-rin") in found, found
 
 
 def test_a_family_name_written_first_refers_back_alone_even_when_it_is_a_place_word():

@@ -303,11 +303,16 @@ def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | 
 
 def _surnames_opening_sentences(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     """`Kaiwhare Young said ... Young said`: a sentence opening with the last word of a person's name the
-    article gives names that person, however ordinary the word (discovery drops an ordinary word opening a
-    sentence unless a given name it knows came before it: Young, Brown, Hill)."""
-    surnames = {p.key[-1]: p for p in pieces if p.kind == "person" and p.cue >= 1 and len(p.key) > 1
-                and toks.caps[p.last] and p.key[-1] not in CONNECTORS
-                and not _head_word(p.key[-1])}  # (not a `The` a name ran into, nor Tarvo Station)
+    article gives (the first, for a family name written first: Hong Min-jae ... Hong said) names that person,
+    however ordinary the word (discovery drops an ordinary word opening a sentence unless a given name it
+    knows came before it: Young, Brown, Hill)."""
+    surnames = {}
+    for p in pieces:
+        if p.kind == "person" and p.cue >= 1 and len(p.key) > 1:
+            if toks.caps[p.last] and p.key[-1] not in CONNECTORS and not _head_word(p.key[-1]):
+                surnames.setdefault(p.key[-1], p)  # (not a `The` a name ran into, nor Tarvo Station)
+            if _family_name_first(p, toks):
+                surnames.setdefault(p.key[0], p)  # (Park Tae-rin ... Park said: the family name, a word too)
     if not surnames:
         return
     keys = toks.keys
