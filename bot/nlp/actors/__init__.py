@@ -19,7 +19,8 @@ is that name, an acronym defined in brackets (`Popular Mobilisation Authority
 (PMA)`) and a nickname in quotes (`Abdulaziz al-Muhammadawi "Abu Fadak"`) are
 the name they follow, and a possessive that lost its apostrophe (`Khameneis`)
 is the name without it. An acronym in brackets also says where the name it spells begins
-(`People's Front for Unity and Renewal (PFUR)` is one name, not `Renewal` after another).
+(`People's Front for Unity and Renewal (PFUR)` is one name, not `Renewal` after another), and a
+ticker after a company's name (`Velkor Motor Corp <VLKM.F>`) is no mention at all.
 
 Kinds come from cues in the text first (titles, head words, speech verbs, place
 prepositions, the noun of an apposition: `Velkor Data, a research firm`, and the

@@ -303,7 +303,7 @@ def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | 
 
 def _surnames_opening_sentences(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     """`Kaiwhare Young said ... Young said`: a sentence opening with the last word of a person's name the
-    article gives (the first, for a family name written first: Hong Min-jae ... Hong said) names that person,
+    article gives (the first, for a family name written first: Park Tae-rin ... Park said) names that person,
     however ordinary the word (discovery drops an ordinary word opening a sentence unless a given name it
     knows came before it: Young, Brown, Hill)."""
     surnames = {}
@@ -312,7 +312,7 @@ def _surnames_opening_sentences(pieces: list[Piece], toks: Tokens, art: Article)
             if toks.caps[p.last] and p.key[-1] not in CONNECTORS and not _head_word(p.key[-1]):
                 surnames.setdefault(p.key[-1], p)  # (not a `The` a name ran into, nor Tarvo Station)
             if _family_name_first(p, toks):
-                surnames.setdefault(p.key[0], p)  # (Park Tae-rin ... Park said: the family name, a word too)
+                surnames.setdefault(p.key[0], p)  # (a place's head word too, which the last word may not be)
     if not surnames:
         return
     keys = toks.keys
@@ -333,7 +333,8 @@ def _surnames_opening_sentences(pieces: list[Piece], toks: Tokens, art: Article)
 
 
 def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
-    """`Long Name (ACR)` and `Full Name "Nickname"`: the second is the first, here and later on."""
+    """`Long Name (ACR)` and `Full Name "Nickname"`: the second is the first, here and later on. A ticker
+    after a company's name (`Velkor Motor Corp <VLKM.F>`, the wire's habit) is no name at all: dropped."""
     text = art.text
     defined: dict[tuple[str, ...], Piece] = {}
     tickers: set[int] = set()
@@ -343,9 +344,7 @@ def _link_definitions(pieces: list[Piece], toks: Tokens, art: Article) -> None:
         gap = text[a.end if a.name_end is None else a.name_end:b.start]
         if gap == " <" and text[b.end:b.end + 1] == ">" and a.kind != "place" \
                 and all(w.isupper() for w in toks.words[b.first:b.last + 1]):
-            # Velkor Motor Corp <VLKM.F>: a listed company and its ticker, a code for the markets rather than a
-            # name (<UK> is a ticker too): no actor of its own, nor another name of the company
-            tickers.add(id(b))
+            tickers.add(id(b))  # (nor another name of the company: a code, and some codes are words, <UK>)
             if a.kind != "organization" and a.cue < 2:
                 a.kind, a.cue = "organization", 2
         elif gap.strip() == "(" and text[b.end:b.end + 1] in ")," and b.first == b.last:
