@@ -497,7 +497,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             end = hit.end - (keys[hit.last] != alias.keys[-1])  # Khameneis: the s of a lost possessive
             # European Union, South African Airways: the nationality or creed qualifies the body's head word
             lead = hit.last if alias.actor.kind == "organization" and keys[hit.last] in ORG_HEADS \
-                and _qualifier_end(keys, j, hit.last) == hit.last else j
+                and qualifier_end(keys, j, hit.last) == hit.last else j
             out.append(Piece(lead, hit.last, toks.starts[lead], end, alias.actor.kind, 3, alias.actor,
                              name_start=hit.start if lead > j else None))
             j = hit.last + 1
@@ -954,7 +954,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
             return [Piece(first, first, piece.start, toks.ends[first], "organization", 1),
                     Piece(first + 1, last, toks.starts[first + 1], piece.end, "place", 2)]
     out = []
-    lead = _qualifier_end(keys, first, last)
+    lead = qualifier_end(keys, first, last)
     if lead == first:
         for size in (3, 2, 1):
             if first + size <= last and (tuple(keys[first:first + size]) in place_names() or size == 1
@@ -1092,15 +1092,15 @@ def _locality_opens(toks: Tokens, first: int, last: int) -> int:
     return size if all(keys[m] in known_words() for m in range(first + size, last + 1)) else 0
 
 
-def _qualifier_end(keys: list[str], first: int, last: int) -> int:
+def qualifier_end(keys: list[str], first: int, last: int, adjectives: frozenset[str] = DEMONYMS) -> int:
     """Where the words after the nationality or creed that open a name start (first when none does): each
-    a nationality, a compass word before one (South African Airways, Central American Parliament), or a
+    one of `adjectives`, a compass word before one (South African Airways, Central American Parliament), or a
     country of two words made an adjective (Costa Rican Social Security Fund, Sri Lankan Airlines)."""
     lead = first
     while lead < last:
-        if keys[lead] in DEMONYMS:
+        if keys[lead] in adjectives:
             lead += 1
-        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in DEMONYMS
+        elif lead + 1 < last and (keys[lead] in PLACE_PREFIXES and keys[lead + 1] in adjectives
                                   or _country_people(keys, lead)):
             lead += 2
         else:

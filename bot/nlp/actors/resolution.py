@@ -12,10 +12,11 @@ from rapidfuzz.distance import Levenshtein
 from bot.nlp.actors.article import (
     CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
 )
+from bot.nlp.actors.finding import qualifier_end
 from bot.nlp.actors.kinds import decide_kind, guess_by_context, modifier, settle_kinds
 from bot.nlp.lexicon import (
-    COMPASS_WORDS, DEMONYMS, EVENT_HEADS, LANDFORM_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS,
-    PLACE_HEADS, POLITICAL_LEANINGS,
+    DEMONYMS, EVENT_HEADS, LANDFORM_HEADS, LED_BODY_HEADS, LEGAL_FORMS, NAME_PARTICLES, ORG_HEADS, PLACE_HEADS,
+    POLITICAL_LEANINGS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import common_words, country_names, given_names, known_words, place_names, settlement_names
@@ -249,7 +250,7 @@ def _spelled_by_acronyms(pieces: list[Piece], toks: Tokens, art: Article) -> Non
         pieces[:] = [p for p in pieces if id(p) not in gone]
 
 
-_NATIONALITIES = DEMONYMS - POLITICAL_LEANINGS
+_NATIONALITIES = DEMONYMS - POLITICAL_LEANINGS  # (a leaning the acronym spells is the party's name: Liberal Workers Party)
 
 
 def _qualified_span(toks: Tokens, inside: list[Piece], first: int, end: int) -> tuple[int, int]:
@@ -262,10 +263,8 @@ def _qualified_span(toks: Tokens, inside: list[Piece], first: int, end: int) -> 
     while begin <= end:
         if begin in places:
             begin = places[begin].last + 1
-        elif keys[begin] in _NATIONALITIES:
-            begin += 1
-        elif keys[begin] in COMPASS_WORDS and begin < end and keys[begin + 1] in _NATIONALITIES:
-            begin += 2
+        elif (lead := qualifier_end(keys, begin, end, _NATIONALITIES)) > begin:
+            begin = lead
         else:
             break
     last = inside[-1]
