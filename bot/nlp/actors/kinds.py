@@ -212,9 +212,9 @@ def _org_type_forms(name: str) -> tuple[str, ...]:
     return tuple(form for form, _ in extract_org_types(name))
 
 
+_BODY_SYMBOL_CATEGORIES = (SymbolCategory.DOMAIN, SymbolCategory.SYMBOL)
 # rigour's symbols for words that name places as often as bodies (United, City, Central, Region, Republic,
 # Capital, Municipal, State, National, Global, World, Hotel, House): no evidence of a body.
-_BODY_SYMBOL_CATEGORIES = (SymbolCategory.DOMAIN, SymbolCategory.SYMBOL)
 _PLACE_SYMBOLS = frozenset("UNITED CITY CENTRAL REGION REPU CAPITAL MUNICIPAL GOV NATL GLOBAL WORLD ALLRUSSIAN "
                            "HOTEL HOUSE".split())
 

@@ -583,7 +583,7 @@ def _family_name_first(p: Piece, toks: Tokens) -> bool:
         return p.cue >= 2 and len(keys[p.first]) <= 5 and keys[p.first] not in given_names() \
             and (keys[p.first],) not in place_names() and toks.joins[p.first] and toks.words[p.first].istitle() \
             and toks.words[p.last].istitle() and len(keys[p.last]) > 1 and keys[p.last] not in ORG_HEADS \
-            and keys[p.first] not in NAME_PARTICLES  # (not VKX.L, a ticker)
+            and keys[p.first] not in NAME_PARTICLES  # (not Al Varesi, De Lorvan: a particle opens a surname)
     return p.last - p.first == 2 and toks.gaps[p.last - 1] == "-" and toks.words[p.last].islower() \
         and toks.joins[p.first] and toks.caps[p.first + 1] and keys[p.first + 1] not in ORG_HEADS
 
