@@ -7,6 +7,7 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
+from bot.ingest import file_groups
 from bot.ingest import indexer as indexer_module
 from bot.ingest.actors import RunActors
 from bot.ingest.indexer import Indexer
@@ -172,6 +173,75 @@ def test_a_store_write_failing_mid_file_rolls_the_file_back(store, corpus, monke
     assert written  # the failure came after rows of the file had been written
     assert _snapshot(store) == before
     assert any("disk full" in p.reason for p in report.problems)
+
+
+def test_files_are_committed_in_groups_and_a_reader_sees_a_group_once_it_is_committed(store, corpus,
+                                                                                       monkeypatch):
+    seen = []
+
+    def after_each_file(path, new_articles):
+        seen.append(count(store, occurrences))  # what another connection (a running bot) reads
+
+    run(store, corpus, progress=after_each_file)
+    assert seen == [0] * 6  # the six files went into one transaction, committed at the end
+    assert count(store, occurrences) == 10
+
+    monkeypatch.setattr(file_groups, "GROUP_ARTICLES", 1)  # a commit once a file's articles are written
+    seen.clear()
+    shutil.copytree(corpus, corpus.parent / "copy")
+    run(store, corpus.parent / "copy", progress=after_each_file, keep_missing=True)
+    assert seen == [13, 14, 17, 18, 19, 20]  # each file's occurrences readable as soon as it was written
+
+
+def test_a_file_failing_inside_a_group_leaves_the_group_s_other_files_indexed(store, corpus):
+    def failing(doc, gazetteer=None):
+        if doc.path.endswith("ministry-budget.html"):
+            raise RuntimeError("extraction blew up")
+        return AnalysedArticle(doc=doc)
+
+    report = Indexer(store, analyse_fn=failing).run([corpus])
+    [problem] = [p for p in report.problems if "extraction blew up" in p.reason]
+    assert problem.path.endswith("ministry-budget.html") and "index unchanged" in problem.reason
+    assert report.files_indexed == 5 and report.articles_added == 8
+    with store.connect() as conn:
+        paths = set(conn.execute(select(source_files.c.path)).scalars())
+    assert len(paths) == 5 and not any(p.endswith("ministry-budget.html") for p in paths)
+    assert "Kuwait parliament delays vote on debt law" in titles(store)  # (a file written before the failure)
+    assert run(store, corpus).files_indexed == 1  # the next run indexes what failed, and only that
+
+
+def test_a_group_whose_commit_fails_is_reported_file_by_file_and_indexed_by_the_next_run(store, corpus,
+                                                                                         monkeypatch):
+    from sqlalchemy.engine import Connection
+
+    real_commit = Connection.commit
+
+    def disk_full(conn):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Connection, "commit", disk_full)
+    report = run(store, corpus)
+    assert report.files_indexed == 0 and report.articles_added == 0
+    assert len([p for p in report.problems if "commit failed: OSError: disk full" in p.reason]) == 6
+    assert count(store, articles) == 0 and count(store, source_files) == 0
+    monkeypatch.setattr(Connection, "commit", real_commit)
+    again = run(store, corpus)
+    assert (again.files_indexed, again.articles_added) == (6, 9)
+    assert not any("commit failed" in p.reason for p in again.problems)
+
+
+def test_a_run_stopped_mid_group_leaves_the_index_as_it_was_before_the_group(store, corpus):
+    run(store, corpus / "archive")
+    before = _snapshot(store)
+
+    def interrupted(path, new_articles):
+        if path.name == "wire.jsonl":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run(store, corpus, progress=interrupted, keep_missing=True)
+    assert _snapshot(store) == before  # html/ and jsonl/ had been written, not committed
+    assert run(store, corpus).files_indexed == 5
 
 
 def test_bad_paths_are_reported_and_the_rest_indexed(store, corpus, tmp_path):

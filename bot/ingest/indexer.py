@@ -1,11 +1,13 @@
-"""Indexing: files in, stories, mentions and quotes out, one transaction per file.
+"""Indexing: files in, stories, mentions and quotes out, each file all or nothing.
 
 Incremental: a file whose size and modification time are unchanged is not read
 again, one whose content hash is unchanged is not re-indexed, a changed file has
 its occurrences replaced, and a file gone from a corpus folder has them removed.
 A story left with no occurrence is deleted with its mentions and quotes. Each
-file is read and analysed first, then written in a single transaction: a crash or
-an error mid-file leaves the index as it was before that file.
+file is read and analysed first, then written in a savepoint of the run's open
+transaction, committed every few thousand articles (bot.ingest.file_groups): an
+error mid-file leaves the index as it was before that file, and a crash as it was
+before the group (whose files the next run reads again).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from bot.ingest.actors import RunActors
 from bot.ingest.analysis_pool import AnalysisPool, fewer_collections
 from bot.ingest.changes import KnownFile, file_digest, file_signature, known_files, stored_problems, vanished_files
 from bot.ingest.curation import reapply_edits
+from bot.ingest.file_groups import FileGroups
 from bot.ingest.near_copies import RunBodies, StoryFinder
 from bot.ingest.pipeline import AnalysedArticle, analyse
 from bot.ingest.quote_merge import mentions_by_story, store_quotes
@@ -78,6 +81,15 @@ class IndexReport:
     def new_problems(self) -> list[FileProblem]:
         """The problems this run met first (what a log that runs every few minutes should say)."""
         return [p for p in self.problems if id(p) not in self._repeated]
+
+
+@dataclass
+class FileWrite:
+    """What writes one read file: `step(conn)` returns (new stories, occurrences); `articles`: how many it
+    holds (the open group's commit is due by articles written)."""
+
+    articles: int
+    step: Callable[[Connection], tuple[int, int]]
 
 
 class Progress(Protocol):
@@ -244,24 +256,48 @@ class Indexer:
         on PostgreSQL, a thread writes this file while the next is analysed: the writer would otherwise
         wait for the server, which works on a core of its own."""
         beside = self.store.is_postgres and self._pool.workers == 1
-        pending: tuple[Path, Callable[[], None] | None] | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-writer") as writer:
+        pending: tuple[Path, FileWrite | None] | None = None
+        # (the writer thread ends first: the group is committed, or rolled back, once no write is under way)
+        with FileGroups(self.store, lambda written, error: self._lost(written, error, report)) as groups, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-writer") as writer:
             for file in [*files, None]:
-                writing = writer.submit(self._write, pending, report) if pending is not None and beside else None
+                writing = writer.submit(self._write, groups, pending, report) if pending is not None and beside \
+                    else None
                 ahead = (file, self._guarded(file, report, self._read_and_analyse)) if file is not None else None
                 if pending is not None:
-                    added = writing.result() if writing is not None else self._write(pending, report)
+                    added = writing.result() if writing is not None else self._write(groups, pending, report)
                     if progress is not None:
                         progress.advance(pending[0], added)
                 pending = ahead
 
-    def _write(self, pending: tuple[Path, Callable[[], None] | None], report: IndexReport) -> int:
-        """Write an analysed file (see _read_and_analyse); returns the new stories it added."""
+    def _write(self, groups: FileGroups, pending: tuple[Path, FileWrite | None], report: IndexReport) -> int:
+        """Write an analysed file (see _read_and_analyse) into the run's open group; returns the new stories it
+        added."""
         path, write = pending
-        before = report.articles_added
-        if write is not None:
-            self._guarded(path, report, lambda _path, _report: write())
-        return report.articles_added - before
+        if write is None:
+            return 0
+        written = self._guarded(path, report, lambda _path, _report: groups.write(str(path), write.articles,
+                                                                                  write.step))
+        if written is None:
+            self._recount = True  # the run's tally may hold stories this rollback took back
+            return 0
+        added, occurrences = written
+        report.articles_added += added
+        report.occurrences_added += occurrences
+        report.files_indexed += occurrences > 0  # (a file touched but not changed writes none)
+        return added
+
+    def _lost(self, written: list[tuple[str, object]], error: Exception, report: IndexReport) -> None:
+        """A group's commit failed: its files are not in the index, whatever each one's write said."""
+        self._actors.forget()
+        self._recount = True
+        for path, outcome in written:
+            added, occurrences = outcome
+            report.articles_added -= added
+            report.occurrences_added -= occurrences
+            report.files_indexed -= occurrences > 0
+            report.problems.append(FileProblem(path, f"not indexed, index unchanged for this file (its group's "
+                                                     f"commit failed: {error.__class__.__name__}: {error})"))
 
     def _guarded(self, path: Path | str, report: IndexReport, step: Callable[[Path, IndexReport], object]):
         try:
@@ -273,7 +309,7 @@ class Indexer:
                                                           f"({exc.__class__.__name__}: {exc})"))
             return None
 
-    def _read_and_analyse(self, path: Path, report: IndexReport) -> Callable[[], None] | None:
+    def _read_and_analyse(self, path: Path, report: IndexReport) -> FileWrite | None:
         """Read one file and start its analysis; returns what writes it (None: nothing to write)."""
         sidecar = str(path) not in self._without_sidecar
         try:
@@ -291,12 +327,14 @@ class Indexer:
             return None
         try:
             digest = file_digest(path, sidecar=sidecar)
-            if known and known.sha256 == digest:  # touched, not changed
-                with self.store.begin() as conn:
-                    conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
+            if known and known.sha256 == digest:  # touched, not changed: its new signature is written
                 report.files_unchanged += 1
                 report.repeat_problems(stored_problems(known.error))
-                return None
+
+                def touch(conn: Connection) -> tuple[int, int]:
+                    conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
+                    return 0, 0
+                return FileWrite(0, touch)
             result = read_file(path, sidecar=sidecar)
         except OSError as exc:
             report.problems.append(FileProblem(str(path), f"cannot be read ({exc.strerror or exc})"))
@@ -307,19 +345,11 @@ class Indexer:
         analysis = self._pool.start(result.documents)
         status = FileStatus.PARTIAL if result.problems else FileStatus.OK
 
-        def write() -> None:
+        def write(conn: Connection) -> tuple[int, int]:  # the whole file, or nothing (FileGroups: a savepoint)
             analysed = analysis()
-            try:
-                with self.store.begin() as conn:  # the whole file, or nothing
-                    self.store.prepare_bulk_writes(conn)
-                    file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
-                    report.articles_added += self.store_articles(conn, [file_id] * len(analysed), analysed)
-                    report.occurrences_added += len(analysed)
-            except Exception:
-                self._recount = True  # the run's tally may hold stories this rollback took back
-                raise
-            report.files_indexed += 1
-        return write
+            file_id = self._replace_file_row(conn, path, digest, size, mtime, status, result.problems)
+            return self.store_articles(conn, [file_id] * len(analysed), analysed), len(analysed)
+        return FileWrite(len(result.documents), write)
 
     def remove_missing(self, roots: Iterable[Path], walk: CorpusWalk, report: IndexReport) -> None:
         """Drop the stored files under `roots` that are gone from disk (changes.vanished_files)."""

@@ -1,0 +1,114 @@
+"""Several files' writes in one transaction, each file in a savepoint of its own.
+
+A commit copies every database page the transaction touched, and a file's mentions touch index pages all
+over a big index: at 100k articles, a commit per file of 500 wrote 18 GB to SQLite's WAL, ten files a
+commit 6.5 GB. So an index run commits once GROUP_ARTICLES articles or GROUP_SECONDS have gone into its
+transaction, and at the end. A file that fails is rolled back to its savepoint alone: the index is as it
+was before that file, as with a transaction of its own. A crash loses the open group only: its files are
+not recorded as indexed, so the next run reads them again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.engine import Connection
+
+from bot.store.db import Store
+
+log = logging.getLogger(__name__)
+
+GROUP_ARTICLES = 5_000
+GROUP_SECONDS = 30.0  # (a slow file system or a slow server still commits twice a minute)
+
+Outcome = TypeVar("Outcome")
+
+
+class FileGroups:
+    """Files written in groups (see the module's docstring). `on_lost(written, error)`: a commit failed, and
+    the files written into that group (each with what its step returned) are not in the index."""
+
+    def __init__(self, store: Store, on_lost: Callable[[list[tuple[str, object]], Exception], None]):
+        self.store = store
+        self.on_lost = on_lost
+        self._conn: Connection | None = None
+        self._opened = 0.0
+        self._articles = 0
+        self._written: list[tuple[str, object]] = []
+
+    def write(self, name: str, articles: int, step: Callable[[Connection], Outcome]) -> Outcome:
+        """Run one file's `step` in a savepoint of the group's transaction: if it raises, its own writes are
+        rolled back and the exception goes on; the group's other files stay."""
+        conn = self._conn if self._conn is not None else self._open()
+        try:
+            with conn.begin_nested():
+                outcome = step(conn)
+        except Exception as exc:
+            if not self._still_open(conn):  # the database ended the whole transaction (a full disk, say)
+                self._lose(exc)
+            raise
+        self._written.append((name, outcome))
+        self._articles += articles
+        if self._articles >= GROUP_ARTICLES or time.monotonic() - self._opened >= GROUP_SECONDS:
+            self.commit()
+        return outcome
+
+    def commit(self) -> None:
+        """Commit the open group, if any; a failed commit is reported to `on_lost`, not raised."""
+        if self._conn is None:
+            return
+        try:
+            self._conn.commit()
+        except Exception as exc:
+            log.debug("committing %d files failed", len(self._written), exc_info=True)
+            self._lose(exc)
+            return
+        self._close()
+
+    def rollback(self) -> None:
+        """Abandon the open group (the run stops): none of its files is in the index."""
+        if self._conn is not None:
+            self._lose(None)
+
+    def __enter__(self) -> FileGroups:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.rollback()
+
+    def _open(self) -> Connection:
+        conn = self._conn = self.store.engine.connect()
+        conn.begin()
+        if self.store.is_sqlite:
+            # (the driver would begin only at the first write: a savepoint before it would be the transaction,
+            # and releasing it would commit)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        self.store.prepare_bulk_writes(conn)
+        self._opened = time.monotonic()
+        return conn
+
+    def _still_open(self, conn: Connection) -> bool:
+        if not conn.in_transaction():
+            return False
+        return not self.store.is_sqlite or conn.connection.driver_connection.in_transaction
+
+    def _lose(self, error: Exception | None) -> None:
+        written = self._written
+        try:
+            self._conn.rollback()
+        except Exception:  # the connection is gone: so is its transaction
+            log.debug("rolling back a group of files failed", exc_info=True)
+        self._close()
+        if written and error is not None:
+            self.on_lost(written, error)
+
+    def _close(self) -> None:
+        try:
+            self._conn.close()
+        finally:
+            self._conn, self._written, self._articles = None, [], 0
