@@ -5,9 +5,10 @@ again, one whose content hash is unchanged is not re-indexed, a changed file has
 its occurrences replaced, and a file gone from a corpus folder has them removed.
 A story left with no occurrence is deleted with its mentions and quotes. Each
 file is read and analysed first, then written in a savepoint of the run's open
-transaction, committed every few thousand articles (bot.ingest.file_groups): an
-error mid-file leaves the index as it was before that file, and a crash as it was
-before the group (whose files the next run reads again).
+transaction, committed every few thousand articles on SQLite and every file on
+PostgreSQL (bot.ingest.file_groups): an error mid-file leaves the index as it was
+before that file, and a crash as it was before the open group (whose files the
+next run reads again).
 """
 from __future__ import annotations
 
