@@ -3,8 +3,8 @@
 A SQLite commit copies every database page the transaction touched into the WAL, and a file's mentions
 touch index pages all over a big index: at 100k articles, a commit per file of 500 wrote 18 GB, ten files
 a commit 7.6 GB, and the run ended 2 to 3% sooner. So an index run into SQLite commits once GROUP_ARTICLES
-articles or GROUP_SECONDS have gone into its transaction, and at the end. PostgreSQL, whose commits copy
-no pages, commits every file (grouped, a run there was no faster). A file that fails is rolled back to its
+articles or GROUP_SECONDS have gone into its transaction, and at the end. PostgreSQL, whose log records
+the rows a commit changed rather than whole pages, commits every file (grouped, a run there was no faster). A file that fails is rolled back to its
 savepoint alone: the index is as it was before that file, as with a transaction of its own. A crash loses
 the open group only: its files are not recorded as indexed, so the next run reads them again.
 """
