@@ -4,9 +4,10 @@ A SQLite commit copies every database page the transaction touched into the WAL,
 touch index pages all over a big index: at 100k articles, a commit per file of 500 wrote 18 GB, ten files
 a commit 7.6 GB, and the run ended 2 to 3% sooner. So an index run into SQLite commits once GROUP_ARTICLES
 articles or GROUP_SECONDS have gone into its transaction, and at the end. PostgreSQL, whose log records
-the rows a commit changed rather than whole pages, commits every file (grouped, a run there was no faster). A file that fails is rolled back to its
-savepoint alone: the index is as it was before that file, as with a transaction of its own. A crash loses
-the open group only: its files are not recorded as indexed, so the next run reads them again.
+the rows a commit changed rather than whole pages, commits every file (grouped, a run there was no
+faster). A file that fails is rolled back to its savepoint alone: the index is as it was before that file,
+as with a transaction of its own. A crash loses the open group only: its files are not recorded as
+indexed, so the next run reads them again.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from bot.store.db import Store
 log = logging.getLogger(__name__)
 
 GROUP_ARTICLES = 5_000
-GROUP_SECONDS = 30.0  # (a slow file system or a slow server still commits twice a minute)
+GROUP_SECONDS = 30.0  # (a run slowed by its disk or by long articles still commits twice a minute)
 
 Outcome = TypeVar("Outcome")
 
@@ -43,12 +44,14 @@ class FileGroups:
     def write(self, name: str, articles: int, step: Callable[[Connection], Outcome]) -> Outcome:
         """Run one file's `step` in a savepoint of the group's transaction: if it raises, its own writes are
         rolled back and the exception goes on; the group's other files stay."""
-        conn = self._conn if self._conn is not None else self._open()
+        if self._conn is None:
+            self._conn, self._opened = self.store.bulk_transaction(), time.monotonic()
+        conn = self._conn
         try:
             with conn.begin_nested():
                 outcome = step(conn)
         except Exception as exc:
-            if not self._still_open(conn):  # the database ended the whole transaction (a full disk, say)
+            if not self.store.holds_transaction(conn):  # the database ended the whole transaction
                 self._lose(exc)
             raise
         self._written.append((name, outcome))
@@ -82,22 +85,6 @@ class FileGroups:
             self.commit()
         else:
             self.rollback()
-
-    def _open(self) -> Connection:
-        conn = self._conn = self.store.engine.connect()
-        conn.begin()
-        if self.store.is_sqlite:
-            # (the driver would begin only at the first write: a savepoint before it would be the transaction,
-            # and releasing it would commit)
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        self.store.prepare_bulk_writes(conn)
-        self._opened = time.monotonic()
-        return conn
-
-    def _still_open(self, conn: Connection) -> bool:
-        if not conn.in_transaction():
-            return False
-        return not self.store.is_sqlite or conn.connection.driver_connection.in_transaction
 
     def _lose(self, error: Exception | None) -> None:
         written = self._written

@@ -333,7 +333,8 @@ class Indexer:
                 report.repeat_problems(stored_problems(known.error))
 
                 def touch(conn: Connection) -> tuple[int, int]:
-                    conn.execute(update(source_files).where(source_files.c.id == known.id).values(size=size, mtime=mtime))
+                    conn.execute(update(source_files).where(source_files.c.id == known.id)
+                                 .values(size=size, mtime=mtime))
                     return 0, 0
                 return FileWrite(0, touch)
             result = read_file(path, sidecar=sidecar)

@@ -134,6 +134,29 @@ class Store:
         finally:
             os.close(descriptor)  # releases the lock
 
+    def bulk_transaction(self) -> Connection:
+        """A connection holding a write transaction for the indexer's bulk writes (prepare_bulk_writes), in
+        which savepoints nest; the caller commits or rolls back, then closes it. On SQLite the transaction is
+        begun outright (BEGIN IMMEDIATE): the driver would begin only at the first write, so a savepoint before
+        it would be the transaction itself, and releasing the savepoint would commit."""
+        conn = self.engine.connect()
+        try:
+            conn.begin()
+            if self.is_sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            self.prepare_bulk_writes(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def holds_transaction(self, conn: Connection) -> bool:
+        """Whether the database still holds `conn`'s transaction: SQLite ends one itself on some errors (a
+        full disk), where SQLAlchemy still counts it open."""
+        if not conn.in_transaction():
+            return False
+        return not self.is_sqlite or conn.connection.driver_connection.in_transaction
+
     def prepare_bulk_writes(self, conn: Connection) -> None:
         """The indexer's connection: a bigger SQLite page cache, since a file's rows update index pages
         all over a big index (at 90k articles, 256 MB took a quarter off the system time of a run), and
