@@ -250,7 +250,8 @@ def _spelled_by_acronyms(pieces: list[Piece], toks: Tokens, art: Article) -> Non
         pieces[:] = [p for p in pieces if id(p) not in gone]
 
 
-_NATIONALITIES = DEMONYMS - POLITICAL_LEANINGS  # (a leaning the acronym spells is the party's name: Liberal Workers Party)
+# (a leaning the acronym spells is part of the party's name: Liberal Workers Party)
+_NATIONALITIES = DEMONYMS - POLITICAL_LEANINGS
 
 
 def _qualified_span(toks: Tokens, inside: list[Piece], first: int, end: int) -> tuple[int, int]:
