@@ -70,6 +70,21 @@ def test_plural_role_nouns_and_vocatives_are_no_actors(wire):
     assert not names & {"Analysts", "Officials", "Traders", "Dealers", "Dad", "Economists"}, names
 
 
+AMOUNTS_AND_PREFIXES = numbered_stories("1990-04", [
+    "ORLINGRAD, April 2 - The Vartania council approved RM7.8 million and N7,500 for the works, and the "
+    "G7 welcomed it.\n\nHundreds joined an Anti-Kestavo rally as the Afro-Asian talks ended, and "
+    "Ex-Brandwell staff marched.        REUTER",
+])
+
+
+def test_amounts_combining_forms_and_prefixes_are_no_actors_but_the_name_after_a_prefix_is(tmp_path, db_url,
+                                                                                              config_dir):
+    run = index_wire(AMOUNTS_AND_PREFIXES, tmp_path / "wire", db_url)
+    names = {json.loads(line)["name"] for line in run("export", "actors").output.splitlines()}
+    assert not names & {"RM7", "N7", "Anti-Kestavo", "Afro", "Ex-Brandwell"}, names
+    assert {"G7", "Kestavo", "Brandwell"} <= names, names
+
+
 def test_an_organisation_named_with_a_preposition_is_one_actor(wire):
     actors = _actors(wire)
     assert actors["Freedom from Torture"]["kind"] == "organization"

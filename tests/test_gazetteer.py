@@ -67,6 +67,12 @@ def test_short_capital_aliases_need_capitals(gazetteer):
     assert [h.alias.actor.name for h in gazetteer.find("the US and the UN")] == ["United States", "United Nations"]
 
 
+def test_a_short_name_in_small_letters_matches_its_capitals_only_in_a_text_in_capitals(gazetteer):
+    assert gazetteer.find("Tarvo named the starting XI, as Louis XI did") == []
+    assert [h.alias.actor.name for h in gazetteer.find("President Xi spoke")] == ["Xi Jinping"]
+    assert [h.alias.actor.name for h in gazetteer.find("XI MEETS TARVO ENVOY")] == ["Xi Jinping"]
+
+
 def test_a_minimal_file(tmp_path):
     path = write(tmp_path, """
         actors:

@@ -28,6 +28,8 @@ from bot.nlp.world import common_words, given_names, place_names
 ACTOR_SPEC = {"name": str, "kind": str, "description": str, "aliases": list, "active": (str, int)}
 # Aliases written in capitals up to this many letters match only in capitals (IS, US, UN, KH).
 EXACT_CASE_MAX = 5
+# A word of an alias up to this many letters, written in small letters (Xi), matches its capitals only in capitals.
+SHORT_WORD_MAX = 3
 # `active: 2014-` or `active: 1979-2020`: the years an actor has been active.
 _ACTIVE = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})?\s*$")
 # Distinct words of the beat an article must hold for a short alias to link without another name or a date.
@@ -156,7 +158,9 @@ class Gazetteer:
 
     @staticmethod
     def _case_agrees(alias: Alias, toks: Tokens, i: int, n: int, *, lost_possessive: bool) -> bool:
-        """Short all-caps aliases match only as written; capitalised words must be capitalised."""
+        """Short all-caps aliases match only as written; capitalised words must be capitalised; a short word
+        the alias writes in small letters (Xi) matches its capitals (XI: the starting XI, Louis XI) only in a
+        text written in capitals (XI VISITS TARVO)."""
         words = toks.words
         for j in range(n):
             word = words[i + j]
@@ -165,6 +169,9 @@ class Gazetteer:
                 return False
             if alias.capitals[j] and not word[0].isupper():
                 return False
+        if alias.exact is None and n == 1 and len(words[i]) <= SHORT_WORD_MAX and words[i].isupper() \
+                and len(words[i]) > 1:
+            return any(0 <= m < len(words) and len(words[m]) > 1 and words[m].isupper() for m in (i - 1, i + 1))
         return True
 
     def evident(self, hit: AliasMatch, named: set[str], year: int | None, beat: Callable[[], set[str]]) -> bool:

@@ -33,6 +33,10 @@ _NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
 _ROMAN = re.compile(r"^[IVX]+$")
 _WEB_DOMAINS = {"com", "org", "net"}
 _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
+# Prefixes that make a name an adjective or a former tie (an Anti-Orlin protest, Ex-Velkor staff): the name after
+# the hyphen is the actor, however the prefix is written (not an English word: the Anti-Corruption Commission).
+_NAME_PREFIXES = {"anti", "pro", "ex", "non", "post", "pre", "counter"}
+_HYPHENS = ("-", "‐")
 _SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
 _APOSTROPHES = ("'", "’")  # the apostrophes _ELIDED accepts
 _ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
@@ -1178,6 +1182,12 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
 
 def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
     words, keys = toks.words, toks.keys
+    if keys[piece.first] in _NAME_PREFIXES and toks.gaps[piece.first] in _HYPHENS:
+        if piece.first == piece.last:
+            return False  # Anti- at a line's end: a prefix alone
+        if keys[piece.first + 1] not in known_words() or (keys[piece.first + 1],) in place_names():
+            # (an ordinary word after the prefix names a body with it: the Anti-Corruption Commission)
+            piece.first, piece.start = piece.first + 1, toks.starts[piece.first + 1]
     if _style_of_address(toks, piece.first):
         first = piece.first  # His [Royal Highness] Tamim bin Hamad: the name after the style, an English noun
         while first < piece.last and toks.keys[first] in given_names() and toks.keys[first] in known_words():
@@ -1197,9 +1207,15 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return True
         if _quantity_follows(toks, piece.last):
             return False  # R47 million, KZT 2,150, Resolution 1187: currencies, units and numbered things
+        if key.endswith("o") and toks.gaps[piece.last] in _HYPHENS and piece.last + 1 < len(words) \
+                and keys[piece.last + 1] in DEMONYMS:
+            return False  # Sino-Japanese, Afro-Asian: a combining form of a nationality adjective
         if _GROUP_OF_STATES.match(word):
             if toks.gaps[piece.last][:1] == ":":
                 return False  # Q8: an interview's numbered question, A8: its answer
+            if toks.gaps[piece.last] in (".", ",") and piece.last + 1 < len(words) \
+                    and words[piece.last + 1].isdigit():
+                return False  # RM7.8 million, N7,500: an amount in a currency's letters, not G7 or G20
             piece.kind, piece.cue = "organization", 1
             return True  # G7, G20
         if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
