@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from itertools import chain
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from bot.corpus import syndication
@@ -55,9 +55,12 @@ class StoryFinder:
                 one_of(conn, articles.c.id, chunk))).scalars())
         self.by_band: dict[str, list[str]] = {}
         for chunk in chunks(sorted({b for doc_bands in bands for b in doc_bands})):
-            for band, story in conn.execute(select(article_bands.c.band, article_bands.c.article_id).where(
-                    one_of(conn, article_bands.c.band, chunk))).all():
-                self.by_band.setdefault(band, []).append(story)
+            # One row per band, its stories joined by the database (ids are hex): a file's bands name tens of
+            # thousands of stories at 100k articles, and a row each cost three times as much to read.
+            for band, stories in conn.execute(
+                    select(article_bands.c.band, func.aggregate_strings(article_bands.c.article_id, " "))
+                    .where(one_of(conn, article_bands.c.band, chunk)).group_by(article_bands.c.band)):
+                self.by_band[band] = stories.split(" ")
         self.memory = memory
         self.bodies: dict[str, str] = {}  # unpacked in this file
         self.unreadable: set[str] = set()  # banded stories without a text (none, unless the database was edited)
