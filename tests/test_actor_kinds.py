@@ -333,3 +333,35 @@ def test_initials_the_article_refers_back_to_as_he_are_a_person():
             "The QTFA said its members would strike.")
     assert kinds_of(text, "RVK") == {"person"}
     assert kinds_of(text, "QTFA") == {"organization"}
+
+
+GUESSES = numbered_stories("1990-05", [
+    "The walk from Tarnivel to the camp takes a day. Past Tarnivel the path follows the ridge, and the guides "
+    "of Tarnivel know it well.",
+    "Velkor Inc said its profit rose. Velkor said it would hire.",
+])
+
+
+def test_a_kind_no_article_says_is_answered_as_a_guess_until_an_editor_sets_it(tmp_path, db_url, config_dir):
+    from bot.slack.answers import Answers
+    from bot.slack.editors import CONSOLE_USER, Editors
+    from bot.store.db import Store
+    from tests.test_console import after, session
+
+    run = index_wire(GUESSES, tmp_path / "wire", db_url)
+    guessed, sure = run("lookup", "Tarnivel").output, run("lookup", "Velkor Inc").output
+    assert guessed.splitlines()[0] == "Tarnivel  (organization, kind guessed)", guessed
+    assert sure.splitlines()[0] == "Velkor Inc  (organization)", sure
+    assert json.loads(run("lookup", "--json", "Tarnivel").output)["actor"]["kind_guessed"] is True
+    assert json.loads(run("lookup", "--json", "Velkor Inc").output)["actor"]["kind_guessed"] is False
+    store = Store(db_url)
+    try:  # the Slack answers, as the console renders them
+        answers = Answers(store, Editors([CONSOLE_USER]))
+        said = session(answers, "/lookup Tarnivel", "/lookup Velkor Inc", "/newsbot edit Tarnivel kind organization",
+                       "/lookup Tarnivel")
+        first, edited = said.split("newsbot> /lookup Tarnivel\n")[1:]
+        assert "organization (a guess: no article says what it is)" in first
+        assert "a guess" not in after(said, "/lookup Velkor Inc")
+        assert "organization" in edited and "a guess" not in edited  # an editor's word is no guess
+    finally:
+        store.dispose()

@@ -145,7 +145,7 @@ def render_text(result: LookupResult) -> str:
 
 
 def render_profile(p: Profile, result: LookupResult) -> str:
-    lines = [f"{p.name}  ({p.kind}{', curated' if p.curated else ''})"]
+    lines = [f"{p.name}  ({p.kind}{', curated' if p.curated else ''}{', kind guessed' if p.kind_guessed else ''})"]
     if p.description:
         lines.append(p.description)
     lines.append(result.explanation)

@@ -20,7 +20,9 @@ from bot.search.lookup import LookupEngine
 from bot.search.quotes import QuoteSearch
 from bot.search.results import ArticleRef, Profile
 from bot.store.db import Store, one_of
-from bot.store.schema import AliasOrigin, actors, articles, mention_sentence, mentions, occurrences
+from bot.store.schema import (
+    AliasOrigin, EditAction, actor_edits, actors, articles, mention_sentence, mentions, occurrences,
+)
 
 DENSE = 200  # an actor in fewer articles never has its pages read through the date index (see _dense)
 WALK_FACTOR = 1  # ... nor one in fewer than sqrt(WALK_FACTOR x articles wanted x all articles)
@@ -100,13 +102,15 @@ class Profiles:
                 page, matched = self._ranked_page(conn, actor_id, authored, {actor.name, *surfaces}, filters,
                                                   offset=offset, limit=limit, sampled=sampled)
             related = self._related(conn, actor_id, authored, index, related_limit)
+            kind_guessed = actor_id > 0 and not actor.curated and _kind_guessed(conn, actor)
         known = {analyse_name(s).key for s in surfaces} | {analyse_name(actor.name).key}
         listed = [index.entries[n].text for n in index.by_actor.get(actor_id, [])
                   if index.entries[n].origin == AliasOrigin.CONFIG and index.entries[n].form.key not in known]
         profile = Profile(actor_id=actor_id, name=actor.name, kind=actor.kind, description=actor.description,
                           aliases=surfaces, mentions=actor.mentions, article_count=total or 0,
                           first_seen=first_seen, last_seen=last_seen, articles=page, related=related,
-                          authored=len(authored), curated=actor.curated, listed_aliases=listed,
+                          authored=len(authored), curated=actor.curated, kind_guessed=kind_guessed,
+                          listed_aliases=listed,
                           articles_offset=offset, filters=filters,
                           ranked_mentions=RANKED_MENTIONS if sampled else None)
         if matched or filters.narrows:  # (a kind filter alone chose the actor and leaves all its articles)
@@ -230,6 +234,22 @@ class Profiles:
         ranked = sorted(((names[a], n) for a, n in counts if a in names), key=lambda x: (-x[1], x[0]))
         return ranked[:limit]
 
+
+def _kind_guessed(conn, actor: ActorEntry) -> bool:
+    """Whether a discovered actor's kind is only the indexer's guess: its latest SURFACE_SAMPLE mentions guessed it
+    (Piece.cue 0: a rare word the article keeps using), none gave a cue for it, and no editor set it. (The corpus's
+    vote by company names gives no mention a cue: a one-word name only that vote made an organisation counts as
+    guessed.)"""
+    kind = str(actor.kind)
+    latest = select(mentions.c.kind, mentions.c.cue).where(mentions.c.actor_id == actor.id) \
+        .order_by(mentions.c.id.desc()).limit(SURFACE_SAMPLE).subquery()
+    guessed = exists().where(latest.c.kind == kind, latest.c.cue == 0)
+    said = exists().where(latest.c.kind == kind, latest.c.cue > 0)  # (each stops at the first row it finds)
+    if not conn.execute(select(and_(guessed, ~said))).scalar():
+        return False  # a cue said it (or no mention holds a kind: an index older than the kind votes)
+    key = select(actors.c.key).where(actors.c.id == actor.id).scalar_subquery()
+    return not conn.execute(select(exists().where(actor_edits.c.actor_key == key, actor_edits.c.undone_at.is_(None),
+                                                  actor_edits.c.action == EditAction.KIND))).scalar()
 
 
 def _refs(rows, authored: list[str]) -> list[ArticleRef]:

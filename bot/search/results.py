@@ -86,6 +86,9 @@ class Profile:
     quotes_about: list[QuoteHit] = field(default_factory=list)
     authored: int = 0  # articles whose byline names the actor (included in article_count and articles)
     curated: bool = False  # listed in config/actors.yaml
+    # A discovered actor's kind that only guesses gave (no article's words said it, no editor set it): the answers
+    # say so rather than state it.
+    kind_guessed: bool = False
     listed_aliases: list[str] = field(default_factory=list)  # config aliases not (yet) seen in the corpus
     articles_offset: int = 0  # where `articles` starts in the full list (paging)
     # The filters its articles and quotes passed; with any, how many articles and mentions passed
@@ -160,7 +163,8 @@ def lookup_to_json(result: LookupResult) -> dict:
     actor = None
     if profile is not None:
         actor = {
-            "id": profile.actor_id, "name": profile.name, "kind": profile.kind, "description": profile.description,
+            "id": profile.actor_id, "name": profile.name, "kind": profile.kind, "kind_guessed": profile.kind_guessed,
+            "description": profile.description,
             "aliases": profile.aliases, "listed_aliases": profile.listed_aliases, "mentions": profile.mentions,
             "article_count": profile.article_count, "authored": profile.authored,
             "first_seen": to_jsonable(profile.first_seen), "last_seen": to_jsonable(profile.last_seen),

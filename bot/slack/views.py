@@ -184,7 +184,8 @@ def profile_message(profile: Profile, *, page: ProfilePage | None = None, match:
     filtered, listed = profile.filters.narrows, profile.listed
     kind = escape(profile.kind or "actor")
     description = clip(escape(profile.description), MAX_DESCRIPTION) if profile.description else ""
-    lines = [f"*{kind}*" + (f": {description}" if description else "")]
+    guessed = " _(a guess: no article says what it is)_" if profile.kind_guessed else ""
+    lines = [f"*{kind}*{guessed}" + (f": {description}" if description else "")]
     if explanation:  # the engine's own account of the match, when it gives one
         lines.append(f"_{escape(explanation)}_")
     elif match and match.matched.casefold() != profile.name.casefold():
