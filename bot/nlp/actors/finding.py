@@ -37,6 +37,7 @@ _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 # the hyphen is the actor, however the prefix is written (not an English word: the Anti-Corruption Commission).
 _NAME_PREFIXES = {"anti", "pro", "ex", "non", "post", "pre", "counter"}
 _HYPHENS = ("-", "‐")
+_ADJECTIVE_ENDINGS = ("al", "ary", "ive")  # presidential, extraordinary, administrative
 _SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
 _APOSTROPHES = ("'", "’")  # the apostrophes _ELIDED accepts
 _ELIDED = re.compile(r"^(?:d|l|dell|degl|dall)['’]\w*[A-Z]")  # d’Arc, l'Ouverture, dell'Utri
@@ -635,6 +636,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             piece.kind, piece.cue = "organization", 2
         if title_cue and employs_person_after(toks, j, end):
             piece.kind, piece.cue = "organization", 2  # Former Velkor TV anchor Jo Tarn: whom the person worked for
+        elif title_cue and _role_words(toks, j, end):
+            j = end + 1  # Vice [Presidential] candidate, Deputy [Finance Ministers]: the words of a role, no one's name
+            title_cue, role = False, None
+            continue
         elif title_cue:
             piece.kind, piece.cue = "person", 2
             if titled_given_name(toks, j, end):
@@ -648,6 +653,18 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             out.extend(_split_places(piece, toks))
         j = end + 1
         title_cue, role = False, None
+
+
+def _role_words(toks: Tokens, first: int, end: int) -> bool:
+    """`Vice Presidential candidate`, `Ambassador Extraordinary`, `Deputy Finance Ministers`: after a title, ordinary
+    English words (no given name) ending in an adjective or, several of them, in a plural noun go on with the role or
+    name a kind of thing; a surname that is an English word (Hammer, Brown) is neither, nor a body's name (Premier
+    Auction Services, Senior Staff Association of ...: its head word or its `of`)."""
+    keys = toks.keys
+    if not all(keys[m] in common_words() and keys[m] not in given_names() and keys[m] not in CONNECTORS
+               for m in range(first, end + 1)) or keys[end] in ORG_HEADS:
+        return False
+    return keys[end].endswith(_ADJECTIVE_ENDINGS) or end > first and plural_noun(keys[end])
 
 
 def employs_person_after(toks: Tokens, first: int, end: int) -> bool:
