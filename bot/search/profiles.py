@@ -20,9 +20,8 @@ from bot.search.lookup import LookupEngine
 from bot.search.quotes import QuoteSearch
 from bot.search.results import ArticleRef, Profile
 from bot.store.db import Store, one_of
-from bot.store.schema import (
-    AliasOrigin, EditAction, actor_edits, actors, articles, mention_sentence, mentions, occurrences,
-)
+from bot.store.curation import active_edits
+from bot.store.schema import AliasOrigin, EditAction, actors, articles, mention_sentence, mentions, occurrences
 
 DENSE = 200  # an actor in fewer articles never has its pages read through the date index (see _dense)
 WALK_FACTOR = 1  # ... nor one in fewer than sqrt(WALK_FACTOR x articles wanted x all articles)
@@ -247,9 +246,8 @@ def _kind_guessed(conn, actor: ActorEntry) -> bool:
     said = exists().where(latest.c.kind == kind, latest.c.cue > 0)  # (each stops at the first row it finds)
     if not conn.execute(select(and_(guessed, ~said))).scalar():
         return False  # a cue said it (or no mention holds a kind: an index older than the kind votes)
-    key = select(actors.c.key).where(actors.c.id == actor.id).scalar_subquery()
-    return not conn.execute(select(exists().where(actor_edits.c.actor_key == key, actor_edits.c.undone_at.is_(None),
-                                                  actor_edits.c.action == EditAction.KIND))).scalar()
+    key = conn.execute(select(actors.c.key).where(actors.c.id == actor.id)).scalar()
+    return not any(edit.action == EditAction.KIND and edit.actor_key == key for edit in active_edits(conn, [key]))
 
 
 def _refs(rows, authored: list[str]) -> list[ArticleRef]:
