@@ -68,7 +68,7 @@ def test_short_capital_aliases_need_capitals(gazetteer):
 
 
 def test_a_short_name_in_small_letters_matches_its_capitals_only_in_a_text_in_capitals(gazetteer):
-    assert gazetteer.find("Tarvo named the starting XI, as Louis XI did") == []
+    assert gazetteer.find("Tarvo named his first XI, as Louis XI did") == []
     assert [h.alias.actor.name for h in gazetteer.find("President Xi spoke")] == ["Xi Jinping"]
     assert [h.alias.actor.name for h in gazetteer.find("XI MEETS TARVO ENVOY")] == ["Xi Jinping"]
 

@@ -159,7 +159,7 @@ class Gazetteer:
     @staticmethod
     def _case_agrees(alias: Alias, toks: Tokens, i: int, n: int, *, lost_possessive: bool) -> bool:
         """Short all-caps aliases match only as written; capitalised words must be capitalised; a short word
-        the alias writes in small letters (Xi) matches its capitals (XI: the starting XI, Louis XI) only in a
+        the alias writes in small letters (Xi) matches its capitals (XI: his first XI, Louis XI) only in a
         text written in capitals (XI VISITS TARVO)."""
         words = toks.words
         for j in range(n):

@@ -34,7 +34,7 @@ _ROMAN = re.compile(r"^[IVX]+$")
 _WEB_DOMAINS = {"com", "org", "net"}
 _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 # Prefixes that make a name an adjective or a former tie (an Anti-Orlin protest, Ex-Velkor staff): the name after
-# the hyphen is the actor, however the prefix is written (not an English word: the Anti-Corruption Commission).
+# the hyphen is the actor, however the prefix is written (not an English word: the Anti-Graft Board).
 _NAME_PREFIXES = {"anti", "pro", "ex", "non", "post", "pre", "counter"}
 _HYPHENS = ("-", "‐")
 _ADJECTIVE_ENDINGS = ("al", "ary", "ive")  # presidential, extraordinary, administrative
@@ -637,7 +637,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
         if title_cue and employs_person_after(toks, j, end):
             piece.kind, piece.cue = "organization", 2  # Former Velkor TV anchor Jo Tarn: whom the person worked for
         elif title_cue and _role_words(toks, j, end):
-            j = end + 1  # Vice [Presidential] candidate, Deputy [Finance Ministers]: the words of a role, no one's name
+            j = end + 1  # Vice [Presidential] hopeful, Deputy [Trade Ministers]: the words of a role, no one's name
             title_cue, role = False, None
             continue
         elif title_cue:
@@ -656,10 +656,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
 
 
 def _role_words(toks: Tokens, first: int, end: int) -> bool:
-    """`Vice Presidential candidate`, `Ambassador Extraordinary`, `Deputy Finance Ministers`: after a title, ordinary
-    English words (no given name) ending in an adjective or, several of them, in a plural noun go on with the role or
-    name a kind of thing; a surname that is an English word (Hammer, Brown) is neither, nor a body's name (Premier
-    Auction Services, Senior Staff Association of ...: its head word or its `of`)."""
+    """`Vice Presidential hopeful`, `Envoy Extraordinary`, `Deputy Trade Ministers`: after a title, ordinary English
+    words (no given name) ending in an adjective or, several of them, in a plural noun go on with the role or name a
+    kind of thing; a surname that is an English word (Carpenter) is neither, nor a body's name (Premier Tarvel
+    Services, Senior Staff Union of Orlin Colleges: its head word or its `of`)."""
     keys = toks.keys
     if not all(keys[m] in common_words() and keys[m] not in given_names() and keys[m] not in CONNECTORS
                for m in range(first, end + 1)) or keys[end] in ORG_HEADS:
@@ -1203,7 +1203,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if piece.first == piece.last:
             return False  # Anti- at a line's end: a prefix alone
         if keys[piece.first + 1] not in known_words() or (keys[piece.first + 1],) in place_names():
-            # (an ordinary word after the prefix names a body with it: the Anti-Corruption Commission)
+            # (an ordinary word after the prefix names a body with it: the Anti-Graft Board)
             piece.first, piece.start = piece.first + 1, toks.starts[piece.first + 1]
     if _style_of_address(toks, piece.first):
         first = piece.first  # His [Royal Highness] Tamim bin Hamad: the name after the style, an English noun
@@ -1226,13 +1226,13 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return False  # R47 million, KZT 2,150, Resolution 1187: currencies, units and numbered things
         if key.endswith("o") and toks.gaps[piece.last] in _HYPHENS and piece.last + 1 < len(words) \
                 and keys[piece.last + 1] in DEMONYMS:
-            return False  # Sino-Japanese, Afro-Asian: a combining form of a nationality adjective
+            return False  # Sino-Korean, Afro-Asian: a combining form of a nationality adjective
         if _GROUP_OF_STATES.match(word):
             if toks.gaps[piece.last][:1] == ":":
                 return False  # Q8: an interview's numbered question, A8: its answer
             if toks.gaps[piece.last] in (".", ",") and piece.last + 1 < len(words) \
                     and words[piece.last + 1].isdigit():
-                return False  # RM7.8 million, N7,500: an amount in a currency's letters, not G7 or G20
+                return False  # RM4.3 million, N7,500: an amount in a currency's letters, not G7 or G20
             piece.kind, piece.cue = "organization", 1
             return True  # G7, G20
         if len(key) < 2 or key in COMMON_STARTERS or key in CALENDAR or _ROMAN.match(word) or not key.isalpha():
