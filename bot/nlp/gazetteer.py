@@ -169,8 +169,7 @@ class Gazetteer:
                 return False
             if alias.capitals[j] and not word[0].isupper():
                 return False
-        if alias.exact is None and n == 1 and len(words[i]) <= SHORT_WORD_MAX and words[i].isupper() \
-                and len(words[i]) > 1:
+        if alias.exact is None and n == 1 and len(words[i]) <= SHORT_WORD_MAX and words[i].isupper():
             return any(0 <= m < len(words) and len(words[m]) > 1 and words[m].isupper() for m in (i - 1, i + 1))
         return True
 

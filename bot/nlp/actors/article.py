@@ -49,6 +49,7 @@ NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleve
                          "sixty seventy eighty ninety hundred".split())
 # Gaps that hold an ampersand (Frost & Sullivan, AT&T).
 AMPERSANDS = (" & ", "&")
+HYPHENS = ("-", "‐")  # the gaps that join a compound (the hyphen and Unicode's own)
 # Endings of the words for peoples, creeds and doctrines (Cubans, Hinduism, Maoist).
 GROUP_ENDINGS = ("ans", "ism", "isms", "ist", "ists", "ese", "ish", "ites", "ian", "ean", "ic", "ics")
 # Endings of English nouns and adjectives, not of surnames (Royal Irrigation Department, Non-Governmental).

@@ -13,7 +13,7 @@ from bot.corpus.vocabulary import (
     TITLE_FIRST_WORDS,
 )
 from bot.nlp.actors.article import (
-    AMPERSANDS, BODY_PREPOSITIONS, CONNECTORS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
+    AMPERSANDS, BODY_PREPOSITIONS, CONNECTORS, HYPHENS, WORD_ENDINGS, Article, Piece, ordinary_word, starts_place,
     titled_given_name,
 )
 from bot.nlp.lexicon import (
@@ -36,7 +36,6 @@ _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 # Prefixes that make a name an adjective or a former tie (an Anti-Orlin protest, Ex-Velkor staff): the name after
 # the hyphen is the actor, however the prefix is written (not an English word: the Anti-Graft Board).
 _NAME_PREFIXES = {"anti", "pro", "ex", "non", "post", "pre", "counter"}
-_HYPHENS = ("-", "‐")
 _ADJECTIVE_ENDINGS = ("al", "ary", "ive")  # presidential, extraordinary, administrative
 _SYLLABLE_PRONOUNS = {"he", "you"}  # English pronouns that are Chinese family and given names (He, You)
 _APOSTROPHES = ("'", "’")  # the apostrophes _ELIDED accepts
@@ -1199,7 +1198,7 @@ def _is_date_word(toks: Tokens, j: int) -> bool:
 
 def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
     words, keys = toks.words, toks.keys
-    if keys[piece.first] in _NAME_PREFIXES and toks.gaps[piece.first] in _HYPHENS:
+    if keys[piece.first] in _NAME_PREFIXES and toks.gaps[piece.first] in HYPHENS:
         if piece.first == piece.last:
             return False  # Anti- at a line's end: a prefix alone
         if keys[piece.first + 1] not in known_words() or (keys[piece.first + 1],) in place_names():
@@ -1224,7 +1223,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return True
         if _quantity_follows(toks, piece.last):
             return False  # R47 million, KZT 2,150, Resolution 1187: currencies, units and numbered things
-        if key.endswith("o") and toks.gaps[piece.last] in _HYPHENS and piece.last + 1 < len(words) \
+        if key.endswith("o") and toks.gaps[piece.last] in HYPHENS and piece.last + 1 < len(words) \
                 and keys[piece.last + 1] in DEMONYMS:
             return False  # Sino-Korean, Afro-Asian: a combining form of a nationality adjective
         if _GROUP_OF_STATES.match(word):
@@ -1261,7 +1260,7 @@ def _prefixed_adjective(toks: Tokens, j: int) -> bool:
     """`sub-Saharan`, `trans-Siberian`, `neo-Gothic`: a capitalised adjective (-an, -ic, -ese, -ish) after a
     prefix that makes adjectives names no one (ex-, anti-, pro- take names: ex-Reagan adviser)."""
     prev = j - 1
-    return prev >= 0 and toks.gaps[prev] in ("-", "‐") and toks.words[prev].islower() \
+    return prev >= 0 and toks.gaps[prev] in HYPHENS and toks.words[prev].islower() \
         and toks.keys[prev] in _ADJECTIVE_PREFIXES and (toks.keys[j],) not in place_names() \
         and toks.keys[j].endswith(("an", "ic", "ese", "ish")) and toks.keys[j] in known_words()
 

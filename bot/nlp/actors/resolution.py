@@ -10,7 +10,7 @@ from operator import attrgetter, itemgetter
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.actors.article import (
-    CONNECTORS, GROUP_ENDINGS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
+    CONNECTORS, GROUP_ENDINGS, HYPHENS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
 )
 from bot.nlp.actors.finding import qualifier_end
 from bot.nlp.actors.kinds import decide_kind, guess_by_context, modifier, settle_kinds
@@ -77,16 +77,16 @@ def _split_joined_names(pieces: list[Piece], toks: Tokens) -> None:
     own or at the end of a name, and which no name of the article holds joined (Jeanine Hennis-Plasschaert),
     are two names, each with the kind it has there."""
     keys, gaps, caps = toks.keys, toks.gaps, toks.caps
-    joined = {id(p) for p in pieces if p.curated is None and p.last == p.first + 1 and gaps[p.first] in ("-", "‐")
+    joined = {id(p) for p in pieces if p.curated is None and p.last == p.first + 1 and gaps[p.first] in HYPHENS
               and caps[p.first] and caps[p.last]}
     if not joined:
         return
     named: dict[str, Piece] = {}  # a word the article names alone or ending a name -> that name
     held: set[tuple[str, str]] = set()  # two words a longer name holds side by side
     for p in pieces:
-        if p.last > p.first + 1 or p.last > p.first and gaps[p.first] not in ("-", "‐"):
+        if p.last > p.first + 1 or p.last > p.first and gaps[p.first] not in HYPHENS:
             held.update(zip(keys[p.first:p.last], keys[p.first + 1:p.last + 1]))
-        if p.first == p.last or gaps[p.last - 1] not in ("-", "‐"):
+        if p.first == p.last or gaps[p.last - 1] not in HYPHENS:
             current = named.get(keys[p.last])
             if current is None or current.kind != "person" and p.kind == "person":
                 named[keys[p.last]] = p
@@ -285,14 +285,14 @@ def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | 
     whole = parts = ""  # initials read so far: one per word, one per capitalised part
     m = end
     while m >= 0 and end - m < 15:
-        hyphened = m > 0 and gaps[m - 1] in ("-", "‐")
+        hyphened = m > 0 and gaps[m - 1] in HYPHENS
         if caps[m] and keys[m] not in _ACRONYM_SKIPS:
             parts = keys[m][0] + parts
             if not hyphened:
                 whole = keys[m][0] + whole
             if not hyphened and letters in (whole, parts):
                 return m
-        elif not (hyphened or m < end and gaps[m] in ("-", "‐") or keys[m] in _ACRONYM_SKIPS):
+        elif not (hyphened or m < end and gaps[m] in HYPHENS or keys[m] in _ACRONYM_SKIPS):
             return None
         if len(whole) > len(letters) and len(parts) > len(letters) or art.initial[m] or m == 0 \
                 or gaps[m - 1] not in _NAME_GAPS:
