@@ -86,6 +86,24 @@ def test_amounts_combining_forms_prefixes_and_role_words_are_no_actors(tmp_path,
     assert {"G7", "Kestavo", "Brandwell", "Tarva Olum", "Carpenter"} <= names, names
 
 
+ADJECTIVE_TITLES = numbered_stories("1990-05", [
+    "ORLINGRAD, May 2 - The Chief Guest at the opening, Tarva Olum, cut the ribbon. Kestin Varn, a Senior Fellow "
+    "at the Orlin Institute, and pupils of Senior High Schools across Vartania watched, with General Harvest "
+    "staff.\n\nChief Marsh of the river clans came too. Marsh said the works were overdue.        REUTER",
+])
+
+
+def test_ordinary_words_after_an_adjective_title_are_no_person(tmp_path, db_url, config_dir):
+    run = index_wire(ADJECTIVE_TITLES, tmp_path / "wire", db_url)
+    actors = {row["name"]: row for row in map(json.loads, run("export", "actors").output.splitlines())}
+    assert not {"Guest", "Fellow", "High Schools", "Harvest"} & set(actors), set(actors)
+    assert not [name for name, row in actors.items() if row["kind"] == "person" and name.startswith(
+        ("Chief Guest", "Senior", "General"))], actors
+    # a surname that is an English word stays a person when the article names him by it (Marsh said)
+    assert actors["Marsh"]["kind"] == "person"
+    assert {"Tarva Olum", "Kestin Varn"} <= set(actors)
+
+
 def test_an_organisation_named_with_a_preposition_is_one_actor(wire):
     actors = _actors(wire)
     assert actors["Freedom from Torture"]["kind"] == "organization"

@@ -203,6 +203,9 @@ PLACE_OFFICE_WORDS = _words("mayor governor premier minister councillor councilo
 # Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
 NOT_ROLE_WORDS = _words("former late senior acting vice deputy general private head chief major chair leader father "
                         "expert principal representative director manager")
+# Title words that are English adjectives too (Chief Guest, Senior Fellow, General Electric): the ordinary words
+# after one may go on with a phrase rather than name its holder.
+ADJECTIVE_TITLES = _words("chief senior general principal head junior grand acting deputy vice major private")
 # Verbs after a sentence's first word that make it the subject: a name, not an ordinary word (Ip has).
 SUBJECT_VERBS = _words("has had is was will would also says added told asked")
 

@@ -17,10 +17,11 @@ from bot.nlp.actors.article import (
     titled_given_name,
 )
 from bot.nlp.lexicon import (
-    COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEGAL_FORMS, LOCAL_BODY_HEADS,
-    MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS, NOT_ROLE_WORDS, OFFICE_HEADS,
-    ORG_HEADS, PLACE_HEADS, PLACE_OFFICE_WORDS, PLACE_PREFIXES, POLITICAL_LEANINGS, POSSESSIVE_ORG_WORDS,
-    QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS, WEAK_ORG_HEADS,
+    ADJECTIVE_TITLES, COMMON_STARTERS, COMPANY_WORDS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS,
+    LEGAL_FORMS, LOCAL_BODY_HEADS, MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS,
+    NOT_ROLE_WORDS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS, PLACE_OFFICE_WORDS, PLACE_PREFIXES, POLITICAL_LEANINGS,
+    POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES,
+    TEAM_ROLE_NOUNS, WEAK_ORG_HEADS,
 )
 from bot.nlp.tokens import Tokens, occurrences
 from bot.nlp.world import (
@@ -639,6 +640,10 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             j = end + 1  # Vice [Presidential] hopeful, Deputy [Trade Ministers]: the words of a role, no one's name
             title_cue, role = False, None
             continue
+        elif title_cue and _phrase_after_adjective_title(toks, art, role, j, end):
+            # Chief Guest, Senior Fellow, General Electric: the title word opens the phrase, whose kind the
+            # context decides
+            piece = Piece(j - 1, end, toks.starts[j - 1], toks.ends[end])
         elif title_cue:
             piece.kind, piece.cue = "person", 2
             if titled_given_name(toks, j, end):
@@ -664,6 +669,35 @@ def _role_words(toks: Tokens, first: int, end: int) -> bool:
                for m in range(first, end + 1)) or keys[end] in ORG_HEADS:
         return False
     return keys[end].endswith(_ADJECTIVE_ENDINGS) or end > first and plural_noun(keys[end])
+
+
+def _phrase_after_adjective_title(toks: Tokens, art: Article, role: tuple[int, bool] | None, first: int,
+                                  end: int) -> bool:
+    """`Chief Guest`, `Senior Fellow`, `General Electric`: one title word that is an adjective too, then
+    English words (no given name) the article never names anyone by (no `Liz Brown`, no `Brown said` inside a
+    sentence): the words go on with the title's phrase (Chief Brown, in an article that says `Brown said`, is
+    a person)."""
+    keys = toks.keys
+    return role is not None and role[0] == first - 1 and keys[first - 1] in ADJECTIVE_TITLES \
+        and toks.caps[first - 1] and not toks.words[first - 1].isupper() \
+        and not (end + 1 < len(keys) and keys[end + 1] in SPEECH_VERBS and toks.joins[end]) \
+        and all(keys[m] in common_words() and keys[m] not in given_names() and keys[m] not in art.cap_inside
+                and not _names_someone_elsewhere(toks, art, m) for m in range(first, end + 1))
+
+
+def _names_someone_elsewhere(toks: Tokens, art: Article, at: int) -> bool:
+    """Whether the article writes the word at `at` elsewhere as a name's last word (Liz Brown, Charles Q. Brown;
+    not after a title: General Brown), or opening a sentence before a speech verb (Brown said)."""
+    keys, caps, joins = toks.keys, toks.caps, toks.joins
+    for i in range(len(keys)):
+        if keys[i] != keys[at] or i == at or not caps[i]:
+            continue
+        if i and caps[i - 1] and joins[i - 1] and not (caps[i + 1] and joins[i]) \
+                and keys[i - 1] not in ADJECTIVE_TITLES and (keys[i - 1],) not in PERSON_TITLES:
+            return True
+        if art.initial[i] and i + 1 < len(keys) and keys[i + 1] in SPEECH_VERBS and joins[i]:
+            return True
+    return False
 
 
 def employs_person_after(toks: Tokens, first: int, end: int) -> bool:

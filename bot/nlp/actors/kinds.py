@@ -17,11 +17,11 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.finding import employs_person_after, given_and_surname, introduces_person, plural_noun
 from bot.nlp.lexicon import (
-    APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS,
-    COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS,
-    NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES, PERSON_POSSESSIONS, PLACE_ARTICLES,
-    PLACE_HEADS, PLACE_NOUNS, PLACE_OF_NOUNS, PLACE_PREFIXES, SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS,
-    SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
+    ADJECTIVE_TITLES, APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS,
+    COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
+    MEMBER_NOUNS, NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES,
+    PERSON_POSSESSIONS, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS, PLACE_OF_NOUNS, PLACE_PREFIXES, SPEECH_VERBS,
+    STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import (
@@ -171,7 +171,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if toks.possessive[p.last] and _person_follows(toks, p.last) and not given_and_surname(toks, p.first, p.last) \
             and not (len(span) == 1 and span[0] in art.surnames):  # (Varde's Tomas Orlin: a surname's own man)
         return "organization", 1  # Orlin United's Tomas Varde: whom the person plays or works for
-    if span[0] in given_names() and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
+    if span[0] in given_names() and span[0] not in ADJECTIVE_TITLES \
+            and not (len(span) == 1 and (span[0] in art.lower or _names_a_thing(p, toks))):
         # a given name alone is a guess: news names people by surname, and lists of given names hold
         # places' and things' names too (Kashmir, Coco)
         return _unless_a_body(span, 1) if len(span) > 1 else ("person", 0)
