@@ -74,16 +74,19 @@ AMOUNTS_AND_PREFIXES = numbered_stories("1990-04", [
     "ORLINGRAD, April 2 - The Vartania council approved RM4.3 million and N7,500 for the works, and the "
     "G7 welcomed it.\n\nHundreds joined an Anti-Kestavo rally as the Afro-Asian talks ended, and "
     "Ex-Brandwell staff marched. The party named Tarva Olum its Vice Presidential hopeful, and Deputy Trade "
-    "Ministers of the region attended. Special Envoy Carpenter met them.        REUTER",
+    "Ministers of the region attended. Special Envoy Carpenter met them.\n\nEnvoys of the Non-Aligned Movement "
+    "came. Non-Aligned states abstained.        REUTER",
 ])
 
 
 def test_amounts_combining_forms_prefixes_and_role_words_are_no_actors(tmp_path, db_url, config_dir):
     run = index_wire(AMOUNTS_AND_PREFIXES, tmp_path / "wire", db_url)
     names = {json.loads(line)["name"] for line in run("export", "actors").output.splitlines()}
-    assert not names & {"RM4", "N7", "Anti-Kestavo", "Afro", "Ex-Brandwell", "Presidential", "Trade Ministers"}, names
-    # the name after a prefix is the actor; a surname that is an English word after a title is a person
-    assert {"G7", "Kestavo", "Brandwell", "Tarva Olum", "Carpenter"} <= names, names
+    assert not names & {"RM4", "N7", "Anti-Kestavo", "Afro", "Ex-Brandwell", "Presidential", "Trade Ministers",
+                        "Non-Aligned"}, names
+    # the name after a prefix is the actor, and an English word after one makes a body's name with its head word;
+    # a surname that is an English word after a title is a person
+    assert {"G7", "Kestavo", "Brandwell", "Tarva Olum", "Carpenter", "Non-Aligned Movement"} <= names, names
 
 
 ADJECTIVE_TITLES = numbered_stories("1990-05", [

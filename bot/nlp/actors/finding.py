@@ -1116,8 +1116,8 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     that name a body by its head word. `first` when the name is no such thing."""
     keys = toks.keys
     if keys[first] not in given_names() or keys[first] in NAME_PARTICLES or not toks.words[first].istitle() \
-            or (keys[first],) in place_names():
-        return first
+            or (keys[first],) in place_names() or keys[first] in _NAME_PREFIXES and toks.gaps[first] in HYPHENS:
+        return first  # (Non-Aligned Movement: a prefix's hyphen, no given name)
     k = first + 1
     while k <= last and k - first <= 3 and toks.caps[k] and keys[k] not in common_words() and keys[k] not in ORG_HEADS \
             and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(WORD_ENDINGS):
@@ -1238,6 +1238,8 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if keys[piece.first + 1] not in known_words() or (keys[piece.first + 1],) in place_names():
             # (an ordinary word after the prefix names a body with it: the Anti-Graft Board)
             piece.first, piece.start = piece.first + 1, toks.starts[piece.first + 1]
+        elif piece.last == piece.first + 1:
+            return False  # Non-Aligned states, Pro-Democracy groups: an adjective, no name
     if _style_of_address(toks, piece.first):
         first = piece.first  # His [Royal Highness] Tamim bin Hamad: the name after the style, an English noun
         while first < piece.last and toks.keys[first] in given_names() and toks.keys[first] in known_words():
