@@ -74,8 +74,8 @@ AMOUNTS_AND_PREFIXES = numbered_stories("1990-04", [
     "ORLINGRAD, April 2 - The Vartania council approved RM4.3 million and N7,500 for the works, and the "
     "G7 welcomed it.\n\nHundreds joined an Anti-Kestavo rally as the Afro-Asian talks ended, and "
     "Ex-Brandwell staff marched. The party named Tarva Olum its Vice Presidential hopeful, and Deputy Trade "
-    "Ministers of the region attended. Special Envoy Carpenter met them.\n\nEnvoys of the Non-Aligned Movement "
-    "came. Non-Aligned states abstained.        REUTER",
+    "Ministers of the region attended. Special Envoy Carpenter met them.\n\nEnvoys of the Non-Partisan Alliance "
+    "came. Non-Partisan states abstained.        REUTER",
 ])
 
 
@@ -83,27 +83,27 @@ def test_amounts_combining_forms_prefixes_and_role_words_are_no_actors(tmp_path,
     run = index_wire(AMOUNTS_AND_PREFIXES, tmp_path / "wire", db_url)
     names = {json.loads(line)["name"] for line in run("export", "actors").output.splitlines()}
     assert not names & {"RM4", "N7", "Anti-Kestavo", "Afro", "Ex-Brandwell", "Presidential", "Trade Ministers",
-                        "Non-Aligned"}, names
+                        "Non-Partisan"}, names
     # the name after a prefix is the actor, and an English word after one makes a body's name with its head word;
     # a surname that is an English word after a title is a person
-    assert {"G7", "Kestavo", "Brandwell", "Tarva Olum", "Carpenter", "Non-Aligned Movement"} <= names, names
+    assert {"G7", "Kestavo", "Brandwell", "Tarva Olum", "Carpenter", "Non-Partisan Alliance"} <= names, names
 
 
 ADJECTIVE_TITLES = numbered_stories("1990-05", [
-    "ORLINGRAD, May 2 - The Chief Guest at the opening, Tarva Olum, cut the ribbon. Kestin Varn, a Senior Fellow "
-    "at the Orlin Institute, and pupils of Senior High Schools across Vartania watched, with General Harvest "
-    "staff.\n\nChief Marsh of the river clans came too. Marsh said the works were overdue.        REUTER",
+    "ORLINGRAD, May 2 - The Chief Clerk at the opening, Tarva Olum, cut the ribbon. Kestin Varn, a Senior Partner "
+    "at the Orlin Institute, and pupils of Senior Grammar Schools across Vartania watched, with General Harvest "
+    "staff.\n\nChief Ridge of the river clans came too. Ridge said the works were overdue.        REUTER",
 ])
 
 
 def test_ordinary_words_after_an_adjective_title_are_no_person(tmp_path, db_url, config_dir):
     run = index_wire(ADJECTIVE_TITLES, tmp_path / "wire", db_url)
     actors = {row["name"]: row for row in map(json.loads, run("export", "actors").output.splitlines())}
-    assert not {"Guest", "Fellow", "High Schools", "Harvest"} & set(actors), set(actors)
+    assert not {"Clerk", "Partner", "Grammar Schools", "Harvest"} & set(actors), set(actors)
     assert not [name for name, row in actors.items() if row["kind"] == "person" and name.startswith(
-        ("Chief Guest", "Senior", "General"))], actors
-    # a surname that is an English word stays a person when the article names him by it (Marsh said)
-    assert actors["Marsh"]["kind"] == "person"
+        ("Chief Clerk", "Senior", "General"))], actors
+    # a surname that is an English word stays a person when the article names him by it (Ridge said)
+    assert actors["Ridge"]["kind"] == "person"
     assert {"Tarva Olum", "Kestin Varn"} <= set(actors)
 
 

@@ -200,12 +200,11 @@ APPOSITION_PLACE_NOUNS = PLACE_NOUNS | _words("settlement hamlet suburb enclave 
 PLACE_OF_NOUNS = APPOSITION_PLACE_NOUNS | _words("outskirts residents inhabitants mayor streets suburbs")
 # Offices a place has (the Tarvo mayor, Orlin chief minister): a name before one is no employer.
 PLACE_OFFICE_WORDS = _words("mayor governor premier minister councillor councilor legislator mla") | LEADER_NOUNS
-# Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
-NOT_ROLE_WORDS = _words("former late senior acting vice deputy general private head chief major chair leader father "
-                        "expert principal representative director manager")
-# Title words that are English adjectives too (Chief Guest, Senior Fellow, General Electric): the ordinary words
+# Title words that are English adjectives too (Chief Clerk, Senior Partner, General Harvest): the ordinary words
 # after one may go on with a phrase rather than name its holder.
-ADJECTIVE_TITLES = _words("chief senior general principal head junior grand acting deputy vice major private")
+ADJECTIVE_TITLES = _words("senior acting vice deputy general private head chief major principal")
+# Title words that, in lower case before a name, are rarely a person's role (the former Soviet Union).
+NOT_ROLE_WORDS = ADJECTIVE_TITLES | _words("former late chair leader father expert representative director manager")
 # Verbs after a sentence's first word that make it the subject: a name, not an ordinary word (Ip has).
 SUBJECT_VERBS = _words("has had is was will would also says added told asked")
 

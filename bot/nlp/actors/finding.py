@@ -641,7 +641,7 @@ def _segment(toks: Tokens, art: Article, hits: dict, first: int, stop: int, out:
             title_cue, role = False, None
             continue
         elif title_cue and _phrase_after_adjective_title(toks, art, role, j, end):
-            # Chief Guest, Senior Fellow, General Electric: the title word opens the phrase, whose kind the
+            # Chief Clerk, Senior Partner, General Harvest: the title word opens the phrase, whose kind the
             # context decides
             piece = Piece(j - 1, end, toks.starts[j - 1], toks.ends[end])
         elif title_cue:
@@ -665,35 +665,41 @@ def _role_words(toks: Tokens, first: int, end: int) -> bool:
     kind of thing; a surname that is an English word (Carpenter) is neither, nor a body's name (Premier Tarvel
     Services, Senior Staff Union of Orlin Colleges: its head word or its `of`)."""
     keys = toks.keys
-    if not all(keys[m] in common_words() and keys[m] not in given_names() and keys[m] not in CONNECTORS
-               for m in range(first, end + 1)) or keys[end] in ORG_HEADS:
+    if not _english_words(toks, first, end) or any(keys[m] in CONNECTORS for m in range(first, end + 1)) \
+            or keys[end] in ORG_HEADS:
         return False
     return keys[end].endswith(_ADJECTIVE_ENDINGS) or end > first and plural_noun(keys[end])
 
 
+def _english_words(toks: Tokens, first: int, end: int) -> bool:
+    """Whether the words first..end are all frequent English words and no given names: what words after a title
+    must be to read as the rest of a role or a phrase rather than a name."""
+    return all(toks.keys[m] in common_words() and toks.keys[m] not in given_names() for m in range(first, end + 1))
+
+
 def _phrase_after_adjective_title(toks: Tokens, art: Article, role: tuple[int, bool] | None, first: int,
                                   end: int) -> bool:
-    """`Chief Guest`, `Senior Fellow`, `General Electric`: one title word that is an adjective too, then
-    English words (no given name) the article never names anyone by (no `Liz Brown`, no `Brown said` inside a
-    sentence): the words go on with the title's phrase (Chief Brown, in an article that says `Brown said`, is
-    a person)."""
+    """`Chief Clerk`, `Senior Partner`, `General Harvest`: one title word that is an adjective too, then English
+    words (no given name) the article never names anyone by (no `Liz Ridge`, no `Ridge said`, no `Ridge` alone
+    inside a sentence): the words go on with the title's phrase (Chief Ridge, in an article that says `Ridge
+    said`, is a person)."""
     keys = toks.keys
     return role is not None and role[0] == first - 1 and keys[first - 1] in ADJECTIVE_TITLES \
         and toks.caps[first - 1] and not toks.words[first - 1].isupper() \
         and not (end + 1 < len(keys) and keys[end + 1] in SPEECH_VERBS and toks.joins[end]) \
-        and all(keys[m] in common_words() and keys[m] not in given_names() and keys[m] not in art.cap_inside
-                and not _names_someone_elsewhere(toks, art, m) for m in range(first, end + 1))
+        and _english_words(toks, first, end) \
+        and not any(keys[m] in art.cap_inside or _names_someone_elsewhere(toks, art, m) for m in range(first, end + 1))
 
 
 def _names_someone_elsewhere(toks: Tokens, art: Article, at: int) -> bool:
-    """Whether the article writes the word at `at` elsewhere as a name's last word (Liz Brown, Charles Q. Brown;
-    not after a title: General Brown), or opening a sentence before a speech verb (Brown said)."""
+    """Whether the article writes the word at `at` elsewhere as a name's last word (Liz Ridge, Tomas Q. Ridge;
+    not after a title: General Ridge), or opening a sentence before a speech verb (Ridge said)."""
     keys, caps, joins = toks.keys, toks.caps, toks.joins
     for i in range(len(keys)):
         if keys[i] != keys[at] or i == at or not caps[i]:
             continue
         if i and caps[i - 1] and joins[i - 1] and not (caps[i + 1] and joins[i]) \
-                and keys[i - 1] not in ADJECTIVE_TITLES and (keys[i - 1],) not in PERSON_TITLES:
+                and (keys[i - 1],) not in PERSON_TITLES:
             return True
         if art.initial[i] and i + 1 < len(keys) and keys[i + 1] in SPEECH_VERBS and joins[i]:
             return True
@@ -1117,7 +1123,7 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     keys = toks.keys
     if keys[first] not in given_names() or keys[first] in NAME_PARTICLES or not toks.words[first].istitle() \
             or (keys[first],) in place_names() or keys[first] in _NAME_PREFIXES and toks.gaps[first] in HYPHENS:
-        return first  # (Non-Aligned Movement: a prefix's hyphen, no given name)
+        return first  # (Non-Partisan Alliance: a prefix's hyphen, no given name)
     k = first + 1
     while k <= last and k - first <= 3 and toks.caps[k] and keys[k] not in common_words() and keys[k] not in ORG_HEADS \
             and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(WORD_ENDINGS):
@@ -1239,7 +1245,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             # (an ordinary word after the prefix names a body with it: the Anti-Graft Board)
             piece.first, piece.start = piece.first + 1, toks.starts[piece.first + 1]
         elif piece.last == piece.first + 1:
-            return False  # Non-Aligned states, Pro-Democracy groups: an adjective, no name
+            return False  # Non-Partisan states, Pro-Reform groups: an adjective, no name
     if _style_of_address(toks, piece.first):
         first = piece.first  # His [Royal Highness] Tamim bin Hamad: the name after the style, an English noun
         while first < piece.last and toks.keys[first] in given_names() and toks.keys[first] in known_words():
