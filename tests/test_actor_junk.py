@@ -93,6 +93,10 @@ ADJECTIVE_TITLES = numbered_stories("1990-05", [
     "ORLINGRAD, May 2 - The Chief Clerk at the opening, Tarva Olum, cut the ribbon. Kestin Varn, a Senior Partner "
     "at the Orlin Institute, and pupils of Senior Grammar Schools across Vartania watched, with General Harvest "
     "staff.\n\nChief Ridge of the river clans came too. Ridge said the works were overdue.        REUTER",
+    "TARVO, May 3 - General Timber Co said it would buy the Orlin mill. General Timber said the deal would "
+    "close in June. The Senior Staff Union said its members would vote on it. General Granite Co, a rival "
+    "bidder, made no comment. Figures from the General Tariff Office and the Orlin treasury showed the mill "
+    "lost money.\n\nChief Summit said the road to the mill was closed.        REUTER",
 ])
 
 
@@ -105,6 +109,17 @@ def test_ordinary_words_after_an_adjective_title_are_no_person(tmp_path, db_url,
     # a surname that is an English word stays a person when the article names him by it (Ridge said)
     assert actors["Ridge"]["kind"] == "person"
     assert {"Tarva Olum", "Kestin Varn"} <= set(actors)
+    # before a speech verb, the phrase the article also writes as a company's name, or a phrase ending in a
+    # body's head word, is still no person; a title and an English word the article has nowhere else is one
+    assert not {"Timber", "Staff Union", "General Granite"} & set(actors), set(actors)
+    assert actors["General Timber Co"]["kind"] == "organization"
+    assert actors["General Timber Co"]["mentions"] == 2
+    assert actors["Senior Staff Union"]["kind"] == "organization"
+    # a title word the list of given names holds too (General) opens a company's name, not a person's; a
+    # title word before words that end in a body's head word opens the body's name
+    assert actors["General Granite Co"]["kind"] == "organization"
+    assert actors["General Tariff Office"]["kind"] == "organization" and "Tariff Office" not in actors
+    assert actors["Summit"]["kind"] == "person"
 
 
 def test_an_organisation_named_with_a_preposition_is_one_actor(wire):
@@ -130,6 +145,26 @@ def test_a_company_is_an_organisation_by_its_mentions_vote(wire):
 def test_lookup_answers_the_voted_kind(wire):
     answer = json.loads(wire("lookup", "--json", "Brandwell"))
     assert answer["actor"]["kind"] == "organization", answer
+
+
+LEGAL_FORMS = numbered_stories("1990-06", [
+    "NEW YORK, June 1 - Elsa Marrowby Ltd said it raised its prime rate to 8-1/2 pct.        REUTER",
+    "NEW YORK, June 2 - Elsa Marrowby said it would lend more to farmers this year.        REUTER",
+    "NEW YORK, June 3 - Elsa Marrowby said loans to Vartania rose in May.        REUTER",
+    "NEW YORK, June 4 - Elsa Marrowby said its chairman would retire in July.        REUTER",
+])
+
+
+def test_a_name_ending_in_a_legal_form_is_a_company_whatever_its_articles_vote(tmp_path, db_url, config_dir):
+    # the bank is named after a person, and three articles' `Elsa Marrowby said` vote for one; the one
+    # that writes its legal form says what it is
+    run = index_wire(LEGAL_FORMS, tmp_path / "wire", db_url)
+    actors = {row["name"]: row for row in map(json.loads, run("export", "actors").output.splitlines())}
+    assert actors["Elsa Marrowby Ltd"]["kind"] == "organization", actors.get("Elsa Marrowby Ltd")
+    assert actors["Elsa Marrowby Ltd"]["mentions"] == 4
+    assert "Elsa Marrowby" not in actors and "Ltd" not in actors
+    answer = json.loads(run("lookup", "--json", "Elsa Marrowby").output)
+    assert answer["actor"]["name"] == "Elsa Marrowby Ltd" and answer["actor"]["kind"] == "organization", answer
 
 
 def test_the_vote_follows_the_articles_as_they_come_and_go(tmp_path, db_url, config_dir):

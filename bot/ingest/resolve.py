@@ -15,7 +15,8 @@ Velmorsk, St Velmorsk; Mount Orvan, Mt Orvan) are one actor, as lookup reads the
 A one-word discovered actor the corpus also writes as a company's name (Acme beside Acme Ltd, Acme Group,
 Acme Holdings) takes those names' articles as votes for `organization`, weighed as a head word's cue and
 added to its own articles' votes: `Acme said` in most articles does not make a company a person, and one
-`Acme Ltd` does not outvote a country named in fifty.
+`Acme Ltd` does not outvote a country named in fifty. A discovered actor whose own name ends in a legal form
+(Acme Guaranty Ltd) is an organisation whatever its articles voted.
 
 Only the short forms of the touched actors are read, through the indexed actors.short_key, and a shared
 short form's mentions are attributed in the run's new stories only (the older ones were attributed when
@@ -24,7 +25,7 @@ they came in): a day of new articles re-resolves what it touched, never the whol
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from itertools import product
 from typing import NamedTuple
@@ -89,6 +90,7 @@ def resolve_across_corpus(conn: Connection, touched: Collection[int], stories: C
         run.merge_spellings(spellings)
     merged = run.apply()
     _vote_by_company_names(conn, {_company_stem(form) or form for form in forms})
+    _companies_by_their_legal_forms(conn, (actor for group in groups.values() for actor in group.values()))
     return merged
 
 
@@ -152,6 +154,23 @@ def _vote_by_company_names(conn: Connection, forms: Collection[str]) -> None:
             elected = max(KINDS, key=lambda k: (tally[k], -KINDS.index(k)))  # (ties go as in the vote)
             if elected != kind:
                 conn.execute(actors.update().where(actors.c.id == actor_id).values(kind=elected))
+
+
+def _companies_by_their_legal_forms(conn: Connection, named: Iterable[_Actor]) -> None:
+    """A discovered actor whose name ends in a legal form is a company, whatever its articles voted: no
+    person's name ends in one (Velkor Guaranty Ltd, whose articles' `Velkor Guaranty said` voted for a
+    person). `named`: the actors read for the run's forms (those merged away meanwhile are gone). (Not a
+    firm named `and Co` after its founder, Tomas Varde and Co: the corpus's `Varde` is the man, whose name
+    the firm's stands for until the man's own is written in full.)"""
+    companies = sorted({actor.id for actor in named if not actor.curated and _ends_in_legal_form(actor.key)})
+    for chunk in chunks(companies):
+        conn.execute(actors.update().where(one_of(conn, actors.c.id, chunk), actors.c.kind != Kind.ORGANIZATION)
+                     .values(kind=Kind.ORGANIZATION))
+
+
+def _ends_in_legal_form(key: str) -> bool:
+    words = key.split()
+    return len(words) > 1 and words[-1] in LEGAL_FORMS and words[-2] != "and"
 
 
 @lru_cache(maxsize=4)

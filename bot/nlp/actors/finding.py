@@ -68,11 +68,24 @@ def _title_at(toks: Tokens, i: int, stop: int) -> int:
         if tuple(toks.keys[i:i + size]) in PERSON_TITLES and all(toks.joins[j] for j in range(i, i + size - 1)):
             after = i + size
             # `General Assembly`, `Supreme Court`: a title word that heads an organisation name is not a title;
-            # nor one opening a company's (General Electric Co): no person's name ends in a legal form
-            if after <= stop and (toks.keys[after] in ORG_HEADS or _legal_form_ends(toks, after, stop)):
+            # nor one opening a company's (General Electric Co): no person's name ends in a legal form; nor one
+            # opening a body's English words (General Accounting Office)
+            if after <= stop and (toks.keys[after] in ORG_HEADS or _legal_form_ends(toks, after, stop)
+                                  or _body_words_end(toks, after, stop)):
                 return 0
             return size
     return 0
+
+
+def _body_words_end(toks: Tokens, i: int, stop: int) -> bool:
+    """The capitalised words from i on, joined, are no given names or nationalities up to an organisation's
+    head word (Accounting Office, Staff Union; not Frank Church, nor Director Orlinese Farming Foundation: the
+    director of that body)."""
+    k = i
+    while k < stop and toks.caps[k] and toks.joins[k] and toks.caps[k + 1] and toks.keys[k] not in given_names() \
+            and toks.keys[k] not in DEMONYMS:
+        k += 1
+    return k > i and toks.keys[k] in ORG_HEADS
 
 
 def _legal_form_ends(toks: Tokens, i: int, stop: int) -> bool:
@@ -682,13 +695,31 @@ def _phrase_after_adjective_title(toks: Tokens, art: Article, role: tuple[int, b
     """`Chief Clerk`, `Senior Partner`, `General Harvest`: one title word that is an adjective too, then English
     words (no given name) the article never names anyone by (no `Liz Ridge`, no `Ridge said`, no `Ridge` alone
     inside a sentence): the words go on with the title's phrase (Chief Ridge, in an article that says `Ridge
-    said`, is a person)."""
+    said`, is a person). Before a speech verb the title names the speaker (Chief Ridge said), unless the article
+    writes the phrase elsewhere as no one's name."""
     keys = toks.keys
     return role is not None and role[0] == first - 1 and keys[first - 1] in ADJECTIVE_TITLES \
         and toks.caps[first - 1] and not toks.words[first - 1].isupper() \
-        and not (end + 1 < len(keys) and keys[end + 1] in SPEECH_VERBS and toks.joins[end]) \
         and _english_words(toks, first, end) \
+        and not (_before_speech_verb(toks, end) and not _phrase_elsewhere(toks, first - 1, end)) \
         and not any(keys[m] in art.cap_inside or _names_someone_elsewhere(toks, art, m) for m in range(first, end + 1))
+
+
+def _before_speech_verb(toks: Tokens, end: int) -> bool:
+    """`... Ridge said`: the name ending at `end` is the subject of a speech verb."""
+    return end + 1 < len(toks.keys) and toks.keys[end + 1] in SPEECH_VERBS and toks.joins[end]
+
+
+def _phrase_elsewhere(toks: Tokens, start: int, end: int) -> bool:
+    """Whether the article writes the words start..end elsewhere as no titled person's name: not before a
+    speech verb, or going on with a capitalised word (`General Harvest Co ... General Harvest said`)."""
+    keys, size = toks.keys, end - start + 1
+    for i in range(len(keys) - size + 1):
+        if i != start and toks.caps[i] and keys[i:i + size] == keys[start:end + 1] \
+                and (not _before_speech_verb(toks, i + size - 1)
+                     or toks.caps[i + size] and toks.joins[i + size - 1]):
+            return True
+    return False
 
 
 def _names_someone_elsewhere(toks: Tokens, art: Article, at: int) -> bool:
@@ -701,7 +732,7 @@ def _names_someone_elsewhere(toks: Tokens, art: Article, at: int) -> bool:
         if i and caps[i - 1] and joins[i - 1] and not (caps[i + 1] and joins[i]) \
                 and (keys[i - 1],) not in PERSON_TITLES:
             return True
-        if art.initial[i] and i + 1 < len(keys) and keys[i + 1] in SPEECH_VERBS and joins[i]:
+        if art.initial[i] and _before_speech_verb(toks, i):
             return True
     return False
 
@@ -1119,9 +1150,11 @@ def _given_name_alone(toks: Tokens, m: int) -> bool:
 def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     """Where the body's own words start in a name that opens with a person's (Tarvash Velyarthi Foundation,
     Margaret Tarvatta Institute for Gender...): a given name, one to three words no ordinary word, then words
-    that name a body by its head word. `first` when the name is no such thing."""
+    that name a body by its head word. `first` when the name is no such thing (General Granite Co: a title
+    word the list of given names holds too opens a company's name)."""
     keys = toks.keys
-    if keys[first] not in given_names() or keys[first] in NAME_PARTICLES or not toks.words[first].istitle() \
+    if keys[first] not in given_names() or keys[first] in ADJECTIVE_TITLES or keys[first] in NAME_PARTICLES \
+            or not toks.words[first].istitle() \
             or (keys[first],) in place_names() or keys[first] in _NAME_PREFIXES and toks.gaps[first] in HYPHENS:
         return first  # (Non-Partisan Alliance: a prefix's hyphen, no given name)
     k = first + 1
@@ -1129,8 +1162,10 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
             and keys[k] not in DEMONYMS and (keys[k],) not in place_names() and not keys[k].endswith(WORD_ENDINGS):
         k += 1
     if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last) \
-            or any(toks.gaps[m] in AMPERSANDS for m in range(first, k)):
-        return first  # (Marks & Spencer Plc: two founders' names are the firm's)
+            or any(toks.gaps[m] in AMPERSANDS for m in range(first, k)) \
+            or all(keys[m] in LEGAL_FORMS for m in range(k, last + 1)):
+        return first  # (Marks & Spencer Plc: two founders' names are the firm's; Tarvash Velyarthi Ltd: a legal
+        # form alone names no body apart from the name it ends)
     return k
 
 
