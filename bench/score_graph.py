@@ -26,6 +26,8 @@ What is measured (targets from issue 17):
   (Newswire), and on every mention of a gold actor's name or form (Reuters).
 - junk among the 100 most-mentioned actors: judged by hand in bench/data/<corpus>_graph.yaml
   (`judged: junk`); an actor that is neither a gold name nor judged is listed for a human to label.
+- people named as companies: discovered actors of kind person whose name ends in a company's legal form
+  (Ltd, Inc, Corp, Co...), and their mentions: no gold needed, a name no person has.
 - mentions (Newswire): person / organisation recall and precision of the index's mentions with their
   actor's kind, by bench.score_entities' matching (words agree, leading titles aside).
   `--errors N` lists N misses (with our mentions over them) and false alarms (with the gold spans they
@@ -614,10 +616,14 @@ def score_entities_mention(mention: IndexedMention, graph: Graph) -> ScoredMenti
 
 def figures(graph: Graph, queries: dict[str, Tally], splits: dict[str, SplitTally], kinds: Tally, junk: JunkReport,
             **more) -> dict:
+    from bot.nlp.lexicon import LEGAL_FORMS
+
     surname = Tally()
     for kind in ("surname", "shared surname"):
         surname.total += queries[kind].total if kind in queries else 0
         surname.right += queries[kind].right if kind in queries else 0
+    as_companies = [a for a in graph.actors.values() if a.kind == "person" and not a.curated
+                    and len(words(a.name)) > 1 and words(a.name)[-1] in LEGAL_FORMS]
     person_split = splits.get("person", SplitTally())
     org_split = splits.get("organization")
     out = {
@@ -632,10 +638,15 @@ def figures(graph: Graph, queries: dict[str, Tally], splits: dict[str, SplitTall
         "organization_split_rate": org_split.rate if org_split else None,
         "kind_accuracy": kinds.rate, "kind_scored": kinds.total,
         "junk_in_top": len(junk.junk), "unjudged_in_top": len(junk.unjudged),
+        "people_named_as_companies": len(as_companies),
+        "their_mentions": sum(a.mentions for a in as_companies),
         **{k: round(v, 4) if isinstance(v, float) else v for k, v in more.items()},
         "details": {"queries": {t: q.failures for t, q in queries.items()},
                     "splits": {k: s.examples for k, s in splits.items()},
-                    "kinds": kinds.failures, "kind_confusion": dict(kinds.confusion), "junk": junk.junk, "unjudged": junk.unjudged},
+                    "kinds": kinds.failures, "kind_confusion": dict(kinds.confusion), "junk": junk.junk,
+                    "unjudged": junk.unjudged,
+                    "people_named_as_companies": [f"{a.name} ({a.mentions})" for a in
+                                                  sorted(as_companies, key=lambda a: -a.mentions)]},
     }
     return out
 
@@ -659,7 +670,8 @@ def render(results: dict[str, dict], errors: int) -> str:
     runs = list(results)
     rows = ["surname_accuracy", "shared_surname_accuracy", "full_name_accuracy", "short_form_accuracy",
             "split_rate", "organization_split_rate", "kind_accuracy", "junk_in_top", "unjudged_in_top",
-            "mention_recall", "mention_precision", "mention_strict_precision", "gold_actors_indexed", "actors"]
+            "people_named_as_companies", "their_mentions", "mention_recall", "mention_precision",
+            "mention_strict_precision", "gold_actors_indexed", "actors"]
     width = max(len(r) for r in runs) + 2
     lines = [f"{'':28s}" + "".join(f"{r:>{width}s}" for r in runs) + "   target"]
     for row in rows:
@@ -688,6 +700,8 @@ def render(results: dict[str, dict], errors: int) -> str:
             for kind, examples in details["splits"].items():
                 for example in examples[:errors]:
                     lines.append(f"  [split {kind}] {example}")
+            for name in details["people_named_as_companies"][:errors]:
+                lines.append(f"  [person named as a company] {name}")
             for pair, count in sorted(details["kind_confusion"].items(), key=lambda item: -item[1]):
                 lines.append(f"  [kind gold->indexed] {pair}: {count}")
             for example in details["kinds"][:errors]:
