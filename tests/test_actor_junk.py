@@ -167,6 +167,27 @@ def test_a_name_ending_in_a_legal_form_is_a_company_whatever_its_articles_vote(t
     assert answer["actor"]["name"] == "Elsa Marrowby Ltd" and answer["actor"]["kind"] == "organization", answer
 
 
+OWN_OUTLETS = [
+    {**story, "source": source} for story, source in zip(numbered_stories("1990-07", [
+        "OSLO, July 1 - Lars Movik of Fjordbanken, the lead manager, told Velkorpress the tranches were due in "
+        "May.        REUTER",
+        "OSLO, July 2 - The shipyard's owner told Velkorpress he would sell it.        REUTER",
+        "OSLO, July 3 - A trader told Velkorpress that prices fell.        REUTER",
+        "Port workers went on strike on Monday, a union leader told Tarvodaily.",
+    ]), ["Velkorpress", "Velkorpress", "Velkorpress", "www.tarvodaily.com.vr"])]
+
+
+def test_the_outlet_an_article_comes_from_is_an_organisation(tmp_path, db_url, config_dir):
+    # `told Velkorpress` alone reads as a person addressed; the stories come from Velkorpress
+    run = index_wire(OWN_OUTLETS, tmp_path / "wire", db_url)
+    actors = {row["name"]: row for row in map(json.loads, run("export", "actors").output.splitlines())}
+    assert actors["Velkorpress"]["kind"] == "organization", actors.get("Velkorpress")
+    assert actors["Velkorpress"]["mentions"] == 3
+    assert actors["Tarvodaily"]["kind"] == "organization", actors.get("Tarvodaily")
+    answer = json.loads(run("lookup", "--json", "Velkorpress").output)
+    assert answer["actor"]["kind"] == "organization", answer
+
+
 def test_the_vote_follows_the_articles_as_they_come_and_go(tmp_path, db_url, config_dir):
     folder = tmp_path / "wire"
     folder.mkdir()

@@ -45,6 +45,6 @@ def story_id(folded_body: str) -> str:
 
 
 def analyse(doc: Document, gazetteer=None) -> AnalysedArticle:
-    mentions = extract_mentions(doc.text, gazetteer, title=doc.title, date=doc.date)
+    mentions = extract_mentions(doc.text, gazetteer, title=doc.title, date=doc.date, source=doc.source)
     quotes = extract_quotes(doc.text, mentions, gazetteer)
     return AnalysedArticle(doc=doc, mentions=mentions, quotes=quotes, roles=role_mentions(doc.text, mentions))

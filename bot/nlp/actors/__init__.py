@@ -52,17 +52,18 @@ from bot.nlp.models import Mention
 from bot.nlp.tokens import tokenize
 
 
-def extract_mentions(text: str, gazetteer=None, title: str | None = None, date: datetime.date | None = None
-                     ) -> list[Mention]:
+def extract_mentions(text: str, gazetteer=None, title: str | None = None, date: datetime.date | None = None,
+                     source: str | None = None) -> list[Mention]:
     """Mentions of actors in `text` (offsets into it). `title` is accepted for the pipeline's
     signature and not scanned: its words are not part of the stored text. `date`, the article's,
-    decides which curated actors existed then (`active:` in config/actors.yaml)."""
+    decides which curated actors existed then (`active:` in config/actors.yaml); `source`, its outlet
+    (Reuters, koreaherald.com), is an organisation where the text names it (told Reuters)."""
     if not text or not text.strip():
         return []
     toks = tokenize(text)
     if not toks.words:
         return []
-    art = Article(text, toks, date.year if date else None)
+    art = Article(text, toks, date.year if date else None, source)
     pieces = find_pieces(toks, art, gazetteer)
     resolve(pieces, toks, art)
     return [Mention(p.start, p.end, text[p.start:p.end], p.name, p.kind or "other", *art.sentence(p.start),

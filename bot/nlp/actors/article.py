@@ -29,6 +29,32 @@ _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.]+\b[^\n!?]{0,70}?|[^\n!?(]{2,6
 _GLUED_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2})(?:[-–—]{1,2}\s|/[A-Z]{2,}/)")
 
 
+# The endings of a web domain that say its type or country, not its name (koreaherald.com, thestar.com.my).
+_DOMAIN_ENDINGS = frozenset("com co org net gov edu ac news info media".split())
+
+
+@lru_cache(maxsize=1024)
+def outlet_names(source: str | None) -> frozenset[str]:
+    """How the outlet an article comes from is written as a name, its words' keys run together: `Reuters`
+    -> reuters; a web domain's own labels, not its endings or ordinary words (en.velkorpost.com.vr ->
+    velkorpost; The Velkor Post writes velkorpost or thevelkorpost)."""
+    source = (source or "").strip()
+    if not source:
+        return frozenset()
+    if " " in source or "." not in source:
+        return frozenset({"".join(tokenize(source).keys)})
+    labels = source.lower().split(".")
+    end = next((at for at, label in enumerate(labels) if at and label in _DOMAIN_ENDINGS), len(labels) - 1)
+    return frozenset(label for label in labels[:end] if len(label) > 2 and label.isalnum() and label != "www"
+                     and label not in common_words())
+
+
+def names_outlet(art: Article, keys: list[str], first: int, last: int) -> bool:
+    """Whether the words first..last are the name of the article's outlet (Reuters, The Velkor Post)."""
+    joined = "".join(keys[first:last + 1])
+    return joined in art.outlet or "the" + joined in art.outlet
+
+
 @lru_cache(maxsize=4096)
 def _gap_marks(gap: str) -> tuple[int, bool, bool]:
     """What the text between two words marks (an article has few distinct gaps): where the last
@@ -84,9 +110,10 @@ class Piece:
 class Article:
     """Per-article facts discovery reads: sentence starts, furniture lines, vocabulary."""
 
-    def __init__(self, text: str, toks: Tokens, year: int | None = None):
+    def __init__(self, text: str, toks: Tokens, year: int | None = None, source: str | None = None):
         self.text, self.toks = text, toks
         self.year = year  # of the article's date, when known: curated actors link only in their years
+        self.outlet = outlet_names(source)  # the article's own outlet (told Reuters): an organisation
         n = len(toks.words)
         self.initial = [False] * n  # first word of a sentence, clause, quote or line
         self.breaks: list[int] = [0]  # character offsets where sentences start

@@ -10,7 +10,8 @@ from operator import attrgetter, itemgetter
 from rapidfuzz.distance import Levenshtein
 
 from bot.nlp.actors.article import (
-    CONNECTORS, GROUP_ENDINGS, HYPHENS, PLACE_PREPOSITIONS, Article, Piece, ordinary_word, titled_given_name,
+    CONNECTORS, GROUP_ENDINGS, HYPHENS, PLACE_PREPOSITIONS, Article, Piece, names_outlet, ordinary_word,
+    titled_given_name,
 )
 from bot.nlp.actors.finding import qualifier_end
 from bot.nlp.actors.kinds import decide_kind, guess_by_context, modifier, settle_kinds
@@ -36,7 +37,9 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
             p.name = p.curated.name
         else:
             p.name = art.text[p.name_begin:p.end if p.name_end is None else p.name_end]
-            if p.kind is None:
+            if art.outlet and names_outlet(art, keys, p.first, p.last):
+                p.kind, p.cue = "organization", 2  # told Reuters: the article's own outlet
+            elif p.kind is None:
                 p.kind, p.cue = decide_kind(p, toks, art)
     _split_joined_names(pieces, toks)
     _split_leaders_bodies(pieces, toks, art)
