@@ -109,6 +109,8 @@ WIRE = numbered_stories("1987-04", [
     "NEW DELHI, April 4 - Officials in Kashmir said a curfew was lifted in Jammu and Kashmir. "
               "Kashmir has long been disputed.\n\nA Federal Reserve spokesman said the figures were "
               "revised.        REUTER",
+    "MOSCOW, April 5 - The Soviet Union said its wheat harvest would be late, and Zaire said its copper "
+              "would go to Western Europe and Eastern Asia.        REUTER",
 ])
 
 
@@ -132,6 +134,13 @@ def test_the_federal_reserve_is_an_organisation_and_kashmir_a_place(exported):
     assert kinds["Federal Reserve"] == "organization", kinds
     assert kinds["Kashmir"] == "place", kinds
     assert kinds["Jammu"] == "place", kinds
+
+
+def test_countries_that_no_longer_exist_and_world_regions_are_places(exported):
+    # a union is a body's head word, and a country speaking is still the country
+    kinds = {name: row["kind"] for name, row in exported.items()}
+    for place in ("Soviet Union", "Zaire", "Western Europe", "Eastern Asia"):
+        assert kinds.get(place) == "place", (place, kinds)
 
 
 def test_a_rare_word_a_personal_pronoun_refers_back_to_is_a_person():

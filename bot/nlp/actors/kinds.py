@@ -34,8 +34,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     words, keys = toks.words, toks.keys
     span = keys[p.first:p.last + 1]
     head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
-    if span[head_at] in ORG_HEADS and len(span) > 1:
-        return "organization", 2
+    if span[head_at] in ORG_HEADS and len(span) > 1 and tuple(span) not in country_names():
+        return "organization", 2  # (not the Soviet Union: a country's name)
     if len(span) > 1 and _legal_form(span, words[p.first:p.last + 1]):
         return "organization", 2  # Acme SA, Acme Ventures LLP, JSC Acme: a company's legal form
     if len(span) > 2 and any(k in BODY_PREPOSITIONS for k in span[1:-1]):
