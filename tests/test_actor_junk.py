@@ -96,7 +96,8 @@ ADJECTIVE_TITLES = numbered_stories("1990-05", [
     "TARVO, May 3 - General Timber Co said it would buy the Orlin mill. General Timber said the deal would "
     "close in June. The Senior Staff Union said its members would vote on it. General Granite Co, a rival "
     "bidder, made no comment. Figures from the General Tariff Office and the Orlin treasury showed the mill "
-    "lost money.\n\nChief Summit said the road to the mill was closed.        REUTER",
+    "lost money. Talks under the General Accord on Fisheries resumed.\n\nChief Summit said the road to the "
+    "mill was closed.        REUTER",
 ])
 
 
@@ -111,7 +112,7 @@ def test_ordinary_words_after_an_adjective_title_are_no_person(tmp_path, db_url,
     assert {"Tarva Olum", "Kestin Varn"} <= set(actors)
     # before a speech verb, the phrase the article also writes as a company's name, or a phrase ending in a
     # body's head word, is still no person; a title and an English word the article has nowhere else is one
-    assert not {"Timber", "Staff Union", "General Granite"} & set(actors), set(actors)
+    assert not {"Timber", "Staff Union", "General Granite", "Accord on Fisheries"} & set(actors), set(actors)
     assert actors["General Timber Co"]["kind"] == "organization"
     assert actors["General Timber Co"]["mentions"] == 2
     assert actors["Senior Staff Union"]["kind"] == "organization"

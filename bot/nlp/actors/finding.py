@@ -52,6 +52,7 @@ _AGENT_PLURALS = ("ers", "ors", "ists", "ants", "ents", "ians")
 _AGENT_ENDINGS = _AGENT_PLURALS + ("er", "or", "ist", "ian", "man", "men", "woman", "women")
 # Endings of English nouns and adjectives no name has (Ethiopic, Transitional, Development).
 _NOUN_ENDINGS = ("ic", "ics", "tion", "ment", "ive", "ness")
+_TREATY_PREPOSITIONS = {"on", "of", "for", "between"}  # General Agreement on Trade, Principal Plan for Growth
 _CARDINAL_POINTS = {"north", "south", "east", "west"}  # before a place's name, part of it (West Germany)
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
@@ -69,9 +70,14 @@ def _title_at(toks: Tokens, i: int, stop: int) -> int:
             after = i + size
             # `General Assembly`, `Supreme Court`: a title word that heads an organisation name is not a title;
             # nor one opening a company's (General Electric Co): no person's name ends in a legal form; nor one
-            # opening a body's English words (General Accounting Office)
+            # opening a body's English words (General Accounting Office); nor an adjective's opening a treaty's
+            # or an event's (General Agreement on Trade)
             if after <= stop and (toks.keys[after] in ORG_HEADS or _legal_form_ends(toks, after, stop)
-                                  or _body_words_end(toks, after, stop)):
+                                  or _body_words_end(toks, after, stop)
+                                  or size == 1 and toks.keys[i] in ADJECTIVE_TITLES
+                                  and (toks.keys[after] in DOCUMENT_HEADS or toks.keys[after] in EVENT_HEADS)
+                                  and after + 1 < len(toks.keys) and toks.keys[after + 1] in _TREATY_PREPOSITIONS
+                                  and toks.joins[after]):
                 return 0
             return size
     return 0
