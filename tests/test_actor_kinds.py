@@ -111,6 +111,8 @@ WIRE = numbered_stories("1987-04", [
               "revised.        REUTER",
     "MOSCOW, April 5 - The Soviet Union said its wheat harvest would be late, and Zaire said its copper "
               "would go to Western Europe and Eastern Asia.        REUTER",
+    "WASHINGTON, April 6 - Grain prices on the U.S. Market fell as talks between the U.S. And Japan stalled, "
+              "and the market stayed quiet.        REUTER",
 ])
 
 
@@ -141,6 +143,14 @@ def test_countries_that_no_longer_exist_and_world_regions_are_places(exported):
     kinds = {name: row["kind"] for name, row in exported.items()}
     for place in ("Soviet Union", "Zaire", "Western Europe", "Eastern Asia"):
         assert kinds.get(place) == "place", (place, kinds)
+
+
+def test_a_country_s_dotted_initials_open_no_person_s_name(exported):
+    # wire copy that capitalises the word after U.S.: the country's initials are no person's initials, and
+    # two countries joined by `And` are two places
+    kinds = {name: row["kind"] for name, row in exported.items()}
+    assert kinds.get("U.S. Market") != "person" and "U.S. And Japan" not in kinds, kinds
+    assert kinds["Japan"] == "place", kinds
 
 
 def test_a_rare_word_a_personal_pronoun_refers_back_to_is_a_person():

@@ -1034,11 +1034,17 @@ def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
 def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     """Names the way news annotators read them: a nationality or place before an organisation
     qualifies it (the mention is `Development Ministry`, the actor `German Development Ministry`),
-    and a country after a name is a place of its own (`Rainbow Ethiopia`)."""
+    and a country after a name is a place of its own (`Rainbow Ethiopia`); two places joined by a
+    capitalised `And` are two (`U.S. And Japan`)."""
     keys = toks.keys
     first, last = piece.first, piece.last
     if last == first:
         return [piece]
+    joined = next((m for m in range(first + 1, last) if keys[m] in ("and", "or") and toks.caps[m]), None)
+    if joined is not None and tuple(keys[first:joined]) in place_names() \
+            and tuple(keys[joined + 1:last + 1]) in place_names() and tuple(keys[first:last + 1]) not in place_names():
+        return [Piece(first, joined - 1, piece.start, toks.ends[joined - 1], "place", 2),
+                Piece(joined + 1, last, toks.starts[joined + 1], piece.end, "place", 2)]
     if toks.words[first].isupper() and len(toks.words[first]) > 1 and keys[first] not in NOT_ACTOR_ACRONYMS \
             and toks.caps[first + 1] and not toks.words[first + 1].isupper():
         # FIFA World Cup, ANC Presidential Golf Day: a body and the event it holds; NSRI Velmor Beach,

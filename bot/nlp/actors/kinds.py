@@ -72,7 +72,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     if not PERSON_PARTICLES.isdisjoint(span[:-1]) or span[0] in NAME_ABBREVIATIONS and len(span) > 1:
         return "person", 1
     if len(span) > 1 and len(span[0]) == 1 and words[p.first].isupper() and len(span[-1]) > 2 \
-            and toks.caps[p.last] and span[-1] not in ORG_HEADS:
+            and toks.caps[p.last] and span[-1] not in ORG_HEADS and not _country_initials_open(span):
         return "person", 1  # L.H. Mitchell, H D Varaswamy, W. Tarvu Moore: initials open a person's name
     if 2 < len(span) < 5 and words[p.last].islower() and toks.gap(p.last - 1) == "-":
         return "person", 1  # Park Dae-rin, Yeung Chau-lin: a given name of hyphenated syllables
@@ -194,6 +194,12 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "place", 0  # washed up at Tarnacoota, buried at Velkhej (an employer is `_works_at`'s)
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+def _country_initials_open(span: list[str]) -> bool:
+    """`U.S. Market`, `U.K. Trade`: the initials opening the name are a country's, not a person's."""
+    size = next((at for at, key in enumerate(span) if len(key) > 1), len(span))
+    return size > 1 and tuple(span[:size]) in place_names()
 
 
 def _legal_form(span: list[str], written: list[str]) -> bool:
