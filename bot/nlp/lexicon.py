@@ -200,6 +200,9 @@ APPOSITION_PLACE_NOUNS = PLACE_NOUNS | _words("settlement hamlet suburb enclave 
 PLACE_OF_NOUNS = APPOSITION_PLACE_NOUNS | _words("outskirts residents inhabitants mayor streets suburbs")
 # Offices a place has (the Tarvo mayor, Orlin chief minister): a name before one is no employer.
 PLACE_OFFICE_WORDS = _words("mayor governor premier minister councillor councilor legislator mla") | LEADER_NOUNS
+# The endings of web addresses that say a site's type, not its name (Velkor.com; velkorpost.com.vr, whose own
+# label is velkorpost).
+WEB_DOMAIN_ENDINGS = _words("com org net co gov edu ac info news media")
 # Title words that are English adjectives too (Chief Clerk, Senior Partner, General Harvest): the ordinary words
 # after one may go on with a phrase rather than name its holder.
 ADJECTIVE_TITLES = _words("senior acting vice deputy general private head chief major principal")

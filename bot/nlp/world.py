@@ -6,8 +6,7 @@ or more, which only a name nothing else explains is taken for), pycountry (the p
 regions of every country, ISO 3166-2, and their codes), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
 abbreviations wire copy writes US states with: Calif., Conn.) and rigour (the territories of OpenSanctions'
-name library: countries that no longer exist, Soviet Union, Zaire; the UN's world regions, Western Europe,
-Central America). Keys are folded
+name library: countries that no longer exist too, and the UN's world regions). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
 names an actor of the beat: that is config/actors.yaml.
 
@@ -64,9 +63,8 @@ def _build_place_names() -> frozenset[tuple[str, ...]]:
 
 
 def _territory_names(*, regions: bool) -> frozenset[tuple[str, ...]]:
-    """rigour's countries, those that no longer exist too (Soviet Union, Yugoslavia, Zaire), and with
-    `regions` the UN's world regions they lie in (Western Europe, Eastern Asia, Caribbean); not its
-    supranational bodies (European Union, United Nations)."""
+    """rigour's countries, those that no longer exist too, and with `regions` the UN's world regions and
+    subregions they lie in; not its supranational bodies (a union of states is an organisation)."""
     from rigour.territories import get_territories
 
     territories = [t for t in get_territories() if t.is_country and t.region != "Supranational"]

@@ -57,7 +57,7 @@ def extract_mentions(text: str, gazetteer=None, title: str | None = None, date: 
     """Mentions of actors in `text` (offsets into it). `title` is accepted for the pipeline's
     signature and not scanned: its words are not part of the stored text. `date`, the article's,
     decides which curated actors existed then (`active:` in config/actors.yaml); `source`, its outlet
-    (Reuters, koreaherald.com), is an organisation where the text names it (told Reuters)."""
+    (Velkorpress, velkorpost.com.vr), is an organisation where the text names it (told Velkorpress)."""
     if not text or not text.strip():
         return []
     toks = tokenize(text)

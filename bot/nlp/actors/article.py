@@ -10,7 +10,7 @@ from itertools import compress
 from operator import and_, itemgetter
 
 from bot.corpus.vocabulary import CALENDAR, GIVEN_NAME_TITLES
-from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS
+from bot.nlp.lexicon import COMMON_STARTERS, COMPASS_WORDS, WEB_DOMAIN_ENDINGS
 from bot.nlp.tokens import Tokens, tokenize
 from bot.nlp.world import common_words, country_names, given_names, place_names
 
@@ -29,14 +29,10 @@ _DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.]+\b[^\n!?]{0,70}?|[^\n!?(]{2,6
 _GLUED_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+){0,2})(?:[-–—]{1,2}\s|/[A-Z]{2,}/)")
 
 
-# The endings of a web domain that say its type or country, not its name (koreaherald.com, thestar.com.my).
-_DOMAIN_ENDINGS = frozenset("com co org net gov edu ac news info media".split())
-
-
 @lru_cache(maxsize=1024)
 def outlet_names(source: str | None) -> frozenset[str]:
-    """How the outlet an article comes from is written as a name, its words' keys run together: `Reuters`
-    -> reuters; a web domain's own labels, not its endings or ordinary words (en.velkorpost.com.vr ->
+    """How the outlet an article comes from is written as a name, its words' keys run together: `Velkorpress`
+    -> velkorpress; a web domain's own labels, not its endings or ordinary words (en.velkorpost.com.vr ->
     velkorpost; The Velkor Post writes velkorpost or thevelkorpost)."""
     source = (source or "").strip()
     if not source:
@@ -44,13 +40,15 @@ def outlet_names(source: str | None) -> frozenset[str]:
     if " " in source or "." not in source:
         return frozenset({"".join(tokenize(source).keys)})
     labels = source.lower().split(".")
-    end = next((at for at, label in enumerate(labels) if at and label in _DOMAIN_ENDINGS), len(labels) - 1)
+    end = next((at for at, label in enumerate(labels) if at and label in WEB_DOMAIN_ENDINGS), len(labels) - 1)
     return frozenset(label for label in labels[:end] if len(label) > 2 and label.isalnum() and label != "www"
                      and label not in common_words())
 
 
 def names_outlet(art: Article, keys: list[str], first: int, last: int) -> bool:
-    """Whether the words first..last are the name of the article's outlet (Reuters, The Velkor Post)."""
+    """Whether the words first..last are the name of the article's outlet (Velkorpress, The Velkor Post)."""
+    if not art.outlet:
+        return False
     joined = "".join(keys[first:last + 1])
     return joined in art.outlet or "the" + joined in art.outlet
 
@@ -113,7 +111,7 @@ class Article:
     def __init__(self, text: str, toks: Tokens, year: int | None = None, source: str | None = None):
         self.text, self.toks = text, toks
         self.year = year  # of the article's date, when known: curated actors link only in their years
-        self.outlet = outlet_names(source)  # the article's own outlet (told Reuters): an organisation
+        self.outlet = outlet_names(source)  # the article's own outlet (told Velkorpress): an organisation
         n = len(toks.words)
         self.initial = [False] * n  # first word of a sentence, clause, quote or line
         self.breaks: list[int] = [0]  # character offsets where sentences start

@@ -21,7 +21,7 @@ from bot.nlp.lexicon import (
     LEGAL_FORMS, LOCAL_BODY_HEADS, MEMBER_NOUNS, NAME_ABBREVIATIONS, NAME_PARTICLES, NOT_ACTOR_ACRONYMS, NOT_ACTORS,
     NOT_ROLE_WORDS, OFFICE_HEADS, ORG_HEADS, PLACE_HEADS, PLACE_OFFICE_WORDS, PLACE_PREFIXES, POLITICAL_LEANINGS,
     POSSESSIVE_ORG_WORDS, QUANTITY_WORDS, SPEECH_VERBS, SUBJECT_HEADS, SUBJECT_VERBS, SURNAME_PARTICLES,
-    TEAM_ROLE_NOUNS, WEAK_ORG_HEADS,
+    TEAM_ROLE_NOUNS, WEAK_ORG_HEADS, WEB_DOMAIN_ENDINGS,
 )
 from bot.nlp.tokens import Tokens, occurrences
 from bot.nlp.world import (
@@ -32,7 +32,6 @@ _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
 _CAMEL = re.compile(r"[ \n][a-z]{1,2}[A-Z]")  # eNCA, iLaw, uMngeni
 _NICKNAME_OPENERS = (' “', ' "', " ‘", " '")
 _ROMAN = re.compile(r"^[IVX]+$")
-_WEB_DOMAINS = {"com", "org", "net"}
 _ADJECTIVE_PREFIXES = {"sub", "trans", "intra", "neo", "semi", "quasi"}
 # Prefixes that make a name an adjective or a former tie (an Anti-Orlin protest, Ex-Velkor staff): the name after
 # the hyphen is the actor, however the prefix is written (not an English word: the Anti-Graft Board).
@@ -52,7 +51,7 @@ _AGENT_PLURALS = ("ers", "ors", "ists", "ants", "ents", "ians")
 _AGENT_ENDINGS = _AGENT_PLURALS + ("er", "or", "ist", "ian", "man", "men", "woman", "women")
 # Endings of English nouns and adjectives no name has (Ethiopic, Transitional, Development).
 _NOUN_ENDINGS = ("ic", "ics", "tion", "ment", "ive", "ness")
-_TREATY_PREPOSITIONS = {"on", "of", "for", "between"}  # General Agreement on Trade, Principal Plan for Growth
+_TREATY_PREPOSITIONS = {"on", "of", "for", "between"}  # General Accord on Fisheries, Principal Plan for Growth
 _CARDINAL_POINTS = {"north", "south", "east", "west"}  # before a place's name, part of it (West Germany)
 _HYPHEN_PARTICLES = {"an", "as", "at", "ad", "ar", "az", "ash", "ud", "ul", "do", "den"}
 
@@ -68,37 +67,44 @@ def _title_at(toks: Tokens, i: int, stop: int) -> int:
     for size in range(min(_TITLE_LEN, stop - i + 1), 0, -1):
         if tuple(toks.keys[i:i + size]) in PERSON_TITLES and all(toks.joins[j] for j in range(i, i + size - 1)):
             after = i + size
-            # `General Assembly`, `Supreme Court`: a title word that heads an organisation name is not a title;
-            # nor one opening a company's (General Electric Co): no person's name ends in a legal form; nor one
-            # opening a body's English words (General Accounting Office); nor an adjective's opening a treaty's
-            # or an event's (General Agreement on Trade)
-            if after <= stop and (toks.keys[after] in ORG_HEADS or _legal_form_ends(toks, after, stop)
-                                  or _body_words_end(toks, after, stop)
-                                  or size == 1 and toks.keys[i] in ADJECTIVE_TITLES
-                                  and (toks.keys[after] in DOCUMENT_HEADS or toks.keys[after] in EVENT_HEADS)
-                                  and after + 1 < len(toks.keys) and toks.keys[after + 1] in _TREATY_PREPOSITIONS
-                                  and toks.joins[after]):
-                return 0
-            return size
+            return 0 if after <= stop and _opens_other_name(toks, i, after, stop) else size
     return 0
 
 
-def _body_words_end(toks: Tokens, i: int, stop: int) -> bool:
-    """The capitalised words from i on, joined, are no given names or nationalities up to an organisation's
-    head word (Accounting Office, Staff Union; not Frank Church, nor Director Orlinese Farming Foundation: the
-    director of that body)."""
+def _opens_other_name(toks: Tokens, i: int, after: int, stop: int) -> bool:
+    """Whether the title words i..after-1 open the name of something other than a person: a body's head word
+    right after them (`General Assembly`, `Supreme Court`); a company's words up to its legal form (`General
+    Granite Co`: no person's name ends in one); capitalised words that are no given names or nationalities up
+    to a body's head word (`General Tariff Office`, not `Senator Mara Church`); after a one-word title that is an
+    adjective too, a treaty's or an event's head word and its preposition (`General Accord on Fisheries`)."""
+    keys = toks.keys
+    if keys[after] in ORG_HEADS or _legal_form_ends(toks, after, stop):
+        return True
+    if toks.caps[after]:
+        last = _joined_capitals_end(toks, after, stop, lambda key: key not in given_names() and key not in DEMONYMS)
+        if last > after and keys[last] in ORG_HEADS:
+            return True
+    return after == i + 1 and keys[i] in ADJECTIVE_TITLES \
+        and (keys[after] in DOCUMENT_HEADS or keys[after] in EVENT_HEADS) \
+        and after + 1 < len(keys) and keys[after + 1] in _TREATY_PREPOSITIONS and toks.joins[after]
+
+
+def _joined_capitals_end(toks: Tokens, i: int, stop: int, goes_on) -> int:
+    """The last of the words joined to word i by capitalised words, walking on while `goes_on` holds for the
+    key of each word left behind (no further than `stop`)."""
     k = i
-    while k < stop and toks.caps[k] and toks.joins[k] and toks.caps[k + 1] and toks.keys[k] not in given_names() \
-            and toks.keys[k] not in DEMONYMS:
+    while k < stop and toks.joins[k] and toks.caps[k + 1] and goes_on(toks.keys[k]):
         k += 1
-    return k > i and toks.keys[k] in ORG_HEADS
+    return k
+
+
+def _not_legal_form(key: str) -> bool:
+    return key not in LEGAL_FORMS
 
 
 def _legal_form_ends(toks: Tokens, i: int, stop: int) -> bool:
-    """The capitalised words from i on, joined, end in a company's legal form (Electric Co, Dynamics Corp)."""
-    k = i
-    while k < stop and toks.joins[k] and toks.caps[k + 1] and toks.keys[k] not in LEGAL_FORMS:
-        k += 1
+    """The capitalised words from i on, joined, end in a company's legal form (Granite Co, Dynamics Corp)."""
+    k = _joined_capitals_end(toks, i, stop, _not_legal_form)
     return k > i and toks.keys[k] in LEGAL_FORMS
 
 
@@ -111,12 +117,10 @@ def _only_legal_forms_follow(toks: Tokens, k: int) -> bool:
 
 def _ordinary_company_end(toks: Tokens, k: int) -> bool:
     """The capitalised words from k on are English words (no place) up to a company's legal form."""
-    m = k
-    while m + 1 < len(toks.words) and toks.joins[m] and toks.caps[m + 1] and toks.keys[m] not in LEGAL_FORMS:
-        if toks.keys[m] not in known_words() or (toks.keys[m],) in place_names() or toks.words[m].isupper():
-            return False
-        m += 1
-    return m > k and toks.keys[m] in LEGAL_FORMS
+    m = _joined_capitals_end(toks, k, len(toks.words) - 1, _not_legal_form)
+    return m > k and toks.keys[m] in LEGAL_FORMS and all(
+        toks.keys[w] in known_words() and (toks.keys[w],) not in place_names() and not toks.words[w].isupper()
+        for w in range(k, m))
 
 
 def find_pieces(toks: Tokens, art: Article, gazetteer) -> list[Piece]:
@@ -292,7 +296,7 @@ def _run_end(toks: Tokens, art: Article, hits: dict, i: int) -> int:
 def _web_domain(toks: Tokens, k: int) -> bool:
     """The `com` of `Amazon.com`: a web address's ending glued to the name before it (not the `com` of
     `Amazon.com.au`)."""
-    return toks.gaps[k - 1] == "." and toks.keys[k] in _WEB_DOMAINS and toks.words[k].islower() \
+    return toks.gaps[k - 1] == "." and toks.keys[k] in WEB_DOMAIN_ENDINGS and toks.words[k].islower() \
         and not (toks.gaps[k] == "." and k + 1 < len(toks.words))
 
 
@@ -1035,7 +1039,7 @@ def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     """Names the way news annotators read them: a nationality or place before an organisation
     qualifies it (the mention is `Development Ministry`, the actor `German Development Ministry`),
     and a country after a name is a place of its own (`Rainbow Ethiopia`); two places joined by a
-    capitalised `And` are two (`U.S. And Japan`)."""
+    capitalised `And` are two (`Tarvo And Orlin`, in copy that capitalises the word after an abbreviation)."""
     keys = toks.keys
     first, last = piece.first, piece.last
     if last == first:

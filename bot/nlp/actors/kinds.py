@@ -35,7 +35,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     span = keys[p.first:p.last + 1]
     head_at = next((m for m, k in enumerate(span) if k in ("of", "for")), len(span)) - 1
     if span[head_at] in ORG_HEADS and len(span) > 1 and tuple(span) not in country_names():
-        return "organization", 2  # (not the Soviet Union: a country's name)
+        return "organization", 2  # (not a country named as a union: the country's name decides)
     if len(span) > 1 and _legal_form(span, words[p.first:p.last + 1]):
         return "organization", 2  # Acme SA, Acme Ventures LLP, JSC Acme: a company's legal form
     if len(span) > 2 and any(k in BODY_PREPOSITIONS for k in span[1:-1]):
@@ -197,7 +197,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
 
 
 def _country_initials_open(span: list[str]) -> bool:
-    """`U.S. Market`, `U.K. Trade`: the initials opening the name are a country's, not a person's."""
+    """`U.S. Lumber`, in copy that capitalises the word after an abbreviation: the initials opening the name
+    are a country's, not a person's."""
     size = next((at for at, key in enumerate(span) if len(key) > 1), len(span))
     return size > 1 and tuple(span[:size]) in place_names()
 

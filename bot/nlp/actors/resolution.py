@@ -37,8 +37,8 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
             p.name = p.curated.name
         else:
             p.name = art.text[p.name_begin:p.end if p.name_end is None else p.name_end]
-            if art.outlet and names_outlet(art, keys, p.first, p.last):
-                p.kind, p.cue = "organization", 2  # told Reuters: the article's own outlet
+            if names_outlet(art, keys, p.first, p.last):
+                p.kind, p.cue = "organization", 2  # told Velkorpress: the article's own outlet
             elif p.kind is None:
                 p.kind, p.cue = decide_kind(p, toks, art)
     _split_joined_names(pieces, toks)
