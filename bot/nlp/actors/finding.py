@@ -25,7 +25,8 @@ from bot.nlp.lexicon import (
 )
 from bot.nlp.tokens import Tokens, occurrences
 from bot.nlp.world import (
-    common_words, country_initials, country_names, given_names, known_words, place_names, state_abbreviations,
+    common_words, country_initials, country_names, given_names, known_words, peoples, place_names,
+    state_abbreviations,
 )
 
 _TITLE_LEN = max(len(t) for t in PERSON_TITLES)
@@ -1273,6 +1274,13 @@ def _not_actor(word: str, key: str) -> bool:
     return key in NOT_ACTORS
 
 
+def _names_a_people(key: str, art: Article) -> bool:
+    """A people by its language's name (bot.nlp.world.peoples) or by the plural of a nationality adjective;
+    not a surname the article gives (Liz Quechua) nor a place's name (Delaware)."""
+    return (key in peoples() or key[-1:] == "s" and key[:-1] in DEMONYMS) and key not in art.surnames \
+        and (key,) not in place_names()
+
+
 def _is_date_word(toks: Tokens, j: int) -> bool:
     """Months and days, unless a given name stands before (Theresa May) or a surname after (June Varthorpe)."""
     if toks.keys[j] not in CALENDAR:
@@ -1334,6 +1342,8 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
             return len(word) <= 6 or len(word) <= 10 and key not in known_words() and not art.shouting[piece.first]
         if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
+        if piece.kind is None and _names_a_people(key, art):
+            return False  # the Quechua, Zulus, Tongans: a people or its language, no one actor
         if _gerund(key) and word.isascii() and piece.kind != "person":
             return False  # Planting, Combating: a heading's gerund (not Mr Vling, not Kipling)
         if key in LEGAL_FORMS:
