@@ -65,6 +65,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         if _referred_to_as_person(toks, p.last):
             return "person", 1  # TVK summed up his case: a politician known by his initials
         return "organization", 1
+    if len(span) == 1 and _brand_cased(words[p.first]):
+        return "organization", 1  # VelkorPay, ZenTrade: a capital inside one word marks a brand, not a person
     if len(span) > 1 and span[-1] in COMPANY_WORDS:
         return "organization", 1  # Kestrel Finance, Tarvex Insurance Brokers
     if len(span) > 1 and any(toks.gaps[m] in AMPERSANDS for m in range(p.first, p.last)):
@@ -194,6 +196,19 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
             return "place", 0  # washed up at Tarnacoota, buried at Velkhej (an employer is `_works_at`'s)
         return "organization", 0  # a rare capitalised word the article keeps using: Mercosur, Eskom, Xiaomi
     return "other", 0
+
+
+# Prefixes of surnames written with a capital after them besides the particles (McAllister, FitzGerald, LeBlanc).
+_SURNAME_PREFIXES = frozenset({"mc", "mac", "fitz", "le", "la"})
+
+
+def _brand_cased(word: str) -> bool:
+    """A word of letters that goes on in lower case after its first capital and then takes another
+    (VelkorPay), not after a surname's prefix (McAllister)."""
+    if len(word) < 4 or not word.isalpha() or not word[1].islower():
+        return False
+    cut = next((i for i in range(2, len(word)) if word[i].isupper() and word[i - 1].islower()), None)
+    return cut is not None and word[:cut].casefold() not in _SURNAME_PREFIXES | SURNAME_PARTICLES
 
 
 def _country_initials_open(span: list[str]) -> bool:
