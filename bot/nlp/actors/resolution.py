@@ -45,6 +45,7 @@ def resolve(pieces: list[Piece], toks: Tokens, art: Article) -> None:
     _split_leaders_bodies(pieces, toks, art)
     _split_named_places(pieces, toks)
     _mark_affiliations(pieces, toks, art)
+    _drop_acronyms_of_things(pieces, toks, art)
     _spelled_by_acronyms(pieces, toks, art)
     curated_here = {p.curated.name for p in pieces if p.curated is not None and p.last > p.first}
     _link_definitions(pieces, toks, art)
@@ -217,6 +218,34 @@ def _ordinary(p: Piece, art: Article) -> bool:
 # Lower-case words an acronym skips inside the name it spells (Bank of Tarvo, Frente de Unidad y Cambio).
 _ACRONYM_SKIPS = CONNECTORS | {"in", "de", "del", "la", "las", "los", "des", "du", "da", "do", "di", "et", "y", "e"}
 _NAME_GAPS = (" ", "-", "‐", "'s ", "’s ", " & ")
+
+
+def _drop_acronyms_of_things(pieces: list[Piece], toks: Tokens, art: Article) -> None:
+    """`the consumer price index (CPI)`, `rapid antigen tests (RATs)`: an acronym in brackets after
+    lower-case words whose initials spell it names a thing, so it names no actor anywhere in the article."""
+    if "(" not in art.text:
+        return
+    things = {p.key for p in pieces if p.first == p.last and p.curated is None and _spells_a_thing(toks, art, p)}
+    if things:
+        pieces[:] = [p for p in pieces if p.key not in things or p.curated is not None]
+
+
+def _spells_a_thing(toks: Tokens, art: Article, acronym: Piece) -> bool:
+    """The acronym stands in brackets after lower-case words whose initials, the small words of names
+    aside, spell its capitals."""
+    end = acronym.first - 1
+    if end < 0 or toks.gaps[end].strip() != "(" or art.text[acronym.end:acronym.end + 1] != ")":
+        return False
+    letters = "".join(ch for ch in toks.words[acronym.first] if ch.isupper()).casefold()
+    if len(letters) < 2:
+        return False
+    initials, m = "", end
+    while m >= 0 and len(initials) < len(letters) and toks.words[m].islower() \
+            and (m == end or toks.gaps[m] in (" ", ", ", "-")):
+        if toks.keys[m] not in _ACRONYM_SKIPS:
+            initials = toks.keys[m][0] + initials
+        m -= 1
+    return initials == letters
 
 
 def _spelled_by_acronyms(pieces: list[Piece], toks: Tokens, art: Article) -> None:
