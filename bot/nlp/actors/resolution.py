@@ -232,9 +232,11 @@ def _drop_acronyms_of_things(pieces: list[Piece], toks: Tokens, art: Article) ->
 
 def _spells_a_thing(toks: Tokens, art: Article, acronym: Piece) -> bool:
     """The acronym stands in brackets after lower-case words whose initials, the small words of names
-    aside, spell its capitals."""
+    aside, spell its capitals, and that end in no body's head word (a multilateral guarantee agency (MGA)
+    is a body written in lower case)."""
     end = acronym.first - 1
-    if end < 0 or toks.gaps[end].strip() != "(" or art.text[acronym.end:acronym.end + 1] != ")":
+    if end < 0 or toks.gaps[end].strip() != "(" or art.text[acronym.end:acronym.end + 1] != ")" \
+            or toks.keys[end] in ORG_HEADS:
         return False
     letters = "".join(ch for ch in toks.words[acronym.first] if ch.isupper()).casefold()
     if len(letters) < 2:
