@@ -223,9 +223,9 @@ def test_the_seeds_name_the_charity_the_anchor_and_no_weapon_or_vocative(db_url,
 
 
 PEOPLES_AND_THINGS = numbered_stories("1990-08", [
-    "LILONGWE, Aug 1 - Kenyans queued for fuel on Monday, and Tahitians joined them. Sundanese farmers and "
+    "LILONGWE, Aug 1 - Fijians queued for fuel on Monday, and Tahitians joined them. Sundanese farmers and "
     "Bemba traders said prices were too high, and the Sundanese said the harvest failed.\n\n"
-    "Maize rose as the consumer price index (CPI) climbed; the CPI rose 4 percent, the statistics office said. "
+    "Maize rose as the consumer price index (CPI) climbed; the CPI rose 4 percent, the bureau of statistics said. "
     "VelkorPay said it would cut its fees. The Velkor Grain Board (VGB) said the VGB would buy maize.        REUTER",
     "LILONGWE, Aug 2 - VelkorPay said its users doubled. Governor Tom McAllister said he would sign the "
     "bill.        REUTER",
@@ -237,7 +237,7 @@ def test_peoples_and_acronyms_of_things_are_no_actors_and_a_brand_is_a_body(tmp_
     # a capital inside one word (not after a surname's prefix) before `said`
     run = index_wire(PEOPLES_AND_THINGS, tmp_path / "wire", db_url)
     actors = {row["name"]: row for row in map(json.loads, run("export", "actors").output.splitlines())}
-    assert not set(actors) & {"Kenyans", "Tahitians", "Sundanese", "Bemba", "CPI"}, sorted(actors)
+    assert not set(actors) & {"Fijians", "Tahitians", "Sundanese", "Bemba", "CPI"}, sorted(actors)
     assert actors["VelkorPay"]["kind"] == "organization", actors.get("VelkorPay")
     assert actors["Velkor Grain Board"]["mentions"] == 3, actors.get("Velkor Grain Board")
     assert actors["Tom McAllister"]["kind"] == "person", actors.get("Tom McAllister")

@@ -195,8 +195,8 @@ def _build_state_abbreviations() -> frozenset[str]:
 
 
 def _build_peoples() -> frozenset[str]:
-    """Peoples by the one-word English names of their languages (CLDR's, through babel: Zulu, Quechua,
-    Mapuche), folded, with their plurals: a people or its language, never one actor. Short names are as
+    """Peoples by the one-word English names of their languages (CLDR's, through babel: Sundanese, Bemba,
+    Tahitian), folded, with their plurals: a people or its language, never one actor. Short names are as
     often surnames (Yao, Luo), and given names and common English words are left out."""
     from babel import Locale
 

@@ -1276,7 +1276,7 @@ def _not_actor(word: str, key: str) -> bool:
 
 def _names_a_people(key: str, art: Article) -> bool:
     """A people by its language's name (bot.nlp.world.peoples) or by the plural of a nationality adjective;
-    not a surname the article gives (Liz Quechua) nor a place's name (Delaware)."""
+    not a surname the article gives (Liz Bemba) nor a place's name (Nauru)."""
     return (key in peoples() or key[-1:] == "s" and key[:-1] in DEMONYMS) and key not in art.surnames \
         and (key,) not in place_names()
 
@@ -1343,7 +1343,7 @@ def _keep(piece: Piece, toks: Tokens, art: Article) -> bool:
         if _plural_acronym(word):
             return False  # NGOs, MPs, ATMs: plural acronyms name kinds of things
         if piece.kind is None and _names_a_people(key, art):
-            return False  # the Quechua, Zulus, Tongans: a people or its language, no one actor
+            return False  # the Sundanese, Bembas, Tahitians: a people or its language, no one actor
         if _gerund(key) and word.isascii() and piece.kind != "person":
             return False  # Planting, Combating: a heading's gerund (not Mr Vling, not Kipling)
         if key in LEGAL_FORMS:

@@ -198,7 +198,7 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     return "other", 0
 
 
-# Prefixes of surnames written with a capital after them besides the particles (McAllister, FitzGerald, LeBlanc).
+# Prefixes of surnames written with a capital after them besides the particles (McAllister, FitzGerald, LeMarvin).
 _SURNAME_PREFIXES = frozenset({"mc", "mac", "fitz", "le", "la"})
 
 

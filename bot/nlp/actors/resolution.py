@@ -221,7 +221,7 @@ _NAME_GAPS = (" ", "-", "‐", "'s ", "’s ", " & ")
 
 
 def _drop_acronyms_of_things(pieces: list[Piece], toks: Tokens, art: Article) -> None:
-    """`the consumer price index (CPI)`, `rapid antigen tests (RATs)`: an acronym in brackets after
+    """`the monthly output gauge (MOG)`, `rapid field tests (RFTs)`: an acronym in brackets after
     lower-case words whose initials spell it names a thing, so it names no actor anywhere in the article."""
     if "(" not in art.text:
         return
