@@ -227,7 +227,7 @@ PEOPLES_AND_THINGS = numbered_stories("1990-08", [
     "Bemba traders said prices were too high, and the Sundanese said the harvest failed.\n\n"
     "Maize rose as the consumer price index (CPI) climbed; the CPI rose 4 percent, the bureau of statistics said. "
     "VelkorPay said it would cut its fees. The Velkor Grain Board (VGB) said the VGB would buy maize.        REUTER",
-    "LILONGWE, Aug 2 - VelkorPay said its users doubled. Governor Tom McAllister said he would sign the "
+    "LILONGWE, Aug 2 - VelkorPay said users doubled. Governor Tom McAllister said he would sign the "
     "bill.        REUTER",
 ])
 
