@@ -278,6 +278,14 @@ def test_a_capital_speaking_in_an_article_naming_its_country_is_the_place():
     assert kinds_of("Officials met on Monday. Hamilton said the inspectors were welcome.", "Hamilton") == {"person"}
 
 
+def test_a_listed_city_of_several_words_before_said_is_the_place():
+    text = ("Rain fell for a week. Residents of Belo Horizonte said the river rose overnight, and Belo Horizonte "
+            "said it would open shelters.")
+    assert kinds_of(text, "Belo Horizonte") == {"place"}
+    # a person's name before `said` is still a person's
+    assert kinds_of("Rain fell for a week. Tomas Varde said the river rose.", "Tomas Varde") == {"person"}
+
+
 def test_a_sentence_set_in_a_name_makes_it_a_place():
     # (`Dorvani's growth` and `linking Dorvani` say nothing of its kind; the opening `In Dorvani,` does)
     text = ("The port will open next year. In Dorvani, work has begun on the roads. Dorvani said the port "

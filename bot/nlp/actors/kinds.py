@@ -118,6 +118,8 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
         speaks = False  # the Angels, who; the Taliban said: a person's name takes no article
     if speaks and len(span) > 1 and span[-1] in PLACE_HEADS and span[-1] not in BODY_PLACE_HEADS:
         speaks = False  # the Tarvo Region says: a place's name speaks for its government (its head word decides)
+    if speaks and len(span) > 1 and tuple(span) in place_names() and pronoun not in PERSON_PRONOUNS:
+        return "place", 2  # people in Velmora City said, Velmora City said it would: a listed city, still a place
     if speaks and not (len(span) == 1 and (span[0] in ORG_HEADS or span[0] in common_words())):
         # Tarvosht said / added Quarnley (one word alone before `said` is as often a company's: Chrysler said)
         return _unless_a_body(span, 2) if len(span) > 1 else ("person", 2 if pronoun in PERSON_PRONOUNS else 1)
