@@ -218,6 +218,7 @@ def _ordinary(p: Piece, art: Article) -> bool:
 # Lower-case words an acronym skips inside the name it spells (Bank of Tarvo, Frente de Unidad y Cambio).
 _ACRONYM_SKIPS = CONNECTORS | {"in", "de", "del", "la", "las", "los", "des", "du", "da", "do", "di", "et", "y", "e"}
 _NAME_GAPS = (" ", "-", "‐", "'s ", "’s ", " & ")
+_THING_GAPS = (" ", "-", "‐", ", ")  # between the words a thing's acronym spells (mining, trade and energy)
 
 
 def _drop_acronyms_of_things(pieces: list[Piece], toks: Tokens, art: Article) -> None:
@@ -231,23 +232,17 @@ def _drop_acronyms_of_things(pieces: list[Piece], toks: Tokens, art: Article) ->
 
 
 def _spells_a_thing(toks: Tokens, art: Article, acronym: Piece) -> bool:
-    """The acronym stands in brackets after lower-case words whose initials, the small words of names
-    aside, spell its capitals, and that end in no body's head word (a multilateral guarantee agency (MGA)
-    is a body written in lower case)."""
+    """The acronym stands in brackets after lower-case words that spell it (`_acronym_start`) and end in no
+    body's head word (a multilateral guarantee agency (MGA) is a body written in lower case)."""
     end = acronym.first - 1
-    if end < 0 or toks.gaps[end].strip() != "(" or art.text[acronym.end:acronym.end + 1] != ")" \
-            or toks.keys[end] in ORG_HEADS:
-        return False
-    letters = "".join(ch for ch in toks.words[acronym.first] if ch.isupper()).casefold()
-    if len(letters) < 2:
-        return False
-    initials, m = "", end
-    while m >= 0 and len(initials) < len(letters) and toks.words[m].islower() \
-            and (m == end or toks.gaps[m] in (" ", ", ", "-")):
-        if toks.keys[m] not in _ACRONYM_SKIPS:
-            initials = toks.keys[m][0] + initials
-        m -= 1
-    return initials == letters
+    return _in_brackets(toks, art, acronym) and toks.keys[end] not in ORG_HEADS \
+        and _acronym_start(toks, art, end, toks.words[acronym.first], lower_case=True) is not None
+
+
+def _in_brackets(toks: Tokens, art: Article, p: Piece) -> bool:
+    """A one-word piece alone in brackets after a word: `... Renewal (PFUR)`."""
+    return p.first == p.last and p.first > 0 and toks.gaps[p.first - 1].strip() == "(" \
+        and art.text[p.end:p.end + 1] == ")"
 
 
 def _spelled_by_acronyms(pieces: list[Piece], toks: Tokens, art: Article) -> None:
@@ -259,7 +254,7 @@ def _spelled_by_acronyms(pieces: list[Piece], toks: Tokens, art: Article) -> Non
         return
     for b in list(pieces):
         end = b.first - 1
-        if b.first != b.last or end < 0 or toks.gaps[end].strip() != "(" or text[b.end:b.end + 1] != ")":
+        if not _in_brackets(toks, art, b):
             continue
         first = _acronym_start(toks, art, end, toks.words[b.first])
         if first is None:
@@ -308,19 +303,22 @@ def _qualified_span(toks: Tokens, inside: list[Piece], first: int, end: int) -> 
     return begin, end
 
 
-def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | None:
+def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str, *, lower_case: bool = False) -> int | None:
     """The word the acronym's first letter stands for, reading back from `end` over capitalised words and
     the lower-case words names hold: where the initials spell the acronym's capitals (a hyphenated word's
-    either by its first part or by each capitalised part: Sher-e-Tarvo, Science-Policy)."""
+    either by its first part or by each capitalised part: Sher-e-Tarvo, Science-Policy). With `lower_case`,
+    over lower-case words, commas between them too: a thing spelled out (mining, trade and energy (MTE))."""
     letters = "".join(ch for ch in acronym if ch.isupper()).casefold()
     if len(letters) < 2 or len(acronym) > 12 or not acronym[:1].isupper():
         return None
-    keys, caps, gaps = toks.keys, toks.caps, toks.gaps
+    keys, words, gaps = toks.keys, toks.words, toks.gaps
+    spells = (lambda at: words[at].islower()) if lower_case else toks.caps.__getitem__
+    joining = _THING_GAPS if lower_case else _NAME_GAPS
     whole = parts = ""  # initials read so far: one per word, one per capitalised part
     m = end
     while m >= 0 and end - m < 15:
         hyphened = m > 0 and gaps[m - 1] in HYPHENS
-        if caps[m] and keys[m] not in _ACRONYM_SKIPS:
+        if spells(m) and keys[m] not in _ACRONYM_SKIPS:
             parts = keys[m][0] + parts
             if not hyphened:
                 whole = keys[m][0] + whole
@@ -329,7 +327,7 @@ def _acronym_start(toks: Tokens, art: Article, end: int, acronym: str) -> int | 
         elif not (hyphened or m < end and gaps[m] in HYPHENS or keys[m] in _ACRONYM_SKIPS):
             return None
         if len(whole) > len(letters) and len(parts) > len(letters) or art.initial[m] or m == 0 \
-                or gaps[m - 1] not in _NAME_GAPS:
+                or gaps[m - 1] not in joining:
             return None
         m -= 1
     return None
