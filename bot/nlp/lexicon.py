@@ -226,5 +226,7 @@ OPENING_HEADS = _words("radio daily federation league movement front alliance as
                        "society foundation institute confederation collective")
 # The name particles that open a surname written on its own (De Varnosa, Dos Santos, Van Dorvelt).
 SURNAME_PARTICLES = _words("de da dos das du del della di van von ter")
+# What opens a surname written with a capital after it (McAllister, DeSantis, ElBaradei): no brand's casing.
+CAPITALISED_SURNAME_PREFIXES = NAME_PARTICLES | _words("mc mac fitz")
 # Articles that open Spanish, French and Arabic place names (Los Tarvos, Las Orvelas, El Salvador).
 PLACE_ARTICLES = _words("los las el la le les al")

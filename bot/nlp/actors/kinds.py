@@ -17,11 +17,11 @@ from bot.nlp.actors.article import (
 )
 from bot.nlp.actors.finding import employs_person_after, given_and_surname, introduces_person, plural_noun
 from bot.nlp.lexicon import (
-    ADJECTIVE_TITLES, APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, COMMON_STARTERS,
-    COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS, LEADER_NOUNS, LEGAL_FORMS,
-    MEMBER_NOUNS, NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS, PERSON_PARTICLES,
-    PERSON_POSSESSIONS, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS, PLACE_OF_NOUNS, PLACE_PREFIXES, SPEECH_VERBS,
-    STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
+    ADJECTIVE_TITLES, APPOSITION_ORG_NOUNS, APPOSITION_PLACE_NOUNS, BODY_PLACE_HEADS, CAPITALISED_SURNAME_PREFIXES,
+    COMMON_STARTERS, COMPANY_WORDS, COMPASS_POINTS, COMPASS_WORDS, DEMONYMS, DOCUMENT_HEADS, EVENT_HEADS,
+    LEADER_NOUNS, LEGAL_FORMS, MEMBER_NOUNS, NAME_ABBREVIATIONS, NOT_ROLE_WORDS, OPENING_HEADS, ORG_HEADS, ORG_NOUNS,
+    PERSON_PARTICLES, PERSON_POSSESSIONS, PLACE_ARTICLES, PLACE_HEADS, PLACE_NOUNS, PLACE_OF_NOUNS, PLACE_PREFIXES,
+    SPEECH_VERBS, STANDING_BODIES, SUBJECT_HEADS, SURNAME_PARTICLES, TEAM_ROLE_NOUNS,
 )
 from bot.nlp.tokens import Tokens
 from bot.nlp.world import (
@@ -200,17 +200,13 @@ def decide_kind(p: Piece, toks: Tokens, art: Article) -> tuple[str, int]:
     return "other", 0
 
 
-# Prefixes of surnames written with a capital after them besides the particles (McAllister, FitzGerald, LeMarvin).
-_SURNAME_PREFIXES = frozenset({"mc", "mac", "fitz", "le", "la"})
-
-
 def _brand_cased(word: str) -> bool:
     """A word of letters that goes on in lower case after its first capital and then takes another
     (VelkorPay), not after a surname's prefix (McAllister)."""
     if len(word) < 4 or not word.isalpha() or not word[1].islower():
         return False
     cut = next((i for i in range(2, len(word)) if word[i].isupper() and word[i - 1].islower()), None)
-    return cut is not None and word[:cut].casefold() not in _SURNAME_PREFIXES | SURNAME_PARTICLES
+    return cut is not None and word[:cut].casefold() not in CAPITALISED_SURNAME_PREFIXES
 
 
 def _country_initials_open(span: list[str]) -> bool:
