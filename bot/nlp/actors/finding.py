@@ -104,7 +104,7 @@ def _not_legal_form(key: str) -> bool:
 
 
 def _legal_form_ends(toks: Tokens, i: int, stop: int) -> bool:
-    """The capitalised words from i on, joined, end in a company's legal form (Granite Co, Dynamics Corp)."""
+    """The capitalised words from i on, joined, end in a company's legal form (Granite Co, Velkor Holdings Ltd)."""
     k = _joined_capitals_end(toks, i, stop, _not_legal_form)
     return k > i and toks.keys[k] in LEGAL_FORMS
 
@@ -1039,7 +1039,7 @@ def _surname_like_title(toks: Tokens, j: int, k: int, stop: int) -> bool:
 def _split_places(piece: Piece, toks: Tokens) -> list[Piece]:
     """Names the way news annotators read them: a nationality or place before an organisation
     qualifies it (the mention is `Development Ministry`, the actor `German Development Ministry`),
-    and a country after a name is a place of its own (`Rainbow Ethiopia`); two places joined by a
+    and a country after a name is a place of its own (`Velkor Ethiopia`); two places joined by a
     capitalised `And` are two (`Tarvo And Orlin`, in copy that capitalises the word after an abbreviation)."""
     keys = toks.keys
     first, last = piece.first, piece.last
@@ -1158,7 +1158,7 @@ def _given_name_then_surname(toks: Tokens, m: int) -> bool:
 
 def _given_name_alone(toks: Tokens, m: int) -> bool:
     """`Lucinda Jordan`, `Xavier Chad`: a given name that is no frequent word nor place, before a country's
-    name, opens a person's name with that surname (not Rainbow Ethiopia)."""
+    name, opens a person's name with that surname (not Velkor Ethiopia)."""
     key = toks.keys[m]
     return key in given_names() and key not in common_words() and (key,) not in place_names() \
         and toks.words[m].istitle()
@@ -1181,7 +1181,7 @@ def _body_after_person(toks: Tokens, first: int, last: int) -> int:
     if k == first + 1 or k > last or not toks.caps[k] or not _names_body(keys, k, last) \
             or any(toks.gaps[m] in AMPERSANDS for m in range(first, k)) \
             or all(keys[m] in LEGAL_FORMS for m in range(k, last + 1)):
-        return first  # (Marks & Spencer Plc: two founders' names are the firm's; Tarvash Velyarthi Ltd: a legal
+        return first  # (Varde & Orlik Plc: two founders' names are the firm's; Tarvash Velyarthi Ltd: a legal
         # form alone names no body apart from the name it ends)
     return k
 
